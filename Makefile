@@ -1,0 +1,21 @@
+# The whole ritual: `make run` runs the main job on embedded defaults,
+# `make test` runs every test.
+GO ?= go
+
+.PHONY: run build test bench fuzz lint
+run: build
+	./bin/lifeline atlas stats
+
+build:
+	$(GO) build -o bin/lifeline ./cmd/lifeline
+
+test:
+	$(GO) vet ./...
+	$(GO) test -count=1 -timeout 20m ./...
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchtime 3x ./...
+
+lint:
+	gofmt -l . | (! grep .)
+	$(GO) vet ./...

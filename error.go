@@ -1,0 +1,79 @@
+// Package lifeline holds what every part of Lifeline shares: the error type
+// with its codes. The domain lives in the packages below it (atlas, geo,
+// impact, mrt, watch, coord, ledger); adapters (store, api, web) and the
+// binary (cmd/lifeline) wire them together.
+package lifeline
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes. The API maps each to one HTTP status in one table; the CLI
+// maps them to exit codes.
+const (
+	ECONFLICT  = "conflict"  // the action conflicts with the current state
+	EINTERNAL  = "internal"  // a fault of ours; details are logged, not shown
+	EINVALID   = "invalid"   // the input is wrong; the message says where and how
+	ENOTFOUND  = "not_found" // no such thing, or one the caller may not see
+	EFORBIDDEN = "forbidden" // the caller may not do this
+)
+
+// Error is the error type of Lifeline: a code a program can act on, the
+// operation that failed, and a message a person can act on.
+type Error struct {
+	Code    string // one of the E* constants
+	Op      string // what was being done, e.g. "atlas.Load"
+	Message string // for people: names the file, record or field
+	Err     error  // the underlying error, if any
+}
+
+// Error returns the operation, the message and the underlying error.
+func (e *Error) Error() string {
+	s := e.Message
+	if e.Op != "" {
+		if s == "" {
+			s = e.Op
+		} else {
+			s = e.Op + ": " + s
+		}
+	}
+	if e.Err != nil {
+		if s == "" {
+			return e.Err.Error()
+		}
+		return s + ": " + e.Err.Error()
+	}
+	return s
+}
+
+// Unwrap returns the underlying error.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Errorf returns an *Error with the code, operation and formatted message.
+func Errorf(code, op, format string, args ...any) *Error {
+	return &Error{Code: code, Op: op, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of the first *Error in err's chain, EINTERNAL
+// for any other non-nil error, and "" for nil.
+func ErrorCode(err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) && e.Code != "" {
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// ErrorMessage returns the message of the first *Error in err's chain, or a
+// generic text for errors that are not ours, so internals never leak.
+func ErrorMessage(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Error()
+	}
+	return "internal error"
+}
