@@ -19,7 +19,7 @@
 // is generated from Natural Earth's 1:50m admin-0 countries (public domain) as
 // packaged in TopoJSON by the world-atlas npm package (ISC licence). The 50m
 // scale is the middle ground: 1:110m drops many small island states and
-// territories that cables land on, 1:10m is seven times larger for detail
+// territories that cables land on, 1:10m is five times larger for detail
 // that a landing-point distance does not need. TopoJSON stores each border
 // once as a shared arc, which gives land borders exactly (two countries border
 // when they share an arc) and lets simplification keep both sides of a

@@ -4,9 +4,9 @@ import "math"
 
 // splitPolygon turns a polygon whose rings cross the antimeridian, or circle a
 // pole, into planar polygons that each lie within longitudes [-180, 180].
-// world-atlas keeps spherical rings (Chukotka, Fiji's Taveuni, Antarctica),
-// while geo works in plain longitude/latitude, where such a ring would sweep
-// the whole map.
+// world-atlas keeps spherical rings (Chukotka, Wrangel Island, a Fijian
+// island, Antarctica), while geo works in plain longitude/latitude, where
+// such a ring would sweep the whole map.
 func splitPolygon(rings [][]pt) [][][]pt {
 	crossing := false
 	for _, r := range rings {
