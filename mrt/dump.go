@@ -58,8 +58,10 @@ func Dump(w io.Writer, r *Reader, opt DumpOptions) error {
 	}
 
 	var err error
+	decodeSkipped := 0
 	for c := range order {
 		<-c.done
+		decodeSkipped += c.decodeSkipped
 		if _, werr := w.Write(c.out); werr != nil {
 			err = werr
 		} else if c.err != nil {
@@ -84,6 +86,7 @@ func Dump(w io.Writer, r *Reader, opt DumpOptions) error {
 		<-c.done
 	}
 	wg.Wait()
+	r.skipped += decodeSkipped
 	return err
 }
 
@@ -96,13 +99,14 @@ type DumpOptions struct {
 // chunk is a run of consecutive records with the bytes they point into,
 // formatted by one worker.
 type chunk struct {
-	data    []byte
-	recs    []Record
-	peers   *PeerIndex // the peer table in force before the first record
-	out     []byte
-	skipped []error // records skipped in KeepGoing mode, in order
-	err     error   // the error that ends the dump after out
-	done    chan struct{}
+	data          []byte
+	recs          []Record
+	peers         *PeerIndex // the peer table in force before the first record
+	out           []byte
+	skipped       []error // records skipped in KeepGoing mode, in order
+	decodeSkipped int     // how many of those the workers skipped
+	err           error   // the error that ends the dump after out
+	done          chan struct{}
 }
 
 const (
@@ -112,7 +116,7 @@ const (
 
 func (c *chunk) reset() {
 	c.data, c.recs, c.out, c.skipped = c.data[:0], c.recs[:0], c.out[:0], c.skipped[:0]
-	c.err, c.peers = nil, nil
+	c.err, c.peers, c.decodeSkipped = nil, nil, 0
 	c.done = make(chan struct{})
 }
 
@@ -197,6 +201,7 @@ func (c *chunk) format(f *Formatter, name string, keepGoing bool) {
 		}
 		if keepGoing {
 			c.skipped = append(c.skipped, e)
+			c.decodeSkipped++
 			continue
 		}
 		c.err = e

@@ -30,15 +30,17 @@ type Error struct {
 }
 
 // Error returns "NAME: record at byte N (TYPE/SUBTYPE): what is wrong".
+// The name is left out when empty, for callers that add it themselves.
 func (e *Error) Error() string {
-	name := e.Name
-	if name == "" {
-		name = "mrt"
+	s := fmt.Sprintf("record at byte %d", e.Offset)
+	if e.Type != 0 {
+		s += fmt.Sprintf(" (%s/%s)", e.Type, SubtypeName(e.Type, e.Subtype))
 	}
-	if e.Type == 0 {
-		return fmt.Sprintf("%s: record at byte %d: %v", name, e.Offset, e.Err)
+	s += ": " + e.Err.Error()
+	if e.Name != "" {
+		s = e.Name + ": " + s
 	}
-	return fmt.Sprintf("%s: record at byte %d (%s/%s): %v", name, e.Offset, e.Type, SubtypeName(e.Type, e.Subtype), e.Err)
+	return s
 }
 
 // Unwrap returns the underlying error.

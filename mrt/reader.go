@@ -89,14 +89,14 @@ func NewReader(r io.Reader, opt Options) (*Reader, error) {
 	raw := bufio.NewReaderSize(r, 64<<10)
 	magic, err := raw.Peek(3)
 	if err != nil && err != io.EOF {
-		return nil, fmt.Errorf("%s: %w", nameOr(opt.Name), err)
+		return nil, withName(opt.Name, err)
 	}
 	var src io.Reader = raw
 	switch {
 	case len(magic) >= 2 && magic[0] == 0x1f && magic[1] == 0x8b:
 		zr, err := gzip.NewReader(raw)
 		if err != nil {
-			return nil, fmt.Errorf("%s: gzip: %w", nameOr(opt.Name), err)
+			return nil, withName(opt.Name, fmt.Errorf("gzip: %w", err))
 		}
 		src = zr
 	case len(magic) == 3 && bytes.Equal(magic, []byte("BZh")):
@@ -111,11 +111,11 @@ func NewReader(r io.Reader, opt Options) (*Reader, error) {
 	return rd, nil
 }
 
-func nameOr(name string) string {
+func withName(name string, err error) error {
 	if name == "" {
-		return "mrt"
+		return err
 	}
-	return name
+	return fmt.Errorf("%s: %w", name, err)
 }
 
 // Close stops the readahead goroutine, if any. It does not close the
@@ -241,7 +241,7 @@ func readErr(err error, format string, args ...any) error {
 // fail ends the stream: after a truncated record or a decompression error
 // there is nothing left to read.
 func (r *Reader) fail(off int64, h Header, err error) (Record, error) {
-	r.done = r.opt.KeepGoing // without KeepGoing, Next ends the stream itself
+	r.done = true
 	if r.opt.KeepGoing {
 		r.skipped++
 		if r.opt.OnSkip != nil {

@@ -68,6 +68,7 @@ Every command works out of the box on an embedded starter atlas; run
 	})
 	root.AddCommand(
 		newAtlasCmd(),
+		newBGPCmd(),
 	)
 	return root
 }
