@@ -1,0 +1,346 @@
+package coord
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"lifeline"
+)
+
+// IncidentKind says what happened.
+type IncidentKind string
+
+// The kinds of incident.
+const (
+	KindCableCut               IncidentKind = "cable_cut"
+	KindPowerOutage            IncidentKind = "power_outage"
+	KindShutdown               IncidentKind = "shutdown"
+	KindThrottling             IncidentKind = "throttling"
+	KindPhysicalAttack         IncidentKind = "physical_attack"
+	KindCyberAttack            IncidentKind = "cyber_attack"
+	KindNaturalHazard          IncidentKind = "natural_hazard"
+	KindEquipmentSeizure       IncidentKind = "equipment_seizure"
+	KindRepairAccessDenied     IncidentKind = "repair_access_denied"
+	KindCoreResourceGovernance IncidentKind = "core_resource_governance"
+	KindOther                  IncidentKind = "other"
+)
+
+// IncidentKinds lists the kinds of incident.
+var IncidentKinds = []IncidentKind{KindCableCut, KindPowerOutage, KindShutdown, KindThrottling,
+	KindPhysicalAttack, KindCyberAttack, KindNaturalHazard, KindEquipmentSeizure,
+	KindRepairAccessDenied, KindCoreResourceGovernance, KindOther}
+
+// Valid reports whether k is a known kind.
+func (k IncidentKind) Valid() bool { return slices.Contains(IncidentKinds, k) }
+
+// IncidentStatus is where an incident is in its lifecycle:
+// reported → verified → responding → restoring → resolved, or dismissed
+// from any step before resolved.
+type IncidentStatus string
+
+// The incident lifecycle.
+const (
+	IncidentReported   IncidentStatus = "reported"
+	IncidentVerified   IncidentStatus = "verified"
+	IncidentResponding IncidentStatus = "responding"
+	IncidentRestoring  IncidentStatus = "restoring"
+	IncidentResolved   IncidentStatus = "resolved"
+	IncidentDismissed  IncidentStatus = "dismissed"
+)
+
+var incidentNext = map[IncidentStatus]IncidentStatus{
+	IncidentReported:   IncidentVerified,
+	IncidentVerified:   IncidentResponding,
+	IncidentResponding: IncidentRestoring,
+	IncidentRestoring:  IncidentResolved,
+}
+
+// Valid reports whether s is a known status.
+func (s IncidentStatus) Valid() bool {
+	_, ok := incidentNext[s]
+	return ok || s == IncidentResolved || s == IncidentDismissed
+}
+
+// CAP 1.2 severity, urgency and certainty.
+const (
+	SeverityExtreme   = "Extreme"
+	SeveritySevere    = "Severe"
+	SeverityModerate  = "Moderate"
+	SeverityMinor     = "Minor"
+	UrgencyImmediate  = "Immediate"
+	UrgencyExpected   = "Expected"
+	UrgencyFuture     = "Future"
+	UrgencyPast       = "Past"
+	CertaintyObserved = "Observed"
+	CertaintyLikely   = "Likely"
+	CertaintyPossible = "Possible"
+	CertaintyUnlikely = "Unlikely"
+	Unknown           = "Unknown"
+)
+
+var (
+	severities  = []string{SeverityExtreme, SeveritySevere, SeverityModerate, SeverityMinor, Unknown}
+	urgencies   = []string{UrgencyImmediate, UrgencyExpected, UrgencyFuture, UrgencyPast, Unknown}
+	certainties = []string{CertaintyObserved, CertaintyLikely, CertaintyPossible, CertaintyUnlikely, Unknown}
+)
+
+// Incident is a disruption of connectivity that someone reported.
+type Incident struct {
+	ID          string         `json:"id"`
+	Title       string         `json:"title"`
+	Description string         `json:"description,omitempty"`
+	Kind        IncidentKind   `json:"kind"`
+	Status      IncidentStatus `json:"status"`
+	Countries   []string       `json:"countries,omitempty"`
+	Area        *Area          `json:"area,omitempty"`
+	Elements    []string       `json:"elements,omitempty"` // atlas element ids, e.g. "cable:seacom"
+	ASNs        []uint32       `json:"asns,omitempty"`
+	Start       *time.Time     `json:"start,omitempty"`
+	End         *time.Time     `json:"end,omitempty"`
+	Severity    string         `json:"severity,omitempty"`  // CAP
+	Urgency     string         `json:"urgency,omitempty"`   // CAP
+	Certainty   string         `json:"certainty,omitempty"` // CAP
+	Evidence    []Evidence     `json:"evidence,omitempty"`
+	Shutdown    *Shutdown      `json:"shutdown,omitempty"`
+	Restoration []Restoration  `json:"restoration,omitempty"`
+	Marking
+	Created time.Time `json:"created"`
+	Updated time.Time `json:"updated"`
+	Version int64     `json:"version"` // the ledger sequence of the last change
+}
+
+// Evidence supports an incident: a link, a measurement signal or the hash
+// of a file kept elsewhere (files themselves may endanger their source).
+type Evidence struct {
+	Kind   string `json:"kind"` // link, signal or file
+	URL    string `json:"url,omitempty"`
+	Signal string `json:"signal,omitempty"` // e.g. "ioda:bgp:AS37211"
+	SHA256 string `json:"sha256,omitempty"` // hex, for files
+	Note   string `json:"note,omitempty"`
+}
+
+// Shutdown carries the fields of Access Now's #KeepItOn STOP dataset for
+// incidents of kind shutdown or throttling.
+type Shutdown struct {
+	GeoScope         string   `json:"geo_scope,omitempty"` // local, regional, national
+	AreaName         string   `json:"area_name,omitempty"`
+	Type             string   `json:"shutdown_type,omitempty"`   // shutdown, throttle
+	Extent           string   `json:"shutdown_extent,omitempty"` // full_network, service_based
+	AffectedNetworks []string `json:"affected_network,omitempty"`
+	OrderedBy        string   `json:"ordered_by,omitempty"`
+	DecisionMaker    string   `json:"decision_maker,omitempty"`
+	ActualCause      string   `json:"actual_cause,omitempty"`
+	GovJustification string   `json:"gov_justification,omitempty"`
+	GovAck           *bool    `json:"gov_ack,omitempty"`
+	InfoSource       string   `json:"info_source,omitempty"`
+	InfoSourceLink   string   `json:"info_source_link,omitempty"`
+	Services         []string `json:"services,omitempty"` // facebook, whatsapp, telegram, sms, phonecall, …
+	TelcosInvolved   []string `json:"telcos_involved,omitempty"`
+	Election         *bool    `json:"election,omitempty"`
+	Violence         *bool    `json:"violence,omitempty"`
+	HRAbuseReported  *bool    `json:"hr_abuse_reported,omitempty"`
+}
+
+// Validate checks an incident's fields and its marking. It returns
+// EINVALID naming the first bad field.
+func (in *Incident) Validate() error {
+	const op = "coord.Incident.Validate"
+	if err := validateText(op, "title", in.Title, 300, true); err != nil {
+		return err
+	}
+	if err := validateText(op, "description", in.Description, 20000, false); err != nil {
+		return err
+	}
+	if !in.Kind.Valid() {
+		return lifeline.Errorf(lifeline.EINVALID, op, "kind: expected one of %s, found %q", joinIncidentKinds(), in.Kind)
+	}
+	if !in.Status.Valid() {
+		return lifeline.Errorf(lifeline.EINVALID, op, "status: unknown %q", in.Status)
+	}
+	if err := validateCountries(op, "countries", in.Countries); err != nil {
+		return err
+	}
+	if in.Area != nil {
+		if err := in.Area.Validate(); err != nil {
+			return err
+		}
+	}
+	if len(in.Elements) > 10000 {
+		return lifeline.Errorf(lifeline.EINVALID, op, "elements: at most 10000")
+	}
+	for i, e := range in.Elements {
+		if e == "" || len(e) > 200 {
+			return lifeline.Errorf(lifeline.EINVALID, op, "elements[%d]: expected an atlas element id of 1 to 200 bytes", i)
+		}
+	}
+	for i, a := range in.ASNs {
+		if a == 0 {
+			return lifeline.Errorf(lifeline.EINVALID, op, "asns[%d]: 0 is not an AS number", i)
+		}
+	}
+	if in.Start != nil && in.End != nil && in.End.Before(*in.Start) {
+		return lifeline.Errorf(lifeline.EINVALID, op, "end: %s is before start %s", in.End.Format(time.RFC3339), in.Start.Format(time.RFC3339))
+	}
+	if err := validateEnum(op, "severity", in.Severity, severities); err != nil {
+		return err
+	}
+	if err := validateEnum(op, "urgency", in.Urgency, urgencies); err != nil {
+		return err
+	}
+	if err := validateEnum(op, "certainty", in.Certainty, certainties); err != nil {
+		return err
+	}
+	if len(in.Evidence) > 500 {
+		return lifeline.Errorf(lifeline.EINVALID, op, "evidence: at most 500 items")
+	}
+	for i, e := range in.Evidence {
+		if err := e.validate(i); err != nil {
+			return err
+		}
+	}
+	if in.Shutdown != nil {
+		if err := in.Shutdown.validate(); err != nil {
+			return err
+		}
+	}
+	for i := range in.Restoration {
+		if err := in.Restoration[i].validate(i); err != nil {
+			return err
+		}
+	}
+	return in.Marking.Validate()
+}
+
+func (e Evidence) validate(i int) error {
+	const op = "coord.Incident.Validate"
+	switch e.Kind {
+	case "link":
+		if !strings.HasPrefix(e.URL, "https://") && !strings.HasPrefix(e.URL, "http://") {
+			return lifeline.Errorf(lifeline.EINVALID, op, "evidence[%d].url: expected an http(s) URL, found %q", i, e.URL)
+		}
+	case "signal":
+		if e.Signal == "" {
+			return lifeline.Errorf(lifeline.EINVALID, op, "evidence[%d].signal: required for kind signal", i)
+		}
+	case "file":
+		if len(e.SHA256) != 64 || strings.Trim(e.SHA256, "0123456789abcdef") != "" {
+			return lifeline.Errorf(lifeline.EINVALID, op, "evidence[%d].sha256: expected 64 lower-case hex digits, found %q", i, e.SHA256)
+		}
+	default:
+		return lifeline.Errorf(lifeline.EINVALID, op, "evidence[%d].kind: expected link, signal or file, found %q", i, e.Kind)
+	}
+	if len(e.URL)+len(e.Signal)+len(e.Note) > 4000 {
+		return lifeline.Errorf(lifeline.EINVALID, op, "evidence[%d]: at most 4000 bytes", i)
+	}
+	return nil
+}
+
+func (s *Shutdown) validate() error {
+	const op = "coord.Incident.Validate"
+	if err := validateEnum(op, "shutdown.geo_scope", s.GeoScope, []string{"local", "regional", "national"}); err != nil {
+		return err
+	}
+	if err := validateEnum(op, "shutdown.shutdown_type", s.Type, []string{"shutdown", "throttle"}); err != nil {
+		return err
+	}
+	if err := validateEnum(op, "shutdown.shutdown_extent", s.Extent, []string{"full_network", "service_based"}); err != nil {
+		return err
+	}
+	n := len(s.AreaName) + len(s.OrderedBy) + len(s.DecisionMaker) + len(s.ActualCause) +
+		len(s.GovJustification) + len(s.InfoSource) + len(s.InfoSourceLink)
+	for _, l := range [][]string{s.AffectedNetworks, s.Services, s.TelcosInvolved} {
+		if len(l) > 200 {
+			return lifeline.Errorf(lifeline.EINVALID, op, "shutdown: a list holds at most 200 names")
+		}
+		for _, x := range l {
+			n += len(x)
+		}
+	}
+	if n > 20000 {
+		return lifeline.Errorf(lifeline.EINVALID, op, "shutdown: at most 20000 bytes of text")
+	}
+	return nil
+}
+
+func validateText(op, field, s string, maxLen int, required bool) error {
+	if required && strings.TrimSpace(s) == "" {
+		return lifeline.Errorf(lifeline.EINVALID, op, "%s: required", field)
+	}
+	if len(s) > maxLen {
+		return lifeline.Errorf(lifeline.EINVALID, op, "%s: at most %d bytes, found %d", field, maxLen, len(s))
+	}
+	return nil
+}
+
+func validateEnum(op, field, s string, allowed []string) error {
+	if s == "" || slices.Contains(allowed, s) {
+		return nil
+	}
+	return lifeline.Errorf(lifeline.EINVALID, op, "%s: expected one of %s, found %q", field, strings.Join(allowed, ", "), s)
+}
+
+func joinIncidentKinds() string {
+	s := make([]string, len(IncidentKinds))
+	for i, k := range IncidentKinds {
+		s[i] = string(k)
+	}
+	return strings.Join(s, ", ")
+}
+
+// CanCoordinate reports whether v may move an item with marking m along
+// its lifecycle: a coordinator (or more) who can see it and whose
+// organisation is the source or named, or — for TLP:CLEAR and TLP:GREEN
+// items — any verified organisation, since the community is meant to act
+// on those.
+func CanCoordinate(v Viewer, m Marking) bool {
+	if !v.Role.AtLeast(RoleCoordinator) || !CanSee(v, m) {
+		return false
+	}
+	if v.OrgID == m.Org || slices.Contains(m.Orgs, v.OrgID) || slices.Contains(m.Members, v.MemberID) {
+		return true
+	}
+	return (m.TLP == TLPClear || m.TLP == TLPGreen) && v.OrgVerified
+}
+
+// CanEdit reports whether v may change an item's description fields: a
+// reporter (or more) of the source organisation, or anyone who may
+// coordinate it.
+func CanEdit(v Viewer, m Marking) bool {
+	if !CanSee(v, m) {
+		return false
+	}
+	return (v.OrgID == m.Org && v.Role.AtLeast(RoleReporter)) || CanCoordinate(v, m)
+}
+
+// CanCreate reports whether v may report incidents, needs and offers: a
+// reporter (or more) of any organisation.
+func CanCreate(v Viewer) error {
+	if v.Anonymous() || !v.Role.AtLeast(RoleReporter) {
+		return lifeline.Errorf(lifeline.EFORBIDDEN, "coord.CanCreate", "reporting needs the reporter role")
+	}
+	return nil
+}
+
+// CanMoveIncident reports whether v may move in from its status to to. It
+// returns ENOTFOUND if v may not see the incident, ECONFLICT for a step the
+// lifecycle does not have, and EFORBIDDEN for a step v may not take.
+// Verification must come from a verified organisation other than the
+// source; every other step from one who may coordinate the incident.
+func CanMoveIncident(v Viewer, in *Incident, to IncidentStatus) error {
+	const op = "coord.CanMoveIncident"
+	if !CanSee(v, in.Marking) {
+		return lifeline.Errorf(lifeline.ENOTFOUND, op, "no such incident")
+	}
+	from := in.Status
+	if to != IncidentDismissed && incidentNext[from] != to || to == IncidentDismissed && (from == IncidentResolved || from == IncidentDismissed) {
+		return lifeline.Errorf(lifeline.ECONFLICT, op, "status: an incident cannot go from %s to %s", from, to)
+	}
+	if !CanCoordinate(v, in.Marking) {
+		return lifeline.Errorf(lifeline.EFORBIDDEN, op, "moving an incident to %s needs a coordinator of an organisation it is shared with", to)
+	}
+	if to == IncidentVerified && (!v.OrgVerified || v.OrgID == in.Org) {
+		return lifeline.Errorf(lifeline.EFORBIDDEN, op, "an incident is verified by a verified organisation other than its source")
+	}
+	return nil
+}

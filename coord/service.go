@@ -1,0 +1,236 @@
+package coord
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// The services below are implemented by the store adapters
+// (store/sqlite, store/postgres) and checked by one conformance suite
+// (store/storetest). Every method takes the Viewer who asks, and every read
+// applies CanSee to every item: an item the viewer may not see is reported
+// with ENOTFOUND exactly as one that does not exist, and lists leave it
+// out. Every write is one signed event in the ledger and its projection,
+// in one transaction: it happens whole or not at all. Implementations are
+// safe for concurrent use.
+//
+// Errors are *lifeline.Error with these codes:
+//   - EINVALID: the input is wrong; the message names the field;
+//   - ENOTFOUND: no such item, or one the viewer may not see;
+//   - EFORBIDDEN: the viewer may see the item but not do this;
+//   - ECONFLICT: the step does not fit the item's state, or an If-Match
+//     version is stale;
+//   - EINTERNAL: anything else (the store failed).
+
+// Page is one page of a list: the items, and the cursor of the next page
+// ("" when there is none).
+type Page[T any] struct {
+	Items []T    `json:"items"`
+	Next  string `json:"next"`
+}
+
+// MaxPageSize bounds a page; a filter asking for more gets this many.
+const MaxPageSize = 500
+
+// DefaultPageSize is the size of a page when a filter does not say.
+const DefaultPageSize = 50
+
+// ListFilter is what every list takes: where to start and how many.
+type ListFilter struct {
+	After string // cursor from a previous Page.Next
+	Limit int    // 0 for DefaultPageSize
+}
+
+// PageSize returns the effective page size of f.
+func (f ListFilter) PageSize() int {
+	switch {
+	case f.Limit <= 0:
+		return DefaultPageSize
+	case f.Limit > MaxPageSize:
+		return MaxPageSize
+	}
+	return f.Limit
+}
+
+// OrgService manages organisations.
+type OrgService interface {
+	// FindOrgByID returns an organisation; ENOTFOUND if there is none
+	// the viewer may see.
+	FindOrgByID(ctx context.Context, v Viewer, id string) (*Org, error)
+	// FindOrgs lists the organisations the viewer may see, oldest first.
+	FindOrgs(ctx context.Context, v Viewer, f ListFilter) (Page[*Org], error)
+	// CreateOrg adds an organisation (an instance admin's act); it sets
+	// o.ID and o.Created. Verified is honoured only for instance admins.
+	// EFORBIDDEN for others, EINVALID for bad fields.
+	CreateOrg(ctx context.Context, v Viewer, o *Org) error
+	// VerifyOrg verifies an organisation outright (instance admins).
+	VerifyOrg(ctx context.Context, v Viewer, id string) (*Org, error)
+	// EndorseOrg records the viewer's organisation's endorsement and
+	// verifies the organisation once enough verified organisations endorse
+	// it (see Endorse). ECONFLICT for a second endorsement.
+	EndorseOrg(ctx context.Context, v Viewer, id string) (*Org, error)
+}
+
+// MemberService manages members and their tokens.
+type MemberService interface {
+	// CreateMember adds a member and returns its bearer token, which is
+	// stored only as a hash and cannot be shown again. EFORBIDDEN unless
+	// CanAddMember allows it; ENOTFOUND for an unknown organisation.
+	CreateMember(ctx context.Context, v Viewer, m *Member) (token string, err error)
+	// FindMemberByID returns a member of the viewer's organisation, or
+	// any member for an instance admin; ENOTFOUND otherwise.
+	FindMemberByID(ctx context.Context, v Viewer, id string) (*Member, error)
+	// Authenticate returns the viewer a bearer token stands for;
+	// ENOTFOUND for an unknown token.
+	Authenticate(ctx context.Context, token string) (Viewer, error)
+}
+
+// IncidentUpdate is a change to an incident; nil fields stay as they are.
+// A status is one step of the lifecycle (CanMoveIncident); a repair moves
+// one element (MoveRepair); a marking may only widen (CanWiden).
+type IncidentUpdate struct {
+	Title         *string         `json:"title,omitempty"`
+	Description   *string         `json:"description,omitempty"`
+	Status        *IncidentStatus `json:"status,omitempty"`
+	Countries     *[]string       `json:"countries,omitempty"`
+	Area          *Area           `json:"area,omitempty"`
+	Elements      *[]string       `json:"elements,omitempty"`
+	ASNs          *[]uint32       `json:"asns,omitempty"`
+	Start         *time.Time      `json:"start,omitempty"`
+	End           *time.Time      `json:"end,omitempty"`
+	Severity      *string         `json:"severity,omitempty"`
+	Urgency       *string         `json:"urgency,omitempty"`
+	Certainty     *string         `json:"certainty,omitempty"`
+	Evidence      *[]Evidence     `json:"evidence,omitempty"`
+	Shutdown      *Shutdown       `json:"shutdown,omitempty"`
+	TLP           *TLP            `json:"tlp,omitempty"`
+	ShareWithOrgs *[]string       `json:"share_with_orgs,omitempty"`
+	Recipients    *[]string       `json:"recipients,omitempty"`
+	Repair        *RepairUpdate   `json:"repair,omitempty"`
+	IfVersion     int64           `json:"-"` // when not 0, ECONFLICT unless the incident is at this version
+}
+
+// RepairUpdate moves one affected element along its repair.
+type RepairUpdate struct {
+	Element string       `json:"element"`
+	Status  RepairStatus `json:"status"`
+	Note    string       `json:"note,omitempty"`
+}
+
+// IncidentService manages incidents.
+type IncidentService interface {
+	// FindIncidentByID returns an incident; ENOTFOUND if there is none the
+	// viewer may see.
+	FindIncidentByID(ctx context.Context, v Viewer, id string) (*Incident, error)
+	// FindIncidents lists the incidents the viewer may see, oldest first.
+	FindIncidents(ctx context.Context, v Viewer, f ListFilter) (Page[*Incident], error)
+	// CreateIncident reports an incident by the viewer; it sets the id,
+	// status, source, times and version. EFORBIDDEN without the reporter
+	// role, EINVALID for bad fields.
+	CreateIncident(ctx context.Context, v Viewer, in *Incident) error
+	// UpdateIncident applies upd and returns the incident as it is now.
+	UpdateIncident(ctx context.Context, v Viewer, id string, upd IncidentUpdate) (*Incident, error)
+}
+
+// ResourceUpdate is a change to a need or an offer; nil fields stay as
+// they are.
+type ResourceUpdate struct {
+	Title         *string    `json:"title,omitempty"`
+	Quantity      *int64     `json:"quantity,omitempty"`
+	Countries     *[]string  `json:"countries,omitempty"`
+	Place         *Place     `json:"place,omitempty"`
+	Urgency       *string    `json:"urgency,omitempty"`
+	LeadTime      *Duration  `json:"lead_time,omitempty"`
+	ValidUntil    *time.Time `json:"valid_until,omitempty"`
+	Conditions    *string    `json:"conditions,omitempty"`
+	Status        *string    `json:"status,omitempty"`
+	TLP           *TLP       `json:"tlp,omitempty"`
+	ShareWithOrgs *[]string  `json:"share_with_orgs,omitempty"`
+	Recipients    *[]string  `json:"recipients,omitempty"`
+	IfVersion     int64      `json:"-"`
+}
+
+// NeedService manages needs.
+type NeedService interface {
+	FindNeedByID(ctx context.Context, v Viewer, id string) (*Need, error)
+	FindNeeds(ctx context.Context, v Viewer, f ListFilter) (Page[*Need], error)
+	// CreateNeed adds a need by the viewer; errors as CreateIncident.
+	CreateNeed(ctx context.Context, v Viewer, n *Need) error
+	// UpdateNeed changes a need (CanEdit); ECONFLICT for a quantity below
+	// what matches already hold.
+	UpdateNeed(ctx context.Context, v Viewer, id string, upd ResourceUpdate) (*Need, error)
+	// Proposals runs the matching engine (Propose) for a need over the
+	// open offers the viewer may see.
+	Proposals(ctx context.Context, v Viewer, needID string) ([]Proposal, error)
+}
+
+// OfferService manages offers.
+type OfferService interface {
+	FindOfferByID(ctx context.Context, v Viewer, id string) (*Offer, error)
+	FindOffers(ctx context.Context, v Viewer, f ListFilter) (Page[*Offer], error)
+	CreateOffer(ctx context.Context, v Viewer, o *Offer) error
+	UpdateOffer(ctx context.Context, v Viewer, id string, upd ResourceUpdate) (*Offer, error)
+}
+
+// MatchCreate asks for a match: quantity of an offer for a need.
+type MatchCreate struct {
+	NeedID     string   `json:"need_id"`
+	OfferID    string   `json:"offer_id"`
+	Quantity   int64    `json:"quantity"`
+	TLP        TLP      `json:"tlp,omitempty"`
+	Recipients []string `json:"recipients,omitempty"`
+}
+
+// MatchUpdate moves a match one step (MoveMatch).
+type MatchUpdate struct {
+	Status    MatchStatus `json:"status"`
+	Note      string      `json:"note,omitempty"`
+	IfVersion int64       `json:"-"`
+}
+
+// MatchService manages matches.
+type MatchService interface {
+	FindMatchByID(ctx context.Context, v Viewer, id string) (*Match, error)
+	FindMatches(ctx context.Context, v Viewer, f ListFilter) (Page[*Match], error)
+	// CreateMatch proposes a match (NewMatch); errors as NewMatch.
+	CreateMatch(ctx context.Context, v Viewer, mc MatchCreate) (*Match, error)
+	// UpdateMatch moves a match (MoveMatch); errors as MoveMatch.
+	UpdateMatch(ctx context.Context, v Viewer, id string, upd MatchUpdate) (*Match, error)
+}
+
+// Event is an entry of the ledger as a reader sees it.
+type Event struct {
+	Seq     int64           `json:"seq"`
+	Time    time.Time       `json:"time"`
+	Type    string          `json:"type"`
+	Author  string          `json:"author"`
+	Org     string          `json:"org"`
+	Subject string          `json:"subject"`
+	Marking Marking         `json:"marking"`
+	Payload json.RawMessage `json:"payload"`
+	Hash    string          `json:"hash"`
+}
+
+// EventService reads the ledger.
+type EventService interface {
+	// FindEvents lists the events after sequence number after that the
+	// viewer may see (by each event's marking), oldest first.
+	FindEvents(ctx context.Context, v Viewer, after int64, limit int) (Page[*Event], error)
+}
+
+// The event types of the ledger. Each payload is the whole item after the
+// change, so a replay needs no other state.
+const (
+	EventOrgCreated      = "org.created"
+	EventOrgUpdated      = "org.updated"
+	EventMemberCreated   = "member.created"
+	EventIncidentCreated = "incident.created"
+	EventIncidentUpdated = "incident.updated"
+	EventNeedCreated     = "need.created"
+	EventNeedUpdated     = "need.updated"
+	EventOfferCreated    = "offer.created"
+	EventOfferUpdated    = "offer.updated"
+	EventMatchCreated    = "match.created"
+	EventMatchUpdated    = "match.updated"
+)

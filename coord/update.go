@@ -1,0 +1,167 @@
+package coord
+
+import (
+	"time"
+
+	"lifeline"
+)
+
+// NewIncident prepares in, as reported by v at now, for storing: it sets
+// the status, source, times and an unset TLP (TLP:AMBER), then validates.
+// EFORBIDDEN without the reporter role; EINVALID for bad fields.
+func NewIncident(v Viewer, in *Incident, now time.Time) error {
+	if err := CanCreate(v); err != nil {
+		return err
+	}
+	in.Status = IncidentReported
+	in.Org, in.Author = v.OrgID, v.MemberID
+	if in.TLP == "" {
+		in.TLP = TLPAmber
+	}
+	in.Marking.Normalize()
+	in.Restoration = nil
+	in.Created, in.Updated = now.UTC(), now.UTC()
+	return in.Validate()
+}
+
+// NewResource prepares a need or an offer as NewIncident does.
+func NewResource(v Viewer, r *Resource, what string, now time.Time) error {
+	if err := CanCreate(v); err != nil {
+		return err
+	}
+	r.Status = ResourceOpen
+	r.Org, r.Author = v.OrgID, v.MemberID
+	if r.TLP == "" {
+		r.TLP = TLPAmber
+	}
+	r.Marking.Normalize()
+	r.Created, r.Updated = now.UTC(), now.UTC()
+	return r.Validate(what)
+}
+
+// widen applies the marking fields of an update to m, checking them with
+// CanWiden.
+func widen(v Viewer, m *Marking, tlp *TLP, orgs, members *[]string) error {
+	if tlp == nil && orgs == nil && members == nil {
+		return nil
+	}
+	nm := *m
+	nm.Orgs = append([]string(nil), m.Orgs...)
+	nm.Members = append([]string(nil), m.Members...)
+	if tlp != nil {
+		nm.TLP = *tlp
+	}
+	if orgs != nil {
+		nm.Orgs = append([]string(nil), (*orgs)...)
+	}
+	if members != nil {
+		nm.Members = append([]string(nil), (*members)...)
+	}
+	nm.Normalize()
+	if err := nm.Validate(); err != nil {
+		return err
+	}
+	if err := CanWiden(v, *m, nm); err != nil {
+		return err
+	}
+	*m = nm
+	return nil
+}
+
+// ApplyIncidentUpdate applies upd to in by v at now: description fields
+// need CanEdit, a status CanMoveIncident, a repair MoveRepair, a marking
+// CanWiden. On error in may be half changed: callers apply to a copy. It
+// returns ENOTFOUND if v may not see in, ECONFLICT for a stale IfVersion.
+func ApplyIncidentUpdate(v Viewer, in *Incident, upd IncidentUpdate, now time.Time) error {
+	const op = "coord.ApplyIncidentUpdate"
+	if !CanSee(v, in.Marking) {
+		return lifeline.Errorf(lifeline.ENOTFOUND, op, "no such incident")
+	}
+	if upd.IfVersion != 0 && upd.IfVersion != in.Version {
+		return lifeline.Errorf(lifeline.ECONFLICT, op, "incident %s changed (version %d, expected %d)", in.ID, in.Version, upd.IfVersion)
+	}
+	edits := upd.Title != nil || upd.Description != nil || upd.Countries != nil || upd.Area != nil ||
+		upd.Elements != nil || upd.ASNs != nil || upd.Start != nil || upd.End != nil || upd.Severity != nil ||
+		upd.Urgency != nil || upd.Certainty != nil || upd.Evidence != nil || upd.Shutdown != nil
+	if edits && !CanEdit(v, in.Marking) {
+		return lifeline.Errorf(lifeline.EFORBIDDEN, op, "editing an incident needs a reporter of its source organisation or a coordinator it is shared with")
+	}
+	set(&in.Title, upd.Title)
+	set(&in.Description, upd.Description)
+	set(&in.Countries, upd.Countries)
+	set(&in.Elements, upd.Elements)
+	set(&in.ASNs, upd.ASNs)
+	set(&in.Severity, upd.Severity)
+	set(&in.Urgency, upd.Urgency)
+	set(&in.Certainty, upd.Certainty)
+	set(&in.Evidence, upd.Evidence)
+	if upd.Area != nil {
+		in.Area = upd.Area
+	}
+	if upd.Start != nil {
+		in.Start = upd.Start
+	}
+	if upd.End != nil {
+		in.End = upd.End
+	}
+	if upd.Shutdown != nil {
+		in.Shutdown = upd.Shutdown
+	}
+	if upd.Status != nil && *upd.Status != in.Status {
+		if err := CanMoveIncident(v, in, *upd.Status); err != nil {
+			return err
+		}
+		in.Status = *upd.Status
+	}
+	if upd.Repair != nil {
+		if err := MoveRepair(v, in, upd.Repair.Element, upd.Repair.Status, upd.Repair.Note, now); err != nil {
+			return err
+		}
+	}
+	if err := widen(v, &in.Marking, upd.TLP, upd.ShareWithOrgs, upd.Recipients); err != nil {
+		return err
+	}
+	in.Updated = now.UTC()
+	return in.Validate()
+}
+
+// ApplyResourceUpdate applies upd to a need or an offer r by v at now;
+// held is the quantity active matches already hold, below which the
+// quantity cannot go (ECONFLICT). Other errors as ApplyIncidentUpdate.
+func ApplyResourceUpdate(v Viewer, r *Resource, what string, held int64, upd ResourceUpdate, now time.Time) error {
+	op := "coord.Apply" + what + "Update"
+	if !CanSee(v, r.Marking) {
+		return lifeline.Errorf(lifeline.ENOTFOUND, op, "no such %s", what)
+	}
+	if upd.IfVersion != 0 && upd.IfVersion != r.Version {
+		return lifeline.Errorf(lifeline.ECONFLICT, op, "%s %s changed (version %d, expected %d)", what, r.ID, r.Version, upd.IfVersion)
+	}
+	if !CanEdit(v, r.Marking) {
+		return lifeline.Errorf(lifeline.EFORBIDDEN, op, "editing a %s needs a reporter of its source organisation or a coordinator it is shared with", what)
+	}
+	set(&r.Title, upd.Title)
+	set(&r.Quantity, upd.Quantity)
+	set(&r.Countries, upd.Countries)
+	set(&r.Urgency, upd.Urgency)
+	set(&r.LeadTime, upd.LeadTime)
+	set(&r.ValidUntil, upd.ValidUntil)
+	set(&r.Conditions, upd.Conditions)
+	set(&r.Status, upd.Status)
+	if upd.Place != nil {
+		r.Place = upd.Place
+	}
+	if upd.Quantity != nil && *upd.Quantity < held {
+		return lifeline.Errorf(lifeline.ECONFLICT, op, "quantity: matches already hold %d %s", held, r.Unit)
+	}
+	if err := widen(v, &r.Marking, upd.TLP, upd.ShareWithOrgs, upd.Recipients); err != nil {
+		return err
+	}
+	r.Updated = now.UTC()
+	return r.Validate(what)
+}
+
+func set[T any](dst *T, src *T) {
+	if src != nil {
+		*dst = *src
+	}
+}
