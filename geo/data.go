@@ -153,12 +153,17 @@ func (w *world) decodeShapes(gz []byte) error {
 	}
 	d.b = d.b[len(shapeMagic):]
 	n := d.uvarint()
+	seen := make(map[string]bool, len(w.countries))
 	for range n {
 		code := d.code()
 		i, ok := w.byCode[code]
 		if d.err == nil && !ok {
 			return fmt.Errorf("code %q is not in countries.csv", code)
 		}
+		if d.err == nil && seen[code] {
+			return fmt.Errorf("code %s appears twice", code)
+		}
+		seen[code] = true
 		c := Point{Lon: float64(d.varint()) / fixed, Lat: float64(d.varint()) / fixed}
 		var s shape
 		for range d.count() {

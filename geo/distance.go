@@ -86,6 +86,19 @@ func (s *shape) nearest(p Point) float64 {
 			}
 		}
 	}
+	if math.IsInf(best, 1) {
+		// Every edge straddled the far side of the globe: measure to the
+		// vertices instead.
+		km := math.Inf(1)
+		for _, poly := range s.polys {
+			for _, r := range poly.rings {
+				for _, q := range r.pts {
+					km = math.Min(km, DistanceKm(p, q))
+				}
+			}
+		}
+		return km
+	}
 	return DistanceKm(p, bestPt)
 }
 
