@@ -126,7 +126,7 @@ func TestMatchLifecycle(t *testing.T) {
 		{provider, coord.MatchDispatched, lifeline.ECONFLICT},
 		{provider, coord.MatchCommitted, ""},
 		{provider, coord.MatchDispatched, ""},
-		{provider, coord.MatchCancelled, lifeline.ECONFLICT}, // too late to cancel
+		{provider, coord.MatchCancelled, lifeline.ECONFLICT},  // too late to cancel
 		{provider, coord.MatchDelivered, lifeline.EFORBIDDEN}, // the requester confirms
 		{vColleague, coord.MatchDelivered, ""},
 		{vColleague, coord.MatchReleased, ""},

@@ -34,10 +34,10 @@ func (t TLP) Wider(u TLP) bool { return t.rank() < u.rank() }
 // member it comes from, and the organisations and members it names.
 type Marking struct {
 	TLP     TLP      `json:"tlp"`
-	Org     string   `json:"org"`               // source organisation
-	Author  string   `json:"author"`            // source member
-	Orgs    []string `json:"orgs,omitempty"`    // organisations named (TLP:AMBER, TLP:AMBER+STRICT)
-	Members []string `json:"members,omitempty"` // members named (TLP:RED; also readers under AMBER)
+	Org     string   `json:"org"`                       // source organisation
+	Author  string   `json:"author"`                    // source member
+	Orgs    []string `json:"share_with_orgs,omitempty"` // organisations named (TLP:AMBER, TLP:AMBER+STRICT)
+	Members []string `json:"recipients,omitempty"`      // members named (TLP:RED; also readers under AMBER)
 }
 
 // Viewer is who reads or acts: a member of an organisation, or the zero
