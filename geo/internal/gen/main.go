@@ -66,6 +66,10 @@ var cuts = []cut{
 	{"NL", "BQ", [4]float64{-63.4, 17.3, -62.8, 17.8}}, // Sint Eustatius and Saba
 	{"NO", "SJ", [4]float64{-10, 70.5, -7, 71.5}},      // Jan Mayen
 	{"NO", "SJ", [4]float64{10, 74, 35, 81}},           // Svalbard and Bjørnøya
+	// Natural Earth's default view draws Crimea inside Russia. Lifeline
+	// follows ISO 3166 (UA-43, UA-40) and UN General Assembly resolution
+	// 68/262 on the territorial integrity of Ukraine: Crimea is Ukraine.
+	{"RU", "UA", [4]float64{32.4, 44.3, 36.7, 46.3}}, // Crimea and Sevastopol
 }
 
 // scale is the fixed-point unit of the output: 1e-4 degree, about 11 m.
