@@ -32,11 +32,11 @@ var data []byte
 // Name is how errors and provenance refer to the embedded atlas.
 const Name = "starter atlas"
 
-// Load decodes and compiles the embedded starter atlas. Each call returns a
-// new Atlas.
+// Load decodes and compiles the embedded starter atlas, with the options
+// (capacity overrides) given. Each call returns a new Atlas.
 //
 // Errors: EINVALID if the embedded file does not validate, which the package
 // tests rule out.
-func Load() (*atlas.Atlas, error) {
-	return atlas.Decode(bytes.NewReader(data), Name)
+func Load(opts ...atlas.Option) (*atlas.Atlas, error) {
+	return atlas.Decode(bytes.NewReader(data), Name, opts...)
 }
