@@ -63,6 +63,30 @@ func TestRealDataset(t *testing.T) {
 				t.Errorf("cable %s: landing point %s is on no segment", c.ID, id)
 			}
 		}
+		// The segments join every landing point into one network.
+		adj := map[string][]string{}
+		for _, si := range c.Segments {
+			s := a.Segments[si]
+			adj[s.From] = append(adj[s.From], s.To)
+			adj[s.To] = append(adj[s.To], s.From)
+		}
+		seen := map[string]bool{c.LandingPoints[0]: true}
+		stack := []string{c.LandingPoints[0]}
+		for len(stack) > 0 {
+			n := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			for _, m := range adj[n] {
+				if !seen[m] {
+					seen[m] = true
+					stack = append(stack, m)
+				}
+			}
+		}
+		for _, id := range c.LandingPoints {
+			if !seen[id] {
+				t.Errorf("cable %s: landing point %s is not connected to %s through the segments", c.ID, id, c.LandingPoints[0])
+			}
+		}
 		if c.LengthKm <= 0 {
 			t.Errorf("cable %s: length %v", c.ID, c.LengthKm)
 		}
