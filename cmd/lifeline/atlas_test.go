@@ -217,3 +217,32 @@ func TestAtlasFetchRejectsBrokenDataset(t *testing.T) {
 		t.Errorf("a failed fetch left %d entries in the cache", len(entries))
 	}
 }
+
+func TestAtlasCapacityOverrides(t *testing.T) {
+	isolate(t)
+	dir := t.TempDir()
+	caps := filepath.Join(dir, "caps.csv")
+	os.WriteFile(caps, []byte("id,gbps,source\ntonga-cable,200,operator announcement\n"), 0o644)
+	out, stderr, code := runCLI(t, "atlas", "show", "tonga-cable", "--json", "--capacity", caps)
+	if code != 0 {
+		t.Fatalf("code %d: %s", code, stderr)
+	}
+	var c struct {
+		Capacity struct {
+			Gbps       float64 `json:"gbps"`
+			Confidence string  `json:"confidence"`
+			Source     string  `json:"source"`
+		} `json:"capacity"`
+	}
+	if err := json.Unmarshal([]byte(out), &c); err != nil {
+		t.Fatal(err)
+	}
+	if c.Capacity.Gbps != 200 || c.Capacity.Confidence != "reported" || c.Capacity.Source != "operator announcement" {
+		t.Errorf("capacity after override: %+v", c.Capacity)
+	}
+	os.WriteFile(caps, []byte("id,gbps,source\ntonga-cable,lots,x\n"), 0o644)
+	_, stderr, code = runCLI(t, "atlas", "stats", "--capacity", caps)
+	if code != 2 || !strings.Contains(stderr, "caps.csv: line 2: gbps") {
+		t.Errorf("bad override file: code %d, stderr %q", code, stderr)
+	}
+}
