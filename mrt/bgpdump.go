@@ -564,9 +564,16 @@ func (f *Formatter) ribLines(dst []byte, rec *Record) ([]byte, error) {
 		dst = append(dst, '|')
 		dst = strconv.AppendUint(dst, uint64(p.AS), 10)
 		dst = append(dst, '|')
-		dst = appendAddr(dst, r.Prefix.Addr())
+		// The prefix as written: bgpdump keeps bits past the length.
+		var pa [16]byte
+		copy(pa[:], r.NLRI[1:])
+		if r.AFI == AFIIPv4 {
+			dst = appendIPv4(dst, [4]byte(pa[:4]))
+		} else {
+			dst = appendIPv6(dst, pa)
+		}
 		dst = append(dst, '/')
-		dst = strconv.AppendUint(dst, uint64(r.Prefix.Bits()), 10)
+		dst = strconv.AppendUint(dst, uint64(r.NLRI[0]), 10)
 		if addPath {
 			dst = append(dst, '|')
 			dst = strconv.AppendUint(dst, uint64(e.PathID), 10)

@@ -51,24 +51,26 @@ func appendPrefixes(dst []NLRI, b []byte, afi uint16, addPath bool) ([]NLRI, err
 // prefixFrom builds a prefix from the leading bytes of an address, clearing
 // the bits past the prefix length.
 func prefixFrom(b []byte, bits int, afi uint16) (netip.Prefix, error) {
+	maxBits := 32
+	switch afi {
+	case AFIIPv4:
+	case AFIIPv6:
+		maxBits = 128
+	default:
+		return netip.Prefix{}, corrupt("unknown address family %d", afi)
+	}
+	if bits > maxBits {
+		return netip.Prefix{}, corrupt("prefix length %d is longer than %d", bits, maxBits)
+	}
 	var a [16]byte
 	copy(a[:], b)
 	if bits%8 != 0 {
 		a[bits/8] &= 0xff << (8 - bits%8)
 	}
-	switch afi {
-	case AFIIPv4:
-		if bits > 32 {
-			return netip.Prefix{}, corrupt("IPv4 prefix length %d", bits)
-		}
+	if afi == AFIIPv4 {
 		return netip.PrefixFrom(netip.AddrFrom4([4]byte(a[:4])), bits), nil
-	case AFIIPv6:
-		if bits > 128 {
-			return netip.Prefix{}, corrupt("IPv6 prefix length %d", bits)
-		}
-		return netip.PrefixFrom(netip.AddrFrom16(a), bits), nil
 	}
-	return netip.Prefix{}, corrupt("unknown address family %d", afi)
+	return netip.PrefixFrom(netip.AddrFrom16(a), bits), nil
 }
 
 // addrFrom returns the IPv4 or IPv6 address in b, which must be 4 or 16 bytes.
