@@ -1,0 +1,329 @@
+// Package svgmap draws maps as SVG on the server: country shapes from the
+// embedded Natural Earth data, cable routes, points. Pages stay readable
+// without JavaScript, and no request leaves the server's origin — no tiles,
+// no map service.
+//
+// Shapes are projected (equirectangular, with longitude scaled by the cosine
+// of the view's middle latitude so regions keep their proportions), then
+// simplified in pixel space: points closer than about half a pixel to the
+// line through their neighbours are dropped, and rings smaller than a pixel
+// are left out. Path data is written in integer pixels with relative moves,
+// which keeps a world map of every country near 60 KB before compression.
+//
+// A Map is not safe for concurrent use; build one per response.
+package svgmap
+
+import (
+	"fmt"
+	"html"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+
+	"lifeline/geo"
+)
+
+// Box is a view in degrees: west, south, east, north.
+type Box struct{ W, S, E, N float64 }
+
+// World is the whole map, without Antarctica.
+var World = Box{W: -180, S: -58, E: 180, N: 84}
+
+// Around returns a box around the points with a margin in degrees, widened
+// to at least minSpan degrees each way.
+func Around(pts []geo.Point, margin, minSpan float64) Box {
+	if len(pts) == 0 {
+		return World
+	}
+	b := Box{W: 180, S: 90, E: -180, N: -90}
+	for _, p := range pts {
+		b.W, b.E = math.Min(b.W, p.Lon), math.Max(b.E, p.Lon)
+		b.S, b.N = math.Min(b.S, p.Lat), math.Max(b.N, p.Lat)
+	}
+	b.W, b.S, b.E, b.N = b.W-margin, b.S-margin, b.E+margin, b.N+margin
+	if d := minSpan - (b.E - b.W); d > 0 {
+		b.W, b.E = b.W-d/2, b.E+d/2
+	}
+	if d := minSpan - (b.N - b.S); d > 0 {
+		b.S, b.N = b.S-d/2, b.N+d/2
+	}
+	b.W, b.E = math.Max(b.W, -180), math.Min(b.E, 180)
+	b.S, b.N = math.Max(b.S, -85), math.Min(b.N, 85)
+	return b
+}
+
+// Map is an SVG map under construction.
+type Map struct {
+	box    Box
+	width  int
+	height int
+	kx, ky float64 // pixels per degree
+	body   strings.Builder
+	title  string
+}
+
+// New starts a map of the box, width pixels wide; the height follows from
+// the projection.
+func New(box Box, width int, title string) *Map {
+	mid := (box.S + box.N) / 2 * math.Pi / 180
+	kx := float64(width) / (box.E - box.W)
+	ky := kx / math.Max(math.Cos(mid), 0.2)
+	if box == World {
+		ky = kx // the plain equirectangular world reads best
+	}
+	h := int(math.Round((box.N - box.S) * ky))
+	return &Map{box: box, width: width, height: h, kx: kx, ky: ky, title: title}
+}
+
+// Project returns the pixel position of a point.
+func (m *Map) Project(p geo.Point) (x, y float64) {
+	return (p.Lon - m.box.W) * m.kx, (m.box.N - p.Lat) * m.ky
+}
+
+// Size returns the map's width and height in pixels.
+func (m *Map) Size() (int, int) { return m.width, m.height }
+
+// Style of an element: its CSS class, an optional link and a tooltip title.
+type Style struct {
+	Class string
+	Href  string
+	Title string
+	ID    string
+}
+
+func (m *Map) open(s Style) {
+	if s.Href != "" {
+		fmt.Fprintf(&m.body, `<a href="%s">`, html.EscapeString(s.Href))
+	}
+}
+
+func (m *Map) close(s Style) {
+	if s.Href != "" {
+		m.body.WriteString("</a>")
+	}
+}
+
+func attrs(s Style) string {
+	var b strings.Builder
+	if s.ID != "" {
+		fmt.Fprintf(&b, ` id="%s"`, html.EscapeString(s.ID))
+	}
+	if s.Class != "" {
+		fmt.Fprintf(&b, ` class="%s"`, html.EscapeString(s.Class))
+	}
+	return b.String()
+}
+
+func (m *Map) titled(s Style) string {
+	if s.Title == "" {
+		return "/>"
+	}
+	return "><title>" + html.EscapeString(s.Title) + "</title></path>"
+}
+
+// IslandRadius is the radius, in pixels, of the dot that stands for a
+// country too small to see at the map's scale — Tonga, Tuvalu, Niue must not
+// vanish from a crisis map because they are small.
+const IslandRadius = 2.5
+
+// Countries draws every country in the view, styled by style (which may
+// return a zero Style for a plain country): its shape, or a dot at its
+// centroid when the shape would be smaller than a pixel or is unknown.
+func (m *Map) Countries(style func(code, name string) Style) {
+	for _, c := range geo.Countries() {
+		d := ""
+		if shape, ok := geo.Shape(c.Code); ok {
+			d = m.polygons(shape)
+		}
+		if d == "" && !m.inView(c.Centroid) {
+			continue
+		}
+		s := style(c.Code, c.Name)
+		if s.Title == "" {
+			s.Title = c.Name
+		}
+		if d == "" {
+			s.Class = strings.TrimSpace(s.Class + " island")
+			m.Point(c.Centroid, IslandRadius, s)
+			continue
+		}
+		m.open(s)
+		fmt.Fprintf(&m.body, `<path%s d="%s"%s`, attrs(s), d, m.titled(s))
+		m.close(s)
+	}
+}
+
+func (m *Map) inView(p geo.Point) bool {
+	return p.Lon >= m.box.W && p.Lon <= m.box.E && p.Lat >= m.box.S && p.Lat <= m.box.N
+}
+
+// Line draws a polyline (a cable route or a segment) in lon/lat.
+func (m *Map) Line(path [][2]float64, s Style) {
+	var d strings.Builder
+	var px, py int
+	n := 0
+	var prevLon float64
+	for i, p := range path {
+		x, y := m.Project(geo.Point{Lon: p[0], Lat: p[1]})
+		ix, iy := int(math.Round(x)), int(math.Round(y))
+		jump := i > 0 && math.Abs(p[0]-prevLon) > 180 // across the antimeridian: start again
+		prevLon = p[0]
+		if i == 0 || jump {
+			d.WriteString("M" + strconv.Itoa(ix) + " " + strconv.Itoa(iy))
+			px, py, n = ix, iy, n+1
+			continue
+		}
+		if ix == px && iy == py {
+			continue
+		}
+		d.WriteString("l" + strconv.Itoa(ix-px) + " " + strconv.Itoa(iy-py))
+		px, py = ix, iy
+	}
+	if n == 0 {
+		return
+	}
+	m.open(s)
+	fmt.Fprintf(&m.body, `<path%s d="%s"%s`, attrs(s), d.String(), m.titled(s))
+	m.close(s)
+}
+
+// Point draws a dot of radius r pixels.
+func (m *Map) Point(p geo.Point, r float64, s Style) {
+	x, y := m.Project(p)
+	if x < -r || y < -r || x > float64(m.width)+r || y > float64(m.height)+r {
+		return
+	}
+	m.open(s)
+	fmt.Fprintf(&m.body, `<circle%s cx="%.0f" cy="%.0f" r="%g"`, attrs(s), x, y, r)
+	if s.Title != "" {
+		fmt.Fprintf(&m.body, "><title>%s</title></circle>", html.EscapeString(s.Title))
+	} else {
+		m.body.WriteString("/>")
+	}
+	m.close(s)
+}
+
+// WriteTo writes the SVG document. It is accessible: it has a role and a
+// title that screen readers announce.
+func (m *Map) WriteTo(w io.Writer) (int64, error) {
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" role="img" aria-label="%s" class="map">`,
+		m.width, m.height, html.EscapeString(m.title))
+	fmt.Fprintf(&b, "<title>%s</title>", html.EscapeString(m.title))
+	b.WriteString(m.body.String())
+	b.WriteString("</svg>")
+	n, err := io.WriteString(w, b.String())
+	return int64(n), err
+}
+
+// String returns the SVG document.
+func (m *Map) String() string {
+	var b strings.Builder
+	m.WriteTo(&b)
+	return b.String()
+}
+
+// polygons returns the path data of a multipolygon, simplified for the
+// map's scale, or "" if nothing of it is visible.
+func (m *Map) polygons(shape [][][]geo.Point) string {
+	var d strings.Builder
+	for _, poly := range shape {
+		for _, ring := range poly {
+			if !m.visible(ring) {
+				continue
+			}
+			pts := make([][2]float64, len(ring))
+			for i, p := range ring {
+				x, y := m.Project(p)
+				pts[i] = [2]float64{x, y}
+			}
+			if tiny(pts) {
+				continue
+			}
+			pts = simplify(pts, 0.6)
+			var px, py int
+			count := 0
+			for i, p := range pts {
+				ix, iy := int(math.Round(p[0])), int(math.Round(p[1]))
+				if i == 0 {
+					d.WriteString("M" + strconv.Itoa(ix) + " " + strconv.Itoa(iy))
+				} else {
+					if ix == px && iy == py {
+						continue
+					}
+					d.WriteString("l" + strconv.Itoa(ix-px) + " " + strconv.Itoa(iy-py))
+				}
+				px, py = ix, iy
+				count++
+			}
+			if count > 0 {
+				d.WriteString("z")
+			}
+		}
+	}
+	return d.String()
+}
+
+// visible reports whether a ring's bounding box meets the view.
+func (m *Map) visible(ring []geo.Point) bool {
+	w, s, e, n := 180.0, 90.0, -180.0, -90.0
+	for _, p := range ring {
+		w, e = math.Min(w, p.Lon), math.Max(e, p.Lon)
+		s, n = math.Min(s, p.Lat), math.Max(n, p.Lat)
+	}
+	return e >= m.box.W && w <= m.box.E && n >= m.box.S && s <= m.box.N
+}
+
+// tiny reports whether a projected ring fits in one pixel.
+func tiny(pts [][2]float64) bool {
+	x0, y0, x1, y1 := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+	for _, p := range pts {
+		x0, x1 = math.Min(x0, p[0]), math.Max(x1, p[0])
+		y0, y1 = math.Min(y0, p[1]), math.Max(y1, p[1])
+	}
+	return x1-x0 < 1 && y1-y0 < 1
+}
+
+// simplify is Douglas–Peucker in pixel space with tolerance tol.
+func simplify(pts [][2]float64, tol float64) [][2]float64 {
+	if len(pts) < 4 {
+		return pts
+	}
+	keep := make([]bool, len(pts))
+	keep[0], keep[len(pts)-1] = true, true
+	type span struct{ a, b int }
+	stack := []span{{0, len(pts) - 1}}
+	for len(stack) > 0 {
+		s := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		best, bi := -1.0, -1
+		for i := s.a + 1; i < s.b; i++ {
+			if d := segDist(pts[i], pts[s.a], pts[s.b]); d > best {
+				best, bi = d, i
+			}
+		}
+		if bi >= 0 && best > tol {
+			keep[bi] = true
+			stack = append(stack, span{s.a, bi}, span{bi, s.b})
+		}
+	}
+	out := pts[:0:0]
+	for i, p := range pts {
+		if keep[i] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func segDist(p, a, b [2]float64) float64 {
+	dx, dy := b[0]-a[0], b[1]-a[1]
+	l2 := dx*dx + dy*dy
+	if l2 == 0 {
+		return math.Hypot(p[0]-a[0], p[1]-a[1])
+	}
+	t := ((p[0]-a[0])*dx + (p[1]-a[1])*dy) / l2
+	t = math.Max(0, math.Min(1, t))
+	return math.Hypot(p[0]-a[0]-t*dx, p[1]-a[1]-t*dy)
+}
