@@ -100,7 +100,10 @@ func (f *Formatter) asPathText(dst []byte, a *Attributes, caps Caps) []byte {
 	merged := f.tmp[:0]
 	p := a.ASPath.Data
 	got := 0
-	for got < want {
+	// Past 8*maxPathText bytes (2*maxPathText ASes) the merged path prints longer than the
+	// text limit anyway (every AS takes two characters at least), so a
+	// crafted path cannot make it grow without bound.
+	for got < want && len(merged) <= 8*maxPathText {
 		t, n := p[0], int(p[1])
 		if n == 0 && (t == ASSequence || t == ASConfedSequence) {
 			break // bgpdump would loop for ever
