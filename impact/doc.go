@@ -1,0 +1,36 @@
+// Package impact computes what a crisis breaks: it compiles an atlas into a
+// graph on flat arrays, reads scenarios (docs/scenarios.md) and applies their
+// events — cable cuts, regions, station losses, national shutdowns, solar
+// storms, earthquakes, power outages — and reports per country whether a
+// path to the global core remains and how much of its capacity to the core
+// is lost, with Monte Carlo sampling for events that strike by chance.
+//
+// # The graph
+//
+// Nodes are countries, branching units at sea, and the core, a super-sink
+// tied to a set of hub countries (DefaultCore; docs/impact.md says why).
+// Each landing point is merged into its country's node: the tie between a
+// station and its country is taken as unbounded, so merging changes no
+// reachability and no flow. Edges are cable segments (with their cable's
+// capacity; parallel segments between the same two nodes are summed) and
+// terrestrial border links. A failed station removes the segments that end
+// at it; a shut-down country is removed with every edge it touches, so
+// nothing transits it.
+//
+// # What is computed
+//
+// A country is reachable when a path of live edges joins it to the core
+// (one breadth-first search per sample serves every country). Its capacity
+// loss is one minus its max-flow to the core after the failures over before
+// (Dinic's algorithm on the flat arrays, in whole Mbit/s so that results
+// are exact). A country whose baseline flow uses no failed edge keeps its
+// flow and needs no new computation.
+//
+// # Determinism
+//
+// Sample i draws from a SplitMix64 generator seeded with (seed, i); samples
+// are summed in fixed blocks added up in order; so the same seed gives the
+// same output byte for byte whatever the number of workers.
+//
+// A Graph is immutable and safe for concurrent use.
+package impact

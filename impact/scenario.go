@@ -1,0 +1,418 @@
+package impact
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"lifeline"
+)
+
+// Scenario is a crisis to simulate: a name and a list of events, each of
+// which fails part of the infrastructure. docs/scenarios.md documents the
+// language with examples.
+type Scenario struct {
+	Name        string   `yaml:"name"`
+	Description string   `yaml:"description,omitempty"`
+	Sources     []string `yaml:"sources,omitempty"` // where the facts behind it come from
+	Events      []Event  `yaml:"events"`
+}
+
+// Event is one thing that happens in a scenario. Exactly one of its fields
+// other than Note is set.
+type Event struct {
+	CutCables     []string     `yaml:"cut_cables,omitempty"`     // whole systems fail
+	Cut           *Cut         `yaml:"cut,omitempty"`            // one cut at a place
+	Region        *Region      `yaml:"region,omitempty"`         // everything inside an area fails
+	LandingPoints []string     `yaml:"landing_points,omitempty"` // stations destroyed or without power
+	Links         []string     `yaml:"links,omitempty"`          // terrestrial border links down ("MR-SN")
+	Shutdown      *Shutdown    `yaml:"shutdown,omitempty"`       // a deliberate national shutdown
+	SolarStorm    *SolarStorm  `yaml:"solar_storm,omitempty"`    // repeaters fail by latitude band
+	Earthquake    *Earthquake  `yaml:"earthquake,omitempty"`     // segments fail with falling probability
+	PowerOutage   *PowerOutage `yaml:"power_outage,omitempty"`   // stations fail when backup runs out
+	Note          string       `yaml:"note,omitempty"`           // for people
+}
+
+// Cut is one cut of a cable at a place: the cable's segment nearest to At
+// fails and the rest of the cable keeps working.
+type Cut struct {
+	Cable string    `yaml:"cable"` // id or name
+	At    []float64 `yaml:"at"`    // [lon, lat]
+}
+
+// Region is an area: a polygon or a circle, with the kind of hazard.
+type Region struct {
+	Kind    string      `yaml:"kind,omitempty"`    // conflict, earthquake, storm, …; required in a region event
+	Polygon [][]float64 `yaml:"polygon,omitempty"` // [[lon, lat], …]
+	Circle  *Circle     `yaml:"circle,omitempty"`
+}
+
+// Circle is a disc on the Earth's surface.
+type Circle struct {
+	Center   []float64 `yaml:"center"` // [lon, lat]
+	RadiusKm float64   `yaml:"radius_km"`
+}
+
+// Shutdown is a deliberate national shutdown.
+type Shutdown struct {
+	Country string `yaml:"country"` // ISO code or name
+}
+
+// SolarStorm is the repeater model of Abdu Jyothi (SIGCOMM 2021).
+type SolarStorm struct {
+	SpacingKm float64   `yaml:"spacing_km"`
+	P         []float64 `yaml:"p"` // per-repeater failure probability: [|lat| ≥ 60°, 40–60°, < 40°]
+}
+
+// Earthquake is an earthquake whose shaking, slides and turbidity currents
+// break segments with a probability that falls with distance.
+type Earthquake struct {
+	Center    []float64 `yaml:"center"` // epicentre, [lon, lat]
+	Magnitude float64   `yaml:"magnitude"`
+}
+
+// PowerOutage is a power-grid failure over a region: the landing stations
+// in it fail when the outage outlasts their backup power.
+type PowerOutage struct {
+	Region        *Region `yaml:"region"`
+	BackupHours   float64 `yaml:"backup_hours"`
+	DurationHours float64 `yaml:"duration_hours"`
+}
+
+// RegionKinds are the kinds of hazard a region event may name.
+var RegionKinds = []string{"conflict", "earthquake", "fire", "flood", "other", "sabotage", "storm", "tsunami", "volcano"}
+
+// Type names the event's kind as written in the language ("cut", "region",
+// …), or "" when no kind is set.
+func (e *Event) Type() string {
+	t := e.types()
+	if len(t) == 0 {
+		return ""
+	}
+	return t[0]
+}
+
+func (e *Event) types() []string {
+	var t []string
+	if e.CutCables != nil {
+		t = append(t, "cut_cables")
+	}
+	if e.Cut != nil {
+		t = append(t, "cut")
+	}
+	if e.Region != nil {
+		t = append(t, "region")
+	}
+	if e.LandingPoints != nil {
+		t = append(t, "landing_points")
+	}
+	if e.Links != nil {
+		t = append(t, "links")
+	}
+	if e.Shutdown != nil {
+		t = append(t, "shutdown")
+	}
+	if e.SolarStorm != nil {
+		t = append(t, "solar_storm")
+	}
+	if e.Earthquake != nil {
+		t = append(t, "earthquake")
+	}
+	if e.PowerOutage != nil {
+		t = append(t, "power_outage")
+	}
+	return t
+}
+
+// maxScenarioBytes bounds a scenario file.
+const maxScenarioBytes = 4 << 20
+
+// ParseScenario reads a scenario in YAML and validates it. name (a file
+// name) prefixes errors.
+//
+// Errors: EINVALID naming the line, or the event (its number from 1 and
+// its type) and the field, with what was expected and what was found.
+func ParseScenario(r io.Reader, name string) (*Scenario, error) {
+	const op = "impact.ParseScenario"
+	data, err := io.ReadAll(io.LimitReader(r, maxScenarioBytes+1))
+	if err != nil {
+		return nil, lifeline.Errorf(lifeline.EINVALID, op, "%s: %v", name, err)
+	}
+	if len(data) > maxScenarioBytes {
+		return nil, lifeline.Errorf(lifeline.EINVALID, op, "%s: larger than %d bytes", name, maxScenarioBytes)
+	}
+	// The node tree gives each event's line, to say which event a decoding
+	// error is in.
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, lifeline.Errorf(lifeline.EINVALID, op, "%s: %s", name, yamlMessage(err))
+	}
+	lines := eventLines(&root)
+	var sc Scenario
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&sc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, lifeline.Errorf(lifeline.EINVALID, op, "%s: empty: want a mapping with name and events", name)
+		}
+		return nil, lifeline.Errorf(lifeline.EINVALID, op, "%s: %s", name, describeDecodeError(err, lines, &sc))
+	}
+	if err := sc.Validate(); err != nil {
+		return nil, lifeline.Errorf(lifeline.EINVALID, op, "%s: %s", name, err.Error())
+	}
+	return &sc, nil
+}
+
+// eventLines returns the first line of each event in the document.
+func eventLines(root *yaml.Node) []int {
+	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
+		return nil
+	}
+	m := root.Content[0]
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == "events" && m.Content[i+1].Kind == yaml.SequenceNode {
+			var out []int
+			for _, ev := range m.Content[i+1].Content {
+				out = append(out, ev.Line)
+			}
+			return out
+		}
+	}
+	return nil
+}
+
+var (
+	lineRe    = regexp.MustCompile(`^line (\d+): (.*)$`)
+	unknownRe = regexp.MustCompile(`^field (\S+) not found in type impact\.(\w+)$`)
+)
+
+// knownFields lists each type's fields, for messages about unknown ones.
+var knownFields = map[string]string{
+	"Scenario":    "name, description, sources, events",
+	"Event":       "cut_cables, cut, region, landing_points, links, shutdown, solar_storm, earthquake, power_outage, note",
+	"Cut":         "cable, at",
+	"Region":      "kind, polygon, circle",
+	"Circle":      "center, radius_km",
+	"Shutdown":    "country",
+	"SolarStorm":  "spacing_km, p",
+	"Earthquake":  "center, magnitude",
+	"PowerOutage": "region, backup_hours, duration_hours",
+}
+
+// describeDecodeError rewrites yaml's messages so that each names the event
+// it is in and, for an unknown field, the fields that are known.
+func describeDecodeError(err error, lines []int, sc *Scenario) string {
+	var te *yaml.TypeError
+	if !errors.As(err, &te) {
+		return yamlMessage(err)
+	}
+	var out []string
+	for _, msg := range te.Errors {
+		m := lineRe.FindStringSubmatch(msg)
+		if m == nil {
+			out = append(out, msg)
+			continue
+		}
+		line, _ := strconv.Atoi(m[1])
+		text := m[2]
+		if u := unknownRe.FindStringSubmatch(text); u != nil {
+			text = fmt.Sprintf("unknown field %q; want one of: %s", u[1], knownFields[u[2]])
+		}
+		text = strings.ReplaceAll(text, "!!str ", "string ")
+		text = strings.ReplaceAll(text, "!!seq", "a list")
+		text = strings.ReplaceAll(text, "!!map", "a mapping")
+		where := fmt.Sprintf("line %d", line)
+		if i := eventAt(lines, line); i >= 0 {
+			t := ""
+			if i < len(sc.Events) {
+				t = sc.Events[i].Type()
+			}
+			if t != "" {
+				where = fmt.Sprintf("event %d (%s), line %d", i+1, t, line)
+			} else {
+				where = fmt.Sprintf("event %d, line %d", i+1, line)
+			}
+		}
+		out = append(out, where+": "+text)
+	}
+	return strings.Join(out, "; ")
+}
+
+func eventAt(lines []int, line int) int {
+	idx := -1
+	for i, l := range lines {
+		if l <= line {
+			idx = i
+		}
+	}
+	return idx
+}
+
+func yamlMessage(err error) string {
+	return strings.TrimPrefix(err.Error(), "yaml: ")
+}
+
+// Validate checks a scenario without an atlas: every event has exactly one
+// type and well-formed fields. Names of cables, stations and countries are
+// checked when the scenario is applied to a graph.
+//
+// Errors: a message naming the event (number from 1, and type) and field.
+func (s *Scenario) Validate() error {
+	if strings.TrimSpace(s.Name) == "" {
+		return errors.New("name: want a non-empty name")
+	}
+	for i := range s.Events {
+		if err := s.Events[i].validate(); err != nil {
+			return fmt.Errorf("event %d%w", i+1, err)
+		}
+	}
+	return nil
+}
+
+func (e *Event) validate() error {
+	t := e.types()
+	switch len(t) {
+	case 0:
+		return fmt.Errorf(": want one of cut_cables, cut, region, landing_points, links, shutdown, solar_storm, earthquake, power_outage")
+	case 1:
+	default:
+		return fmt.Errorf(": has %s; want exactly one type per event", strings.Join(t, " and "))
+	}
+	bad := func(field, format string, args ...any) error {
+		return fmt.Errorf(" (%s): %s: %s", t[0], field, fmt.Sprintf(format, args...))
+	}
+	switch {
+	case e.CutCables != nil:
+		if len(e.CutCables) == 0 {
+			return bad("cut_cables", "want at least one cable id or name")
+		}
+		for j, c := range e.CutCables {
+			if strings.TrimSpace(c) == "" {
+				return bad(fmt.Sprintf("cut_cables[%d]", j), "want a cable id or name, found an empty string")
+			}
+		}
+	case e.Cut != nil:
+		if strings.TrimSpace(e.Cut.Cable) == "" {
+			return bad("cable", "want a cable id or name")
+		}
+		if err := checkLonLat(e.Cut.At); err != "" {
+			return bad("at", "%s", err)
+		}
+	case e.Region != nil:
+		if e.Region.Kind == "" {
+			return bad("kind", "want one of %s", strings.Join(RegionKinds, ", "))
+		}
+		if !slices.Contains(RegionKinds, e.Region.Kind) {
+			return bad("kind", "want one of %s, found %q", strings.Join(RegionKinds, ", "), e.Region.Kind)
+		}
+		if field, err := e.Region.validate(); err != "" {
+			return bad(field, "%s", err)
+		}
+	case e.LandingPoints != nil:
+		if len(e.LandingPoints) == 0 {
+			return bad("landing_points", "want at least one landing point id or name")
+		}
+		for j, c := range e.LandingPoints {
+			if strings.TrimSpace(c) == "" {
+				return bad(fmt.Sprintf("landing_points[%d]", j), "want a landing point id or name, found an empty string")
+			}
+		}
+	case e.Links != nil:
+		if len(e.Links) == 0 {
+			return bad("links", "want at least one terrestrial link id such as MR-SN")
+		}
+		for j, c := range e.Links {
+			if a, b, ok := strings.Cut(strings.TrimSpace(c), "-"); !ok || len(a) != 2 || len(b) != 2 {
+				return bad(fmt.Sprintf("links[%d]", j), "want a link id of two country codes such as MR-SN, found %q", c)
+			}
+		}
+	case e.Shutdown != nil:
+		if strings.TrimSpace(e.Shutdown.Country) == "" {
+			return bad("country", "want an ISO 3166-1 code or a country name")
+		}
+	case e.SolarStorm != nil:
+		s := e.SolarStorm
+		if !(s.SpacingKm > 0) || math.IsInf(s.SpacingKm, 0) {
+			return bad("spacing_km", "want a positive distance between repeaters, found %v", s.SpacingKm)
+		}
+		if len(s.P) != 3 {
+			return bad("p", "want three probabilities [p_high, p_mid, p_low], found %d", len(s.P))
+		}
+		for j, p := range s.P {
+			if !(p >= 0 && p <= 1) {
+				return bad(fmt.Sprintf("p[%d]", j), "want a probability in 0..1, found %v", p)
+			}
+		}
+	case e.Earthquake != nil:
+		if err := checkLonLat(e.Earthquake.Center); err != "" {
+			return bad("center", "%s", err)
+		}
+		if m := e.Earthquake.Magnitude; !(m >= 4 && m <= 10) {
+			return bad("magnitude", "want a moment magnitude in 4..10, found %v", m)
+		}
+	case e.PowerOutage != nil:
+		p := e.PowerOutage
+		if p.Region == nil {
+			return bad("region", "want a polygon or a circle")
+		}
+		if field, err := p.Region.validate(); err != "" {
+			return bad("region."+field, "%s", err)
+		}
+		if !(p.BackupHours >= 0) || math.IsInf(p.BackupHours, 0) {
+			return bad("backup_hours", "want hours of backup power, 0 or more, found %v", p.BackupHours)
+		}
+		if !(p.DurationHours > 0) || math.IsInf(p.DurationHours, 0) {
+			return bad("duration_hours", "want the outage's length in hours, more than 0, found %v", p.DurationHours)
+		}
+	}
+	return nil
+}
+
+// validate checks the area and returns the faulty field and a message.
+func (r *Region) validate() (string, string) {
+	switch {
+	case r.Polygon != nil && r.Circle != nil:
+		return "polygon", "want a polygon or a circle, not both"
+	case r.Polygon != nil:
+		n := len(r.Polygon)
+		if n > 0 && slices.Equal(r.Polygon[0], r.Polygon[n-1]) {
+			n-- // closed ring
+		}
+		if n < 3 {
+			return "polygon", fmt.Sprintf("want at least 3 distinct points, found %d", n)
+		}
+		for j, p := range r.Polygon {
+			if err := checkLonLat(p); err != "" {
+				return fmt.Sprintf("polygon[%d]", j), err
+			}
+		}
+	case r.Circle != nil:
+		if err := checkLonLat(r.Circle.Center); err != "" {
+			return "circle.center", err
+		}
+		if rk := r.Circle.RadiusKm; !(rk > 0 && rk <= 20000) {
+			return "circle.radius_km", fmt.Sprintf("want a radius in km, more than 0 and at most 20000, found %v", rk)
+		}
+	default:
+		return "polygon", "want a polygon or a circle"
+	}
+	return "", ""
+}
+
+func checkLonLat(p []float64) string {
+	if len(p) != 2 {
+		return fmt.Sprintf("want [lon, lat], found %d number(s)", len(p))
+	}
+	if !(p[0] >= -180 && p[0] <= 180 && p[1] >= -90 && p[1] <= 90) {
+		return fmt.Sprintf("want [lon, lat] with lon in -180..180 and lat in -90..90, found [%v, %v]", p[0], p[1])
+	}
+	return ""
+}

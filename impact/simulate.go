@@ -1,0 +1,461 @@
+package impact
+
+import (
+	"cmp"
+	"context"
+	"math"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"lifeline"
+)
+
+// RunOptions configures a simulation.
+type RunOptions struct {
+	// Samples is the number of Monte Carlo samples of a probabilistic
+	// scenario; 0 means DefaultSamples. A scenario without chance is
+	// evaluated once whatever this says.
+	Samples int
+	// Seed seeds the samples: sample i draws from a generator seeded with
+	// (Seed, i), so results do not depend on Workers.
+	Seed uint64
+	// Workers is the number of goroutines; 0 means GOMAXPROCS.
+	Workers int
+	// FlowSamples is the number of samples, the first ones, in which
+	// capacity loss is computed (a max-flow per affected country; the
+	// rest compute reachability only); 0 means all of them.
+	FlowSamples int
+	// Progress, if set, is called with the samples done so far, from one
+	// goroutine at a time.
+	Progress func(done, total int)
+}
+
+// DefaultSamples is the number of samples of a probabilistic scenario when
+// none is given.
+const DefaultSamples = 1000
+
+// blockSize is how many consecutive samples are summed together before
+// blocks are added up in order: floating-point sums then do not depend on
+// which worker ran which block.
+const blockSize = 64
+
+// Result is what a scenario breaks.
+type Result struct {
+	Scenario string `json:"scenario"`
+	Samples  int    `json:"samples"`
+	// FlowSamples is how many samples computed capacity loss.
+	FlowSamples int             `json:"flow_samples"`
+	Seed        uint64          `json:"seed"`
+	Core        []string        `json:"core"`
+	Countries   []CountryImpact `json:"countries"` // most affected first
+	Failed      Failed          `json:"failed"`
+}
+
+// CountryImpact is what happens to one country. In a probabilistic
+// scenario the figures are means over the samples.
+type CountryImpact struct {
+	Country string `json:"country"`
+	Name    string `json:"name"`
+	// Reachable: a path to the core remains (in at least half the samples).
+	Reachable bool `json:"reachable"`
+	// PUnreachable is the share of samples in which no path remains, with
+	// its 95% Wilson score interval.
+	PUnreachable   float64    `json:"p_unreachable"`
+	PUnreachableCI [2]float64 `json:"p_unreachable_ci95"`
+	// CapacityLoss is one minus the max-flow to the core after over before
+	// (expected value), in 0..1.
+	CapacityLoss float64 `json:"capacity_loss"`
+	// CapacityLossCI is the 95% interval of the mean capacity loss (normal
+	// approximation); equal bounds when there is no chance involved.
+	CapacityLossCI [2]float64 `json:"capacity_loss_ci95"`
+	// CapacityBeforeGbps is the max-flow to the core with nothing failed.
+	CapacityBeforeGbps float64 `json:"capacity_before_gbps"`
+	CablesTotal        int     `json:"cables_total"`
+	// CablesFailed counts (on average) the country's cable systems with a
+	// failed segment or with all their stations in the country down.
+	CablesFailed float64 `json:"cables_failed"`
+	Population   int64   `json:"population"`
+	// PopulationAffected is population × capacity loss: the people whose
+	// share of international capacity is lost, if it is shared evenly.
+	PopulationAffected int64 `json:"population_affected"`
+	// ReachableBefore is false for a country with no path to the core even
+	// with nothing failed (its cables are all planned, say).
+	ReachableBefore bool `json:"reachable_before"`
+	Hub             bool `json:"hub,omitempty"`
+}
+
+// Failed lists the elements that failed (in any sample).
+type Failed struct {
+	Cables        []string `json:"cables"`
+	Segments      []string `json:"segments"`
+	LandingPoints []string `json:"landing_points"`
+	Links         []string `json:"links"`
+	Countries     []string `json:"countries"` // shut down
+}
+
+// Simulate runs a scenario on the graph.
+//
+// Errors: ENOTFOUND for an unknown cable, landing point or country (the
+// message names the event and the closest names); EINVALID for a scenario
+// that does not validate or fits the atlas badly; the context's error if it
+// is cancelled.
+func (g *Graph) Simulate(ctx context.Context, sc *Scenario, opt RunOptions) (*Result, error) {
+	if err := sc.Validate(); err != nil {
+		return nil, lifeline.Errorf(lifeline.EINVALID, "impact.Simulate", "%s: %v", sc.Name, err)
+	}
+	p, err := g.compile(sc)
+	if err != nil {
+		return nil, err
+	}
+	samples := 1
+	if p.probabilistic() {
+		samples = cmp.Or(opt.Samples, DefaultSamples)
+	}
+	flowSamples := samples
+	if opt.FlowSamples > 0 && opt.FlowSamples < samples {
+		flowSamples = opt.FlowSamples
+	}
+	workers := cmp.Or(opt.Workers, runtime.GOMAXPROCS(0))
+	nBlocks := (samples + blockSize - 1) / blockSize
+	workers = max(1, min(workers, nBlocks))
+
+	nc := g.nCountry
+	blocks := make([]blockSum, nBlocks)
+	var next, done atomic.Int64
+	var mu sync.Mutex // serialises Progress
+	tot := newTotals(g)
+	var wg sync.WaitGroup
+	errs := make([]error, workers)
+	for wi := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ev := g.newEvaluator()
+			loc := newTotals(g)
+			for {
+				b := int(next.Add(1) - 1)
+				if b >= nBlocks {
+					break
+				}
+				if err := ctx.Err(); err != nil {
+					errs[wi] = err
+					return
+				}
+				bs := blockSum{loss: make([]float64, nc), loss2: make([]float64, nc)}
+				for i := b * blockSize; i < min(samples, (b+1)*blockSize); i++ {
+					ev.sample(p, uint64(i), opt.Seed)
+					flow := i < flowSamples
+					ev.evaluate(flow)
+					loc.add(ev, flow)
+					if flow {
+						for c := range nc {
+							bs.loss[c] += ev.loss[c]
+							bs.loss2[c] += ev.loss[c] * ev.loss[c]
+						}
+					}
+				}
+				blocks[b] = bs
+				d := done.Add(int64(min(samples, (b+1)*blockSize) - b*blockSize))
+				if opt.Progress != nil {
+					mu.Lock()
+					opt.Progress(int(d), samples)
+					mu.Unlock()
+				}
+			}
+			mu.Lock()
+			tot.merge(loc)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	loss := make([]float64, nc)
+	loss2 := make([]float64, nc)
+	for _, bs := range blocks {
+		for c := range nc {
+			loss[c] += bs.loss[c]
+			loss2[c] += bs.loss2[c]
+		}
+	}
+	return g.result(sc, opt.Seed, samples, flowSamples, tot, loss, loss2), nil
+}
+
+type blockSum struct{ loss, loss2 []float64 }
+
+// totals are integer counts over samples; integer sums do not depend on
+// the order they are made in.
+type totals struct {
+	unreach      []int64 // per country
+	cablesFailed []int64 // per country
+	seg, lp, lk  []int64 // failures per element
+	down         []int64 // shutdowns per country
+}
+
+func newTotals(g *Graph) *totals {
+	a := g.atlas
+	return &totals{unreach: make([]int64, g.nCountry), cablesFailed: make([]int64, g.nCountry),
+		seg: make([]int64, len(a.Segments)), lp: make([]int64, len(a.LandingPoints)), lk: make([]int64, len(a.Links)), down: make([]int64, g.nCountry)}
+}
+
+func (t *totals) add(ev *evaluator, flow bool) {
+	for c, u := range ev.unreach {
+		if u {
+			t.unreach[c]++
+		}
+		t.cablesFailed[c] += int64(ev.cabsFailed[c])
+	}
+	for i, f := range ev.st.seg {
+		if f {
+			t.seg[i]++
+		}
+	}
+	for i, f := range ev.st.lp {
+		if f {
+			t.lp[i]++
+		}
+	}
+	g := ev.g
+	for i, f := range ev.st.link {
+		e := g.linkEdge[i]
+		if f || ev.st.down[g.eU[e]] || ev.st.down[g.eV[e]] {
+			t.lk[i]++
+		}
+	}
+	for c, d := range ev.st.down {
+		if d {
+			t.down[c]++
+		}
+	}
+}
+
+func (t *totals) merge(o *totals) {
+	for _, p := range [][2][]int64{{t.unreach, o.unreach}, {t.cablesFailed, o.cablesFailed}, {t.seg, o.seg}, {t.lp, o.lp}, {t.lk, o.lk}, {t.down, o.down}} {
+		for i := range p[0] {
+			p[0][i] += p[1][i]
+		}
+	}
+}
+
+// evaluator evaluates samples; each worker has its own.
+type evaluator struct {
+	g          *Graph
+	w          *workspace
+	st         *state
+	unreach    []bool
+	loss       []float64
+	cabsFailed []int32
+	cabFailed  []bool
+}
+
+func (g *Graph) newEvaluator() *evaluator {
+	return &evaluator{g: g, w: g.newWorkspace(), st: g.newState(), unreach: make([]bool, g.nCountry),
+		loss: make([]float64, g.nCountry), cabsFailed: make([]int32, g.nCountry), cabFailed: make([]bool, len(g.atlas.Cables))}
+}
+
+// sample draws sample i of the plan into the evaluator's state.
+func (ev *evaluator) sample(p *plan, i, seed uint64) {
+	ev.st.copyFrom(p.fixed)
+	if len(p.groups) == 0 {
+		return
+	}
+	r := newRNG(seed, i)
+	for _, gr := range p.groups {
+		if r.float64() < gr.p {
+			for _, s := range gr.segs {
+				ev.st.seg[s] = true
+			}
+		}
+	}
+}
+
+// evaluate computes reachability, failed cables and, if flow, capacity
+// loss for the state.
+func (ev *evaluator) evaluate(flow bool) {
+	g, w, st := ev.g, ev.w, ev.st
+	w.load(g, st)
+	w.reach(g)
+	for c := range g.nCountry {
+		ev.unreach[c] = !w.reached[c] || st.down[c]
+	}
+	clear(ev.cabFailed)
+	for s, f := range st.seg {
+		if f && g.segUsed[s] {
+			ev.cabFailed[g.segCable(s)] = true
+		}
+	}
+	for c := range g.nCountry {
+		n := int32(0)
+		for _, cb := range g.countryCabs[c] {
+			if ev.cabFailed[cb] || g.allDownIn(st, int(cb), int32(c)) {
+				n++
+			}
+		}
+		ev.cabsFailed[c] = n
+	}
+	if !flow {
+		return
+	}
+	for c := range g.nCountry {
+		ev.loss[c] = g.countryLoss(w, st, c, ev.unreach[c])
+	}
+}
+
+// countryLoss is one minus the country's max-flow to the core over its
+// baseline, with w loaded with the state.
+func (g *Graph) countryLoss(w *workspace, st *state, c int, unreach bool) float64 {
+	switch {
+	case !g.baseReach[c]:
+		return 0 // nothing to lose
+	case st.down[c] || unreach:
+		return 1
+	case g.isHub[c]:
+		return 0
+	}
+	intact := true
+	for i, u := range g.baseUse[c] {
+		if u&w.deadW[i] != 0 {
+			intact = false
+			break
+		}
+	}
+	if intact {
+		return 0 // the baseline flow is still feasible, and flows never grow
+	}
+	// The flow is bounded by the baseline (flows never grow) and by the
+	// capacity left around the country itself.
+	var local int64
+	for _, a := range g.adjArc[g.adjStart[c]:g.adjStart[c+1]] {
+		local += w.cap[a]
+	}
+	f := w.maxFlow(g, int32(c), g.core, min(local, g.baseFlow[c]))
+	return 1 - float64(f)/float64(g.baseFlow[c])
+}
+
+// segCable returns the cable index of segment s.
+func (g *Graph) segCable(s int) int32 { return g.segCab[s] }
+
+// allDownIn reports whether every landing point of cable cb in country c
+// is down.
+func (g *Graph) allDownIn(st *state, cb int, c int32) bool {
+	any := false
+	for _, l := range g.cableLPs[cb] {
+		if g.lpCountry[l] != c {
+			continue
+		}
+		if !st.lp[l] {
+			return false
+		}
+		any = true
+	}
+	return any
+}
+
+// result turns the totals into the report.
+func (g *Graph) result(sc *Scenario, seed uint64, samples, flowSamples int, t *totals, loss, loss2 []float64) *Result {
+	a := g.atlas
+	r := &Result{Scenario: sc.Name, Samples: samples, FlowSamples: flowSamples, Seed: seed, Core: g.Core(),
+		Failed: Failed{Cables: []string{}, Segments: []string{}, LandingPoints: []string{}, Links: []string{}, Countries: []string{}}}
+	n := float64(samples)
+	fn := float64(flowSamples)
+	for c := range g.nCountry {
+		co := &a.Countries[c]
+		ci := CountryImpact{Country: co.Code, Name: co.Name, Population: co.Population,
+			CablesTotal: len(g.countryCabs[c]), ReachableBefore: g.baseReach[c], Hub: g.isHub[c],
+			CapacityBeforeGbps: float64(g.baseFlow[c]) / 1000}
+		if g.isHub[c] {
+			ci.CapacityBeforeGbps = 0
+		}
+		pu := float64(t.unreach[c]) / n
+		ci.PUnreachable = round6(pu)
+		lo, hi := wilson(t.unreach[c], samples)
+		ci.PUnreachableCI = [2]float64{round6(lo), round6(hi)}
+		ci.Reachable = 2*t.unreach[c] < int64(samples)
+		m := loss[c] / fn
+		ci.CapacityLoss = round6(m)
+		half := 0.0
+		if flowSamples > 1 {
+			v := math.Max(0, (loss2[c]-fn*m*m)/(fn-1))
+			half = 1.96 * math.Sqrt(v/fn)
+		}
+		ci.CapacityLossCI = [2]float64{round6(math.Max(0, m-half)), round6(math.Min(1, m+half))}
+		ci.CablesFailed = round6(float64(t.cablesFailed[c]) / n)
+		ci.PopulationAffected = int64(math.Round(float64(co.Population) * m))
+		r.Countries = append(r.Countries, ci)
+	}
+	slices.SortStableFunc(r.Countries, func(x, y CountryImpact) int {
+		return cmp.Or(cmp.Compare(y.PUnreachable, x.PUnreachable), cmp.Compare(y.CapacityLoss, x.CapacityLoss),
+			cmp.Compare(y.PopulationAffected, x.PopulationAffected), cmp.Compare(x.Country, y.Country))
+	})
+	cabs := map[string]bool{}
+	for s, k := range t.seg {
+		if k > 0 && g.segUsed[s] {
+			r.Failed.Segments = append(r.Failed.Segments, a.Segments[s].ID)
+			cabs[a.Segments[s].Cable] = true
+		}
+	}
+	for i := range a.Cables {
+		if cabs[a.Cables[i].ID] {
+			r.Failed.Cables = append(r.Failed.Cables, a.Cables[i].ID)
+		}
+	}
+	for l, k := range t.lp {
+		if k > 0 {
+			r.Failed.LandingPoints = append(r.Failed.LandingPoints, a.LandingPoints[l].ID)
+		}
+	}
+	for l, k := range t.lk {
+		if k > 0 {
+			r.Failed.Links = append(r.Failed.Links, a.Links[l].ID)
+		}
+	}
+	for c, k := range t.down {
+		if k > 0 {
+			r.Failed.Countries = append(r.Failed.Countries, a.Countries[c].Code)
+		}
+	}
+	return r
+}
+
+// wilson is the 95% Wilson score interval for k successes in n trials.
+func wilson(k int64, n int) (float64, float64) {
+	if n == 0 {
+		return 0, 1
+	}
+	const z = 1.959963984540054
+	p := float64(k) / float64(n)
+	fn := float64(n)
+	d := 1 + z*z/fn
+	c := (p + z*z/(2*fn)) / d
+	h := z * math.Sqrt(p*(1-p)/fn+z*z/(4*fn*fn)) / d
+	return math.Max(0, c-h), math.Min(1, c+h)
+}
+
+func round6(x float64) float64 { return math.Round(x*1e6) / 1e6 }
+
+// rng is SplitMix64 (Steele, Lea and Flood, 2014): tiny, fast, and easy to
+// reproduce in other languages, which the reference implementation does.
+type rng struct{ s uint64 }
+
+func mix64(z uint64) uint64 {
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EB
+	return z ^ (z >> 31)
+}
+
+// newRNG seeds the generator of one sample from the run's seed and the
+// sample's index.
+func newRNG(seed, sample uint64) rng { return rng{mix64(seed) ^ mix64(sample+0x632BE59BD9B4E019)} }
+
+func (r *rng) next() uint64 {
+	r.s += 0x9E3779B97F4A7C15
+	return mix64(r.s)
+}
+
+// float64 returns a uniform number in [0, 1) with 53 random bits.
+func (r *rng) float64() float64 { return float64(r.next()>>11) / (1 << 53) }
