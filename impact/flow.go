@@ -35,11 +35,11 @@ func (s *state) copyFrom(o *state) {
 // so that a Monte Carlo run allocates nothing per sample. It is not safe
 // for concurrent use: each worker has its own.
 type workspace struct {
-	dead    []bool  // per edge
+	dead    []bool   // per edge
 	deadW   []uint64 // dead as a bitset, to test against baseline flows
-	cap     []int64 // per arc: the pair's capacity, the sum of its live edges
-	res     []int64 // per arc: residual capacity during a max-flow
-	reached []bool  // per node: a path to the core remains
+	cap     []int64  // per arc: the pair's capacity, the sum of its live edges
+	res     []int64  // per arc: residual capacity during a max-flow
+	reached []bool   // per node: a path to the core remains
 	level   []int32
 	iter    []int32
 	queue   []int32

@@ -71,8 +71,8 @@ type Graph struct {
 	arcHead  []int32
 
 	// Element tables, indexed like the atlas's slices.
-	segEdge     []int32   // edge of each segment, -1 if not in the graph (planned, or inside one country)
-	segUsed     []bool    // segment of an evaluated cable (in service, or planned with Planned)
+	segEdge     []int32    // edge of each segment, -1 if not in the graph (planned, or inside one country)
+	segUsed     []bool     // segment of an evaluated cable (in service, or planned with Planned)
 	segLP       [][2]int32 // landing points at each end, -1 for a branching unit
 	segCab      []int32    // cable of each segment
 	cableUsed   []bool
