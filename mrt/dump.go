@@ -186,6 +186,11 @@ func split(r *Reader, free <-chan *chunk, work, order chan<- *chunk, quit <-chan
 
 // format formats the records of c with f.
 func (c *chunk) format(f *Formatter, name string, keepGoing bool) {
+	// Update files print about 5.3 bytes per input byte; growing the
+	// output by doubling instead would copy it twice over.
+	if want := 6 * len(c.data); cap(c.out) < want {
+		c.out = make([]byte, 0, want)
+	}
 	f.SetPeerIndex(c.peers)
 	for i := range c.recs {
 		rec := &c.recs[i]
