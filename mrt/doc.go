@@ -54,5 +54,10 @@
 // caller's goroutine writes them in order.
 //
 // The decoder is written for this package rather than taken from a
-// library: see docs/performance.md for the measurement behind that.
+// library. On RIPE RIS's updates.et-header.2015.gz (89,686 records),
+// gobgp's pkg/packet/mrt takes 310-430 ms just to parse the records,
+// allocating every message, attribute and prefix, and does not decode
+// BGP4MP_ET or TABLE_DUMP; this package decodes them in 46-49 ms and
+// decodes and formats them in about 100 ms on one core, against 1.4 s for
+// bgpdump -m. docs/performance.md has the figures and the commands.
 package mrt
