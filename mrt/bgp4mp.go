@@ -62,8 +62,8 @@ func (m *BGP4MP) Local() bool {
 }
 
 // Decode decodes a BGP4MP or BGP4MP_ET record of a MESSAGE or STATE_CHANGE
-// subtype into m. BGP4MP_ENTRY and BGP4MP_SNAPSHOT records give an error
-// wrapping ErrUnsupported.
+// subtype into m. Other subtypes give an error wrapping ErrUnsupported;
+// decode BGP4MP_ENTRY records with BGP4MPRIBEntry.Decode.
 func (m *BGP4MP) Decode(rec *Record) error {
 	*m = BGP4MP{Subtype: rec.Subtype}
 	b := rec.Body
@@ -220,4 +220,75 @@ func splitUpdate(body []byte) (withdrawn, attrs, nlri []byte, err error) {
 		return nil, nil, nil, corrupt("UPDATE: path attributes length %d runs past the message", al)
 	}
 	return body[2 : 2+wl], body[i : i+al], body[i+al:], nil
+}
+
+// BGP4MPRIBEntry is a decoded BGP4MP_ENTRY record, a RIB entry format from the
+// MRT drafts that OpenBGPD still writes: one route of one peer. bgpdump
+// prints nothing for it.
+type BGP4MPRIBEntry struct {
+	PeerAS     uint32
+	LocalAS    uint32
+	Interface  uint16
+	AFI        uint16 // of the peering addresses
+	PeerIP     netip.Addr
+	LocalIP    netip.Addr
+	View       uint16
+	Status     uint16
+	LastChange uint32 // when the route last changed, Unix seconds
+	RouteAFI   uint16
+	SAFI       uint8
+	NextHop    netip.Addr
+	Prefix     netip.Prefix
+	Attrs      []byte // path attributes, with 2-byte AS numbers
+}
+
+// Decode decodes a BGP4MP_ENTRY record into e.
+func (e *BGP4MPRIBEntry) Decode(rec *Record) error {
+	*e = BGP4MPRIBEntry{}
+	if (rec.Type != TypeBGP4MP && rec.Type != TypeBGP4MPET) || rec.Subtype != BGP4MPEntry {
+		return unsupported(rec)
+	}
+	m := BGP4MP{Subtype: BGP4MPMessage}
+	b := rec.Body
+	i, err := m.peerHeader(b)
+	if err != nil {
+		return err
+	}
+	if i, err = m.addresses(b, i); err != nil {
+		return err
+	}
+	e.PeerAS, e.LocalAS, e.Interface, e.AFI, e.PeerIP, e.LocalIP = m.PeerAS, m.LocalAS, m.Interface, m.AFI, m.PeerIP, m.LocalIP
+	if len(b)-i < 12 {
+		return corrupt("BGP4MP_ENTRY: route header runs past the record")
+	}
+	e.View = binary.BigEndian.Uint16(b[i:])
+	e.Status = binary.BigEndian.Uint16(b[i+2:])
+	e.LastChange = binary.BigEndian.Uint32(b[i+4:])
+	e.RouteAFI = binary.BigEndian.Uint16(b[i+8:])
+	e.SAFI = b[i+10]
+	nl := int(b[i+11])
+	i += 12
+	if len(b)-i < nl+1 {
+		return corrupt("BGP4MP_ENTRY: next hop of %d bytes runs past the record", nl)
+	}
+	if nl == 4 || nl == 16 || nl == 32 {
+		e.NextHop = addrFrom(b[i : i+min(nl, 16)])
+	}
+	i += nl
+	bits := int(b[i])
+	n := (bits + 7) / 8
+	if len(b)-i-1 < n+2 {
+		return corrupt("BGP4MP_ENTRY: prefix runs past the record")
+	}
+	if e.Prefix, err = prefixFrom(b[i+1:i+1+n], bits, e.RouteAFI); err != nil {
+		return err
+	}
+	i += 1 + n
+	al := int(binary.BigEndian.Uint16(b[i:]))
+	i += 2
+	if len(b)-i < al {
+		return corrupt("BGP4MP_ENTRY: attributes of %d bytes run past the record", al)
+	}
+	e.Attrs = b[i : i+al]
+	return nil
 }

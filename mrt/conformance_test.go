@@ -246,6 +246,13 @@ func TestDecodeShared(t *testing.T) {
 func decodeAny(rec *Record, m *BGP4MP, u *Update, rib *RIB, td *TableDump, a *Attributes) error {
 	switch rec.Type {
 	case TypeBGP4MP, TypeBGP4MPET:
+		if rec.Subtype == BGP4MPEntry {
+			var e BGP4MPRIBEntry
+			if err := e.Decode(rec); err != nil {
+				return err
+			}
+			return a.Decode(e.Attrs, Caps{})
+		}
 		if err := m.Decode(rec); err != nil {
 			if isUnsupported(err) {
 				return nil

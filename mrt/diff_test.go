@@ -42,7 +42,7 @@ func TestAgainstBgpdump(t *testing.T) {
 // bgpdump abort or read uninitialised memory.
 type gen struct{ r *rand.Rand }
 
-func (g *gen) n(k int) int      { return g.r.IntN(k) }
+func (g *gen) n(k int) int       { return g.r.IntN(k) }
 func (g *gen) chance(p int) bool { return g.r.IntN(100) < p }
 func (g *gen) u32() uint32       { return g.r.Uint32() }
 

@@ -25,7 +25,8 @@
 // records (BGP messages and session state changes; ParseMessage and
 // Update.Decode take the BGP message apart), DecodePeerIndex and RIB.Decode
 // for TABLE_DUMP_V2 (including RIB_GENERIC and the ADD-PATH subtypes of
-// RFC 8050), TableDump.Decode for the older TABLE_DUMP, and
+// RFC 8050), TableDump.Decode for the older TABLE_DUMP,
+// BGP4MPRIBEntry.Decode for OpenBGPD's BGP4MP_ENTRY, and
 // Attributes.Decode for the path attributes of an UPDATE or a RIB entry.
 // Decoded values point into the record body instead of copying it, and can
 // be reused from one record to the next, so a loop over millions of

@@ -330,3 +330,27 @@ func readAll(t testing.TB, in []byte) []Record {
 		recs = append(recs, rec)
 	}
 }
+
+func TestDecodeBGP4MPEntry(t *testing.T) {
+	// An OpenBGPD RIB entry: peer 192.168.1.102 AS 65000, 192.168.0.0/16
+	// via 192.168.0.15.
+	body, _ := hex.DecodeString("fde8fde800000001c0a80166c0a8010a00000001561e8d5300010104c0a8000f10c0a8002b400101004002040201fdf740050400000064c007080000fde8c0a8000f800904c0a8000f800a04c0a8000a")
+	rec := Record{Header: Header{Type: TypeBGP4MP, Subtype: BGP4MPEntry}, Body: body}
+	var e BGP4MPRIBEntry
+	if err := e.Decode(&rec); err != nil {
+		t.Fatal(err)
+	}
+	if e.PeerIP.String() != "192.168.1.102" || e.PeerAS != 65000 || e.Prefix.String() != "192.168.0.0/16" || e.NextHop.String() != "192.168.0.15" || e.LastChange != 0x561e8d53 {
+		t.Errorf("entry %+v", e)
+	}
+	var a Attributes
+	if err := a.Decode(e.Attrs, Caps{}); err != nil || a.LocalPref != 100 {
+		t.Errorf("attributes %+v, %v", a, err)
+	}
+	for n := range len(body) {
+		rec.Body = body[:n]
+		if err := e.Decode(&rec); err == nil {
+			t.Errorf("truncated to %d bytes: no error", n)
+		}
+	}
+}
