@@ -256,7 +256,7 @@ func (a *Attributes) decodeMPReach(v []byte, caps Caps) error {
 	var err error
 	m.NLRI, err = appendPrefixes(nlri, rest, m.AFI, caps.AddPath)
 	if err != nil {
-		return corrupt("MP_REACH_NLRI: %v", err)
+		return within("MP_REACH_NLRI", err)
 	}
 	return nil
 }
@@ -292,7 +292,7 @@ func (a *Attributes) decodeMPUnreach(v []byte, caps Caps) error {
 	var err error
 	m.NLRI, err = appendPrefixes(nlri, v[3:], m.AFI, caps.AddPath)
 	if err != nil {
-		return corrupt("MP_UNREACH_NLRI: %v", err)
+		return within("MP_UNREACH_NLRI", err)
 	}
 	return nil
 }

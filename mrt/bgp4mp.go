@@ -192,13 +192,13 @@ func (u *Update) Decode(body []byte, caps Caps) error {
 		return err
 	}
 	if u.Withdrawn, err = appendPrefixes(u.Withdrawn, wd, AFIIPv4, caps.AddPath); err != nil {
-		return corrupt("UPDATE withdrawn routes: %v", err)
+		return within("UPDATE withdrawn routes", err)
 	}
 	if err := u.Attrs.Decode(attrs, caps); err != nil {
 		return err
 	}
 	if u.NLRI, err = appendPrefixes(u.NLRI, nlri, AFIIPv4, caps.AddPath); err != nil {
-		return corrupt("UPDATE NLRI: %v", err)
+		return within("UPDATE NLRI", err)
 	}
 	return nil
 }

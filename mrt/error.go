@@ -3,6 +3,7 @@ package mrt
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Sentinel errors, wrapped by *Error; test for them with errors.Is.
@@ -58,4 +59,12 @@ func truncated(format string, args ...any) error {
 
 func unsupported(rec *Record) error {
 	return fmt.Errorf("%w %s/%s", ErrUnsupported, rec.Type, SubtypeName(rec.Type, rec.Subtype))
+}
+
+// within puts the decoding error err in context: "corrupt: CTX: what".
+func within(ctx string, err error) error {
+	if !errors.Is(err, ErrCorrupt) {
+		return fmt.Errorf("%s: %w", ctx, err)
+	}
+	return corrupt("%s: %s", ctx, strings.TrimPrefix(err.Error(), ErrCorrupt.Error()+": "))
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"runtime"
 	"strings"
 	"testing"
@@ -213,10 +214,10 @@ func TestCorruptLengthResync(t *testing.T) {
 // TestHugeLengthBoundedMemory checks that a length field far larger than
 // the input allocates no more than the input holds.
 func TestHugeLengthBoundedMemory(t *testing.T) {
-	in := cat(be32(1), be16(uint16(TypeTableDumpV2)), be16(2), be32(0xfffffff0), make([]byte, 100))
+	in := cat(be32(1), be16(uint16(TypeTableDumpV2)), be16(2), be32(0x7ffffff0), make([]byte, 100))
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	r, err := NewReader(bytes.NewReader(in), Options{MaxRecordSize: 1 << 32})
+	r, err := NewReader(bytes.NewReader(in), Options{MaxRecordSize: math.MaxInt32})
 	if err != nil {
 		t.Fatal(err)
 	}

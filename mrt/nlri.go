@@ -24,7 +24,7 @@ func appendPrefixes(dst []NLRI, b []byte, afi uint16, addPath bool) ([]NLRI, err
 		var id uint32
 		if addPath {
 			if len(b)-i < 5 {
-				return dst, corrupt("NLRI: path identifier runs past the field (%d bytes left)", len(b)-i)
+				return dst, corrupt("path identifier runs past the field (%d bytes left)", len(b)-i)
 			}
 			id = binary.BigEndian.Uint32(b[i:])
 			i += 4
@@ -32,11 +32,11 @@ func appendPrefixes(dst []NLRI, b []byte, afi uint16, addPath bool) ([]NLRI, err
 		bits := int(b[i])
 		i++
 		if bits > maxBits {
-			return dst, corrupt("NLRI: prefix length %d is longer than %d", bits, maxBits)
+			return dst, corrupt("prefix length %d is longer than %d", bits, maxBits)
 		}
 		n := (bits + 7) / 8
 		if len(b)-i < n {
-			return dst, corrupt("NLRI: /%d prefix needs %d bytes, %d left", bits, n, len(b)-i)
+			return dst, corrupt("/%d prefix needs %d bytes, %d left", bits, n, len(b)-i)
 		}
 		p, err := prefixFrom(b[i:i+n], bits, afi)
 		if err != nil {

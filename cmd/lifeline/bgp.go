@@ -121,7 +121,9 @@ func dumpFile(out *bufio.Writer, path string, keepGoing bool, opt mrt.DumpOption
 	if err := mrt.Dump(out, r, opt); err != nil {
 		return err
 	}
-	if n := r.Skipped(); n > 0 {
+	if n := r.Skipped(); n == 1 {
+		fmt.Fprintf(stderr, "lifeline: dump %s: skipped 1 record\n", path)
+	} else if n > 1 {
 		fmt.Fprintf(stderr, "lifeline: dump %s: skipped %d records\n", path, n)
 	}
 	return nil

@@ -62,7 +62,7 @@ func TestBGPDumpErrors(t *testing.T) {
 		{"truncated", []string{"bgp", "dump", truncated}, 1, "BGP4MP|1427846400|STATE|10.0.0.1|65001|3|6\n",
 			[]string{"dump " + truncated + ": record at byte 32 (BGP4MP/STATE_CHANGE): truncated"}},
 		{"keep going", []string{"bgp", "dump", "--keep-going", truncated}, 0, "BGP4MP|1427846400|STATE|10.0.0.1|65001|3|6\n",
-			[]string{"skipped record at byte 32", "skipped 1 records"}},
+			[]string{"skipped record at byte 32", "skipped 1 record\n"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
