@@ -111,7 +111,9 @@ func (a *Attributes) reset() {
 
 // Decode decodes the path attributes in b (RFC 4271 4.3, without the
 // total length field). It returns an error wrapping ErrCorrupt when an
-// attribute runs past b or has a length its type does not allow.
+// attribute runs past b, or an MP_(UN)REACH_NLRI is malformed. Like bgpdump
+// it reads a fixed-size attribute that is too short as if padded with
+// zeros, and ignores extra bytes.
 func (a *Attributes) Decode(b []byte, caps Caps) error {
 	a.reset()
 	for i := 0; i < len(b); {
