@@ -50,9 +50,9 @@
 // 1.6.2) prints for it, byte for byte, quirks included: bgpdump's IPv6
 // notation, its AS4_PATH merging, signed LOCAL_PREF in MP IPv4
 // announcements, and more (docs/mrt.md lists them). Dump does the same for
-// a whole stream on all cores: one goroutine decompresses, one splits the
-// stream into chunks of records, workers format chunks in parallel and the
-// caller's goroutine writes them in order.
+// a whole stream on all cores: one goroutine decompresses (with
+// Options.Readahead), one splits the stream into chunks of records, workers
+// format chunks in parallel and the caller's goroutine writes them in order.
 //
 // The decoder is written for this package rather than taken from a
 // library. On RIPE RIS's updates.et-header.2015.gz (89,686 records),
