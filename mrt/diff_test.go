@@ -95,6 +95,17 @@ func (g *gen) prefixes(afi uint16, addPath bool, n int) []byte {
 
 func (g *gen) path(as4 bool, confed bool) []byte {
 	var segs []seg
+	if g.chance(3) {
+		// Long enough for bgpdump to cut the text at about 7,900 characters.
+		for range 4 {
+			var asns []uint32
+			for range 255 {
+				asns = append(asns, g.asn(as4))
+			}
+			segs = append(segs, seg{ASSequence, asns})
+		}
+		return asPath(as4, segs...)
+	}
 	for range 1 + g.n(3) {
 		t := ASSequence
 		switch {
@@ -151,7 +162,11 @@ func (g *gen) attrs(as4, rib bool, mp []byte) []byte {
 	}
 	if g.chance(50) {
 		var c []byte
-		for range 1 + g.n(8) {
+		n := 1 + g.n(8)
+		if g.chance(3) {
+			n = 600 + g.n(400) // more than bgpdump's 8 KiB of text
+		}
+		for range n {
 			if g.chance(10) {
 				c = append(c, be32(0xFFFFFF01+uint32(g.n(3)))...)
 			} else {
