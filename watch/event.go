@@ -1,0 +1,279 @@
+package watch
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Level is how far below its baseline a signal fell.
+type Level int
+
+// Levels, in increasing gravity.
+const (
+	LevelNormal Level = iota
+	LevelWarning
+	LevelCritical
+)
+
+// String returns "normal", "warning" or "critical".
+func (l Level) String() string {
+	switch l {
+	case LevelWarning:
+		return "warning"
+	case LevelCritical:
+		return "critical"
+	}
+	return "normal"
+}
+
+// MarshalText writes the level's name.
+func (l Level) MarshalText() ([]byte, error) { return []byte(l.String()), nil }
+
+// UnmarshalText reads a level's name.
+func (l *Level) UnmarshalText(b []byte) error {
+	switch string(b) {
+	case "normal":
+		*l = LevelNormal
+	case "warning":
+		*l = LevelWarning
+	case "critical":
+		*l = LevelCritical
+	default:
+		return fmt.Errorf("level %q: want normal, warning or critical", b)
+	}
+	return nil
+}
+
+// Event is a span during which one signal stayed extreme: below the
+// warning fraction of its baseline. The detector finds events in series;
+// importers (watch/ioda) read events other systems found.
+type Event struct {
+	Key
+	// Start is the start of the first extreme bin; End the end of the last
+	// one. An event still going on when the data ends has Ongoing set and
+	// ends with the data.
+	Start, End time.Time
+	Ongoing    bool
+	// Raised is when a live detector would have reported the event: the
+	// end of the bin in which it had lasted the minimum duration.
+	Raised time.Time
+	// Level is the gravest level reached.
+	Level Level
+	// Baseline is the median of the history when the event began, Lowest
+	// the lowest value during it. Imported events, which carry only a
+	// score, have neither: Baseline is 0.
+	Baseline, Lowest float64
+	// Severity is Σ (baseline − value) / baseline × 100 × minutes over the
+	// extreme bins: a 100 % drop for an hour scores 6,000.
+	Severity float64
+	// Source says who found the event: "" for this detector, or the name
+	// of the system it was imported from, e.g. "ioda".
+	Source string
+}
+
+// Drop returns the largest fall as a fraction of the baseline (0.8 means
+// the signal fell by 80 %), or 0 when unknown.
+func (e *Event) Drop() float64 {
+	if !(e.Baseline > 0) {
+		return 0
+	}
+	return 1 - e.Lowest/e.Baseline
+}
+
+// eventJSON is the JSON form of an Event.
+type eventJSON struct {
+	Signal   string    `json:"signal"` // KIND:TYPE/CODE
+	Start    time.Time `json:"start"`
+	End      time.Time `json:"end"`
+	Ongoing  bool      `json:"ongoing,omitempty"`
+	Raised   time.Time `json:"raised"`
+	Level    Level     `json:"level"`
+	Baseline *float64  `json:"baseline,omitempty"`
+	Lowest   *float64  `json:"lowest,omitempty"`
+	Drop     *float64  `json:"drop,omitempty"`
+	Severity float64   `json:"severity"`
+	Source   string    `json:"source,omitempty"`
+}
+
+// MarshalJSON writes the event with its key as "signal" and, for detected
+// events, its baseline, lowest value and drop.
+func (e Event) MarshalJSON() ([]byte, error) {
+	j := eventJSON{Signal: e.Key.String(), Start: e.Start.UTC(), End: e.End.UTC(), Ongoing: e.Ongoing,
+		Raised: e.Raised.UTC(), Level: e.Level, Severity: round3(e.Severity), Source: e.Source}
+	if e.Baseline > 0 {
+		b, l, d := round3(e.Baseline), round3(e.Lowest), round3(e.Drop())
+		j.Baseline, j.Lowest, j.Drop = &b, &l, &d
+	}
+	return json.Marshal(j)
+}
+
+// round3 keeps three decimals, so JSON output does not show float noise.
+func round3(f float64) float64 { return math.Round(f*1000) / 1000 }
+
+// Duration returns End − Start.
+func (e *Event) Duration() time.Duration { return e.End.Sub(e.Start) }
+
+// Detector finds events in series and turns them into alerts. It has no
+// state besides its configuration and is safe for concurrent use.
+type Detector struct {
+	cfg Config
+}
+
+// NewDetector returns a detector with cfg, or an EINVALID error naming the
+// setting that cannot be used.
+func NewDetector(cfg Config) (*Detector, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if cfg.Thresholds == nil {
+		cfg.Thresholds = map[Kind]Threshold{}
+	}
+	return &Detector{cfg: cfg}, nil
+}
+
+// Config returns the detector's configuration.
+func (d *Detector) Config() Config { return d.cfg }
+
+// Events returns the events of every series, sorted by key then start.
+// Series are independent, so it works on them in parallel; the result does
+// not depend on how.
+func (d *Detector) Events(series []Series) []Event {
+	per := make([][]Event, len(series))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(runtime.GOMAXPROCS(0), max(len(series), 1)) {
+		wg.Go(func() {
+			for i := range next {
+				s := &series[i]
+				per[i] = d.SeriesEvents(s)
+			}
+		})
+	}
+	for i := range series {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	var out []Event
+	for _, ev := range per {
+		out = append(out, ev...)
+	}
+	sortEvents(out)
+	return out
+}
+
+func sortEvents(ev []Event) {
+	slices.SortStableFunc(ev, func(a, b Event) int {
+		if c := compareKeys(a.Key, b.Key); c != 0 {
+			return c
+		}
+		if c := a.Start.Compare(b.Start); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Source, b.Source)
+	})
+}
+
+// SeriesEvents returns the events of one series, in time order.
+//
+// Each value is compared with the median of the history of the window
+// before it. Below the warning fraction it is extreme: its prediction (the
+// median) enters the history instead of it, so that an outage does not
+// drag the baseline down with it; after Config.MaxInpaint of inpainting
+// the history is rebuilt from the measured values. Missing values (NaN)
+// neither enter the history nor end an event. No value is judged before
+// the history covers the threshold's minimum history.
+func (d *Detector) SeriesEvents(s *Series) []Event {
+	th := d.cfg.Threshold(s.Kind)
+	if s.Step <= 0 {
+		return nil
+	}
+	bins := func(dur time.Duration) int { return int((dur + s.Step - 1) / s.Step) }
+	window := max(bins(th.Window), 1)
+	minHist := max(bins(th.minHistory()), 1)
+	minBins := max(bins(th.MinDuration), 1)
+	maxInpaint := max(bins(d.cfg.MaxInpaint), 1)
+	stepMin := s.Step.Minutes()
+
+	b := newBaseline(window)
+	var (
+		out     []Event
+		cur     *Event
+		nbins   int // extreme bins of cur
+		inpaint int // consecutive inpainted bins
+		first   = -1
+	)
+	closeEvent := func(ongoing bool) {
+		if cur != nil && nbins >= minBins {
+			if ongoing {
+				cur.End, cur.Ongoing = s.End(), true
+			}
+			out = append(out, *cur)
+		}
+		cur, nbins = nil, 0
+	}
+	for i, v := range s.Values {
+		if math.IsNaN(v) {
+			continue
+		}
+		if first < 0 {
+			first = i
+		}
+		b.advance(i)
+		base := b.median()
+		judged := i-first >= minHist && base > 0
+		level := judge(v, base, th, judged)
+		if level != LevelNormal && inpaint >= maxInpaint {
+			// The fall has lasted long enough to be the new normal: end
+			// the event and judge the value against the values seen.
+			closeEvent(false)
+			b.rebuild()
+			inpaint = 0
+			base = b.median()
+			level = judge(v, base, th, base > 0)
+		}
+		if level == LevelNormal {
+			closeEvent(false)
+			inpaint = 0
+			b.push(i, v, v)
+			continue
+		}
+		if cur == nil {
+			cur = &Event{Key: s.Key, Start: s.Time(i), Baseline: base, Lowest: v}
+		}
+		nbins++
+		cur.Level = max(cur.Level, level)
+		cur.Lowest = min(cur.Lowest, v)
+		cur.Severity += (base - v) / base * 100 * stepMin
+		cur.End = s.Time(i + 1)
+		if nbins == minBins {
+			cur.Raised = s.Time(i + 1)
+		}
+		inpaint++
+		b.push(i, base, v)
+	}
+	if cur != nil {
+		closeEvent(true)
+	}
+	return out
+}
+
+// judge returns the level of value v against baseline base.
+func judge(v, base float64, th Threshold, judged bool) Level {
+	if !judged {
+		return LevelNormal
+	}
+	switch r := v / base; {
+	case r < th.Critical:
+		return LevelCritical
+	case r < th.Warning:
+		return LevelWarning
+	}
+	return LevelNormal
+}
