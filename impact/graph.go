@@ -61,8 +61,10 @@ type Graph struct {
 	// Parallel edges (cables between the same two nodes) are merged into
 	// one pair whose capacity is the sum of those alive; arcs 2p and 2p+1
 	// are pair p's two directions.
-	ePair  []int32
-	pU, pV []int32
+	ePair     []int32
+	pU, pV    []int32
+	pairStart []int32 // the edges of pair p are pairEdges[pairStart[p]:pairStart[p+1]]
+	pairEdges []int32
 
 	// CSR adjacency over pairs: the arcs leaving node n are
 	// adjArc[adjStart[n]:adjStart[n+1]].
@@ -220,6 +222,21 @@ func NewGraph(a *atlas.Atlas, opt Options) (*Graph, error) {
 			g.pU, g.pV = append(g.pU, k[0]), append(g.pV, k[1])
 		}
 		g.ePair[e] = p
+	}
+
+	g.pairStart = make([]int32, len(g.pU)+1)
+	for e := range g.eU {
+		g.pairStart[g.ePair[e]+1]++
+	}
+	for p := 1; p <= len(g.pU); p++ {
+		g.pairStart[p] += g.pairStart[p-1]
+	}
+	g.pairEdges = make([]int32, len(g.eU))
+	at := slices.Clone(g.pairStart[:len(g.pU)])
+	for e := range g.eU {
+		p := g.ePair[e]
+		g.pairEdges[at[p]] = int32(e)
+		at[p]++
 	}
 
 	// CSR adjacency, arcs in pair order so that every run is deterministic.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"lifeline"
@@ -17,12 +18,43 @@ import (
 type plan struct {
 	fixed  *state
 	groups []group
+
+	// Filled in by prepare: what the certain failures do to cables.
+	fixedCab     []bool   // per cable: a segment fails in every sample
+	stationsDown [][]bool // per country, parallel to Graph.countryCabs: all its stations there are down
 }
 
 // group is a set of segments that fail together with probability p.
 type group struct {
-	p    float64
-	segs []int32
+	p      float64
+	segs   []int32
+	cables []int32 // the distinct cables of segs
+}
+
+// prepare precomputes what the plan's certain failures do to cables.
+func (g *Graph) prepare(p *plan) {
+	p.fixedCab = make([]bool, len(g.atlas.Cables))
+	for s, f := range p.fixed.seg {
+		if f && g.segUsed[s] {
+			p.fixedCab[g.segCab[s]] = true
+		}
+	}
+	p.stationsDown = make([][]bool, g.nCountry)
+	for c := range g.nCountry {
+		p.stationsDown[c] = make([]bool, len(g.countryCabs[c]))
+		for k, cb := range g.countryCabs[c] {
+			p.stationsDown[c][k] = g.allDownIn(p.fixed, int(cb), int32(c))
+		}
+	}
+	for i := range p.groups {
+		gr := &p.groups[i]
+		gr.cables = gr.cables[:0]
+		for _, s := range gr.segs {
+			if cb := g.segCab[s]; g.segUsed[s] && !slices.Contains(gr.cables, cb) {
+				gr.cables = append(gr.cables, cb)
+			}
+		}
+	}
 }
 
 // probabilistic reports whether samples of the plan can differ.

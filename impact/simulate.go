@@ -109,6 +109,7 @@ func (g *Graph) Simulate(ctx context.Context, sc *Scenario, opt RunOptions) (*Re
 	if err != nil {
 		return nil, err
 	}
+	g.prepare(p)
 	samples := 1
 	if p.probabilistic() {
 		samples = cmp.Or(opt.Samples, DefaultSamples)
@@ -125,15 +126,15 @@ func (g *Graph) Simulate(ctx context.Context, sc *Scenario, opt RunOptions) (*Re
 	blocks := make([]blockSum, nBlocks)
 	var next, done atomic.Int64
 	var mu sync.Mutex // serialises Progress
-	tot := newTotals(g)
+	tot := newTotals(g, p)
 	var wg sync.WaitGroup
 	errs := make([]error, workers)
 	for wi := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			ev := g.newEvaluator()
-			loc := newTotals(g)
+			ev := g.newEvaluator(p)
+			loc := newTotals(g, p)
 			for {
 				b := int(next.Add(1) - 1)
 				if b >= nBlocks {
@@ -148,7 +149,7 @@ func (g *Graph) Simulate(ctx context.Context, sc *Scenario, opt RunOptions) (*Re
 					ev.sample(p, uint64(i), opt.Seed)
 					flow := i < flowSamples
 					ev.evaluate(flow)
-					loc.add(ev, flow)
+					loc.add(ev)
 					if flow {
 						for c := range nc {
 							bs.loss[c] += ev.loss[c]
@@ -183,59 +184,40 @@ func (g *Graph) Simulate(ctx context.Context, sc *Scenario, opt RunOptions) (*Re
 			loss2[c] += bs.loss2[c]
 		}
 	}
-	return g.result(sc, opt.Seed, samples, flowSamples, tot, loss, loss2), nil
+	return g.result(sc, p, opt.Seed, samples, flowSamples, tot, loss, loss2), nil
 }
 
 type blockSum struct{ loss, loss2 []float64 }
 
 // totals are integer counts over samples; integer sums do not depend on
-// the order they are made in.
+// the order they are made in. Failures of elements are counted per group
+// fired; certain failures are the same in every sample.
 type totals struct {
 	unreach      []int64 // per country
 	cablesFailed []int64 // per country
-	seg, lp, lk  []int64 // failures per element
-	down         []int64 // shutdowns per country
+	fired        []int64 // per group of the plan
 }
 
-func newTotals(g *Graph) *totals {
-	a := g.atlas
-	return &totals{unreach: make([]int64, g.nCountry), cablesFailed: make([]int64, g.nCountry),
-		seg: make([]int64, len(a.Segments)), lp: make([]int64, len(a.LandingPoints)), lk: make([]int64, len(a.Links)), down: make([]int64, g.nCountry)}
+func newTotals(g *Graph, p *plan) *totals {
+	return &totals{unreach: make([]int64, g.nCountry), cablesFailed: make([]int64, g.nCountry), fired: make([]int64, len(p.groups))}
 }
 
-func (t *totals) add(ev *evaluator, flow bool) {
+func (t *totals) add(ev *evaluator) {
 	for c, u := range ev.unreach {
 		if u {
 			t.unreach[c]++
 		}
 		t.cablesFailed[c] += int64(ev.cabsFailed[c])
 	}
-	for i, f := range ev.st.seg {
+	for i, f := range ev.fired {
 		if f {
-			t.seg[i]++
-		}
-	}
-	for i, f := range ev.st.lp {
-		if f {
-			t.lp[i]++
-		}
-	}
-	g := ev.g
-	for i, f := range ev.st.link {
-		e := g.linkEdge[i]
-		if f || ev.st.down[g.eU[e]] || ev.st.down[g.eV[e]] {
-			t.lk[i]++
-		}
-	}
-	for c, d := range ev.st.down {
-		if d {
-			t.down[c]++
+			t.fired[i]++
 		}
 	}
 }
 
 func (t *totals) merge(o *totals) {
-	for _, p := range [][2][]int64{{t.unreach, o.unreach}, {t.cablesFailed, o.cablesFailed}, {t.seg, o.seg}, {t.lp, o.lp}, {t.lk, o.lk}, {t.down, o.down}} {
+	for _, p := range [][2][]int64{{t.unreach, o.unreach}, {t.cablesFailed, o.cablesFailed}, {t.fired, o.fired}} {
 		for i := range p[0] {
 			p[0][i] += p[1][i]
 		}
@@ -251,11 +233,14 @@ type evaluator struct {
 	loss       []float64
 	cabsFailed []int32
 	cabFailed  []bool
+	fired      []bool // per group: failed in this sample
+	p          *plan
 }
 
-func (g *Graph) newEvaluator() *evaluator {
+func (g *Graph) newEvaluator(p *plan) *evaluator {
 	return &evaluator{g: g, w: g.newWorkspace(), st: g.newState(), unreach: make([]bool, g.nCountry),
-		loss: make([]float64, g.nCountry), cabsFailed: make([]int32, g.nCountry), cabFailed: make([]bool, len(g.atlas.Cables))}
+		loss: make([]float64, g.nCountry), cabsFailed: make([]int32, g.nCountry), cabFailed: make([]bool, len(g.atlas.Cables)),
+		fired: make([]bool, len(p.groups)), p: p}
 }
 
 // sample draws sample i of the plan into the evaluator's state.
@@ -265,8 +250,9 @@ func (ev *evaluator) sample(p *plan, i, seed uint64) {
 		return
 	}
 	r := newRNG(seed, i)
-	for _, gr := range p.groups {
-		if r.float64() < gr.p {
+	for gi, gr := range p.groups {
+		ev.fired[gi] = r.float64() < gr.p
+		if ev.fired[gi] {
 			for _, s := range gr.segs {
 				ev.st.seg[s] = true
 			}
@@ -283,16 +269,19 @@ func (ev *evaluator) evaluate(flow bool) {
 	for c := range g.nCountry {
 		ev.unreach[c] = !w.reached[c] || st.down[c]
 	}
-	clear(ev.cabFailed)
-	for s, f := range st.seg {
-		if f && g.segUsed[s] {
-			ev.cabFailed[g.segCable(s)] = true
+	p := ev.p
+	copy(ev.cabFailed, p.fixedCab)
+	for gi, f := range ev.fired {
+		if f {
+			for _, cb := range p.groups[gi].cables {
+				ev.cabFailed[cb] = true
+			}
 		}
 	}
 	for c := range g.nCountry {
 		n := int32(0)
-		for _, cb := range g.countryCabs[c] {
-			if ev.cabFailed[cb] || g.allDownIn(st, int(cb), int32(c)) {
+		for k, cb := range g.countryCabs[c] {
+			if ev.cabFailed[cb] || p.stationsDown[c][k] {
 				n++
 			}
 		}
@@ -337,13 +326,10 @@ func (g *Graph) countryLoss(w *workspace, st *state, c int, unreach bool) float6
 	return 1 - float64(f)/float64(g.baseFlow[c])
 }
 
-// segCable returns the cable index of segment s.
-func (g *Graph) segCable(s int) int32 { return g.segCab[s] }
-
 // allDownIn reports whether every landing point of cable cb in country c
 // is down.
 func (g *Graph) allDownIn(st *state, cb int, c int32) bool {
-	any := false
+	found := false
 	for _, l := range g.cableLPs[cb] {
 		if g.lpCountry[l] != c {
 			continue
@@ -351,13 +337,13 @@ func (g *Graph) allDownIn(st *state, cb int, c int32) bool {
 		if !st.lp[l] {
 			return false
 		}
-		any = true
+		found = true
 	}
-	return any
+	return found
 }
 
 // result turns the totals into the report.
-func (g *Graph) result(sc *Scenario, seed uint64, samples, flowSamples int, t *totals, loss, loss2 []float64) *Result {
+func (g *Graph) result(sc *Scenario, p *plan, seed uint64, samples, flowSamples int, t *totals, loss, loss2 []float64) *Result {
 	a := g.atlas
 	r := &Result{Scenario: sc.Name, Samples: samples, FlowSamples: flowSamples, Seed: seed, Core: g.Core(),
 		Failed: Failed{Cables: []string{}, Segments: []string{}, LandingPoints: []string{}, Links: []string{}, Countries: []string{}}}
@@ -373,7 +359,10 @@ func (g *Graph) result(sc *Scenario, seed uint64, samples, flowSamples int, t *t
 		}
 		pu := float64(t.unreach[c]) / n
 		ci.PUnreachable = round6(pu)
-		lo, hi := wilson(t.unreach[c], samples)
+		lo, hi := pu, pu // no chance involved: the outcome is certain
+		if p.probabilistic() {
+			lo, hi = wilson(t.unreach[c], samples)
+		}
 		ci.PUnreachableCI = [2]float64{round6(lo), round6(hi)}
 		ci.Reachable = 2*t.unreach[c] < int64(samples)
 		m := loss[c] / fn
@@ -392,9 +381,17 @@ func (g *Graph) result(sc *Scenario, seed uint64, samples, flowSamples int, t *t
 		return cmp.Or(cmp.Compare(y.PUnreachable, x.PUnreachable), cmp.Compare(y.CapacityLoss, x.CapacityLoss),
 			cmp.Compare(y.PopulationAffected, x.PopulationAffected), cmp.Compare(x.Country, y.Country))
 	})
+	seg := slices.Clone(p.fixed.seg)
+	for gi, k := range t.fired {
+		if k > 0 {
+			for _, sg := range p.groups[gi].segs {
+				seg[sg] = true
+			}
+		}
+	}
 	cabs := map[string]bool{}
-	for s, k := range t.seg {
-		if k > 0 && g.segUsed[s] {
+	for s, f := range seg {
+		if f && g.segUsed[s] {
 			r.Failed.Segments = append(r.Failed.Segments, a.Segments[s].ID)
 			cabs[a.Segments[s].Cable] = true
 		}
@@ -404,18 +401,19 @@ func (g *Graph) result(sc *Scenario, seed uint64, samples, flowSamples int, t *t
 			r.Failed.Cables = append(r.Failed.Cables, a.Cables[i].ID)
 		}
 	}
-	for l, k := range t.lp {
-		if k > 0 {
+	for l, f := range p.fixed.lp {
+		if f {
 			r.Failed.LandingPoints = append(r.Failed.LandingPoints, a.LandingPoints[l].ID)
 		}
 	}
-	for l, k := range t.lk {
-		if k > 0 {
+	for l, f := range p.fixed.link {
+		e := g.linkEdge[l]
+		if f || p.fixed.down[g.eU[e]] || p.fixed.down[g.eV[e]] {
 			r.Failed.Links = append(r.Failed.Links, a.Links[l].ID)
 		}
 	}
-	for c, k := range t.down {
-		if k > 0 {
+	for c, d := range p.fixed.down {
+		if d {
 			r.Failed.Countries = append(r.Failed.Countries, a.Countries[c].Code)
 		}
 	}

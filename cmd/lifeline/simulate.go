@@ -1,0 +1,184 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"lifeline"
+	"lifeline/impact"
+)
+
+// graphFlags are the flags that shape the compiled graph.
+type graphFlags struct {
+	core    string
+	planned bool
+}
+
+func (f *graphFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.core, "core", strings.Join(impact.DefaultCore, ","), "hub countries that stand for the global core, comma-separated (see docs/impact.md)")
+	cmd.Flags().BoolVar(&f.planned, "planned", false, "include planned cables")
+}
+
+func (f *graphFlags) options() impact.Options {
+	var core []string
+	for _, c := range strings.Split(f.core, ",") {
+		if c = strings.TrimSpace(c); c != "" {
+			core = append(core, c)
+		}
+	}
+	return impact.Options{Core: core, Planned: f.planned}
+}
+
+func newSimulateCmd() *cobra.Command {
+	var af atlasFlags
+	var gf graphFlags
+	var asJSON, asGeoJSON bool
+	var opt impact.RunOptions
+	var top int
+	cmd := &cobra.Command{
+		Use:   "simulate [flags] SCENARIO",
+		Short: "Simulate what a crisis breaks: who is cut off, who loses capacity",
+		Long: `Simulate reads a scenario (a YAML file, or - for standard input; the
+language is in docs/scenarios.md), applies its events to the atlas and
+reports, per country, whether a path to the global core remains and how much
+of its capacity to the core is lost, most affected first.
+
+Scenarios with events that strike by chance (solar storms, earthquakes) are
+sampled: --samples runs, each drawn from --seed and its index, so the same
+seed gives the same output whatever the number of cores. Reachability is
+computed in every sample, capacity loss in the first --flow-samples.`,
+		Example: `  lifeline simulate impact/testdata/events/tonga-2022.yaml
+  lifeline simulate --json --atlas ../shared/data/cables storm.yaml
+  lifeline simulate --samples 100000 --seed 7 storm.yaml
+  lifeline simulate --geojson scenario.yaml > failed.geojson`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if asJSON && asGeoJSON {
+				return &usageError{fmt.Errorf("--json and --geojson: choose one")}
+			}
+			if opt.Samples < 0 || opt.FlowSamples < 0 {
+				return &usageError{fmt.Errorf("--samples and --flow-samples: want 0 or more")}
+			}
+			sc, err := readScenario(cmd, args[0])
+			if err != nil {
+				return err
+			}
+			a, err := af.load(cmd)
+			if err != nil {
+				return err
+			}
+			g, err := impact.NewGraph(a, gf.options())
+			if err != nil {
+				return err
+			}
+			if f, ok := cmd.ErrOrStderr().(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+				p := newProgress(f, "sampling")
+				opt.Progress = func(done, total int) { p.update(int64(done), int64(total)) }
+				defer p.finish()
+			}
+			r, err := g.Simulate(cmd.Context(), sc, opt)
+			if err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			switch {
+			case asJSON:
+				return writeJSON(out, r)
+			case asGeoJSON:
+				return writeJSON(out, r.GeoJSON(a))
+			}
+			return writeImpactTable(out, r, top)
+		},
+	}
+	af.register(cmd)
+	gf.register(cmd)
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the result as one JSON object listing every country")
+	cmd.Flags().BoolVar(&asGeoJSON, "geojson", false, "print the failed elements and affected countries as GeoJSON")
+	cmd.Flags().IntVar(&opt.Samples, "samples", impact.DefaultSamples, "Monte Carlo samples of a scenario with chance events")
+	cmd.Flags().Uint64Var(&opt.Seed, "seed", 1, "seed of the samples")
+	cmd.Flags().IntVar(&opt.FlowSamples, "flow-samples", 1000, "samples that compute capacity loss (0: all)")
+	cmd.Flags().IntVar(&opt.Workers, "workers", 0, "goroutines (default: the number of cores); results do not depend on it")
+	cmd.Flags().IntVar(&top, "top", 25, "countries in the table (0: every affected country)")
+	return cmd
+}
+
+// readScenario reads and parses the scenario file, or standard input for "-".
+func readScenario(cmd *cobra.Command, path string) (*impact.Scenario, error) {
+	if path == "-" {
+		return impact.ParseScenario(cmd.InOrStdin(), "standard input")
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, lifeline.Errorf(lifeline.EINVALID, "", "scenario %s: %v", path, unwrapPathErr(err))
+	}
+	defer f.Close()
+	return impact.ParseScenario(f, path)
+}
+
+// writeImpactTable prints the affected countries, most affected first.
+func writeImpactTable(w io.Writer, r *impact.Result, top int) error {
+	fmt.Fprintf(w, "%s\n", r.Scenario)
+	if r.Samples > 1 {
+		fmt.Fprintf(w, "%d samples (seed %d), capacity loss from %d\n", r.Samples, r.Seed, r.FlowSamples)
+	}
+	f := r.Failed
+	fmt.Fprintf(w, "failed: %d cable(s), %d segment(s), %d landing point(s), %d land link(s), %d countr%s shut down\n\n",
+		len(f.Cables), len(f.Segments), len(f.LandingPoints), len(f.Links), len(f.Countries), map[bool]string{true: "y", false: "ies"}[len(f.Countries) == 1])
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "country\tname\treachable\tp(cut off)\tcapacity lost\tcables failed\tpopulation\taffected\t")
+	shown, affected := 0, 0
+	for _, c := range r.Countries {
+		if !c.ReachableBefore || c.PUnreachable == 0 && c.CapacityLoss == 0 && c.CablesFailed == 0 {
+			continue
+		}
+		affected++
+		if top > 0 && shown >= top {
+			continue
+		}
+		shown++
+		reach := "yes"
+		if !c.Reachable {
+			reach = "NO"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s/%d\t%d\t%d\t\n", c.Country, clipName(c.Name, 28), reach,
+			pct(c.PUnreachable), pct(c.CapacityLoss), trimFloat(c.CablesFailed), c.CablesTotal, c.Population, c.PopulationAffected)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	switch {
+	case affected == 0:
+		fmt.Fprintln(w, "no country is affected")
+	case shown < affected:
+		fmt.Fprintf(w, "… and %d more affected countries (--top 0 or --json for all)\n", affected-shown)
+	}
+	return nil
+}
+
+func pct(x float64) string {
+	if x == 0 {
+		return "0"
+	}
+	return fmt.Sprintf("%.1f%%", 100*x)
+}
+
+func trimFloat(x float64) string {
+	if x == float64(int64(x)) {
+		return fmt.Sprintf("%d", int64(x))
+	}
+	return fmt.Sprintf("%.2f", x)
+}
+
+func clipName(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}

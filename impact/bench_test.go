@@ -1,0 +1,61 @@
+package impact
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+const stormScenario = "name: storm\nevents:\n  - solar_storm: {spacing_km: 100, p: [1, 0.1, 0.01]}\n"
+
+func benchScenario(b *testing.B, doc string) (*Graph, *Scenario) {
+	g := realGraph(b)
+	sc, err := ParseScenario(strings.NewReader(doc), "bench.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	return g, sc
+}
+
+// BenchmarkStormReachability is 1,000 solar-storm samples, reachability
+// only, on one goroutine.
+func BenchmarkStormReachability(b *testing.B) {
+	g, sc := benchScenario(b, stormScenario)
+	for b.Loop() {
+		if _, err := g.Simulate(context.Background(), sc, RunOptions{Samples: 1000, FlowSamples: 1, Workers: 1}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkStormFlow is 64 solar-storm samples with capacity loss, on one
+// goroutine.
+func BenchmarkStormFlow(b *testing.B) {
+	g, sc := benchScenario(b, stormScenario)
+	for b.Loop() {
+		if _, err := g.Simulate(context.Background(), sc, RunOptions{Samples: 64, Workers: 1}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDeterministic is one deterministic scenario (the Red Sea cuts of
+// February 2024), with capacity loss for every country.
+func BenchmarkDeterministic(b *testing.B) {
+	g, sc := benchScenario(b, "name: red sea\nevents:\n  - cut: {cable: asia-africa-europe-1-aae-1, at: [42.3, 14.9]}\n  - cut: {cable: seacomtata-tgn-eurasia, at: [42.3, 14.9]}\n  - cut: {cable: europe-india-gateway-eig, at: [42.3, 14.9]}\n")
+	for b.Loop() {
+		if _, err := g.Simulate(context.Background(), sc, RunOptions{Workers: 1}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkAssessAll is the full N-1 and N-2 analysis of every country.
+func BenchmarkAssessAll(b *testing.B) {
+	g := realGraph(b)
+	for b.Loop() {
+		if _, err := g.Assess(context.Background(), nil, 0); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
