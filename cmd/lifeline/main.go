@@ -68,6 +68,7 @@ Every command works out of the box on an embedded starter atlas; run
 	})
 	root.AddCommand(
 		newAtlasCmd(),
+		newSimulateCmd(), newAssessCmd(),
 		newBGPCmd(),
 	)
 	return root
