@@ -19,3 +19,8 @@ bench:
 lint:
 	gofmt -l . | (! grep .)
 	$(GO) vet ./...
+
+# Impact engine against its Python reference: prints the speed ratio per sample.
+.PHONY: bench-impact
+bench-impact:
+	bash bench/impact.sh
