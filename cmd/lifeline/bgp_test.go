@@ -1,22 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"encoding/hex"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
-
-// runBGP runs the command line in-process and returns stdout, stderr and
-// the exit code.
-func runBGP(t testing.TB, args ...string) (string, string, int) {
-	t.Helper()
-	var stdout, stderr bytes.Buffer
-	code := run(args, strings.NewReader(""), &stdout, &stderr)
-	return stdout.String(), stderr.String(), code
-}
 
 // stateChange is a BGP4MP STATE_CHANGE record: peer AS 65001 at 10.0.0.1
 // went from Active to Established.
@@ -41,7 +31,7 @@ func writeMRT(t *testing.T, name string, records ...string) string {
 
 func TestBGPDump(t *testing.T) {
 	path := writeMRT(t, "updates.mrt", stateChange, stateChange)
-	out, stderr, code := runBGP(t, "bgp", "dump", "--workers", "2", path, path)
+	out, stderr, code := runCLI(t, "bgp", "dump", "--workers", "2", path, path)
 	want := strings.Repeat("BGP4MP|1427846400|STATE|10.0.0.1|65001|3|6\n", 4)
 	if code != 0 || out != want {
 		t.Fatalf("code %d, stdout %q, stderr %q", code, out, stderr)
@@ -66,7 +56,7 @@ func TestBGPDumpErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out, stderr, code := runBGP(t, tt.args...)
+			out, stderr, code := runCLI(t, tt.args...)
 			if code != tt.code || out != tt.stdout {
 				t.Errorf("code %d (want %d), stdout %q (want %q)", code, tt.code, out, tt.stdout)
 			}
@@ -80,7 +70,7 @@ func TestBGPDumpErrors(t *testing.T) {
 }
 
 func TestBGPDumpHelpTeaches(t *testing.T) {
-	out, _, code := runBGP(t, "bgp", "dump", "--help")
+	out, _, code := runCLI(t, "bgp", "dump", "--help")
 	for _, s := range []string{"Examples:", "AS_PATH", "NEXT_HOP", "--keep-going", "--workers", "bgpdump -m"} {
 		if code != 0 || !strings.Contains(out, s) {
 			t.Errorf("bgp dump --help lacks %q (code %d)", s, code)
@@ -97,7 +87,7 @@ func TestBGPDumpShared(t *testing.T) {
 	if _, serr := os.Stat(in); serr != nil || err != nil {
 		t.Skip("shared MRT data not found at ../shared/data/mrt beside the repository root")
 	}
-	out, stderr, code := runBGP(t, "bgp", "dump", in)
+	out, stderr, code := runCLI(t, "bgp", "dump", in)
 	if code != 0 || out != string(want) {
 		t.Errorf("code %d, stderr %q, output differs from bgpdump -m:\n%s", code, stderr, out)
 	}
