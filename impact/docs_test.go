@@ -1,0 +1,39 @@
+package impact
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// Every YAML example in docs/scenarios.md parses and runs on the full
+// dataset.
+func TestScenarioDocExamples(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("..", "docs", "scenarios.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := regexp.MustCompile("(?s)```yaml\n(.*?)```").FindAllStringSubmatch(string(doc), -1)
+	if len(blocks) < 10 {
+		t.Fatalf("found %d YAML examples, want one per event type at least", len(blocks))
+	}
+	g := realGraph(t)
+	for i, b := range blocks {
+		sc, err := ParseScenario(strings.NewReader(b[1]), "docs/scenarios.md example")
+		if err != nil {
+			t.Errorf("example %d: %v", i+1, err)
+			continue
+		}
+		r, err := g.Simulate(context.Background(), sc, RunOptions{Samples: 20, FlowSamples: 2, Seed: 1})
+		if err != nil {
+			t.Errorf("example %d (%s): %v", i+1, sc.Name, err)
+			continue
+		}
+		if len(sc.Events) > 0 && len(r.Failed.Segments)+len(r.Failed.LandingPoints)+len(r.Failed.Links)+len(r.Failed.Countries) == 0 {
+			t.Errorf("example %d (%s) fails nothing", i+1, sc.Name)
+		}
+	}
+}
