@@ -14,18 +14,25 @@ import (
 type progress struct {
 	w       io.Writer
 	label   string
+	bytes   bool // counting bytes, not items
 	bar     *progressbar.ProgressBar
 	lastPct int
 	total   int64
 }
 
-func newProgress(w io.Writer, label string) *progress {
-	p := &progress{w: w, label: label, lastPct: -1}
+// newProgress reports progress in bytes (downloads).
+func newProgress(w io.Writer, label string) *progress { return startProgress(w, label, true) }
+
+// newCountProgress reports progress in items (samples, records).
+func newCountProgress(w io.Writer, label string) *progress { return startProgress(w, label, false) }
+
+func startProgress(w io.Writer, label string, bytes bool) *progress {
+	p := &progress{w: w, label: label, bytes: bytes, lastPct: -1}
 	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		p.bar = progressbar.NewOptions64(-1,
 			progressbar.OptionSetWriter(w),
 			progressbar.OptionSetDescription(label),
-			progressbar.OptionShowBytes(true),
+			progressbar.OptionShowBytes(bytes),
 			progressbar.OptionShowCount(),
 			progressbar.OptionThrottle(100_000_000),
 			progressbar.OptionClearOnFinish())
@@ -49,7 +56,11 @@ func (p *progress) update(done, total int64) {
 	pct := int(done * 100 / total)
 	if pct/25 != p.lastPct/25 {
 		p.lastPct = pct
-		fmt.Fprintf(p.w, "%s: %d%% (%d of %d bytes)\n", p.label, pct, done, total)
+		unit := ""
+		if p.bytes {
+			unit = " bytes"
+		}
+		fmt.Fprintf(p.w, "%s: %d%% (%d of %d%s)\n", p.label, pct, done, total, unit)
 	}
 }
 

@@ -78,7 +78,7 @@ computed in every sample, capacity loss in the first --flow-samples.`,
 				return err
 			}
 			if f, ok := cmd.ErrOrStderr().(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-				p := newProgress(f, "sampling")
+				p := newCountProgress(f, "sampling")
 				opt.Progress = func(done, total int) { p.update(int64(done), int64(total)) }
 				defer p.finish()
 			}
