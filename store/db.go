@@ -1,0 +1,283 @@
+package store
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"database/sql"
+	"encoding/base32"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"lifeline"
+	"lifeline/coord"
+	"lifeline/ledger"
+)
+
+// Dialect is what differs between the databases the store runs on.
+type Dialect struct {
+	Name string // "sqlite" or "postgres"
+	// Migrations holds files named NNNN_name.sql, applied in order once
+	// each and recorded in the table schema_migrations.
+	Migrations fs.FS
+	// Dollar is true for databases that number placeholders ($1, $2, …)
+	// instead of writing "?".
+	Dollar bool
+	// LockWrite, when not empty, is run first in every write transaction
+	// so that appends to the log are serialised.
+	LockWrite string
+}
+
+// DB is a Lifeline store. It implements the coord service interfaces and
+// is safe for concurrent use.
+type DB struct {
+	read, write *sql.DB
+	dialect     Dialect
+
+	// Now is the clock; Rand the source of ids, tokens and keys. Tests
+	// may set them before first use.
+	Now  func() time.Time
+	Rand io.Reader
+
+	mu      sync.Mutex
+	queries map[string]string
+	key     ed25519.PrivateKey
+}
+
+var (
+	_ coord.OrgService      = (*DB)(nil)
+	_ coord.MemberService   = (*DB)(nil)
+	_ coord.IncidentService = (*DB)(nil)
+	_ coord.NeedService     = (*DB)(nil)
+	_ coord.OfferService    = (*DB)(nil)
+	_ coord.MatchService    = (*DB)(nil)
+	_ coord.EventService    = (*DB)(nil)
+)
+
+// Open returns a store over read and write, which may be the same pool
+// (the SQLite adapter uses a single-connection pool for writes), after
+// applying the dialect's migrations.
+func Open(ctx context.Context, read, write *sql.DB, d Dialect) (*DB, error) {
+	db := &DB{read: read, write: write, dialect: d, Now: time.Now, Rand: rand.Reader, queries: map[string]string{}}
+	if err := db.migrate(ctx); err != nil {
+		return nil, err
+	}
+	return db, nil
+}
+
+// Close closes the database.
+func (db *DB) Close() error {
+	err := db.write.Close()
+	if db.read != db.write {
+		err = errors.Join(err, db.read.Close())
+	}
+	return err
+}
+
+// Dialect returns the name of the database kind.
+func (db *DB) Dialect() string { return db.dialect.Name }
+
+// q rewrites a query written with "?" placeholders for the dialect.
+func (db *DB) q(query string) string {
+	if !db.dialect.Dollar {
+		return query
+	}
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	if s, ok := db.queries[query]; ok {
+		return s
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range query {
+		if r == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	db.queries[query] = b.String()
+	return b.String()
+}
+
+func (db *DB) migrate(ctx context.Context) error {
+	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied TEXT NOT NULL)`); err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
+	names, err := fs.Glob(db.dialect.Migrations, "*.sql")
+	if err != nil {
+		return err
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		v, err := strconv.Atoi(strings.SplitN(path.Base(name), "_", 2)[0])
+		if err != nil {
+			return fmt.Errorf("migration %s: name does not start with a version number", name)
+		}
+		var n int
+		if err := db.write.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM schema_migrations WHERE version = ?`), v).Scan(&n); err != nil {
+			return fmt.Errorf("read schema_migrations: %w", err)
+		}
+		if n > 0 {
+			continue
+		}
+		body, err := fs.ReadFile(db.dialect.Migrations, name)
+		if err != nil {
+			return err
+		}
+		tx, err := db.write.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("apply migration %s: %w", name, err)
+		}
+		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO schema_migrations (version, name, applied) VALUES (?, ?, ?)`), v, name, time.Now().UTC().Format(time.RFC3339)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("record migration %s: %w", name, err)
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("commit migration %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// Migrations returns the versions applied, in order.
+func (db *DB) Migrations(ctx context.Context) ([]int, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT version FROM schema_migrations ORDER BY version`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var vs []int
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		vs = append(vs, v)
+	}
+	return vs, rows.Err()
+}
+
+// newID returns a fresh id with a prefix such as "inc".
+func (db *DB) newID(prefix string) (string, error) {
+	b := make([]byte, 10)
+	if _, err := io.ReadFull(db.Rand, b); err != nil {
+		return "", fmt.Errorf("new id: %w", err)
+	}
+	return prefix + "_" + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b)), nil
+}
+
+// internal wraps a database failure so that its details are logged, not
+// shown.
+func internal(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var le *lifeline.Error
+	if errors.As(err, &le) {
+		return err
+	}
+	return &lifeline.Error{Code: lifeline.EINTERNAL, Op: op, Err: err}
+}
+
+func notFound(op, what string) error {
+	return lifeline.Errorf(lifeline.ENOTFOUND, op, "no such %s", what)
+}
+
+// tx is a write transaction: the changes of one call, each appended to
+// the log as a signed event and applied to the state tables.
+type tx struct {
+	*sql.Tx
+	db   *DB
+	ctx  context.Context
+	now  time.Time
+	head *ledger.Record
+}
+
+func (t *tx) exec(query string, args ...any) error {
+	_, err := t.ExecContext(t.ctx, t.db.q(query), args...)
+	return err
+}
+
+func (t *tx) queryRow(query string, args ...any) *sql.Row {
+	return t.QueryRowContext(t.ctx, t.db.q(query), args...)
+}
+
+// next returns the sequence number the next event will have.
+func (t *tx) next() int64 {
+	if t.head == nil {
+		return 1
+	}
+	return t.head.Seq + 1
+}
+
+// update runs fn in a write transaction and commits it if fn succeeds.
+func (db *DB) update(ctx context.Context, op string, fn func(t *tx) error) error {
+	sqlTx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return internal(op, err)
+	}
+	defer sqlTx.Rollback()
+	t := &tx{Tx: sqlTx, db: db, ctx: ctx, now: db.Now().UTC()}
+	if db.dialect.LockWrite != "" {
+		if _, err := sqlTx.ExecContext(ctx, db.dialect.LockWrite); err != nil {
+			return internal(op, err)
+		}
+	}
+	var h ledger.Record
+	err = sqlTx.QueryRowContext(ctx, `SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1`).Scan(&h.Seq, &h.Hash)
+	switch {
+	case err == nil:
+		t.head = &h
+	case errors.Is(err, sql.ErrNoRows):
+	default:
+		return internal(op, err)
+	}
+	if err := fn(t); err != nil {
+		return internal(op, err)
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return internal(op, err)
+	}
+	return nil
+}
+
+// emit seals an event, appends it to the log and applies it.
+func (t *tx) emit(typ, subject string, author coord.Viewer, m coord.Marking, payload []byte) error {
+	key, err := t.db.instanceKey(t.ctx, t.Tx)
+	if err != nil {
+		return err
+	}
+	rec, err := ledger.Seal(key, t.head, ledger.Event{
+		Time: t.now, Type: typ, Author: author.MemberID, Org: author.OrgID,
+		Subject: subject, Marking: m, Payload: payload,
+	})
+	if err != nil {
+		return err
+	}
+	e, err := ledger.Decode(rec.Body)
+	if err != nil {
+		return err
+	}
+	if err := insertEvent(t.ctx, t.Tx, t.db, rec, e); err != nil {
+		return err
+	}
+	if err := apply(t.ctx, t.Tx, t.db, e); err != nil {
+		return err
+	}
+	t.head = &rec
+	return nil
+}

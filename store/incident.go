@@ -1,0 +1,65 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+
+	"lifeline/coord"
+)
+
+// FindIncidentByID implements coord.IncidentService.
+func (db *DB) FindIncidentByID(ctx context.Context, v coord.Viewer, id string) (*coord.Incident, error) {
+	return findDoc(ctx, db, db.read, "store.FindIncidentByID", "incidents", "incident", id, v, incidentMarking)
+}
+
+// FindIncidents implements coord.IncidentService.
+func (db *DB) FindIncidents(ctx context.Context, v coord.Viewer, f coord.ListFilter) (coord.Page[*coord.Incident], error) {
+	return listDocs(ctx, db, "store.FindIncidents", "incidents", v, f, incidentMarking)
+}
+
+// CreateIncident implements coord.IncidentService.
+func (db *DB) CreateIncident(ctx context.Context, v coord.Viewer, in *coord.Incident) error {
+	const op = "store.CreateIncident"
+	return db.update(ctx, op, func(t *tx) error {
+		if err := coord.NewIncident(v, in, t.now); err != nil {
+			return err
+		}
+		id, err := db.newID("inc")
+		if err != nil {
+			return err
+		}
+		in.ID, in.Version = id, t.next()
+		return emitItem(t, v, coord.EventIncidentCreated, id, in.Marking, in)
+	})
+}
+
+// UpdateIncident implements coord.IncidentService.
+func (db *DB) UpdateIncident(ctx context.Context, v coord.Viewer, id string, upd coord.IncidentUpdate) (*coord.Incident, error) {
+	const op = "store.UpdateIncident"
+	var in *coord.Incident
+	err := db.update(ctx, op, func(t *tx) error {
+		var err error
+		if in, err = findDoc(t.ctx, db, t, op, "incidents", "incident", id, v, incidentMarking); err != nil {
+			return err
+		}
+		if err := coord.ApplyIncidentUpdate(v, in, upd, t.now); err != nil {
+			return err
+		}
+		in.Version = t.next()
+		return emitItem(t, v, coord.EventIncidentUpdated, id, in.Marking, in)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return in, nil
+}
+
+// emitItem appends an event whose payload is the item after the change,
+// under the item's marking.
+func emitItem(t *tx, v coord.Viewer, typ, id string, m coord.Marking, item any) error {
+	b, err := json.Marshal(item)
+	if err != nil {
+		return err
+	}
+	return t.emit(typ, id, v, m, b)
+}

@@ -1,0 +1,108 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"strconv"
+
+	"lifeline"
+	"lifeline/coord"
+)
+
+// findDoc reads one item by id and hides it unless the viewer may see it.
+func findDoc[T any](ctx context.Context, db *DB, q querier, op, table, what, id string, v coord.Viewer, marking func(*T) coord.Marking) (*T, error) {
+	var doc string
+	err := q.QueryRowContext(ctx, db.q(`SELECT doc FROM `+table+` WHERE id = ?`), id).Scan(&doc)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound(op, what)
+	}
+	if err != nil {
+		return nil, internal(op, err)
+	}
+	var it T
+	if err := json.Unmarshal([]byte(doc), &it); err != nil {
+		return nil, internal(op, err)
+	}
+	if !coord.CanSee(v, marking(&it)) {
+		return nil, notFound(op, what)
+	}
+	return &it, nil
+}
+
+// querier is what reads: the read pool or a write transaction.
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// listDocs lists the items of a table the viewer may see, in the order
+// they were created, a page at a time. The cursor is the creation
+// sequence number of the last item of the previous page; invisible items
+// are skipped without a trace.
+func listDocs[T any](ctx context.Context, db *DB, op, table string, v coord.Viewer, f coord.ListFilter, marking func(*T) coord.Marking) (coord.Page[*T], error) {
+	page := coord.Page[*T]{Items: []*T{}}
+	var after int64
+	if f.After != "" {
+		n, err := strconv.ParseInt(f.After, 10, 64)
+		if err != nil || n < 0 {
+			return page, lifeline.Errorf(lifeline.EINVALID, op, "after: expected a cursor from a previous page, found %q", f.After)
+		}
+		after = n
+	}
+	limit := f.PageSize()
+	var lastOrd int64
+	for {
+		rows, err := db.read.QueryContext(ctx, db.q(`SELECT ord, doc FROM `+table+` WHERE ord > ? ORDER BY ord LIMIT ?`), after, scanBatch(limit))
+		if err != nil {
+			return page, internal(op, err)
+		}
+		n := 0
+		for rows.Next() {
+			n++
+			var ord int64
+			var doc string
+			if err := rows.Scan(&ord, &doc); err != nil {
+				rows.Close()
+				return page, internal(op, err)
+			}
+			after = ord
+			var it T
+			if err := json.Unmarshal([]byte(doc), &it); err != nil {
+				rows.Close()
+				return page, internal(op, err)
+			}
+			if !coord.CanSee(v, marking(&it)) {
+				continue
+			}
+			if len(page.Items) == limit {
+				rows.Close()
+				page.Next = strconv.FormatInt(lastOrd, 10)
+				return page, nil
+			}
+			page.Items = append(page.Items, &it)
+			lastOrd = ord
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return page, internal(op, err)
+		}
+		if n < scanBatch(limit) {
+			return page, nil
+		}
+	}
+}
+
+func incidentMarking(in *coord.Incident) coord.Marking { return in.Marking }
+func needMarking(n *coord.Need) coord.Marking          { return n.Marking }
+func offerMarking(o *coord.Offer) coord.Marking        { return o.Marking }
+func matchMarking(m *coord.Match) coord.Marking        { return m.Marking }
+func orgMarking(o *coord.Org) coord.Marking            { return o.Marking() }
+
+func jsonUnmarshal(doc string, v any) error { return json.Unmarshal([]byte(doc), v) }
+
+func conflictVersion(op, what, id string, have, want int64) error {
+	return lifeline.Errorf(lifeline.ECONFLICT, op, "%s %s changed (version %d, expected %d)", what, id, have, want)
+}

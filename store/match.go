@@ -1,0 +1,121 @@
+package store
+
+import (
+	"context"
+
+	"lifeline/coord"
+)
+
+// FindMatchByID implements coord.MatchService.
+func (db *DB) FindMatchByID(ctx context.Context, v coord.Viewer, id string) (*coord.Match, error) {
+	return findDoc(ctx, db, db.read, "store.FindMatchByID", "matches", "match", id, v, matchMarking)
+}
+
+// FindMatches implements coord.MatchService.
+func (db *DB) FindMatches(ctx context.Context, v coord.Viewer, f coord.ListFilter) (coord.Page[*coord.Match], error) {
+	return listDocs(ctx, db, "store.FindMatches", "matches", v, f, matchMarking)
+}
+
+// CreateMatch implements coord.MatchService.
+func (db *DB) CreateMatch(ctx context.Context, v coord.Viewer, mc coord.MatchCreate) (*coord.Match, error) {
+	const op = "store.CreateMatch"
+	var m *coord.Match
+	err := db.update(ctx, op, func(t *tx) error {
+		n, err := findDoc(t.ctx, db, t, op, "needs", "need", mc.NeedID, v, needMarking)
+		if err != nil {
+			return err
+		}
+		o, err := findDoc(t.ctx, db, t, op, "offers", "offer", mc.OfferID, v, offerMarking)
+		if err != nil {
+			return err
+		}
+		nh, err := held(t.ctx, t, db, "need_id", n.ID)
+		if err != nil {
+			return err
+		}
+		oh, err := held(t.ctx, t, db, "offer_id", o.ID)
+		if err != nil {
+			return err
+		}
+		if m, err = coord.NewMatch(v, n, n.Quantity-nh, o, o.Quantity-oh, mc.Quantity, mc.TLP, mc.Recipients, t.now); err != nil {
+			return err
+		}
+		if m.ID, err = db.newID("match"); err != nil {
+			return err
+		}
+		m.Version = t.next()
+		return emitItem(t, v, coord.EventMatchCreated, m.ID, m.Marking, m)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// UpdateMatch implements coord.MatchService.
+func (db *DB) UpdateMatch(ctx context.Context, v coord.Viewer, id string, upd coord.MatchUpdate) (*coord.Match, error) {
+	const op = "store.UpdateMatch"
+	var m *coord.Match
+	err := db.update(ctx, op, func(t *tx) error {
+		var err error
+		if m, err = findDoc(t.ctx, db, t, op, "matches", "match", id, v, matchMarking); err != nil {
+			return err
+		}
+		if upd.IfVersion != 0 && upd.IfVersion != m.Version {
+			return conflictVersion(op, "match", id, m.Version, upd.IfVersion)
+		}
+		if err := coord.MoveMatch(v, m, upd.Status, upd.Note, t.now); err != nil {
+			return err
+		}
+		m.Version = t.next()
+		return emitItem(t, v, coord.EventMatchUpdated, id, m.Marking, m)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// Proposals implements coord.NeedService: the matching engine over the
+// open offers the viewer may see.
+func (db *DB) Proposals(ctx context.Context, v coord.Viewer, needID string) ([]coord.Proposal, error) {
+	const op = "store.Proposals"
+	n, err := db.FindNeedByID(ctx, v, needID)
+	if err != nil {
+		return nil, err
+	}
+	nh, err := held(ctx, db.read, db, "need_id", n.ID)
+	if err != nil {
+		return nil, internal(op, err)
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT o.doc, CAST(COALESCE((SELECT SUM(m.quantity) FROM matches m WHERE m.active AND m.offer_id = o.id), 0) AS BIGINT)
+		FROM offers o WHERE o.status = 'open' ORDER BY o.ord`)
+	if err != nil {
+		return nil, internal(op, err)
+	}
+	defer rows.Close()
+	var cands []coord.Candidate
+	for rows.Next() {
+		var doc string
+		var h int64
+		if err := rows.Scan(&doc, &h); err != nil {
+			return nil, internal(op, err)
+		}
+		o := new(coord.Offer)
+		if err := jsonUnmarshal(doc, o); err != nil {
+			return nil, internal(op, err)
+		}
+		if !coord.CanSee(v, o.Marking) {
+			continue
+		}
+		cands = append(cands, coord.Candidate{Offer: o, Remaining: o.Quantity - h})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, internal(op, err)
+	}
+	ps := coord.Propose(n, n.Quantity-nh, cands, db.Now())
+	if ps == nil {
+		ps = []coord.Proposal{}
+	}
+	return ps, nil
+}

@@ -1,0 +1,72 @@
+// Package sqlite opens a Lifeline store in a SQLite file (pure Go, through
+// modernc.org/sqlite), in WAL mode, with its schema migrations embedded.
+//
+// Writes go through a pool of one connection that begins transactions
+// IMMEDIATE, so appends to the log are serialised without retries; reads
+// use a separate pool and see the last committed state.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"runtime"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"lifeline/store"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Dialect returns the SQLite dialect of the store.
+func Dialect() store.Dialect {
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		panic(err) // the embedded directory exists: a build fault
+	}
+	return store.Dialect{Name: "sqlite", Migrations: sub}
+}
+
+// Open opens (creating if need be) the SQLite database at path and applies
+// the migrations. synchronous=FULL makes every acknowledged write survive
+// a crash of the machine, not only of the process.
+func Open(ctx context.Context, path string) (*store.DB, error) {
+	dsn := func(extra string) string {
+		q := url.Values{}
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Add("_pragma", "busy_timeout(10000)")
+		q.Add("_pragma", "synchronous(FULL)")
+		if extra != "" {
+			q.Add("_txlock", extra)
+		}
+		return "file:" + path + "?" + q.Encode()
+	}
+	write, err := sql.Open("sqlite", dsn("immediate"))
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	write.SetMaxOpenConns(1)
+	if err := write.PingContext(ctx); err != nil {
+		write.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	read, err := sql.Open("sqlite", dsn(""))
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	read.SetMaxOpenConns(max(4, 2*runtime.GOMAXPROCS(0)))
+	read.SetMaxIdleConns(max(4, 2*runtime.GOMAXPROCS(0)))
+	db, err := store.Open(ctx, read, write, Dialect())
+	if err != nil {
+		read.Close()
+		write.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return db, nil
+}

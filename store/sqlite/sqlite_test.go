@@ -1,0 +1,46 @@
+package sqlite_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"lifeline/store"
+	"lifeline/store/sqlite"
+	"lifeline/store/storetest"
+)
+
+func open(t testing.TB) *store.DB {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "lifeline.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func TestConformance(t *testing.T) { storetest.Run(t, open) }
+
+func TestWAL(t *testing.T) {
+	db := open(t)
+	var mode string
+	if err := db.SQL().QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
+		t.Fatalf("journal_mode = %q, %v; want wal", mode, err)
+	}
+}
+
+func TestReopenKeepsMigrations(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "lifeline.db")
+	for range 2 {
+		db, err := sqlite.Open(context.Background(), path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		vs, err := db.Migrations(context.Background())
+		db.Close()
+		if err != nil || len(vs) != 1 {
+			t.Fatalf("migrations = %v, %v; want each applied once", vs, err)
+		}
+	}
+}
