@@ -1,0 +1,249 @@
+// Package api is Lifeline's HTTP JSON API under /api/v1: incidents, needs,
+// offers, matches, organisations and the event log, for members holding a
+// bearer token and — for TLP:CLEAR items — for anyone.
+//
+// The API knows the domain only through the coord service interfaces; it
+// decides nothing about visibility itself. Every read goes through a
+// service, and every service applies coord.CanSee, so an item a caller may
+// not see answers 404 exactly like one that does not exist.
+//
+// Conventions, for slow and expensive links: errors are RFC 7807 problem
+// documents mapped from error codes in one table (status); lists are
+// {"items": […], "next": cursor} pages; responses carry an ETag and honour
+// If-None-Match; bodies are gzip-compressed when the client accepts it;
+// request bodies are size-limited, strictly typed and reject unknown
+// fields; each token (or anonymous address) has a request rate limit.
+// The routes are listed once (routes) and documented in the OpenAPI
+// document served at /api/v1/openapi.json, which a test checks against
+// them. docs/api.md describes the API with examples a test runs.
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"lifeline"
+	"lifeline/coord"
+)
+
+// Services are what the API serves; store.DB provides them all.
+type Services struct {
+	Orgs      coord.OrgService
+	Members   coord.MemberService
+	Incidents coord.IncidentService
+	Needs     coord.NeedService
+	Offers    coord.OfferService
+	Matches   coord.MatchService
+	Events    coord.EventService
+	// Health reports whether the store answers; nil means always.
+	Health func(ctx context.Context) error
+}
+
+// Options tune a Server; the zero value gives the defaults.
+type Options struct {
+	Logger   *slog.Logger         // nil: discard
+	MaxBody  int64                // bytes of a request body; 0: 1 MiB
+	Rate     float64              // requests per second per token or anonymous address; 0: 50; <0: unlimited
+	Burst    int                  // requests allowed at once above the rate; 0: 4×Rate
+	Registry *prometheus.Registry // nil: a new one, served at /metrics
+}
+
+// Server is the API as an http.Handler. It is safe for concurrent use.
+type Server struct {
+	svc     Services
+	log     *slog.Logger
+	maxBody int64
+	limiter *limiter
+	metrics *metrics
+	mux     *http.ServeMux
+}
+
+// New returns the API over svc.
+func New(svc Services, opt Options) *Server {
+	s := &Server{svc: svc, log: opt.Logger, maxBody: opt.MaxBody}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.maxBody <= 0 {
+		s.maxBody = 1 << 20
+	}
+	rate := opt.Rate
+	if rate == 0 {
+		rate = 50
+	}
+	if rate > 0 {
+		burst := opt.Burst
+		if burst <= 0 {
+			burst = int(4 * rate)
+		}
+		s.limiter = newLimiter(rate, burst, time.Now)
+	}
+	s.metrics = newMetrics(opt.Registry)
+	s.mux = http.NewServeMux()
+	for _, rt := range s.routes() {
+		s.mux.Handle(rt.Method+" "+rt.Pattern, s.wrap(rt))
+	}
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.problem(w, r, coord.Viewer{}, lifeline.Errorf(lifeline.ENOTFOUND, "api", "no route %s %s", r.Method, r.URL.Path))
+	})
+	return s
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+// route is one endpoint: method and pattern (net/http syntax), whether
+// it needs a token, and its handler.
+type route struct {
+	Method  string
+	Pattern string
+	Auth    bool // a token is required (anonymous callers get 401)
+	Handle  func(w http.ResponseWriter, r *http.Request, v coord.Viewer)
+}
+
+// routes lists every endpoint once; the mux, the metrics and the OpenAPI
+// test all read it.
+func (s *Server) routes() []route {
+	return []route{
+		{"GET", "/healthz", false, s.healthz},
+		{"GET", "/metrics", false, s.serveMetrics},
+		{"GET", "/api/v1/openapi.json", false, s.openapi},
+		{"GET", "/api/v1/me", true, s.me},
+
+		{"GET", "/api/v1/orgs", false, s.listOrgs},
+		{"POST", "/api/v1/orgs", true, s.createOrg},
+		{"GET", "/api/v1/orgs/{id}", false, s.getOrg},
+		{"POST", "/api/v1/orgs/{id}/verify", true, s.verifyOrg},
+		{"POST", "/api/v1/orgs/{id}/endorse", true, s.endorseOrg},
+		{"POST", "/api/v1/members", true, s.createMember},
+
+		{"GET", "/api/v1/incidents", false, s.listIncidents},
+		{"POST", "/api/v1/incidents", true, s.createIncident},
+		{"GET", "/api/v1/incidents/{id}", false, s.getIncident},
+		{"PATCH", "/api/v1/incidents/{id}", true, s.patchIncident},
+
+		{"GET", "/api/v1/needs", false, s.listNeeds},
+		{"POST", "/api/v1/needs", true, s.createNeed},
+		{"GET", "/api/v1/needs/{id}", false, s.getNeed},
+		{"PATCH", "/api/v1/needs/{id}", true, s.patchNeed},
+		{"GET", "/api/v1/needs/{id}/proposals", false, s.proposals},
+
+		{"GET", "/api/v1/offers", false, s.listOffers},
+		{"POST", "/api/v1/offers", true, s.createOffer},
+		{"GET", "/api/v1/offers/{id}", false, s.getOffer},
+		{"PATCH", "/api/v1/offers/{id}", true, s.patchOffer},
+
+		{"GET", "/api/v1/matches", false, s.listMatches},
+		{"POST", "/api/v1/matches", true, s.createMatch},
+		{"GET", "/api/v1/matches/{id}", false, s.getMatch},
+		{"PATCH", "/api/v1/matches/{id}", true, s.patchMatch},
+
+		{"GET", "/api/v1/events", false, s.listEvents},
+	}
+}
+
+// wrap adds to a route what every request gets: metrics, recovery,
+// authentication and the rate limit.
+func (s *Server) wrap(rt route) http.Handler {
+	name := rt.Method + " " + rt.Pattern
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		defer func() {
+			if p := recover(); p != nil {
+				s.log.Error("panic", "route", name, "panic", p)
+				s.problem(sw, r, coord.Viewer{}, lifeline.Errorf(lifeline.EINTERNAL, "api", "panic"))
+			}
+			s.metrics.observe(name, sw.status, time.Since(start))
+		}()
+		v, err := s.authenticate(r)
+		if lifeline.ErrorCode(err) == lifeline.EINTERNAL {
+			s.problem(sw, r, v, err)
+			return
+		}
+		if err != nil {
+			sw.Header().Set("WWW-Authenticate", `Bearer realm="lifeline", error="invalid_token"`)
+			s.problemStatus(sw, r, http.StatusUnauthorized, "unauthorized", err.Error())
+			return
+		}
+		if s.limiter != nil && rt.Pattern != "/healthz" && rt.Pattern != "/metrics" {
+			key := "m:" + v.MemberID
+			if v.Anonymous() {
+				key = "a:" + clientIP(r)
+			}
+			if ok, wait := s.limiter.allow(key); !ok {
+				sw.Header().Set("Retry-After", itoa(int64(wait/time.Second)+1))
+				s.problemStatus(sw, r, http.StatusTooManyRequests, "rate_limited", "too many requests; retry after the time in Retry-After")
+				return
+			}
+		}
+		if rt.Auth && v.Anonymous() {
+			sw.Header().Set("WWW-Authenticate", `Bearer realm="lifeline"`)
+			s.problemStatus(sw, r, http.StatusUnauthorized, "unauthorized", "this needs a bearer token: Authorization: Bearer <token>")
+			return
+		}
+		rt.Handle(sw, r, v)
+	})
+}
+
+// authenticate returns the viewer of r: anonymous without an
+// Authorization header, an error for a malformed or unknown token.
+func (s *Server) authenticate(r *http.Request) (coord.Viewer, error) {
+	h := r.Header.Get("Authorization")
+	if h == "" {
+		return coord.Viewer{}, nil
+	}
+	tok, ok := strings.CutPrefix(h, "Bearer ")
+	if !ok || tok == "" || len(tok) > 200 {
+		return coord.Viewer{}, lifeline.Errorf(lifeline.EINVALID, "api", "Authorization: expected \"Bearer <token>\"")
+	}
+	v, err := s.svc.Members.Authenticate(r.Context(), strings.TrimSpace(tok))
+	if lifeline.ErrorCode(err) == lifeline.ENOTFOUND {
+		return coord.Viewer{}, lifeline.Errorf(lifeline.EINVALID, "api", "unknown token")
+	}
+	if err != nil {
+		s.log.Error("authenticate", "err", err)
+		return coord.Viewer{}, lifeline.Errorf(lifeline.EINTERNAL, "api", "cannot check the token now")
+	}
+	return v, nil
+}
+
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// statusWriter remembers the status for the metrics.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request, _ coord.Viewer) {
+	if s.svc.Health != nil {
+		if err := s.svc.Health(r.Context()); err != nil {
+			s.log.Error("health", "err", err)
+			s.problemStatus(w, r, http.StatusServiceUnavailable, "unavailable", "the store does not answer")
+			return
+		}
+	}
+	s.writeJSON(w, r, http.StatusOK, map[string]string{"status": "ok"}, "")
+}
+
+func (s *Server) me(w http.ResponseWriter, r *http.Request, v coord.Viewer) {
+	s.writeJSON(w, r, http.StatusOK, v, "")
+}

@@ -1,0 +1,333 @@
+package api_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"lifeline/api"
+	"lifeline/coord"
+	"lifeline/store"
+	"lifeline/store/sqlite"
+	"lifeline/store/storetest"
+)
+
+// env is a server over a real SQLite store with the world of the
+// visibility matrix.
+type env struct {
+	t   testing.TB
+	db  *store.DB
+	w   *storetest.World
+	srv *httptest.Server
+}
+
+func newEnv(t testing.TB, opt api.Options) *env {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "lifeline.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	w := storetest.NewWorld(t, db)
+	if opt.Rate == 0 {
+		opt.Rate = -1
+	}
+	h := api.New(Services(db), opt)
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return &env{t: t, db: db, w: w, srv: srv}
+}
+
+// Services wires a store into the API as cmd/lifeline does.
+func Services(db *store.DB) api.Services {
+	return api.Services{Orgs: db, Members: db, Incidents: db, Needs: db, Offers: db, Matches: db, Events: db,
+		Health: func(ctx context.Context) error { return db.SQL().PingContext(ctx) }}
+}
+
+type response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+func (r response) json(t testing.TB, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		t.Fatalf("decode %s: %v", r.Body, err)
+	}
+}
+
+// do sends a request as viewer v (anonymous when v has no member).
+func (e *env) do(v coord.Viewer, method, path string, body any, header ...string) response {
+	e.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	case []byte:
+		rd = bytes.NewReader(b)
+	default:
+		j, err := json.Marshal(b)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		rd = bytes.NewReader(j)
+	}
+	req, err := http.NewRequest(method, e.srv.URL+path, rd)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if !v.Anonymous() {
+		req.Header.Set("Authorization", "Bearer "+e.w.Tokens[v.MemberID])
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	res, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	rb := io.Reader(res.Body)
+	if res.Header.Get("Content-Encoding") == "gzip" {
+		gz, err := gzip.NewReader(res.Body)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		rb = gz
+	}
+	b, err := io.ReadAll(rb)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return response{Status: res.StatusCode, Header: res.Header, Body: b}
+}
+
+func (e *env) events() int {
+	e.t.Helper()
+	var n int
+	if err := e.db.SQL().QueryRow(`SELECT COUNT(*) FROM events`).Scan(&n); err != nil {
+		e.t.Fatal(err)
+	}
+	return n
+}
+
+func TestCreateAndRead(t *testing.T) {
+	e := newEnv(t, api.Options{})
+	body := map[string]any{"title": "Shutdown in Khartoum", "kind": "shutdown", "countries": []string{"SD"},
+		"tlp": "TLP:AMBER", "share_with_orgs": []string{e.w.Named.OrgID}, "recipients": []string{e.w.Recipient.MemberID}}
+	r := e.do(e.w.Author, "POST", "/api/v1/incidents", body)
+	if r.Status != http.StatusCreated {
+		t.Fatalf("POST incidents = %d %s", r.Status, r.Body)
+	}
+	var created struct{ ID string }
+	r.json(t, &created)
+	if !strings.HasPrefix(created.ID, "inc_") || r.Header.Get("Location") != "/api/v1/incidents/"+created.ID {
+		t.Fatalf("created %+v, Location %q", created, r.Header.Get("Location"))
+	}
+	r = e.do(e.w.Named, "GET", "/api/v1/incidents/"+created.ID, nil)
+	var in coord.Incident
+	r.json(t, &in)
+	if r.Status != 200 || in.Title != "Shutdown in Khartoum" || in.TLP != coord.TLPAmber || in.Status != coord.IncidentReported {
+		t.Fatalf("GET = %d %+v", r.Status, in)
+	}
+	etag := r.Header.Get("ETag")
+	if etag == "" {
+		t.Fatal("no ETag")
+	}
+	if r2 := e.do(e.w.Named, "GET", "/api/v1/incidents/"+created.ID, nil, "If-None-Match", etag); r2.Status != http.StatusNotModified || len(r2.Body) != 0 {
+		t.Errorf("If-None-Match = %d with %d bytes, want 304 and no body", r2.Status, len(r2.Body))
+	}
+	// A verified other organisation verifies it; a stale If-Match is refused.
+	r = e.do(e.w.Named, "PATCH", "/api/v1/incidents/"+created.ID, `{"status":"verified"}`, "If-Match", etag)
+	if r.Status != 200 {
+		t.Fatalf("PATCH = %d %s", r.Status, r.Body)
+	}
+	r = e.do(e.w.Named, "PATCH", "/api/v1/incidents/"+created.ID, `{"status":"responding"}`, "If-Match", etag)
+	if r.Status != http.StatusConflict {
+		t.Errorf("stale If-Match = %d %s, want 409", r.Status, r.Body)
+	}
+	// Lists are pages.
+	r = e.do(e.w.Named, "GET", "/api/v1/incidents", nil)
+	var page struct {
+		Items []coord.Incident `json:"items"`
+		Next  *string          `json:"next"`
+	}
+	r.json(t, &page)
+	if len(page.Items) != 1 || page.Next == nil {
+		t.Errorf("list = %s", r.Body)
+	}
+}
+
+func TestGzip(t *testing.T) {
+	e := newEnv(t, api.Options{})
+	for i := range 10 {
+		r := e.do(e.w.Author, "POST", "/api/v1/incidents", map[string]any{"title": fmt.Sprintf("Outage %d with a long enough title to compress", i), "kind": "power_outage", "tlp": "TLP:CLEAR"})
+		if r.Status != 201 {
+			t.Fatal(r.Status, string(r.Body))
+		}
+	}
+	r := e.do(coord.Viewer{}, "GET", "/api/v1/incidents", nil, "Accept-Encoding", "gzip")
+	if r.Header.Get("Content-Encoding") != "gzip" {
+		t.Fatalf("Content-Encoding = %q, want gzip", r.Header.Get("Content-Encoding"))
+	}
+	var page struct{ Items []coord.Incident }
+	r.json(t, &page)
+	if len(page.Items) != 10 {
+		t.Errorf("%d items", len(page.Items))
+	}
+	if r := e.do(coord.Viewer{}, "GET", "/api/v1/incidents", nil, "Accept-Encoding", "identity"); r.Header.Get("Content-Encoding") != "" {
+		t.Error("gzip without Accept-Encoding: gzip")
+	}
+}
+
+func TestAuth(t *testing.T) {
+	e := newEnv(t, api.Options{})
+	ok := `{"title":"x","kind":"other"}`
+	tests := []struct {
+		name   string
+		header []string
+		want   int
+	}{
+		{"no token", nil, http.StatusUnauthorized},
+		{"unknown token", []string{"Authorization", "Bearer llt_nope"}, http.StatusUnauthorized},
+		{"not bearer", []string{"Authorization", "Basic eDp4"}, http.StatusUnauthorized},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := e.do(coord.Viewer{}, "POST", "/api/v1/incidents", ok, tt.header...)
+			if r.Status != tt.want || !strings.Contains(r.Header.Get("Content-Type"), "problem+json") {
+				t.Errorf("= %d %s %s, want %d problem", r.Status, r.Header.Get("Content-Type"), r.Body, tt.want)
+			}
+		})
+	}
+	viewer := &coord.Member{OrgID: e.w.Other.OrgID, Role: coord.RoleViewer, Name: "viewer"}
+	tok, err := e.db.CreateMember(context.Background(), e.w.Admin, viewer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.w.Tokens[viewer.ID] = tok
+	r := e.do(coord.Viewer{MemberID: viewer.ID}, "POST", "/api/v1/incidents", ok)
+	if r.Status != http.StatusForbidden {
+		t.Errorf("viewer role creates: %d %s, want 403", r.Status, r.Body)
+	}
+	r = e.do(e.w.Author, "GET", "/api/v1/me", nil)
+	var me coord.Viewer
+	r.json(t, &me)
+	if me.MemberID != e.w.Author.MemberID {
+		t.Errorf("/me = %s", r.Body)
+	}
+}
+
+// TestBadInput sends bad requests: each gets a clear 4xx problem and
+// changes nothing.
+func TestBadInput(t *testing.T) {
+	e := newEnv(t, api.Options{MaxBody: 4096})
+	r := e.do(e.w.Author, "POST", "/api/v1/needs", map[string]any{"title": "t", "category": "power/generator", "quantity": 5, "unit": "unit", "countries": []string{"SD"}})
+	if r.Status != 201 {
+		t.Fatal(r.Status, string(r.Body))
+	}
+	var need struct{ ID string }
+	r.json(t, &need)
+	before := e.events()
+	tests := []struct {
+		name, method, path string
+		body               any
+		header             []string
+		status             int
+		detail             string
+	}{
+		{"wrong type", "POST", "/api/v1/incidents", `{"title": 5, "kind": "other"}`, nil, 400, "title: expected a string"},
+		{"countries not an array", "POST", "/api/v1/incidents", `{"title": "x", "kind": "other", "countries": "SD"}`, nil, 400, "countries: expected an array"},
+		{"unknown field", "POST", "/api/v1/incidents", `{"title": "x", "kind": "other", "severity_level": 3}`, nil, 400, `"severity_level": unknown field`},
+		{"status on create", "POST", "/api/v1/incidents", `{"title": "x", "kind": "other", "status": "resolved"}`, nil, 400, "unknown field"},
+		{"malformed", "POST", "/api/v1/incidents", `{"title": "x",`, nil, 400, "ends too early"},
+		{"two values", "POST", "/api/v1/incidents", `{"title": "x", "kind": "other"} {}`, nil, 400, "one JSON value"},
+		{"empty", "POST", "/api/v1/incidents", ``, nil, 400, "empty"},
+		{"huge", "POST", "/api/v1/incidents", `{"title": "` + strings.Repeat("x", 5000) + `", "kind": "other"}`, nil, 413, "larger than 4096"},
+		{"not json", "POST", "/api/v1/incidents", `title=x`, []string{"Content-Type", "application/x-www-form-urlencoded"}, 415, "Content-Type"},
+		{"open ring", "POST", "/api/v1/incidents", `{"title": "x", "kind": "other", "area": {"type": "Polygon", "coordinates": [[[0,0],[1,0],[1,1],[0,1]]]}}`, nil, 400, "polygon 0 ring 0 is not closed"},
+		{"self-intersecting", "POST", "/api/v1/incidents", `{"title": "x", "kind": "other", "area": {"type": "Polygon", "coordinates": [[[0,0],[2,2],[2,0],[0,2],[0,0]]]}}`, nil, 400, "intersects itself at point [1, 1]"},
+		{"bad kind", "POST", "/api/v1/incidents", `{"title": "x", "kind": "earthquake"}`, nil, 400, "kind: expected one of"},
+		{"bad tlp", "POST", "/api/v1/incidents", `{"title": "x", "kind": "other", "tlp": "TLP:WHITE"}`, nil, 400, "tlp"},
+		{"negative quantity", "POST", "/api/v1/offers", `{"title": "x", "category": "power", "quantity": -1, "unit": "u"}`, nil, 400, "quantity"},
+		{"bad lead time", "POST", "/api/v1/offers", `{"title": "x", "category": "power", "quantity": 1, "unit": "u", "lead_time": "soon"}`, nil, 400, "duration"},
+		{"bad status step", "PATCH", "/api/v1/needs/" + need.ID, `{"status": "fulfilled"}`, nil, 400, "status"},
+		{"bad If-Match", "PATCH", "/api/v1/needs/" + need.ID, `{"title": "y"}`, []string{"If-Match", "yesterday"}, 400, "If-Match"},
+		{"bad limit", "GET", "/api/v1/incidents?limit=100000", nil, nil, 400, "limit"},
+		{"bad cursor", "GET", "/api/v1/incidents?after=zz", nil, nil, 400, "after"},
+		{"bad events cursor", "GET", "/api/v1/events?after=-4", nil, nil, 400, "after"},
+		{"unknown route", "GET", "/api/v1/nothing", nil, nil, 404, "not found"},
+		{"match of a need not seen", "POST", "/api/v1/matches", `{"need_id": "need_x", "offer_id": "offer_x", "quantity": 1}`, nil, 404, "not found"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := e.do(e.w.Author, tt.method, tt.path, tt.body, tt.header...)
+			var p api.Problem
+			if r.Status != tt.status || json.Unmarshal(r.Body, &p) != nil || !strings.Contains(p.Detail, tt.detail) || p.Status != tt.status {
+				t.Errorf("= %d %s, want %d with a detail containing %q", r.Status, r.Body, tt.status, tt.detail)
+			}
+			if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/problem+json") {
+				t.Errorf("Content-Type = %q", r.Header.Get("Content-Type"))
+			}
+		})
+	}
+	if after := e.events(); after != before {
+		t.Errorf("bad requests appended %d events", after-before)
+	}
+}
+
+func TestRateLimit(t *testing.T) {
+	e := newEnv(t, api.Options{Rate: 0.001, Burst: 3})
+	codes := []int{}
+	for range 5 {
+		codes = append(codes, e.do(e.w.Author, "GET", "/api/v1/incidents", nil).Status)
+	}
+	if fmt.Sprint(codes) != "[200 200 200 429 429]" {
+		t.Errorf("codes = %v, want three 200 then 429", codes)
+	}
+	r := e.do(e.w.Author, "GET", "/api/v1/incidents", nil)
+	if r.Header.Get("Retry-After") == "" {
+		t.Error("429 without Retry-After")
+	}
+	// Another token has its own bucket; health checks are not limited.
+	if r := e.do(e.w.Other, "GET", "/api/v1/incidents", nil); r.Status != 200 {
+		t.Errorf("another member: %d", r.Status)
+	}
+	for range 5 {
+		if r := e.do(e.w.Author, "GET", "/healthz", nil); r.Status != 200 {
+			t.Fatalf("/healthz = %d", r.Status)
+		}
+	}
+}
+
+func TestOperations(t *testing.T) {
+	e := newEnv(t, api.Options{})
+	e.do(coord.Viewer{}, "GET", "/api/v1/incidents", nil)
+	r := e.do(coord.Viewer{}, "GET", "/healthz", nil)
+	if r.Status != 200 || !strings.Contains(string(r.Body), `"ok"`) {
+		t.Errorf("/healthz = %d %s", r.Status, r.Body)
+	}
+	r = e.do(coord.Viewer{}, "GET", "/metrics", nil)
+	if r.Status != 200 || !strings.Contains(string(r.Body), `lifeline_http_requests_total{code="200",route="GET /api/v1/incidents"} 1`) {
+		t.Errorf("/metrics = %d, no request count for the incident list:\n%.2000s", r.Status, r.Body)
+	}
+	r = e.do(coord.Viewer{}, "GET", "/api/v1/openapi.json", nil)
+	var doc map[string]any
+	r.json(t, &doc)
+	if doc["openapi"] == nil {
+		t.Error("no openapi document")
+	}
+}

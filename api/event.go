@@ -1,0 +1,33 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+
+	"lifeline"
+	"lifeline/coord"
+)
+
+func (s *Server) listEvents(w http.ResponseWriter, r *http.Request, v coord.Viewer) {
+	q := r.URL.Query()
+	var after int64
+	if a := q.Get("after"); a != "" {
+		n, err := strconv.ParseInt(a, 10, 64)
+		if err != nil || n < 0 {
+			s.problem(w, r, v, lifeline.Errorf(lifeline.EINVALID, "api", "after: expected a sequence number, found %q", trunc(a)))
+			return
+		}
+		after = n
+	}
+	f, err := listFilter(r)
+	if err != nil {
+		s.problem(w, r, v, err)
+		return
+	}
+	p, err := s.svc.Events.FindEvents(r.Context(), v, after, f.Limit)
+	if err != nil {
+		s.problem(w, r, v, err)
+		return
+	}
+	s.writeJSON(w, r, http.StatusOK, p, "")
+}

@@ -1,0 +1,59 @@
+package api
+
+import (
+	"context"
+	"net/http"
+
+	"lifeline/coord"
+)
+
+// getOne answers GET of one item, with its version as ETag.
+func getOne[T any](s *Server, w http.ResponseWriter, r *http.Request, v coord.Viewer,
+	find func(context.Context, coord.Viewer, string) (T, error), version func(T) int64) {
+	it, err := find(r.Context(), v, r.PathValue("id"))
+	if err != nil {
+		s.problem(w, r, v, err)
+		return
+	}
+	s.writeJSON(w, r, http.StatusOK, it, versionETag(version(it)))
+}
+
+// listAll answers GET of a list page.
+func listAll[T any](s *Server, w http.ResponseWriter, r *http.Request, v coord.Viewer,
+	find func(context.Context, coord.Viewer, coord.ListFilter) (coord.Page[T], error)) {
+	f, err := listFilter(r)
+	if err != nil {
+		s.problem(w, r, v, err)
+		return
+	}
+	p, err := find(r.Context(), v, f)
+	if err != nil {
+		s.problem(w, r, v, err)
+		return
+	}
+	s.writeJSON(w, r, http.StatusOK, p, "")
+}
+
+// created answers a successful POST with {"id": …}.
+func (s *Server) created(w http.ResponseWriter, r *http.Request, location, id string, version int64) {
+	w.Header().Set("Location", location+"/"+id)
+	if version > 0 {
+		w.Header().Set("ETag", versionETag(version))
+	}
+	s.writeJSON(w, r, http.StatusCreated, map[string]string{"id": id}, "")
+}
+
+// body decodes the request body into v, answering the error itself; it
+// reports whether to go on.
+func (s *Server) body(w http.ResponseWriter, r *http.Request, v coord.Viewer, dst any) bool {
+	st, err := s.decode(w, r, dst)
+	if err == nil {
+		return true
+	}
+	if st == http.StatusBadRequest {
+		s.problem(w, r, v, err)
+	} else {
+		s.problemStatus(w, r, st, "invalid", err.Error())
+	}
+	return false
+}

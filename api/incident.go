@@ -1,0 +1,72 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"lifeline/coord"
+)
+
+// incidentCreate is the body of POST /api/v1/incidents: what a reporter
+// says; the rest (id, status, source, times) the service sets.
+type incidentCreate struct {
+	Title         string             `json:"title"`
+	Description   string             `json:"description"`
+	Kind          coord.IncidentKind `json:"kind"`
+	Countries     []string           `json:"countries"`
+	Area          *coord.Area        `json:"area"`
+	Elements      []string           `json:"elements"`
+	ASNs          []uint32           `json:"asns"`
+	Start         *time.Time         `json:"start"`
+	End           *time.Time         `json:"end"`
+	Severity      string             `json:"severity"`
+	Urgency       string             `json:"urgency"`
+	Certainty     string             `json:"certainty"`
+	Evidence      []coord.Evidence   `json:"evidence"`
+	Shutdown      *coord.Shutdown    `json:"shutdown"`
+	TLP           coord.TLP          `json:"tlp"`
+	ShareWithOrgs []string           `json:"share_with_orgs"`
+	Recipients    []string           `json:"recipients"`
+}
+
+func (s *Server) createIncident(w http.ResponseWriter, r *http.Request, v coord.Viewer) {
+	var b incidentCreate
+	if !s.body(w, r, v, &b) {
+		return
+	}
+	in := &coord.Incident{Title: b.Title, Description: b.Description, Kind: b.Kind, Countries: b.Countries,
+		Area: b.Area, Elements: b.Elements, ASNs: b.ASNs, Start: b.Start, End: b.End, Severity: b.Severity,
+		Urgency: b.Urgency, Certainty: b.Certainty, Evidence: b.Evidence, Shutdown: b.Shutdown,
+		Marking: coord.Marking{TLP: b.TLP, Orgs: b.ShareWithOrgs, Members: b.Recipients}}
+	if err := s.svc.Incidents.CreateIncident(r.Context(), v, in); err != nil {
+		s.problem(w, r, v, err)
+		return
+	}
+	s.created(w, r, "/api/v1/incidents", in.ID, in.Version)
+}
+
+func (s *Server) getIncident(w http.ResponseWriter, r *http.Request, v coord.Viewer) {
+	getOne(s, w, r, v, s.svc.Incidents.FindIncidentByID, func(in *coord.Incident) int64 { return in.Version })
+}
+
+func (s *Server) listIncidents(w http.ResponseWriter, r *http.Request, v coord.Viewer) {
+	listAll(s, w, r, v, s.svc.Incidents.FindIncidents)
+}
+
+func (s *Server) patchIncident(w http.ResponseWriter, r *http.Request, v coord.Viewer) {
+	var upd coord.IncidentUpdate
+	if !s.body(w, r, v, &upd) {
+		return
+	}
+	var err error
+	if upd.IfVersion, err = ifMatch(r); err != nil {
+		s.problem(w, r, v, err)
+		return
+	}
+	in, err := s.svc.Incidents.UpdateIncident(r.Context(), v, r.PathValue("id"), upd)
+	if err != nil {
+		s.problem(w, r, v, err)
+		return
+	}
+	s.writeJSON(w, r, http.StatusOK, in, versionETag(in.Version))
+}
