@@ -135,6 +135,13 @@ func TestMerge(t *testing.T) {
 	if len(got) != 2 || got[0].Entity != ASN(1) || !sameValues(got[0].Values, []float64{1, 2, 9, 3, 4}) || got[1].Entity != ASN(2) {
 		t.Errorf("merged %+v", got)
 	}
+	// A series of one value takes the step of the others.
+	one := series(KindBGP, ASN(1), 5*time.Minute, []float64{8})
+	one.Start = t0.Add(4 * time.Hour)
+	got, err = Merge([]Series{one, a})
+	if err != nil || len(got) != 1 || got[0].Step != time.Hour || !sameValues(got[0].Values, []float64{1, 2, nan, nan, 8}) {
+		t.Errorf("merged with a single value: %+v, %v", got, err)
+	}
 	b.Step = 30 * time.Minute
 	if _, err := Merge([]Series{a, b}); lifeline.ErrorCode(err) != lifeline.EINVALID || !strings.Contains(err.Error(), "steps") {
 		t.Errorf("different steps: %v", err)

@@ -210,7 +210,15 @@ func Merge(series []Series) ([]Series, error) {
 	out := make([]Series, 0, len(keys))
 	for _, k := range keys {
 		idx := byKey[k]
-		first := series[idx[0]]
+		// The longest series gives the step; a series of one value has no
+		// step of its own and takes it.
+		longest := idx[0]
+		for _, i := range idx {
+			if len(series[i].Values) > len(series[longest].Values) {
+				longest = i
+			}
+		}
+		first := series[longest]
 		if first.Step <= 0 {
 			return nil, lifeline.Errorf(lifeline.EINVALID, op, "%s: step %v is not positive", k, first.Step)
 		}
@@ -219,8 +227,11 @@ func Merge(series []Series) ([]Series, error) {
 			continue
 		}
 		start, end := first.Start, first.End()
-		for _, i := range idx[1:] {
-			s := &series[i]
+		for _, i := range idx {
+			s := series[i]
+			if len(s.Values) <= 1 {
+				s.Step = first.Step
+			}
 			if s.Step != first.Step {
 				return nil, lifeline.Errorf(lifeline.EINVALID, op, "%s: steps %v and %v differ", k, first.Step, s.Step)
 			}
