@@ -61,6 +61,9 @@ type Map struct {
 	kx, ky float64 // pixels per degree
 	body   strings.Builder
 	title  string
+	attrs  []string // extra attributes of the root element, written as is
+	links  bool     // an element has a link: the map is a group, not an image
+	noTab  bool     // links are left out of the keyboard's tab order
 }
 
 // New starts a map of the box, width pixels wide; the height follows from
@@ -93,10 +96,22 @@ type Style struct {
 }
 
 func (m *Map) open(s Style) {
-	if s.Href != "" {
-		fmt.Fprintf(&m.body, `<a href="%s">`, html.EscapeString(s.Href))
+	if s.Href == "" {
+		return
 	}
+	m.links = true
+	if m.noTab {
+		fmt.Fprintf(&m.body, `<a href="%s" tabindex="-1">`, html.EscapeString(s.Href))
+		return
+	}
+	fmt.Fprintf(&m.body, `<a href="%s">`, html.EscapeString(s.Href))
 }
+
+// LinksOutOfTabOrder keeps the map's links out of the keyboard's tab
+// order. A map of hundreds of cables would otherwise take hundreds of Tab
+// presses to cross; the page lists the same links in text for keyboards
+// and screen readers.
+func (m *Map) LinksOutOfTabOrder() { m.noTab = true }
 
 func (m *Map) close(s Style) {
 	if s.Href != "" {
@@ -158,34 +173,118 @@ func (m *Map) inView(p geo.Point) bool {
 	return p.Lon >= m.box.W && p.Lon <= m.box.E && p.Lat >= m.box.S && p.Lat <= m.box.N
 }
 
-// Line draws a polyline (a cable route or a segment) in lon/lat.
+// Line draws a polyline (a cable route or a segment) in lon/lat,
+// simplified for the map's scale like the country shapes. Pieces wholly
+// outside the view are left out.
 func (m *Map) Line(path [][2]float64, s Style) {
+	m.Lines([][][2]float64{path}, s)
+}
+
+// Lines draws several polylines as one element: the lines of a cable's
+// route, which share a link and a title.
+func (m *Map) Lines(paths [][][2]float64, s Style) {
 	var d strings.Builder
-	var px, py int
-	n := 0
-	var prevLon float64
-	for i, p := range path {
-		x, y := m.Project(geo.Point{Lon: p[0], Lat: p[1]})
-		ix, iy := int(math.Round(x)), int(math.Round(y))
-		jump := i > 0 && math.Abs(p[0]-prevLon) > 180 // across the antimeridian: start again
-		prevLon = p[0]
-		if i == 0 || jump {
-			d.WriteString("M" + strconv.Itoa(ix) + " " + strconv.Itoa(iy))
-			px, py, n = ix, iy, n+1
-			continue
+	for _, path := range paths {
+		// Split at the antimeridian, then draw each piece that is in view.
+		start := 0
+		for i := 1; i <= len(path); i++ {
+			if i < len(path) && math.Abs(path[i][0]-path[i-1][0]) <= 180 {
+				continue
+			}
+			m.piece(&d, path[start:i])
+			start = i
 		}
-		if ix == px && iy == py {
-			continue
-		}
-		d.WriteString("l" + strconv.Itoa(ix-px) + " " + strconv.Itoa(iy-py))
-		px, py = ix, iy
 	}
-	if n == 0 {
+	if d.Len() == 0 {
 		return
 	}
 	m.open(s)
 	fmt.Fprintf(&m.body, `<path%s d="%s"%s`, attrs(s), d.String(), m.titled(s))
 	m.close(s)
+}
+
+// piece writes one polyline that does not cross the antimeridian.
+func (m *Map) piece(d *strings.Builder, path [][2]float64) {
+	if len(path) == 0 {
+		return
+	}
+	ring := make([]geo.Point, len(path))
+	for i, p := range path {
+		ring[i] = geo.Point{Lon: p[0], Lat: p[1]}
+	}
+	if !m.visible(ring) {
+		return
+	}
+	pts := make([][2]float64, len(path))
+	for i, p := range ring {
+		x, y := m.Project(p)
+		pts[i] = [2]float64{x, y}
+	}
+	pts = simplify(pts, 0.6)
+	var px, py int
+	for i, p := range pts {
+		ix, iy := int(math.Round(p[0])), int(math.Round(p[1]))
+		if i == 0 {
+			d.WriteString("M" + strconv.Itoa(ix) + " " + strconv.Itoa(iy))
+		} else {
+			if ix == px && iy == py {
+				continue
+			}
+			d.WriteString("l" + strconv.Itoa(ix-px) + " " + strconv.Itoa(iy-py))
+		}
+		px, py = ix, iy
+	}
+}
+
+// Polygon draws a closed area, such as an incident's or a hazard's, from
+// rings in lon/lat (the first outer, the others holes).
+func (m *Map) Polygon(rings [][]geo.Point, s Style) {
+	d := m.polygons([][][]geo.Point{rings})
+	if d == "" {
+		return
+	}
+	m.open(s)
+	fmt.Fprintf(&m.body, `<path%s d="%s"%s`, attrs(s), d, m.titled(s))
+	m.close(s)
+}
+
+// Circle returns a ring of n points approximating the circle of radiusKm
+// around center on the Earth's surface, closed (the last point repeats the
+// first), in lon/lat. Longitudes are not wrapped: a circle across the
+// antimeridian has some beyond ±180°.
+func Circle(center geo.Point, radiusKm float64, n int) []geo.Point {
+	const earthKm = 6371.0088
+	if n < 3 {
+		n = 3
+	}
+	lat1, lon1 := center.Lat*math.Pi/180, center.Lon*math.Pi/180
+	delta := radiusKm / earthKm
+	ring := make([]geo.Point, 0, n+1)
+	for i := range n {
+		brg := 2 * math.Pi * float64(i) / float64(n)
+		lat2 := math.Asin(math.Sin(lat1)*math.Cos(delta) + math.Cos(lat1)*math.Sin(delta)*math.Cos(brg))
+		lon2 := lon1 + math.Atan2(math.Sin(brg)*math.Sin(delta)*math.Cos(lat1), math.Cos(delta)-math.Sin(lat1)*math.Sin(lat2))
+		ring = append(ring, geo.Point{Lon: lon2 * 180 / math.Pi, Lat: lat2 * 180 / math.Pi})
+	}
+	return append(ring, ring[0])
+}
+
+// Unproject returns the position in lon/lat of a pixel; it is the inverse
+// of Project, for scripts that turn a click into coordinates.
+func (m *Map) Unproject(x, y float64) geo.Point {
+	return geo.Point{Lon: m.box.W + x/m.kx, Lat: m.box.N - y/m.ky}
+}
+
+// Box returns the map's view.
+func (m *Map) Box() Box { return m.box }
+
+// Scale returns the pixels per degree of longitude and of latitude.
+func (m *Map) Scale() (kx, ky float64) { return m.kx, m.ky }
+
+// SetAttr adds an attribute to the root element, such as a data- attribute
+// a script reads; the value is escaped.
+func (m *Map) SetAttr(name, value string) {
+	m.attrs = append(m.attrs, " "+name+`="`+html.EscapeString(value)+`"`)
 }
 
 // Point draws a dot of radius r pixels.
@@ -205,11 +304,16 @@ func (m *Map) Point(p geo.Point, r float64, s Style) {
 }
 
 // WriteTo writes the SVG document. It is accessible: it has a role and a
-// title that screen readers announce.
+// title that screen readers announce. A map with links is a group (an
+// image's content is hidden from assistive technology, its links with it).
 func (m *Map) WriteTo(w io.Writer) (int64, error) {
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" role="img" aria-label="%s" class="map">`,
-		m.width, m.height, html.EscapeString(m.title))
+	role := "img"
+	if m.links {
+		role = "group"
+	}
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" role="%s" aria-label="%s" class="map"%s>`,
+		m.width, m.height, role, html.EscapeString(m.title), strings.Join(m.attrs, ""))
 	fmt.Fprintf(&b, "<title>%s</title>", html.EscapeString(m.title))
 	b.WriteString(m.body.String())
 	b.WriteString("</svg>")

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"encoding/xml"
 	"io"
+	"math"
 	"strings"
 	"testing"
 
@@ -122,5 +123,77 @@ func TestSimplify(t *testing.T) {
 	}
 	if len(simplify(line, 0.01)) != len(line) {
 		t.Error("a tight tolerance dropped points")
+	}
+}
+
+func TestLinesSimplifiedAndClipped(t *testing.T) {
+	// A straight route drawn with many points becomes one segment; a
+	// route wholly outside a regional view is left out.
+	var route [][2]float64
+	for i := 0; i <= 100; i++ {
+		route = append(route, [2]float64{-30 + float64(i)*0.3, 10})
+	}
+	m := New(World, 960, "")
+	m.Lines([][][2]float64{route, {{100, 60}, {101, 61}}}, Style{Class: "cable"})
+	svg := m.String()
+	d := svg[strings.Index(svg, ` d="`)+4:]
+	d = d[:strings.IndexByte(d, '"')]
+	if strings.Count(d, "M") != 2 || strings.Count(d, "l") > 3 {
+		t.Errorf("path %q: want two pieces, the straight one simplified to one segment", d)
+	}
+	r := New(Box{W: 0, S: 40, E: 20, N: 50}, 400, "")
+	r.Line(route, Style{Class: "far"})
+	if strings.Contains(r.String(), "far") {
+		t.Error("a route outside the view was drawn")
+	}
+}
+
+func TestPolygonAndCircle(t *testing.T) {
+	ring := Circle(geo.Point{Lon: 32.5, Lat: 15.6}, 100, 24)
+	if len(ring) != 25 || ring[0] != ring[24] {
+		t.Fatalf("circle has %d points, closed %v; want 25, closed", len(ring), ring[0] == ring[len(ring)-1])
+	}
+	for _, p := range ring[:24] {
+		if d := geo.DistanceKm(geo.Point{Lon: 32.5, Lat: 15.6}, p); d < 99 || d > 101 {
+			t.Errorf("point %v is %.1f km from the centre, want 100", p, d)
+		}
+	}
+	m := New(Around([]geo.Point{{Lon: 32.5, Lat: 15.6}}, 3, 6), 400, "Khartoum")
+	m.Polygon([][]geo.Point{ring}, Style{Class: "area", Title: "incident area"})
+	svg := m.String()
+	if count := parse(t, svg); count["path"] != 1 || !strings.Contains(svg, `class="area"`) {
+		t.Errorf("want one area path, got %v", count)
+	}
+	if !strings.Contains(svg, "z") {
+		t.Error("the area is not closed")
+	}
+}
+
+func TestUnprojectInvertsProject(t *testing.T) {
+	for _, box := range []Box{World, {W: 30, S: 10, E: 45, N: 20}} {
+		m := New(box, 800, "")
+		p := geo.Point{Lon: 38.2, Lat: 15.1}
+		x, y := m.Project(p)
+		q := m.Unproject(x, y)
+		if math.Abs(q.Lon-p.Lon) > 1e-9 || math.Abs(q.Lat-p.Lat) > 1e-9 {
+			t.Errorf("%v: unproject(project(%v)) = %v", box, p, q)
+		}
+	}
+}
+
+func TestLinkedMapIsAGroupOutOfTabOrder(t *testing.T) {
+	m := New(World, 360, "Cables")
+	m.LinksOutOfTabOrder()
+	m.SetAttr("data-box", `-180 -58 180 84 "x"`)
+	m.Point(geo.Point{Lon: 2, Lat: 48}, 2, Style{Href: "/atlas/landing-points/x"})
+	svg := m.String()
+	for _, want := range []string{`role="group"`, `tabindex="-1"`, `data-box="-180 -58 180 84 &#34;x&#34;"`} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("missing %s in %s", want, svg)
+		}
+	}
+	plain := New(World, 360, "No links")
+	if !strings.Contains(plain.String(), `role="img"`) {
+		t.Error("a map without links is not an image")
 	}
 }
