@@ -70,6 +70,7 @@ Every command works out of the box on an embedded starter atlas; run
 		newAtlasCmd(),
 		newSimulateCmd(), newAssessCmd(),
 		newBGPCmd(),
+		newServeCmd(), newAdminCmd(), newOrgCmd(), newMemberCmd(),
 	)
 	return root
 }

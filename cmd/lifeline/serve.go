@@ -1,0 +1,103 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"lifeline"
+	"lifeline/api"
+	"lifeline/store"
+)
+
+func newServeCmd() *cobra.Command {
+	var dsn, addr, org string
+	var rate float64
+	var burst int
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the coordination API (JSON under /api/v1)",
+		Long: `Serve the coordination API: incidents, needs, offers, matches and the
+signed event log as JSON under /api/v1 (see docs/api.md), with /healthz,
+/metrics and the OpenAPI document at /api/v1/openapi.json.
+
+With no flags it uses the SQLite file lifeline.db in the working directory,
+creating it and initialising the instance on first start; the instance
+admin's token is then printed once, on standard error.`,
+		Example: `  lifeline serve
+  lifeline serve --addr 0.0.0.0:8080 --db postgres://lifeline@db/lifeline`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
+			defer stop()
+			stderr := cmd.ErrOrStderr()
+			log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+			db, err := openDB(ctx, dsn)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			if err := initOnFirstStart(ctx, db, org, cmd); err != nil {
+				return err
+			}
+			if rate <= 0 {
+				rate = -1 // unlimited
+			}
+			h := api.New(api.Services{Orgs: db, Members: db, Incidents: db, Needs: db, Offers: db, Matches: db, Events: db,
+				Health: func(ctx context.Context) error { return db.SQL().PingContext(ctx) }},
+				api.Options{Logger: log, Rate: rate, Burst: burst})
+			ln, err := net.Listen("tcp", addr)
+			if err != nil {
+				return lifeline.Errorf(lifeline.EINVALID, "", "--addr %s: %v", addr, err)
+			}
+			// Generous read and write timeouts: clients on satellite or
+			// USB-modem links are slow, not malicious.
+			srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
+				WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10}
+			fmt.Fprintf(stderr, "lifeline: serving the API on http://%s (store: %s %s)\n", ln.Addr(), db.Dialect(), dsn)
+			errc := make(chan error, 1)
+			go func() { errc <- srv.Serve(ln) }()
+			select {
+			case err := <-errc:
+				return err
+			case <-ctx.Done():
+			}
+			fmt.Fprintln(stderr, "lifeline: shutting down")
+			sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				return err
+			}
+			return nil
+		},
+	}
+	dbFlag(cmd, &dsn)
+	cmd.Flags().StringVar(&addr, "addr", "localhost:8080", "address to listen on, HOST:PORT (port 0 picks a free one)")
+	cmd.Flags().StringVar(&org, "org", "Lifeline instance", "name of the first organisation, when the instance is created")
+	cmd.Flags().Float64Var(&rate, "rate", 50, "requests per second allowed per token (or anonymous address); 0 for no limit")
+	cmd.Flags().IntVar(&burst, "burst", 0, "requests allowed at once above the rate (default 4×rate)")
+	return cmd
+}
+
+// initOnFirstStart initialises an empty store and prints the admin token,
+// the only time it is shown.
+func initOnFirstStart(ctx context.Context, db *store.DB, org string, cmd *cobra.Command) error {
+	ok, err := db.Initialized(ctx)
+	if err != nil || ok {
+		return err
+	}
+	inst, err := db.Init(ctx, org, "admin", 0)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(cmd.ErrOrStderr(), "lifeline: new instance: organisation %s, admin member %s\nlifeline: admin token (shown only now, keep it): %s\n", inst.OrgID, inst.MemberID, inst.Token)
+	return nil
+}
