@@ -1,0 +1,130 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"lifeline/store/sqlite"
+)
+
+func cliJSON(t *testing.T, v any, args ...string) {
+	t.Helper()
+	out, stderr, code := runCLI(t, args...)
+	if code != 0 {
+		t.Fatalf("lifeline %s: exit %d: %s", strings.Join(args, " "), code, stderr)
+	}
+	if err := json.Unmarshal([]byte(out), v); err != nil {
+		t.Fatalf("lifeline %s: output %q: %v", strings.Join(args, " "), out, err)
+	}
+}
+
+func TestAdminOrgMember(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "lifeline.db")
+	var inst struct {
+		OrgID    string `json:"org_id"`
+		MemberID string `json:"member_id"`
+		Token    string `json:"token"`
+	}
+	cliJSON(t, &inst, "admin", "init", "--db", db, "--org", "Ops", "--json")
+	if !strings.HasPrefix(inst.OrgID, "org_") || !strings.HasPrefix(inst.MemberID, "mem_") || !strings.HasPrefix(inst.Token, "llt_") {
+		t.Fatalf("admin init = %+v", inst)
+	}
+	if _, stderr, code := runCLI(t, "admin", "init", "--db", db, "--org", "Ops"); code == 0 || !strings.Contains(stderr, "already initialised") {
+		t.Errorf("second init: exit %d, %s", code, stderr)
+	}
+	var org struct {
+		OrgID string `json:"org_id"`
+	}
+	cliJSON(t, &org, "org", "add", "--db", db, "--name", "Sudatel", "--kind", "operator", "--country", "SD", "--asn", "15706", "--verified", "--json")
+	var mem struct {
+		MemberID string `json:"member_id"`
+		Token    string `json:"token"`
+	}
+	cliJSON(t, &mem, "member", "add", "--db", db, "--org", org.OrgID, "--role", "coordinator", "--name", "Amal", "--json")
+	s, err := sqlite.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := s.Authenticate(context.Background(), mem.Token)
+	s.Close()
+	if err != nil || v.OrgID != org.OrgID || !v.OrgVerified || v.Role != "coordinator" {
+		t.Fatalf("the new member's token authenticates as %+v, %v", v, err)
+	}
+	if _, stderr, code := runCLI(t, "org", "add", "--db", db, "--name", "X", "--kind", "isp"); code != 2 || !strings.Contains(stderr, "kind: expected one of") {
+		t.Errorf("bad kind: exit %d, %s", code, stderr)
+	}
+	if _, stderr, code := runCLI(t, "member", "add", "--db", db, "--org", org.OrgID, "--role", "boss", "--name", "x"); code != 2 || !strings.Contains(stderr, "role") {
+		t.Errorf("bad role: exit %d, %s", code, stderr)
+	}
+	if _, _, code := runCLI(t, "org", "add", "--db", db); code != 2 {
+		t.Errorf("org add without flags: exit %d, want 2", code)
+	}
+	var list struct{ Items []struct{ ID string } }
+	cliJSON(t, &list, "org", "list", "--db", db, "--json")
+	if len(list.Items) != 2 {
+		t.Errorf("org list = %+v", list)
+	}
+}
+
+func TestAdminVerifyRebuildBackupRestore(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "lifeline.db")
+	var inst struct {
+		OrgID string `json:"org_id"`
+	}
+	cliJSON(t, &inst, "admin", "init", "--db", db, "--org", "Ops", "--json")
+	for _, name := range []string{"A", "B", "C"} {
+		var o struct {
+			OrgID string `json:"org_id"`
+		}
+		cliJSON(t, &o, "org", "add", "--db", db, "--name", name, "--kind", "ixp", "--json")
+	}
+	var ver struct {
+		OK       bool
+		Verified int
+	}
+	cliJSON(t, &ver, "admin", "verify", "--db", db, "--json")
+	if !ver.OK || ver.Verified != 6 {
+		t.Fatalf("verify = %+v, want ok with 6 events", ver)
+	}
+	var reb struct {
+		Events    int
+		Unchanged bool
+	}
+	cliJSON(t, &reb, "admin", "rebuild", "--db", db, "--json")
+	if reb.Events != 6 || !reb.Unchanged {
+		t.Fatalf("rebuild = %+v", reb)
+	}
+	backup := filepath.Join(dir, "backup.jsonl")
+	var b struct{ Events int }
+	cliJSON(t, &b, "admin", "backup", "--db", db, "-o", backup, "--json")
+	restored := filepath.Join(dir, "restored.db")
+	var r struct{ Events int }
+	cliJSON(t, &r, "admin", "restore", "--db", restored, "-i", backup, "--json")
+	if b.Events != 6 || r.Events != 6 {
+		t.Fatalf("backup %d events, restored %d; want 6", b.Events, r.Events)
+	}
+	cliJSON(t, &ver, "admin", "verify", "--db", restored, "--json")
+	if !ver.OK {
+		t.Fatal("restored store does not verify")
+	}
+	// Tamper with the stored bytes of event 4: verify names it and fails.
+	s, err := sqlite.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SQL().Exec(`UPDATE events SET body = CAST(REPLACE(CAST(body AS TEXT), '"A"', '"Z"') AS BLOB) WHERE seq = 4`); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	out, stderr, code := runCLI(t, "admin", "verify", "--db", db, "--json")
+	if code == 0 || !strings.Contains(stderr, "event 4") || !strings.Contains(out, `"bad_event":4`) {
+		t.Errorf("verify of a tampered log: exit %d, out %s, err %s", code, out, stderr)
+	}
+	if _, stderr, code := runCLI(t, "admin", "rebuild", "--db", db); code == 0 || !strings.Contains(stderr, "event 4") {
+		t.Errorf("rebuild of a tampered log: exit %d, %s", code, stderr)
+	}
+}
