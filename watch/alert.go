@@ -147,12 +147,15 @@ func (d *Detector) alert(ent Entity, ev []Event) Alert {
 		}
 		sev[e.Kind] += e.Severity
 	}
-	a.Score = 1
-	for k, s := range sev {
+	for k := range sev {
 		a.Kinds = append(a.Kinds, k)
-		a.Score *= s
 	}
 	slices.Sort(a.Kinds)
+	// Multiply in a fixed order: float products depend on it.
+	a.Score = 1
+	for _, k := range a.Kinds {
+		a.Score *= sev[k]
+	}
 	if len(raised) >= 2 {
 		times := make([]time.Time, 0, len(raised))
 		for _, t := range raised {

@@ -145,14 +145,14 @@ func TestHints(t *testing.T) {
 	if len(drafts) != 3 || len(shutdown) != 1 {
 		t.Fatalf("%d drafts with %d shutdowns, want 3 with 1: %+v", len(drafts), len(shutdown), drafts)
 	}
-	if sy := drafts[1]; sy.Title != "Outage: AS64512 (SY) since 2024-01-01 07:40 UTC" || len(sy.Evidence) != 2 {
+	if sy := drafts[1]; sy.Title != "Outage: AS64512 (SY), 2024-01-01 07:40 UTC for 1h" || len(sy.Evidence) != 2 {
 		t.Errorf("outage draft %q with %d evidence, want AS64512 (SY) with its and its country's event", sy.Title, len(sy.Evidence))
 	}
 	s := shutdown[0]
 	if !slices.Equal(s.Countries, []string{"IR"}) || !slices.Equal(s.ASNs, []uint32{64500, 64501, 64502, 64503}) || len(s.Evidence) != 5 {
 		t.Errorf("shutdown draft countries %v ASNs %v with %d evidence, want IR, four ASNs, five events", s.Countries, s.ASNs, len(s.Evidence))
 	}
-	if !strings.Contains(s.Title, "Possible shutdown: IR (4 networks)") {
+	if s.Title != "Possible shutdown: IR (4 networks), 2024-01-01 12:00 UTC for 3h" {
 		t.Errorf("title %q", s.Title)
 	}
 }

@@ -155,7 +155,11 @@ func draftOf(alerts []Alert, group []int) Draft {
 			where += " (" + strings.Join(d.Countries, ", ") + ")"
 		}
 	}
-	d.Title = fmt.Sprintf("%s: %s since %s", what, where, d.Start.UTC().Format("2006-01-02 15:04 UTC"))
+	when := "since " + d.Start.UTC().Format("2006-01-02 15:04 UTC")
+	if !ongoing {
+		when = fmt.Sprintf("%s for %s", d.Start.UTC().Format("2006-01-02 15:04 UTC"), fmtDuration(d.End.Sub(d.Start)))
+	}
+	d.Title = fmt.Sprintf("%s: %s, %s", what, where, when)
 	return d
 }
 

@@ -16,8 +16,9 @@ import (
 // A start near a round hour (UTC, or the half hour of half-hour time zones)
 // is given as a supporting reason: orders take effect on the hour. A
 // network that falls alone is an outage; so is a country whose fall one
-// network explains. A country with no network-level signals gets a
-// shutdown hint only when its fall is critical and starts at a round hour.
+// network explains while others of the country stay up. A country with
+// fewer than two networks observed gets a shutdown hint only when its fall
+// is critical and starts at a round hour.
 func (d *Detector) hint(alerts []Alert, observed []Entity) {
 	seen := make(map[string]map[Entity]bool) // country → observed ASNs
 	for _, e := range observed {
@@ -126,14 +127,14 @@ func (d *Detector) hint(alerts []Alert, observed []Entity) {
 					fell = append(fell, b.Entity)
 				}
 			}
-			switch {
-			case len(fell) == 1:
+			switch m := len(seen[a.Country]); {
+			case len(fell) == 1 && m >= 2:
 				a.Hint = HintOutage
 				a.Related = fell
-				a.Reasons = append(a.Reasons, fmt.Sprintf("only %s of the %d observed networks in %s fell", fell[0], len(seen[a.Country]), a.Country))
-			case len(seen[a.Country]) == 0 && a.Level == LevelCritical && roundHour(a.Start) != "":
+				a.Reasons = append(a.Reasons, fmt.Sprintf("only %s of the %d observed networks in %s fell", fell[0], m, a.Country))
+			case m < 2 && a.Level == LevelCritical && roundHour(a.Start) != "":
 				a.Hint = HintShutdown
-				a.Reasons = append(a.Reasons, "no network-level signals; the country's signal fell below the critical level at "+roundHour(a.Start))
+				a.Reasons = append(a.Reasons, "too few network-level signals to compare; the country's signal fell below the critical level at "+roundHour(a.Start))
 			}
 		}
 	}

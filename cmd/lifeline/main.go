@@ -71,6 +71,7 @@ Every command works out of the box on an embedded starter atlas; run
 		newSimulateCmd(), newAssessCmd(),
 		newBGPCmd(),
 		newServeCmd(), newAdminCmd(), newOrgCmd(), newMemberCmd(),
+		newWatchCmd(),
 	)
 	return root
 }

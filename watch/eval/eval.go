@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"lifeline/watch"
@@ -124,7 +125,7 @@ func score(cfg Config, w *World, alerts, cleanAlerts []watch.Alert) *Result {
 	from := cfg.Start.Add(cfg.Warmup)
 	weeks := cfg.Span.Hours() / (7 * 24)
 	r := &Result{Seed: cfg.Seed, Entities: w.Entities, Weeks: weeks, EntityWeeks: weeks * float64(w.Entities)}
-	r.Target.Label = fmt.Sprintf("≥ %v, ≥ %.0f%% drop", cfg.TargetLength, 100*cfg.TargetDepth)
+	r.Target.Label = fmt.Sprintf("≥ %s, ≥ %.0f%% drop", shortDuration(cfg.TargetLength), 100*cfg.TargetDepth)
 	r.All.Label = "all"
 	r.ByDepth = []Bucket{{Label: "depth < 35%"}, {Label: "depth 35–50%"}, {Label: "depth 50–75%"}, {Label: "depth ≥ 75%"}}
 	r.ByLength = []Bucket{{Label: "< 30 min"}, {Label: "30 min – 2 h"}, {Label: "2 – 6 h"}, {Label: "≥ 6 h"}}
@@ -231,4 +232,16 @@ func quantile(v []float64, q float64) float64 {
 	slices.Sort(s)
 	i := int(math.Ceil(q*float64(len(s)))) - 1
 	return s[max(i, 0)]
+}
+
+// shortDuration writes 30m rather than 30m0s.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }

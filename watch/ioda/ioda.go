@@ -185,7 +185,7 @@ func (res *Result) addSeries(op, name, at string, item []byte) error {
 	desc := fmt.Sprintf("%s (%s %s/%s)", at, *s.Datasource, *s.EntityType, *s.EntityCode)
 	ent, err := watch.ParseEntity(*s.EntityType + "/" + *s.EntityCode)
 	if err != nil {
-		res.Skipped = append(res.Skipped, fmt.Sprintf("%s: %s", desc, lifeline.ErrorMessage(err)))
+		res.Skipped = append(res.Skipped, fmt.Sprintf("%s: %s", desc, message(err)))
 		return nil
 	}
 	from, err := unixTime(*s.From)
@@ -270,7 +270,7 @@ func (res *Result) addEvent(op, name, at string, item []byte) error {
 	desc := fmt.Sprintf("%s (%s %s)", at, ds, *e.Location)
 	ent, err := watch.ParseEntity(*e.Location)
 	if err != nil {
-		res.Skipped = append(res.Skipped, fmt.Sprintf("%s: %s", desc, lifeline.ErrorMessage(err)))
+		res.Skipped = append(res.Skipped, fmt.Sprintf("%s: %s", desc, message(err)))
 		return nil
 	}
 	start, err := unixTime(*e.Start)
@@ -347,6 +347,15 @@ func jsonType(goKind string) string {
 		return "a number"
 	}
 	return goKind
+}
+
+// message returns the message of a lifeline error without its op.
+func message(err error) string {
+	var e *lifeline.Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return err.Error()
 }
 
 func clip(s string) string {

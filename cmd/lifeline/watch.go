@@ -1,0 +1,452 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"lifeline/watch"
+	"lifeline/watch/eval"
+	"lifeline/watch/source"
+	"lifeline/watch/visibility"
+)
+
+func newWatchCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "watch",
+		Short: "Detect Internet disruptions in routing and measurement signals",
+		Long: `Watch finds disruptions the way IODA does: each signal (BGP-visible /24s,
+/24s answering active probes, unique sources reaching a network telescope) is
+compared with the median of its recent history, and a fall below a threshold
+that lasts long enough is an alert. An alert is suspected on one kind of
+signal and confirmed when a second kind agrees; a hint tells a national
+shutdown (many networks of one country falling together, often at a round
+hour) from one network's outage.
+
+"watch run" reads signals from files; "watch eval" measures the detector on
+generated ground truth. docs/watch.md describes the formats and the method.`,
+	}
+	cmd.AddCommand(newWatchRunCmd(), newWatchEvalCmd())
+	return cmd
+}
+
+// detectorFlags are the detection settings shared by run and eval.
+type detectorFlags struct {
+	thresholds []string
+	maxInpaint string
+}
+
+func (f *detectorFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringArrayVar(&f.thresholds, "threshold", nil,
+		"change a signal kind's threshold, e.g. bgp:warning=98%,min=15m (repeatable;\nfields: window, warning, critical, min, history)")
+	cmd.Flags().StringVar(&f.maxInpaint, "max-inpaint", "7d", "how long a fall is held off the baseline before it becomes the new normal")
+}
+
+// config returns the detector configuration the flags describe.
+func (f *detectorFlags) config() (watch.Config, error) {
+	cfg := watch.DefaultConfig()
+	for _, spec := range f.thresholds {
+		k, th, err := watch.ParseThreshold(spec, cfg.Threshold)
+		if err != nil {
+			return cfg, &usageError{err}
+		}
+		cfg.Thresholds[k] = th
+	}
+	d, err := watch.ParseDuration(f.maxInpaint)
+	if err != nil {
+		return cfg, &usageError{fmt.Errorf("--max-inpaint: %v", err)}
+	}
+	cfg.MaxInpaint = d
+	return cfg, cfg.Validate()
+}
+
+func newWatchRunCmd() *cobra.Command {
+	var (
+		signals   []string
+		asFiles   []string
+		csvKind   string
+		csvStep   time.Duration
+		fullV4    int
+		fullV6    int
+		keepGoing bool
+		asJSON    bool
+		drafts    bool
+		det       detectorFlags
+	)
+	cmd := &cobra.Command{
+		Use:   "run --signals DIR|FILE… [--rir FILE…] [--json | --drafts]",
+		Short: "Detect disruptions in signal files and print the alerts",
+		Long: `Read signals from files, detect disruptions and print the alerts, most recent
+last. Files are recognised by their names:
+
+  *.json   IODA API v2 responses: raw signals (/v2/signals/raw/…) or outage
+           events (/v2/outages/events); IODA's events join the detected ones
+  *.csv    the generic format, one measurement per line: entity,time,value
+           (entity: country/IR, IR, Iran, AS12880 or asn/12880; time: RFC 3339
+           or Unix seconds; value: a number, empty if missing). The signal
+           kind is the file name up to its first dot (probing.csv) unless
+           --csv-kind says otherwise
+  other    MRT RIB dumps and update files (RIPE RIS, RouteViews; plain, gzip
+           or bzip2), from which the BGP signal is computed: per origin AS
+           and 5-minute bin, the /24s covered by prefixes that more than half
+           of the full-feed peers carry
+
+A directory stands for the files in it. With --rir, RIR delegated-extended
+statistics files map AS numbers to countries: MRT data then also gives
+country signals, and networks of one country that fall together are told
+apart from one network's outage.
+
+Thresholds default to IODA's: BGP below 99 % (critical 50 %) of the median of
+the last 24 h; active probing 80 % (50 %) of 7 days; telescope 25 % (10 %) of
+7 days. A fall must last two bins (10 minutes for BGP, 20 for the others).
+
+Output: one block per alert with its status (SUSPECTED or CONFIRMED), entity,
+time span, level, drop, score, the signals that fell and the hint with its
+reasons. --json prints {"alerts": […]} with every field; --drafts prints the
+incident drafts the coordination module would receive.`,
+		Example: `  # IODA signals and events fetched for a country
+  lifeline watch run --signals ir-signals.json ir-events.json
+
+  # A day of RouteViews data, with the RIRs' AS-to-country tables
+  lifeline watch run --signals rib.20240105.0000.bz2 updates/ --rir delegated/
+
+  # A test collection too small for IODA's full-feed thresholds
+  lifeline watch run --signals lab/ --full-feed-v4 1000 --json | jq '.alerts[].entity'
+
+  # Be stricter on BGP: warn below 98 %, only after 15 minutes
+  lifeline watch run --signals data/ --threshold bgp:warning=98%,min=15m`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			paths := slices.Concat(signals, args)
+			if len(paths) == 0 {
+				return &usageError{fmt.Errorf("watch run needs signal files: --signals DIR|FILE… (see %q)", cmd.CommandPath()+" --help")}
+			}
+			if asJSON && drafts {
+				return &usageError{fmt.Errorf("--json and --drafts exclude each other (--drafts prints JSON)")}
+			}
+			cfg, err := det.config()
+			if err != nil {
+				return err
+			}
+			stderr := cmd.ErrOrStderr()
+			opt := source.Options{
+				CSVKind:    watch.Kind(csvKind),
+				CSVStep:    csvStep,
+				Visibility: visibility.Options{FullFeedV4: fullV4, FullFeedV6: fullV6},
+				KeepGoing:  keepGoing,
+				OnSkip:     func(s string) { fmt.Fprintln(stderr, "lifeline: watch: skipped", s) },
+			}
+			if len(asFiles) > 0 {
+				tab, err := source.LoadASTable(asFiles)
+				if err != nil {
+					return err
+				}
+				cfg.CountryOf = tab.Country
+				opt.Visibility.CountryOf = tab.Country
+				fmt.Fprintf(stderr, "watch: AS table of %d AS numbers from %s\n", tab.Len(), strings.Join(asFiles, ", "))
+			}
+			p := newProgress(stderr, "reading routing data")
+			opt.Progress = p.update
+			set, err := source.Load(paths, opt)
+			p.finish()
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stderr, "watch: %d series and %d events from %d files\n", len(set.Series), len(set.Events), set.Files)
+			if set.MRT != nil {
+				fmt.Fprintf(stderr, "watch: routing data: %s\n", set.MRT)
+				if set.MRT.FullFeedV4 == 0 {
+					fmt.Fprintln(stderr, "watch: no peer has a full IPv4 table, so no prefix is visible; lower --full-feed-v4 for small collections")
+				}
+			}
+			for _, s := range set.Skipped {
+				fmt.Fprintln(stderr, "watch: skipped", s)
+			}
+			d, err := watch.NewDetector(cfg)
+			if err != nil {
+				return err
+			}
+			alerts := d.Detect(set.Series, set.Events)
+			out := cmd.OutOrStdout()
+			switch {
+			case drafts:
+				return writeJSON(out, map[string]any{"drafts": watchNonNil(watch.Drafts(alerts))})
+			case asJSON:
+				return writeJSON(out, map[string]any{"alerts": watchNonNil(alerts)})
+			}
+			printWatchAlerts(out, alerts)
+			return nil
+		},
+	}
+	cmd.Flags().StringArrayVar(&signals, "signals", nil, "signal files or directories (repeatable; more may follow as arguments)")
+	cmd.Flags().StringArrayVar(&asFiles, "rir", nil, "RIR delegated-extended files or directories mapping AS numbers to countries")
+	cmd.Flags().StringVar(&csvKind, "csv-kind", "", "signal kind of every CSV file (default: the file name up to its first dot)")
+	cmd.Flags().DurationVar(&csvStep, "csv-step", 0, "bin length of CSV series (default: the most frequent gap between times)")
+	cmd.Flags().IntVar(&fullV4, "full-feed-v4", 400_000, "a peer is full-feed when it carries more IPv4 prefixes than this")
+	cmd.Flags().IntVar(&fullV6, "full-feed-v6", 10_000, "a peer is full-feed when it carries more IPv6 prefixes than this")
+	cmd.Flags().BoolVar(&keepGoing, "keep-going", false, "skip corrupt MRT records (reported on stderr) instead of stopping")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the alerts as JSON")
+	cmd.Flags().BoolVar(&drafts, "drafts", false, "print incident drafts (JSON) instead of alerts")
+	det.register(cmd)
+	return cmd
+}
+
+func watchNonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+// printWatchAlerts writes one block per alert.
+func printWatchAlerts(w io.Writer, alerts []watch.Alert) {
+	if len(alerts) == 0 {
+		fmt.Fprintln(w, "No alerts.")
+		return
+	}
+	confirmed := 0
+	for _, a := range alerts {
+		if a.Status == watch.StatusConfirmed {
+			confirmed++
+		}
+	}
+	fmt.Fprintf(w, "%d alerts, %d confirmed.\n", len(alerts), confirmed)
+	for _, a := range alerts {
+		fmt.Fprintln(w)
+		endFormat := "15:04"
+		if a.End.Sub(a.Start) >= 24*time.Hour {
+			endFormat = "2006-01-02 15:04"
+		}
+		span := fmt.Sprintf("%s – %s UTC (%s)", a.Start.UTC().Format("2006-01-02 15:04"), a.End.UTC().Format(endFormat), watchDuration(a.End.Sub(a.Start)))
+		if a.Ongoing {
+			span += ", ongoing"
+		}
+		where := a.Entity.String()
+		if a.Country != "" && a.Entity.Type != watch.EntityCountry {
+			where += " (" + a.Country + ")"
+		}
+		drop := ""
+		if a.Drop > 0 {
+			drop = fmt.Sprintf(", −%.0f%%", 100*a.Drop)
+		}
+		fmt.Fprintf(w, "%-9s  %s  %s  %s%s  score %.3g\n", strings.ToUpper(string(a.Status)), where, span, a.Level, drop, a.Score)
+		for _, e := range a.Events {
+			src := ""
+			if e.Source != "" {
+				src = " (" + e.Source + ")"
+			}
+			d := ""
+			if e.Baseline > 0 {
+				d = fmt.Sprintf(", %s → %s (−%.0f%%)", watchNum(e.Baseline), watchNum(e.Lowest), 100*e.Drop())
+			}
+			fmt.Fprintf(w, "  %-10s %s – %s%s, severity %.3g%s\n", e.Kind, e.Start.UTC().Format("15:04"), e.End.UTC().Format("15:04"), d, e.Severity, src)
+		}
+		if a.Hint != "" {
+			fmt.Fprintf(w, "  hint: %s: %s\n", a.Hint, strings.Join(a.Reasons, "; "))
+		}
+	}
+}
+
+// watchDuration writes 1h30m rather than 1h30m0s.
+func watchDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
+
+// watchNum writes a signal value without float noise.
+func watchNum(v float64) string {
+	if math.Abs(v) >= 100 || v == math.Trunc(v) {
+		return fmt.Sprintf("%.0f", v)
+	}
+	return fmt.Sprintf("%.3g", v)
+}
+
+func newWatchEvalCmd() *cobra.Command {
+	def := eval.DefaultConfig()
+	var (
+		seed         uint64
+		start        string
+		weeks        float64
+		warmup       string
+		countries    int
+		networks     int
+		noise        float64
+		missing      float64
+		outageRate   float64
+		shutdownRate float64
+		shiftRate    float64
+		bgpShare     float64
+		depth        string
+		length       string
+		asJSON       bool
+		det          detectorFlags
+	)
+	cmd := &cobra.Command{
+		Use:   "eval [--seed N] [--weeks W] [--noise X] [--depth A-B] [--length A-B] [--json]",
+		Short: "Measure the detector on generated ground truth: precision, recall, delay",
+		Long: `Generate signals of known shape, inject outages of known start, depth and
+length, run the detector, and score its alerts. The generated world has
+countries of several networks; each network has a BGP signal (visible /24s
+per 5 minutes: flat, tiny noise, rare lasting changes of its routed space) and
+an active probing signal (up /24s per 10 minutes: a daily cycle, binomial
+noise); each country has their sums and a telescope signal (a strong daily
+cycle, Poisson noise). Values go missing at random and in gaps.
+
+After a week of warm-up, network outages (any depth and length in the ranges
+given, BGP affected or not) and national shutdowns (most of a country's
+networks, at a round hour) are injected. The same world is also generated
+without outages to count false alerts.
+
+Printed: recall (overall, for the target class of outages of 30 minutes or
+more that drop their signals by half or more, by depth and by length),
+precision, the share of detected outages whose alert was confirmed by a
+second kind of signal and whose shutdown/outage hint was right, the detection
+delay in bins of the signal that raised the alert, and false alerts per
+entity-week on the clean world. The same seed gives the same figures.`,
+		Example: `  # The figures of docs/performance.md
+  lifeline watch eval
+
+  # Noisier signals with more missing values
+  lifeline watch eval --noise 3 --missing 0.1
+
+  # Only shallow, short outages; IODA's BGP threshold relaxed
+  lifeline watch eval --depth 0.2-0.5 --length 10m-1h --threshold bgp:warning=98%
+
+  # Ten seeds, recall of the target class
+  for s in $(seq 1 10); do lifeline watch eval --seed $s --json | jq .target.recall; done`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return &usageError{fmt.Errorf("watch eval takes no arguments, found %q (see %q)", args[0], cmd.CommandPath()+" --help")}
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg := def
+			cfg.Seed, cfg.Countries, cfg.Networks = seed, countries, networks
+			cfg.Noise, cfg.Missing, cfg.BGPShare = noise, missing, bgpShare
+			cfg.OutageRate, cfg.ShutdownRate, cfg.ShiftRate = outageRate, shutdownRate, shiftRate
+			cfg.Span = time.Duration(weeks * float64(7*24*time.Hour))
+			var err error
+			if cfg.Start, err = time.Parse(time.RFC3339, start); err != nil {
+				if cfg.Start, err = time.Parse("2006-01-02", start); err != nil {
+					return &usageError{fmt.Errorf("--start %q: want a date (2024-01-01) or RFC 3339 time", start)}
+				}
+			}
+			if cfg.Warmup, err = watch.ParseDuration(warmup); err != nil {
+				return &usageError{fmt.Errorf("--warmup: %v", err)}
+			}
+			if cfg.MinDepth, cfg.MaxDepth, err = parseWatchRange(depth, parseWatchFrac); err != nil {
+				return &usageError{fmt.Errorf("--depth %q: %v", depth, err)}
+			}
+			minL, maxL, err := parseWatchRange(length, func(s string) (float64, error) {
+				d, err := watch.ParseDuration(s)
+				return float64(d), err
+			})
+			if err != nil {
+				return &usageError{fmt.Errorf("--length %q: %v", length, err)}
+			}
+			cfg.MinLength, cfg.MaxLength = time.Duration(minL), time.Duration(maxL)
+			if err := cfg.Validate(); err != nil {
+				return err
+			}
+			dcfg, err := det.config()
+			if err != nil {
+				return err
+			}
+			p := newCountProgress(cmd.ErrOrStderr(), "detecting")
+			r, err := eval.Run(cfg, dcfg, func(done, total int) { p.update(int64(done), int64(total)) })
+			p.finish()
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return writeJSON(cmd.OutOrStdout(), r)
+			}
+			printWatchEval(cmd.OutOrStdout(), cfg, r)
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.Uint64Var(&seed, "seed", def.Seed, "random seed; the same seed gives the same world and figures")
+	f.StringVar(&start, "start", def.Start.Format("2006-01-02"), "first day of the generated signals (UTC)")
+	f.Float64Var(&weeks, "weeks", def.Span.Hours()/(7*24), "weeks evaluated after the warm-up")
+	f.StringVar(&warmup, "warmup", "7d", "history generated before any outage (its alerts are not counted)")
+	f.IntVar(&countries, "countries", def.Countries, "countries in the generated world (1–26)")
+	f.IntVar(&networks, "networks", def.Networks, "networks per country")
+	f.Float64Var(&noise, "noise", def.Noise, "noise scale: 1 is the default world, 0 none")
+	f.Float64Var(&missing, "missing", def.Missing, "probability that a value is missing")
+	f.Float64Var(&outageRate, "outage-rate", def.OutageRate, "network outages per network-week")
+	f.Float64Var(&shutdownRate, "shutdown-rate", def.ShutdownRate, "national shutdowns per country-week")
+	f.Float64Var(&shiftRate, "shift-rate", def.ShiftRate, "lasting 1–5 % changes of a network's routed space per network-week")
+	f.Float64Var(&bgpShare, "bgp-share", def.BGPShare, "probability that a network outage shows in BGP too")
+	f.StringVar(&depth, "depth", fmt.Sprintf("%g-%g", def.MinDepth, def.MaxDepth), "range of the fraction of a network's signals an outage removes")
+	f.StringVar(&length, "length", "10m-12h", "range of outage lengths")
+	f.BoolVar(&asJSON, "json", false, "print the figures as JSON")
+	det.register(cmd)
+	return cmd
+}
+
+// parseWatchRange reads "A-B".
+func parseWatchRange(s string, parse func(string) (float64, error)) (float64, float64, error) {
+	a, b, ok := strings.Cut(s, "-")
+	if !ok {
+		return 0, 0, fmt.Errorf("want MIN-MAX")
+	}
+	lo, err := parse(a)
+	if err != nil {
+		return 0, 0, err
+	}
+	hi, err := parse(b)
+	if err != nil {
+		return 0, 0, err
+	}
+	return lo, hi, nil
+}
+
+func parseWatchFrac(s string) (float64, error) {
+	var v float64
+	if _, err := fmt.Sscan(s, &v); err != nil {
+		return 0, fmt.Errorf("%q is not a number", s)
+	}
+	return v, nil
+}
+
+func printWatchEval(w io.Writer, cfg eval.Config, r *eval.Result) {
+	pct := func(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) }
+	fmt.Fprintf(w, "Seed %d: %d entities (%d countries of %d networks) over %.0f weeks = %.0f entity-weeks.\n\n",
+		r.Seed, r.Entities, cfg.Countries, cfg.Networks, r.Weeks, r.EntityWeeks)
+	fmt.Fprintf(w, "recall, target (%s)   %s  (%d of %d)\n", r.Target.Label, pct(r.Target.Recall), r.Target.Detected, r.Target.Outages)
+	fmt.Fprintf(w, "recall, all outages                   %s  (%d of %d)\n", pct(r.All.Recall), r.All.Detected, r.All.Outages)
+	fmt.Fprintf(w, "precision                             %s  (%d of %d alerts)\n", pct(r.Precision), r.TrueAlerts, r.Alerts)
+	fmt.Fprintf(w, "false alerts per entity-week (clean)  %.3f  (%d alerts)\n", r.FalsePerEntityWeek, r.CleanAlerts)
+	fmt.Fprintf(w, "median delay                          %.1f bins (%.0f min); 90th percentile %.1f bins\n",
+		r.DelayMedianBins, r.DelayMedianMinutes, r.DelayP90Bins)
+	fmt.Fprintf(w, "confirmed by a second kind            %s of detected target outages\n", pct(r.Confirmed))
+	fmt.Fprintf(w, "hint right (shutdown or outage)       %s of detected target outages\n", pct(r.HintAccuracy))
+	fmt.Fprintln(w)
+	for _, group := range [][]eval.Bucket{r.ByDepth, r.ByLength} {
+		for _, b := range group {
+			if b.Outages == 0 {
+				fmt.Fprintf(w, "  %-16s  no outages\n", b.Label)
+				continue
+			}
+			fmt.Fprintf(w, "  %-16s  %6s  (%d of %d)\n", b.Label, pct(b.Recall), b.Detected, b.Outages)
+		}
+	}
+	if len(r.Missed) > 0 {
+		fmt.Fprintf(w, "\nMissed target outages:\n")
+		for _, m := range r.Missed {
+			fmt.Fprintln(w, "  "+m)
+		}
+	}
+}

@@ -1,0 +1,161 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"lifeline/internal/shareddata"
+)
+
+// iodaFixtures are the IODA responses of the watch/ioda tests: an hour of
+// signals of Iran with a fall at 09:20, and IODA's events for it. Their
+// history is short, so the tests lower the minimum history.
+const iodaFixtures = "../../watch/ioda/testdata"
+
+var shortHistory = []string{"--threshold", "bgp:history=10m", "--threshold", "probing:history=10m",
+	"--threshold", "telescope:history=10m", "--threshold", "gtr.WEB_SEARCH:history=10m"}
+
+func TestWatchHelp(t *testing.T) {
+	for _, args := range [][]string{{"watch", "--help"}, {"watch", "run", "--help"}, {"watch", "eval", "--help"}} {
+		out, _, code := runCLI(t, args...)
+		if code != 0 || !strings.Contains(out, "median") && !strings.Contains(out, "ground truth") && !strings.Contains(out, "known shape") {
+			t.Errorf("%v: code %d, output lacks the method: %q", args, code, out)
+		}
+		if args[1] != "--help" && (!strings.Contains(out, "Examples:") || !strings.Contains(out, "--json")) {
+			t.Errorf("%v lacks examples or --json", args)
+		}
+	}
+}
+
+func TestWatchRun(t *testing.T) {
+	args := append([]string{"watch", "run", "--signals", iodaFixtures, "--rir", "../../watch/rir/testdata"}, shortHistory...)
+	out, stderr, code := runCLI(t, args...)
+	if code != 0 {
+		t.Fatalf("code %d, stderr %s", code, stderr)
+	}
+	for _, want := range []string{"3 alerts, 1 confirmed.", "CONFIRMED  country/IR  2024-01-05 09:20", "asn/12880 (IR)", "probing    09:20 – 09:50"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if !strings.Contains(stderr, "4 series and 3 events from 2 files") || !strings.Contains(stderr, "skipped") {
+		t.Errorf("stderr does not report what was read and skipped: %s", stderr)
+	}
+
+	out, _, code = runCLI(t, append(args, "--json")...)
+	var got struct {
+		Alerts []struct {
+			Entity string
+			Status string
+			Kinds  []string
+			Events []struct{ Signal string }
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil || code != 0 {
+		t.Fatalf("--json: code %d, %v:\n%s", code, err, out)
+	}
+	if len(got.Alerts) != 3 || got.Alerts[1].Entity != "country/IR" || got.Alerts[1].Status != "confirmed" || len(got.Alerts[1].Events) != 4 {
+		t.Errorf("--json alerts %+v", got.Alerts)
+	}
+
+	out, _, code = runCLI(t, append(args, "--drafts")...)
+	var drafts struct {
+		Drafts []struct{ Kind, Title string }
+	}
+	if err := json.Unmarshal([]byte(out), &drafts); err != nil || code != 0 || len(drafts.Drafts) != 3 {
+		t.Errorf("--drafts: code %d, %v, %d drafts:\n%s", code, err, len(drafts.Drafts), out)
+	}
+}
+
+func TestWatchRunSameOutput(t *testing.T) {
+	// Twenty runs, so that a map iteration order leaking into the output
+	// (a float product taken in another order, say) shows.
+	args := append([]string{"watch", "run", "--json", "--signals", iodaFixtures}, shortHistory...)
+	a, _, _ := runCLI(t, args...)
+	b := a
+	for range 20 {
+		if b, _, _ = runCLI(t, args...); b != a {
+			break
+		}
+	}
+	if a != b || a == "" {
+		t.Errorf("two runs on the same input differ: %d and %d bytes", len(a), len(b))
+	}
+}
+
+func TestWatchRunErrors(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "probing.csv")
+	if err := os.WriteFile(bad, []byte("entity,time,value\nIR,soon,1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"watch", "run"}, "needs signal files"},
+		{[]string{"watch", "run", "--signals", iodaFixtures, "--threshold", "bgp:warning=lots"}, `warning: "lots"`},
+		{[]string{"watch", "run", "--signals", iodaFixtures, "--max-inpaint", "forever"}, "--max-inpaint"},
+		{[]string{"watch", "run", "--signals", iodaFixtures, "--json", "--drafts"}, "exclude each other"},
+		{[]string{"watch", "run", "--signals", bad}, "probing.csv: line 2: column time"},
+		{[]string{"watch", "run", "--signals", filepath.Join(dir, "none.json")}, "none.json: no such file"},
+		{[]string{"watch", "run", "--signals", iodaFixtures, "--rir", bad}, "probing.csv: line 1: want the version line"},
+		{[]string{"watch", "eval", "--countries", "0"}, "countries"},
+		{[]string{"watch", "eval", "--depth", "0.5"}, "MIN-MAX"},
+		{[]string{"watch", "eval", "extra"}, "takes no arguments"},
+	} {
+		_, stderr, code := runCLI(t, c.args...)
+		if code != 2 || !strings.Contains(stderr, c.want) {
+			t.Errorf("%v: code %d, stderr %q; want 2 and %q", c.args, code, stderr, c.want)
+		}
+	}
+}
+
+func TestWatchRunMRT(t *testing.T) {
+	rib := shareddata.Path(t, "mrt/ripe-ncc-bgpdump/test_data/bview.20020722.2337.gz")
+	out, stderr, code := runCLI(t, "watch", "run", "--signals", rib)
+	if code != 0 || !strings.Contains(out, "No alerts.") {
+		t.Fatalf("code %d, output %q, stderr %s", code, out, stderr)
+	}
+	// IODA's threshold finds no full-feed peer in a 2002 table; the command
+	// says so and how to change it.
+	if !strings.Contains(stderr, "36 peers (0 IPv4") || !strings.Contains(stderr, "--full-feed-v4") {
+		t.Errorf("stderr does not explain the missing full-feed peers: %s", stderr)
+	}
+	_, stderr, _ = runCLI(t, "watch", "run", "--signals", rib, "--full-feed-v4", "100000")
+	if !strings.Contains(stderr, "(1 IPv4") || !strings.Contains(stderr, "13409 series") {
+		t.Errorf("with --full-feed-v4 100000: %s", stderr)
+	}
+}
+
+func TestWatchEval(t *testing.T) {
+	args := []string{"watch", "eval", "--countries", "3", "--networks", "4", "--weeks", "2", "--json"}
+	out, stderr, code := runCLI(t, args...)
+	var r struct {
+		Seed               uint64
+		Target             struct{ Outages, Detected int }
+		All                struct{ Outages int }
+		FalsePerEntityWeek float64 `json:"false_alerts_per_entity_week"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil || code != 0 {
+		t.Fatalf("code %d, %v, stderr %s:\n%s", code, err, stderr, out)
+	}
+	if r.Seed != 1 || r.All.Outages == 0 || r.Target.Detected > r.Target.Outages {
+		t.Errorf("figures %+v", r)
+	}
+	if !strings.Contains(stderr, "detecting: 100%") {
+		t.Errorf("no progress on stderr: %q", stderr)
+	}
+	again, _, _ := runCLI(t, args...)
+	other, _, _ := runCLI(t, append(args, "--seed", "7")...)
+	if again != out || other == out {
+		t.Error("the same seed should give the same figures, another seed others")
+	}
+	text, _, code := runCLI(t, "watch", "eval", "--countries", "2", "--weeks", "1")
+	if code != 0 || !strings.Contains(text, "recall, target (≥ 30m, ≥ 50% drop)") || !strings.Contains(text, "false alerts per entity-week") {
+		t.Errorf("text output:\n%s", text)
+	}
+}
