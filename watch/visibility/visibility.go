@@ -68,6 +68,9 @@ type Options struct {
 	// with a wild timestamp cannot claim memory for years of bins; 0 means
 	// a year.
 	MaxBins int
+	// MaxValues bounds the values held in all series together; 0 means
+	// 2^28 (2 GiB), about 12 days of a full table's 75,000 origins.
+	MaxValues int
 }
 
 // Peer is a BGP peer of a collector.
@@ -166,6 +169,7 @@ type Tracker struct {
 	byASN   map[uint32]*series
 	byCC    map[string]*series
 	started bool
+	stored  int // values in byASN and byCC
 	bin     int // current bin, since the Unix epoch
 	first   int // first bin
 	stats   Stats
@@ -184,6 +188,9 @@ func New(opt Options) *Tracker {
 	}
 	if opt.MaxBins <= 0 {
 		opt.MaxBins = int(366 * 24 * time.Hour / opt.Bin)
+	}
+	if opt.MaxValues <= 0 {
+		opt.MaxValues = 1 << 28
 	}
 	return &Tracker{
 		opt:     opt,
@@ -219,6 +226,12 @@ func (t *Tracker) Advance(at time.Time) error {
 			at.UTC().Format(time.RFC3339), b-t.first, t.opt.MaxBins)
 	}
 	if b > t.bin {
+		// The values the bins would add, counting every origin that could
+		// have changed: those known and those waiting to be recorded.
+		if need := (b - t.bin) * (len(t.value) + len(t.cvalue) + len(t.dirty)); t.stored+need > t.opt.MaxValues {
+			return lifeline.Errorf(lifeline.EINVALID, "visibility.Advance", "record at %s: %d more bins of %d series would exceed %d values; split the input",
+				at.UTC().Format(time.RFC3339), b-t.bin, len(t.value)+len(t.cvalue)+len(t.dirty), t.opt.MaxValues)
+		}
 		t.record(b - t.bin)
 		t.bin = b
 	}
@@ -458,6 +471,7 @@ func (t *Tracker) record(n int) {
 	for cc, v := range t.cvalue {
 		appendValue(t.byCC, cc, t.bin, n, v, nan)
 	}
+	t.stored += n * (len(t.value) + len(t.cvalue))
 	t.stats.Bins += n
 }
 

@@ -184,6 +184,17 @@ func TestMaxBins(t *testing.T) {
 	}
 }
 
+func TestMaxValues(t *testing.T) {
+	tr := New(Options{FullFeedV4: -1, MaxValues: 100})
+	for i := range 10 {
+		must(t, tr.Announce(at(0), peer(1), netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(i), 0, 0}), 24), uint32(64500+i)))
+	}
+	must(t, tr.Announce(at(40), peer(1), pfx("10.0.0.0/24"), 64500)) // 8 bins of 10 series
+	if err := tr.Announce(at(60), peer(1), pfx("10.0.0.0/24"), 64500); err == nil {
+		t.Error("12 bins of 10 series were accepted with MaxValues 100")
+	}
+}
+
 func TestOriginChange(t *testing.T) {
 	tr := New(Options{FullFeedV4: -1})
 	must(t, tr.Announce(at(0), peer(1), pfx("10.0.0.0/24"), 64501))
