@@ -1,0 +1,280 @@
+package web
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"lifeline"
+	"lifeline/atlas"
+	"lifeline/geo"
+	"lifeline/impact"
+	"lifeline/web/svgmap"
+)
+
+type simulateFormPage struct {
+	Map       string
+	Cables    []*atlas.Cable
+	LPs       []*atlas.LandingPoint
+	Countries []atlas.Country
+	Kinds     []string
+	Query     url.Values // what was chosen before, to keep it selected
+}
+
+// simulateForm offers the three ways to describe a crisis: pick cables,
+// stations or a circle on the map (or in the lists), shut a country down,
+// or upload a scenario file.
+func (s *server) simulateForm(w http.ResponseWriter, r *http.Request, rq *request) error {
+	q := r.URL.Query()
+	m := newMap(svgmap.World, "Select cables, landing points or the centre of a region")
+	m.LinksOutOfTabOrder()
+	m.SetAttr("data-pick", "sim")
+	plainCountries(m, nil)
+	in := s.atlas.InService()
+	drawCables(m, s.atlas, in, func(c *atlas.Cable) string {
+		if slices.Contains(q["cable"], c.ID) {
+			return "sel"
+		}
+		return ""
+	})
+	lps := allLandingPoints(s.atlas)
+	drawLandingPoints(m, lps, func(lp *atlas.LandingPoint) string {
+		if slices.Contains(q["lp"], lp.ID) {
+			return "sel"
+		}
+		return ""
+	})
+	cables := slices.Clone(in)
+	slices.SortFunc(cables, func(a, b *atlas.Cable) int { return cmp.Compare(a.Name, b.Name) })
+	slices.SortFunc(lps, func(a, b *atlas.LandingPoint) int { return cmp.Compare(a.Name, b.Name) })
+	p := simulateFormPage{Map: m.String(), Cables: cables, LPs: lps, Countries: s.atlas.Countries,
+		Kinds: impact.RegionKinds, Query: q}
+	s.renderScript(w, r, rq, http.StatusOK, "simulate", "Simulator", p, true)
+	return nil
+}
+
+// scenarioFromQuery builds a scenario from the simulator's form.
+//
+// Errors: EINVALID naming the field.
+func (s *server) scenarioFromQuery(q url.Values) (*impact.Scenario, error) {
+	const op = "web.simulate"
+	sc := &impact.Scenario{Name: "Simulation from the web"}
+	var parts []string
+	if cs := nonEmpty(q["cable"]); len(cs) > 0 {
+		sc.Events = append(sc.Events, impact.Event{CutCables: cs})
+		parts = append(parts, plural(len(cs), "cable", "cables")+" cut")
+	}
+	if lps := nonEmpty(q["lp"]); len(lps) > 0 {
+		sc.Events = append(sc.Events, impact.Event{LandingPoints: lps})
+		parts = append(parts, plural(len(lps), "station", "stations")+" lost")
+	}
+	for _, c := range nonEmpty(q["shutdown"]) {
+		sc.Events = append(sc.Events, impact.Event{Shutdown: &impact.Shutdown{Country: c}})
+		parts = append(parts, "shutdown of "+countryName(c))
+	}
+	lon, lat, km := strings.TrimSpace(q.Get("lon")), strings.TrimSpace(q.Get("lat")), strings.TrimSpace(q.Get("radius_km"))
+	if lon != "" || lat != "" {
+		x, err1 := strconv.ParseFloat(lon, 64)
+		y, err2 := strconv.ParseFloat(lat, 64)
+		if err1 != nil || err2 != nil {
+			return nil, lifeline.Errorf(lifeline.EINVALID, op, "region: longitude and latitude must both be numbers, found %q and %q", truncate(lon, 20), truncate(lat, 20))
+		}
+		r, err := strconv.ParseFloat(cmp.Or(km, "100"), 64)
+		if err != nil {
+			return nil, lifeline.Errorf(lifeline.EINVALID, op, "region: radius_km: expected a number of kilometres, found %q", truncate(km, 20))
+		}
+		kind := cmp.Or(q.Get("kind"), "other")
+		sc.Events = append(sc.Events, impact.Event{Region: &impact.Region{Kind: kind, Circle: &impact.Circle{Center: []float64{x, y}, RadiusKm: r}}})
+		parts = append(parts, fmt.Sprintf("%s within %g km of %g, %g", kind, r, x, y))
+	}
+	if len(sc.Events) == 0 {
+		return nil, lifeline.Errorf(lifeline.EINVALID, op, "choose at least one cable, landing point, country or region")
+	}
+	sc.Name = strings.Join(parts, "; ")
+	if err := sc.Validate(); err != nil {
+		return nil, lifeline.Errorf(lifeline.EINVALID, op, "%v", err)
+	}
+	return sc, nil
+}
+
+func nonEmpty(ss []string) []string {
+	var out []string
+	for _, s := range ss {
+		if s = strings.TrimSpace(s); s != "" && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+// simulateResult runs the scenario the form describes; a GET, so a result
+// can be bookmarked, shared and revalidated with its ETag.
+func (s *server) simulateResult(w http.ResponseWriter, r *http.Request, rq *request) error {
+	sc, err := s.scenarioFromQuery(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	return s.runScenario(w, r, rq, sc, r.URL.Query().Get("bbox"))
+}
+
+// simulateUpload runs an uploaded (or pasted) scenario file.
+func (s *server) simulateUpload(w http.ResponseWriter, r *http.Request, rq *request) error {
+	const op = "web.simulateUpload"
+	name := "pasted scenario"
+	var text string
+	if f, h, err := r.FormFile("scenario"); err == nil {
+		defer f.Close()
+		name = h.Filename
+		b := new(strings.Builder)
+		if _, err := copyLimited(b, f, maxUpload); err != nil {
+			return lifeline.Errorf(lifeline.EINVALID, op, "%s: %v", name, err)
+		}
+		text = b.String()
+	}
+	if strings.TrimSpace(text) == "" {
+		text = r.PostFormValue("yaml")
+	}
+	if strings.TrimSpace(text) == "" {
+		return lifeline.Errorf(lifeline.EINVALID, op, "choose a scenario file or paste one")
+	}
+	sc, err := impact.ParseScenario(strings.NewReader(text), name)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	return s.runScenario(w, r, rq, sc, "")
+}
+
+type simulateResultPage struct {
+	Scenario *impact.Scenario
+	YAML     string
+	Result   *impact.Result
+	Affected []impact.CountryImpact
+	Map      string
+	Failed   []*atlas.Cable
+	Sampled  bool
+	Regions  []region
+	Query    string // the form's query without bbox, for zoom links
+	Again    string // the form's query, to change the selection
+}
+
+// runScenario runs sc with a bounded number of samples, at most two at
+// once, and renders the impact map and table.
+func (s *server) runScenario(w http.ResponseWriter, r *http.Request, rq *request, sc *impact.Scenario, bbox string) error {
+	box, err := parseBox(bbox)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 60*time.Second)
+	defer cancel()
+	select {
+	case s.simSlots <- struct{}{}:
+		defer func() { <-s.simSlots }()
+	case <-ctx.Done():
+		return lifeline.Errorf(lifeline.ECONFLICT, "web.simulate", "the simulator is busy; try again in a minute")
+	}
+	samples := s.cfg.MaxSamples
+	res, err := s.graph.Simulate(ctx, sc, impact.RunOptions{Samples: samples, FlowSamples: min(samples, 200), Seed: 1, Workers: 1})
+	if err != nil {
+		return err
+	}
+	y, _ := yaml.Marshal(sc)
+	p := simulateResultPage{Scenario: sc, YAML: string(y), Result: res, Sampled: res.Samples > 1, Regions: regions}
+	loss := map[string]float64{}
+	for _, c := range res.Countries {
+		if c.CapacityLoss > 0 || c.PUnreachable > 0 {
+			p.Affected = append(p.Affected, c)
+			loss[c.Country] = c.CapacityLoss
+			if !c.Reachable && c.ReachableBefore {
+				loss[c.Country] = 1
+			}
+		}
+	}
+	failed := map[string]bool{}
+	for _, id := range res.Failed.Cables {
+		failed[id] = true
+		if c, ok := s.atlas.Cable(id); ok {
+			p.Failed = append(p.Failed, c)
+		}
+	}
+	m := newMap(box, "Impact of "+sc.Name+": countries shaded by capacity lost")
+	m.LinksOutOfTabOrder()
+	plainCountries(m, func(code string) string { return lossClass(loss[code]) })
+	drawCables(m, s.atlas, s.atlas.InService(), func(c *atlas.Cable) string {
+		if failed[c.ID] {
+			return "failed"
+		}
+		return ""
+	})
+	lpFailed := map[string]bool{}
+	for _, id := range res.Failed.LandingPoints {
+		lpFailed[id] = true
+	}
+	var lps []*atlas.LandingPoint
+	for _, id := range res.Failed.LandingPoints {
+		if lp, ok := s.atlas.LandingPoint(id); ok {
+			lps = append(lps, lp)
+		}
+	}
+	drawLandingPoints(m, lps, func(*atlas.LandingPoint) string { return "failed" })
+	for _, e := range sc.Events {
+		if e.Region != nil {
+			drawRegion(m, e.Region)
+		}
+	}
+	p.Map = m.String()
+	q := r.URL.Query()
+	q.Del("bbox")
+	p.Query = q.Encode()
+	p.Again = q.Encode()
+	s.render(w, r, rq, http.StatusOK, "simulate-result", "Simulation result", p)
+	return nil
+}
+
+// lossClass shades a capacity loss.
+func lossClass(loss float64) string {
+	switch {
+	case loss <= 0:
+		return ""
+	case loss >= 1:
+		return "l4"
+	case loss >= 0.5:
+		return "l3"
+	case loss >= 0.25:
+		return "l2"
+	}
+	return "l1"
+}
+
+func drawRegion(m *svgmap.Map, reg *impact.Region) {
+	var ring []geo.Point
+	switch {
+	case reg.Circle != nil && len(reg.Circle.Center) == 2:
+		ring = svgmap.Circle(geo.Point{Lon: reg.Circle.Center[0], Lat: reg.Circle.Center[1]}, reg.Circle.RadiusKm, 48)
+	case len(reg.Polygon) >= 3:
+		for _, p := range reg.Polygon {
+			if len(p) == 2 {
+				ring = append(ring, geo.Point{Lon: p[0], Lat: p[1]})
+			}
+		}
+		ring = append(ring, ring[0])
+	}
+	if len(ring) > 0 {
+		m.Polygon([][]geo.Point{ring}, svgmap.Style{Class: "area", Title: reg.Kind + " region"})
+	}
+}
