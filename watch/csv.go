@@ -70,7 +70,6 @@ func ReadCSV(r io.Reader, opt CSVOptions) ([]Series, error) {
 		if err == io.EOF {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
@@ -78,6 +77,7 @@ func ReadCSV(r io.Reader, opt CSVOptions) ([]Series, error) {
 			}
 			return nil, lifeline.Errorf(lifeline.EINVALID, op, "%s: %v", name, err)
 		}
+		line, _ := cr.FieldPos(0) // only valid after a record was read
 		if first {
 			first = false
 			if c, ok, err := csvHeader(rec); err != nil {
