@@ -41,21 +41,23 @@ type view struct {
 // and the shared partials, so that every page may define "content".
 func parsePages(as *assets) (map[string]*pageTemplate, error) {
 	funcs := template.FuncMap{
-		"asset":    as.path,
-		"tlpClass": tlpClass,
-		"when":     when,
-		"date":     date,
-		"pct":      pct,
-		"num":      num,
-		"country":  countryName,
-		"join":     strings.Join,
-		"title":    humanize,
-		"svg":      func(s string) template.HTML { return template.HTML(s) }, // maps drawn by svgmap, which escapes every text
-		"dict":     dict,
-		"query":    func(v url.Values) template.URL { return template.URL(v.Encode()) },
-		"add":      func(a, b int) int { return a + b },
-		"contains": func(list []string, s string) bool { return contains(list, s) },
-		"pairName": func(e impact.Element) string { return humanize(e.Kind) + " " + e.Name },
+		"asset":     as.path,
+		"tlpClass":  tlpClass,
+		"when":      when,
+		"date":      date,
+		"pct":       pct,
+		"num":       num,
+		"country":   countryName,
+		"join":      strings.Join,
+		"title":     humanize,
+		"svg":       func(s string) template.HTML { return template.HTML(s) }, // maps drawn by svgmap, which escapes every text
+		"dict":      dict,
+		"query":     func(v url.Values) template.URL { return template.URL(v.Encode()) },
+		"add":       func(a, b int) int { return a + b },
+		"contains":  func(list []string, s string) bool { return contains(list, s) },
+		"list":      func(s ...string) []string { return s },
+		"moveLabel": moveLabel,
+		"pairName":  func(e impact.Element) string { return humanize(e.Kind) + " " + e.Name },
 	}
 	files, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
@@ -205,3 +207,20 @@ func contains(list []string, s string) bool {
 }
 
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
+
+// moveLabel names the button that moves a match to a status.
+func moveLabel(st coord.MatchStatus) string {
+	switch st {
+	case coord.MatchCommitted:
+		return "Commit"
+	case coord.MatchDispatched:
+		return "Dispatch"
+	case coord.MatchDelivered:
+		return "Confirm delivery"
+	case coord.MatchReleased:
+		return "Release"
+	case coord.MatchCancelled:
+		return "Cancel"
+	}
+	return humanize(st)
+}

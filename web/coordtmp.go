@@ -1,3 +1,0 @@
-package web
-
-func (s *server) coordRoutes() {}

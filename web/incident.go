@@ -1,0 +1,432 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"lifeline"
+	"lifeline/atlas"
+	"lifeline/coord"
+	"lifeline/geo"
+	"lifeline/web/svgmap"
+)
+
+// incidentFilter is what the incident list can be narrowed to.
+type incidentFilter struct {
+	Status  string // "open" (default), "all" or a status
+	Kind    string
+	Country string
+	TLP     string
+	Q       string
+	Page    int
+}
+
+func (f incidentFilter) match(in *coord.Incident) bool {
+	switch f.Status {
+	case "", "open":
+		if !open(in) {
+			return false
+		}
+	case "all":
+	default:
+		if string(in.Status) != f.Status {
+			return false
+		}
+	}
+	if f.Kind != "" && string(in.Kind) != f.Kind {
+		return false
+	}
+	if f.Country != "" && !slices.Contains(in.Countries, f.Country) {
+		return false
+	}
+	if f.TLP != "" && string(in.TLP) != f.TLP {
+		return false
+	}
+	if f.Q != "" && !strings.Contains(strings.ToLower(in.Title+" "+in.Description), strings.ToLower(f.Q)) {
+		return false
+	}
+	return true
+}
+
+// query returns the filter as a query string, for the pages' links.
+func (f incidentFilter) query(page int) string {
+	v := url.Values{}
+	for k, x := range map[string]string{"status": f.Status, "kind": f.Kind, "country": f.Country, "tlp": f.TLP, "q": f.Q} {
+		if x != "" {
+			v.Set(k, x)
+		}
+	}
+	if page > 1 {
+		v.Set("page", strconv.Itoa(page))
+	}
+	return v.Encode()
+}
+
+type incidentListPage struct {
+	Filter    incidentFilter
+	Incidents []*coord.Incident
+	Total     int
+	Prev      string
+	Next      string
+	Statuses  []coord.IncidentStatus
+	Kinds     []coord.IncidentKind
+	TLPs      []coord.TLP
+	Orgs      map[string]string
+	Countries []geo.Country
+}
+
+const incidentsPerPage = 50
+
+// incidentList lists the incidents the viewer may see, newest first,
+// narrowed by status, kind, country, TLP level and words.
+func (s *server) incidentList(w http.ResponseWriter, r *http.Request, rq *request) error {
+	ctx := r.Context()
+	q := r.URL.Query()
+	f := incidentFilter{Status: q.Get("status"), Kind: q.Get("kind"), Country: strings.ToUpper(q.Get("country")), TLP: q.Get("tlp"), Q: strings.TrimSpace(q.Get("q"))}
+	f.Page, _ = strconv.Atoi(q.Get("page"))
+	f.Page = max(f.Page, 1)
+	all, err := listAll(ctx, func(lf coord.ListFilter) (coord.Page[*coord.Incident], error) {
+		return s.svc.Incidents.FindIncidents(ctx, rq.viewer, lf)
+	})
+	if err != nil {
+		return err
+	}
+	var hits []*coord.Incident
+	for _, in := range slices.Backward(all) {
+		if f.match(in) {
+			hits = append(hits, in)
+		}
+	}
+	orgs, err := s.orgNames(ctx, rq.viewer)
+	if err != nil {
+		return err
+	}
+	p := incidentListPage{Filter: f, Total: len(hits), Statuses: []coord.IncidentStatus{coord.IncidentReported, coord.IncidentVerified,
+		coord.IncidentResponding, coord.IncidentRestoring, coord.IncidentResolved, coord.IncidentDismissed},
+		Kinds: coord.IncidentKinds, TLPs: coord.TLPs, Orgs: orgs, Countries: geo.Countries()}
+	start := (f.Page - 1) * incidentsPerPage
+	if start < len(hits) {
+		p.Incidents = hits[start:min(len(hits), start+incidentsPerPage)]
+	}
+	if f.Page > 1 {
+		p.Prev = f.query(f.Page - 1)
+	}
+	if start+incidentsPerPage < len(hits) {
+		p.Next = f.query(f.Page + 1)
+	}
+	s.render(w, r, rq, http.StatusOK, "incidents", "Incidents", p)
+	return nil
+}
+
+type incidentFormPage struct {
+	Map     string
+	Kinds   []coord.IncidentKind
+	TLPs    []coord.TLP
+	Orgs    []*coord.Org // to share with, under TLP:AMBER
+	Cables  []*atlas.Cable
+	Regions []region
+	Form    url.Values // what was sent, when it is shown again with an error
+	Error   string
+}
+
+// incidentForm is the report form: what happened, where (countries, an
+// area drawn on the map or typed, affected cables), how bad, and who may
+// see it.
+func (s *server) incidentForm(w http.ResponseWriter, r *http.Request, rq *request) error {
+	if err := member(r, rq); err != nil {
+		return err
+	}
+	return s.showIncidentForm(w, r, rq, http.StatusOK, url.Values{"tlp": {string(coord.TLPAmber)}, "shape": {"circle"}}, "")
+}
+
+func (s *server) showIncidentForm(w http.ResponseWriter, r *http.Request, rq *request, status int, form url.Values, msg string) error {
+	ctx := r.Context()
+	box, err := parseBox(r.URL.Query().Get("bbox"))
+	if err != nil {
+		return err
+	}
+	orgs, err := listAll(ctx, func(f coord.ListFilter) (coord.Page[*coord.Org], error) {
+		return s.svc.Orgs.FindOrgs(ctx, rq.viewer, f)
+	})
+	if err != nil {
+		return err
+	}
+	orgs = slices.DeleteFunc(orgs, func(o *coord.Org) bool { return o.ID == rq.viewer.OrgID })
+	m := newMap(box, "Click to set the centre of the area, or its corners")
+	m.SetAttr("data-pick", "area")
+	m.Countries(func(code, name string) svgmap.Style { return svgmap.Style{} })
+	cables := slices.Clone(s.atlas.InService())
+	slices.SortFunc(cables, func(a, b *atlas.Cable) int { return strings.Compare(a.Name, b.Name) })
+	p := incidentFormPage{Map: m.String(), Kinds: coord.IncidentKinds, TLPs: coord.TLPs, Orgs: orgs, Cables: cables,
+		Regions: regions, Form: form, Error: msg}
+	if status != http.StatusOK {
+		w.Header().Set("Cache-Control", "no-store")
+	}
+	s.renderScript(w, r, rq, status, "incident-form", "Report an incident", p, true)
+	return nil
+}
+
+// incidentCreate reports the incident through the service and shows it;
+// a mistake shows the form again, filled in, with the message.
+func (s *server) incidentCreate(w http.ResponseWriter, r *http.Request, rq *request) error {
+	if err := member(r, rq); err != nil {
+		return err
+	}
+	f := r.PostForm
+	in, err := incidentFromForm(f)
+	if err == nil {
+		err = s.svc.Incidents.CreateIncident(r.Context(), rq.viewer, in)
+	}
+	if lifeline.ErrorCode(err) == lifeline.EINVALID {
+		return s.showIncidentForm(w, r, rq, http.StatusBadRequest, f, lifeline.ErrorMessage(err))
+	}
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/incidents/"+url.PathEscape(in.ID), http.StatusSeeOther)
+	return nil
+}
+
+func incidentFromForm(f url.Values) (*coord.Incident, error) {
+	countries, err := parseCountries("countries", f.Get("countries"))
+	if err != nil {
+		return nil, err
+	}
+	area, err := parseArea(f)
+	if err != nil {
+		return nil, err
+	}
+	tlp, err := parseTLP(f.Get("tlp"))
+	if err != nil {
+		return nil, err
+	}
+	in := &coord.Incident{
+		Title: strings.TrimSpace(f.Get("title")), Description: strings.TrimSpace(f.Get("description")),
+		Kind: coord.IncidentKind(f.Get("kind")), Countries: countries, Area: area,
+		Severity: f.Get("severity"), Urgency: f.Get("urgency"), Certainty: f.Get("certainty"),
+		Marking: coord.Marking{TLP: tlp},
+	}
+	for _, c := range nonEmpty(f["cable"]) {
+		in.Elements = append(in.Elements, "cable:"+c)
+	}
+	if tlp == coord.TLPAmber || tlp == coord.TLPAmberStrict {
+		in.Orgs = nonEmpty(f["share"])
+	}
+	if u := strings.TrimSpace(f.Get("evidence_url")); u != "" {
+		in.Evidence = append(in.Evidence, coord.Evidence{Kind: "link", URL: u, Note: strings.TrimSpace(f.Get("evidence_note"))})
+	} else if n := strings.TrimSpace(f.Get("evidence_note")); n != "" {
+		in.Evidence = append(in.Evidence, coord.Evidence{Kind: "signal", Signal: n})
+	}
+	return in, nil
+}
+
+type timelineEntry struct {
+	At   string
+	Org  string
+	What string
+}
+
+type incidentPage struct {
+	Incident  *coord.Incident
+	Map       string
+	Orgs      map[string]string
+	Timeline  []timelineEntry
+	Needs     []needState
+	Matches   []matchView
+	NeedTitle map[string]string
+	Moves     []coord.IncidentStatus // the steps the viewer may take
+	Repair    bool                   // the viewer may move repairs
+	Elements  []string               // elements a repair may name
+	Repairs   []coord.RepairStatus
+}
+
+// incidentPage shows one incident: map, facts, evidence, timeline (from
+// the ledger), the needs raised for it with their commitments, and its
+// restoration, with the steps the viewer may take.
+func (s *server) incidentPage(w http.ResponseWriter, r *http.Request, rq *request) error {
+	ctx := r.Context()
+	v := rq.viewer
+	in, err := s.svc.Incidents.FindIncidentByID(ctx, v, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	pic, err := s.picture(ctx, v)
+	if err != nil {
+		return err
+	}
+	p := incidentPage{Incident: in, Orgs: pic.Orgs, NeedTitle: map[string]string{},
+		Repairs: []coord.RepairStatus{coord.RepairDamaged, coord.RepairScheduled, coord.RepairRepairing, coord.RepairRestored}}
+	var needs []*coord.Need
+	for _, n := range pic.Needs {
+		if n.IncidentID == in.ID {
+			needs = append(needs, n)
+			p.NeedTitle[n.ID] = n.Title
+		}
+	}
+	p.Needs = needStates(needs, pic.Matches)
+	var ms []*coord.Match
+	for _, m := range pic.Matches {
+		if _, ok := p.NeedTitle[m.NeedID]; ok {
+			ms = append(ms, m)
+		}
+	}
+	p.Matches = s.matchViews(v, ms)
+	for _, to := range []coord.IncidentStatus{coord.IncidentVerified, coord.IncidentResponding, coord.IncidentRestoring, coord.IncidentResolved, coord.IncidentDismissed} {
+		if coord.CanMoveIncident(v, in, to) == nil {
+			p.Moves = append(p.Moves, to)
+		}
+	}
+	p.Repair = coord.CanCoordinate(v, in.Marking) && open(in)
+	p.Elements = slices.Clone(in.Elements)
+	for _, rs := range in.Restoration {
+		if !slices.Contains(p.Elements, rs.Element) {
+			p.Elements = append(p.Elements, rs.Element)
+		}
+	}
+	if p.Timeline, err = s.timeline(ctx, v, in.ID, pic.Orgs); err != nil {
+		return err
+	}
+	p.Map = s.incidentMap(in)
+	s.render(w, r, rq, http.StatusOK, "incident", in.Title, p)
+	return nil
+}
+
+// incidentMap draws an incident: its countries shaded, its area, and the
+// cables it names.
+func (s *server) incidentMap(in *coord.Incident) string {
+	pts := areaPoints(in.Area)
+	var cables []*atlas.Cable
+	for _, e := range in.Elements {
+		if id, ok := strings.CutPrefix(e, "cable:"); ok {
+			if c, ok := s.atlas.Cable(id); ok {
+				cables = append(cables, c)
+				for _, lpID := range c.LandingPoints {
+					if lp, ok := s.atlas.LandingPoint(lpID); ok {
+						pts = append(pts, geo.Point{Lon: lp.Lon, Lat: lp.Lat})
+					}
+				}
+			}
+		}
+	}
+	for _, c := range in.Countries {
+		if co, ok := geo.Lookup(c); ok {
+			pts = append(pts, co.Centroid)
+		}
+	}
+	box := svgmap.World
+	if len(pts) > 0 {
+		box = viewAround(pts)
+	}
+	m := newMap(box, "Where: "+in.Title)
+	m.LinksOutOfTabOrder()
+	m.Countries(func(code, name string) svgmap.Style {
+		if slices.Contains(in.Countries, code) {
+			return svgmap.Style{Class: "affected"}
+		}
+		return svgmap.Style{}
+	})
+	drawCables(m, s.atlas, cables, func(*atlas.Cable) string { return "failed" })
+	for _, poly := range areaRings(in.Area) {
+		m.Polygon(poly, svgmap.Style{Class: "area", Title: "incident area"})
+	}
+	return m.String()
+}
+
+// timeline reads the incident's history from the ledger: each event about
+// it that the viewer may see, described by what changed.
+func (s *server) timeline(ctx context.Context, v coord.Viewer, id string, orgs map[string]string) ([]timelineEntry, error) {
+	var out []timelineEntry
+	var prev *coord.Incident
+	var after int64
+	for range maxListed / coord.MaxPageSize {
+		p, err := s.svc.Events.FindEvents(ctx, v, after, coord.MaxPageSize)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range p.Items {
+			after = e.Seq
+			if e.Subject != id || (e.Type != coord.EventIncidentCreated && e.Type != coord.EventIncidentUpdated) {
+				continue
+			}
+			var in coord.Incident
+			if json.Unmarshal(e.Payload, &in) != nil {
+				continue
+			}
+			org := orgs[e.Org]
+			if org == "" {
+				org = e.Org
+			}
+			out = append(out, timelineEntry{At: when(e.Time), Org: org, What: describeChange(prev, &in)})
+			prev = &in
+		}
+		if p.Next == "" {
+			break
+		}
+	}
+	return out, nil
+}
+
+// describeChange says in words what changed from prev to in.
+func describeChange(prev, in *coord.Incident) string {
+	if prev == nil {
+		return "reported (" + string(in.TLP) + ")"
+	}
+	var parts []string
+	if prev.Status != in.Status {
+		parts = append(parts, "status "+string(prev.Status)+" → "+string(in.Status))
+	}
+	for _, r := range in.Restoration {
+		old := ""
+		for _, q := range prev.Restoration {
+			if q.Element == r.Element {
+				old = string(q.Status)
+			}
+		}
+		if old != string(r.Status) {
+			parts = append(parts, "repair of "+r.Element+": "+humanize(r.Status))
+		}
+	}
+	if prev.TLP != in.TLP || len(prev.Orgs) != len(in.Orgs) || len(prev.Members) != len(in.Members) {
+		parts = append(parts, "shared more widely ("+string(in.TLP)+")")
+	}
+	if len(parts) == 0 {
+		return "details updated"
+	}
+	return strings.Join(parts, "; ")
+}
+
+// incidentStatus moves an incident one step; the service checks the step
+// and the viewer's right to take it.
+func (s *server) incidentStatus(w http.ResponseWriter, r *http.Request, rq *request) error {
+	if err := member(r, rq); err != nil {
+		return err
+	}
+	st := coord.IncidentStatus(r.PostForm.Get("status"))
+	ver, _ := strconv.ParseInt(r.PostForm.Get("version"), 10, 64)
+	in, err := s.svc.Incidents.UpdateIncident(r.Context(), rq.viewer, r.PathValue("id"), coord.IncidentUpdate{Status: &st, IfVersion: ver})
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/incidents/"+url.PathEscape(in.ID), http.StatusSeeOther)
+	return nil
+}
+
+// incidentRepair moves one element of an incident along its repair.
+func (s *server) incidentRepair(w http.ResponseWriter, r *http.Request, rq *request) error {
+	if err := member(r, rq); err != nil {
+		return err
+	}
+	f := r.PostForm
+	ru := &coord.RepairUpdate{Element: strings.TrimSpace(f.Get("element")), Status: coord.RepairStatus(f.Get("status")), Note: strings.TrimSpace(f.Get("note"))}
+	in, err := s.svc.Incidents.UpdateIncident(r.Context(), rq.viewer, r.PathValue("id"), coord.IncidentUpdate{Repair: ru})
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/incidents/"+url.PathEscape(in.ID)+"#restoration", http.StatusSeeOther)
+	return nil
+}
