@@ -60,6 +60,7 @@ type Server struct {
 	log     *slog.Logger
 	maxBody int64
 	limiter *limiter
+	auth    *authCache
 	metrics *metrics
 	mux     *http.ServeMux
 }
@@ -84,6 +85,7 @@ func New(svc Services, opt Options) *Server {
 		}
 		s.limiter = newLimiter(rate, burst, time.Now)
 	}
+	s.auth = newAuthCache(time.Second, time.Now)
 	s.metrics = newMetrics(opt.Registry)
 	s.mux = http.NewServeMux()
 	for _, rt := range s.routes() {
@@ -203,7 +205,14 @@ func (s *Server) authenticate(r *http.Request) (coord.Viewer, error) {
 	if !ok || tok == "" || len(tok) > 200 {
 		return coord.Viewer{}, lifeline.Errorf(lifeline.EINVALID, "api", "Authorization: expected \"Bearer <token>\"")
 	}
-	v, err := s.svc.Members.Authenticate(r.Context(), strings.TrimSpace(tok))
+	tok = strings.TrimSpace(tok)
+	if v, ok := s.auth.get(tok); ok {
+		return v, nil
+	}
+	v, err := s.svc.Members.Authenticate(r.Context(), tok)
+	if err == nil {
+		s.auth.put(tok, v)
+	}
 	if lifeline.ErrorCode(err) == lifeline.ENOTFOUND {
 		return coord.Viewer{}, lifeline.Errorf(lifeline.EINVALID, "api", "unknown token")
 	}

@@ -49,6 +49,7 @@ type DB struct {
 
 	mu      sync.Mutex
 	queries map[string]string
+	stmts   map[string]*sql.Stmt
 	key     ed25519.PrivateKey
 }
 
@@ -66,7 +67,7 @@ var (
 // (the SQLite adapter uses a single-connection pool for writes), after
 // applying the dialect's migrations.
 func Open(ctx context.Context, read, write *sql.DB, d Dialect) (*DB, error) {
-	db := &DB{read: read, write: write, dialect: d, Now: time.Now, Rand: rand.Reader, queries: map[string]string{}}
+	db := &DB{read: read, write: write, dialect: d, Now: time.Now, Rand: rand.Reader, queries: map[string]string{}, stmts: map[string]*sql.Stmt{}}
 	if err := db.migrate(ctx); err != nil {
 		return nil, err
 	}
@@ -75,6 +76,12 @@ func Open(ctx context.Context, read, write *sql.DB, d Dialect) (*DB, error) {
 
 // Close closes the database.
 func (db *DB) Close() error {
+	db.mu.Lock()
+	for _, st := range db.stmts {
+		st.Close()
+	}
+	db.stmts = map[string]*sql.Stmt{}
+	db.mu.Unlock()
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
@@ -107,6 +114,51 @@ func (db *DB) q(query string) string {
 	}
 	db.queries[query] = b.String()
 	return b.String()
+}
+
+// prepared returns the read pool's prepared statement for query (written
+// with "?"), preparing it on first use: the hot read paths then skip SQL
+// parsing, which profiles showed as a sixth of the time of a read.
+func (db *DB) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
+	q := db.q(query)
+	db.mu.Lock()
+	st, ok := db.stmts[q]
+	db.mu.Unlock()
+	if ok {
+		return st, nil
+	}
+	st, err := db.read.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	if old, ok := db.stmts[q]; ok {
+		st.Close()
+		return old, nil
+	}
+	db.stmts[q] = st
+	return st, nil
+}
+
+// readRow runs a one-row query on the read pool with a prepared statement.
+func (db *DB) readRow(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := db.prepared(ctx, query)
+	if err != nil {
+		// A Row carrying the error: database/sql has no constructor, so
+		// run the query unprepared and let it fail the same way.
+		return db.read.QueryRowContext(ctx, db.q(query), args...)
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+// readRows runs a query on the read pool with a prepared statement.
+func (db *DB) readRows(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := db.prepared(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
 }
 
 func (db *DB) migrate(ctx context.Context) error {

@@ -81,7 +81,7 @@ func (db *DB) FindEvents(ctx context.Context, v coord.Viewer, after int64, limit
 	limit = coord.ListFilter{Limit: limit}.PageSize()
 	page := coord.Page[*coord.Event]{Items: []*coord.Event{}}
 	for {
-		rows, err := db.read.QueryContext(ctx, db.q(`SELECT seq, hash, body, marking FROM events WHERE seq > ? ORDER BY seq LIMIT ?`), after, scanBatch(limit))
+		rows, err := db.readRows(ctx, `SELECT seq, hash, body, marking FROM events WHERE seq > ? ORDER BY seq LIMIT ?`, after, scanBatch(limit))
 		if err != nil {
 			return page, internal(op, err)
 		}

@@ -9,7 +9,7 @@ import (
 
 // FindIncidentByID implements coord.IncidentService.
 func (db *DB) FindIncidentByID(ctx context.Context, v coord.Viewer, id string) (*coord.Incident, error) {
-	return findDoc(ctx, db, db.read, "store.FindIncidentByID", "incidents", "incident", id, v, incidentMarking)
+	return findDoc(ctx, db, nil, "store.FindIncidentByID", "incidents", "incident", id, v, incidentMarking)
 }
 
 // FindIncidents implements coord.IncidentService.

@@ -11,10 +11,17 @@ import (
 	"lifeline/coord"
 )
 
-// findDoc reads one item by id and hides it unless the viewer may see it.
+// findDoc reads one item by id and hides it unless the viewer may see it;
+// q is a write transaction, or nil for the read pool.
 func findDoc[T any](ctx context.Context, db *DB, q querier, op, table, what, id string, v coord.Viewer, marking func(*T) coord.Marking) (*T, error) {
 	var doc string
-	err := q.QueryRowContext(ctx, db.q(`SELECT doc FROM `+table+` WHERE id = ?`), id).Scan(&doc)
+	var row *sql.Row
+	if q == nil {
+		row = db.readRow(ctx, `SELECT doc FROM `+table+` WHERE id = ?`, id)
+	} else {
+		row = q.QueryRowContext(ctx, db.q(`SELECT doc FROM `+table+` WHERE id = ?`), id)
+	}
+	err := row.Scan(&doc)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound(op, what)
 	}
@@ -54,7 +61,7 @@ func listDocs[T any](ctx context.Context, db *DB, op, table string, v coord.View
 	limit := f.PageSize()
 	var lastOrd int64
 	for {
-		rows, err := db.read.QueryContext(ctx, db.q(`SELECT ord, doc FROM `+table+` WHERE ord > ? ORDER BY ord LIMIT ?`), after, scanBatch(limit))
+		rows, err := db.readRows(ctx, `SELECT ord, doc FROM `+table+` WHERE ord > ? ORDER BY ord LIMIT ?`, after, scanBatch(limit))
 		if err != nil {
 			return page, internal(op, err)
 		}

@@ -8,7 +8,7 @@ import (
 
 // FindMatchByID implements coord.MatchService.
 func (db *DB) FindMatchByID(ctx context.Context, v coord.Viewer, id string) (*coord.Match, error) {
-	return findDoc(ctx, db, db.read, "store.FindMatchByID", "matches", "match", id, v, matchMarking)
+	return findDoc(ctx, db, nil, "store.FindMatchByID", "matches", "match", id, v, matchMarking)
 }
 
 // FindMatches implements coord.MatchService.

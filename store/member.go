@@ -86,8 +86,8 @@ func (db *DB) Authenticate(ctx context.Context, token string) (coord.Viewer, err
 	const op = "store.Authenticate"
 	var v coord.Viewer
 	var role string
-	err := db.read.QueryRowContext(ctx, db.q(`SELECT m.id, m.org_id, m.role, o.verified FROM tokens t
-		JOIN members m ON m.id = t.member_id JOIN orgs o ON o.id = m.org_id WHERE t.hash = ?`), HashToken(token)).
+	err := db.readRow(ctx, `SELECT m.id, m.org_id, m.role, o.verified FROM tokens t
+		JOIN members m ON m.id = t.member_id JOIN orgs o ON o.id = m.org_id WHERE t.hash = ?`, HashToken(token)).
 		Scan(&v.MemberID, &v.OrgID, &role, &v.OrgVerified)
 	if errors.Is(err, sql.ErrNoRows) {
 		return coord.Viewer{}, lifeline.Errorf(lifeline.ENOTFOUND, op, "unknown token")

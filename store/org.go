@@ -10,7 +10,7 @@ import (
 
 // FindOrgByID implements coord.OrgService.
 func (db *DB) FindOrgByID(ctx context.Context, v coord.Viewer, id string) (*coord.Org, error) {
-	return findDoc(ctx, db, db.read, "store.FindOrgByID", "orgs", "organisation", id, v, orgMarking)
+	return findDoc(ctx, db, nil, "store.FindOrgByID", "orgs", "organisation", id, v, orgMarking)
 }
 
 // FindOrgs implements coord.OrgService.

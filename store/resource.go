@@ -9,7 +9,7 @@ import (
 
 // FindNeedByID implements coord.NeedService.
 func (db *DB) FindNeedByID(ctx context.Context, v coord.Viewer, id string) (*coord.Need, error) {
-	return findDoc(ctx, db, db.read, "store.FindNeedByID", "needs", "need", id, v, needMarking)
+	return findDoc(ctx, db, nil, "store.FindNeedByID", "needs", "need", id, v, needMarking)
 }
 
 // FindNeeds implements coord.NeedService.
@@ -26,7 +26,7 @@ func (db *DB) CreateNeed(ctx context.Context, v coord.Viewer, n *coord.Need) err
 
 // FindOfferByID implements coord.OfferService.
 func (db *DB) FindOfferByID(ctx context.Context, v coord.Viewer, id string) (*coord.Offer, error) {
-	return findDoc(ctx, db, db.read, "store.FindOfferByID", "offers", "offer", id, v, offerMarking)
+	return findDoc(ctx, db, nil, "store.FindOfferByID", "offers", "offer", id, v, offerMarking)
 }
 
 // FindOffers implements coord.OfferService.
