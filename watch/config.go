@@ -73,6 +73,9 @@ type Config struct {
 	// outage does not become the new normal; after MaxInpaint the history
 	// is rebuilt from the values seen, and the new level is normal.
 	MaxInpaint time.Duration
+	// Recovery is how long a signal must be back above its warning level
+	// before a raised event ends; shorter returns are part of the event.
+	Recovery time.Duration
 	// CountryOf maps an AS number to the country it is registered in
 	// (see watch/rir). It lets the detector tell a national shutdown, when
 	// many networks of one country fall together, from one network's
@@ -96,7 +99,8 @@ func DefaultThresholds() map[Kind]Threshold {
 	}
 }
 
-// DefaultConfig returns IODA's thresholds and a 7-day inpainting limit.
+// DefaultConfig returns IODA's thresholds, a 7-day inpainting limit and
+// an hour of recovery.
 // Kinds other than bgp, probing and telescope get the probing threshold.
 func DefaultConfig() Config {
 	th := DefaultThresholds()
@@ -104,6 +108,7 @@ func DefaultConfig() Config {
 		Thresholds:       th,
 		Default:          th[KindProbing],
 		MaxInpaint:       7 * 24 * time.Hour,
+		Recovery:         time.Hour,
 		ShutdownSpread:   15 * time.Minute,
 		ShutdownNetworks: 3,
 	}
@@ -130,6 +135,9 @@ func (c *Config) Validate() error {
 	}
 	if c.MaxInpaint <= 0 {
 		return lifeline.Errorf(lifeline.EINVALID, op, "inpainting limit %v is not positive", c.MaxInpaint)
+	}
+	if c.Recovery < 0 || c.Recovery > c.MaxInpaint {
+		return lifeline.Errorf(lifeline.EINVALID, op, "recovery %v: want between 0 and the inpainting limit %v", c.Recovery, c.MaxInpaint)
 	}
 	if c.ShutdownSpread < 0 || c.ShutdownNetworks < 1 {
 		return lifeline.Errorf(lifeline.EINVALID, op, "shutdown spread %v and networks %d: want ≥ 0 and ≥ 1", c.ShutdownSpread, c.ShutdownNetworks)

@@ -185,10 +185,14 @@ func sortEvents(ev []Event) {
 // Each value is compared with the median of the history of the window
 // before it. Below the warning fraction it is extreme: its prediction (the
 // median) enters the history instead of it, so that an outage does not
-// drag the baseline down with it; after Config.MaxInpaint of inpainting
-// the history is rebuilt from the measured values. Missing values (NaN)
-// neither enter the history nor end an event. No value is judged before
-// the history covers the threshold's minimum history.
+// drag the baseline down with it. A run of extreme values lasting the
+// minimum duration raises an event; once raised, the event ends only when
+// the signal has been normal for Config.Recovery, so a signal hovering
+// about the threshold makes one event, not hundreds. Config.MaxInpaint
+// after the event began, the history is rebuilt from the measured values
+// and the new level is normal. Missing values (NaN) neither enter the
+// history nor end an event. No value is judged before the history covers
+// the threshold's minimum history.
 func (d *Detector) SeriesEvents(s *Series) []Event {
 	th := d.cfg.Threshold(s.Kind)
 	if s.Step <= 0 {
@@ -201,22 +205,26 @@ func (d *Detector) SeriesEvents(s *Series) []Event {
 	maxInpaint := max(bins(d.cfg.MaxInpaint), 1)
 	stepMin := s.Step.Minutes()
 
+	recovery := max(bins(d.cfg.Recovery), 1)
+
 	b := newBaseline(window)
 	var (
-		out     []Event
-		cur     *Event
-		nbins   int // extreme bins of cur
-		inpaint int // consecutive inpainted bins
-		first   = -1
+		out      []Event
+		cur      *Event // the open event, raised or still a candidate
+		raised   bool   // cur has lasted the minimum duration
+		run      int    // consecutive extreme bins of a candidate
+		normal   int    // consecutive normal bins since cur's last extreme one
+		startBin int    // cur's first bin
+		first    = -1
 	)
 	closeEvent := func(ongoing bool) {
-		if cur != nil && nbins >= minBins {
+		if cur != nil && raised {
 			if ongoing {
 				cur.End, cur.Ongoing = s.End(), true
 			}
 			out = append(out, *cur)
 		}
-		cur, nbins = nil, 0
+		cur, raised, run, normal = nil, false, 0, 0
 	}
 	for i, v := range s.Values {
 		if math.IsNaN(v) {
@@ -227,39 +235,46 @@ func (d *Detector) SeriesEvents(s *Series) []Event {
 		}
 		b.advance(i)
 		base := b.median()
-		judged := i-first >= minHist && base > 0
-		level := judge(v, base, th, judged)
-		if level != LevelNormal && inpaint >= maxInpaint {
+		level := judge(v, base, th, i-first >= minHist && base > 0)
+		if level != LevelNormal && raised && i-startBin >= maxInpaint {
 			// The fall has lasted long enough to be the new normal: end
 			// the event and judge the value against the values seen.
 			closeEvent(false)
 			b.rebuild()
-			inpaint = 0
 			base = b.median()
 			level = judge(v, base, th, base > 0)
 		}
 		if level == LevelNormal {
-			closeEvent(false)
-			inpaint = 0
 			b.push(i, v, v)
+			switch {
+			case cur == nil:
+			case !raised:
+				cur, run = nil, 0 // a dip shorter than the minimum duration
+			default:
+				if normal++; normal >= recovery {
+					closeEvent(false)
+				}
+			}
 			continue
 		}
 		if cur == nil {
 			cur = &Event{Key: s.Key, Start: s.Time(i), Baseline: base, Lowest: v}
+			startBin = i
 		}
-		nbins++
+		normal = 0
+		run++
 		cur.Level = max(cur.Level, level)
 		cur.Lowest = min(cur.Lowest, v)
 		cur.Severity += (base - v) / base * 100 * stepMin
 		cur.End = s.Time(i + 1)
-		if nbins == minBins {
+		if !raised && run >= minBins {
+			raised = true
 			cur.Raised = s.Time(i + 1)
 		}
-		inpaint++
 		b.push(i, base, v)
 	}
 	if cur != nil {
-		closeEvent(true)
+		closeEvent(normal == 0)
 	}
 	return out
 }

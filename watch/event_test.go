@@ -211,3 +211,56 @@ func TestBaselineMedian(t *testing.T) {
 		t.Errorf("empty history has median %v, want NaN", b.median())
 	}
 }
+
+// TestRecovery checks the hysteresis of raised events: a signal that
+// hovers about its threshold after a small lasting fall is one event, not
+// one per dip; outages more than the recovery apart are two events.
+func TestRecovery(t *testing.T) {
+	d := newTestDetector(t, DefaultConfig())
+	const step = 5 * time.Minute
+	day := int(24 * time.Hour / step)
+
+	v := flat(3*day, 1000)
+	for i := day; i < len(v); i++ {
+		v[i] = 989 // just below 99 %
+		if i%3 == 0 {
+			v[i] = 991 // and above it one bin in three
+		}
+	}
+	s := series(KindBGP, ASN(64520), step, v)
+	if ev := d.SeriesEvents(&s); len(ev) != 1 || !ev[0].Ongoing {
+		t.Errorf("a signal hovering about the threshold gave %d events, want one ongoing", len(ev))
+	}
+
+	for _, c := range []struct {
+		gap  int // bins between two outages of 30 minutes
+		want int
+	}{{6, 1}, {11, 1}, {12, 2}, {30, 2}} {
+		v := flat(2*day, 1000)
+		for i := day; i < day+6; i++ {
+			v[i] = 100
+		}
+		for i := day + 6 + c.gap; i < day+12+c.gap; i++ {
+			v[i] = 100
+		}
+		s := series(KindBGP, ASN(64521), step, v)
+		ev := d.SeriesEvents(&s)
+		if len(ev) != c.want {
+			t.Errorf("outages %d bins apart: %d events, want %d", c.gap, len(ev), c.want)
+			continue
+		}
+		if c.want == 1 && (!ev[0].End.Equal(s.Time(day+12+c.gap)) || ev[0].Ongoing) {
+			t.Errorf("outages %d bins apart: one event ending %s (ongoing %v), want the end of the second", c.gap, ev[0].End, ev[0].Ongoing)
+		}
+	}
+
+	// Recovered shortly before the data ends: over, not ongoing.
+	v = flat(2*day, 1000)
+	for i := 2*day - 10; i < 2*day-2; i++ {
+		v[i] = 0
+	}
+	s = series(KindBGP, ASN(64522), step, v)
+	if ev := d.SeriesEvents(&s); len(ev) != 1 || ev[0].Ongoing || !ev[0].End.Equal(s.Time(2*day-2)) {
+		t.Errorf("events %+v, want one that ended two bins before the data", ev)
+	}
+}

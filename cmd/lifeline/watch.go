@@ -39,12 +39,14 @@ generated ground truth. docs/watch.md describes the formats and the method.`,
 type detectorFlags struct {
 	thresholds []string
 	maxInpaint string
+	recovery   string
 }
 
 func (f *detectorFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringArrayVar(&f.thresholds, "threshold", nil,
 		"change a signal kind's threshold, e.g. bgp:warning=98%,min=15m (repeatable;\nfields: window, warning, critical, min, history)")
 	cmd.Flags().StringVar(&f.maxInpaint, "max-inpaint", "7d", "how long a fall is held off the baseline before it becomes the new normal")
+	cmd.Flags().StringVar(&f.recovery, "recovery", "1h", "how long a signal must be back to normal before an alert's event ends")
 }
 
 // config returns the detector configuration the flags describe.
@@ -62,6 +64,9 @@ func (f *detectorFlags) config() (watch.Config, error) {
 		return cfg, &usageError{fmt.Errorf("--max-inpaint: %v", err)}
 	}
 	cfg.MaxInpaint = d
+	if cfg.Recovery, err = watch.ParseDuration(f.recovery); err != nil {
+		return cfg, &usageError{fmt.Errorf("--recovery: %v", err)}
+	}
 	return cfg, cfg.Validate()
 }
 
@@ -103,7 +108,8 @@ apart from one network's outage.
 
 Thresholds default to IODA's: BGP below 99 % (critical 50 %) of the median of
 the last 24 h; active probing 80 % (50 %) of 7 days; telescope 25 % (10 %) of
-7 days. A fall must last two bins (10 minutes for BGP, 20 for the others).
+7 days. A fall must last two bins (10 minutes for BGP, 20 for the others);
+once raised, it ends when the signal has been back for an hour (--recovery).
 
 Output: one block per alert with its status (SUSPECTED or CONFIRMED), entity,
 time span, level, drop, score, the signals that fell and the hint with its
