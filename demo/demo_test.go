@@ -1,0 +1,136 @@
+package demo_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"lifeline"
+	"lifeline/atlas/starter"
+	"lifeline/coord"
+	"lifeline/demo"
+	"lifeline/impact"
+	"lifeline/store"
+	"lifeline/store/sqlite"
+)
+
+func seeded(t *testing.T) (*store.DB, coord.Viewer, *demo.Result, demo.Services, *impact.Graph) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "demo.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	inst, err := db.Init(ctx, "Demo", "Admin", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin, err := db.Authenticate(ctx, inst.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := starter.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := impact.NewGraph(a, impact.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := demo.Services{Orgs: db, Members: db, Incidents: db, Needs: db, Offers: db, Matches: db}
+	res, err := demo.Seed(ctx, svc, admin, g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db, admin, res, svc, g
+}
+
+func TestSeed(t *testing.T) {
+	ctx := context.Background()
+	db, admin, res, svc, g := seeded(t)
+	if res.Orgs != 11 || len(res.Members) != 11 || res.Incidents != 4 || res.Needs != 4 || res.Offers != 4 || res.Matches != 3 {
+		t.Errorf("seeded %+v", res)
+	}
+	// One organisation of every kind.
+	orgs, err := db.FindOrgs(ctx, admin, coord.ListFilter{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[coord.OrgKind]bool{}
+	for _, o := range orgs.Items {
+		kinds[o.Kind] = true
+	}
+	for _, k := range coord.OrgKinds {
+		if !kinds[k] {
+			t.Errorf("no organisation of kind %s", k)
+		}
+	}
+	// Every member can log in.
+	viewers := map[string]coord.Viewer{}
+	for _, m := range res.Members {
+		v, err := db.Authenticate(ctx, m.Token)
+		if err != nil {
+			t.Fatalf("%s cannot log in: %v", m.Name, err)
+		}
+		viewers[m.Org] = v
+	}
+	// The incidents come from scenarios on the atlas: the Red Sea one
+	// names the cables the region cuts and the countries it affects.
+	anon, err := db.FindIncidents(ctx, coord.Viewer{}, coord.ListFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(anon.Items) != 2 {
+		t.Fatalf("anonymous visitors see %d incidents, want the 2 TLP:CLEAR ones", len(anon.Items))
+	}
+	red := anon.Items[0]
+	if len(red.Elements) == 0 || len(red.Countries) < 2 || red.Area == nil || red.Status != coord.IncidentResponding || len(red.Restoration) == 0 {
+		t.Errorf("Red Sea incident: elements %v, countries %v, status %s, %d repairs", red.Elements, red.Countries, red.Status, len(red.Restoration))
+	}
+	if anon.Items[1].Status != coord.IncidentResolved {
+		t.Errorf("eruption incident is %s, want resolved", anon.Items[1].Status)
+	}
+	// The TLP:AMBER incident is seen by the organisations it names, not by
+	// the others.
+	hum, _ := db.FindIncidents(ctx, viewers["Field Relief Network (demo)"], coord.ListFilter{})
+	civil, _ := db.FindIncidents(ctx, viewers["Open Access Watch (demo)"], coord.ListFilter{})
+	if len(hum.Items) != 4 || len(civil.Items) != 3 {
+		t.Errorf("humanitarian sees %d incidents (want 4), civil society %d (want 3)", len(hum.Items), len(civil.Items))
+	}
+	// Commitments at several steps.
+	ms, err := db.FindMatches(ctx, viewers["Field Relief Network (demo)"], coord.ListFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	statuses := map[coord.MatchStatus]bool{}
+	for _, m := range ms.Items {
+		statuses[m.Status] = true
+		if len(m.Factors) == 0 {
+			t.Errorf("match %s has no explanation", m.ID)
+		}
+	}
+	if !statuses[coord.MatchDispatched] {
+		t.Errorf("the humanitarian network's terminals are not dispatched: %v", statuses)
+	}
+	// Seeding twice is refused and changes nothing.
+	_, err = demo.Seed(ctx, svc, admin, g)
+	if lifeline.ErrorCode(err) != lifeline.ECONFLICT {
+		t.Errorf("second seed: %v, want ECONFLICT", err)
+	}
+	if all, _ := db.FindOrgs(ctx, admin, coord.ListFilter{Limit: 100}); len(all.Items) != len(orgs.Items) {
+		t.Error("a refused seed added organisations")
+	}
+}
+
+func TestSeedNeedsAnAdmin(t *testing.T) {
+	_, _, res, svc, g := seeded(t)
+	ctx := context.Background()
+	v, err := svc.Members.Authenticate(ctx, res.Members[0].Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := demo.Seed(ctx, svc, v, g); lifeline.ErrorCode(err) != lifeline.EFORBIDDEN {
+		t.Errorf("seed by a coordinator: %v, want EFORBIDDEN", err)
+	}
+}
