@@ -44,6 +44,7 @@ package visibility
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"math"
 	"net/netip"
 	"slices"
@@ -405,7 +406,19 @@ func (t *Tracker) rebuild() {
 			t.nfull4++
 		}
 	}
-	clear(t.counts)
+	// The largest full-feed table is a lower bound of the pairs to count;
+	// sizing the map for it saves its growth on the first rebuild.
+	most := 0
+	for _, pt := range t.peers {
+		if pt.full4 {
+			most = max(most, len(pt.v4))
+		}
+	}
+	if len(t.counts) < most {
+		t.counts = make(map[po]int, most)
+	} else {
+		clear(t.counts)
+	}
 	for _, pt := range t.peers {
 		if pt.full4 {
 			for k, o := range pt.v4 {
@@ -529,32 +542,21 @@ func (t *Tracker) Finish() []watch.Series {
 	}
 	t.record(1)
 	t.bin++
-	var out []watch.Series
 	step := t.opt.Bin
-	for o, s := range t.byASN {
-		out = append(out, watch.Series{Key: watch.Key{Kind: watch.KindBGP, Entity: watch.ASN(o)},
-			Start: time.Unix(int64(s.first)*int64(step/time.Second), 0).UTC(), Step: step, Values: s.values})
+	start := func(bin int) time.Time { return time.Unix(int64(bin)*int64(step/time.Second), 0).UTC() }
+	// In key order, asn before country, without parsing the keys back.
+	origins := slices.Sorted(maps.Keys(t.byASN))
+	ccs := slices.Sorted(maps.Keys(t.byCC))
+	out := make([]watch.Series, 0, len(origins)+len(ccs))
+	for _, o := range origins {
+		s := t.byASN[o]
+		out = append(out, watch.Series{Key: watch.Key{Kind: watch.KindBGP, Entity: watch.ASN(o)}, Start: start(s.first), Step: step, Values: s.values})
 	}
-	for cc, s := range t.byCC {
-		out = append(out, watch.Series{Key: watch.Key{Kind: watch.KindBGP, Entity: watch.Country(cc)},
-			Start: time.Unix(int64(s.first)*int64(step/time.Second), 0).UTC(), Step: step, Values: s.values})
+	for _, cc := range ccs {
+		s := t.byCC[cc]
+		out = append(out, watch.Series{Key: watch.Key{Kind: watch.KindBGP, Entity: watch.Country(cc)}, Start: start(s.first), Step: step, Values: s.values})
 	}
-	sortSeries(out)
 	return out
-}
-
-func sortSeries(s []watch.Series) {
-	slices.SortFunc(s, func(a, b watch.Series) int {
-		if c := cmp.Compare(a.Entity.Type, b.Entity.Type); c != 0 {
-			return c
-		}
-		if a.Entity.Type == watch.EntityASN {
-			x, _ := a.Entity.ASN()
-			y, _ := b.Entity.ASN()
-			return cmp.Compare(x, y)
-		}
-		return cmp.Compare(a.Entity.Code, b.Entity.Code)
-	})
 }
 
 // Stats returns what the tracker has seen so far.
