@@ -255,6 +255,7 @@ type countingReader struct {
 	progress func(done, total int64)
 }
 
+// Read reads from the underlying reader and reports the bytes read.
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	*c.n += int64(n)
