@@ -124,7 +124,7 @@ incident drafts the coordination module would receive.`,
   # A test collection too small for IODA's full-feed thresholds
   lifeline watch run --signals lab/ --full-feed-v4 1000 --json | jq '.alerts[].entity'
 
-  # Be stricter on BGP: warn below 98 %, only after 15 minutes
+  # Make BGP less sensitive: warn below 98 % instead of 99 %, after 15 minutes
   lifeline watch run --signals data/ --threshold bgp:warning=98%,min=15m`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			paths := slices.Concat(signals, args)
