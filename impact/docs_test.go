@@ -10,7 +10,7 @@ import (
 )
 
 // Every YAML example in docs/scenarios.md parses and runs on the full
-// dataset.
+// dataset, and those with shutdown or ases events at the AS level too.
 func TestScenarioDocExamples(t *testing.T) {
 	doc, err := os.ReadFile(filepath.Join("..", "docs", "scenarios.md"))
 	if err != nil {
@@ -32,7 +32,20 @@ func TestScenarioDocExamples(t *testing.T) {
 			t.Errorf("example %d (%s): %v", i+1, sc.Name, err)
 			continue
 		}
-		if len(sc.Events) > 0 && len(r.Failed.Segments)+len(r.Failed.LandingPoints)+len(r.Failed.Links)+len(r.Failed.Countries) == 0 {
+		atAS, onlyAS := false, true // the example has events of the AS level; only those
+		for _, e := range sc.Events {
+			atAS = atAS || e.Shutdown != nil || e.ASes != nil
+			onlyAS = onlyAS && e.ASes != nil
+		}
+		if atAS {
+			as, err := SimulateAS(context.Background(), realASGraph(t), sc, ASOptions{Countries: testCountries(t)})
+			if err != nil {
+				t.Errorf("example %d (%s) at the AS level: %v", i+1, sc.Name, err)
+			} else if len(as.Failed) == 0 || as.LostPairs == 0 {
+				t.Errorf("example %d (%s) fails nothing at the AS level", i+1, sc.Name)
+			}
+		}
+		if len(sc.Events) > 0 && len(r.Failed.Segments)+len(r.Failed.LandingPoints)+len(r.Failed.Links)+len(r.Failed.Countries) == 0 && !onlyAS {
 			t.Errorf("example %d (%s) fails nothing", i+1, sc.Name)
 		}
 	}

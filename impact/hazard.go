@@ -190,6 +190,9 @@ func (g *Graph) compile(sc *Scenario) (*plan, error) {
 				}
 				p.addGroup(math.Exp(-d/r), []int{s})
 			}
+		case e.ASes != nil:
+			// Networks fail at the AS level only (SimulateAS): the atlas
+			// does not say which networks run over which cables.
 		case e.PowerOutage != nil:
 			if e.PowerOutage.DurationHours <= e.PowerOutage.BackupHours {
 				continue // the backup outlasts the outage

@@ -38,6 +38,7 @@ type Event struct {
 	SolarStorm    *SolarStorm  `yaml:"solar_storm,omitempty"`    // repeaters fail by latitude band
 	Earthquake    *Earthquake  `yaml:"earthquake,omitempty"`     // segments fail with falling probability
 	PowerOutage   *PowerOutage `yaml:"power_outage,omitempty"`   // stations fail when backup runs out
+	ASes          []ASN        `yaml:"ases,omitempty"`           // networks fail (the AS level only)
 	Note          string       `yaml:"note,omitempty"`           // for people
 }
 
@@ -87,6 +88,39 @@ type PowerOutage struct {
 	DurationHours float64 `yaml:"duration_hours"`
 }
 
+// ASN is an autonomous system number. In a scenario it is written as a
+// number (8452) or with its prefix ("AS8452").
+type ASN uint32
+
+// UnmarshalYAML reads 8452, "8452" or "AS8452".
+func (a *ASN) UnmarshalYAML(n *yaml.Node) error {
+	s := n.Value
+	if n.Kind == yaml.ScalarNode && len(s) > 2 && strings.EqualFold(s[:2], "AS") {
+		s = s[2:]
+	}
+	v, err := strconv.ParseUint(s, 10, 32)
+	if n.Kind != yaml.ScalarNode || err != nil {
+		// A TypeError joins the decoder's list, which names the event.
+		return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: ases: want an AS number such as 8452 or AS8452, found %s", n.Line, describeNode(n))}}
+	}
+	*a = ASN(v)
+	return nil
+}
+
+func describeNode(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.MappingNode:
+		return "a mapping"
+	}
+	s := n.Value
+	if r := []rune(s); len(r) > 40 {
+		s = string(r[:40]) + "…"
+	}
+	return strconv.Quote(s)
+}
+
 // RegionKinds are the kinds of hazard a region event may name.
 var RegionKinds = []string{"conflict", "earthquake", "fire", "flood", "other", "sabotage", "storm", "tsunami", "volcano"}
 
@@ -128,6 +162,9 @@ func (e *Event) types() []string {
 	}
 	if e.PowerOutage != nil {
 		t = append(t, "power_outage")
+	}
+	if e.ASes != nil {
+		t = append(t, "ases")
 	}
 	return t
 }
@@ -197,7 +234,7 @@ var (
 // knownFields lists each type's fields, for messages about unknown ones.
 var knownFields = map[string]string{
 	"Scenario":    "name, description, sources, events",
-	"Event":       "cut_cables, cut, region, landing_points, links, shutdown, solar_storm, earthquake, power_outage, note",
+	"Event":       "cut_cables, cut, region, landing_points, links, shutdown, solar_storm, earthquake, power_outage, ases, note",
 	"Cut":         "cable, at",
 	"Region":      "kind, polygon, circle",
 	"Circle":      "center, radius_km",
@@ -229,6 +266,8 @@ func describeDecodeError(err error, lines []int, sc *Scenario) string {
 		text = strings.ReplaceAll(text, "!!str ", "string ")
 		text = strings.ReplaceAll(text, "!!seq", "a list")
 		text = strings.ReplaceAll(text, "!!map", "a mapping")
+		text = strings.ReplaceAll(text, "!!int ", "number ")
+		text = strings.ReplaceAll(text, "[]impact.ASN", "a list of AS numbers")
 		where := fmt.Sprintf("line %d", line)
 		if i := eventAt(lines, line); i >= 0 {
 			t := ""
@@ -281,7 +320,7 @@ func (e *Event) validate() error {
 	t := e.types()
 	switch len(t) {
 	case 0:
-		return fmt.Errorf(": want one of cut_cables, cut, region, landing_points, links, shutdown, solar_storm, earthquake, power_outage")
+		return fmt.Errorf(": want one of cut_cables, cut, region, landing_points, links, shutdown, solar_storm, earthquake, power_outage, ases")
 	case 1:
 	default:
 		return fmt.Errorf(": has %s; want exactly one type per event", strings.Join(t, " and "))
@@ -357,6 +396,15 @@ func (e *Event) validate() error {
 		}
 		if m := e.Earthquake.Magnitude; !(m >= 4 && m <= 10) {
 			return bad("magnitude", "want a moment magnitude in 4..10, found %v", m)
+		}
+	case e.ASes != nil:
+		if len(e.ASes) == 0 {
+			return bad("ases", "want at least one AS number")
+		}
+		for j, a := range e.ASes {
+			if a == 0 {
+				return bad(fmt.Sprintf("ases[%d]", j), "AS 0 is reserved and names no network")
+			}
 		}
 	case e.PowerOutage != nil:
 		p := e.PowerOutage

@@ -26,12 +26,13 @@ events:
       backup_hours: 8
       duration_hours: 24
     note: grid collapse around Lagos
+  - ases: [8452, AS24863, "as36992"]
 `
 	sc, err := ParseScenario(strings.NewReader(doc), "all.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"cut_cables", "cut", "region", "region", "landing_points", "links", "shutdown", "solar_storm", "earthquake", "power_outage"}
+	want := []string{"cut_cables", "cut", "region", "region", "landing_points", "links", "shutdown", "solar_storm", "earthquake", "power_outage", "ases"}
 	if len(sc.Events) != len(want) {
 		t.Fatalf("got %d events, want %d", len(sc.Events), len(want))
 	}
@@ -40,7 +41,8 @@ events:
 			t.Errorf("event %d: type %q, want %q", i+1, got, w)
 		}
 	}
-	if sc.Events[1].Cut.At[1] != 18.5 || sc.Events[3].Region.Circle.RadiusKm != 300 || sc.Events[9].PowerOutage.DurationHours != 24 {
+	if sc.Events[1].Cut.At[1] != 18.5 || sc.Events[3].Region.Circle.RadiusKm != 300 || sc.Events[9].PowerOutage.DurationHours != 24 ||
+		len(sc.Events[10].ASes) != 3 || sc.Events[10].ASes[1] != 24863 || sc.Events[10].ASes[2] != 36992 {
 		t.Errorf("fields not decoded: %+v", sc.Events)
 	}
 }
@@ -73,6 +75,10 @@ func TestParseScenarioErrors(t *testing.T) {
 		{"outage region", "name: x\nevents:\n  - power_outage: {backup_hours: 1, duration_hours: 3}\n", []string{"event 1 (power_outage)", "region"}},
 		{"wrong type", "name: x\nevents:\n  - cut_cables: [a]\n  - earthquake: {center: [1, 2], magnitude: big}\n", []string{"event 2 (earthquake)", "line 4", "big"}},
 		{"empty list", "name: x\nevents:\n  - landing_points: []\n", []string{"event 1 (landing_points)", "at least one"}},
+		{"ases empty", "name: x\nevents:\n  - ases: []\n", []string{"event 1 (ases)", "at least one AS number"}},
+		{"ases zero", "name: x\nevents:\n  - ases: [0]\n", []string{"event 1 (ases)", "ases[0]", "AS 0"}},
+		{"ases word", "name: x\nevents:\n  - cut_cables: [a]\n  - ases: [8452, TE-Data]\n", []string{"event 2 (ases)", "line 4", "8452 or AS8452", `"TE-Data"`}},
+		{"ases not a list", "name: x\nevents:\n  - ases: 8452\n", []string{"event 1", "a list of AS numbers"}},
 		{"link id", "name: x\nevents:\n  - links: [Senegal]\n", []string{"event 1 (links)", "links[0]", "MR-SN"}},
 	}
 	for _, tt := range tests {
@@ -98,6 +104,7 @@ func FuzzParseScenario(f *testing.F) {
 	f.Add("name: x\nevents:\n  - cut: {cable: a, at: [1, 2]}\n  - region: {kind: storm, circle: {center: [1, 2], radius_km: 5}}\n")
 	f.Add("name: x\nevents:\n  - power_outage: {region: {polygon: [[0,0],[1,0],[1,1]]}, backup_hours: 1, duration_hours: 3}\n")
 	f.Add("name: x\nevents:\n  - solar_storm: {spacing_km: 100, p: [1, 0.1, 0.01]}\n  - earthquake: {center: [1, 2], magnitude: 7}\n")
+	f.Add("name: x\nevents:\n  - ases: [1, AS2]\n  - shutdown: {country: EG}\n")
 	f.Add("name: [\n")
 	f.Fuzz(func(t *testing.T, doc string) {
 		sc, err := ParseScenario(strings.NewReader(doc), "fuzz.yaml")

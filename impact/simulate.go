@@ -51,6 +51,9 @@ type Result struct {
 	Core        []string        `json:"core"`
 	Countries   []CountryImpact `json:"countries"` // most affected first
 	Failed      Failed          `json:"failed"`
+	// ASLevel is the scenario at the AS level (SimulateAS), when it was
+	// run.
+	ASLevel *ASLevel `json:"as_level,omitempty"`
 }
 
 // CountryImpact is what happens to one country. In a probabilistic

@@ -12,6 +12,8 @@ import (
 
 	"lifeline"
 	"lifeline/impact"
+	"lifeline/impact/asrel"
+	"lifeline/watch/source"
 )
 
 // graphFlags are the flags that shape the compiled graph.
@@ -41,6 +43,8 @@ func newSimulateCmd() *cobra.Command {
 	var asJSON, asGeoJSON bool
 	var opt impact.RunOptions
 	var top int
+	var asrelFile string
+	var asCountry []string
 	cmd := &cobra.Command{
 		Use:   "simulate [flags] SCENARIO",
 		Short: "Simulate what a crisis breaks: who is cut off, who loses capacity",
@@ -52,11 +56,20 @@ of its capacity to the core is lost, most affected first.
 Scenarios with events that strike by chance (solar storms, earthquakes) are
 sampled: --samples runs, each drawn from --seed and its index, so the same
 seed gives the same output whatever the number of cores. Reachability is
-computed in every sample, capacity loss in the first --flow-samples.`,
+computed in every sample, capacity loss in the first --flow-samples.
+
+With --asrel (a CAIDA AS relationship file, plain or bzip2), the scenario's
+shutdown and ases events also fail networks in the graph of autonomous
+systems, and the output says which networks lose valley-free paths to which
+others: per country and per network, and the networks whose own paths
+crossed the failed ones. Shutdowns need --as-country: the RIRs'
+delegated-extended files (or a directory of them) that say where each AS is
+registered. docs/impact.md, "The AS level", explains the figures.`,
 		Example: `  lifeline simulate impact/testdata/events/tonga-2022.yaml
   lifeline simulate --json --atlas ../shared/data/cables storm.yaml
   lifeline simulate --samples 100000 --seed 7 storm.yaml
-  lifeline simulate --geojson scenario.yaml > failed.geojson`,
+  lifeline simulate --geojson scenario.yaml > failed.geojson
+  lifeline simulate --asrel 20240101.as-rel.txt.bz2 --as-country delegated/ shutdown.yaml`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if asJSON && asGeoJSON {
@@ -65,9 +78,22 @@ computed in every sample, capacity loss in the first --flow-samples.`,
 			if opt.Samples < 0 || opt.FlowSamples < 0 {
 				return &usageError{fmt.Errorf("--samples and --flow-samples: want 0 or more")}
 			}
+			if asrelFile == "" && len(asCountry) > 0 {
+				return &usageError{fmt.Errorf("--as-country serves the AS level: give --asrel FILE too")}
+			}
+			if asrelFile != "" && asGeoJSON {
+				return &usageError{fmt.Errorf("--geojson shows the cable level only: drop --asrel, or use --json")}
+			}
 			sc, err := readScenario(cmd, args[0])
 			if err != nil {
 				return err
+			}
+			if asrelFile != "" && len(asCountry) == 0 {
+				for i, e := range sc.Events {
+					if e.Shutdown != nil {
+						return &usageError{fmt.Errorf("--asrel: event %d (shutdown) needs --as-country FILE to know the country's networks", i+1)}
+					}
+				}
 			}
 			a, err := af.load(cmd)
 			if err != nil {
@@ -86,6 +112,11 @@ computed in every sample, capacity loss in the first --flow-samples.`,
 			if err != nil {
 				return err
 			}
+			if asrelFile != "" {
+				if r.ASLevel, err = simulateAS(cmd, sc, asrelFile, asCountry, opt.Workers); err != nil {
+					return err
+				}
+			}
 			out := cmd.OutOrStdout()
 			switch {
 			case asJSON:
@@ -93,7 +124,13 @@ computed in every sample, capacity loss in the first --flow-samples.`,
 			case asGeoJSON:
 				return writeJSON(out, r.GeoJSON(a))
 			}
-			return writeImpactTable(out, r, top)
+			if err := writeImpactTable(out, r, top); err != nil {
+				return err
+			}
+			if r.ASLevel != nil {
+				return writeASTable(out, r.ASLevel)
+			}
+			return nil
 		},
 	}
 	af.register(cmd)
@@ -105,7 +142,97 @@ computed in every sample, capacity loss in the first --flow-samples.`,
 	cmd.Flags().IntVar(&opt.FlowSamples, "flow-samples", 1000, "samples that compute capacity loss (0: all)")
 	cmd.Flags().IntVar(&opt.Workers, "workers", 0, "goroutines (default: the number of cores); results do not depend on it")
 	cmd.Flags().IntVar(&top, "top", 25, "countries in the table (0: every affected country)")
+	cmd.Flags().StringVar(&asrelFile, "asrel", "", "CAIDA AS relationship file (serial-1, plain or bzip2): run shutdown and ases events at the AS level too")
+	cmd.Flags().StringArrayVar(&asCountry, "as-country", nil, "RIR delegated-extended file or directory mapping ASes to countries (repeatable)")
 	return cmd
+}
+
+// simulateAS loads the AS graph and the country table and runs the
+// scenario at the AS level.
+func simulateAS(cmd *cobra.Command, sc *impact.Scenario, asrelFile string, asCountry []string, workers int) (*impact.ASLevel, error) {
+	stderr := cmd.ErrOrStderr()
+	g, err := asrel.Open(asrelFile)
+	if err != nil {
+		return nil, err
+	}
+	opt := impact.ASOptions{Workers: workers}
+	if len(asCountry) > 0 {
+		tab, err := source.LoadASTable(asCountry)
+		if err != nil {
+			return nil, err
+		}
+		opt.Countries = tab
+	}
+	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		p := newCountProgress(f, "AS paths")
+		opt.Progress = func(done, total int) { p.update(int64(done), int64(total)) }
+		defer p.finish()
+	}
+	return impact.SimulateAS(cmd.Context(), g, sc, opt)
+}
+
+// asTableRows is how many countries and networks the AS section shows.
+const asTableRows = 10
+
+// writeASTable prints the AS level: what failed, what was lost, the most
+// affected countries and networks.
+func writeASTable(w io.Writer, as *impact.ASLevel) error {
+	fmt.Fprintf(w, "\nAS level: %d ASes, %d provider-customer and %d peer links\n", as.ASes, as.P2CLinks, as.P2PLinks)
+	var shut []string
+	for _, s := range as.Shutdowns {
+		shut = append(shut, fmt.Sprintf("%s (%d)", s.Country, s.ASes))
+	}
+	fmt.Fprintf(w, "failed: %d AS(es)", len(as.Failed))
+	if len(shut) > 0 {
+		fmt.Fprintf(w, "; shut down: %s", strings.Join(shut, ", "))
+	}
+	below := 0
+	for _, n := range as.Networks {
+		if n.InFailedCone {
+			below++
+		}
+	}
+	fmt.Fprintf(w, "\nlost: %d ordered pairs of live ASes (%s); %d ASes lose at least one destination, %d of them below the failed ones\n",
+		as.LostPairs, pct(as.LostShare), as.Affected, below)
+	if len(as.Countries) > 0 {
+		fmt.Fprintln(w)
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "country\tname\tASes\tfailed\taffected\tcut off\tshare lost\t")
+		for _, c := range as.Countries[:min(asTableRows, len(as.Countries))] {
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%s\t\n", c.Country, clipName(c.Name, 28), c.ASes, c.Failed, c.Affected, c.CutOff, pct(c.LostShare))
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		if n := len(as.Countries) - asTableRows; n > 0 {
+			fmt.Fprintf(w, "… and %d more countries (--json for all)\n", n)
+		}
+	}
+	if len(as.Networks) == 0 {
+		fmt.Fprintln(w, "no network loses a path")
+		return nil
+	}
+	fmt.Fprintln(w, "\nnetworks that lose the most (below: their paths up crossed a failed network)")
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "AS\tcountry\tlost\tshare\tbelow\tfailed providers\t")
+	for _, n := range as.Networks[:min(asTableRows, len(as.Networks))] {
+		below, provs := "", make([]string, len(n.FailedProviders))
+		if n.InFailedCone {
+			below = "yes"
+		}
+		for i, p := range n.FailedProviders {
+			provs[i] = fmt.Sprintf("AS%d", p)
+		}
+		fmt.Fprintf(tw, "AS%d\t%s\t%d\t%s\t%s\t%s\t\n", n.ASN, n.Country, n.Lost, pct(n.LostShare), below, strings.Join(provs, " "))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if n := len(as.Networks) - asTableRows; n > 0 || as.Unlisted.Networks > 0 {
+		fmt.Fprintf(w, "… and %d more listed in --json; %d more lose less than %s of the others each (at most %d)\n",
+			max(0, n), as.Unlisted.Networks, pct(impact.ListShare), as.Unlisted.MaxLost)
+	}
+	return nil
 }
 
 // readScenario reads and parses the scenario file, or standard input for "-".

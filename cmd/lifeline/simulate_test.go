@@ -96,3 +96,102 @@ func writeFile(t *testing.T, path, content string) {
 		t.Fatal(err)
 	}
 }
+
+func TestSimulateASLevel(t *testing.T) {
+	isolate(t)
+	data := shareddata.Path(t, "cables")
+	rel := shareddata.Path(t, "asrel/20161101.as-rel.txt.bz2")
+	const table = "../../impact/testdata/delegated-as-country-extended"
+	dir := t.TempDir()
+	egypt := dir + "/egypt.yaml"
+	writeFile(t, egypt, "name: Egypt\nevents:\n  - shutdown: {country: Egypt}\n")
+
+	plain, _, code := runCLI(t, "simulate", "--atlas", data, "--json", egypt)
+	if code != 0 || strings.Contains(plain, `"as_level"`) {
+		t.Errorf("without --asrel: code %d, as_level present: %v", code, strings.Contains(plain, `"as_level"`))
+	}
+	out, stderr, code := runCLI(t, "simulate", "--atlas", data, "--json", "--asrel", rel, "--as-country", table, egypt)
+	if code != 0 {
+		t.Fatalf("code %d, stderr %s", code, stderr)
+	}
+	var r struct {
+		Countries []json.RawMessage `json:"countries"`
+		ASLevel   *struct {
+			ASes      int      `json:"ases"`
+			Failed    []uint32 `json:"failed"`
+			LostPairs int64    `json:"lost_pairs"`
+			Shutdowns []struct {
+				Country string `json:"country"`
+				ASes    int    `json:"ases"`
+			} `json:"shutdowns"`
+			Countries []struct {
+				Country string `json:"country"`
+				Failed  int    `json:"failed"`
+			} `json:"countries"`
+			Networks []struct {
+				ASN             uint32   `json:"asn"`
+				Lost            int      `json:"lost"`
+				InFailedCone    bool     `json:"in_failed_cone"`
+				FailedProviders []uint32 `json:"failed_providers"`
+			} `json:"networks"`
+		} `json:"as_level"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	as := r.ASLevel
+	if as == nil || len(r.Countries) < 200 || as.ASes != 55809 || len(as.Failed) != 8 || len(as.Shutdowns) != 1 ||
+		as.Shutdowns[0].Country != "EG" || as.Countries[0].Country != "EG" || as.Countries[0].Failed != 8 || as.LostPairs == 0 {
+		t.Fatalf("as_level %+v", as)
+	}
+	if n := as.Networks[0]; !n.InFailedCone || len(n.FailedProviders) == 0 || n.Lost < 50000 {
+		t.Errorf("first network %+v: want one single-homed below Egypt's, cut off", n)
+	}
+
+	table2, _, code := runCLI(t, "simulate", "--atlas", data, "--asrel", rel, "--as-country", table, egypt)
+	if code != 0 || !strings.Contains(table2, "AS level: 55809 ASes") || !strings.Contains(table2, "shut down: EG (8)") ||
+		!strings.HasPrefix(table2, plainTable(t, data, egypt)) {
+		t.Errorf("table: code %d\n%s", code, table2)
+	}
+}
+
+// plainTable is the table of the cable level alone.
+func plainTable(t *testing.T, data, scenario string) string {
+	t.Helper()
+	out, _, code := runCLI(t, "simulate", "--atlas", data, scenario)
+	if code != 0 {
+		t.Fatalf("code %d", code)
+	}
+	return out
+}
+
+func TestSimulateASLevelErrors(t *testing.T) {
+	isolate(t)
+	data := shareddata.Path(t, "cables")
+	rel := shareddata.Path(t, "asrel/20161101.as-rel.txt.bz2")
+	dir := t.TempDir()
+	egypt, nets, badRel := dir+"/egypt.yaml", dir+"/nets.yaml", dir+"/bad.txt"
+	writeFile(t, egypt, "name: Egypt\nevents:\n  - shutdown: {country: Egypt}\n")
+	writeFile(t, nets, "name: nets\nevents:\n  - ases: [8452, 4294967000]\n")
+	writeFile(t, badRel, "1|2|-1\n2|3|peer\n")
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"table without graph", []string{"--as-country", "x", egypt}, 2, "give --asrel"},
+		{"shutdown without table", []string{"--asrel", rel, egypt}, 2, "event 1 (shutdown) needs --as-country"},
+		{"geojson", []string{"--asrel", rel, "--geojson", egypt}, 2, "--geojson shows the cable level only"},
+		{"unknown AS", []string{"--asrel", rel, nets}, 1, "event 1 (ases): AS 4294967000 is not in the relationship graph"},
+		{"bad relationship file", []string{"--asrel", badRel, nets}, 2, "bad.txt: line 2: field 3"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, stderr, code := runCLI(t, append([]string{"simulate", "--atlas", data}, tt.args...)...)
+			if code != tt.code || !strings.Contains(stderr, tt.want) {
+				t.Errorf("code %d, stderr %q; want %d and %q", code, stderr, tt.code, tt.want)
+			}
+		})
+	}
+}
