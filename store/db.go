@@ -34,6 +34,10 @@ type Dialect struct {
 	// LockWrite, when not empty, is run first in every write transaction
 	// so that appends to the log are serialised.
 	LockWrite string
+	// Maintain, when not nil, runs in the background from Open until
+	// Close (which cancels ctx), e.g. to checkpoint a write-ahead log off
+	// the write path.
+	Maintain func(ctx context.Context, read, write *sql.DB)
 }
 
 // DB is a Lifeline store. It implements the coord service interfaces and
@@ -51,6 +55,11 @@ type DB struct {
 	queries map[string]string
 	stmts   map[string]*sql.Stmt
 	key     ed25519.PrivateKey
+
+	jobs          chan *job // writes waiting for the committer
+	quit, stopped chan struct{}
+	closeOnce     sync.Once
+	stopMaintain  func()
 }
 
 var (
@@ -67,15 +76,33 @@ var (
 // (the SQLite adapter uses a single-connection pool for writes), after
 // applying the dialect's migrations.
 func Open(ctx context.Context, read, write *sql.DB, d Dialect) (*DB, error) {
-	db := &DB{read: read, write: write, dialect: d, Now: time.Now, Rand: rand.Reader, queries: map[string]string{}, stmts: map[string]*sql.Stmt{}}
+	db := &DB{read: read, write: write, dialect: d, Now: time.Now, Rand: rand.Reader, queries: map[string]string{}, stmts: map[string]*sql.Stmt{},
+		jobs: make(chan *job), quit: make(chan struct{}), stopped: make(chan struct{})}
 	if err := db.migrate(ctx); err != nil {
 		return nil, err
+	}
+	go db.commit()
+	if d.Maintain != nil {
+		mctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			d.Maintain(mctx, read, write)
+		}()
+		db.stopMaintain = func() { cancel(); <-done }
 	}
 	return db, nil
 }
 
 // Close closes the database.
 func (db *DB) Close() error {
+	db.closeOnce.Do(func() {
+		if db.stopMaintain != nil {
+			db.stopMaintain()
+		}
+		close(db.quit)
+		<-db.stopped
+	})
 	db.mu.Lock()
 	for _, st := range db.stmts {
 		st.Close()
@@ -274,37 +301,6 @@ func (t *tx) next() int64 {
 		return 1
 	}
 	return t.head.Seq + 1
-}
-
-// update runs fn in a write transaction and commits it if fn succeeds.
-func (db *DB) update(ctx context.Context, op string, fn func(t *tx) error) error {
-	sqlTx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		return internal(op, err)
-	}
-	defer sqlTx.Rollback()
-	t := &tx{Tx: sqlTx, db: db, ctx: ctx, now: db.Now().UTC()}
-	if db.dialect.LockWrite != "" {
-		if _, err := sqlTx.ExecContext(ctx, db.dialect.LockWrite); err != nil {
-			return internal(op, err)
-		}
-	}
-	var h ledger.Record
-	err = sqlTx.QueryRowContext(ctx, `SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1`).Scan(&h.Seq, &h.Hash)
-	switch {
-	case err == nil:
-		t.head = &h
-	case errors.Is(err, sql.ErrNoRows):
-	default:
-		return internal(op, err)
-	}
-	if err := fn(t); err != nil {
-		return internal(op, err)
-	}
-	if err := sqlTx.Commit(); err != nil {
-		return internal(op, err)
-	}
-	return nil
 }
 
 // emit seals an event, appends it to the log and applies it.

@@ -1,0 +1,136 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"lifeline"
+	"lifeline/ledger"
+)
+
+// Writes are group-committed. Every write (update) is a job for one
+// goroutine, the committer, which takes the jobs waiting, runs each in a
+// savepoint of one transaction — a job that fails is rolled back alone —
+// and commits them together: one fsync for many writes. A write returns
+// only after its transaction is durable, so an acknowledged write
+// survives a crash; under load the waits of a slow fsync are shared
+// instead of queued one behind another.
+
+// maxBatch bounds the jobs of one transaction.
+const maxBatch = 256
+
+type job struct {
+	ctx  context.Context
+	op   string
+	fn   func(t *tx) error
+	done chan error
+}
+
+// update runs fn in a write transaction and returns once it is committed
+// (or failed). fn must do nothing but read and write through t.
+func (db *DB) update(ctx context.Context, op string, fn func(t *tx) error) error {
+	j := &job{ctx: ctx, op: op, fn: fn, done: make(chan error, 1)}
+	select {
+	case db.jobs <- j:
+	case <-ctx.Done():
+		return internal(op, ctx.Err())
+	case <-db.quit:
+		return lifeline.Errorf(lifeline.EINTERNAL, op, "the store is closed")
+	}
+	// Once taken, a job runs to the end: its caller learns how it ended.
+	return <-j.done
+}
+
+// commit is the committer's loop.
+func (db *DB) commit() {
+	defer close(db.stopped)
+	for {
+		var batch []*job
+		select {
+		case j := <-db.jobs:
+			batch = append(batch, j)
+		case <-db.quit:
+			return
+		}
+	more:
+		for len(batch) < maxBatch {
+			select {
+			case j := <-db.jobs:
+				batch = append(batch, j)
+			default:
+				break more
+			}
+		}
+		db.runBatch(batch)
+	}
+}
+
+func (db *DB) runBatch(batch []*job) {
+	errs := make([]error, len(batch))
+	fail := func(err error) {
+		for i, j := range batch {
+			if errs[i] == nil {
+				errs[i] = internal(j.op, err)
+			}
+		}
+	}
+	defer func() {
+		for i, j := range batch {
+			j.done <- errs[i]
+		}
+	}()
+	ctx := context.Background()
+	sqlTx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		fail(err)
+		return
+	}
+	defer sqlTx.Rollback()
+	if db.dialect.LockWrite != "" {
+		if _, err := sqlTx.ExecContext(ctx, db.dialect.LockWrite); err != nil {
+			fail(err)
+			return
+		}
+	}
+	var head *ledger.Record
+	var h ledger.Record
+	err = sqlTx.QueryRowContext(ctx, `SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1`).Scan(&h.Seq, &h.Hash)
+	switch {
+	case err == nil:
+		head = &h
+	case errors.Is(err, sql.ErrNoRows):
+	default:
+		fail(err)
+		return
+	}
+	ok := make([]bool, len(batch))
+	for i, j := range batch {
+		if _, err := sqlTx.ExecContext(ctx, `SAVEPOINT job`); err != nil {
+			fail(err)
+			return
+		}
+		t := &tx{Tx: sqlTx, db: db, ctx: context.WithoutCancel(j.ctx), now: db.Now().UTC(), head: head}
+		if err := j.fn(t); err != nil {
+			errs[i] = internal(j.op, err)
+			if _, err := sqlTx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT job`); err != nil {
+				fail(err)
+				return
+			}
+		} else {
+			ok[i] = true
+			head = t.head
+		}
+		if _, err := sqlTx.ExecContext(ctx, `RELEASE SAVEPOINT job`); err != nil {
+			fail(err)
+			return
+		}
+	}
+	if err := sqlTx.Commit(); err != nil {
+		for i := range batch {
+			if ok[i] {
+				errs[i] = internal(batch[i].op, err)
+			}
+		}
+	}
+}
