@@ -705,6 +705,12 @@ func testConcurrentWrites(t *testing.T, open Opener) {
 					errs <- err
 					return
 				}
+				// A bad write among good ones fails alone.
+				bad := &coord.Incident{Title: "bad", Kind: "meteor"}
+				if err := db.CreateIncident(ctx, w.Author, bad); lifeline.ErrorCode(err) != lifeline.EINVALID {
+					errs <- fmt.Errorf("bad write: %v, want EINVALID", err)
+					return
+				}
 			}
 		}()
 	}
@@ -717,8 +723,8 @@ func testConcurrentWrites(t *testing.T, open Opener) {
 	if err != nil || len(p.Items) != 40 {
 		t.Fatalf("FindIncidents = %d, %v; want 40", len(p.Items), err)
 	}
-	if _, err := db.Verify(ctx); err != nil {
-		t.Fatalf("Verify after concurrent writes: %v", err)
+	if n, err := db.Verify(ctx); err != nil || n != int64(countEvents(t, db)) {
+		t.Fatalf("Verify after concurrent writes: %d events, %v", n, err)
 	}
 }
 
