@@ -37,11 +37,11 @@ type ASOptions struct {
 // know are counted ("ZZ": unknown or unspecified, as the RIRs write it).
 const UnknownCountry = "ZZ"
 
-// ListShare is the share of the other ASes an AS outside the failed cones
-// must lose to be listed in ASLevel.Networks. Below it, an AS loses only a
-// few of the networks cut off, as nearly every AS of the Internet does
-// (tens of thousands of them in a national shutdown); ASLevel.Unlisted
-// sums them.
+// ListShare is the share of the other ASes an affected AS must lose to be
+// listed in ASLevel.Networks, unless one of its providers failed. Below it,
+// an AS loses only a few of the networks cut off, as nearly every AS of the
+// Internet does (tens of thousands of them in a national shutdown);
+// ASLevel.Unlisted sums them.
 const ListShare = 0.01
 
 // CutOffShare is the share of the other ASes an AS must lose to count as
@@ -79,9 +79,9 @@ type ASLevel struct {
 	// affected first; only with a country table, and only countries with
 	// a failed or affected AS.
 	Countries []ASCountryImpact `json:"countries,omitempty"`
-	// Networks lists the affected ASes in the failed cones, whose own
-	// paths crossed the failed networks, and those outside that lose at
-	// least ListShare of the other ASes; most destinations lost first.
+	// Networks lists the affected ASes that bought transit from a failed
+	// one, and those that lose at least ListShare of the other ASes; most
+	// destinations lost first.
 	Networks []ASNetworkImpact `json:"networks"`
 	// Unlisted sums the affected ASes that Networks leaves out.
 	Unlisted ASUnlisted `json:"unlisted"`
@@ -147,25 +147,22 @@ func SimulateAS(ctx context.Context, g *asrel.Graph, sc *Scenario, opt ASOptions
 		return nil, lifeline.Errorf(lifeline.EINVALID, op, "%s: %v", sc.Name, err)
 	}
 	asns := g.ASNs()
-	country := func(a uint32) string { return UnknownCountry }
-	if opt.Countries != nil {
-		cc := make(map[uint32]string, len(asns))
-		for _, a := range asns {
+	codes := make([]string, len(asns)) // parallel to asns
+	for i, a := range asns {
+		codes[i] = UnknownCountry
+		if opt.Countries != nil {
 			if c, ok := opt.Countries.Country(a); ok {
-				cc[a] = c
+				codes[i] = c
 			}
 		}
-		country = func(a uint32) string {
-			if c, ok := cc[a]; ok {
-				return c
-			}
-			return UnknownCountry
-		}
+	}
+	country := func(a uint32) string {
+		i, _ := slices.BinarySearch(asns, a)
+		return codes[i]
 	}
 	r := &ASLevel{ASes: g.Len(), P2CLinks: g.P2C(), P2PLinks: g.P2P(), Failed: []uint32{}, Shutdowns: []ASShutdown{},
 		Networks: []ASNetworkImpact{}}
 	failed := map[uint32]bool{}
-	down := map[string]bool{} // shut-down countries
 	for i := range sc.Events {
 		e := &sc.Events[i]
 		fail := func(code, format string, args ...any) error {
@@ -180,10 +177,9 @@ func SimulateAS(ctx context.Context, g *asrel.Graph, sc *Scenario, opt ASOptions
 			if err != nil {
 				return nil, fail(lifeline.ENOTFOUND, "%v", err)
 			}
-			down[code] = true
 			n := 0
-			for _, a := range asns {
-				if country(a) == code {
+			for i, a := range asns {
+				if codes[i] == code {
 					failed[a] = true
 					n++
 				}
@@ -218,16 +214,7 @@ func SimulateAS(ctx context.Context, g *asrel.Graph, sc *Scenario, opt ASOptions
 	aff := o.Affected()
 	r.Affected = len(aff)
 	for _, l := range aff {
-		if !l.InCone && float64(l.Lost) < ListShare*others {
-			r.Unlisted.Networks++
-			r.Unlisted.LostPairs += int64(l.Lost)
-			r.Unlisted.MaxLost = max(r.Unlisted.MaxLost, l.Lost)
-			continue
-		}
 		n := ASNetworkImpact{ASN: l.ASN, Lost: l.Lost, LostShare: round6(float64(l.Lost) / others), InFailedCone: l.InCone}
-		if opt.Countries != nil {
-			n.Country = country(l.ASN)
-		}
 		if l.InCone {
 			for _, p := range g.Providers(l.ASN) {
 				if failed[p] {
@@ -235,19 +222,28 @@ func SimulateAS(ctx context.Context, g *asrel.Graph, sc *Scenario, opt ASOptions
 				}
 			}
 		}
+		if len(n.FailedProviders) == 0 && float64(l.Lost) < ListShare*others {
+			r.Unlisted.Networks++
+			r.Unlisted.LostPairs += int64(l.Lost)
+			r.Unlisted.MaxLost = max(r.Unlisted.MaxLost, l.Lost)
+			continue
+		}
+		if opt.Countries != nil {
+			n.Country = country(l.ASN)
+		}
 		r.Networks = append(r.Networks, n)
 	}
 	if opt.Countries != nil {
-		r.Countries = asCountries(g, o, asns, country, others)
+		r.Countries = asCountries(o, asns, codes, others)
 	}
 	return r, nil
 }
 
 // asCountries sums the outcome per country.
-func asCountries(g *asrel.Graph, o *asrel.Outcome, asns []uint32, country func(uint32) string, others float64) []ASCountryImpact {
+func asCountries(o *asrel.Outcome, asns []uint32, codes []string, others float64) []ASCountryImpact {
 	by := map[string]*ASCountryImpact{}
-	for _, a := range asns {
-		code := country(a)
+	for i, a := range asns {
+		code := codes[i]
 		c := by[code]
 		if c == nil {
 			c = &ASCountryImpact{Country: code, Name: countryName(code)}

@@ -62,8 +62,8 @@ func TestSimulateASEgypt2016(t *testing.T) {
 		if i > 0 && n.Lost > r.Networks[i-1].Lost {
 			t.Fatalf("networks not sorted: %+v after %+v", n, r.Networks[i-1])
 		}
-		if n.Country == "EG" || n.Lost <= 0 {
-			t.Errorf("network %+v: failed, or loses nothing", n)
+		if n.Country == "EG" || n.Lost <= 0 || len(n.FailedProviders) == 0 && n.LostShare < ListShare {
+			t.Errorf("network %+v: failed, loses nothing, or should not be listed", n)
 		}
 		if n.InFailedCone {
 			inCone++

@@ -26,6 +26,16 @@
 // are exact). A country whose baseline flow uses no failed edge keeps its
 // flow and needs no new computation.
 //
+// # The AS level
+//
+// SimulateAS runs a scenario's shutdown and ases events on the graph of
+// autonomous systems (package asrel, from CAIDA's relationships): a
+// shutdown fails the networks an AS-to-country table registers in the
+// country, and the result says, per country and per network, how many
+// destinations lose every valley-free path, and which networks' own paths
+// crossed the failed ones. Result.ASLevel carries it beside the cable
+// level.
+//
 // # Determinism
 //
 // Sample i draws from a SplitMix64 generator seeded with (seed, i); samples

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/binary"
+	"math"
 	mathbits "math/bits"
 	"runtime"
 	"slices"
@@ -280,12 +281,19 @@ func (o *Outcome) LostPairs() int64 {
 // Affected returns every live AS that loses at least one destination, most
 // destinations lost first, then by AS number.
 func (o *Outcome) Affected() []Loss {
-	var out []Loss
+	// Sorting packed keys (lost descending, then node) is several times
+	// faster than sorting the structs when nearly every AS is affected.
+	var keys []uint64
 	for v, l := range o.lost {
 		if l > 0 {
-			out = append(out, Loss{ASN: o.g.asn[v], Lost: int(l), InCone: o.inCone[v]})
+			keys = append(keys, uint64(math.MaxInt32-l)<<32|uint64(v))
 		}
 	}
-	slices.SortFunc(out, func(a, b Loss) int { return cmp.Or(cmp.Compare(b.Lost, a.Lost), cmp.Compare(a.ASN, b.ASN)) })
+	slices.Sort(keys)
+	out := make([]Loss, len(keys))
+	for i, k := range keys {
+		v := uint32(k)
+		out[i] = Loss{ASN: o.g.asn[v], Lost: int(o.lost[v]), InCone: o.inCone[v]}
+	}
 	return out
 }

