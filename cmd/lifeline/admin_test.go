@@ -3,10 +3,13 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
+	"lifeline/store/postgres/pgtest"
 	"lifeline/store/sqlite"
 )
 
@@ -126,5 +129,54 @@ func TestAdminVerifyRebuildBackupRestore(t *testing.T) {
 	}
 	if _, stderr, code := runCLI(t, "admin", "rebuild", "--db", db); code == 0 || !strings.Contains(stderr, "event 4") {
 		t.Errorf("rebuild of a tampered log: exit %d, %s", code, stderr)
+	}
+}
+
+// TestAdminPostgres runs the administration commands and the server on
+// PostgreSQL, and moves the instance to SQLite through a backup.
+func TestAdminPostgres(t *testing.T) {
+	srv, err := pgtest.Start()
+	if errors.Is(err, pgtest.ErrNoPostgres) {
+		t.Skip(err.Error())
+	}
+	if err != nil {
+		t.Fatalf("start PostgreSQL: %v", err)
+	}
+	t.Cleanup(srv.Stop)
+	dsn := srv.NewDatabase(t)
+	var inst struct {
+		OrgID string `json:"org_id"`
+		Token string `json:"token"`
+	}
+	cliJSON(t, &inst, "admin", "init", "--db", dsn, "--org", "Ops", "--json")
+	var org struct {
+		OrgID string `json:"org_id"`
+	}
+	cliJSON(t, &org, "org", "add", "--db", dsn, "--name", "IXP", "--kind", "ixp", "--verified", "--json")
+	var mem struct {
+		Token string `json:"token"`
+	}
+	cliJSON(t, &mem, "member", "add", "--db", dsn, "--org", org.OrgID, "--role", "reporter", "--name", "R", "--json")
+
+	s := startServer(t, t.TempDir(), "--addr", "127.0.0.1:0", "--db", dsn)
+	if code, body, err := s.request("POST", "/api/v1/incidents", mem.Token, `{"title": "x", "kind": "other", "tlp": "TLP:CLEAR"}`); err != nil || code != 201 {
+		t.Fatalf("POST on PostgreSQL = %d %s %v", code, body, err)
+	}
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	<-s.done
+
+	dir := t.TempDir()
+	backup := filepath.Join(dir, "backup.jsonl")
+	var b struct{ Events int }
+	cliJSON(t, &b, "admin", "backup", "--db", dsn, "-o", backup, "--json")
+	var r struct{ Events int }
+	cliJSON(t, &r, "admin", "restore", "--db", filepath.Join(dir, "moved.db"), "-i", backup, "--json")
+	var ver struct {
+		OK       bool `json:"ok"`
+		Verified int  `json:"verified"`
+	}
+	cliJSON(t, &ver, "admin", "verify", "--db", filepath.Join(dir, "moved.db"), "--json")
+	if b.Events != 6 || r.Events != 6 || !ver.OK || ver.Verified != 6 {
+		t.Errorf("backup %d, restored %d, verified %+v; want 6 events throughout", b.Events, r.Events, ver)
 	}
 }
