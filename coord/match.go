@@ -249,9 +249,11 @@ func (m *Match) Active() bool { return m.Status != MatchCancelled }
 // returns ENOTFOUND if v may not see the need or the offer, EFORBIDDEN
 // unless v is a reporter (or more) of the need's or the offer's
 // organisation, ECONFLICT if either is closed or has less left than
-// quantity, and EINVALID for a quantity below 1 or a unit or category that
-// do not fit. The match is marked tlp (TLP:AMBER if empty), and under
-// TLP:AMBER and TLP:AMBER+STRICT names the other party's organisation.
+// quantity, and EINVALID for a quantity below 1, a unit or category that
+// do not fit, or a tlp wider than the need's or the offer's. The match is
+// marked tlp — by default the narrowest of TLP:AMBER, the need's and the
+// offer's, naming both authors under TLP:RED — and under TLP:AMBER and
+// TLP:AMBER+STRICT names the other party's organisation.
 func NewMatch(v Viewer, need *Need, needLeft int64, offer *Offer, offerLeft, quantity int64, tlp TLP, recipients []string, now time.Time) (*Match, error) {
 	const op = "coord.NewMatch"
 	if !CanSee(v, need.Marking) || !CanSee(v, offer.Marking) {
@@ -278,7 +280,24 @@ func NewMatch(v Viewer, need *Need, needLeft int64, offer *Offer, offerLeft, qua
 	if quantity > offerLeft {
 		return nil, lifeline.Errorf(lifeline.ECONFLICT, op, "quantity: the offer has only %d %s left", offerLeft, offer.Unit)
 	}
-	tlp = cmp.Or(tlp, TLPAmber)
+	// A match tells who gives what to whom: it is never shared more widely
+	// than the need or the offer it joins.
+	narrowest := TLPAmber
+	for _, t := range []TLP{need.TLP, offer.TLP} {
+		if t.rank() > narrowest.rank() {
+			narrowest = t
+		}
+	}
+	if tlp == "" {
+		tlp = narrowest
+		if tlp == TLPRed {
+			// Both parties' authors must see it to move it along.
+			recipients = append(slices.Clone(recipients), need.Author, offer.Author)
+		}
+	}
+	if tlp.Valid() && (tlp.Wider(need.TLP) || tlp.Wider(offer.TLP)) {
+		return nil, lifeline.Errorf(lifeline.EINVALID, op, "tlp: a match cannot be shared more widely than its need (%s) and offer (%s)", need.TLP, offer.TLP)
+	}
 	mk := Marking{TLP: tlp, Org: v.OrgID, Author: v.MemberID, Members: recipients}
 	if tlp == TLPAmber || tlp == TLPAmberStrict {
 		for _, o := range []string{need.Org, offer.Org} {
@@ -287,6 +306,7 @@ func NewMatch(v Viewer, need *Need, needLeft int64, offer *Offer, offerLeft, qua
 			}
 		}
 	}
+	mk.Normalize()
 	if err := mk.Validate(); err != nil {
 		return nil, err
 	}

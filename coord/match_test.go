@@ -184,3 +184,20 @@ func TestCanAddMember(t *testing.T) {
 		t.Errorf("instance admin: %v", err)
 	}
 }
+
+func TestMatchMarkingNoWiderThanItsParts(t *testing.T) {
+	n := need(t) // TLP:GREEN
+	o := offer(t, "sat", "connectivity/satellite-terminal", "terminal", 4, 24*time.Hour, "SD")
+	o.TLP = coord.TLPRed
+	o.Members = []string{vAuthor.MemberID} // the requester may see the offer
+	if _, err := coord.NewMatch(vAuthor, n, 10, o, 4, 1, coord.TLPClear, nil, now); lifeline.ErrorCode(err) != lifeline.EINVALID {
+		t.Errorf("a TLP:CLEAR match of a TLP:RED offer: %v, want EINVALID", err)
+	}
+	m, err := coord.NewMatch(vAuthor, n, 10, o, 4, 1, "", nil, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.TLP != coord.TLPRed || !slices.Contains(m.Members, o.Author) {
+		t.Errorf("default marking = %+v, want TLP:RED naming the offer's author", m.Marking)
+	}
+}

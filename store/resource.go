@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 
+	"lifeline"
 	"lifeline/coord"
 )
 
@@ -44,6 +45,16 @@ func (db *DB) CreateOffer(ctx context.Context, v coord.Viewer, o *coord.Offer) e
 func createResource(t *tx, v coord.Viewer, r *coord.Resource, what, prefix, typ string, item any) error {
 	if err := coord.NewResource(v, r, what, t.now); err != nil {
 		return err
+	}
+	if r.IncidentID != "" {
+		// Refer only to an incident the author may see.
+		_, err := findDoc(t.ctx, t.db, t, "store.Create"+what, "incidents", "incident", r.IncidentID, v, incidentMarking)
+		if lifeline.ErrorCode(err) == lifeline.ENOTFOUND {
+			return lifeline.Errorf(lifeline.EINVALID, "store.Create"+what, "incident_id: no such incident %q", r.IncidentID)
+		}
+		if err != nil {
+			return err
+		}
 	}
 	id, err := t.db.newID(prefix)
 	if err != nil {

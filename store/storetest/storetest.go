@@ -307,6 +307,7 @@ func testBadInput(t *testing.T, open Opener) {
 	}
 	wantCode(t, db.CreateIncident(ctx, coord.Viewer{}, &coord.Incident{Title: "x", Kind: coord.KindOther}), lifeline.EFORBIDDEN, "anonymous")
 	wantCode(t, db.CreateNeed(ctx, w.Author, &coord.Need{Resource: coord.Resource{Title: "x", Category: "Bad Category", Quantity: 1, Unit: "u", Countries: []string{"SD"}}}), lifeline.EINVALID, "bad category")
+	wantCode(t, db.CreateNeed(ctx, w.Author, &coord.Need{Resource: coord.Resource{Title: "x", Category: "power", Quantity: 1, Unit: "u", Countries: []string{"SD"}, IncidentID: "inc_nope"}}), lifeline.EINVALID, "need of an unknown incident")
 	_, err := db.CreateMatch(ctx, w.Author, coord.MatchCreate{NeedID: "need_x", OfferID: "offer_x", Quantity: 1})
 	wantCode(t, err, lifeline.ENOTFOUND, "match of unknown need")
 	if after := countEvents(t, db); after != before {
