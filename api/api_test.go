@@ -249,7 +249,7 @@ func TestBadInput(t *testing.T) {
 		status             int
 		detail             string
 	}{
-		{"wrong type", "POST", "/api/v1/incidents", `{"title": 5, "kind": "other"}`, nil, 400, "title: expected a string"},
+		{"wrong type", "POST", "/api/v1/incidents", `{"title": 5, "kind": "other"}`, nil, 400, "title: expected a string, found number"},
 		{"countries not an array", "POST", "/api/v1/incidents", `{"title": "x", "kind": "other", "countries": "SD"}`, nil, 400, "countries: expected an array"},
 		{"unknown field", "POST", "/api/v1/incidents", `{"title": "x", "kind": "other", "severity_level": 3}`, nil, 400, `"severity_level": unknown field`},
 		{"status on create", "POST", "/api/v1/incidents", `{"title": "x", "kind": "other", "status": "resolved"}`, nil, 400, "unknown field"},
@@ -269,6 +269,13 @@ func TestBadInput(t *testing.T) {
 		{"bad limit", "GET", "/api/v1/incidents?limit=100000", nil, nil, 400, "limit"},
 		{"bad cursor", "GET", "/api/v1/incidents?after=zz", nil, nil, 400, "after"},
 		{"bad events cursor", "GET", "/api/v1/events?after=-4", nil, nil, 400, "after"},
+		{"patch: unknown field", "PATCH", "/api/v1/incidents/inc_x", `{"colour": 1}`, nil, 400, `"colour": unknown field`},
+		{"patch: wrong type", "PATCH", "/api/v1/matches/match_x", `{"status": 3}`, nil, 400, "status: expected a string, found number"},
+		{"org: wrong element type", "POST", "/api/v1/orgs", `{"name": "x", "kind": "ixp", "asns": ["AS1"]}`, nil, 400, "asns"},
+		{"org: negative asn", "POST", "/api/v1/orgs", `{"name": "x", "kind": "ixp", "asns": [-1]}`, nil, 400, "a whole number from 0"},
+		{"member: unknown field", "POST", "/api/v1/members", `{"org_id": "x", "name": "y", "role": "viewer", "admin": true}`, nil, 400, `"admin": unknown field`},
+		{"bad time", "POST", "/api/v1/incidents", `{"title": "x", "kind": "other", "start": "yesterday"}`, nil, 400, `expected an RFC 3339 time such as "2026-03-01T08:30:00Z", found "yesterday"`},
+		{"quantity not whole", "POST", "/api/v1/needs", `{"title": "x", "category": "power", "quantity": 1.5, "unit": "u", "countries": ["SD"]}`, nil, 400, "quantity: expected a whole number"},
 		{"unknown route", "GET", "/api/v1/nothing", nil, nil, 404, "not found"},
 		{"match of a need not seen", "POST", "/api/v1/matches", `{"need_id": "need_x", "offer_id": "offer_x", "quantity": 1}`, nil, 404, "not found"},
 	}

@@ -9,9 +9,11 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"lifeline"
 	"lifeline/coord"
@@ -156,6 +158,7 @@ func decodeError(err error) error {
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
 	var le *lifeline.Error
+	var pe *time.ParseError
 	switch {
 	case errors.As(err, &mbe):
 		return err
@@ -170,32 +173,40 @@ func decodeError(err error) error {
 		if field == "" {
 			field = "body"
 		}
-		return lifeline.Errorf(lifeline.EINVALID, "api", "%s: expected %s, found %s", field, jsonType(te.Type.String()), te.Value)
+		return lifeline.Errorf(lifeline.EINVALID, "api", "%s: expected %s, found %s", field, jsonType(te.Type), te.Value)
 	case errors.As(err, &le):
 		return le
+	case errors.As(err, &pe):
+		return lifeline.Errorf(lifeline.EINVALID, "api", "body: expected an RFC 3339 time such as \"2026-03-01T08:30:00Z\", found %q", trunc(pe.Value))
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		return lifeline.Errorf(lifeline.EINVALID, "api", "%s: unknown field", strings.TrimPrefix(err.Error(), "json: unknown field "))
 	}
 	return lifeline.Errorf(lifeline.EINVALID, "api", "body: %v", err)
 }
 
-func jsonType(goType string) string {
-	switch {
-	case strings.HasPrefix(goType, "[]"):
-		return "an array"
-	case strings.HasPrefix(goType, "map[") || strings.Contains(goType, "."):
-		if goType == "time.Time" {
-			return "an RFC 3339 time"
-		}
-		return "an object or " + goType
-	case strings.HasPrefix(goType, "int") || strings.HasPrefix(goType, "uint") || strings.HasPrefix(goType, "float"):
-		return "a number (" + goType + ")"
-	case goType == "bool":
-		return "true or false"
-	case goType == "string":
-		return "a string"
+func jsonType(t reflect.Type) string {
+	if t.String() == "time.Time" {
+		return "an RFC 3339 time such as \"2026-03-01T08:30:00Z\""
 	}
-	return goType
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return "a whole number"
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number from 0"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	case reflect.Pointer:
+		return jsonType(t.Elem())
+	}
+	return t.String()
 }
 
 func trunc(s string) string {
