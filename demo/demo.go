@@ -182,7 +182,7 @@ func (s *seeder) scenarioImpact(ctx context.Context, sc *impact.Scenario, max in
 		return nil, nil, err
 	}
 	for _, c := range res.Countries {
-		if (c.CapacityLoss > 0 || !c.Reachable) && len(countries) < max {
+		if c.ReachableBefore && (c.CapacityLoss > 0 || !c.Reachable) && len(countries) < max {
 			countries = append(countries, c.Country)
 		}
 	}

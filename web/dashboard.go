@@ -176,7 +176,22 @@ func (s *server) dashboard(w http.ResponseWriter, r *http.Request, rq *request) 
 			p.Matches = append(p.Matches, m)
 		}
 	}
-	m := newMap(svgmap.World, "Countries with open incidents, incident areas and needs")
+	// The map shows where the open incidents are: a phone's screen is too
+	// small for the world.
+	var pts []geo.Point
+	for _, in := range p.Open {
+		pts = append(pts, areaPoints(in.Area)...)
+		for _, c := range in.Countries {
+			if co, ok := geo.Lookup(c); ok {
+				pts = append(pts, co.Centroid)
+			}
+		}
+	}
+	box := svgmap.World
+	if len(pts) > 0 {
+		box = viewAround(pts)
+	}
+	m := newMap(box, "Countries with open incidents, incident areas and needs")
 	m.LinksOutOfTabOrder()
 	m.Countries(func(code, name string) svgmap.Style {
 		st := svgmap.Style{Href: "/incidents?country=" + code}

@@ -384,6 +384,7 @@ func (w *weigher) measure(t *testing.T, ctx context.Context, target string, firs
 }
 
 type axeResult struct {
+	Passes     int `json:"passes"`
 	Violations []struct {
 		ID     string `json:"id"`
 		Impact string `json:"impact"`
@@ -430,13 +431,12 @@ func checkPages(t *testing.T, ctx context.Context, base, incidentPath, needPath 
 	}
 	w := newWeigher(t, ctx, base)
 	var report strings.Builder
-	fmt.Fprintf(&report, "%-15s %10s %10s  %s\n", "page", "first KB", "repeat KB", "path")
+	fmt.Fprintf(&report, "%-15s %10s %10s %10s  %s\n", "page", "first KB", "repeat KB", "axe rules", "path")
 	for _, p := range pages {
 		target := base + p.path
 		run(t, ctx, "viewport", chromedp.EmulateViewport(1280, 900))
 		first := w.measure(t, ctx, target, true)
 		repeat := w.measure(t, ctx, target, false)
-		fmt.Fprintf(&report, "%-15s %10.1f %10.1f  %s\n", p.name, first/1024, repeat/1024, p.path)
 		if first > budgetFirst {
 			t.Errorf("%s: %.1f KB on first load, budget %d KB", p.name, first/1024, budgetFirst>>10)
 		}
@@ -445,7 +445,11 @@ func checkPages(t *testing.T, ctx context.Context, base, incidentPath, needPath 
 		}
 		// Accessibility, with the vendored axe-core.
 		eval[bool](t, ctx, axe.Source+";true")
-		res := eval[axeResult](t, ctx, `axe.run(document, {resultTypes: ["violations"]}).then(r => ({violations: r.violations}))`)
+		res := eval[axeResult](t, ctx, `axe.run(document, {resultTypes: ["violations"]}).then(r => ({passes: r.passes.length, violations: r.violations}))`)
+		if res.Passes == 0 {
+			t.Errorf("%s: axe-core checked nothing", p.name)
+		}
+		fmt.Fprintf(&report, "%-15s %10.1f %10.1f %5d, %2d  %s\n", p.name, first/1024, repeat/1024, res.Passes, len(res.Violations), p.path)
 		for _, v := range res.Violations {
 			if v.Impact == "serious" || v.Impact == "critical" {
 				targets, _ := json.Marshal(v.Nodes[:min(3, len(v.Nodes))])
@@ -466,7 +470,8 @@ func checkPages(t *testing.T, ctx context.Context, base, incidentPath, needPath 
 		t.Errorf("requests left the origin: %v", w.foreign)
 	}
 	w.mu.Unlock()
-	fmt.Printf("page weight in Chromium (budget %d KB first load, %d KB repeat visit):\n%s", budgetFirst>>10, budgetRepeat>>10, report.String())
+	fmt.Printf("page weight in Chromium (budget %d KB first load, %d KB repeat visit); axe-core %s rules passed, violations of any impact:\n%s",
+		budgetFirst>>10, budgetRepeat>>10, axe.Version, report.String())
 	t.Logf("screenshots in %s", shots)
 }
 

@@ -197,10 +197,12 @@ func (s *server) runScenario(w http.ResponseWriter, r *http.Request, rq *request
 	p := simulateResultPage{Scenario: sc, YAML: string(y), Result: res, Sampled: res.Samples > 1, Regions: regions}
 	loss := map[string]float64{}
 	for _, c := range res.Countries {
-		if c.CapacityLoss > 0 || c.PUnreachable > 0 {
+		// A country with no path even before (its cables all planned)
+		// loses nothing to the scenario.
+		if c.ReachableBefore && (c.CapacityLoss > 0 || c.PUnreachable > 0) {
 			p.Affected = append(p.Affected, c)
 			loss[c.Country] = c.CapacityLoss
-			if !c.Reachable && c.ReachableBefore {
+			if !c.Reachable {
 				loss[c.Country] = 1
 			}
 		}
