@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"net/url"
 	"runtime"
+	"strings"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -64,7 +65,9 @@ func Open(ctx context.Context, path string) (*store.DB, error) {
 			q.Add("_txlock", extra)
 			q.Add("_pragma", "wal_autocheckpoint(0)")
 		}
-		return "file:" + path + "?" + q.Encode()
+		// The name is a URI: escape what would end its path.
+		name := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
+		return "file:" + name + "?" + q.Encode()
 	}
 	write, err := sql.Open("sqlite", dsn("immediate"))
 	if err != nil {

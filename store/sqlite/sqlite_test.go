@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -42,5 +43,28 @@ func TestReopenKeepsMigrations(t *testing.T) {
 		if err != nil || len(vs) != 1 {
 			t.Fatalf("migrations = %v, %v; want each applied once", vs, err)
 		}
+	}
+}
+
+func TestPathWithURICharacters(t *testing.T) {
+	dir := t.TempDir()
+	a, err := sqlite.Open(context.Background(), filepath.Join(dir, "a#1?x=%41.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if _, err := a.Init(context.Background(), "A", "root", 0); err != nil {
+		t.Fatal(err)
+	}
+	b, err := sqlite.Open(context.Background(), filepath.Join(dir, "a#2.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if ok, err := b.Initialized(context.Background()); err != nil || ok {
+		t.Fatalf("a second file shares the first one's database (%v, %v)", ok, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "a#1?x=%41.db")); err != nil {
+		t.Fatalf("the file is not where its name says: %v", err)
 	}
 }
