@@ -23,6 +23,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -88,8 +89,26 @@ func New(svc Services, opt Options) *Server {
 	s.auth = newAuthCache(time.Second, time.Now)
 	s.metrics = newMetrics(opt.Registry)
 	s.mux = http.NewServeMux()
+	allowed := map[string][]string{}
+	var patterns []string
 	for _, rt := range s.routes() {
 		s.mux.Handle(rt.Method+" "+rt.Pattern, s.wrap(rt))
+		if allowed[rt.Pattern] == nil {
+			patterns = append(patterns, rt.Pattern)
+		}
+		allowed[rt.Pattern] = append(allowed[rt.Pattern], rt.Method)
+	}
+	// Other methods on a known path get a problem document too.
+	for _, p := range patterns {
+		methods := allowed[p]
+		if slices.Contains(methods, "GET") {
+			methods = append(methods, "HEAD")
+		}
+		allow := strings.Join(methods, ", ")
+		s.mux.HandleFunc(p, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Allow", allow)
+			s.problemStatus(w, r, http.StatusMethodNotAllowed, "method_not_allowed", r.Method+" is not allowed here; allowed: "+allow)
+		})
 	}
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.problem(w, r, coord.Viewer{}, lifeline.Errorf(lifeline.ENOTFOUND, "api", "no route %s %s", r.Method, r.URL.Path))

@@ -276,6 +276,7 @@ func TestBadInput(t *testing.T) {
 		{"member: unknown field", "POST", "/api/v1/members", `{"org_id": "x", "name": "y", "role": "viewer", "admin": true}`, nil, 400, `"admin": unknown field`},
 		{"bad time", "POST", "/api/v1/incidents", `{"title": "x", "kind": "other", "start": "yesterday"}`, nil, 400, `expected an RFC 3339 time such as "2026-03-01T08:30:00Z", found "yesterday"`},
 		{"quantity not whole", "POST", "/api/v1/needs", `{"title": "x", "category": "power", "quantity": 1.5, "unit": "u", "countries": ["SD"]}`, nil, 400, "quantity: expected a whole number"},
+		{"method not allowed", "DELETE", "/api/v1/incidents/inc_x", nil, nil, 405, "allowed: GET, PATCH, HEAD"},
 		{"unknown route", "GET", "/api/v1/nothing", nil, nil, 404, "not found"},
 		{"match of a need not seen", "POST", "/api/v1/matches", `{"need_id": "need_x", "offer_id": "offer_x", "quantity": 1}`, nil, 404, "not found"},
 	}
