@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os/signal"
 	"syscall"
 	"time"
@@ -62,7 +63,7 @@ admin's token is then printed once, on standard error.`,
 			// USB-modem links are slow, not malicious.
 			srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
 				WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10}
-			fmt.Fprintf(stderr, "lifeline: serving the API on http://%s (store: %s %s)\n", ln.Addr(), db.Dialect(), dsn)
+			fmt.Fprintf(stderr, "lifeline: serving the API on http://%s (store: %s %s)\n", ln.Addr(), db.Dialect(), redact(dsn))
 			errc := make(chan error, 1)
 			go func() { errc <- srv.Serve(ln) }()
 			select {
@@ -100,4 +101,13 @@ func initOnFirstStart(ctx context.Context, db *store.DB, org string, cmd *cobra.
 	}
 	fmt.Fprintf(cmd.ErrOrStderr(), "lifeline: new instance: organisation %s, admin member %s\nlifeline: admin token (shown only now, keep it): %s\n", inst.OrgID, inst.MemberID, inst.Token)
 	return nil
+}
+
+// redact hides the password of a database URL, so it does not end up in
+// logs.
+func redact(dsn string) string {
+	if u, err := url.Parse(dsn); err == nil && u.User != nil {
+		return u.Redacted()
+	}
+	return dsn
 }
