@@ -38,9 +38,9 @@ func Open(path string) (*Graph, error) {
 // a file without links.
 func Read(r io.Reader, name string) (*Graph, error) {
 	const op = "asrel.Read"
-	br := bufio.NewReaderSize(r, 64<<10)
+	br := bufio.NewReaderSize(r, maxLine)
 	if magic, _ := br.Peek(3); string(magic) == "BZh" {
-		br = bufio.NewReaderSize(bzip2.NewReader(br), 64<<10)
+		br = bufio.NewReaderSize(bzip2.NewReader(br), maxLine)
 	}
 	fail := func(line int, format string, args ...any) error {
 		return lifeline.Errorf(lifeline.EINVALID, op, "%s: line %d: %s", name, line, fmt.Sprintf(format, args...))
