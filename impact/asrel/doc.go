@@ -37,7 +37,7 @@
 //     words per AS: a pass up the provider hierarchy, one over the peer
 //     links and one down serve them all (see sweep).
 //
-// A national shutdown of eight Egyptian networks takes about 10 ms; the
+// A national shutdown of eight Egyptian networks takes 10–20 ms; the
 // failure of the largest transit network of 2016 (AS3356, a cone of 47,223
 // ASes) about a second (docs/performance.md).
 //
