@@ -16,6 +16,8 @@ import (
 	"lifeline/api"
 	"lifeline/coord"
 	"lifeline/store"
+	"lifeline/store/postgres"
+	"lifeline/store/postgres/pgtest"
 	"lifeline/store/sqlite"
 	"lifeline/store/storetest"
 )
@@ -35,6 +37,12 @@ func newEnv(t testing.TB, opt api.Options) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return newEnvOn(t, db, opt)
+}
+
+// newEnvOn is newEnv over the store db, which it closes at the end.
+func newEnvOn(t testing.TB, db *store.DB, opt api.Options) *env {
+	t.Helper()
 	t.Cleanup(func() { db.Close() })
 	w := storetest.NewWorld(t, db)
 	if opt.Rate == 0 {
@@ -123,6 +131,8 @@ func (e *env) events() int {
 	}
 	return n
 }
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
 
 func TestCreateAndRead(t *testing.T) {
 	e := newEnv(t, api.Options{})
@@ -338,4 +348,14 @@ func TestOperations(t *testing.T) {
 	if doc["openapi"] == nil {
 		t.Error("no openapi document")
 	}
+}
+
+// newPostgresEnv is newEnv over a fresh PostgreSQL database.
+func newPostgresEnv(t *testing.T, opt api.Options) *env {
+	t.Helper()
+	db, err := postgres.Open(context.Background(), pgtest.DSN(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newEnvOn(t, db, opt)
 }

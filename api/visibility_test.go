@@ -17,7 +17,11 @@ import (
 // apart from a missing item elsewhere, and never meets the id of an item
 // it may not see in any answer.
 func TestVisibilityMatrix(t *testing.T) {
-	e := newEnv(t, api.Options{})
+	t.Run("sqlite", func(t *testing.T) { visibilityMatrix(t, newEnv(t, api.Options{})) })
+	t.Run("postgres", func(t *testing.T) { visibilityMatrix(t, newPostgresEnv(t, api.Options{})) })
+}
+
+func visibilityMatrix(t *testing.T, e *env) {
 	items := e.w.Items(t)
 	names, viewers := e.w.Viewers()
 	kinds := []string{"incident", "need", "offer", "match"}
