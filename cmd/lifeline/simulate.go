@@ -88,6 +88,13 @@ registered. docs/impact.md, "The AS level", explains the figures.`,
 			if err != nil {
 				return err
 			}
+			if asrelFile == "" {
+				for i, e := range sc.Events {
+					if e.ASes != nil {
+						fmt.Fprintf(cmd.ErrOrStderr(), "simulate: event %d (ases) acts at the AS level only; give --asrel FILE to run it\n", i+1)
+					}
+				}
+			}
 			if asrelFile != "" && len(asCountry) == 0 {
 				for i, e := range sc.Events {
 					if e.Shutdown != nil {

@@ -186,6 +186,9 @@ func TestSimulateASLevelErrors(t *testing.T) {
 		{"unknown AS", []string{"--asrel", rel, nets}, 1, "event 1 (ases): AS 4294967000 is not in the relationship graph"},
 		{"bad relationship file", []string{"--asrel", badRel, nets}, 2, "bad.txt: line 2: field 3"},
 	}
+	if _, stderr, code := runCLI(t, "simulate", "--atlas", data, nets); code != 0 || !strings.Contains(stderr, "event 1 (ases) acts at the AS level only") {
+		t.Errorf("ases without --asrel: code %d, stderr %q; want a note", code, stderr)
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, stderr, code := runCLI(t, append([]string{"simulate", "--atlas", data}, tt.args...)...)
