@@ -153,23 +153,37 @@ type ResourceUpdate struct {
 
 // NeedService manages needs.
 type NeedService interface {
+	// FindNeedByID returns a need; ENOTFOUND if there is none the viewer
+	// may see.
 	FindNeedByID(ctx context.Context, v Viewer, id string) (*Need, error)
+	// FindNeeds lists the needs the viewer may see, oldest first; EINVALID
+	// for a bad cursor.
 	FindNeeds(ctx context.Context, v Viewer, f ListFilter) (Page[*Need], error)
-	// CreateNeed adds a need by the viewer; errors as CreateIncident.
+	// CreateNeed adds a need by the viewer; errors as CreateOffer.
 	CreateNeed(ctx context.Context, v Viewer, n *Need) error
-	// UpdateNeed changes a need (CanEdit); ECONFLICT for a quantity below
-	// what matches already hold.
+	// UpdateNeed changes a need; errors as UpdateOffer.
 	UpdateNeed(ctx context.Context, v Viewer, id string, upd ResourceUpdate) (*Need, error)
 	// Proposals runs the matching engine (Propose) for a need over the
-	// open offers the viewer may see.
+	// open offers the viewer may see; ENOTFOUND if the viewer may not see
+	// the need.
 	Proposals(ctx context.Context, v Viewer, needID string) ([]Proposal, error)
 }
 
 // OfferService manages offers.
 type OfferService interface {
+	// FindOfferByID returns an offer; ENOTFOUND if there is none the
+	// viewer may see.
 	FindOfferByID(ctx context.Context, v Viewer, id string) (*Offer, error)
+	// FindOffers lists the offers the viewer may see, oldest first;
+	// EINVALID for a bad cursor.
 	FindOffers(ctx context.Context, v Viewer, f ListFilter) (Page[*Offer], error)
+	// CreateOffer adds an offer by the viewer; EFORBIDDEN without the
+	// reporter role, EINVALID for bad fields or an incident_id the viewer
+	// may not see.
 	CreateOffer(ctx context.Context, v Viewer, o *Offer) error
+	// UpdateOffer changes an offer (CanEdit); ENOTFOUND if unseen,
+	// EFORBIDDEN, ECONFLICT for a stale version or a quantity below what
+	// matches hold, EINVALID for bad fields.
 	UpdateOffer(ctx context.Context, v Viewer, id string, upd ResourceUpdate) (*Offer, error)
 }
 
@@ -191,7 +205,11 @@ type MatchUpdate struct {
 
 // MatchService manages matches.
 type MatchService interface {
+	// FindMatchByID returns a match; ENOTFOUND if there is none the
+	// viewer may see.
 	FindMatchByID(ctx context.Context, v Viewer, id string) (*Match, error)
+	// FindMatches lists the matches the viewer may see, oldest first;
+	// EINVALID for a bad cursor.
 	FindMatches(ctx context.Context, v Viewer, f ListFilter) (Page[*Match], error)
 	// CreateMatch proposes a match (NewMatch); errors as NewMatch.
 	CreateMatch(ctx context.Context, v Viewer, mc MatchCreate) (*Match, error)
