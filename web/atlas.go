@@ -3,6 +3,7 @@ package web
 import (
 	"cmp"
 	"context"
+	"math"
 	"net/http"
 	"net/url"
 	"slices"
@@ -165,6 +166,12 @@ func viewAround(pts []geo.Point) svgmap.Box {
 	b := svgmap.Around(pts, 3, 10)
 	if b.E-b.W > 180 {
 		return svgmap.World
+	}
+	// Widen a tall view to a landscape one, which fits a page better.
+	cos := math.Max(math.Cos((b.S+b.N)/2*math.Pi/180), 0.2)
+	if want := 1.4 * (b.N - b.S) / cos; b.E-b.W < want {
+		d := (want - (b.E - b.W)) / 2
+		b.W, b.E = math.Max(b.W-d, -180), math.Min(b.E+d, 180)
 	}
 	return b
 }

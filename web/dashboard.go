@@ -218,7 +218,7 @@ func (s *server) dashboard(w http.ResponseWriter, r *http.Request, rq *request) 
 		if st.Matched {
 			cls = "matched"
 		}
-		m.Point(pt, 4, svgmap.Style{Class: cls, Href: "/needs/" + st.ID, Title: st.Title, ID: "need-" + st.ID})
+		m.Point(pt, 5, svgmap.Style{Class: cls, Href: "/needs/" + st.ID, Title: st.Title, ID: "need-" + st.ID})
 	}
 	p.Map = m.String()
 	if len(p.Fresh) > 10 {
