@@ -111,7 +111,7 @@ func (db *DB) runBatch(batch []*job) {
 			return
 		}
 		t := &tx{Tx: sqlTx, db: db, ctx: context.WithoutCancel(j.ctx), now: db.Now().UTC(), head: head}
-		if err := j.fn(t); err != nil {
+		if err := run(j, t); err != nil {
 			errs[i] = internal(j.op, err)
 			if _, err := sqlTx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT job`); err != nil {
 				fail(err)
@@ -133,4 +133,15 @@ func (db *DB) runBatch(batch []*job) {
 			}
 		}
 	}
+}
+
+// run runs a job's function, turning a panic into an error of that job
+// alone: the committer serves every write of the process and must not die.
+func run(j *job, t *tx) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = lifeline.Errorf(lifeline.EINTERNAL, j.op, "panic: %v", p)
+		}
+	}()
+	return j.fn(t)
 }
