@@ -15,6 +15,12 @@ import (
 )
 
 func seeded(t *testing.T) (*store.DB, coord.Viewer, *demo.Result, demo.Services, *impact.Graph) {
+	return seededAs(t, nil)
+}
+
+// seededAs seeds a fresh instance as its admin member, or as the viewer
+// as returns (store.System: what lifeline serve --demo has at hand).
+func seededAs(t *testing.T, as func(admin coord.Viewer) coord.Viewer) (*store.DB, coord.Viewer, *demo.Result, demo.Services, *impact.Graph) {
 	t.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "demo.db"))
@@ -39,7 +45,11 @@ func seeded(t *testing.T) (*store.DB, coord.Viewer, *demo.Result, demo.Services,
 		t.Fatal(err)
 	}
 	svc := demo.Services{Orgs: db, Members: db, Incidents: db, Needs: db, Offers: db, Matches: db}
-	res, err := demo.Seed(ctx, svc, admin, g)
+	seeder := admin
+	if as != nil {
+		seeder = as(admin)
+	}
+	res, err := demo.Seed(ctx, svc, seeder, g)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,5 +142,12 @@ func TestSeedNeedsAnAdmin(t *testing.T) {
 	}
 	if _, err := demo.Seed(ctx, svc, v, g); lifeline.ErrorCode(err) != lifeline.EFORBIDDEN {
 		t.Errorf("seed by a coordinator: %v, want EFORBIDDEN", err)
+	}
+}
+
+func TestSeedAsTheInstance(t *testing.T) {
+	_, _, res, _, _ := seededAs(t, func(coord.Viewer) coord.Viewer { return store.System })
+	if res.Incidents != 4 || res.Matches != 3 {
+		t.Errorf("seeded %+v", res)
 	}
 }
