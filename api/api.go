@@ -189,6 +189,14 @@ func (s *Server) wrap(rt route) http.Handler {
 			return
 		}
 		if err != nil {
+			// Failed tokens count against the address, so guessing costs.
+			if s.limiter != nil {
+				if ok, wait := s.limiter.allow("a:" + clientIP(r)); !ok {
+					sw.Header().Set("Retry-After", itoa(int64(wait/time.Second)+1))
+					s.problemStatus(sw, r, http.StatusTooManyRequests, "rate_limited", "too many requests; retry after the time in Retry-After")
+					return
+				}
+			}
 			sw.Header().Set("WWW-Authenticate", `Bearer realm="lifeline", error="invalid_token"`)
 			s.problemStatus(sw, r, http.StatusUnauthorized, "unauthorized", err.Error())
 			return

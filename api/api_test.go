@@ -320,6 +320,14 @@ func TestRateLimit(t *testing.T) {
 	if r.Header.Get("Retry-After") == "" {
 		t.Error("429 without Retry-After")
 	}
+	// Guessing tokens costs the address's bucket.
+	var bad []int
+	for range 5 {
+		bad = append(bad, e.do(coord.Viewer{}, "GET", "/api/v1/incidents", nil, "Authorization", "Bearer llt_guess").Status)
+	}
+	if fmt.Sprint(bad) != "[401 401 401 429 429]" {
+		t.Errorf("bad tokens: codes %v, want three 401 then 429", bad)
+	}
 	// Another token has its own bucket; health checks are not limited.
 	if r := e.do(e.w.Other, "GET", "/api/v1/incidents", nil); r.Status != 200 {
 		t.Errorf("another member: %d", r.Status)
