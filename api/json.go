@@ -100,8 +100,9 @@ func etagMatch(header, etag string) bool {
 	return false
 }
 
-// versionETag is the ETag of an item at a version.
-func versionETag(v int64) string { return `"v` + itoa(v) + `"` }
+// versionETag is the ETag of an item at a version. It is weak because the
+// same version may be sent gzip-compressed or not.
+func versionETag(v int64) string { return `W/"v` + itoa(v) + `"` }
 
 // ifMatch reads an If-Match header naming an item version: 0 without one.
 func ifMatch(r *http.Request) (int64, error) {
