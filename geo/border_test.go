@@ -11,6 +11,7 @@ func TestBordersKnown(t *testing.T) {
 		{"FR", "ES"}, {"US", "CA"}, {"US", "MX"}, {"CN", "IN"}, {"ZA", "LS"}, {"ZA", "SZ"}, {"MZ", "SZ"},
 		{"BR", "GF"}, {"SR", "GF"}, {"SD", "SS"}, {"RU", "UA"}, {"ZM", "ZW"}, {"GN", "SL"}, {"LR", "SL"},
 		{"CI", "LR"}, {"XK", "RS"}, {"SO", "ET"}, {"HT", "DO"}, {"MF", "SX"}, {"CN", "HK"}, {"EG", "PS"},
+		{"ES", "GI"}, {"ES", "MA"}, {"UA", "RU"},
 	} {
 		t.Run(b[0]+"-"+b[1], func(t *testing.T) {
 			if !slices.Contains(Neighbours(b[0]), b[1]) || !slices.Contains(Neighbours(b[1]), b[0]) {

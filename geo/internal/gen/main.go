@@ -72,6 +72,14 @@ var cuts = []cut{
 	{"RU", "UA", [4]float64{32.4, 44.3, 36.7, 46.3}}, // Crimea and Sevastopol
 }
 
+// extraBorders are land borders too short to appear at 1:50m: Gibraltar's
+// with Spain (1.2 km), and Spain's with Morocco at Ceuta and Melilla. Fibre
+// crosses each of them, so the atlas must have the link. Codes in order.
+var extraBorders = [][2]string{
+	{"ES", "GI"},
+	{"ES", "MA"},
+}
+
 // scale is the fixed-point unit of the output: 1e-4 degree, about 11 m.
 const scale = 1e4
 
@@ -226,6 +234,9 @@ func run(topoPath, tablePath, outPath string, tol float64, log io.Writer) error 
 				borderSet[[2]string{cs[i], cs[j]}] = true
 			}
 		}
+	}
+	for _, b := range extraBorders {
+		borderSet[b] = true
 	}
 	borders := make([][2]string, 0, len(borderSet))
 	for b := range borderSet {
