@@ -6,22 +6,30 @@ import (
 	"testing"
 
 	"lifeline/api"
+	"lifeline/coord"
+	"lifeline/store/storetest"
 )
 
 // fuzzEndpoint posts fuzzed bodies to one endpoint of a server over a
 // real store: every answer is a success or a 4xx problem, never a 5xx,
 // and a refused body changes nothing.
 func fuzzEndpoint(f *testing.F, method string, path func(e *env) string, seeds ...string) {
+	fuzzEndpointAs(f, func(w *storetest.World) coord.Viewer { return w.Author }, method, path, seeds...)
+}
+
+// fuzzEndpointAs is fuzzEndpoint for requests by the viewer as returns.
+func fuzzEndpointAs(f *testing.F, as func(*storetest.World) coord.Viewer, method string, path func(e *env) string, seeds ...string) {
 	e := newEnv(f, api.Options{MaxBody: 64 << 10})
 	for _, s := range seeds {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, body string) {
 		e := &env{t: t, db: e.db, w: e.w, srv: e.srv}
+		target := path(e)
 		before := e.events()
-		r := e.do(e.w.Author, method, path(e), body)
+		r := e.do(as(e.w), method, target, body)
 		if r.Status >= 500 {
-			t.Fatalf("%s %s with %q = %d %s", method, path(e), body, r.Status, r.Body)
+			t.Fatalf("%s %s with %q = %d %s", method, target, body, r.Status, r.Body)
 		}
 		if r.Status >= 400 {
 			if !strings.Contains(r.Header.Get("Content-Type"), "problem+json") {
@@ -71,4 +79,33 @@ func FuzzPatchIncident(f *testing.F) {
 func FuzzCreateMatch(f *testing.F) {
 	fuzzEndpoint(f, "POST", func(*env) string { return "/api/v1/matches" },
 		`{"need_id": "need_x", "offer_id": "offer_y", "quantity": 1}`, `{"quantity": "1"}`, `{"tlp": 5}`)
+}
+
+func FuzzPatchNeed(f *testing.F) {
+	var id string
+	fuzzEndpoint(f, "PATCH", func(e *env) string {
+		if id == "" {
+			r := e.do(e.w.Author, "POST", "/api/v1/needs", `{"title": "x", "category": "power", "quantity": 5, "unit": "u", "countries": ["SD"]}`)
+			if r.Status != http.StatusCreated {
+				e.t.Fatalf("seed need: %d %s", r.Status, r.Body)
+			}
+			var c struct{ ID string }
+			r.json(e.t, &c)
+			id = c.ID
+		}
+		return "/api/v1/needs/" + id
+	},
+		`{"quantity": 0}`, `{"status": "closed"}`, `{"lead_time": "1h", "valid_until": "2020-01-01T00:00:00Z"}`,
+		`{"place": {"lon": 1e400}}`, `{"share_with_orgs": ["x"], "tlp": "TLP:AMBER"}`)
+}
+
+func FuzzCreateOrg(f *testing.F) {
+	fuzzEndpointAs(f, func(w *storetest.World) coord.Viewer { return w.Admin }, "POST", func(*env) string { return "/api/v1/orgs" },
+		`{"name": "IXP", "kind": "ixp", "countries": ["SD"], "asns": [1, 4294967295], "contacts": [{"email": "noc@example.org"}], "verified": true}`,
+		`{"name": "x", "kind": "ixp", "asns": [4294967296]}`, `{"name": "", "kind": "other"}`)
+}
+
+func FuzzCreateMember(f *testing.F) {
+	fuzzEndpointAs(f, func(w *storetest.World) coord.Viewer { return w.Admin }, "POST", func(e *env) string { return "/api/v1/members" },
+		`{"org_id": "org_x", "name": "A", "role": "viewer"}`, `{"org_id": "", "name": "A", "role": "root"}`)
 }
