@@ -37,6 +37,7 @@ type server struct {
 	url   string
 	token string // printed on first start only
 	done  chan struct{}
+	exit  error // of the process, once done is closed
 }
 
 // startServer runs "lifeline serve args…" in dir and waits until it
@@ -82,7 +83,7 @@ func startServer(t *testing.T, dir string, args ...string) *server {
 			mu.Unlock()
 		}
 		io.Copy(io.Discard, stderr)
-		cmd.Wait()
+		s.exit = cmd.Wait()
 	}()
 	select {
 	case <-ready:
@@ -143,6 +144,9 @@ func TestServeFirstStart(t *testing.T) {
 	}
 	s.cmd.Process.Signal(syscall.SIGTERM)
 	<-s.done
+	if s.exit != nil {
+		t.Errorf("lifeline serve after SIGTERM: %v, want a clean exit", s.exit)
+	}
 	again := startServer(t, dir, "--addr", "127.0.0.1:0")
 	if again.token != "" {
 		t.Error("a second start printed a new admin token")
