@@ -264,10 +264,14 @@ type statusWriter struct {
 	status int
 }
 
+// WriteHeader records the status and passes it on.
 func (w *statusWriter) WriteHeader(code int) {
 	w.status = code
 	w.ResponseWriter.WriteHeader(code)
 }
+
+// Unwrap lets http.ResponseController reach the connection's writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request, _ coord.Viewer) {
 	if s.svc.Health != nil {
