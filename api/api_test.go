@@ -359,7 +359,7 @@ func TestOperations(t *testing.T) {
 }
 
 // newPostgresEnv is newEnv over a fresh PostgreSQL database.
-func newPostgresEnv(t *testing.T, opt api.Options) *env {
+func newPostgresEnv(t testing.TB, opt api.Options) *env {
 	t.Helper()
 	db, err := postgres.Open(context.Background(), pgtest.DSN(t))
 	if err != nil {

@@ -80,7 +80,10 @@ func load(b *testing.B, total, clients int, rate float64, limit time.Duration, n
 
 // loadEnv is a server over SQLite with rate limits off and data to read.
 func loadEnv(b *testing.B, incidents int) (*env, []string, []string) {
-	e := newEnv(b, api.Options{Rate: -1})
+	return seedLoad(b, newEnv(b, api.Options{Rate: -1}), incidents)
+}
+
+func seedLoad(b *testing.B, e *env, incidents int) (*env, []string, []string) {
 	var ids []string
 	for i := range incidents {
 		level := coord.TLPs[i%len(coord.TLPs)]
@@ -171,5 +174,22 @@ func writeRequest(e *env, tokens []string) func(i int) *http.Request {
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Authorization", "Bearer "+tokens[i%2])
 		return req
+	}
+}
+
+// BenchmarkLoadReadsPostgres is BenchmarkLoadReads on PostgreSQL (the
+// throw-away test server: fsync off, so it shows the code, not a disk).
+func BenchmarkLoadReadsPostgres(b *testing.B) {
+	e, ids, tokens := seedLoad(b, newPostgresEnv(b, api.Options{Rate: -1}), 500)
+	for b.Loop() {
+		load(b, 30000, 16, 0, 30*time.Second, readRequest(e, ids, tokens))
+	}
+}
+
+// BenchmarkLoadWritesPostgres is BenchmarkLoadWrites on PostgreSQL.
+func BenchmarkLoadWritesPostgres(b *testing.B) {
+	e, _, tokens := seedLoad(b, newPostgresEnv(b, api.Options{Rate: -1}), 0)
+	for b.Loop() {
+		load(b, 5000, 8, 0, 30*time.Second, writeRequest(e, tokens))
 	}
 }
