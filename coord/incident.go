@@ -208,6 +208,9 @@ func (in *Incident) Validate() error {
 		if err := in.Restoration[i].validate(i); err != nil {
 			return err
 		}
+		if !slices.Contains(in.Elements, in.Restoration[i].Element) {
+			return lifeline.Errorf(lifeline.EINVALID, op, "elements: %s has a restoration timeline and must stay listed", in.Restoration[i].Element)
+		}
 	}
 	return in.Marking.Validate()
 }

@@ -105,6 +105,10 @@ func TestIncidentLifecycle(t *testing.T) {
 
 func TestMoveRepair(t *testing.T) {
 	in := newIncident(t, coord.TLPAmber)
+	if err := coord.MoveRepair(vColleague, in, "cable:eassy", coord.RepairDamaged, "", now); lifeline.ErrorCode(err) != lifeline.EINVALID {
+		t.Fatalf("repair of an element the incident does not list: %v, want EINVALID", err)
+	}
+	in.Elements = []string{"cable:eassy"}
 	steps := []struct {
 		v    coord.Viewer
 		to   coord.RepairStatus
@@ -125,6 +129,10 @@ func TestMoveRepair(t *testing.T) {
 			t.Fatalf("step %d to %s: %v (code %q), want %q", i, s.to, err, got, s.code)
 		}
 	}
+	if err := coord.ApplyIncidentUpdate(vColleague, in, coord.IncidentUpdate{Elements: &[]string{"cable:other"}}, now); lifeline.ErrorCode(err) != lifeline.EINVALID {
+		t.Errorf("dropping a tracked element: %v, want EINVALID", err)
+	}
+	in.Elements = []string{"cable:eassy"}
 	r := in.Restoration[0]
 	if r.Status != coord.RepairRestored || len(r.Timeline) != 4 {
 		t.Fatalf("restoration = %+v, want restored after 4 steps", r)

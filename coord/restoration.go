@@ -1,6 +1,7 @@
 package coord
 
 import (
+	"slices"
 	"time"
 
 	"lifeline"
@@ -57,8 +58,9 @@ func (r *Restoration) validate(i int) error {
 	return nil
 }
 
-// MoveRepair moves element of incident in to status to, recording the step
-// in its timeline; an element not yet tracked starts as damaged. It returns
+// MoveRepair moves element — one of the incident's affected elements — of
+// incident in to status to, recording the step in its timeline; an element
+// not yet tracked starts as damaged. It returns
 // ENOTFOUND if v may not see the incident, EFORBIDDEN unless v may
 // coordinate it, ECONFLICT for a step the repair lifecycle does not have,
 // and EINVALID for a bad element or note.
@@ -78,6 +80,9 @@ func MoveRepair(v Viewer, in *Incident, element string, to RepairStatus, note st
 	}
 	if len(note) > 2000 {
 		return lifeline.Errorf(lifeline.EINVALID, op, "note: at most 2000 bytes")
+	}
+	if !slices.Contains(in.Elements, element) {
+		return lifeline.Errorf(lifeline.EINVALID, op, "element: %s is not among the incident's affected elements; add it to elements first", element)
 	}
 	if in.Status == IncidentResolved || in.Status == IncidentDismissed {
 		return lifeline.Errorf(lifeline.ECONFLICT, op, "incident is %s", in.Status)

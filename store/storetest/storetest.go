@@ -235,7 +235,7 @@ func testMembers(t *testing.T, open Opener) {
 }
 
 func newIncident(tlp coord.TLP, w *World) *coord.Incident {
-	in := &coord.Incident{Title: "Cable cut", Kind: coord.KindCableCut, Countries: []string{"SD"},
+	in := &coord.Incident{Title: "Cable cut", Kind: coord.KindCableCut, Countries: []string{"SD"}, Elements: []string{"cable:eassy"},
 		Area: &coord.Area{Type: "Polygon", Coordinates: json.RawMessage(`[[[37,19],[38,19],[38,20],[37,19]]]`)}}
 	in.TLP = tlp
 	in.Members = []string{w.Recipient.MemberID}
