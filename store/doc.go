@@ -7,7 +7,9 @@
 //
 // Every write runs in one transaction that appends one signed event per
 // change and applies it to the state tables (apply), so the log and the
-// state never disagree. Rebuild empties the state tables and applies every
+// state never disagree. Writes are group-committed (commit.go): one
+// goroutine runs the writes waiting, each in its own savepoint, in one
+// transaction with one fsync, and a write returns only once it is durable. Rebuild empties the state tables and applies every
 // event again; because apply reads nothing but the event, the result is
 // the same state. Bearer tokens are credentials of this instance, not
 // shared history: they are kept (hashed) in their own table outside the
