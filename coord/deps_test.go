@@ -1,29 +1,14 @@
 package coord_test
 
 import (
-	"os/exec"
-	"strings"
 	"testing"
+
+	"lifeline/internal/depcheck"
 )
 
-// TestDependencies keeps coord a domain package: it imports no adapter and
-// nothing that talks to a network or a database.
+// TestDependencies keeps coord a domain package: it imports no adapter,
+// nothing that talks to a network or a database, and not the ledger (the
+// ledger builds on the domain, not the other way round).
 func TestDependencies(t *testing.T) {
-	out, err := exec.Command("go", "list", "-deps", "lifeline/coord").Output()
-	if err != nil {
-		t.Fatalf("go list -deps lifeline/coord: %v", err)
-	}
-	deps := strings.Fields(string(out))
-	if len(deps) == 0 {
-		t.Fatal("go list printed no dependencies")
-	}
-	for _, dep := range deps {
-		switch {
-		case dep == "net/http", dep == "database/sql",
-			strings.HasPrefix(dep, "lifeline/store"), strings.HasPrefix(dep, "lifeline/api"),
-			strings.HasPrefix(dep, "lifeline/web"), strings.HasPrefix(dep, "lifeline/cmd"),
-			dep == "lifeline/ledger":
-			t.Errorf("lifeline/coord depends on %s", dep)
-		}
-	}
+	depcheck.Engine(t, "lifeline/coord", "lifeline/ledger")
 }
