@@ -33,6 +33,11 @@ func apply(ctx context.Context, tx *sql.Tx, db *DB, e ledger.Event) error {
 		return err
 	}
 	doc := string(e.Payload)
+	mk, err := json.Marshal(e.Marking)
+	if err != nil {
+		return err
+	}
+	marking := string(mk)
 	switch e.Type {
 	case EventInstanceCreated:
 		return nil
@@ -41,8 +46,8 @@ func apply(ctx context.Context, tx *sql.Tx, db *DB, e ledger.Event) error {
 		if err := json.Unmarshal(e.Payload, &o); err != nil {
 			return fmt.Errorf("event %d: %w", e.Seq, err)
 		}
-		return exec(`INSERT INTO orgs (id, ord, verified, doc) VALUES (?, ?, ?, ?)
-			ON CONFLICT (id) DO UPDATE SET verified = excluded.verified, doc = excluded.doc`, o.ID, e.Seq, o.Verified, doc)
+		return exec(`INSERT INTO orgs (id, ord, verified, doc, marking) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET verified = excluded.verified, doc = excluded.doc, marking = excluded.marking`, o.ID, e.Seq, o.Verified, doc, marking)
 	case coord.EventMemberCreated:
 		var m coord.Member
 		if err := json.Unmarshal(e.Payload, &m); err != nil {
@@ -50,8 +55,8 @@ func apply(ctx context.Context, tx *sql.Tx, db *DB, e ledger.Event) error {
 		}
 		return exec(`INSERT INTO members (id, org_id, role, ord, doc) VALUES (?, ?, ?, ?, ?)`, m.ID, m.OrgID, string(m.Role), e.Seq, doc)
 	case coord.EventIncidentCreated, coord.EventIncidentUpdated:
-		return exec(`INSERT INTO incidents (id, ord, doc) VALUES (?, ?, ?)
-			ON CONFLICT (id) DO UPDATE SET doc = excluded.doc`, e.Subject, e.Seq, doc)
+		return exec(`INSERT INTO incidents (id, ord, doc, marking) VALUES (?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET doc = excluded.doc, marking = excluded.marking`, e.Subject, e.Seq, doc, marking)
 	case coord.EventNeedCreated, coord.EventNeedUpdated, coord.EventOfferCreated, coord.EventOfferUpdated:
 		var r coord.Resource
 		if err := json.Unmarshal(e.Payload, &r); err != nil {
@@ -61,16 +66,16 @@ func apply(ctx context.Context, tx *sql.Tx, db *DB, e ledger.Event) error {
 		if strings.HasPrefix(e.Type, "offer.") {
 			table = "offers"
 		}
-		return exec(`INSERT INTO `+table+` (id, ord, status, doc) VALUES (?, ?, ?, ?)
-			ON CONFLICT (id) DO UPDATE SET status = excluded.status, doc = excluded.doc`, e.Subject, e.Seq, r.Status, doc)
+		return exec(`INSERT INTO `+table+` (id, ord, status, doc, marking) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET status = excluded.status, doc = excluded.doc, marking = excluded.marking`, e.Subject, e.Seq, r.Status, doc, marking)
 	case coord.EventMatchCreated, coord.EventMatchUpdated:
 		var m coord.Match
 		if err := json.Unmarshal(e.Payload, &m); err != nil {
 			return fmt.Errorf("event %d: %w", e.Seq, err)
 		}
-		return exec(`INSERT INTO matches (id, ord, need_id, offer_id, quantity, active, doc) VALUES (?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (id) DO UPDATE SET quantity = excluded.quantity, active = excluded.active, doc = excluded.doc`,
-			m.ID, e.Seq, m.NeedID, m.OfferID, m.Quantity, m.Active(), doc)
+		return exec(`INSERT INTO matches (id, ord, need_id, offer_id, quantity, active, doc, marking) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET quantity = excluded.quantity, active = excluded.active, doc = excluded.doc, marking = excluded.marking`,
+			m.ID, e.Seq, m.NeedID, m.OfferID, m.Quantity, m.Active(), doc, marking)
 	}
 	return lifeline.Errorf(lifeline.EINTERNAL, "store.apply", "event %d has unknown type %q", e.Seq, e.Type)
 }
@@ -221,7 +226,11 @@ func replay(t *tx, c *ledger.Chain) error {
 func (db *DB) State(ctx context.Context) (string, error) {
 	var b strings.Builder
 	for _, table := range projections {
-		rows, err := db.read.QueryContext(ctx, `SELECT id, ord, doc FROM `+table+` ORDER BY id`)
+		cols := "id, ord, doc"
+		if table != "members" {
+			cols = "id, ord, marking || ' ' || doc"
+		}
+		rows, err := db.read.QueryContext(ctx, `SELECT `+cols+` FROM `+table+` ORDER BY id`)
 		if err != nil {
 			return "", internal("store.State", err)
 		}

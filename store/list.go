@@ -12,30 +12,54 @@ import (
 )
 
 // findDoc reads one item by id and hides it unless the viewer may see it;
-// q is a write transaction, or nil for the read pool.
+// q is a write transaction, or nil for the read pool. The item's marking
+// is asked first, so an item the viewer may not see is never decoded.
 func findDoc[T any](ctx context.Context, db *DB, q querier, op, table, what, id string, v coord.Viewer, marking func(*T) coord.Marking) (*T, error) {
-	var doc string
+	var doc, mk string
 	var row *sql.Row
 	if q == nil {
-		row = db.readRow(ctx, `SELECT doc FROM `+table+` WHERE id = ?`, id)
+		row = db.readRow(ctx, `SELECT doc, marking FROM `+table+` WHERE id = ?`, id)
 	} else {
-		row = q.QueryRowContext(ctx, db.q(`SELECT doc FROM `+table+` WHERE id = ?`), id)
+		row = q.QueryRowContext(ctx, db.q(`SELECT doc, marking FROM `+table+` WHERE id = ?`), id)
 	}
-	err := row.Scan(&doc)
+	err := row.Scan(&doc, &mk)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound(op, what)
 	}
 	if err != nil {
 		return nil, internal(op, err)
 	}
-	var it T
-	if err := json.Unmarshal([]byte(doc), &it); err != nil {
+	it, visible, err := decodeVisible(v, doc, mk, marking)
+	if err != nil {
 		return nil, internal(op, err)
 	}
-	if !coord.CanSee(v, marking(&it)) {
+	if !visible {
 		return nil, notFound(op, what)
 	}
-	return &it, nil
+	return it, nil
+}
+
+// decodeVisible decodes doc if the viewer may see it, asking coord.CanSee
+// about the stored marking mk, or — for rows from before markings were
+// stored — about the decoded item's own.
+func decodeVisible[T any](v coord.Viewer, doc, mk string, marking func(*T) coord.Marking) (*T, bool, error) {
+	if mk != "" {
+		var m coord.Marking
+		if err := json.Unmarshal([]byte(mk), &m); err != nil {
+			return nil, false, err
+		}
+		if !coord.CanSee(v, m) {
+			return nil, false, nil
+		}
+	}
+	var it T
+	if err := json.Unmarshal([]byte(doc), &it); err != nil {
+		return nil, false, err
+	}
+	if !coord.CanSee(v, marking(&it)) {
+		return nil, false, nil
+	}
+	return &it, true, nil
 }
 
 // querier is what reads: the read pool or a write transaction.
@@ -61,7 +85,7 @@ func listDocs[T any](ctx context.Context, db *DB, op, table string, v coord.View
 	limit := f.PageSize()
 	var lastOrd int64
 	for {
-		rows, err := db.readRows(ctx, `SELECT ord, doc FROM `+table+` WHERE ord > ? ORDER BY ord LIMIT ?`, after, scanBatch(limit))
+		rows, err := db.readRows(ctx, `SELECT ord, doc, marking FROM `+table+` WHERE ord > ? ORDER BY ord LIMIT ?`, after, scanBatch(limit))
 		if err != nil {
 			return page, internal(op, err)
 		}
@@ -69,18 +93,18 @@ func listDocs[T any](ctx context.Context, db *DB, op, table string, v coord.View
 		for rows.Next() {
 			n++
 			var ord int64
-			var doc string
-			if err := rows.Scan(&ord, &doc); err != nil {
+			var doc, mk string
+			if err := rows.Scan(&ord, &doc, &mk); err != nil {
 				rows.Close()
 				return page, internal(op, err)
 			}
 			after = ord
-			var it T
-			if err := json.Unmarshal([]byte(doc), &it); err != nil {
+			it, visible, err := decodeVisible(v, doc, mk, marking)
+			if err != nil {
 				rows.Close()
 				return page, internal(op, err)
 			}
-			if !coord.CanSee(v, marking(&it)) {
+			if !visible {
 				continue
 			}
 			if len(page.Items) == limit {
@@ -88,7 +112,7 @@ func listDocs[T any](ctx context.Context, db *DB, op, table string, v coord.View
 				page.Next = strconv.FormatInt(lastOrd, 10)
 				return page, nil
 			}
-			page.Items = append(page.Items, &it)
+			page.Items = append(page.Items, it)
 			lastOrd = ord
 		}
 		err = rows.Err()
@@ -107,8 +131,6 @@ func needMarking(n *coord.Need) coord.Marking          { return n.Marking }
 func offerMarking(o *coord.Offer) coord.Marking        { return o.Marking }
 func matchMarking(m *coord.Match) coord.Marking        { return m.Marking }
 func orgMarking(o *coord.Org) coord.Marking            { return o.Marking() }
-
-func jsonUnmarshal(doc string, v any) error { return json.Unmarshal([]byte(doc), v) }
 
 func conflictVersion(op, what, id string, have, want int64) error {
 	return lifeline.Errorf(lifeline.ECONFLICT, op, "%s %s changed (version %d, expected %d)", what, id, have, want)

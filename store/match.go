@@ -88,7 +88,7 @@ func (db *DB) Proposals(ctx context.Context, v coord.Viewer, needID string) ([]c
 	if err != nil {
 		return nil, internal(op, err)
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT o.doc, CAST(COALESCE((SELECT SUM(m.quantity) FROM matches m WHERE m.active AND m.offer_id = o.id), 0) AS BIGINT)
+	rows, err := db.read.QueryContext(ctx, `SELECT o.doc, o.marking, CAST(COALESCE((SELECT SUM(m.quantity) FROM matches m WHERE m.active AND m.offer_id = o.id), 0) AS BIGINT)
 		FROM offers o WHERE o.status = 'open' ORDER BY o.ord`)
 	if err != nil {
 		return nil, internal(op, err)
@@ -96,16 +96,16 @@ func (db *DB) Proposals(ctx context.Context, v coord.Viewer, needID string) ([]c
 	defer rows.Close()
 	var cands []coord.Candidate
 	for rows.Next() {
-		var doc string
+		var doc, mk string
 		var h int64
-		if err := rows.Scan(&doc, &h); err != nil {
+		if err := rows.Scan(&doc, &mk, &h); err != nil {
 			return nil, internal(op, err)
 		}
-		o := new(coord.Offer)
-		if err := jsonUnmarshal(doc, o); err != nil {
+		o, visible, err := decodeVisible(v, doc, mk, offerMarking)
+		if err != nil {
 			return nil, internal(op, err)
 		}
-		if !coord.CanSee(v, o.Marking) {
+		if !visible {
 			continue
 		}
 		cands = append(cands, coord.Candidate{Offer: o, Remaining: o.Quantity - h})

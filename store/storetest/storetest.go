@@ -38,6 +38,7 @@ func Run(t *testing.T, open Opener) {
 		{"Incidents", testIncidents},
 		{"BadInputChangesNothing", testBadInput},
 		{"Visibility", testVisibility},
+		{"RowsWithoutMarking", testRowsWithoutMarking},
 		{"Pagination", testPagination},
 		{"NeedsOffersMatches", testNeedsOffersMatches},
 		{"RebuildAndVerify", testRebuildAndVerify},
@@ -451,6 +452,29 @@ func testVisibility(t *testing.T, open Opener) {
 				}
 			})
 		}
+	}
+}
+
+// testRowsWithoutMarking: rows from before the marking column was added
+// (marking '') are decided from the item's own marking.
+func testRowsWithoutMarking(t *testing.T, open Opener) {
+	w := NewWorld(t, open(t))
+	db := w.DB
+	in := newIncident(coord.TLPRed, w)
+	if err := db.CreateIncident(ctx, w.Author, in); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SQL().Exec(`UPDATE incidents SET marking = ''`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.FindIncidentByID(ctx, w.Author, in.ID); err != nil {
+		t.Errorf("author: %v", err)
+	}
+	_, err := db.FindIncidentByID(ctx, w.Other, in.ID)
+	wantCode(t, err, lifeline.ENOTFOUND, "other org reads a TLP:RED row without a stored marking")
+	p, err := db.FindIncidents(ctx, w.Other, coord.ListFilter{})
+	if err != nil || len(p.Items) != 0 {
+		t.Errorf("other org lists %d items (%v), want none", len(p.Items), err)
 	}
 }
 
