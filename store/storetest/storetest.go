@@ -456,7 +456,7 @@ func testVisibility(t *testing.T, open Opener) {
 }
 
 // testRowsWithoutMarking: rows from before the marking column was added
-// (marking '') are decided from the item's own marking.
+// (marking ”) are decided from the item's own marking.
 func testRowsWithoutMarking(t *testing.T, open Opener) {
 	w := NewWorld(t, open(t))
 	db := w.DB
