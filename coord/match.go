@@ -148,30 +148,67 @@ func categoryScore(need, offer string) (float64, string, bool) {
 	return 0, "", false
 }
 
+// coverageScore says how well the offer covers where the need is: by the
+// share of the need's countries the offer names, or, when both name a
+// place, by the distance between them (full within 100 km, falling to
+// nothing at 2,500 km). An offer that names neither covers anywhere; one
+// that cannot be compared with the need scores one half.
 func coverageScore(n *Need, o *Offer) (float64, string) {
 	if len(o.Countries) == 0 && o.Place == nil {
 		return 1, "offer covers any place"
 	}
-	if len(n.Countries) == 0 {
-		if len(o.Countries) == 0 {
-			return 1, "offer and need name places, not countries"
+	if len(n.Countries) > 0 && len(o.Countries) > 0 {
+		var hit []string
+		for _, c := range n.Countries {
+			if slices.Contains(o.Countries, c) {
+				hit = append(hit, c)
+			}
 		}
-		return 0.5, "need names a place, not countries; offer covers " + strings.Join(o.Countries, ", ")
-	}
-	var hit []string
-	for _, c := range n.Countries {
-		if slices.Contains(o.Countries, c) {
-			hit = append(hit, c)
+		if len(hit) == 0 {
+			return 0, ""
 		}
+		return float64(len(hit)) / float64(len(n.Countries)),
+			fmt.Sprintf("covers %d of %d countries needed (%s)", len(hit), len(n.Countries), strings.Join(hit, ", "))
 	}
-	if len(o.Countries) == 0 {
-		return 0.5, "offer names a place, not countries"
+	if n.Place != nil && o.Place != nil {
+		d := distanceKm(*n.Place, *o.Place)
+		why := fmt.Sprintf("offer is %.0f km from the place needed", d)
+		switch {
+		case d <= nearKm:
+			return 1, why
+		case d >= reachKm:
+			return 0, ""
+		}
+		return 1 - 0.9*(d-nearKm)/(reachKm-nearKm), why
 	}
-	if len(hit) == 0 {
-		return 0, ""
+	return 0.5, "cannot compare where: " + where(n.Countries, n.Place) + " needed, " + where(o.Countries, o.Place) + " offered"
+}
+
+// Distances for coverage by place.
+const (
+	nearKm  = 100
+	reachKm = 2500
+)
+
+func where(countries []string, p *Place) string {
+	if len(countries) > 0 {
+		return "countries " + strings.Join(countries, ", ")
 	}
-	return float64(len(hit)) / float64(len(n.Countries)),
-		fmt.Sprintf("covers %d of %d countries needed (%s)", len(hit), len(n.Countries), strings.Join(hit, ", "))
+	if p != nil && p.Name != "" {
+		return "place " + p.Name
+	}
+	return "a place"
+}
+
+// distanceKm is the great-circle distance between two places (haversine,
+// on a sphere of the Earth's mean radius).
+func distanceKm(a, b Place) float64 {
+	const r = 6371.0
+	rad := math.Pi / 180
+	dlat := (b.Lat - a.Lat) * rad
+	dlon := (b.Lon - a.Lon) * rad
+	h := math.Sin(dlat/2)*math.Sin(dlat/2) + math.Cos(a.Lat*rad)*math.Cos(b.Lat*rad)*math.Sin(dlon/2)*math.Sin(dlon/2)
+	return 2 * r * math.Asin(math.Min(1, math.Sqrt(h)))
 }
 
 func round3(x float64) float64 { return math.Round(x*1000) / 1000 }

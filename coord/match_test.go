@@ -201,3 +201,38 @@ func TestMatchMarkingNoWiderThanItsParts(t *testing.T) {
 		t.Errorf("default marking = %+v, want TLP:RED naming the offer's author", m.Marking)
 	}
 }
+
+func TestProposeByPlace(t *testing.T) {
+	portSudan := &coord.Place{Name: "Port Sudan", Lon: 37.22, Lat: 19.62}
+	n := &coord.Need{Resource: coord.Resource{ID: "n", Category: "power/generator", Quantity: 2, Unit: "unit",
+		Place: portSudan, Status: coord.ResourceOpen}}
+	mk := func(id string, p *coord.Place, countries ...string) coord.Candidate {
+		return coord.Candidate{Remaining: 2, Offer: &coord.Offer{Resource: coord.Resource{ID: id, Category: "power/generator",
+			Quantity: 2, Unit: "unit", Place: p, Countries: countries, Status: coord.ResourceOpen}}}
+	}
+	ps := coord.Propose(n, 2, []coord.Candidate{
+		mk("suakin", &coord.Place{Name: "Suakin", Lon: 37.33, Lat: 19.10}),     // about 60 km
+		mk("khartoum", &coord.Place{Name: "Khartoum", Lon: 32.53, Lat: 15.50}), // about 670 km
+		mk("nairobi", &coord.Place{Name: "Nairobi", Lon: 36.82, Lat: -1.29}),   // about 2,300 km
+		mk("london", &coord.Place{Name: "London", Lon: -0.13, Lat: 51.51}),     // far beyond reach
+		mk("countries", nil, "SD"),
+	}, now)
+	cov := map[string]float64{}
+	var order []string
+	for _, p := range ps {
+		cov[p.OfferID] = p.Factors[1].Score
+		order = append(order, p.OfferID)
+	}
+	if _, ok := cov["london"]; ok {
+		t.Error("an offer 4,000 km away is proposed")
+	}
+	if cov["suakin"] != 1 || !(cov["khartoum"] < 1 && cov["khartoum"] > cov["nairobi"]) || cov["nairobi"] <= 0 {
+		t.Errorf("coverage by distance = %v, want 1 near, falling with distance", cov)
+	}
+	if cov["countries"] != 0.5 {
+		t.Errorf("offer by countries for a need by place: coverage %v, want 0.5", cov["countries"])
+	}
+	if order[0] != "suakin" {
+		t.Errorf("order = %v, want the nearest first", order)
+	}
+}
