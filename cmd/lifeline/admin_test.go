@@ -65,9 +65,23 @@ func TestAdminOrgMember(t *testing.T) {
 	if _, _, code := runCLI(t, "org", "add", "--db", db); code != 2 {
 		t.Errorf("org add without flags: exit %d, want 2", code)
 	}
+	var unv struct {
+		OrgID string `json:"org_id"`
+	}
+	cliJSON(t, &unv, "org", "add", "--db", db, "--name", "NGO", "--kind", "civil_society", "--json")
+	var ver struct {
+		Verified bool `json:"verified"`
+	}
+	cliJSON(t, &ver, "org", "verify", "--db", db, unv.OrgID, "--json")
+	if !ver.Verified {
+		t.Errorf("org verify = %+v", ver)
+	}
+	if _, stderr, code := runCLI(t, "org", "verify", "--db", db, "org_nope"); code == 0 || !strings.Contains(stderr, "no such organisation") {
+		t.Errorf("verify of an unknown org: exit %d, %s", code, stderr)
+	}
 	var list struct{ Items []struct{ ID string } }
 	cliJSON(t, &list, "org", "list", "--db", db, "--json")
-	if len(list.Items) != 2 {
+	if len(list.Items) != 3 {
 		t.Errorf("org list = %+v", list)
 	}
 }

@@ -16,7 +16,7 @@ func newOrgCmd() *cobra.Command {
 		Use:   "org",
 		Short: "Manage the organisations taking part in the coordination",
 	}
-	cmd.AddCommand(newOrgAddCmd(), newOrgListCmd())
+	cmd.AddCommand(newOrgAddCmd(), newOrgListCmd(), newOrgVerifyCmd())
 	return cmd
 }
 
@@ -104,5 +104,35 @@ func newOrgListCmd() *cobra.Command {
 	}
 	dbFlag(cmd, &dsn)
 	cmd.Flags().BoolVar(&asJSON, "json", false, `print {"items": […]}`)
+	return cmd
+}
+
+func newOrgVerifyCmd() *cobra.Command {
+	var dsn string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "verify ORG_ID",
+		Short: "Verify an organisation (an instance admin's act)",
+		Long: `Verify an organisation at once, as an instance admin. Verified
+organisations' members see TLP:GREEN items and may verify incidents; an
+organisation is also verified once enough verified organisations endorse
+it (POST /api/v1/orgs/{id}/endorse).`,
+		Example: `  lifeline org verify org_abc --json`,
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			db, err := openDB(cmd.Context(), dsn)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			o, err := db.VerifyOrg(cmd.Context(), store.System, args[0])
+			if err != nil {
+				return err
+			}
+			return printResult(cmd.OutOrStdout(), asJSON, map[string]any{"org_id": o.ID, "verified": o.Verified}, o.ID+" verified")
+		},
+	}
+	dbFlag(cmd, &dsn)
+	cmd.Flags().BoolVar(&asJSON, "json", false, `print {"org_id", "verified"}`)
 	return cmd
 }
