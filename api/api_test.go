@@ -278,6 +278,7 @@ func TestBadInput(t *testing.T) {
 		{"bad If-Match", "PATCH", "/api/v1/needs/" + need.ID, `{"title": "y"}`, []string{"If-Match", "yesterday"}, 400, "If-Match"},
 		{"bad limit", "GET", "/api/v1/incidents?limit=100000", nil, nil, 400, "limit"},
 		{"bad cursor", "GET", "/api/v1/incidents?after=zz", nil, nil, 400, "after"},
+		{"bad country filter", "GET", "/api/v1/needs?country=Sudan", nil, nil, 400, "country"},
 		{"bad events cursor", "GET", "/api/v1/events?after=-4", nil, nil, 400, "after"},
 		{"patch: unknown field", "PATCH", "/api/v1/incidents/inc_x", `{"colour": 1}`, nil, 400, `"colour": unknown field`},
 		{"patch: wrong type", "PATCH", "/api/v1/matches/match_x", `{"status": 3}`, nil, 400, "status: expected a string, found number"},

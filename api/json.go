@@ -217,10 +217,11 @@ func trunc(s string) string {
 	return s
 }
 
-// listFilter reads ?after= and ?limit=.
+// listFilter reads ?after=, ?limit= and the narrowing ?status=,
+// ?country= and ?incident_id=.
 func listFilter(r *http.Request) (coord.ListFilter, error) {
 	q := r.URL.Query()
-	f := coord.ListFilter{After: q.Get("after")}
+	f := coord.ListFilter{After: q.Get("after"), Status: q.Get("status"), Country: q.Get("country"), IncidentID: q.Get("incident_id")}
 	if l := q.Get("limit"); l != "" {
 		n, err := strconv.Atoi(l)
 		if err != nil || n < 1 || n > coord.MaxPageSize {
@@ -231,5 +232,5 @@ func listFilter(r *http.Request) (coord.ListFilter, error) {
 	if len(f.After) > 40 {
 		return f, lifeline.Errorf(lifeline.EINVALID, "api", "after: expected a cursor from a previous page")
 	}
-	return f, nil
+	return f, f.Validate()
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"time"
+
+	"lifeline"
 )
 
 // The services below are implemented by the store adapters
@@ -40,6 +42,26 @@ const DefaultPageSize = 50
 type ListFilter struct {
 	After string // cursor from a previous Page.Next
 	Limit int    // 0 for DefaultPageSize
+
+	// Optional narrowing, each ignored by kinds of item without the
+	// field; empty means any.
+	Status     string // incidents, needs, offers, matches
+	Country    string // incidents, needs, offers, organisations: names it
+	IncidentID string // needs and offers of an incident
+}
+
+// Validate checks the narrowing fields.
+func (f ListFilter) Validate() error {
+	const op = "coord.ListFilter"
+	if f.Country != "" {
+		if err := validateCountries(op, "country", []string{f.Country}); err != nil {
+			return err
+		}
+	}
+	if len(f.Status) > 40 || len(f.IncidentID) > 100 {
+		return lifeline.Errorf(lifeline.EINVALID, op, "status or incident_id: too long")
+	}
+	return nil
 }
 
 // PageSize returns the effective page size of f.

@@ -14,7 +14,9 @@ func (db *DB) FindIncidentByID(ctx context.Context, v coord.Viewer, id string) (
 
 // FindIncidents implements coord.IncidentService.
 func (db *DB) FindIncidents(ctx context.Context, v coord.Viewer, f coord.ListFilter) (coord.Page[*coord.Incident], error) {
-	return listDocs(ctx, db, "store.FindIncidents", "incidents", v, f, incidentMarking)
+	return listDocs(ctx, db, "store.FindIncidents", "incidents", v, f, incidentMarking, func(in *coord.Incident) bool {
+		return keepStatus(f, string(in.Status)) && keepCountry(f, in.Countries)
+	})
 }
 
 // CreateIncident implements coord.IncidentService.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strconv"
 
 	"lifeline"
@@ -68,12 +69,15 @@ type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
-// listDocs lists the items of a table the viewer may see, in the order
-// they were created, a page at a time. The cursor is the creation
+// listDocs lists the items of a table the viewer may see and keep
+// passes, in the order they were created, a page at a time. The cursor is the creation
 // sequence number of the last item of the previous page; invisible items
 // are skipped without a trace.
-func listDocs[T any](ctx context.Context, db *DB, op, table string, v coord.Viewer, f coord.ListFilter, marking func(*T) coord.Marking) (coord.Page[*T], error) {
+func listDocs[T any](ctx context.Context, db *DB, op, table string, v coord.Viewer, f coord.ListFilter, marking func(*T) coord.Marking, keep func(*T) bool) (coord.Page[*T], error) {
 	page := coord.Page[*T]{Items: []*T{}}
+	if err := f.Validate(); err != nil {
+		return page, err
+	}
 	var after int64
 	if f.After != "" {
 		n, err := strconv.ParseInt(f.After, 10, 64)
@@ -104,7 +108,7 @@ func listDocs[T any](ctx context.Context, db *DB, op, table string, v coord.View
 				rows.Close()
 				return page, internal(op, err)
 			}
-			if !visible {
+			if !visible || !keep(it) {
 				continue
 			}
 			if len(page.Items) == limit {
@@ -134,4 +138,16 @@ func orgMarking(o *coord.Org) coord.Marking            { return o.Marking() }
 
 func conflictVersion(op, what, id string, have, want int64) error {
 	return lifeline.Errorf(lifeline.ECONFLICT, op, "%s %s changed (version %d, expected %d)", what, id, have, want)
+}
+
+// The narrowing of a coord.ListFilter, field by field: an empty filter
+// field keeps everything.
+func keepStatus(f coord.ListFilter, status string) bool { return f.Status == "" || status == f.Status }
+
+func keepCountry(f coord.ListFilter, countries []string) bool {
+	return f.Country == "" || slices.Contains(countries, f.Country)
+}
+
+func keepIncident(f coord.ListFilter, id string) bool {
+	return f.IncidentID == "" || id == f.IncidentID
 }

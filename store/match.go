@@ -13,7 +13,9 @@ func (db *DB) FindMatchByID(ctx context.Context, v coord.Viewer, id string) (*co
 
 // FindMatches implements coord.MatchService.
 func (db *DB) FindMatches(ctx context.Context, v coord.Viewer, f coord.ListFilter) (coord.Page[*coord.Match], error) {
-	return listDocs(ctx, db, "store.FindMatches", "matches", v, f, matchMarking)
+	return listDocs(ctx, db, "store.FindMatches", "matches", v, f, matchMarking, func(m *coord.Match) bool {
+		return keepStatus(f, string(m.Status))
+	})
 }
 
 // CreateMatch implements coord.MatchService.

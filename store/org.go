@@ -15,7 +15,9 @@ func (db *DB) FindOrgByID(ctx context.Context, v coord.Viewer, id string) (*coor
 
 // FindOrgs implements coord.OrgService.
 func (db *DB) FindOrgs(ctx context.Context, v coord.Viewer, f coord.ListFilter) (coord.Page[*coord.Org], error) {
-	return listDocs(ctx, db, "store.FindOrgs", "orgs", v, f, orgMarking)
+	return listDocs(ctx, db, "store.FindOrgs", "orgs", v, f, orgMarking, func(o *coord.Org) bool {
+		return keepCountry(f, o.Countries)
+	})
 }
 
 // CreateOrg implements coord.OrgService.

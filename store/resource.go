@@ -15,7 +15,9 @@ func (db *DB) FindNeedByID(ctx context.Context, v coord.Viewer, id string) (*coo
 
 // FindNeeds implements coord.NeedService.
 func (db *DB) FindNeeds(ctx context.Context, v coord.Viewer, f coord.ListFilter) (coord.Page[*coord.Need], error) {
-	return listDocs(ctx, db, "store.FindNeeds", "needs", v, f, needMarking)
+	return listDocs(ctx, db, "store.FindNeeds", "needs", v, f, needMarking, func(n *coord.Need) bool {
+		return keepStatus(f, n.Status) && keepCountry(f, n.Countries) && keepIncident(f, n.IncidentID)
+	})
 }
 
 // CreateNeed implements coord.NeedService.
@@ -32,7 +34,9 @@ func (db *DB) FindOfferByID(ctx context.Context, v coord.Viewer, id string) (*co
 
 // FindOffers implements coord.OfferService.
 func (db *DB) FindOffers(ctx context.Context, v coord.Viewer, f coord.ListFilter) (coord.Page[*coord.Offer], error) {
-	return listDocs(ctx, db, "store.FindOffers", "offers", v, f, offerMarking)
+	return listDocs(ctx, db, "store.FindOffers", "offers", v, f, offerMarking, func(o *coord.Offer) bool {
+		return keepStatus(f, o.Status) && keepCountry(f, o.Countries) && keepIncident(f, o.IncidentID)
+	})
 }
 
 // CreateOffer implements coord.OfferService.

@@ -40,6 +40,7 @@ func Run(t *testing.T, open Opener) {
 		{"Visibility", testVisibility},
 		{"RowsWithoutMarking", testRowsWithoutMarking},
 		{"Pagination", testPagination},
+		{"ListNarrowing", testListNarrowing},
 		{"NeedsOffersMatches", testNeedsOffersMatches},
 		{"RebuildAndVerify", testRebuildAndVerify},
 		{"TamperDetected", testTamper},
@@ -785,5 +786,62 @@ func testBackupRestore(t *testing.T, open Opener) {
 	wantCode(t, err, lifeline.EINVALID, "tampered backup")
 	if ok, _ := empty.Initialized(ctx); ok {
 		t.Error("a refused restore left an instance behind")
+	}
+}
+
+func testListNarrowing(t *testing.T, open Opener) {
+	w := NewWorld(t, open(t))
+	db := w.DB
+	var sd, ke []string
+	for i := range 6 {
+		in := newIncident(coord.TLPGreen, w)
+		in.Countries = []string{"SD"}
+		if i%2 == 1 {
+			in.Countries = []string{"KE"}
+		}
+		if err := db.CreateIncident(ctx, w.Author, in); err != nil {
+			t.Fatal(err)
+		}
+		if i%2 == 1 {
+			ke = append(ke, in.ID)
+		} else {
+			sd = append(sd, in.ID)
+		}
+	}
+	st := coord.IncidentVerified
+	if _, err := db.UpdateIncident(ctx, w.Other, ke[0], coord.IncidentUpdate{Status: &st}); err != nil {
+		t.Fatal(err)
+	}
+	ids := func(p coord.Page[*coord.Incident]) (out []string) {
+		for _, in := range p.Items {
+			out = append(out, in.ID)
+		}
+		return out
+	}
+	p, err := db.FindIncidents(ctx, w.Other, coord.ListFilter{Country: "SD", Limit: 2})
+	if err != nil || !slices.Equal(ids(p), sd[:2]) || p.Next == "" {
+		t.Fatalf("country SD, page 1 = %v next %q (%v), want %v and more", ids(p), p.Next, err, sd[:2])
+	}
+	p, err = db.FindIncidents(ctx, w.Other, coord.ListFilter{Country: "SD", Limit: 2, After: p.Next})
+	if err != nil || !slices.Equal(ids(p), sd[2:]) || p.Next != "" {
+		t.Fatalf("country SD, page 2 = %v next %q (%v), want %v and no more", ids(p), p.Next, err, sd[2:])
+	}
+	p, err = db.FindIncidents(ctx, w.Other, coord.ListFilter{Status: "verified"})
+	if err != nil || !slices.Equal(ids(p), ke[:1]) {
+		t.Fatalf("status verified = %v (%v), want %v", ids(p), err, ke[:1])
+	}
+	_, err = db.FindIncidents(ctx, w.Other, coord.ListFilter{Country: "Sudan"})
+	wantCode(t, err, lifeline.EINVALID, "bad country")
+	n := &coord.Need{Resource: coord.Resource{Title: "x", Category: "power", Quantity: 1, Unit: "u", Countries: []string{"SD"}, IncidentID: sd[0]}}
+	n.TLP = coord.TLPGreen
+	if err := db.CreateNeed(ctx, w.Author, n); err != nil {
+		t.Fatal(err)
+	}
+	np, err := db.FindNeeds(ctx, w.Other, coord.ListFilter{IncidentID: sd[0]})
+	if err != nil || len(np.Items) != 1 {
+		t.Fatalf("needs of incident = %d (%v), want 1", len(np.Items), err)
+	}
+	if np, _ = db.FindNeeds(ctx, w.Other, coord.ListFilter{IncidentID: sd[1]}); len(np.Items) != 0 {
+		t.Errorf("needs of another incident = %d, want 0", len(np.Items))
 	}
 }
