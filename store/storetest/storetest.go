@@ -39,6 +39,7 @@ func Run(t *testing.T, open Opener) {
 		{"BadInputChangesNothing", testBadInput},
 		{"Visibility", testVisibility},
 		{"RowsWithoutMarking", testRowsWithoutMarking},
+		{"Widening", testWidening},
 		{"Pagination", testPagination},
 		{"ListNarrowing", testListNarrowing},
 		{"NeedsOffersMatches", testNeedsOffersMatches},
@@ -843,5 +844,34 @@ func testListNarrowing(t *testing.T, open Opener) {
 	}
 	if np, _ = db.FindNeeds(ctx, w.Other, coord.ListFilter{IncidentID: sd[1]}); len(np.Items) != 0 {
 		t.Errorf("needs of another incident = %d, want 0", len(np.Items))
+	}
+}
+
+// testWidening: under TLP:AMBER a named organisation's coordinator may
+// share further; under TLP:AMBER+STRICT it may not; nobody narrows.
+func testWidening(t *testing.T, open Opener) {
+	w := NewWorld(t, open(t))
+	db := w.DB
+	for _, tt := range []struct {
+		tlp  coord.TLP
+		code string
+	}{{coord.TLPAmber, ""}, {coord.TLPAmberStrict, lifeline.EFORBIDDEN}} {
+		in := newIncident(tt.tlp, w)
+		if err := db.CreateIncident(ctx, w.Author, in); err != nil {
+			t.Fatal(err)
+		}
+		orgs := []string{w.Named.OrgID, w.Other.OrgID}
+		_, err := db.UpdateIncident(ctx, w.Named, in.ID, coord.IncidentUpdate{ShareWithOrgs: &orgs})
+		wantCode(t, err, tt.code, "named org shares a "+string(tt.tlp)+" incident further")
+		_, err = db.FindIncidentByID(ctx, w.Other, in.ID)
+		if tt.code == "" && err != nil {
+			t.Errorf("the organisation shared with cannot see it: %v", err)
+		}
+		if tt.code != "" {
+			wantCode(t, err, lifeline.ENOTFOUND, "refused widening leaked")
+		}
+		red := coord.TLPRed
+		_, err = db.UpdateIncident(ctx, w.Author, in.ID, coord.IncidentUpdate{TLP: &red, ShareWithOrgs: &[]string{}})
+		wantCode(t, err, lifeline.ECONFLICT, "narrowing")
 	}
 }
