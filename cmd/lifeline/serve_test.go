@@ -36,8 +36,12 @@ type server struct {
 	cmd   *exec.Cmd
 	url   string
 	token string // printed on first start only
-	done  chan struct{}
-	exit  error // of the process, once done is closed
+	// demoTokens are the members' tokens printed by --demo; log is every
+	// line of standard error up to the moment it listens.
+	demoTokens []string
+	log        []string
+	done       chan struct{}
+	exit       error // of the process, once done is closed
 }
 
 // startServer runs "lifeline serve args…" in dir and waits until it
@@ -76,7 +80,11 @@ func startServer(t *testing.T, dir string, args ...string) *server {
 			if tok, ok := strings.CutPrefix(line, "lifeline: admin token (shown only now, keep it): "); ok {
 				s.token = tok
 			}
-			if _, after, ok := strings.Cut(line, "serving the API on "); ok && s.url == "" {
+			if f := strings.Fields(line); len(f) > 1 && strings.HasPrefix(f[len(f)-1], "llt_") && strings.HasPrefix(line, "  ") {
+				s.demoTokens = append(s.demoTokens, f[len(f)-1])
+			}
+			s.log = append(s.log, line)
+			if _, after, ok := strings.Cut(line, "serving on "); ok && s.url == "" {
 				s.url, _, _ = strings.Cut(after, " ")
 				close(ready)
 			}
@@ -153,6 +161,34 @@ func TestServeFirstStart(t *testing.T) {
 	}
 	if code, _, _ := again.request("GET", "/api/v1/incidents/"+created.ID, s.token, ""); code != 200 {
 		t.Errorf("after restart, GET incident = %d", code)
+	}
+}
+
+// TestServeDemo seeds a demonstration instance and serves the web
+// interface beside the API.
+func TestServeDemo(t *testing.T) {
+	dir := t.TempDir()
+	s := startServer(t, dir, "--addr", "127.0.0.1:0", "--demo")
+	if len(s.demoTokens) < 5 {
+		t.Fatalf("--demo printed %d member tokens:\n%s", len(s.demoTokens), strings.Join(s.log, "\n"))
+	}
+	code, body, err := s.request("GET", "/", "", "")
+	if err != nil || code != 200 || !strings.Contains(string(body), "<html") {
+		t.Fatalf("GET / = %d %v: want the web interface", code, err)
+	}
+	if code, body, _ := s.request("GET", "/atlas", "", ""); code != 200 || !strings.Contains(string(body), "<svg") {
+		t.Errorf("GET /atlas = %d: want a page with a map", code)
+	}
+	code, body, err = s.request("GET", "/api/v1/incidents", s.demoTokens[0], "")
+	var page struct{ Items []json.RawMessage }
+	if err != nil || code != 200 || json.Unmarshal(body, &page) != nil || len(page.Items) == 0 {
+		t.Errorf("GET /api/v1/incidents with a demo token = %d, %d items, %v", code, len(page.Items), err)
+	}
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	<-s.done
+	again := startServer(t, dir, "--addr", "127.0.0.1:0", "--demo")
+	if len(again.demoTokens) != 0 || !strings.Contains(strings.Join(again.log, "\n"), "already holds data") {
+		t.Errorf("a second --demo seeded again:\n%s", strings.Join(again.log, "\n"))
 	}
 }
 
