@@ -1,10 +1,10 @@
-# The whole ritual: `make run` runs the main job on embedded defaults,
-# `make test` runs every test.
+# The whole ritual: `make run` builds Lifeline and serves it on embedded
+# defaults (http://localhost:8080), `make test` runs every test.
 GO ?= go
 
 .PHONY: run build test bench fuzz lint
 run: build
-	./bin/lifeline atlas stats
+	./bin/lifeline serve
 
 build:
 	$(GO) build -o bin/lifeline ./cmd/lifeline
