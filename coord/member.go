@@ -85,3 +85,27 @@ func CanAddMember(v Viewer, org string, r Role) error {
 	}
 	return lifeline.Errorf(lifeline.EFORBIDDEN, op, "adding a %s to this organisation needs an instance admin or one of its org admins", r)
 }
+
+// CanListMembers reports whether v may list the members of organisation
+// org, which v may see: its own members and instance administrators. A
+// member record is administration, not a shared item, so it carries no
+// marking of its own; the organisation it belongs to is asked of CanSee
+// first.
+func CanListMembers(v Viewer, org string) error {
+	if v.Anonymous() || (v.OrgID != org && v.Role != RoleInstanceAdmin) {
+		return lifeline.Errorf(lifeline.EFORBIDDEN, "coord.CanListMembers", "listing the members of an organisation needs one of its members or an instance admin")
+	}
+	return nil
+}
+
+// CanManageTokens reports whether v may issue or revoke the bearer tokens
+// of member m. Instance administrators manage anyone's; an organisation's
+// administrators manage those of its members, except instance
+// administrators: a token is the member's power, so whoever issues one
+// must be allowed to add a member with that role (CanAddMember).
+func CanManageTokens(v Viewer, m *Member) error {
+	if err := CanAddMember(v, m.OrgID, m.Role); err != nil {
+		return lifeline.Errorf(lifeline.EFORBIDDEN, "coord.CanManageTokens", "managing the tokens of a %s of this organisation needs an instance admin or one of its org admins", m.Role)
+	}
+	return nil
+}

@@ -103,8 +103,27 @@ type MemberService interface {
 	// FindMemberByID returns a member of the viewer's organisation, or
 	// any member for an instance admin; ENOTFOUND otherwise.
 	FindMemberByID(ctx context.Context, v Viewer, id string) (*Member, error)
+	// FindMembers lists the members of an organisation, oldest first:
+	// ENOTFOUND if the viewer may not see the organisation (CanSee of its
+	// record), EFORBIDDEN unless CanListMembers allows it, EINVALID for a
+	// bad cursor.
+	FindMembers(ctx context.Context, v Viewer, orgID string, f ListFilter) (Page[*Member], error)
+	// IssueToken returns a new bearer token for a member, stored only as
+	// a hash; the member's other tokens stay valid. ENOTFOUND if the
+	// viewer may not read the member (FindMemberByID), EFORBIDDEN unless
+	// CanManageTokens allows it.
+	IssueToken(ctx context.Context, v Viewer, memberID string) (token string, err error)
+	// RevokeTokens makes every token of a member stop working: once it
+	// returns, Authenticate refuses them. Errors as IssueToken. A member
+	// without tokens cannot act until one is issued.
+	RevokeTokens(ctx context.Context, v Viewer, memberID string) error
+	// Revocations returns a number that changes whenever RevokeTokens (of
+	// this service, in this process) succeeds. A cache of Authenticate
+	// answers forgets them when it changes, so that a revoked token stops
+	// working at once and not when the cache entry expires.
+	Revocations() uint64
 	// Authenticate returns the viewer a bearer token stands for;
-	// ENOTFOUND for an unknown token.
+	// ENOTFOUND for an unknown or revoked token.
 	Authenticate(ctx context.Context, token string) (Viewer, error)
 }
 
@@ -257,6 +276,14 @@ type EventService interface {
 	// FindEvents lists the events after sequence number after that the
 	// viewer may see (by each event's marking), oldest first.
 	FindEvents(ctx context.Context, v Viewer, after int64, limit int) (Page[*Event], error)
+	// FindEventsBySubject lists the events about one item (their
+	// subject, such as an incident's id) that the viewer may see, oldest
+	// first, a page at a time from f.After (a sequence number) and
+	// f.Limit; the other fields of f are ignored. It reads an index, not
+	// the whole log. EINVALID for an empty or overlong subject or a bad
+	// cursor; an item with no visible events gives an empty page, not
+	// ENOTFOUND, so it does not tell whether the item exists.
+	FindEventsBySubject(ctx context.Context, v Viewer, subject string, f ListFilter) (Page[*Event], error)
 }
 
 // The event types of the ledger. Each payload is the whole item after the

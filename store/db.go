@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"lifeline"
@@ -55,6 +56,8 @@ type DB struct {
 	queries map[string]string
 	stmts   map[string]*sql.Stmt
 	key     ed25519.PrivateKey
+
+	revocations atomic.Uint64 // successful RevokeTokens calls (coord.MemberService.Revocations)
 
 	jobs          chan *job // writes waiting for the committer
 	quit, stopped chan struct{}

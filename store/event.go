@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"lifeline"
@@ -82,11 +83,39 @@ func apply(ctx context.Context, tx *sql.Tx, db *DB, e ledger.Event) error {
 
 // FindEvents implements coord.EventService.
 func (db *DB) FindEvents(ctx context.Context, v coord.Viewer, after int64, limit int) (coord.Page[*coord.Event], error) {
-	const op = "store.FindEvents"
+	return findEvents(ctx, db, "store.FindEvents", v, after, limit,
+		`SELECT seq, hash, body, marking FROM events WHERE seq > ? ORDER BY seq LIMIT ?`)
+}
+
+// maxSubject bounds the subject FindEventsBySubject takes: item ids are
+// far shorter.
+const maxSubject = 100
+
+// FindEventsBySubject implements coord.EventService, through the index
+// events_subject (migration 0003).
+func (db *DB) FindEventsBySubject(ctx context.Context, v coord.Viewer, subject string, f coord.ListFilter) (coord.Page[*coord.Event], error) {
+	const op = "store.FindEventsBySubject"
+	if subject == "" || len(subject) > maxSubject {
+		return coord.Page[*coord.Event]{Items: []*coord.Event{}},
+			lifeline.Errorf(lifeline.EINVALID, op, "subject: expected the id of an item, 1 to %d bytes, found %d bytes", maxSubject, len(subject))
+	}
+	after, err := cursor(op, f.After)
+	if err != nil {
+		return coord.Page[*coord.Event]{Items: []*coord.Event{}}, err
+	}
+	return findEvents(ctx, db, op, v, after, f.Limit,
+		`SELECT seq, hash, body, marking FROM events WHERE subject = ? AND seq > ? ORDER BY seq LIMIT ?`, subject)
+}
+
+// findEvents pages through the events that query selects (its last two
+// arguments are the sequence number to start after and a row limit, after
+// args), keeping those the viewer may see by their marking; an event it
+// may not see is never decoded.
+func findEvents(ctx context.Context, db *DB, op string, v coord.Viewer, after int64, limit int, query string, args ...any) (coord.Page[*coord.Event], error) {
 	limit = coord.ListFilter{Limit: limit}.PageSize()
 	page := coord.Page[*coord.Event]{Items: []*coord.Event{}}
 	for {
-		rows, err := db.readRows(ctx, `SELECT seq, hash, body, marking FROM events WHERE seq > ? ORDER BY seq LIMIT ?`, after, scanBatch(limit))
+		rows, err := db.readRows(ctx, query, append(slices.Clip(args), after, scanBatch(limit))...)
 		if err != nil {
 			return page, internal(op, err)
 		}

@@ -78,13 +78,9 @@ func listDocs[T any](ctx context.Context, db *DB, op, table string, v coord.View
 	if err := f.Validate(); err != nil {
 		return page, err
 	}
-	var after int64
-	if f.After != "" {
-		n, err := strconv.ParseInt(f.After, 10, 64)
-		if err != nil || n < 0 {
-			return page, lifeline.Errorf(lifeline.EINVALID, op, "after: expected a cursor from a previous page, found %q", f.After)
-		}
-		after = n
+	after, err := cursor(op, f.After)
+	if err != nil {
+		return page, err
 	}
 	limit := f.PageSize()
 	var lastOrd int64
@@ -128,6 +124,19 @@ func listDocs[T any](ctx context.Context, db *DB, op, table string, v coord.View
 			return page, nil
 		}
 	}
+}
+
+// cursor reads the cursor of a list: the sequence number (or ord) after
+// which the page starts; 0 for "".
+func cursor(op, after string) (int64, error) {
+	if after == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(after, 10, 64)
+	if err != nil || n < 0 {
+		return 0, lifeline.Errorf(lifeline.EINVALID, op, "after: expected a cursor from a previous page, found %q", after)
+	}
+	return n, nil
 }
 
 func incidentMarking(in *coord.Incident) coord.Marking { return in.Marking }

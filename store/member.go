@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"strconv"
 
 	"lifeline"
 	"lifeline/coord"
@@ -62,9 +63,21 @@ func createMember(t *tx, v coord.Viewer, m *coord.Member) (string, error) {
 
 // FindMemberByID implements coord.MemberService.
 func (db *DB) FindMemberByID(ctx context.Context, v coord.Viewer, id string) (*coord.Member, error) {
-	const op = "store.FindMemberByID"
+	return findMember(ctx, db, nil, "store.FindMemberByID", v, id)
+}
+
+// findMember reads a member through q (a write transaction, or nil for the
+// read pool) and hides it unless the viewer is of its organisation or an
+// instance admin.
+func findMember(ctx context.Context, db *DB, q querier, op string, v coord.Viewer, id string) (*coord.Member, error) {
 	var doc string
-	err := db.read.QueryRowContext(ctx, db.q(`SELECT doc FROM members WHERE id = ?`), id).Scan(&doc)
+	var row *sql.Row
+	if q == nil {
+		row = db.readRow(ctx, `SELECT doc FROM members WHERE id = ?`, id)
+	} else {
+		row = q.QueryRowContext(ctx, db.q(`SELECT doc FROM members WHERE id = ?`), id)
+	}
+	err := row.Scan(&doc)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound(op, "member")
 	}
@@ -80,6 +93,103 @@ func (db *DB) FindMemberByID(ctx context.Context, v coord.Viewer, id string) (*c
 	}
 	return &m, nil
 }
+
+// FindMembers implements coord.MemberService. Members are listed by
+// their organisation's index, in the order they were added; the cursor
+// is the sequence number of the event that added the last one shown.
+func (db *DB) FindMembers(ctx context.Context, v coord.Viewer, orgID string, f coord.ListFilter) (coord.Page[*coord.Member], error) {
+	const op = "store.FindMembers"
+	page := coord.Page[*coord.Member]{Items: []*coord.Member{}}
+	if _, err := findDoc(ctx, db, nil, op, "orgs", "organisation", orgID, v, orgMarking); err != nil {
+		return page, err
+	}
+	if err := coord.CanListMembers(v, orgID); err != nil {
+		return page, err
+	}
+	after, err := cursor(op, f.After)
+	if err != nil {
+		return page, err
+	}
+	limit := f.PageSize()
+	rows, err := db.readRows(ctx, `SELECT ord, doc FROM members WHERE org_id = ? AND ord > ? ORDER BY ord LIMIT ?`, orgID, after, limit+1)
+	if err != nil {
+		return page, internal(op, err)
+	}
+	defer rows.Close()
+	var lastOrd int64
+	for rows.Next() {
+		var ord int64
+		var doc string
+		if err := rows.Scan(&ord, &doc); err != nil {
+			return page, internal(op, err)
+		}
+		if len(page.Items) == limit {
+			page.Next = strconv.FormatInt(lastOrd, 10)
+			break
+		}
+		var m coord.Member
+		if err := json.Unmarshal([]byte(doc), &m); err != nil {
+			return page, internal(op, err)
+		}
+		page.Items = append(page.Items, &m)
+		lastOrd = ord
+	}
+	return page, internal(op, rows.Err())
+}
+
+// Tokens are credentials of this instance, not shared history: issuing
+// and revoking them writes the table tokens, outside the log, through the
+// same durable write path as events. Rebuild leaves the table alone, so a
+// revocation survives it; a backup holds only the tokens still valid.
+
+// IssueToken implements coord.MemberService.
+func (db *DB) IssueToken(ctx context.Context, v coord.Viewer, memberID string) (string, error) {
+	const op = "store.IssueToken"
+	var token string
+	err := db.update(ctx, op, func(t *tx) error {
+		m, err := findMember(t.ctx, db, t, op, v, memberID)
+		if err != nil {
+			return err
+		}
+		if err := coord.CanManageTokens(v, m); err != nil {
+			return err
+		}
+		tok, hash, err := db.newToken()
+		if err != nil {
+			return err
+		}
+		if err := t.exec(`INSERT INTO tokens (hash, member_id, created) VALUES (?, ?, ?)`, hash, m.ID, t.now.Format(timeFormat)); err != nil {
+			return err
+		}
+		token = tok
+		return nil
+	})
+	return token, err
+}
+
+// RevokeTokens implements coord.MemberService.
+func (db *DB) RevokeTokens(ctx context.Context, v coord.Viewer, memberID string) error {
+	const op = "store.RevokeTokens"
+	err := db.update(ctx, op, func(t *tx) error {
+		m, err := findMember(t.ctx, db, t, op, v, memberID)
+		if err != nil {
+			return err
+		}
+		if err := coord.CanManageTokens(v, m); err != nil {
+			return err
+		}
+		return t.exec(`DELETE FROM tokens WHERE member_id = ?`, m.ID)
+	})
+	if err == nil {
+		// After the commit: a cache that saw the old number before it
+		// looked a token up cannot keep a revoked token's answer.
+		db.revocations.Add(1)
+	}
+	return err
+}
+
+// Revocations implements coord.MemberService.
+func (db *DB) Revocations() uint64 { return db.revocations.Load() }
 
 // Authenticate implements coord.MemberService.
 func (db *DB) Authenticate(ctx context.Context, token string) (coord.Viewer, error) {

@@ -40,7 +40,7 @@ func TestReopenKeepsMigrations(t *testing.T) {
 		}
 		vs, err := db.Migrations(context.Background())
 		db.Close()
-		if err != nil || len(vs) != 2 {
+		if err != nil || len(vs) != 3 {
 			t.Fatalf("migrations = %v, %v; want each applied once", vs, err)
 		}
 	}

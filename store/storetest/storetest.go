@@ -35,6 +35,8 @@ func Run(t *testing.T, open Opener) {
 		{"Init", testInit},
 		{"Orgs", testOrgs},
 		{"Members", testMembers},
+		{"MemberAdministration", testMemberAdministration},
+		{"EventsBySubject", testEventsBySubject},
 		{"Incidents", testIncidents},
 		{"BadInputChangesNothing", testBadInput},
 		{"Visibility", testVisibility},
@@ -133,8 +135,17 @@ func testMigrations(t *testing.T, open Opener) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(vs) == 0 || vs[0] != 1 {
-		t.Fatalf("migrations = %v, want [1 …]", vs)
+	if len(vs) < 3 || vs[0] != 1 || vs[2] != 3 {
+		t.Fatalf("migrations = %v, want [1 2 3 …]", vs)
+	}
+	// The reads by one key have their indexes (0003).
+	q := `SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN ('events_subject', 'members_org_ord', 'tokens_member')`
+	if db.Dialect() == "postgres" {
+		q = `SELECT COUNT(*) FROM pg_indexes WHERE indexname IN ('events_subject', 'members_org_ord', 'tokens_member')`
+	}
+	var n int
+	if err := db.SQL().QueryRow(q).Scan(&n); err != nil || n != 3 {
+		t.Errorf("indexes of migration 0003: %d of 3 (%v)", n, err)
 	}
 }
 
@@ -235,6 +246,184 @@ func testMembers(t *testing.T, open Opener) {
 	}
 	_, err = db.FindMemberByID(ctx, w.Named, m.ID)
 	wantCode(t, err, lifeline.ENOTFOUND, "other org reads member")
+}
+
+// testMemberAdministration: who lists an organisation's members, who
+// issues and revokes tokens, and that a revocation is whole, immediate,
+// outside the log and survives a rebuild.
+func testMemberAdministration(t *testing.T, open Opener) {
+	w := NewWorld(t, open(t))
+	db := w.DB
+	rep := &coord.Member{OrgID: w.Other.OrgID, Role: coord.RoleReporter, Name: "field reporter"}
+	tok1, err := db.CreateMember(ctx, w.Other, rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	boss := &coord.Member{OrgID: w.Other.OrgID, Role: coord.RoleInstanceAdmin, Name: "operator"}
+	if _, err := db.CreateMember(ctx, w.Admin, boss); err != nil {
+		t.Fatal(err)
+	}
+
+	// Listing: members of the organisation and instance admins; others
+	// see the organisation (403) or not (404).
+	ids := func(p coord.Page[*coord.Member]) []string {
+		var out []string
+		for _, m := range p.Items {
+			out = append(out, m.ID)
+		}
+		return out
+	}
+	want := []string{w.Other.MemberID, rep.ID, boss.ID}
+	for name, v := range map[string]coord.Viewer{"org admin": w.Other, "instance admin": w.Admin} {
+		p, err := db.FindMembers(ctx, v, w.Other.OrgID, coord.ListFilter{})
+		if err != nil || !slices.Equal(ids(p), want) || p.Next != "" {
+			t.Errorf("FindMembers by %s = %v next %q, %v; want %v", name, ids(p), p.Next, err, want)
+		}
+	}
+	if p, err := db.FindMembers(ctx, w.Colleague, w.Author.OrgID, coord.ListFilter{}); err != nil || len(p.Items) != 2 {
+		t.Errorf("a coordinator lists its own organisation: %v, %v", ids(p), err)
+	}
+	p1, err := db.FindMembers(ctx, w.Other, w.Other.OrgID, coord.ListFilter{Limit: 2})
+	if err != nil || len(p1.Items) != 2 || p1.Next == "" {
+		t.Fatalf("first page of 2 = %v next %q, %v", ids(p1), p1.Next, err)
+	}
+	p2, err := db.FindMembers(ctx, w.Other, w.Other.OrgID, coord.ListFilter{Limit: 2, After: p1.Next})
+	if err != nil || !slices.Equal(append(ids(p1), ids(p2)...), want) || p2.Next != "" {
+		t.Errorf("second page = %v next %q, %v", ids(p2), p2.Next, err)
+	}
+	_, err = db.FindMembers(ctx, w.Named, w.Other.OrgID, coord.ListFilter{})
+	wantCode(t, err, lifeline.EFORBIDDEN, "another verified organisation lists members")
+	_, err = db.FindMembers(ctx, w.Unverified, w.Other.OrgID, coord.ListFilter{})
+	wantCode(t, err, lifeline.ENOTFOUND, "an organisation it may not see")
+	_, err = db.FindMembers(ctx, coord.Viewer{}, w.Other.OrgID, coord.ListFilter{})
+	wantCode(t, err, lifeline.ENOTFOUND, "anonymous lists members")
+	_, err = db.FindMembers(ctx, w.Admin, "org_nope", coord.ListFilter{})
+	wantCode(t, err, lifeline.ENOTFOUND, "unknown organisation")
+	_, err = db.FindMembers(ctx, w.Other, w.Other.OrgID, coord.ListFilter{After: "x"})
+	wantCode(t, err, lifeline.EINVALID, "bad cursor")
+
+	// Issuing and revoking: refusals change nothing.
+	events, state := countEvents(t, db), mustState(t, db)
+	for _, c := range []struct {
+		name   string
+		v      coord.Viewer
+		member string
+		code   string
+	}{
+		{"coordinator", w.Colleague, w.Author.MemberID, lifeline.EFORBIDDEN},
+		{"org admin of another org", w.Other, w.Author.MemberID, lifeline.ENOTFOUND},
+		{"org admin for an instance admin", w.Other, boss.ID, lifeline.EFORBIDDEN},
+		{"anonymous", coord.Viewer{}, rep.ID, lifeline.ENOTFOUND},
+		{"unknown member", w.Admin, "mem_nope", lifeline.ENOTFOUND},
+	} {
+		_, err := db.IssueToken(ctx, c.v, c.member)
+		wantCode(t, err, c.code, "IssueToken by "+c.name)
+		wantCode(t, db.RevokeTokens(ctx, c.v, c.member), c.code, "RevokeTokens by "+c.name)
+	}
+	mustAuth(t, db, w.Tokens[w.Author.MemberID])
+	tok2, err := db.IssueToken(ctx, w.Other, rep.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok2 == tok1 {
+		t.Fatal("IssueToken returned the old token")
+	}
+	for _, tok := range []string{tok1, tok2} {
+		if v := mustAuth(t, db, tok); v.MemberID != rep.ID {
+			t.Errorf("token authenticates as %+v, want %s", v, rep.ID)
+		}
+	}
+	if _, err := db.IssueToken(ctx, w.Admin, w.Author.MemberID); err != nil {
+		t.Errorf("instance admin issues a token: %v", err)
+	}
+	gen := db.Revocations()
+	if err := db.RevokeTokens(ctx, w.Other, rep.ID); err != nil {
+		t.Fatal(err)
+	}
+	if db.Revocations() == gen {
+		t.Error("Revocations did not change after a revocation")
+	}
+	check := func(when string) {
+		t.Helper()
+		for _, tok := range []string{tok1, tok2} {
+			_, err := db.Authenticate(ctx, tok)
+			wantCode(t, err, lifeline.ENOTFOUND, "revoked token "+when)
+		}
+		mustAuth(t, db, w.Tokens[w.Other.MemberID])
+	}
+	check("after revocation")
+	if got := countEvents(t, db); got != events {
+		t.Errorf("token administration appended %d events; tokens stay outside the log", got-events)
+	}
+	if got := mustState(t, db); got != state {
+		t.Errorf("token administration changed the state tables:\n%s", firstDiff(state, got))
+	}
+	if _, err := db.Rebuild(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Verify(ctx); err != nil {
+		t.Fatal(err)
+	}
+	check("after a rebuild")
+	// A new token brings the member back.
+	tok3, err := db.IssueToken(ctx, w.Admin, rep.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustAuth(t, db, tok3)
+}
+
+// testEventsBySubject: an item's events, oldest first, paged, through the
+// index; the TLP cases are in testVisibility.
+func testEventsBySubject(t *testing.T, open Opener) {
+	w := NewWorld(t, open(t))
+	db := w.DB
+	in := newIncident(coord.TLPGreen, w)
+	if err := db.CreateIncident(ctx, w.Author, in); err != nil {
+		t.Fatal(err)
+	}
+	other := newIncident(coord.TLPGreen, w)
+	if err := db.CreateIncident(ctx, w.Author, other); err != nil {
+		t.Fatal(err)
+	}
+	st := coord.IncidentVerified
+	if _, err := db.UpdateIncident(ctx, w.Other, in.ID, coord.IncidentUpdate{Status: &st}); err != nil {
+		t.Fatal(err)
+	}
+	var types []string
+	f := coord.ListFilter{Limit: 1}
+	for pages := 0; ; pages++ {
+		if pages > 5 {
+			t.Fatal("pagination does not end")
+		}
+		p, err := db.FindEventsBySubject(ctx, w.Named, in.ID, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range p.Items {
+			if e.Subject != in.ID {
+				t.Errorf("event %d is about %s, not %s", e.Seq, e.Subject, in.ID)
+			}
+			types = append(types, e.Type)
+		}
+		if p.Next == "" {
+			break
+		}
+		f.After = p.Next
+	}
+	if want := []string{coord.EventIncidentCreated, coord.EventIncidentUpdated}; !slices.Equal(types, want) {
+		t.Errorf("events of %s = %v, want %v", in.ID, types, want)
+	}
+	p, err := db.FindEventsBySubject(ctx, w.Named, "inc_nope", coord.ListFilter{})
+	if err != nil || len(p.Items) != 0 {
+		t.Errorf("events of an unknown item = %d, %v; want none", len(p.Items), err)
+	}
+	_, err = db.FindEventsBySubject(ctx, w.Named, "", coord.ListFilter{})
+	wantCode(t, err, lifeline.EINVALID, "empty subject")
+	_, err = db.FindEventsBySubject(ctx, w.Named, strings.Repeat("x", 101), coord.ListFilter{})
+	wantCode(t, err, lifeline.EINVALID, "overlong subject")
+	_, err = db.FindEventsBySubject(ctx, w.Named, in.ID, coord.ListFilter{After: "-1"})
+	wantCode(t, err, lifeline.EINVALID, "bad cursor")
 }
 
 func newIncident(tlp coord.TLP, w *World) *coord.Incident {
@@ -440,6 +629,17 @@ func testVisibility(t *testing.T, open Opener) {
 					inList("FindEvents/"+kind, slices.ContainsFunc(ep.Items, func(e *coord.Event) bool { return e.Subject == ids[kind] }), want)
 				}
 				inList("FindEvents/match", slices.ContainsFunc(ep.Items, func(e *coord.Event) bool { return e.Subject == ids["match"] }), wantMatch)
+				for _, kind := range []string{"incident", "need", "offer", "match"} {
+					sp, err := db.FindEventsBySubject(ctx, v, ids[kind], coord.ListFilter{})
+					if err != nil {
+						t.Fatal(err)
+					}
+					w := want
+					if kind == "match" {
+						w = wantMatch
+					}
+					inList("FindEventsBySubject/"+kind, len(sp.Items) > 0, w)
+				}
 				// Proposals of any visible need never show an invisible offer.
 				for _, l2 := range coord.TLPs {
 					ps, err := db.Proposals(ctx, v, items[l2]["need"])
