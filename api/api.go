@@ -1,6 +1,7 @@
 // Package api is Lifeline's HTTP JSON API under /api/v1: incidents, needs,
-// offers, matches, organisations and the event log, for members holding a
-// bearer token and — for TLP:CLEAR items — for anyone.
+// offers, matches, organisations and their members, and the event log,
+// for members holding a bearer token and — for TLP:CLEAR items — for
+// anyone.
 //
 // The API knows the domain only through the coord service interfaces; it
 // decides nothing about visibility itself. Every read goes through a
@@ -142,7 +143,10 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/orgs/{id}", false, s.getOrg},
 		{"POST", "/api/v1/orgs/{id}/verify", true, s.verifyOrg},
 		{"POST", "/api/v1/orgs/{id}/endorse", true, s.endorseOrg},
+		{"GET", "/api/v1/orgs/{id}/members", false, s.listMembers},
 		{"POST", "/api/v1/members", true, s.createMember},
+		{"POST", "/api/v1/members/{id}/tokens", true, s.issueToken},
+		{"DELETE", "/api/v1/members/{id}/tokens", true, s.revokeTokens},
 
 		{"GET", "/api/v1/incidents", false, s.listIncidents},
 		{"POST", "/api/v1/incidents", true, s.createIncident},
@@ -233,12 +237,15 @@ func (s *Server) authenticate(r *http.Request) (coord.Viewer, error) {
 		return coord.Viewer{}, lifeline.Errorf(lifeline.EINVALID, "api", "Authorization: expected \"Bearer <token>\"")
 	}
 	tok = strings.TrimSpace(tok)
-	if v, ok := s.auth.get(tok); ok {
+	// The count is read before the lookup: a revocation that commits
+	// after it changes the count, so the answer is not kept past it.
+	gen := s.svc.Members.Revocations()
+	if v, ok := s.auth.get(tok, gen); ok {
 		return v, nil
 	}
 	v, err := s.svc.Members.Authenticate(r.Context(), tok)
 	if err == nil {
-		s.auth.put(tok, v)
+		s.auth.put(tok, v, gen)
 	}
 	if lifeline.ErrorCode(err) == lifeline.ENOTFOUND {
 		return coord.Viewer{}, lifeline.Errorf(lifeline.EINVALID, "api", "unknown token")

@@ -280,6 +280,17 @@ func TestBadInput(t *testing.T) {
 		{"bad cursor", "GET", "/api/v1/incidents?after=zz", nil, nil, 400, "after"},
 		{"bad country filter", "GET", "/api/v1/needs?country=Sudan", nil, nil, 400, "country"},
 		{"bad events cursor", "GET", "/api/v1/events?after=-4", nil, nil, 400, "after"},
+		{"empty subject", "GET", "/api/v1/events?subject=", nil, nil, 400, "subject: expected the id of an item"},
+		{"overlong subject", "GET", "/api/v1/events?subject=" + strings.Repeat("x", 101), nil, nil, 400, "subject"},
+		{"bad subject cursor", "GET", "/api/v1/events?subject=inc_x&after=zz", nil, nil, 400, "after"},
+		{"members: bad cursor", "GET", "/api/v1/orgs/" + e.w.Author.OrgID + "/members?after=zz", nil, nil, 400, "after"},
+		{"members: bad limit", "GET", "/api/v1/orgs/" + e.w.Author.OrgID + "/members?limit=0", nil, nil, 400, "limit"},
+		{"members of an unseen org", "GET", "/api/v1/orgs/org_x/members", nil, nil, 404, "not found"},
+		{"token of an unseen member", "POST", "/api/v1/members/mem_x/tokens", nil, nil, 404, "not found"},
+		{"revoke an unseen member", "DELETE", "/api/v1/members/mem_x/tokens", nil, nil, 404, "not found"},
+		{"token by a coordinator", "POST", "/api/v1/members/" + e.w.Colleague.MemberID + "/tokens", nil, nil, 403, "managing the tokens"},
+		{"revoke by a coordinator", "DELETE", "/api/v1/members/" + e.w.Colleague.MemberID + "/tokens", nil, nil, 403, "managing the tokens"},
+		{"tokens: method not allowed", "PUT", "/api/v1/members/mem_x/tokens", nil, nil, 405, "allowed: POST, DELETE"},
 		{"patch: unknown field", "PATCH", "/api/v1/incidents/inc_x", `{"colour": 1}`, nil, 400, `"colour": unknown field`},
 		{"patch: wrong type", "PATCH", "/api/v1/matches/match_x", `{"status": 3}`, nil, 400, "status: expected a string, found number"},
 		{"org: wrong element type", "POST", "/api/v1/orgs", `{"name": "x", "kind": "ixp", "asns": ["AS1"]}`, nil, 400, "asns"},
@@ -305,6 +316,49 @@ func TestBadInput(t *testing.T) {
 	}
 	if after := e.events(); after != before {
 		t.Errorf("bad requests appended %d events", after-before)
+	}
+}
+
+// TestTokens: an org admin issues a member a second token (shown once,
+// not stored by caches) and revokes both; a revoked token gets 401 at
+// once, although the server remembered it a moment before.
+func TestTokens(t *testing.T) {
+	e := newEnv(t, api.Options{})
+	bearer := func(tok string) []string { return []string{"Authorization", "Bearer " + tok} }
+	r := e.do(e.w.Other, "POST", "/api/v1/members", map[string]string{"org_id": e.w.Other.OrgID, "name": "field reporter", "role": "reporter"})
+	var created struct{ ID, Token string }
+	r.json(t, &created)
+	if r.Status != http.StatusCreated || r.Header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("POST /members = %d, Cache-Control %q", r.Status, r.Header.Get("Cache-Control"))
+	}
+	r = e.do(e.w.Other, "POST", "/api/v1/members/"+created.ID+"/tokens", nil)
+	var issued struct {
+		MemberID string `json:"member_id"`
+		Token    string `json:"token"`
+	}
+	r.json(t, &issued)
+	if r.Status != http.StatusCreated || r.Header.Get("Cache-Control") != "no-store" || issued.MemberID != created.ID || issued.Token == "" || issued.Token == created.Token {
+		t.Fatalf("POST tokens = %d, Cache-Control %q, %s", r.Status, r.Header.Get("Cache-Control"), r.Body)
+	}
+	for _, tok := range []string{created.Token, issued.Token} {
+		if r := e.do(coord.Viewer{}, "GET", "/api/v1/me", nil, bearer(tok)...); r.Status != http.StatusOK || !strings.Contains(string(r.Body), created.ID) {
+			t.Fatalf("GET /me with a valid token = %d %s", r.Status, r.Body)
+		}
+	}
+	r = e.do(e.w.Other, "GET", "/api/v1/orgs/"+e.w.Other.OrgID+"/members", nil)
+	if r.Status != http.StatusOK || !strings.Contains(string(r.Body), created.ID) || strings.Contains(string(r.Body), "llt_") {
+		t.Errorf("GET members = %d %s", r.Status, r.Body)
+	}
+	if r := e.do(e.w.Other, "DELETE", "/api/v1/members/"+created.ID+"/tokens", nil); r.Status != http.StatusNoContent || len(r.Body) != 0 {
+		t.Fatalf("DELETE tokens = %d %s", r.Status, r.Body)
+	}
+	for _, tok := range []string{created.Token, issued.Token} {
+		if r := e.do(coord.Viewer{}, "GET", "/api/v1/me", nil, bearer(tok)...); r.Status != http.StatusUnauthorized {
+			t.Errorf("GET /me with a revoked token = %d %s, want 401", r.Status, r.Body)
+		}
+	}
+	if r := e.do(e.w.Other, "GET", "/api/v1/me", nil); r.Status != http.StatusOK {
+		t.Errorf("the revoking admin's own token = %d, want 200", r.Status)
 	}
 }
 

@@ -13,6 +13,11 @@ import (
 // showed the lookup as a quarter of the time of a read). A second is
 // short enough that a newly verified organisation or a new role shows
 // almost at once. Keys are token hashes, never tokens.
+//
+// A revocation must not wait for that second: each entry keeps the
+// revocation count (coord.MemberService.Revocations) read before its token
+// was looked up, and counts only while the count is the same, so every
+// revocation in this process empties the cache at once.
 type authCache struct {
 	mu      sync.Mutex
 	ttl     time.Duration
@@ -22,6 +27,7 @@ type authCache struct {
 
 type authEntry struct {
 	v       coord.Viewer
+	gen     uint64 // revocation count before the lookup
 	expires time.Time
 }
 
@@ -31,18 +37,21 @@ func newAuthCache(ttl time.Duration, now func() time.Time) *authCache {
 	return &authCache{ttl: ttl, now: now, entries: map[[32]byte]authEntry{}}
 }
 
-func (c *authCache) get(token string) (coord.Viewer, bool) {
+// get returns the viewer remembered for token, if it was looked up when
+// the revocation count was gen and has not expired.
+func (c *authCache) get(token string, gen uint64) (coord.Viewer, bool) {
 	k := sha256.Sum256([]byte(token))
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.entries[k]
-	if !ok || c.now().After(e.expires) {
+	if !ok || e.gen != gen || c.now().After(e.expires) {
 		return coord.Viewer{}, false
 	}
 	return e.v, true
 }
 
-func (c *authCache) put(token string, v coord.Viewer) {
+// put remembers v for token, looked up when the revocation count was gen.
+func (c *authCache) put(token string, v coord.Viewer, gen uint64) {
 	k := sha256.Sum256([]byte(token))
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -57,5 +66,5 @@ func (c *authCache) put(token string, v coord.Viewer) {
 			clear(c.entries)
 		}
 	}
-	c.entries[k] = authEntry{v: v, expires: now.Add(c.ttl)}
+	c.entries[k] = authEntry{v: v, gen: gen, expires: now.Add(c.ttl)}
 }

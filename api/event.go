@@ -24,7 +24,14 @@ func (s *Server) listEvents(w http.ResponseWriter, r *http.Request, v coord.View
 		s.problem(w, r, v, err)
 		return
 	}
-	p, err := s.svc.Events.FindEvents(r.Context(), v, after, f.Limit)
+	var p coord.Page[*coord.Event]
+	if q.Has("subject") {
+		// One item's history, through the index of subjects.
+		f.After = strconv.FormatInt(after, 10)
+		p, err = s.svc.Events.FindEventsBySubject(r.Context(), v, q.Get("subject"), f)
+	} else {
+		p, err = s.svc.Events.FindEvents(r.Context(), v, after, f.Limit)
+	}
 	if err != nil {
 		s.problem(w, r, v, err)
 		return

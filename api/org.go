@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 
 	"lifeline/coord"
@@ -80,5 +81,36 @@ func (s *Server) createMember(w http.ResponseWriter, r *http.Request, v coord.Vi
 		return
 	}
 	w.Header().Set("Location", "/api/v1/members/"+m.ID)
+	// The token is shown once: no cache may keep the answer.
+	w.Header().Set("Cache-Control", "no-store")
 	s.writeJSON(w, r, http.StatusCreated, map[string]string{"id": m.ID, "member_id": m.ID, "token": tok}, "")
+}
+
+func (s *Server) listMembers(w http.ResponseWriter, r *http.Request, v coord.Viewer) {
+	id := r.PathValue("id")
+	listAll(s, w, r, v, func(ctx context.Context, v coord.Viewer, f coord.ListFilter) (coord.Page[*coord.Member], error) {
+		return s.svc.Members.FindMembers(ctx, v, id, f)
+	})
+}
+
+// issueToken answers a new token for a member, once.
+func (s *Server) issueToken(w http.ResponseWriter, r *http.Request, v coord.Viewer) {
+	id := r.PathValue("id")
+	tok, err := s.svc.Members.IssueToken(r.Context(), v, id)
+	if err != nil {
+		s.problem(w, r, v, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	s.writeJSON(w, r, http.StatusCreated, map[string]string{"member_id": id, "token": tok}, "")
+}
+
+// revokeTokens stops every token of a member; the revocation empties the
+// token cache (see authCache), so the next request with one gets 401.
+func (s *Server) revokeTokens(w http.ResponseWriter, r *http.Request, v coord.Viewer) {
+	if err := s.svc.Members.RevokeTokens(r.Context(), v, r.PathValue("id")); err != nil {
+		s.problem(w, r, v, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }

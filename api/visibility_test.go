@@ -104,10 +104,40 @@ func visibilityMatrix(t *testing.T, e *env) {
 					if got := listed["events:"+id]; got != want {
 						t.Errorf("%s %s: in the event log = %v, want %v", level, kind, got, want)
 					}
+					r := get("/api/v1/events?subject=" + id)
+					var sp struct {
+						Items []struct {
+							Subject string `json:"subject"`
+						} `json:"items"`
+					}
+					if err := json.Unmarshal(r.Body, &sp); err != nil || r.Status != http.StatusOK {
+						t.Fatalf("GET events?subject = %d %s", r.Status, r.Body)
+					}
+					if got := len(sp.Items) > 0; got != want {
+						t.Errorf("%s %s: events by subject = %v, want %v", level, kind, got, want)
+					}
+					for _, it := range sp.Items {
+						if it.Subject != id {
+							t.Errorf("events?subject=%s lists an event about %s", id, it.Subject)
+						}
+					}
 					if !want {
 						hidden = append(hidden, id)
 					}
 				}
+			}
+			// The source organisation's members: its own members and
+			// instance admins list them; other verified organisations see
+			// the organisation but may not list (403); the others may not
+			// see it (404).
+			wantMembers := map[string]int{"author": 200, "colleague": 200, "instance admin": 200, "unverified": 404, "anonymous": 404}[names[i]]
+			if wantMembers == 0 {
+				wantMembers = http.StatusForbidden
+			}
+			if r := get("/api/v1/orgs/" + e.w.Author.OrgID + "/members"); r.Status != wantMembers {
+				t.Errorf("GET the source organisation's members = %d, want %d", r.Status, wantMembers)
+			} else if r.Status == 200 && !strings.Contains(string(r.Body), e.w.Colleague.MemberID) {
+				t.Errorf("the members list lacks a member: %s", r.Body)
 			}
 			if len(hidden) == 0 && names[i] == "anonymous" {
 				t.Fatal("anonymous may see everything: the matrix is not exercised")
