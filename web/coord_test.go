@@ -259,6 +259,10 @@ func TestTLPAmberHiddenFromOtherOrganisation(t *testing.T) {
 	if _, body := a.get(loc); !strings.Contains(body, "Khartoum exchange") || !strings.Contains(body, `class="area"`) {
 		t.Fatal("the reporter does not see the incident with its area")
 	}
+	// The timeline, read by subject from the ledger.
+	if _, body := a.get(loc); !regexp.MustCompile(`<ol class="timeline"><li>[^<]*: reported \(TLP:AMBER\)</li></ol>`).MatchString(body) {
+		t.Error("the incident page's timeline does not show the report")
+	}
 	b := in.browser(t)
 	b.login(in.tokB)
 	if resp, body := b.get(loc); resp.StatusCode != http.StatusNotFound || strings.Contains(body, "Khartoum exchange") {
@@ -429,6 +433,43 @@ func TestOrgsAndMembers(t *testing.T) {
 	}
 	if resp, _ := r.post("/", "/orgs", url.Values{"name": {"X"}, "kind": {"other"}}); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("reporter adding an org: %d", resp.StatusCode)
+	}
+	_, body = a.get("/admin/members")
+	row := regexp.MustCompile(`<tr id="member-([a-z0-9_]+)"><td>Field reporter<`).FindStringSubmatch(body)
+	if row == nil {
+		t.Fatal("no row for the new member")
+	}
+	memberPath := "/admin/members/" + row[1]
+	if resp, _ := r.post("/", memberPath+"/token", url.Values{}); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("reporter issuing a token: %d", resp.StatusCode)
+	}
+	// The instance admin lists another organisation's members.
+	if _, body := admin.get("/admin/members?org=" + in.orgA); !strings.Contains(body, "Field reporter") || !strings.Contains(body, "Revoke tokens") {
+		t.Error("the instance admin does not see A's members with their actions")
+	}
+
+	// A second token, shown once; then both revoked, after confirmation.
+	resp, body = a.post("/admin/members", memberPath+"/token", url.Values{})
+	tok2 := regexp.MustCompile(`id="new-token">([^<]+)<`).FindStringSubmatch(body)
+	if resp.StatusCode != 200 || resp.Header.Get("Cache-Control") != "no-store" || tok2 == nil || tok2[1] == tok[1] {
+		t.Fatalf("issue a token: status %d, Cache-Control %q, token %v", resp.StatusCode, resp.Header.Get("Cache-Control"), tok2)
+	}
+	in.browser(t).login(tok2[1])
+	if resp, body := a.post("/admin/members", memberPath+"/revoke", url.Values{}); resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "Nothing was revoked") {
+		t.Errorf("revoke without confirmation: status %d: %s", resp.StatusCode, problem(body))
+	}
+	in.browser(t).login(tok[1])
+	if resp, body := a.post("/admin/members", memberPath+"/revoke", url.Values{"confirm": {"yes"}}); resp.StatusCode != 200 || !strings.Contains(body, `id="revoked"`) {
+		t.Fatalf("revoke: status %d: %s", resp.StatusCode, problem(body))
+	}
+	for _, old := range []string{tok[1], tok2[1]} {
+		if resp, _ := in.browser(t).post("/login", "/login", url.Values{"token": {old}, "next": {"/"}}); resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("a revoked token logs in: status %d", resp.StatusCode)
+		}
+	}
+	// The session opened with a revoked token no longer acts for the member.
+	if _, body := r.get("/"); strings.Contains(body, "Field reporter") {
+		t.Error("a session of a revoked token still shows the member")
 	}
 }
 

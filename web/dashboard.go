@@ -39,6 +39,8 @@ func (s *server) coordRoutes() {
 	s.page("POST /orgs/{id}/endorse", s.orgEndorse)
 	s.page("GET /admin/members", s.memberAdmin)
 	s.page("POST /admin/members", s.memberCreate)
+	s.page("POST /admin/members/{id}/token", s.memberToken)
+	s.page("POST /admin/members/{id}/revoke", s.memberRevoke)
 }
 
 // picture is what the viewer may see of the crisis: every list read

@@ -182,9 +182,10 @@ func login(t *testing.T, ctx context.Context, base, token string) {
 // TestEndToEnd drives the web interface in Chromium: a member reports an
 // incident with an area drawn on the map, posts a need and an offer,
 // accepts the proposal and commits it, and sees it on the dashboard map;
-// a member of another organisation does not see the TLP:AMBER incident.
-// Then every page is weighed, checked with axe-core, at 1280 and 360 px,
-// and photographed.
+// a member of another organisation does not see the TLP:AMBER incident;
+// an organisation's admin issues a member a token and revokes its tokens,
+// after which the old token no longer logs in. Then every page is
+// weighed, checked with axe-core, at 1280 and 360 px, and photographed.
 func TestEndToEnd(t *testing.T) {
 	chromium(t)
 	srv := startE2E(t)
@@ -258,7 +259,42 @@ func TestEndToEnd(t *testing.T) {
 		}
 	}
 
+	// The organisation's admin adds a member, gives it a second token,
+	// then revokes them all: the first token no longer logs in.
+	run(t, ctx, "add a member", chromedp.Navigate(srv.url+"/admin/members"), chromedp.WaitVisible(chromedp.ID("name")),
+		chromedp.SendKeys(chromedp.ID("name"), "Night shift"), chromedp.Submit(chromedp.ID("name")),
+		chromedp.WaitVisible(chromedp.ID("new-token")))
+	first := value(t, ctx, "the new member's token", chromedp.Text(chromedp.ID("new-token")))
+	memberID := eval[string](t, ctx, `[...document.querySelectorAll("tr[id^='member-']")].find(r => r.cells[0].textContent === "Night shift").id.slice(7)`)
+	run(t, ctx, "issue a second token", chromedp.Click(`//button[@aria-label="Issue a new token for Night shift"]`),
+		chromedp.WaitVisible(`//p[contains(., "A new token for Night shift")]`))
+	if second := value(t, ctx, "the second token", chromedp.Text(chromedp.ID("new-token"))); second == first || !strings.HasPrefix(second, "llt_") {
+		t.Errorf("the second token %q is not a new one", second)
+	}
+	night := tab(t, browser)
+	login(t, night, srv.url, first)
+	run(t, ctx, "revoke the tokens", chromedp.Navigate(srv.url+"/admin/members"), chromedp.WaitVisible(chromedp.ID("confirm-"+memberID)),
+		chromedp.Click(chromedp.ID("confirm-"+memberID)),
+		chromedp.Click(`//button[@aria-label="Revoke tokens of Night shift"]`),
+		chromedp.WaitVisible(chromedp.ID("revoked")))
+	loginRefused(t, tab(t, browser), srv.url, first)
+	run(t, night, "reload as the revoked member", chromedp.Navigate(srv.url+"/"), chromedp.WaitReady(chromedp.CSS("main")))
+	if header := value(t, night, "header", chromedp.Text(chromedp.CSS("header"))); strings.Contains(header, "Night shift") {
+		t.Error("a session opened with a revoked token still acts for the member")
+	}
+
 	checkPages(t, ctx, srv.url, incidentPath, needPath)
+}
+
+// loginRefused types a token on the login page and expects to be refused.
+func loginRefused(t *testing.T, ctx context.Context, base, token string) {
+	t.Helper()
+	run(t, ctx, "log in with a revoked token", chromedp.Navigate(base+"/login"), chromedp.WaitVisible(chromedp.ID("token")),
+		chromedp.SendKeys(chromedp.ID("token"), token), chromedp.Submit(chromedp.ID("token")),
+		chromedp.WaitVisible(chromedp.CSS(".problem")))
+	if path := eval[string](t, ctx, `location.pathname`); path != "/login" {
+		t.Errorf("a revoked token logged in: at %s", path)
+	}
 }
 
 // waitLeave waits until the page at path has given way to another, fully

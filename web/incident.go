@@ -338,35 +338,31 @@ func (s *server) incidentMap(in *coord.Incident) string {
 }
 
 // timeline reads the incident's history from the ledger: each event about
-// it that the viewer may see, described by what changed.
+// it that the viewer may see, described by what changed. The store finds
+// them by subject, through an index, not by reading the whole log.
 func (s *server) timeline(ctx context.Context, v coord.Viewer, id string, orgs map[string]string) ([]timelineEntry, error) {
+	events, err := listAll(ctx, func(f coord.ListFilter) (coord.Page[*coord.Event], error) {
+		return s.svc.Events.FindEventsBySubject(ctx, v, id, f)
+	})
+	if err != nil {
+		return nil, err
+	}
 	var out []timelineEntry
 	var prev *coord.Incident
-	var after int64
-	for range maxListed / coord.MaxPageSize {
-		p, err := s.svc.Events.FindEvents(ctx, v, after, coord.MaxPageSize)
-		if err != nil {
-			return nil, err
+	for _, e := range events {
+		if e.Type != coord.EventIncidentCreated && e.Type != coord.EventIncidentUpdated {
+			continue
 		}
-		for _, e := range p.Items {
-			after = e.Seq
-			if e.Subject != id || (e.Type != coord.EventIncidentCreated && e.Type != coord.EventIncidentUpdated) {
-				continue
-			}
-			var in coord.Incident
-			if json.Unmarshal(e.Payload, &in) != nil {
-				continue
-			}
-			org := orgs[e.Org]
-			if org == "" {
-				org = e.Org
-			}
-			out = append(out, timelineEntry{At: when(e.Time), Org: org, What: describeChange(prev, &in)})
-			prev = &in
+		var in coord.Incident
+		if json.Unmarshal(e.Payload, &in) != nil {
+			continue
 		}
-		if p.Next == "" {
-			break
+		org := orgs[e.Org]
+		if org == "" {
+			org = e.Org
 		}
+		out = append(out, timelineEntry{At: when(e.Time), Org: org, What: describeChange(prev, &in)})
+		prev = &in
 	}
 	return out, nil
 }

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"context"
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"slices"
@@ -136,70 +134,66 @@ func (s *server) orgCreate(w http.ResponseWriter, r *http.Request, rq *request) 
 }
 
 type memberAdminPage struct {
-	Members []*coord.Member
-	Orgs    []*coord.Org
-	Roles   []coord.Role
-	Token   string // shown once, after a member is added
-	Added   *coord.Member
+	Org     *coord.Org    // the organisation whose members are listed
+	Members []memberRow   // its members, oldest first
+	Orgs    []*coord.Org  // the organisations the viewer may add members to
+	Roles   []coord.Role  // the roles the viewer may give
+	Token   string        // shown once, after a member is added or a token issued
+	Added   *coord.Member // the member just added
+	Issued  *coord.Member // the member just given a new token
+	Revoked *coord.Member // the member whose tokens were just revoked
 	Form    url.Values
 	Error   string
-	OrgName map[string]string
 }
 
-// members lists the members of the viewer's organisation from the ledger
-// (each member.created event is marked for its organisation, so the
-// service shows the viewer exactly those it may see).
-func (s *server) members(ctx context.Context, v coord.Viewer) ([]*coord.Member, error) {
-	var out []*coord.Member
-	var after int64
-	for range maxListed / coord.MaxPageSize {
-		p, err := s.svc.Events.FindEvents(ctx, v, after, coord.MaxPageSize)
-		if err != nil {
-			return nil, err
-		}
-		for _, e := range p.Items {
-			after = e.Seq
-			if e.Type != coord.EventMemberCreated {
-				continue
-			}
-			var m coord.Member
-			if json.Unmarshal(e.Payload, &m) == nil {
-				out = append(out, &m)
-			}
-		}
-		if p.Next == "" {
-			break
-		}
-	}
-	return out, nil
+// memberRow is a member and whether the viewer may manage its tokens
+// (coord.CanManageTokens; the service checks again).
+type memberRow struct {
+	*coord.Member
+	CanManage bool
 }
 
-// memberAdmin lists members and adds them, for organisation and instance
+// memberAdmin lists the members of an organisation (?org=, the viewer's
+// own by default) and adds them, for organisation and instance
 // administrators.
 func (s *server) memberAdmin(w http.ResponseWriter, r *http.Request, rq *request) error {
 	if err := member(r, rq); err != nil {
 		return err
 	}
-	return s.showMembers(w, r, rq, http.StatusOK, memberAdminPage{Form: url.Values{"org": {rq.viewer.OrgID}, "role": {string(coord.RoleReporter)}}})
+	org := r.URL.Query().Get("org")
+	if org == "" {
+		org = rq.viewer.OrgID
+	}
+	return s.showMembers(w, r, rq, http.StatusOK, org, memberAdminPage{Form: url.Values{"org": {org}, "role": {string(coord.RoleReporter)}}})
 }
 
-func (s *server) showMembers(w http.ResponseWriter, r *http.Request, rq *request, status int, p memberAdminPage) error {
+// showMembers renders the members page for organisation org, listed
+// through MemberService.FindMembers: it answers 404 for an organisation
+// the viewer may not see and 403 for one whose members it may not list.
+func (s *server) showMembers(w http.ResponseWriter, r *http.Request, rq *request, status int, org string, p memberAdminPage) error {
 	ctx := r.Context()
 	v := rq.viewer
 	if !v.Role.AtLeast(coord.RoleOrgAdmin) {
 		return lifeline.Errorf(lifeline.EFORBIDDEN, "web.members", "managing members needs an organisation or instance administrator")
 	}
 	var err error
-	if p.Members, err = s.members(ctx, v); err != nil {
+	if p.Org, err = s.svc.Orgs.FindOrgByID(ctx, v, org); err != nil {
 		return err
+	}
+	members, err := listAll(ctx, func(f coord.ListFilter) (coord.Page[*coord.Member], error) {
+		return s.svc.Members.FindMembers(ctx, v, org, f)
+	})
+	if err != nil {
+		return err
+	}
+	for _, m := range members {
+		p.Members = append(p.Members, memberRow{Member: m, CanManage: coord.CanManageTokens(v, m) == nil})
 	}
 	orgs, err := listAll(ctx, func(f coord.ListFilter) (coord.Page[*coord.Org], error) { return s.svc.Orgs.FindOrgs(ctx, v, f) })
 	if err != nil {
 		return err
 	}
-	p.OrgName = map[string]string{}
 	for _, o := range orgs {
-		p.OrgName[o.ID] = o.Name
 		if v.Role == coord.RoleInstanceAdmin || o.ID == v.OrgID {
 			p.Orgs = append(p.Orgs, o)
 		}
@@ -224,11 +218,56 @@ func (s *server) memberCreate(w http.ResponseWriter, r *http.Request, rq *reques
 	m := &coord.Member{OrgID: f.Get("org"), Name: strings.TrimSpace(f.Get("name")), Role: coord.Role(f.Get("role")), Contact: strings.TrimSpace(f.Get("contact"))}
 	token, err := s.svc.Members.CreateMember(r.Context(), rq.viewer, m)
 	if lifeline.ErrorCode(err) == lifeline.EINVALID {
-		return s.showMembers(w, r, rq, http.StatusBadRequest, memberAdminPage{Form: f, Error: lifeline.ErrorMessage(err)})
+		org := m.OrgID
+		if org == "" {
+			org = rq.viewer.OrgID
+		}
+		return s.showMembers(w, r, rq, http.StatusBadRequest, org, memberAdminPage{Form: f, Error: lifeline.ErrorMessage(err)})
 	}
 	if err != nil {
 		return err
 	}
-	return s.showMembers(w, r, rq, http.StatusOK, memberAdminPage{Token: token, Added: m,
+	return s.showMembers(w, r, rq, http.StatusOK, m.OrgID, memberAdminPage{Token: token, Added: m,
 		Form: url.Values{"org": {m.OrgID}, "role": {string(m.Role)}}})
+}
+
+// memberToken issues a member a new token and shows it, once; the
+// member's other tokens stay valid.
+func (s *server) memberToken(w http.ResponseWriter, r *http.Request, rq *request) error {
+	if err := member(r, rq); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	m, err := s.svc.Members.FindMemberByID(ctx, rq.viewer, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	token, err := s.svc.Members.IssueToken(ctx, rq.viewer, m.ID)
+	if err != nil {
+		return err
+	}
+	return s.showMembers(w, r, rq, http.StatusOK, m.OrgID, memberAdminPage{Token: token, Issued: m,
+		Form: url.Values{"org": {m.OrgID}, "role": {string(coord.RoleReporter)}}})
+}
+
+// memberRevoke revokes every token of a member, once the form confirms
+// it: the member is logged out everywhere at once.
+func (s *server) memberRevoke(w http.ResponseWriter, r *http.Request, rq *request) error {
+	if err := member(r, rq); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	m, err := s.svc.Members.FindMemberByID(ctx, rq.viewer, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	form := url.Values{"org": {m.OrgID}, "role": {string(coord.RoleReporter)}}
+	if r.PostForm.Get("confirm") != "yes" {
+		return s.showMembers(w, r, rq, http.StatusBadRequest, m.OrgID, memberAdminPage{Form: form,
+			Error: "Nothing was revoked: tick the box that confirms stopping every token of " + m.Name + "."})
+	}
+	if err := s.svc.Members.RevokeTokens(ctx, rq.viewer, m.ID); err != nil {
+		return err
+	}
+	return s.showMembers(w, r, rq, http.StatusOK, m.OrgID, memberAdminPage{Revoked: m, Form: form})
 }
