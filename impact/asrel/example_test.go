@@ -13,7 +13,7 @@ import (
 // fails, its single-homed customer is cut off; the multihomed one keeps
 // its paths through 64511.
 func Example() {
-	g, err := asrel.Open("testdata/small.as-rel.txt.bz2")
+	g, err := asrel.Open("testdata/handmade-relationships.txt.bz2")
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import (
 // FuzzRead checks that no input makes Read panic, and that a graph it
 // accepts is consistent: every link is seen from both ends.
 func FuzzRead(f *testing.F) {
-	for _, p := range []string{"testdata/small.as-rel.txt", "testdata/small.as-rel.txt.bz2"} {
+	for _, p := range []string{"testdata/handmade-relationships.txt", "testdata/handmade-relationships.txt.bz2"} {
 		seed, err := os.ReadFile(p)
 		if err != nil {
 			f.Fatal(err)

@@ -8,7 +8,7 @@ import (
 )
 
 func TestOpenPlainAndBzip2(t *testing.T) {
-	for _, path := range []string{"testdata/small.as-rel.txt", "testdata/small.as-rel.txt.bz2"} {
+	for _, path := range []string{"testdata/handmade-relationships.txt", "testdata/handmade-relationships.txt.bz2"} {
 		t.Run(path, func(t *testing.T) {
 			g, err := Open(path)
 			if err != nil {
@@ -94,7 +94,7 @@ func TestNewErrors(t *testing.T) {
 }
 
 func TestLinkString(t *testing.T) {
-	data, err := os.ReadFile("testdata/small.as-rel.txt")
+	data, err := os.ReadFile("testdata/handmade-relationships.txt")
 	if err != nil {
 		t.Fatal(err)
 	}
