@@ -18,6 +18,28 @@ func getOne[T any](s *Server, w http.ResponseWriter, r *http.Request, v coord.Vi
 	s.writeJSON(w, r, http.StatusOK, it, versionETag(version(it)))
 }
 
+// patchOne answers PATCH of one item: it decodes the update, takes the
+// version the client expects from If-Match (ifVersion points into the
+// update), applies it and answers the new state with its version as ETag.
+func patchOne[U, T any](s *Server, w http.ResponseWriter, r *http.Request, v coord.Viewer, ifVersion func(*U) *int64,
+	update func(context.Context, coord.Viewer, string, U) (T, error), version func(T) int64) {
+	var upd U
+	if !s.body(w, r, v, &upd) {
+		return
+	}
+	var err error
+	if *ifVersion(&upd), err = ifMatch(r); err != nil {
+		s.problem(w, r, v, err)
+		return
+	}
+	it, err := update(r.Context(), v, r.PathValue("id"), upd)
+	if err != nil {
+		s.problem(w, r, v, err)
+		return
+	}
+	s.writeJSON(w, r, http.StatusOK, it, versionETag(version(it)))
+}
+
 // listAll answers GET of a list page.
 func listAll[T any](s *Server, w http.ResponseWriter, r *http.Request, v coord.Viewer,
 	find func(context.Context, coord.Viewer, coord.ListFilter) (coord.Page[T], error)) {

@@ -54,19 +54,6 @@ func (s *Server) listIncidents(w http.ResponseWriter, r *http.Request, v coord.V
 }
 
 func (s *Server) patchIncident(w http.ResponseWriter, r *http.Request, v coord.Viewer) {
-	var upd coord.IncidentUpdate
-	if !s.body(w, r, v, &upd) {
-		return
-	}
-	var err error
-	if upd.IfVersion, err = ifMatch(r); err != nil {
-		s.problem(w, r, v, err)
-		return
-	}
-	in, err := s.svc.Incidents.UpdateIncident(r.Context(), v, r.PathValue("id"), upd)
-	if err != nil {
-		s.problem(w, r, v, err)
-		return
-	}
-	s.writeJSON(w, r, http.StatusOK, in, versionETag(in.Version))
+	patchOne(s, w, r, v, func(u *coord.IncidentUpdate) *int64 { return &u.IfVersion },
+		s.svc.Incidents.UpdateIncident, func(in *coord.Incident) int64 { return in.Version })
 }

@@ -28,19 +28,6 @@ func (s *Server) listMatches(w http.ResponseWriter, r *http.Request, v coord.Vie
 }
 
 func (s *Server) patchMatch(w http.ResponseWriter, r *http.Request, v coord.Viewer) {
-	var upd coord.MatchUpdate
-	if !s.body(w, r, v, &upd) {
-		return
-	}
-	var err error
-	if upd.IfVersion, err = ifMatch(r); err != nil {
-		s.problem(w, r, v, err)
-		return
-	}
-	m, err := s.svc.Matches.UpdateMatch(r.Context(), v, r.PathValue("id"), upd)
-	if err != nil {
-		s.problem(w, r, v, err)
-		return
-	}
-	s.writeJSON(w, r, http.StatusOK, m, versionETag(m.Version))
+	patchOne(s, w, r, v, func(u *coord.MatchUpdate) *int64 { return &u.IfVersion },
+		s.svc.Matches.UpdateMatch, func(m *coord.Match) int64 { return m.Version })
 }

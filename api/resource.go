@@ -76,43 +76,14 @@ func (s *Server) listOffers(w http.ResponseWriter, r *http.Request, v coord.View
 }
 
 func (s *Server) patchNeed(w http.ResponseWriter, r *http.Request, v coord.Viewer) {
-	upd, ok := s.resourceUpdate(w, r, v)
-	if !ok {
-		return
-	}
-	n, err := s.svc.Needs.UpdateNeed(r.Context(), v, r.PathValue("id"), upd)
-	if err != nil {
-		s.problem(w, r, v, err)
-		return
-	}
-	s.writeJSON(w, r, http.StatusOK, n, versionETag(n.Version))
+	patchOne(s, w, r, v, resourceVersion, s.svc.Needs.UpdateNeed, func(n *coord.Need) int64 { return n.Version })
 }
 
 func (s *Server) patchOffer(w http.ResponseWriter, r *http.Request, v coord.Viewer) {
-	upd, ok := s.resourceUpdate(w, r, v)
-	if !ok {
-		return
-	}
-	o, err := s.svc.Offers.UpdateOffer(r.Context(), v, r.PathValue("id"), upd)
-	if err != nil {
-		s.problem(w, r, v, err)
-		return
-	}
-	s.writeJSON(w, r, http.StatusOK, o, versionETag(o.Version))
+	patchOne(s, w, r, v, resourceVersion, s.svc.Offers.UpdateOffer, func(o *coord.Offer) int64 { return o.Version })
 }
 
-func (s *Server) resourceUpdate(w http.ResponseWriter, r *http.Request, v coord.Viewer) (coord.ResourceUpdate, bool) {
-	var upd coord.ResourceUpdate
-	if !s.body(w, r, v, &upd) {
-		return upd, false
-	}
-	var err error
-	if upd.IfVersion, err = ifMatch(r); err != nil {
-		s.problem(w, r, v, err)
-		return upd, false
-	}
-	return upd, true
-}
+func resourceVersion(u *coord.ResourceUpdate) *int64 { return &u.IfVersion }
 
 func (s *Server) proposals(w http.ResponseWriter, r *http.Request, v coord.Viewer) {
 	ps, err := s.svc.Needs.Proposals(r.Context(), v, r.PathValue("id"))
