@@ -193,25 +193,9 @@ as the database. A backup restores into SQLite or PostgreSQL alike.`,
 				return err
 			}
 			defer db.Close()
-			if out == "-" {
-				return db.Backup(cmd.Context(), cmd.OutOrStdout())
-			}
-			tmp := out + ".tmp"
-			f, err := os.OpenFile(tmp, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
-			if err != nil {
-				return lifeline.Errorf(lifeline.EINVALID, "", "backup: %v", err)
-			}
-			if err := db.Backup(cmd.Context(), f); err != nil {
-				f.Close()
-				os.Remove(tmp)
+			err = writeOutput(cmd.OutOrStdout(), out, func(w io.Writer) error { return db.Backup(cmd.Context(), w) })
+			if err != nil || out == "-" {
 				return err
-			}
-			if err := errors.Join(f.Sync(), f.Close()); err != nil {
-				os.Remove(tmp)
-				return fmt.Errorf("write backup %s: %w", out, err)
-			}
-			if err := os.Rename(tmp, out); err != nil {
-				return fmt.Errorf("write backup %s: %w", out, err)
 			}
 			n, _ := db.Verify(cmd.Context())
 			return printResult(cmd.OutOrStdout(), asJSON, map[string]any{"file": out, "events": n}, fmt.Sprintf("backup of %d events written to %s", n, out))
