@@ -14,11 +14,7 @@ func NewIncident(v Viewer, in *Incident, now time.Time) error {
 		return err
 	}
 	in.Status = IncidentReported
-	in.Org, in.Author = v.OrgID, v.MemberID
-	if in.TLP == "" {
-		in.TLP = TLPAmber
-	}
-	in.Marking.Normalize()
+	in.Marking.fromSource(v)
 	in.Restoration = nil
 	in.Created, in.Updated = now.UTC(), now.UTC()
 	return in.Validate()
@@ -30,13 +26,19 @@ func NewResource(v Viewer, r *Resource, what string, now time.Time) error {
 		return err
 	}
 	r.Status = ResourceOpen
-	r.Org, r.Author = v.OrgID, v.MemberID
-	if r.TLP == "" {
-		r.TLP = TLPAmber
-	}
-	r.Marking.Normalize()
+	r.Marking.fromSource(v)
 	r.Created, r.Updated = now.UTC(), now.UTC()
 	return r.Validate(what)
+}
+
+// fromSource marks a new item as v's, shared as TLP:AMBER unless it says
+// otherwise.
+func (m *Marking) fromSource(v Viewer) {
+	m.Org, m.Author = v.OrgID, v.MemberID
+	if m.TLP == "" {
+		m.TLP = TLPAmber
+	}
+	m.Normalize()
 }
 
 // widen applies the marking fields of an update to m, checking them with
