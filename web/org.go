@@ -231,14 +231,20 @@ func (s *server) memberCreate(w http.ResponseWriter, r *http.Request, rq *reques
 		Form: url.Values{"org": {m.OrgID}, "role": {string(m.Role)}}})
 }
 
+// pathMember is the member named in the path, for an action by a logged-in
+// member.
+func (s *server) pathMember(r *http.Request, rq *request) (*coord.Member, error) {
+	if err := member(r, rq); err != nil {
+		return nil, err
+	}
+	return s.svc.Members.FindMemberByID(r.Context(), rq.viewer, r.PathValue("id"))
+}
+
 // memberToken issues a member a new token and shows it, once; the
 // member's other tokens stay valid.
 func (s *server) memberToken(w http.ResponseWriter, r *http.Request, rq *request) error {
-	if err := member(r, rq); err != nil {
-		return err
-	}
 	ctx := r.Context()
-	m, err := s.svc.Members.FindMemberByID(ctx, rq.viewer, r.PathValue("id"))
+	m, err := s.pathMember(r, rq)
 	if err != nil {
 		return err
 	}
@@ -253,11 +259,8 @@ func (s *server) memberToken(w http.ResponseWriter, r *http.Request, rq *request
 // memberRevoke revokes every token of a member, once the form confirms
 // it: the member is logged out everywhere at once.
 func (s *server) memberRevoke(w http.ResponseWriter, r *http.Request, rq *request) error {
-	if err := member(r, rq); err != nil {
-		return err
-	}
 	ctx := r.Context()
-	m, err := s.svc.Members.FindMemberByID(ctx, rq.viewer, r.PathValue("id"))
+	m, err := s.pathMember(r, rq)
 	if err != nil {
 		return err
 	}
