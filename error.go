@@ -7,6 +7,7 @@ package lifeline
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Error codes. The API maps each to one HTTP status in one table; the CLI
@@ -28,23 +29,58 @@ type Error struct {
 	Err     error  // the underlying error, if any
 }
 
-// Error returns the operation, the message and the underlying error.
+// Error returns the message for people: what was wrong, where, and what
+// is accepted, followed by the underlying error's. It never shows Op, so
+// that no Go identifier reaches a page, a problem document or a terminal;
+// logs get the operations from Trace.
 func (e *Error) Error() string {
 	s := e.Message
-	if e.Op != "" {
-		if s == "" {
-			s = e.Op
-		} else {
-			s = e.Op + ": " + s
-		}
-	}
 	if e.Err != nil {
 		if s == "" {
 			return e.Err.Error()
 		}
 		return s + ": " + e.Err.Error()
 	}
+	if s == "" {
+		return genericMessage(e.Code)
+	}
 	return s
+}
+
+// genericMessage says what a code means, for an error without a message.
+func genericMessage(code string) string {
+	switch code {
+	case EINVALID:
+		return "the input is not valid"
+	case ENOTFOUND:
+		return "not found"
+	case ECONFLICT:
+		return "the request conflicts with the current state"
+	case EFORBIDDEN:
+		return "not allowed"
+	}
+	return "internal error"
+}
+
+// Trace returns err for a log: each *Error in the chain prefixed by its
+// operation, so an operator can find where it failed. Never show it to
+// users.
+func Trace(err error) string {
+	if err == nil {
+		return ""
+	}
+	var parts []string
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		if le, ok := e.(*Error); ok {
+			if le.Op != "" {
+				parts = append(parts, le.Op)
+			}
+		}
+	}
+	if len(parts) == 0 {
+		return err.Error()
+	}
+	return strings.Join(parts, " > ") + ": " + err.Error()
 }
 
 // Unwrap returns the underlying error.

@@ -34,21 +34,10 @@ import (
 	"lifeline/coord"
 )
 
-// Services are what the API serves; store.DB provides them all.
-type Services struct {
-	Orgs      coord.OrgService
-	Members   coord.MemberService
-	Incidents coord.IncidentService
-	Needs     coord.NeedService
-	Offers    coord.OfferService
-	Matches   coord.MatchService
-	Events    coord.EventService
-	// Health reports whether the store answers; nil means always.
-	Health func(ctx context.Context) error
-}
-
 // Options tune a Server; the zero value gives the defaults.
 type Options struct {
+	// Health reports whether the store answers; nil means always.
+	Health   func(ctx context.Context) error
 	Logger   *slog.Logger         // nil: discard
 	MaxBody  int64                // bytes of a request body; 0: 1 MiB
 	Rate     float64              // requests per second per token or anonymous address; 0: 50; <0: unlimited
@@ -58,7 +47,8 @@ type Options struct {
 
 // Server is the API as an http.Handler. It is safe for concurrent use.
 type Server struct {
-	svc     Services
+	svc     coord.Services
+	health  func(ctx context.Context) error
 	log     *slog.Logger
 	maxBody int64
 	limiter *limiter
@@ -68,8 +58,8 @@ type Server struct {
 }
 
 // New returns the API over svc.
-func New(svc Services, opt Options) *Server {
-	s := &Server{svc: svc, log: opt.Logger, maxBody: opt.MaxBody}
+func New(svc coord.Services, opt Options) *Server {
+	s := &Server{svc: svc, health: opt.Health, log: opt.Logger, maxBody: opt.MaxBody}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -251,7 +241,7 @@ func (s *Server) authenticate(r *http.Request) (coord.Viewer, error) {
 		return coord.Viewer{}, lifeline.Errorf(lifeline.EINVALID, "api", "unknown token")
 	}
 	if err != nil {
-		s.log.Error("authenticate", "err", err)
+		s.log.Error("authenticate", "err", lifeline.Trace(err))
 		return coord.Viewer{}, lifeline.Errorf(lifeline.EINTERNAL, "api", "cannot check the token now")
 	}
 	return v, nil
@@ -281,9 +271,9 @@ func (w *statusWriter) WriteHeader(code int) {
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request, _ coord.Viewer) {
-	if s.svc.Health != nil {
-		if err := s.svc.Health(r.Context()); err != nil {
-			s.log.Error("health", "err", err)
+	if s.health != nil {
+		if err := s.health(r.Context()); err != nil {
+			s.log.Error("health", "err", lifeline.Trace(err))
 			s.problemStatus(w, r, http.StatusServiceUnavailable, "unavailable", "the store does not answer")
 			return
 		}

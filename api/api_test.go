@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -48,16 +49,13 @@ func newEnvOn(t testing.TB, db *store.DB, opt api.Options) *env {
 	if opt.Rate == 0 {
 		opt.Rate = -1
 	}
-	h := api.New(Services(db), opt)
+	if opt.Health == nil {
+		opt.Health = func(ctx context.Context) error { return db.SQL().PingContext(ctx) }
+	}
+	h := api.New(db.Services(), opt)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return &env{t: t, db: db, w: w, srv: srv}
-}
-
-// Services wires a store into the API as cmd/lifeline does.
-func Services(db *store.DB) api.Services {
-	return api.Services{Orgs: db, Members: db, Incidents: db, Needs: db, Offers: db, Matches: db, Events: db,
-		Health: func(ctx context.Context) error { return db.SQL().PingContext(ctx) }}
 }
 
 type response struct {
@@ -119,6 +117,9 @@ func (e *env) do(v coord.Viewer, method, path string, body any, header ...string
 	b, err := io.ReadAll(rb)
 	if err != nil {
 		e.t.Fatal(err)
+	}
+	if strings.HasPrefix(res.Header.Get("Content-Type"), "application/problem+json") {
+		checkForPeople(e.t, method+" "+path, b)
 	}
 	return response{Status: res.StatusCode, Header: res.Header, Body: b}
 }
@@ -421,4 +422,22 @@ func newPostgresEnv(t testing.TB, opt api.Options) *env {
 		t.Fatal(err)
 	}
 	return newEnvOn(t, db, opt)
+}
+
+// goName matches a Go identifier qualified by its package, as in
+// "coord.MoveMatch" or "web.form:", which no message for people may show.
+var goName = regexp.MustCompile(`\b(api|coord|store|ledger|impact|atlas|geo|watch|web|demo|lifeline|mrt)\.[A-Za-z]+\b`)
+
+// checkForPeople fails tb if a problem document shows a Go identifier:
+// every error answer of every test passes through it.
+func checkForPeople(tb testing.TB, what string, body []byte) {
+	tb.Helper()
+	var p api.Problem
+	if err := json.Unmarshal(body, &p); err != nil {
+		tb.Errorf("%s: the problem document does not decode: %v\n%s", what, err, body)
+		return
+	}
+	if m := goName.FindString(p.Detail); m != "" {
+		tb.Errorf("%s: the problem's detail shows the Go name %q to people: %q", what, m, p.Detail)
+	}
 }

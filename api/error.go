@@ -37,7 +37,7 @@ func (s *Server) problem(w http.ResponseWriter, r *http.Request, v coord.Viewer,
 	}
 	detail := lifeline.ErrorMessage(err)
 	if code == lifeline.EINTERNAL {
-		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", lifeline.Trace(err))
 		detail = "internal error"
 	}
 	if code == lifeline.EFORBIDDEN && v.Anonymous() {

@@ -30,7 +30,7 @@ func (s *Server) writeJSON(w http.ResponseWriter, r *http.Request, st int, v any
 func (s *Server) writeBody(w http.ResponseWriter, r *http.Request, st int, v any, etag string) {
 	body, err := json.Marshal(v)
 	if err != nil {
-		s.log.Error("encode response", "err", err)
+		s.log.Error("encode response", "err", lifeline.Trace(err))
 		http.Error(w, `{"status":500,"code":"internal","title":"Internal Server Error"}`, http.StatusInternalServerError)
 		return
 	}

@@ -3,6 +3,7 @@ package coord
 import (
 	"cmp"
 	"fmt"
+	"lifeline/geo"
 	"math"
 	"slices"
 	"strings"
@@ -200,15 +201,9 @@ func where(countries []string, p *Place) string {
 	return "a place"
 }
 
-// distanceKm is the great-circle distance between two places (haversine,
-// on a sphere of the Earth's mean radius).
+// distanceKm is the great-circle distance between two places.
 func distanceKm(a, b Place) float64 {
-	const r = 6371.0
-	rad := math.Pi / 180
-	dlat := (b.Lat - a.Lat) * rad
-	dlon := (b.Lon - a.Lon) * rad
-	h := math.Sin(dlat/2)*math.Sin(dlat/2) + math.Cos(a.Lat*rad)*math.Cos(b.Lat*rad)*math.Sin(dlon/2)*math.Sin(dlon/2)
-	return 2 * r * math.Asin(math.Min(1, math.Sqrt(h)))
+	return geo.DistanceKm(geo.Point{Lon: a.Lon, Lat: a.Lat}, geo.Point{Lon: b.Lon, Lat: b.Lat})
 }
 
 func round3(x float64) float64 { return math.Round(x*1000) / 1000 }

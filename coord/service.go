@@ -25,6 +25,32 @@ import (
 //     version is stale;
 //   - EINTERNAL: anything else (the store failed).
 
+// Services are the mechanism's services together: what the API serves, what
+// the pages read and write through, what the demonstration seeds and what
+// federation and exchange build on. store.DB provides them all
+// (store.DB.Services).
+type Services struct {
+	Orgs      OrgService
+	Members   MemberService
+	Incidents IncidentService
+	Needs     NeedService
+	Offers    OfferService
+	Matches   MatchService
+	Events    EventService
+}
+
+// Complete reports whether every service is there.
+func (s Services) Complete() bool {
+	return s.Orgs != nil && s.Members != nil && s.Incidents != nil && s.Needs != nil &&
+		s.Offers != nil && s.Matches != nil && s.Events != nil
+}
+
+// System is the viewer for acts of the instance itself: what the command
+// line does with direct access to the database (lifeline admin init, org
+// add, member add, the demonstration's seeding). It is never the viewer of
+// a request.
+var System = Viewer{MemberID: "instance", OrgID: "instance", Role: RoleInstanceAdmin, OrgVerified: true}
+
 // Page is one page of a list: the items, and the cursor of the next page
 // ("" when there is none).
 type Page[T any] struct {
@@ -289,6 +315,9 @@ type EventService interface {
 // The event types of the ledger. Each payload is the whole item after the
 // change, so a replay needs no other state.
 const (
+	// EventInstanceCreated is the first event of every log: it records the
+	// instance's public key.
+	EventInstanceCreated = "instance.created"
 	EventOrgCreated      = "org.created"
 	EventOrgUpdated      = "org.updated"
 	EventMemberCreated   = "member.created"

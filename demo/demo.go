@@ -23,19 +23,9 @@ import (
 
 	"lifeline"
 	"lifeline/coord"
+	"lifeline/geo"
 	"lifeline/impact"
 )
-
-// Services are the coordination services the seeding writes through;
-// store.DB provides them all.
-type Services struct {
-	Orgs      coord.OrgService
-	Members   coord.MemberService
-	Incidents coord.IncidentService
-	Needs     coord.NeedService
-	Offers    coord.OfferService
-	Matches   coord.MatchService
-}
 
 // Member is a demonstration member and the token to log in with.
 type Member struct {
@@ -98,7 +88,7 @@ type actor struct {
 // Errors: ECONFLICT if the instance already has incidents (seed only a
 // fresh instance); EFORBIDDEN if admin is not an instance administrator;
 // any error of the services, as they return it.
-func Seed(ctx context.Context, svc Services, admin coord.Viewer, g *impact.Graph) (*Result, error) {
+func Seed(ctx context.Context, svc coord.Services, admin coord.Viewer, g *impact.Graph) (*Result, error) {
 	const op = "demo.Seed"
 	if admin.Role != coord.RoleInstanceAdmin {
 		return nil, lifeline.Errorf(lifeline.EFORBIDDEN, op, "seeding needs an instance administrator")
@@ -122,7 +112,7 @@ func Seed(ctx context.Context, svc Services, admin coord.Viewer, g *impact.Graph
 }
 
 type seeder struct {
-	svc Services
+	svc coord.Services
 	g   *impact.Graph
 	res *Result
 	by  map[string]actor  // org key → its member
@@ -160,16 +150,10 @@ func (s *seeder) orgs(ctx context.Context, admin coord.Viewer) error {
 
 // circle returns a closed polygon of n points around a centre, as an area.
 func circle(lon, lat, km float64, n int) *coord.Area {
-	const earthKm = 6371.0088
 	var ring []coord.Position
-	la, lo, d := lat*math.Pi/180, lon*math.Pi/180, km/earthKm
-	for i := range n {
-		b := 2 * math.Pi * float64(i) / float64(n)
-		la2 := math.Asin(math.Sin(la)*math.Cos(d) + math.Cos(la)*math.Sin(d)*math.Cos(b))
-		lo2 := lo + math.Atan2(math.Sin(b)*math.Sin(d)*math.Cos(la), math.Cos(d)-math.Sin(la)*math.Sin(la2))
-		ring = append(ring, coord.Position{math.Round(lo2*180/math.Pi*1e4) / 1e4, math.Round(la2*180/math.Pi*1e4) / 1e4})
+	for _, p := range geo.Circle(geo.Point{Lon: lon, Lat: lat}, km, n) {
+		ring = append(ring, coord.Position{math.Round(p.Lon*1e4) / 1e4, math.Round(p.Lat*1e4) / 1e4})
 	}
-	ring = append(ring, ring[0])
 	b, _ := json.Marshal([][]coord.Position{ring})
 	return &coord.Area{Type: "Polygon", Coordinates: b}
 }

@@ -14,13 +14,13 @@ import (
 	"lifeline/store/sqlite"
 )
 
-func seeded(t *testing.T) (*store.DB, coord.Viewer, *demo.Result, demo.Services, *impact.Graph) {
+func seeded(t *testing.T) (*store.DB, coord.Viewer, *demo.Result, coord.Services, *impact.Graph) {
 	return seededAs(t, nil)
 }
 
 // seededAs seeds a fresh instance as its admin member, or as the viewer
-// as returns (store.System: what lifeline serve --demo has at hand).
-func seededAs(t *testing.T, as func(admin coord.Viewer) coord.Viewer) (*store.DB, coord.Viewer, *demo.Result, demo.Services, *impact.Graph) {
+// as returns (coord.System: what lifeline serve --demo has at hand).
+func seededAs(t *testing.T, as func(admin coord.Viewer) coord.Viewer) (*store.DB, coord.Viewer, *demo.Result, coord.Services, *impact.Graph) {
 	t.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "demo.db"))
@@ -44,7 +44,7 @@ func seededAs(t *testing.T, as func(admin coord.Viewer) coord.Viewer) (*store.DB
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := demo.Services{Orgs: db, Members: db, Incidents: db, Needs: db, Offers: db, Matches: db}
+	svc := db.Services()
 	seeder := admin
 	if as != nil {
 		seeder = as(admin)
@@ -146,7 +146,7 @@ func TestSeedNeedsAnAdmin(t *testing.T) {
 }
 
 func TestSeedAsTheInstance(t *testing.T) {
-	_, _, res, _, _ := seededAs(t, func(coord.Viewer) coord.Viewer { return store.System })
+	_, _, res, _, _ := seededAs(t, func(coord.Viewer) coord.Viewer { return coord.System })
 	if res.Incidents != 4 || res.Matches != 3 {
 		t.Errorf("seeded %+v", res)
 	}

@@ -7,7 +7,6 @@ import (
 
 	"lifeline"
 	"lifeline/coord"
-	"lifeline/store"
 	"lifeline/store/sqlite"
 )
 
@@ -27,7 +26,7 @@ func TestCommitterSurvivesPanic(t *testing.T) {
 	if lifeline.ErrorCode(err) != lifeline.EINTERNAL {
 		t.Fatalf("panicking write = %v, want EINTERNAL", err)
 	}
-	if err := db.CreateOrg(ctx, store.System, &coord.Org{Name: "After", Kind: coord.OrgIXP}); err != nil {
+	if err := db.CreateOrg(ctx, coord.System, &coord.Org{Name: "After", Kind: coord.OrgIXP}); err != nil {
 		t.Fatalf("write after a panic: %v", err)
 	}
 	if n, err := db.Verify(ctx); err != nil || n != 4 {

@@ -40,7 +40,7 @@ func apply(ctx context.Context, tx *sql.Tx, db *DB, e ledger.Event) error {
 	}
 	marking := string(mk)
 	switch e.Type {
-	case EventInstanceCreated:
+	case coord.EventInstanceCreated:
 		return nil
 	case coord.EventOrgCreated, coord.EventOrgUpdated:
 		var o coord.Org

@@ -17,15 +17,6 @@ import (
 	"lifeline/ledger"
 )
 
-// System is the viewer for acts of the instance itself: what the command
-// line does with direct access to the database (lifeline admin init, org
-// add, member add). It is never the viewer of a request.
-var System = coord.Viewer{MemberID: "instance", OrgID: "instance", Role: coord.RoleInstanceAdmin, OrgVerified: true}
-
-// EventInstanceCreated is the first event of every log: it records the
-// instance's public key.
-const EventInstanceCreated = "instance.created"
-
 // Instance is what Init returns: the first organisation, its first member
 // (an instance admin) and that member's token, shown once.
 type Instance struct {
@@ -79,15 +70,15 @@ func (db *DB) Init(ctx context.Context, orgName, memberName string, endorsements
 		db.key = key
 		db.mu.Unlock()
 		payload, _ := json.Marshal(map[string]any{"public_key": base64.StdEncoding.EncodeToString(pub), "endorsements": endorsements})
-		m := coord.Marking{TLP: coord.TLPClear, Org: System.OrgID, Author: System.MemberID}
-		if err := t.emit(EventInstanceCreated, "instance", System, m, payload); err != nil {
+		m := coord.Marking{TLP: coord.TLPClear, Org: coord.System.OrgID, Author: coord.System.MemberID}
+		if err := t.emit(coord.EventInstanceCreated, "instance", coord.System, m, payload); err != nil {
 			return err
 		}
-		if err := createOrg(t, System, org); err != nil {
+		if err := createOrg(t, coord.System, org); err != nil {
 			return err
 		}
 		mem := &coord.Member{OrgID: org.ID, Name: memberName, Role: coord.RoleInstanceAdmin}
-		tok, err := createMember(t, System, mem)
+		tok, err := createMember(t, coord.System, mem)
 		if err != nil {
 			return err
 		}

@@ -30,8 +30,8 @@ type instance struct {
 	tokB     string // coordinator of B
 }
 
-func services(db *store.DB) Services {
-	return Services{Orgs: db, Members: db, Incidents: db, Needs: db, Offers: db, Matches: db, Events: db}
+func services(db *store.DB) coord.Services {
+	return db.Services()
 }
 
 func newInstance(t testing.TB) *instance {

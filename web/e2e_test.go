@@ -72,7 +72,7 @@ func startE2E(t *testing.T) *e2eServer {
 		t.Fatal(err)
 	}
 	a, g := testAtlas(t)
-	res, err := demo.Seed(ctx, demo.Services{Orgs: db, Members: db, Incidents: db, Needs: db, Offers: db, Matches: db}, admin, g)
+	res, err := demo.Seed(ctx, db.Services(), admin, g)
 	if err != nil {
 		t.Fatal(err)
 	}

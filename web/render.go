@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"lifeline"
 	"lifeline/coord"
 	"lifeline/geo"
 	"lifeline/impact"
@@ -89,10 +90,10 @@ func (s *server) renderScript(w http.ResponseWriter, r *http.Request, rq *reques
 		panic("web: no page template " + name)
 	}
 	v := view{Name: s.name, Title: title, Viewer: rq.viewer, User: rq.user, CSRF: rq.csrf,
-		Coord: s.svc.complete(), Path: r.URL.Path, Script: script, Data: data}
+		Coord: s.svc.Complete(), Path: r.URL.Path, Script: script, Data: data}
 	var buf bytes.Buffer
 	if err := p.t.Execute(&buf, v); err != nil {
-		s.log.Error("web: render", "page", name, "err", err)
+		s.log.Error("web: render", "page", name, "err", lifeline.Trace(err))
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}

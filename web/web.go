@@ -19,24 +19,6 @@ import (
 	"lifeline/impact"
 )
 
-// Services are the coordination services the pages read and write through.
-// store.DB provides them all. Every read applies coord.CanSee inside the
-// service; the pages never decide visibility.
-type Services struct {
-	Orgs      coord.OrgService
-	Members   coord.MemberService
-	Incidents coord.IncidentService
-	Needs     coord.NeedService
-	Offers    coord.OfferService
-	Matches   coord.MatchService
-	Events    coord.EventService
-}
-
-func (s Services) complete() bool {
-	return s.Orgs != nil && s.Members != nil && s.Incidents != nil && s.Needs != nil &&
-		s.Offers != nil && s.Matches != nil && s.Events != nil
-}
-
 // Config is what the web interface serves.
 type Config struct {
 	// Atlas is the infrastructure model the maps, the atlas explorer, the
@@ -47,7 +29,9 @@ type Config struct {
 	Graph *impact.Graph
 	// Services are the coordination services. Without all of them only
 	// the public pages (atlas, simulator, profiles) are served.
-	Services Services
+	// Every read applies coord.CanSee inside the service; the pages never
+	// decide visibility.
+	Services coord.Services
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Logger receives failures of ours; nil discards.
@@ -72,7 +56,7 @@ type Config struct {
 // server is the web interface.
 type server struct {
 	cfg      Config
-	svc      Services
+	svc      coord.Services
 	atlas    *atlas.Atlas
 	graph    *impact.Graph
 	now      func() time.Time
@@ -177,7 +161,7 @@ func (s *server) routes() {
 	s.page("POST /login", s.login)
 	s.page("POST /logout", s.logout)
 
-	if !s.svc.complete() {
+	if !s.svc.Complete() {
 		s.page("GET /{$}", s.publicHome)
 		s.page("/", s.notFound)
 		return
@@ -246,7 +230,7 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, rq *request, err e
 	status := statusOf(err)
 	msg := lifeline.ErrorMessage(err)
 	if status == http.StatusInternalServerError {
-		s.log.Error("web: internal error", "path", r.URL.Path, "err", err)
+		s.log.Error("web: internal error", "path", r.URL.Path, "err", lifeline.Trace(err))
 		msg = "Something went wrong on our side. Please try again in a moment."
 	}
 	if status == http.StatusNotFound {

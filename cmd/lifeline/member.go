@@ -7,7 +7,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"lifeline/coord"
-	"lifeline/store"
 )
 
 func newMemberCmd() *cobra.Command {
@@ -40,7 +39,7 @@ as a hash.`,
 			}
 			defer db.Close()
 			m := &coord.Member{OrgID: org, Role: coord.Role(role), Name: name, Contact: contact}
-			tok, err := db.CreateMember(cmd.Context(), store.System, m)
+			tok, err := db.CreateMember(cmd.Context(), coord.System, m)
 			if err != nil {
 				return err
 			}

@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"lifeline/coord"
-	"lifeline/store"
 )
 
 func newOrgCmd() *cobra.Command {
@@ -48,7 +47,7 @@ admin's act); otherwise verified organisations endorse it through the API.`,
 			for _, a := range asns {
 				o.ASNs = append(o.ASNs, uint32(a))
 			}
-			if err := db.CreateOrg(cmd.Context(), store.System, o); err != nil {
+			if err := db.CreateOrg(cmd.Context(), coord.System, o); err != nil {
 				return err
 			}
 			return printResult(cmd.OutOrStdout(), asJSON, map[string]string{"org_id": o.ID}, o.ID)
@@ -81,7 +80,7 @@ func newOrgListCmd() *cobra.Command {
 			var all []*coord.Org
 			f := coord.ListFilter{Limit: coord.MaxPageSize}
 			for {
-				p, err := db.FindOrgs(cmd.Context(), store.System, f)
+				p, err := db.FindOrgs(cmd.Context(), coord.System, f)
 				if err != nil {
 					return err
 				}
@@ -125,7 +124,7 @@ it (POST /api/v1/orgs/{id}/endorse).`,
 				return err
 			}
 			defer db.Close()
-			o, err := db.VerifyOrg(cmd.Context(), store.System, args[0])
+			o, err := db.VerifyOrg(cmd.Context(), coord.System, args[0])
 			if err != nil {
 				return err
 			}

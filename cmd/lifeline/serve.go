@@ -17,6 +17,7 @@ import (
 
 	"lifeline"
 	"lifeline/api"
+	"lifeline/coord"
 	"lifeline/demo"
 	"lifeline/impact"
 	"lifeline/store"
@@ -79,11 +80,10 @@ commitments; it prints a token for one member of each organisation.`,
 			if rate <= 0 {
 				rate = -1 // unlimited
 			}
-			apiHandler := api.New(api.Services{Orgs: db, Members: db, Incidents: db, Needs: db, Offers: db, Matches: db, Events: db,
-				Health: func(ctx context.Context) error { return db.SQL().PingContext(ctx) }},
-				api.Options{Logger: log, Rate: rate, Burst: burst})
+			apiHandler := api.New(db.Services(), api.Options{Logger: log, Rate: rate, Burst: burst,
+				Health: func(ctx context.Context) error { return db.SQL().PingContext(ctx) }})
 			webHandler, err := web.New(web.Config{Atlas: a, Graph: g, Logger: log,
-				Services: web.Services{Orgs: db, Members: db, Incidents: db, Needs: db, Offers: db, Matches: db, Events: db}})
+				Services: db.Services()})
 			if err != nil {
 				return err
 			}
@@ -147,7 +147,7 @@ func initOnFirstStart(ctx context.Context, db *store.DB, org string, cmd *cobra.
 // than its first organisation is left as it is.
 func seedDemo(ctx context.Context, db *store.DB, g *impact.Graph, cmd *cobra.Command) error {
 	stderr := cmd.ErrOrStderr()
-	res, err := demo.Seed(ctx, demo.Services{Orgs: db, Members: db, Incidents: db, Needs: db, Offers: db, Matches: db}, store.System, g)
+	res, err := demo.Seed(ctx, db.Services(), coord.System, g)
 	if lifeline.ErrorCode(err) == lifeline.ECONFLICT {
 		fmt.Fprintln(stderr, "lifeline: --demo: this instance already holds data; serving it as it is")
 		return nil

@@ -88,7 +88,7 @@ func NewWorld(t testing.TB, db *store.DB) *World {
 	member := func(org string, role coord.Role, name string) coord.Viewer {
 		t.Helper()
 		m := &coord.Member{OrgID: org, Role: role, Name: name}
-		tok, err := db.CreateMember(ctx, store.System, m)
+		tok, err := db.CreateMember(ctx, coord.System, m)
 		if err != nil {
 			t.Fatalf("CreateMember %s: %v", name, err)
 		}
@@ -98,7 +98,7 @@ func NewWorld(t testing.TB, db *store.DB) *World {
 	org := func(name string, verified bool) string {
 		t.Helper()
 		o := &coord.Org{Name: name, Kind: coord.OrgOperator, Verified: verified}
-		if err := db.CreateOrg(ctx, store.System, o); err != nil {
+		if err := db.CreateOrg(ctx, coord.System, o); err != nil {
 			t.Fatalf("CreateOrg %s: %v", name, err)
 		}
 		return o.ID
