@@ -16,9 +16,14 @@ test:
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./...
 
+# staticcheck: go install honnef.co/go/tools/cmd/staticcheck@latest
+# (.ci/run installs it).
+STATICCHECK ?= $(shell command -v staticcheck || echo $$($(GO) env GOPATH)/bin/staticcheck)
+
 lint:
 	gofmt -l . | (! grep .)
 	$(GO) vet ./...
+	$(STATICCHECK) ./...
 
 # Impact engine against its Python reference: prints the speed ratio per sample.
 .PHONY: bench-impact

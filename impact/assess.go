@@ -451,9 +451,10 @@ func (g *Graph) Rank(ctx context.Context, workers int) ([]Ranked, error) {
 	for c := range want {
 		want[c] = true
 	}
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
+	// workers is not used: each candidate costs one reachability search
+	// (microseconds), so one goroutine ranks the full atlas in well under
+	// a second.
+	_ = workers
 	// Single losses only: the pair search is skipped by asking for the
 	// N-1 sets through the same candidate rule.
 	w := g.newWorkspace()
@@ -541,8 +542,7 @@ func sites(pts []geo.Point) int {
 	for i := range parent {
 		parent[i] = i
 	}
-	var find func(int) int
-	find = func(i int) int {
+	find := func(i int) int {
 		for parent[i] != i {
 			parent[i] = parent[parent[i]]
 			i = parent[i]

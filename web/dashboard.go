@@ -1,7 +1,6 @@
 package web
 
 import (
-	"cmp"
 	"context"
 	"net/http"
 	"slices"
@@ -241,9 +240,4 @@ func needPoint(n *coord.Need) (geo.Point, bool) {
 		}
 	}
 	return geo.Point{}, false
-}
-
-// byNewest orders items newest first.
-func byNewest[T any](items []T, created func(T) time.Time) {
-	slices.SortStableFunc(items, func(a, b T) int { return cmp.Compare(created(b).UnixNano(), created(a).UnixNano()) })
 }

@@ -75,9 +75,6 @@ func (s *searcher) search(dst int32, failed []bool) []int32 {
 	return reach
 }
 
-// reached reports whether the last search reached node v.
-func (s *searcher) reached(v int32) bool { return s.reachMrk[v] == s.epoch }
-
 // failedMask marks the failed nodes.
 func (g *Graph) failedMask(op string, failed []uint32) ([]bool, error) {
 	nodes, err := g.nodes(op, failed)

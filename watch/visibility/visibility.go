@@ -136,11 +136,10 @@ func keyOf6(p netip.Prefix) v6key {
 }
 
 type peerTable struct {
-	v4     map[v4key]uint32 // prefix → origin
-	v6     map[v6key]struct{}
-	full4  bool // counted in the visibility counts
-	full6  bool
-	listed bool // in a snapshot being loaded
+	v4    map[v4key]uint32 // prefix → origin
+	v6    map[v6key]struct{}
+	full4 bool // counted in the visibility counts
+	full6 bool
 }
 
 type po struct {
