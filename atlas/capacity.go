@@ -106,10 +106,12 @@ func ReadOverrides(r io.Reader, name string) ([]Override, error) {
 		if errors.Is(err, io.EOF) {
 			return out, nil
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
+			// A *csv.ParseError names its line; FieldPos cannot be asked
+			// about a record that failed to parse.
 			return nil, lifeline.Errorf(lifeline.EINVALID, op, "%s: %v", name, err)
 		}
+		line, _ := cr.FieldPos(0)
 		if len(rec) < 2 {
 			return nil, lifeline.Errorf(lifeline.EINVALID, op, "%s: line %d: want id,gbps,source, found %d field(s)", name, line, len(rec))
 		}
