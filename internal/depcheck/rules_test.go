@@ -28,6 +28,7 @@ var rules = map[string][]string{
 	"lifeline/watch/...":        engine("lifeline/coord", "lifeline/ledger"),
 	"lifeline/coord":            engine("lifeline/ledger"),
 	"lifeline/ledger":           engine("lifeline/atlas", "lifeline/impact", "lifeline/watch", "lifeline/mrt"),
+	"lifeline/federation":       engine("lifeline/atlas", "lifeline/impact", "lifeline/watch", "lifeline/mrt"),
 	"lifeline/demo":             engine(),
 
 	// Adapters.

@@ -1,0 +1,201 @@
+package federation
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+
+	"lifeline"
+	"lifeline/coord"
+	"lifeline/ledger"
+)
+
+type instance struct {
+	key ed25519.PrivateKey
+	pub ed25519.PublicKey
+	fp  string
+}
+
+func newInstance(t testing.TB, seed byte) instance {
+	t.Helper()
+	key := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{seed}, 32))
+	pub := key.Public().(ed25519.PublicKey)
+	return instance{key: key, pub: pub, fp: Fingerprint(pub)}
+}
+
+func (i instance) keyOf(peers ...instance) KeyOf {
+	return func(fp string) (ed25519.PublicKey, bool) {
+		for _, p := range peers {
+			if p.fp == fp {
+				return p.pub, true
+			}
+		}
+		return nil, false
+	}
+}
+
+// events seals n events of origin in one chain.
+func events(t testing.TB, origin instance, n int) []ledger.Record {
+	t.Helper()
+	var prev *ledger.Record
+	var out []ledger.Record
+	for i := range n {
+		payload, _ := json.Marshal(map[string]any{"id": fmt.Sprintf("inc_%d", i), "title": "Cable cut off Port Sudan"})
+		r, err := ledger.Seal(origin.key, prev, ledger.Event{Time: time.Date(2026, 3, 1, 8, 30, i, 0, time.UTC),
+			Type: coord.EventIncidentCreated, Author: "mem_a", Org: "org_a", Subject: fmt.Sprintf("inc_%d", i),
+			Marking: coord.Marking{TLP: coord.TLPClear, Org: "org_a", Author: "mem_a"}, Payload: payload})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, r)
+		prev = &out[len(out)-1]
+	}
+	return out
+}
+
+func batchOf(origin instance, to instance, recs []ledger.Record, since int64) Batch {
+	b := Batch{Recipient: to.fp, Created: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), Since: since, Until: since + int64(len(recs)),
+		Keys: []OriginKey{{Fingerprint: origin.fp, Key: origin.pub}}}
+	for i, r := range recs {
+		b.Events = append(b.Events, Entry{Pos: since + int64(i) + 1, Origin: origin.fp, Body: r.Body, Sig: r.Sig})
+	}
+	return b
+}
+
+func TestSealOpen(t *testing.T) {
+	a, b := newInstance(t, 1), newInstance(t, 2)
+	recs := events(t, a, 5)
+	wire, id, err := Seal(a.key, batchOf(a, b, recs, 10))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := Open(wire, b.fp, b.keyOf(a))
+	if err != nil {
+		t.Fatalf("Open of a good batch: %v", err)
+	}
+	if v.ID != id || v.Sender != a.fp || len(v.Events) != 5 || v.Events[4].Subject != "inc_4" || v.Until != 15 {
+		t.Errorf("opened batch: id %s (want %s), sender %s, %d events", v.ID, id, v.Sender, len(v.Events))
+	}
+	// The same batch compressed as a bundle and read back.
+	var buf bytes.Buffer
+	if err := WriteBundle(&buf, wire); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadBundle(&buf, "b.llb")
+	if err != nil || !bytes.Equal(back, wire) {
+		t.Fatalf("ReadBundle: %v", err)
+	}
+	// An empty batch says "nothing for you in 15–20".
+	wire, _, err = Seal(a.key, Batch{Recipient: b.fp, Since: 15, Until: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err := Open(wire, b.fp, b.keyOf(a)); err != nil || len(v.Events) != 0 {
+		t.Fatalf("empty batch: %v", err)
+	}
+}
+
+// TestOpenRejectsTampering changes single bytes of a batch at 600 random
+// positions, removes, reorders and replays events, and readdresses it: each
+// must be rejected whole.
+func TestOpenRejectsTampering(t *testing.T) {
+	a, b, c := newInstance(t, 1), newInstance(t, 2), newInstance(t, 3)
+	recs := events(t, a, 4)
+	wire, _, err := Seal(a.key, batchOf(a, b, recs, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(7, 7))
+	for range 600 {
+		pos := rng.IntN(len(wire))
+		bad := bytes.Clone(wire)
+		bad[pos] ^= byte(1 + rng.IntN(255))
+		if v, err := Open(bad, b.fp, b.keyOf(a)); err == nil {
+			t.Fatalf("a batch with byte %d changed (%q → %q) was accepted: %d events", pos, wire[pos], bad[pos], len(v.Events))
+		} else if code := lifeline.ErrorCode(err); code != lifeline.EINVALID && code != lifeline.EFORBIDDEN {
+			t.Fatalf("byte %d: error code %s: %v", pos, code, err)
+		}
+	}
+	// Re-sealing a changed batch needs the sender's key: a relay (c) that
+	// drops, reorders or replays events can only sign as itself, and the
+	// events keep their origin's signatures.
+	check := func(name string, wire []byte, keyOf KeyOf, want string) {
+		t.Helper()
+		if _, err := Open(wire, b.fp, keyOf); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: err = %v, want it to say %q", name, err, want)
+		}
+	}
+	removed := batchOf(a, b, recs, 0)
+	removed.Events = append(removed.Events[:1], removed.Events[2:]...)
+	w, _, _ := Seal(a.key, removed)
+	forged := bytes.Replace(wire, wire[bytes.IndexByte(wire, '\n')+1:bytes.LastIndexByte(wire[:len(wire)-1], '\n')],
+		w[bytes.IndexByte(w, '\n')+1:bytes.LastIndexByte(w[:len(w)-1], '\n')], 1)
+	check("an event removed under the original signature", forged, b.keyOf(a), "signature does not verify")
+
+	reordered := batchOf(a, b, recs, 0)
+	reordered.Events[0].Pos, reordered.Events[1].Pos = 2, 1
+	if _, _, err := Seal(a.key, reordered); err == nil {
+		t.Error("Seal accepted events out of position order")
+	}
+	swapped := batchOf(a, b, recs, 0)
+	swapped.Events[0].Body, swapped.Events[1].Body = swapped.Events[1].Body, swapped.Events[0].Body
+	w, _, _ = Seal(c.key, swapped)
+	check("events swapped by a relay", w, b.keyOf(a, c), "signature of its origin")
+
+	forC, _, _ := Seal(a.key, batchOf(a, c, recs, 0))
+	check("a batch made for another instance, replayed", forC, b.keyOf(a), "made for")
+	check("a batch from an instance that is not a peer", wire, b.keyOf(c), "not a peer")
+
+	wrongKey := batchOf(a, b, recs, 0)
+	wrongKey.Keys[0].Key = c.pub
+	if _, _, err := Seal(a.key, wrongKey); err == nil || !strings.Contains(err.Error(), "does not match") {
+		t.Errorf("a key that does not match its fingerprint: %v", err)
+	}
+	check("trailing data", append(bytes.Clone(wire), "x"...), b.keyOf(a), "line 3")
+	check("not a batch", []byte("{}\n"), b.keyOf(a), "line 1")
+}
+
+func TestReadBundleRejectsDamage(t *testing.T) {
+	a, b := newInstance(t, 1), newInstance(t, 2)
+	wire, _, _ := Seal(a.key, batchOf(a, b, events(t, a, 3), 0))
+	var buf bytes.Buffer
+	if err := WriteBundle(&buf, wire); err != nil {
+		t.Fatal(err)
+	}
+	file := buf.Bytes()
+	for name, bad := range map[string][]byte{
+		"truncated":   file[:len(file)-9],
+		"not gzip":    []byte("lifeline-batch 1\n"),
+		"crc damaged": append(bytes.Clone(file[:len(file)-8]), 0, 0, 0, 0, 0, 0, 0, 0),
+	} {
+		if _, err := ReadBundle(bytes.NewReader(bad), "x.llb"); err == nil || !strings.Contains(err.Error(), "x.llb") {
+			t.Errorf("%s: err = %v, want an error naming the file", name, err)
+		}
+	}
+}
+
+func FuzzOpen(f *testing.F) {
+	a, b := newInstance(f, 1), newInstance(f, 2)
+	wire, _, _ := Seal(a.key, batchOf(a, b, events(f, a, 2), 0))
+	f.Add(wire)
+	f.Add([]byte(BatchHeader + "\n{}\nAAAA\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		v, err := Open(data, b.fp, b.keyOf(a))
+		if err != nil {
+			if v != nil {
+				t.Fatal("Open returned a batch with an error")
+			}
+			return
+		}
+		// Only the sender's key makes a batch: anything accepted is the
+		// seeded batch itself.
+		if !bytes.Equal(data, wire) {
+			t.Fatalf("Open accepted bytes that are not the sealed batch:\n%q", data)
+		}
+	})
+}
