@@ -3,8 +3,11 @@
 GO ?= go
 
 .PHONY: run build test bench fuzz lint
+# ADDR is where `make run` listens: make run ADDR=0.0.0.0:9090
+ADDR ?= localhost:8080
+
 run: build
-	./bin/lifeline serve
+	./bin/lifeline serve --addr $(ADDR)
 
 build:
 	$(GO) build -o bin/lifeline ./cmd/lifeline
