@@ -329,4 +329,8 @@ const (
 	EventOfferUpdated    = "offer.updated"
 	EventMatchCreated    = "match.created"
 	EventMatchUpdated    = "match.updated"
+	// EventReceived carries an event written on another instance, in its
+	// origin's exact bytes and signature (package federation); it applies
+	// as the event it carries.
+	EventReceived = "federation.received"
 )

@@ -54,6 +54,16 @@ type Batch struct {
 	Until     int64       `json:"until"`     // last position it covers (≥ Since)
 	Keys      []OriginKey `json:"keys"`      // the keys of the events' origins
 	Events    []Entry     `json:"events"`    // in position order
+	Directory []Listing   `json:"directory"` // members of the sender's organisations created in the range
+}
+
+// Listing is one entry of a sender's member directory: a member of an
+// organisation it hosts, by id and organisation only, so that the
+// recipient knows where a marking that names the member must go. Names and
+// contacts do not travel this way.
+type Listing struct {
+	Member string `json:"member"`
+	Org    string `json:"org"`
 }
 
 // OriginKey is the public key of an instance whose events a batch carries.
@@ -86,6 +96,9 @@ func Seal(key ed25519.PrivateKey, b Batch) (wire []byte, id string, err error) {
 	}
 	if b.Events == nil {
 		b.Events = []Entry{}
+	}
+	if b.Directory == nil {
+		b.Directory = []Listing{}
 	}
 	if err := b.check(); err != nil {
 		return nil, "", err
@@ -130,6 +143,11 @@ func (b *Batch) check() error {
 		last = e.Pos
 		if !keys[e.Origin] {
 			return lifeline.Errorf(lifeline.EINVALID, op, "events[%d]: no key for its origin %q", i, e.Origin)
+		}
+	}
+	for i, l := range b.Directory {
+		if l.Member == "" || l.Org == "" || len(l.Member) > 100 || len(l.Org) > 100 {
+			return lifeline.Errorf(lifeline.EINVALID, op, "directory[%d]: expected a member id and an organisation id", i)
 		}
 	}
 	return nil

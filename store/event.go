@@ -42,6 +42,22 @@ func apply(ctx context.Context, tx *sql.Tx, db *DB, e ledger.Event) error {
 	switch e.Type {
 	case coord.EventInstanceCreated:
 		return nil
+	case coord.EventReceived:
+		// An event of another instance, verified when it arrived: it
+		// applies as its origin wrote it, ordered where it arrived.
+		var r received
+		if err := json.Unmarshal(e.Payload, &r); err != nil {
+			return fmt.Errorf("event %d: %w", e.Seq, err)
+		}
+		inner, err := ledger.Decode(r.Body)
+		if err != nil {
+			return fmt.Errorf("event %d: %w", e.Seq, err)
+		}
+		if inner.Type == coord.EventReceived {
+			return fmt.Errorf("event %d carries a received event inside another", e.Seq)
+		}
+		inner.Seq = e.Seq
+		return apply(ctx, tx, db, inner)
 	case coord.EventOrgCreated, coord.EventOrgUpdated:
 		var o coord.Org
 		if err := json.Unmarshal(e.Payload, &o); err != nil {

@@ -49,6 +49,8 @@ func Run(t *testing.T, open Opener) {
 		{"TamperDetected", testTamper},
 		{"ConcurrentWrites", testConcurrentWrites},
 		{"BackupRestore", testBackupRestore},
+		{"Peers", testPeers},
+		{"Federation", testFederation},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })

@@ -1,0 +1,658 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"crypto/ed25519"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"lifeline"
+	"lifeline/coord"
+	"lifeline/federation"
+	"lifeline/ledger"
+)
+
+var _ federation.Service = (*DB)(nil)
+
+// A received event is kept in this instance's log inside an event of its
+// own, of type coord.EventReceived, whose payload is the origin's exact
+// bytes and signature (received): the log stays one chain signed by this
+// instance, numbering everything the instance holds — the positions peers
+// pull from — and a replay applies the received event as its origin wrote
+// it.
+type received struct {
+	Origin string `json:"origin"` // fingerprint of the instance that wrote it
+	Body   []byte `json:"body"`   // its canonical bytes (base64)
+	Sig    []byte `json:"sig"`    // its origin's signature (base64)
+}
+
+func requireInstanceAdmin(op string, v coord.Viewer) error {
+	if !v.Role.AtLeast(coord.RoleInstanceAdmin) {
+		return lifeline.Errorf(lifeline.EFORBIDDEN, op, "managing peers is for instance administrators")
+	}
+	return nil
+}
+
+// Self implements federation.Service.
+func (db *DB) Self(ctx context.Context) (ed25519.PublicKey, string, error) {
+	pub, err := db.PublicKey(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	return pub, federation.Fingerprint(pub), nil
+}
+
+// AddPeer implements federation.Service.
+func (db *DB) AddPeer(ctx context.Context, v coord.Viewer, p *federation.Peer) error {
+	const op = "store.AddPeer"
+	if err := requireInstanceAdmin(op, v); err != nil {
+		return err
+	}
+	if len(p.Key) == ed25519.PublicKeySize && p.Fingerprint == "" {
+		p.Fingerprint = federation.Fingerprint(p.Key)
+	}
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	_, self, err := db.Self(ctx)
+	if err != nil {
+		return err
+	}
+	if p.Fingerprint == self {
+		return lifeline.Errorf(lifeline.EINVALID, op, "key: this is this instance's own key; a peer is another instance")
+	}
+	slices.Sort(p.Orgs)
+	p.Orgs = slices.Compact(p.Orgs)
+	return db.update(ctx, op, func(t *tx) error {
+		var n int
+		if err := t.queryRow(`SELECT COUNT(*) FROM peers WHERE fingerprint = ?`, p.Fingerprint).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return lifeline.Errorf(lifeline.ECONFLICT, op, "a peer with this key (%s) is already known", federation.ShortFingerprint(p.Key))
+		}
+		if err := t.checkHosted(op, p); err != nil {
+			return err
+		}
+		p.Added = t.now
+		doc, err := json.Marshal(p)
+		if err != nil {
+			return err
+		}
+		return t.exec(`INSERT INTO peers (fingerprint, doc) VALUES (?, ?)`, p.Fingerprint, string(doc))
+	})
+}
+
+// checkHosted refuses a peer said to host an organisation this instance
+// hosts, or one another peer hosts: an organisation lives in one place.
+func (t *tx) checkHosted(op string, p *federation.Peer) error {
+	for _, o := range p.Orgs {
+		var n int
+		if err := t.queryRow(`SELECT COUNT(*) FROM members WHERE org_id = ?`, o).Scan(&n); err != nil {
+			return err
+		}
+		var local int
+		if err := t.queryRow(`SELECT COUNT(*) FROM events WHERE subject = ? AND type = ?`, o, coord.EventOrgCreated).Scan(&local); err != nil {
+			return err
+		}
+		if local > 0 {
+			return lifeline.Errorf(lifeline.EINVALID, op, "orgs: %s is an organisation of this instance, not of the peer", o)
+		}
+	}
+	peers, err := t.db.peers(t.ctx, t.Tx)
+	if err != nil {
+		return err
+	}
+	for _, q := range peers {
+		if q.Fingerprint == p.Fingerprint {
+			continue
+		}
+		for _, o := range p.Orgs {
+			if slices.Contains(q.Orgs, o) {
+				return lifeline.Errorf(lifeline.EINVALID, op, "orgs: %s is hosted by the peer %q already", o, q.Name)
+			}
+		}
+	}
+	return nil
+}
+
+// peers reads every peer through q.
+func (db *DB) peers(ctx context.Context, q querier) ([]*federation.PeerStatus, error) {
+	rows, err := q.QueryContext(ctx, `SELECT doc, pulled, ranges, last_contact, received, refused, last_error, exported FROM peers`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*federation.PeerStatus
+	for rows.Next() {
+		var doc, ranges, contact string
+		ps := &federation.PeerStatus{}
+		if err := rows.Scan(&doc, &ps.Pulled, &ranges, &contact, &ps.Received, &ps.Refused, &ps.LastError, &ps.Exported); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(doc), &ps.Peer); err != nil {
+			return nil, fmt.Errorf("peer: %w", err)
+		}
+		if err := json.Unmarshal([]byte(ranges), &ps.Ahead); err != nil {
+			return nil, fmt.Errorf("peer %s ranges: %w", ps.Fingerprint, err)
+		}
+		if contact != "" {
+			ps.LastContact, _ = time.Parse(timeFormat, contact)
+		}
+		out = append(out, ps)
+	}
+	slices.SortStableFunc(out, func(a, b *federation.PeerStatus) int { return a.Added.Compare(b.Added) })
+	return out, rows.Err()
+}
+
+// FindPeers implements federation.Service.
+func (db *DB) FindPeers(ctx context.Context, v coord.Viewer) ([]*federation.PeerStatus, error) {
+	const op = "store.FindPeers"
+	if err := requireInstanceAdmin(op, v); err != nil {
+		return nil, err
+	}
+	ps, err := db.peers(ctx, db.read)
+	return ps, internal(op, err)
+}
+
+// UpdatePeer implements federation.Service.
+func (db *DB) UpdatePeer(ctx context.Context, v coord.Viewer, p *federation.Peer) (*federation.PeerStatus, error) {
+	const op = "store.UpdatePeer"
+	if err := requireInstanceAdmin(op, v); err != nil {
+		return nil, err
+	}
+	var out *federation.PeerStatus
+	err := db.update(ctx, op, func(t *tx) error {
+		peers, err := db.peers(t.ctx, t.Tx)
+		if err != nil {
+			return err
+		}
+		i := slices.IndexFunc(peers, func(q *federation.PeerStatus) bool { return q.Fingerprint == p.Fingerprint })
+		if i < 0 {
+			return notFound(op, "peer")
+		}
+		old := peers[i]
+		if !old.Key.Equal(p.Key) {
+			return lifeline.Errorf(lifeline.EINVALID, op, "key: a peer's key cannot change; remove the peer and add it again with the new key")
+		}
+		p.Added = old.Added
+		slices.Sort(p.Orgs)
+		p.Orgs = slices.Compact(p.Orgs)
+		if err := p.Validate(); err != nil {
+			return err
+		}
+		if err := t.checkHosted(op, p); err != nil {
+			return err
+		}
+		doc, err := json.Marshal(p)
+		if err != nil {
+			return err
+		}
+		if err := t.exec(`UPDATE peers SET doc = ? WHERE fingerprint = ?`, string(doc), p.Fingerprint); err != nil {
+			return err
+		}
+		old.Peer = *p
+		out = old
+		return nil
+	})
+	return out, err
+}
+
+// RemovePeer implements federation.Service.
+func (db *DB) RemovePeer(ctx context.Context, v coord.Viewer, fingerprint string) error {
+	const op = "store.RemovePeer"
+	if err := requireInstanceAdmin(op, v); err != nil {
+		return err
+	}
+	return db.update(ctx, op, func(t *tx) error {
+		res, err := t.ExecContext(t.ctx, db.q(`DELETE FROM peers WHERE fingerprint = ?`), fingerprint)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return notFound(op, "peer")
+		}
+		return nil
+	})
+}
+
+// PeerKey implements federation.Service.
+func (db *DB) PeerKey(ctx context.Context, fingerprint string) (ed25519.PublicKey, bool) {
+	var doc string
+	if err := db.readRow(ctx, `SELECT doc FROM peers WHERE fingerprint = ?`, fingerprint).Scan(&doc); err != nil {
+		return nil, false
+	}
+	var p federation.Peer
+	if json.Unmarshal([]byte(doc), &p) != nil || p.Suspended || federation.Fingerprint(p.Key) != fingerprint {
+		return nil, false
+	}
+	return p.Key, true
+}
+
+// hosts returns where organisations and members live, for MayReceive.
+func (db *DB) hosts(ctx context.Context, peers []*federation.PeerStatus) (federation.Hosts, error) {
+	members := map[string]string{}
+	rows, err := db.readRows(ctx, `SELECT id, org_id FROM members`)
+	if err != nil {
+		return federation.Hosts{}, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, org string
+		if err := rows.Scan(&id, &org); err != nil {
+			return federation.Hosts{}, err
+		}
+		members[id] = org
+	}
+	if err := rows.Err(); err != nil {
+		return federation.Hosts{}, err
+	}
+	rows.Close()
+	if rows, err = db.readRows(ctx, `SELECT member_id, org_id FROM peer_members`); err != nil {
+		return federation.Hosts{}, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, org string
+		if err := rows.Scan(&id, &org); err != nil {
+			return federation.Hosts{}, err
+		}
+		if _, ok := members[id]; !ok {
+			members[id] = org
+		}
+	}
+	ps := make([]federation.Peer, len(peers))
+	for i, p := range peers {
+		ps[i] = p.Peer
+	}
+	return federation.NewHosts(ps, members), rows.Err()
+}
+
+// maxScan bounds the positions one Outgoing call reads, so that a peer
+// that may receive little of a long log still gets quick answers.
+const maxScan = 20000
+
+// Outgoing implements federation.Service.
+func (db *DB) Outgoing(ctx context.Context, to string, since int64, limit int) ([]byte, int64, error) {
+	const op = "store.Outgoing"
+	if since < 0 {
+		return nil, 0, lifeline.Errorf(lifeline.EINVALID, op, "since: expected a position of 0 or more, found %d", since)
+	}
+	limit = coord.ListFilter{Limit: limit}.PageSize()
+	key, err := db.instanceKey(ctx, db.read)
+	if err != nil {
+		return nil, 0, err
+	}
+	self := federation.Fingerprint(key.Public().(ed25519.PublicKey))
+	peers, err := db.peers(ctx, db.read)
+	if err != nil {
+		return nil, 0, internal(op, err)
+	}
+	i := slices.IndexFunc(peers, func(p *federation.PeerStatus) bool { return p.Fingerprint == to })
+	if i < 0 || peers[i].Suspended {
+		return nil, 0, lifeline.Errorf(lifeline.EFORBIDDEN, op, "%s is not a peer of this instance, or it is suspended", to)
+	}
+	peer := peers[i].Peer
+	hosts, err := db.hosts(ctx, peers)
+	if err != nil {
+		return nil, 0, internal(op, err)
+	}
+	b := federation.Batch{Recipient: to, Created: db.Now(), Since: since, Until: since}
+	keys := map[string]bool{}
+	addKey := func(fp string) error {
+		if keys[fp] {
+			return nil
+		}
+		keys[fp] = true
+		if fp == self {
+			b.Keys = append(b.Keys, federation.OriginKey{Fingerprint: self, Key: key.Public().(ed25519.PublicKey)})
+			return nil
+		}
+		var k []byte
+		if err := db.readRow(ctx, `SELECT key FROM origin_keys WHERE fingerprint = ?`, fp).Scan(&k); err != nil {
+			return fmt.Errorf("key of origin %s: %w", fp, err)
+		}
+		b.Keys = append(b.Keys, federation.OriginKey{Fingerprint: fp, Key: k})
+		return nil
+	}
+	rows, err := db.readRows(ctx, `SELECT seq, type, body, sig FROM events WHERE seq > ? ORDER BY seq LIMIT ?`, since, maxScan)
+	if err != nil {
+		return nil, 0, internal(op, err)
+	}
+	defer rows.Close()
+	for rows.Next() && len(b.Events) < limit {
+		var seq int64
+		var typ string
+		var body, sig []byte
+		if err := rows.Scan(&seq, &typ, &body, &sig); err != nil {
+			return nil, 0, internal(op, err)
+		}
+		b.Until = seq
+		origin := self
+		if typ == coord.EventMemberCreated {
+			// The directory lists every member created here by id and
+			// organisation; the member's record itself travels only as
+			// its marking allows.
+			e, err := ledger.Decode(body)
+			if err != nil {
+				return nil, 0, internal(op, fmt.Errorf("event %d: %w", seq, err))
+			}
+			var m coord.Member
+			if err := json.Unmarshal(e.Payload, &m); err != nil {
+				return nil, 0, internal(op, fmt.Errorf("event %d: %w", seq, err))
+			}
+			b.Directory = append(b.Directory, federation.Listing{Member: m.ID, Org: m.OrgID})
+		}
+		if typ == coord.EventReceived {
+			// The wrapper is this instance's; what travels is the
+			// origin's event inside it, with the origin's signature.
+			e, err := ledger.Decode(body)
+			if err != nil {
+				return nil, 0, internal(op, err)
+			}
+			var r received
+			if err := json.Unmarshal(e.Payload, &r); err != nil {
+				return nil, 0, internal(op, fmt.Errorf("event %d: %w", seq, err))
+			}
+			origin, body, sig = r.Origin, r.Body, r.Sig
+			if origin == to {
+				continue // never echo a peer's own events back to it
+			}
+		}
+		// The marking is read from the signed bytes, never from a column.
+		e, err := ledger.Decode(body)
+		if err != nil {
+			return nil, 0, internal(op, fmt.Errorf("event %d: %w", seq, err))
+		}
+		if !federation.MayReceive(peer, e.Marking, hosts) {
+			continue
+		}
+		if err := addKey(origin); err != nil {
+			return nil, 0, internal(op, err)
+		}
+		b.Events = append(b.Events, federation.Entry{Pos: seq, Origin: origin, Body: body, Sig: sig})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, internal(op, err)
+	}
+	wire, _, err := federation.Seal(key, b)
+	if err != nil {
+		return nil, 0, err
+	}
+	return wire, b.Until, nil
+}
+
+// MarkExported implements federation.Service.
+func (db *DB) MarkExported(ctx context.Context, peer string, until int64) error {
+	const op = "store.MarkExported"
+	return db.update(ctx, op, func(t *tx) error {
+		return t.exec(`UPDATE peers SET exported = ? WHERE fingerprint = ? AND exported < ?`, until, peer, until)
+	})
+}
+
+// Receive implements federation.Service.
+func (db *DB) Receive(ctx context.Context, wire []byte) (*federation.Received, error) {
+	const op = "store.Receive"
+	_, self, err := db.Self(ctx)
+	if err != nil {
+		return nil, err
+	}
+	v, err := federation.Open(wire, self, func(fp string) (ed25519.PublicKey, bool) { return db.PeerKey(ctx, fp) })
+	if err != nil {
+		db.refused(ctx, wire, err)
+		return nil, err
+	}
+	out := &federation.Received{ID: v.ID, Sender: v.Sender, Since: v.Since, Until: v.Until}
+	err = db.update(ctx, op, func(t *tx) error {
+		var n int
+		if err := t.queryRow(`SELECT COUNT(*) FROM bundles WHERE id = ?`, v.ID).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			out.Repeated = true
+			return nil
+		}
+		for _, k := range v.Keys {
+			if err := t.exec(`INSERT INTO origin_keys (fingerprint, key) VALUES (?, ?) ON CONFLICT (fingerprint) DO NOTHING`, k.Fingerprint, k.Key); err != nil {
+				return err
+			}
+		}
+		if err := t.directory(v.Sender, v.Directory); err != nil {
+			if lifeline.ErrorCode(err) == lifeline.EINTERNAL {
+				return err
+			}
+			return lifeline.Errorf(lifeline.EINVALID, op, "batch from %s: %s; nothing of the batch was applied", short(v.Sender), lifeline.ErrorMessage(err))
+		}
+		for i, ev := range v.Events {
+			entry := v.Batch.Events[i]
+			applied, err := t.receive(self, entry, ev)
+			if err != nil {
+				return lifeline.Errorf(lifeline.EINVALID, op, "batch from %s, event at position %d (origin %s, event %d): %s; nothing of the batch was applied",
+					short(v.Sender), entry.Pos, short(entry.Origin), ev.Seq, lifeline.ErrorMessage(err))
+			}
+			if applied {
+				out.Applied++
+			} else {
+				out.Skipped++
+			}
+		}
+		if err := t.advance(v.Sender, v.Since, v.Until, int64(out.Applied)); err != nil {
+			return err
+		}
+		return t.exec(`INSERT INTO bundles (id, sender, imported) VALUES (?, ?, ?)`, v.ID, v.Sender, t.now.Format(timeFormat))
+	})
+	if err != nil {
+		db.refused(ctx, wire, err)
+		return nil, err
+	}
+	return out, nil
+}
+
+func short(fp string) string {
+	if len(fp) > 16 {
+		return fp[:16]
+	}
+	return fp
+}
+
+// refused counts a refused batch against its sender, when the sender is
+// a peer.
+func (db *DB) refused(ctx context.Context, wire []byte, reason error) {
+	var b struct {
+		Sender string `json:"sender"`
+	}
+	_, rest, _ := cutLine(wire)
+	line, _, _ := cutLine(rest)
+	if json.Unmarshal(line, &b) != nil || b.Sender == "" {
+		return
+	}
+	_ = db.update(context.WithoutCancel(ctx), "store.refused", func(t *tx) error {
+		return t.exec(`UPDATE peers SET refused = refused + 1, last_error = ? WHERE fingerprint = ?`, lifeline.ErrorMessage(reason), b.Sender)
+	})
+}
+
+func cutLine(b []byte) (line, rest []byte, ok bool) {
+	for i, c := range b {
+		if c == '\n' {
+			return b[:i], b[i+1:], true
+		}
+	}
+	return b, nil, false
+}
+
+// directory records the members a sender lists, each of an organisation
+// the sender hosts (as this instance's record of the peer says).
+func (t *tx) directory(sender string, ls []federation.Listing) error {
+	if len(ls) == 0 {
+		return nil
+	}
+	var doc string
+	if err := t.queryRow(`SELECT doc FROM peers WHERE fingerprint = ?`, sender).Scan(&doc); err != nil {
+		return err
+	}
+	var p federation.Peer
+	if err := json.Unmarshal([]byte(doc), &p); err != nil {
+		return err
+	}
+	peers, err := t.db.peers(t.ctx, t.Tx)
+	if err != nil {
+		return err
+	}
+	for i, l := range ls {
+		if !slices.Contains(p.Orgs, l.Org) {
+			// An organisation this instance does not know the sender to
+			// host tells it nothing it can use — unless it lives here or
+			// at another peer, which the sender cannot speak for.
+			if err := t.owns(sender, l.Org); err != nil {
+				return fmt.Errorf("directory[%d] lists the member %s of the organisation %s: %v", i, l.Member, l.Org, err)
+			}
+			for _, q := range peers {
+				if q.Fingerprint != sender && slices.Contains(q.Orgs, l.Org) {
+					return fmt.Errorf("directory[%d] lists the member %s of the organisation %s, which the peer %q hosts", i, l.Member, l.Org, q.Name)
+				}
+			}
+			continue
+		}
+		if err := t.exec(`INSERT INTO peer_members (member_id, org_id, peer) VALUES (?, ?, ?) ON CONFLICT (member_id) DO NOTHING`, l.Member, l.Org, sender); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// receive adds one verified event of another origin to the log, unless it
+// is this instance's own or already here. It refuses an event that forks
+// its origin's chain as far as this instance knows it, or that changes an
+// item another instance wrote.
+func (t *tx) receive(self string, entry federation.Entry, ev ledger.Event) (bool, error) {
+	if entry.Origin == self {
+		return false, nil
+	}
+	var have int
+	if err := t.queryRow(`SELECT COUNT(*) FROM received WHERE origin = ? AND seq = ?`, entry.Origin, ev.Seq).Scan(&have); err != nil {
+		return false, err
+	}
+	if have > 0 {
+		return false, nil
+	}
+	hash := ledger.Hash(entry.Body)
+	var prevHash string
+	switch err := t.queryRow(`SELECT hash FROM received WHERE origin = ? AND seq = ?`, entry.Origin, ev.Seq-1).Scan(&prevHash); {
+	case err == nil && prevHash != ev.Prev:
+		return false, fmt.Errorf("its origin's chain forks: it follows %s, but event %d held here is %s", ev.Prev, ev.Seq-1, prevHash)
+	case err != nil && !errors.Is(err, sql.ErrNoRows):
+		return false, err
+	}
+	var nextPrev string
+	switch err := t.queryRow(`SELECT prev FROM received WHERE origin = ? AND seq = ?`, entry.Origin, ev.Seq+1).Scan(&nextPrev); {
+	case err == nil && nextPrev != hash:
+		return false, fmt.Errorf("its origin's chain forks: event %d held here follows %s, not this event", ev.Seq+1, nextPrev)
+	case err != nil && !errors.Is(err, sql.ErrNoRows):
+		return false, err
+	}
+	if ev.Type == coord.EventReceived || ev.Type == coord.EventInstanceCreated && ev.Seq != 1 {
+		return false, fmt.Errorf("an event of type %s does not travel", ev.Type)
+	}
+	if err := t.owns(entry.Origin, ev.Subject); err != nil {
+		return false, err
+	}
+	if ev.Type == coord.EventMemberCreated {
+		var m coord.Member
+		if err := json.Unmarshal(ev.Payload, &m); err != nil {
+			return false, fmt.Errorf("the member does not decode: %v", err)
+		}
+		if err := t.owns(entry.Origin, m.OrgID); err != nil {
+			return false, fmt.Errorf("the member's organisation: %v", err)
+		}
+	}
+	payload, err := json.Marshal(received{Origin: entry.Origin, Body: entry.Body, Sig: entry.Sig})
+	if err != nil {
+		return false, err
+	}
+	by := coord.Viewer{MemberID: ev.Author, OrgID: ev.Org}
+	if err := t.emit(coord.EventReceived, ev.Subject, by, ev.Marking, payload); err != nil {
+		return false, err
+	}
+	return true, t.exec(`INSERT INTO received (origin, seq, hash, prev, subject, local_seq) VALUES (?, ?, ?, ?, ?, ?)`,
+		entry.Origin, ev.Seq, hash, ev.Prev, ev.Subject, t.head.Seq)
+}
+
+// owns refuses an event of origin about subject when this instance wrote
+// that item, or another origin did: an item is changed only where it was
+// written.
+func (t *tx) owns(origin, subject string) error {
+	if subject == "" || subject == "instance" {
+		return nil
+	}
+	var local int
+	if err := t.queryRow(`SELECT COUNT(*) FROM events WHERE subject = ? AND type <> ?`, subject, coord.EventReceived).Scan(&local); err != nil {
+		return err
+	}
+	if local > 0 {
+		return fmt.Errorf("it changes %s, which this instance wrote", subject)
+	}
+	var other string
+	switch err := t.queryRow(`SELECT origin FROM received WHERE subject = ? AND origin <> ? LIMIT 1`, subject, origin).Scan(&other); {
+	case err == nil:
+		return fmt.Errorf("it changes %s, which %s wrote", subject, short(other))
+	case !errors.Is(err, sql.ErrNoRows):
+		return err
+	}
+	return nil
+}
+
+// advance records that the sender's positions (since, until] arrived:
+// Pulled moves up to the end of what arrived without a gap, the rest is
+// kept as ranges ahead.
+func (t *tx) advance(sender string, since, until, applied int64) error {
+	var pulled int64
+	var ranges string
+	if err := t.queryRow(`SELECT pulled, ranges FROM peers WHERE fingerprint = ?`, sender).Scan(&pulled, &ranges); err != nil {
+		return err
+	}
+	var ahead []federation.Range
+	if err := json.Unmarshal([]byte(ranges), &ahead); err != nil {
+		return err
+	}
+	pulled, ahead = merge(pulled, ahead, federation.Range{From: since, To: until})
+	b, err := json.Marshal(ahead)
+	if err != nil {
+		return err
+	}
+	return t.exec(`UPDATE peers SET pulled = ?, ranges = ?, last_contact = ?, received = received + ?, last_error = '' WHERE fingerprint = ?`,
+		pulled, string(b), t.now.Format(timeFormat), applied, sender)
+}
+
+// merge adds r to the ranges ahead of pulled and moves pulled over every
+// range that now joins it.
+func merge(pulled int64, ahead []federation.Range, r federation.Range) (int64, []federation.Range) {
+	if r.To > r.From || r.From <= pulled {
+		ahead = append(ahead, r)
+	}
+	slices.SortFunc(ahead, func(a, b federation.Range) int { return cmp.Compare(a.From, b.From) })
+	var out []federation.Range
+	for _, a := range ahead {
+		switch {
+		case a.From <= pulled:
+			pulled = max(pulled, a.To)
+		case len(out) > 0 && a.From <= out[len(out)-1].To:
+			out[len(out)-1].To = max(out[len(out)-1].To, a.To)
+		default:
+			out = append(out, a)
+		}
+	}
+	// Ranges that the moved cursor now reaches join it too.
+	for len(out) > 0 && out[0].From <= pulled {
+		pulled = max(pulled, out[0].To)
+		out = out[1:]
+	}
+	if out == nil {
+		out = []federation.Range{}
+	}
+	return pulled, out
+}
