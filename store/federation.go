@@ -656,3 +656,10 @@ func merge(pulled int64, ahead []federation.Range, r federation.Range) (int64, [
 	}
 	return pulled, out
 }
+
+// SigningKey returns the instance's signing key, for the federation
+// client that signs its requests to peers with it. It never leaves the
+// process.
+func (db *DB) SigningKey(ctx context.Context) (ed25519.PrivateKey, error) {
+	return db.instanceKey(ctx, db.read)
+}

@@ -40,6 +40,7 @@ var rules = map[string][]string{
 	// collectors bring database/sql's types in, not a database).
 	"lifeline/api":      {"lifeline/store", "lifeline/web", "lifeline/cmd", "lifeline/demo"},
 	"lifeline/web/...":  {"database/sql", "lifeline/store", "lifeline/api", "lifeline/cmd", "lifeline/demo"},
+	"lifeline/fedhttp":  {"database/sql", "lifeline/store", "lifeline/api", "lifeline/web", "lifeline/cmd", "lifeline/demo"},
 	"lifeline/download": {"database/sql", "lifeline/store", "lifeline/api", "lifeline/web", "lifeline/cmd", "lifeline/coord"},
 
 	// Test helpers and the binary.

@@ -1,0 +1,213 @@
+package fedhttp_test
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"lifeline/coord"
+	"lifeline/federation"
+	"lifeline/fedhttp"
+	"lifeline/store"
+	"lifeline/store/sqlite"
+)
+
+var ctx = context.Background()
+
+type node struct {
+	db     *store.DB
+	key    ed25519.PrivateKey
+	fp     string
+	admin  coord.Viewer
+	author coord.Viewer
+	org    string
+	srv    *httptest.Server
+	client *fedhttp.Client
+	woken  chan string
+}
+
+func newNode(t *testing.T, name string) *node {
+	t.Helper()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), name+".db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	inst, err := db.Init(ctx, name+" operators", "root", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin, err := db.Authenticate(ctx, inst.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	org := &coord.Org{Name: name + " ISP", Kind: coord.OrgOperator, Verified: true}
+	if err := db.CreateOrg(ctx, coord.System, org); err != nil {
+		t.Fatal(err)
+	}
+	m := &coord.Member{OrgID: org.ID, Role: coord.RoleCoordinator, Name: name + " coordinator"}
+	tok, err := db.CreateMember(ctx, coord.System, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	author, _ := db.Authenticate(ctx, tok)
+	key, err := db.SigningKey(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := &node{db: db, key: key, fp: federation.Fingerprint(key.Public().(ed25519.PublicKey)), admin: admin, author: author, org: org.ID, woken: make(chan string, 10)}
+	n.srv = httptest.NewServer(fedhttp.NewServer(db, nil, func(peer string) { n.woken <- peer }))
+	t.Cleanup(n.srv.Close)
+	n.client = fedhttp.NewClient(db, key, coord.System, nil, nil)
+	return n
+}
+
+// peer makes n know m at its URL, hosting m's organisation.
+func (n *node) peer(t *testing.T, m *node) {
+	t.Helper()
+	p := &federation.Peer{Name: "peer", URL: m.srv.URL, Key: m.key.Public().(ed25519.PublicKey), Orgs: []string{m.org}, Community: true}
+	if err := n.db.AddPeer(ctx, n.admin, p); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (n *node) pull(t *testing.T, from *node) int {
+	t.Helper()
+	peers, err := n.db.FindPeers(ctx, n.admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range peers {
+		if p.Fingerprint == from.fp {
+			got, err := n.client.PullOnce(ctx, p)
+			if err != nil {
+				t.Fatalf("pull: %v", err)
+			}
+			return got
+		}
+	}
+	t.Fatal("no such peer")
+	return 0
+}
+
+func TestPullChain(t *testing.T) {
+	a, b, c := newNode(t, "A"), newNode(t, "B"), newNode(t, "C")
+	b.peer(t, a)
+	a.peer(t, b)
+	c.peer(t, b)
+	b.peer(t, c)
+	for i := range 30 {
+		tlp := coord.TLPClear
+		if i%3 == 0 {
+			tlp = coord.TLPRed // named nobody elsewhere: stays on A
+		}
+		in := &coord.Incident{Title: "Cut " + string(rune('a'+i%26)), Kind: coord.KindCableCut, Countries: []string{"SD"}}
+		in.TLP = tlp
+		if err := a.db.CreateIncident(ctx, a.author, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := b.pull(t, a); n < 20 {
+		t.Fatalf("B pulled %d events from A, want the 20 public incidents and more", n)
+	}
+	if n := b.pull(t, a); n != 0 {
+		t.Errorf("a second pull with nothing new applied %d events", n)
+	}
+	c.pull(t, b)
+	for _, n := range []*node{b, c} {
+		page, err := n.db.FindIncidents(ctx, coord.Viewer{}, coord.ListFilter{Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page.Items) != 20 {
+			t.Errorf("%d public incidents arrived, want 20", len(page.Items))
+		}
+		if _, err := n.db.Verify(ctx); err != nil {
+			t.Errorf("verify after the pull: %v", err)
+		}
+	}
+}
+
+func TestRequestsMustBeSignedByAPeer(t *testing.T) {
+	a, b, stranger := newNode(t, "A"), newNode(t, "B"), newNode(t, "S")
+	a.peer(t, b)
+	get := func(url string, sign *node) *http.Response {
+		req, _ := http.NewRequest("GET", url, nil)
+		if sign != nil {
+			if err := federation.SignRequest(sign.key, federation.Request{Method: "GET", TargetURI: url, Header: req.Header}, nil, time.Now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	url := a.srv.URL + "/federation/v1/events?since=0"
+	for name, tc := range map[string]struct {
+		url  string
+		by   *node
+		want int
+	}{
+		"unsigned":       {url, nil, 401},
+		"a stranger":     {url, stranger, 401},
+		"a peer":         {url, b, 200},
+		"bad since":      {a.srv.URL + "/federation/v1/events?since=x", b, 400},
+		"unknown filter": {a.srv.URL + "/federation/v1/events?since=0&tlp=red", b, 400},
+		"no such path":   {a.srv.URL + "/federation/v1/nothing", b, 404},
+	} {
+		res := get(tc.url, tc.by)
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != tc.want {
+			t.Errorf("%s: %d %s, want %d", name, res.StatusCode, body, tc.want)
+		}
+		if res.StatusCode == 401 && !strings.Contains(string(body), "signature") {
+			t.Errorf("%s: the refusal does not say why: %s", name, body)
+		}
+	}
+	// The instance endpoint is public, for reading the key out of band.
+	res, err := http.Get(a.srv.URL + "/federation/v1/instance")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var in fedhttp.Instance
+	json.NewDecoder(res.Body).Decode(&in)
+	res.Body.Close()
+	if in.Fingerprint != a.fp || len(in.Short) != 19 {
+		t.Errorf("instance: %+v", in)
+	}
+	// A suspended peer is refused as a stranger.
+	peers, _ := a.db.FindPeers(ctx, a.admin)
+	p := peers[0].Peer
+	p.Suspended = true
+	if _, err := a.db.UpdatePeer(ctx, a.admin, &p); err != nil {
+		t.Fatal(err)
+	}
+	if res := get(url, b); res.StatusCode != 401 {
+		t.Errorf("a suspended peer: %d, want 401", res.StatusCode)
+	}
+}
+
+func TestNotifyWakes(t *testing.T) {
+	a, b := newNode(t, "A"), newNode(t, "B")
+	a.peer(t, b)
+	b.peer(t, a)
+	a.client.Notify(ctx, 5)
+	select {
+	case who := <-b.woken:
+		if who != a.fp {
+			t.Errorf("B was woken by %s, want A", who)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("B was not notified")
+	}
+}
