@@ -280,3 +280,19 @@ func ReadBundle(r io.Reader, name string) ([]byte, error) {
 	}
 	return wire, nil
 }
+
+// Summary reads what a batch says of itself — its sender, recipient,
+// range and number of events — without verifying anything, for a person
+// to read (sync export prints it). Never act on it: Open verifies.
+func Summary(wire []byte) (sender, recipient string, since, until int64, events int, err error) {
+	_, rest, ok := bytes.Cut(wire, []byte("\n"))
+	body, _, ok2 := bytes.Cut(rest, []byte("\n"))
+	if !ok || !ok2 {
+		return "", "", 0, 0, 0, lifeline.Errorf(lifeline.EINVALID, "federation.Summary", "not a batch")
+	}
+	var b Batch
+	if err := json.Unmarshal(body, &b); err != nil {
+		return "", "", 0, 0, 0, lifeline.Errorf(lifeline.EINVALID, "federation.Summary", "batch: %v", err)
+	}
+	return b.Sender, b.Recipient, b.Since, b.Until, len(b.Events), nil
+}

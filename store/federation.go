@@ -273,9 +273,14 @@ func (db *DB) hosts(ctx context.Context, peers []*federation.PeerStatus) (federa
 	return federation.NewHosts(ps, members), rows.Err()
 }
 
-// maxScan bounds the positions one Outgoing call reads, so that a peer
-// that may receive little of a long log still gets quick answers.
+// maxScan bounds the positions one Outgoing call reads beyond four per
+// event asked for, so that a peer that may receive little of a long log
+// still gets quick answers.
 const maxScan = 20000
+
+// MaxOutgoing bounds the events of one outgoing batch (an offline bundle
+// of a long log is written in several).
+const MaxOutgoing = 100000
 
 // Outgoing implements federation.Service.
 func (db *DB) Outgoing(ctx context.Context, to string, since int64, limit int) ([]byte, int64, error) {
@@ -283,7 +288,10 @@ func (db *DB) Outgoing(ctx context.Context, to string, since int64, limit int) (
 	if since < 0 {
 		return nil, 0, lifeline.Errorf(lifeline.EINVALID, op, "since: expected a position of 0 or more, found %d", since)
 	}
-	limit = coord.ListFilter{Limit: limit}.PageSize()
+	if limit <= 0 {
+		limit = coord.DefaultPageSize
+	}
+	limit = min(limit, MaxOutgoing)
 	key, err := db.instanceKey(ctx, db.read)
 	if err != nil {
 		return nil, 0, err
@@ -320,7 +328,7 @@ func (db *DB) Outgoing(ctx context.Context, to string, since int64, limit int) (
 		b.Keys = append(b.Keys, federation.OriginKey{Fingerprint: fp, Key: k})
 		return nil
 	}
-	rows, err := db.readRows(ctx, `SELECT seq, type, body, sig FROM events WHERE seq > ? ORDER BY seq LIMIT ?`, since, maxScan)
+	rows, err := db.readRows(ctx, `SELECT seq, type, body, sig FROM events WHERE seq > ? ORDER BY seq LIMIT ?`, since, max(maxScan, 4*limit))
 	if err != nil {
 		return nil, 0, internal(op, err)
 	}
@@ -662,4 +670,14 @@ func merge(pulled int64, ahead []federation.Range, r federation.Range) (int64, [
 // process.
 func (db *DB) SigningKey(ctx context.Context) (ed25519.PrivateKey, error) {
 	return db.instanceKey(ctx, db.read)
+}
+
+// Position returns the position of the newest event of this instance's
+// log (0 when it is empty): what a notification to peers announces.
+func (db *DB) Position(ctx context.Context) (int64, error) {
+	var n sql.NullInt64
+	if err := db.readRow(ctx, `SELECT MAX(seq) FROM events`).Scan(&n); err != nil {
+		return 0, internal("store.Position", err)
+	}
+	return n.Int64, nil
 }

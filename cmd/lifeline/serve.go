@@ -29,6 +29,7 @@ func newServeCmd() *cobra.Command {
 	var rate float64
 	var burst int
 	var seed bool
+	var pullEvery time.Duration
 	var af atlasFlags
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -92,6 +93,9 @@ commitments; it prints a token for one member of each organisation.`,
 			h.Handle("/healthz", apiHandler)
 			h.Handle("/metrics", apiHandler)
 			h.Handle("/", webHandler)
+			if err := startFederation(ctx, db, h, pullEvery, log); err != nil {
+				return err
+			}
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
 				return lifeline.Errorf(lifeline.EINVALID, "", "--addr %s: %v", addr, err)
@@ -124,6 +128,7 @@ commitments; it prints a token for one member of each organisation.`,
 	cmd.Flags().StringVar(&org, "org", "Lifeline instance", "name of the first organisation, when the instance is created")
 	cmd.Flags().Float64Var(&rate, "rate", 50, "requests per second allowed per token (or anonymous address); 0 for no limit")
 	cmd.Flags().IntVar(&burst, "burst", 0, "requests allowed at once above the rate (default 4×rate)")
+	cmd.Flags().DurationVar(&pullEvery, "pull-every", time.Minute, "how often to pull from peers with a URL (they also notify when they have something new); 0 never")
 	return cmd
 }
 

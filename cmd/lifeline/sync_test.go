@@ -1,0 +1,99 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"lifeline/coord"
+	"lifeline/store/sqlite"
+)
+
+// TestBundleHop carries an incident from instance A to instance B on a
+// file, as a courier would: peers added by key on both sides, a bundle
+// exported on A and imported on B, then imported again (nothing changes)
+// and a damaged copy refused whole.
+func TestBundleHop(t *testing.T) {
+	isolate(t)
+	dir := t.TempDir()
+	dbA, dbB := filepath.Join(dir, "a.db"), filepath.Join(dir, "b.db")
+	var inst struct{ OrgID string `json:"org_id"` }
+	cliJSON(t, &inst, "admin", "init", "--db", dbA, "--org", "A ops", "--json")
+	cliJSON(t, &inst, "admin", "init", "--db", dbB, "--org", "B ops", "--json")
+	var selfA, selfB struct{ Key, Fingerprint string }
+	cliJSON(t, &selfA, "peer", "self", "--db", dbA, "--json")
+	cliJSON(t, &selfB, "peer", "self", "--db", dbB, "--json")
+	if _, stderr, code := runCLI(t, "peer", "add", "--db", dbA, "--name", "B", "--key", selfB.Key, "--community"); code != 0 {
+		t.Fatalf("peer add on A: %s", stderr)
+	}
+	if _, stderr, code := runCLI(t, "peer", "add", "--db", dbB, "--name", "A (USB)", "--key", selfA.Key); code != 0 {
+		t.Fatalf("peer add on B: %s", stderr)
+	}
+	// An incident on A, through the store as the API would write it.
+	ctx := context.Background()
+	a, err := sqlite.Open(ctx, dbA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	org := &coord.Org{Name: "Sudatel", Kind: coord.OrgOperator, Verified: true}
+	if err := a.CreateOrg(ctx, coord.System, org); err != nil {
+		t.Fatal(err)
+	}
+	m := &coord.Member{OrgID: org.ID, Role: coord.RoleReporter, Name: "noc"}
+	tok, err := a.CreateMember(ctx, coord.System, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, _ := a.Authenticate(ctx, tok)
+	in := &coord.Incident{Title: "PEACE cable cut off Port Sudan", Kind: coord.KindCableCut, Countries: []string{"SD"}}
+	in.TLP = coord.TLPClear
+	if err := a.CreateIncident(ctx, v, in); err != nil {
+		t.Fatal(err)
+	}
+	a.Close()
+
+	bundle := filepath.Join(dir, "to-b.llb")
+	out, stderr, code := runCLI(t, "sync", "export", "--db", dbA, "--peer", selfB.Fingerprint[:8], "-o", bundle)
+	if code != 0 || !strings.Contains(out, "event(s)") {
+		t.Fatalf("sync export: code %d: %s%s", code, out, stderr)
+	}
+	if out, stderr, code := runCLI(t, "sync", "import", "--db", dbB, bundle); code != 0 || !strings.Contains(out, "new event(s)") {
+		t.Fatalf("sync import: code %d: %s%s", code, out, stderr)
+	}
+	if out, _, code := runCLI(t, "sync", "import", "--db", dbB, bundle); code != 0 || !strings.Contains(out, "already imported") {
+		t.Errorf("a second import: code %d: %s", code, out)
+	}
+	data, err := os.ReadFile(bundle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data[len(data)/2] ^= 1
+	damaged := filepath.Join(dir, "damaged.llb")
+	os.WriteFile(damaged, data, 0o600)
+	if _, stderr, code := runCLI(t, "sync", "import", "--db", dbB, damaged); code == 0 || !strings.Contains(stderr, "damaged.llb") {
+		t.Errorf("a damaged bundle: code %d, stderr %q; want a refusal naming the file", code, stderr)
+	}
+	b, err := sqlite.Open(ctx, dbB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	got, err := b.FindIncidentByID(ctx, coord.Viewer{}, in.ID)
+	if err != nil || got.Title != in.Title {
+		t.Fatalf("the incident on B: %+v, %v", got, err)
+	}
+	if _, err := b.Verify(ctx); err != nil {
+		t.Errorf("verify B: %v", err)
+	}
+	var peers []struct {
+		Received int64 `json:"received"`
+		Refused  int64 `json:"refused"`
+	}
+	b.Close()
+	cliJSON(t, &peers, "peer", "list", "--db", dbB, "--json")
+	if len(peers) != 1 || peers[0].Received == 0 {
+		t.Errorf("peer list on B: %+v", peers)
+	}
+}
