@@ -19,7 +19,9 @@ func TestBundleHop(t *testing.T) {
 	isolate(t)
 	dir := t.TempDir()
 	dbA, dbB := filepath.Join(dir, "a.db"), filepath.Join(dir, "b.db")
-	var inst struct{ OrgID string `json:"org_id"` }
+	var inst struct {
+		OrgID string `json:"org_id"`
+	}
 	cliJSON(t, &inst, "admin", "init", "--db", dbA, "--org", "A ops", "--json")
 	cliJSON(t, &inst, "admin", "init", "--db", dbB, "--org", "B ops", "--json")
 	var selfA, selfB struct{ Key, Fingerprint string }
