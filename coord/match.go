@@ -344,6 +344,9 @@ func NewMatch(v Viewer, need *Need, needLeft int64, offer *Offer, offerLeft, qua
 		}
 	}
 	mk.Normalize()
+	// The match reveals the need and the offer: it is shown only to those
+	// who may see both, whatever its own marking says (CanSee).
+	mk = Derive(mk, need.Marking, offer.Marking)
 	if err := mk.Validate(); err != nil {
 		return nil, err
 	}
@@ -357,6 +360,23 @@ func NewMatch(v Viewer, need *Need, needLeft int64, offer *Offer, offerLeft, qua
 		m.Score, m.Factors = p.Score, p.Factors
 	}
 	return m, nil
+}
+
+// Reveal records the markings of m's need and offer as what m reveals,
+// in that order: when the match is made, and again whenever the need or
+// the offer is widened, so that the match is shown to whoever may now see
+// both, and never to anyone who may not.
+func (m *Match) Reveal(need, offer Marking) {
+	m.Marking = Derive(m.Marking, need, offer)
+}
+
+// Revealed returns the markings of m's need and offer as last recorded
+// (Reveal), in that order, and false for a match recorded without them.
+func (m *Match) Revealed() (need, offer Marking, ok bool) {
+	if len(m.Reveals) != 2 {
+		return Marking{}, Marking{}, false
+	}
+	return m.Reveals[0], m.Reveals[1], true
 }
 
 // MoveMatch moves m to status to by v, recording the step. The provider

@@ -35,6 +35,7 @@ func NewResource(v Viewer, r *Resource, what string, now time.Time) error {
 // otherwise.
 func (m *Marking) fromSource(v Viewer) {
 	m.Org, m.Author = v.OrgID, v.MemberID
+	m.Reveals = nil // an item reported directly reveals nothing else
 	if m.TLP == "" {
 		m.TLP = TLPAmber
 	}

@@ -107,7 +107,9 @@ func (db *DB) Proposals(ctx context.Context, v coord.Viewer, needID string) ([]c
 		if err != nil {
 			return nil, internal(op, err)
 		}
-		if !visible {
+		// A proposal reveals the need and the offer (coord.CanSee of
+		// what is derived): both must be the viewer's to see.
+		if !visible || !coord.CanSeeAll(v, n.Marking, o.Marking) {
 			continue
 		}
 		cands = append(cands, coord.Candidate{Offer: o, Remaining: o.Quantity - h})

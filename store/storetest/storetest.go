@@ -45,6 +45,8 @@ func Run(t *testing.T, open Opener) {
 		{"Pagination", testPagination},
 		{"ListNarrowing", testListNarrowing},
 		{"NeedsOffersMatches", testNeedsOffersMatches},
+		{"MatchNarrowsToItsItems", testMatchNarrowsToItsItems},
+		{"DerivedVisibility", testDerivedVisibility},
 		{"RebuildAndVerify", testRebuildAndVerify},
 		{"TamperDetected", testTamper},
 		{"ConcurrentWrites", testConcurrentWrites},
