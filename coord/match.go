@@ -393,6 +393,9 @@ func MoveMatch(v Viewer, m *Match, to MatchStatus, note string, now time.Time) e
 	if len(note) > 2000 {
 		return lifeline.Errorf(lifeline.EINVALID, op, "note: at most 2000 bytes")
 	}
+	if to == "" {
+		return lifeline.Errorf(lifeline.EINVALID, op, "status: required; expected one of committed, dispatched, delivered, released or cancelled")
+	}
 	var party string
 	switch {
 	case to == MatchCancelled && (m.Status == MatchProposed || m.Status == MatchCommitted):
