@@ -54,7 +54,7 @@ type ListFilter struct {
 func (f ListFilter) Validate() error {
 	const op = "coord.ListFilter"
 	if f.Country != "" {
-		if err := validateCountries(op, "country", []string{f.Country}); err != nil {
+		if err := validateCountry(op, "country", f.Country); err != nil {
 			return err
 		}
 	}
