@@ -11,6 +11,7 @@ import (
 	"mime"
 	"net/http"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -389,6 +390,26 @@ func trunc(s string) string {
 		return s[:60] + "…"
 	}
 	return s
+}
+
+// queryParams refuses a query parameter not among accepted, and one
+// given twice.
+func queryParams(r *http.Request, accepted ...string) error {
+	q := r.URL.Query()
+	names := make([]string, 0, len(q))
+	for name := range q {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		if !slices.Contains(accepted, name) {
+			return lifeline.Errorf(lifeline.EINVALID, "api", "%s: unknown query parameter; expected one of %s", trunc(name), strings.Join(accepted, ", "))
+		}
+		if len(q[name]) > 1 {
+			return lifeline.Errorf(lifeline.EINVALID, "api", "%s: given %d times; give it once", name, len(q[name]))
+		}
+	}
+	return nil
 }
 
 // listFilter reads ?after=, ?limit= and the narrowing ?status=,

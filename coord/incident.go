@@ -291,6 +291,29 @@ func joinIncidentKinds() string {
 	return strings.Join(s, ", ")
 }
 
+// Elements says which atlas elements exist, by the ids incidents list
+// ("cable:seacom", "landing_point:port-sudan-sudan"); *atlas.Atlas
+// implements it.
+type Elements interface {
+	HasElement(id string) bool
+}
+
+// ValidateElements refuses an element id of ids that known does not have,
+// naming it. Ids in was — listed before — are not asked again: an atlas
+// may lose an element an incident named when it was reported. A nil known
+// accepts every id.
+func ValidateElements(known Elements, ids, was []string) error {
+	if known == nil {
+		return nil
+	}
+	for i, id := range ids {
+		if !slices.Contains(was, id) && !known.HasElement(id) {
+			return lifeline.Errorf(lifeline.EINVALID, "coord.ValidateElements", "elements[%d]: no atlas element %q; expected the id of an element of the atlas, such as \"cable:seacom\" or \"landing_point:port-sudan-sudan\"", i, truncate(id, 80))
+		}
+	}
+	return nil
+}
+
 // CanCoordinate reports whether v may move an item with marking m along
 // its lifecycle: a coordinator (or more) who can see it and whose
 // organisation is the source or named, or — for TLP:CLEAR and TLP:GREEN

@@ -42,6 +42,9 @@ func (db *DB) CreateMatch(ctx context.Context, v coord.Viewer, mc coord.MatchCre
 		if m, err = coord.NewMatch(v, n, n.Quantity-nh, o, o.Quantity-oh, mc.Quantity, mc.TLP, mc.Recipients, t.now); err != nil {
 			return err
 		}
+		if err := checkNames(t, op, m.Marking, coord.Marking{}); err != nil {
+			return err
+		}
 		if m.ID, err = db.newID("match"); err != nil {
 			return err
 		}

@@ -93,6 +93,9 @@ func createResource(t *tx, v coord.Viewer, r *coord.Resource, what, prefix, typ 
 	if err := coord.NewResource(v, r, what, t.now); err != nil {
 		return err
 	}
+	if err := checkNames(t, "store.Create"+what, r.Marking, coord.Marking{}); err != nil {
+		return err
+	}
 	if r.IncidentID != "" {
 		// Refer only to an incident the author may see.
 		_, err := findDoc(t.ctx, t.db, t, "store.Create"+what, "incidents", "incident", r.IncidentID, v, incidentMarking)
@@ -128,6 +131,9 @@ func (db *DB) UpdateNeed(ctx context.Context, v coord.Viewer, id string, upd coo
 		if err := coord.ApplyResourceUpdate(v, &n.Resource, "Need", h, upd, t.now); err != nil {
 			return err
 		}
+		if err := checkNames(t, op, n.Marking, was); err != nil {
+			return err
+		}
 		n.Version = t.next()
 		if err := emitItem(t, v, coord.EventNeedUpdated, id, n.Marking, n); err != nil {
 			return err
@@ -158,6 +164,9 @@ func (db *DB) UpdateOffer(ctx context.Context, v coord.Viewer, id string, upd co
 		}
 		was := o.Marking
 		if err := coord.ApplyResourceUpdate(v, &o.Resource, "Offer", h, upd, t.now); err != nil {
+			return err
+		}
+		if err := checkNames(t, op, o.Marking, was); err != nil {
 			return err
 		}
 		o.Version = t.next()
