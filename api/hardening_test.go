@@ -155,3 +155,77 @@ func TestStrictInput(t *testing.T) {
 		}
 	}
 }
+
+// TestCoverageForThirdOrganisation: a need committed by another
+// organisation shows its coverage to a third organisation that may see
+// the need but not the commitment, and names nobody it may not see —
+// neither the offer, nor the match, nor the committing organisation.
+func TestCoverageForThirdOrganisation(t *testing.T) {
+	e := newEnv(t, api.Options{})
+	post := func(v coord.Viewer, path, body string) string {
+		t.Helper()
+		r := e.do(v, "POST", path, body)
+		if r.Status != 201 {
+			t.Fatalf("POST %s = %d %s", path, r.Status, r.Body)
+		}
+		var c struct{ ID string }
+		r.json(t, &c)
+		return c.ID
+	}
+	need := post(e.w.Author, "/api/v1/needs", `{"title": "generators", "category": "power/generator", "quantity": 10, "unit": "unit", "countries": ["SD"], "tlp": "TLP:GREEN"}`)
+	offer := post(e.w.Named, "/api/v1/offers", `{"title": "gensets", "category": "power/generator", "quantity": 6, "unit": "unit", "tlp": "TLP:AMBER", "share_with_orgs": ["`+e.w.Author.OrgID+`"]}`)
+	match := post(e.w.Author, "/api/v1/matches", `{"need_id": "`+need+`", "offer_id": "`+offer+`", "quantity": 6}`)
+	for _, to := range []string{"committed", "dispatched"} {
+		if r := e.do(e.w.Named, "PATCH", "/api/v1/matches/"+match, `{"status": "`+to+`"}`); r.Status != 200 {
+			t.Fatalf("%s: %d %s", to, r.Status, r.Body)
+		}
+	}
+	if r := e.do(e.w.Author, "PATCH", "/api/v1/matches/"+match, `{"status": "delivered"}`); r.Status != 200 {
+		t.Fatalf("delivered: %d %s", r.Status, r.Body)
+	}
+	type coverage struct {
+		Held, Covered, Dispatched, Delivered int64
+		Matches                              []struct {
+			MatchID  string `json:"match_id"`
+			OfferOrg string `json:"offer_org"`
+		}
+	}
+	for _, tt := range []struct {
+		name  string
+		v     coord.Viewer
+		named bool
+	}{{"requester", e.w.Author, true}, {"provider", e.w.Named, true}, {"third organisation", e.w.Other, false}} {
+		for _, path := range []string{"/api/v1/needs/" + need, "/api/v1/needs?limit=500"} {
+			r := e.do(tt.v, "GET", path, nil)
+			if r.Status != 200 {
+				t.Fatalf("%s: GET %s = %d %s", tt.name, path, r.Status, r.Body)
+			}
+			var c coverage
+			if strings.Contains(path, "?") {
+				var p struct{ Items []struct{ Coverage coverage } }
+				r.json(t, &p)
+				if len(p.Items) != 1 {
+					t.Fatalf("%s: %d needs listed", tt.name, len(p.Items))
+				}
+				c = p.Items[0].Coverage
+			} else {
+				var n struct{ Coverage coverage }
+				r.json(t, &n)
+				c = n.Coverage
+			}
+			if c.Held != 6 || c.Covered != 6 || c.Dispatched != 6 || c.Delivered != 6 {
+				t.Errorf("%s: %s coverage %+v, want 6 held, covered, dispatched and delivered", tt.name, path, c)
+			}
+			if got := len(c.Matches) == 1 && c.Matches[0].MatchID == match && c.Matches[0].OfferOrg == e.w.Named.OrgID; got != tt.named {
+				t.Errorf("%s: %s names the match = %v, want %v: %+v", tt.name, path, got, tt.named, c.Matches)
+			}
+			if !tt.named {
+				for _, hidden := range []string{match, offer, e.w.Named.OrgID} {
+					if strings.Contains(string(r.Body), hidden) {
+						t.Errorf("%s: %s reveals %s: %s", tt.name, path, hidden, r.Body)
+					}
+				}
+			}
+		}
+	}
+}

@@ -47,6 +47,7 @@ func Run(t *testing.T, open Opener) {
 		{"NeedsOffersMatches", testNeedsOffersMatches},
 		{"MatchNarrowsToItsItems", testMatchNarrowsToItsItems},
 		{"DerivedVisibility", testDerivedVisibility},
+		{"UnknownNames", testUnknownNames},
 		{"RebuildAndVerify", testRebuildAndVerify},
 		{"TamperDetected", testTamper},
 		{"ConcurrentWrites", testConcurrentWrites},
