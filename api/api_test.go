@@ -260,9 +260,9 @@ func TestBadInput(t *testing.T) {
 		status             int
 		detail             string
 	}{
-		{"wrong type", "POST", "/api/v1/incidents", `{"title": 5, "kind": "other"}`, nil, 400, "title: expected a string, found number"},
+		{"wrong type", "POST", "/api/v1/incidents", `{"title": 5, "kind": "other"}`, nil, 400, "title: expected a string, found a number"},
 		{"countries not an array", "POST", "/api/v1/incidents", `{"title": "x", "kind": "other", "countries": "SD"}`, nil, 400, "countries: expected an array"},
-		{"unknown field", "POST", "/api/v1/incidents", `{"title": "x", "kind": "other", "severity_level": 3}`, nil, 400, `"severity_level": unknown field`},
+		{"unknown field", "POST", "/api/v1/incidents", `{"title": "x", "kind": "other", "severity_level": 3}`, nil, 400, "severity_level: unknown field; expected one of title, description, kind,"},
 		{"status on create", "POST", "/api/v1/incidents", `{"title": "x", "kind": "other", "status": "resolved"}`, nil, 400, "unknown field"},
 		{"malformed", "POST", "/api/v1/incidents", `{"title": "x",`, nil, 400, "ends too early"},
 		{"two values", "POST", "/api/v1/incidents", `{"title": "x", "kind": "other"} {}`, nil, 400, "one JSON value"},
@@ -292,11 +292,11 @@ func TestBadInput(t *testing.T) {
 		{"token by a coordinator", "POST", "/api/v1/members/" + e.w.Colleague.MemberID + "/tokens", nil, nil, 403, "managing the tokens"},
 		{"revoke by a coordinator", "DELETE", "/api/v1/members/" + e.w.Colleague.MemberID + "/tokens", nil, nil, 403, "managing the tokens"},
 		{"tokens: method not allowed", "PUT", "/api/v1/members/mem_x/tokens", nil, nil, 405, "allowed: POST, DELETE"},
-		{"patch: unknown field", "PATCH", "/api/v1/incidents/inc_x", `{"colour": 1}`, nil, 400, `"colour": unknown field`},
-		{"patch: wrong type", "PATCH", "/api/v1/matches/match_x", `{"status": 3}`, nil, 400, "status: expected a string, found number"},
+		{"patch: unknown field", "PATCH", "/api/v1/incidents/inc_x", `{"colour": 1}`, nil, 400, "colour: unknown field; expected one of title, description, status,"},
+		{"patch: wrong type", "PATCH", "/api/v1/matches/match_x", `{"status": 3}`, nil, 400, "status: expected a string, found a number"},
 		{"org: wrong element type", "POST", "/api/v1/orgs", `{"name": "x", "kind": "ixp", "asns": ["AS1"]}`, nil, 400, "asns"},
 		{"org: negative asn", "POST", "/api/v1/orgs", `{"name": "x", "kind": "ixp", "asns": [-1]}`, nil, 400, "a whole number from 0"},
-		{"member: unknown field", "POST", "/api/v1/members", `{"org_id": "x", "name": "y", "role": "viewer", "admin": true}`, nil, 400, `"admin": unknown field`},
+		{"member: unknown field", "POST", "/api/v1/members", `{"org_id": "x", "name": "y", "role": "viewer", "admin": true}`, nil, 400, "admin: unknown field; expected one of org_id, name, role, contact"},
 		{"bad time", "POST", "/api/v1/incidents", `{"title": "x", "kind": "other", "start": "yesterday"}`, nil, 400, `expected an RFC 3339 time such as "2026-03-01T08:30:00Z", found "yesterday"`},
 		{"quantity not whole", "POST", "/api/v1/needs", `{"title": "x", "category": "power", "quantity": 1.5, "unit": "u", "countries": ["SD"]}`, nil, 400, "quantity: expected a whole number"},
 		{"method not allowed", "DELETE", "/api/v1/incidents/inc_x", nil, nil, 405, "allowed: GET, PATCH, HEAD"},

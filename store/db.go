@@ -51,6 +51,9 @@ type DB struct {
 	// may set them before first use.
 	Now  func() time.Time
 	Rand io.Reader
+	// Elements, when set before first use, is the atlas whose elements
+	// incidents may list; nil accepts any element id.
+	Elements coord.Elements
 
 	mu      sync.Mutex
 	queries map[string]string

@@ -68,6 +68,7 @@ commitments; it prints a token for one member of each organisation.`,
 			if err != nil {
 				return err
 			}
+			db.Elements = a // incidents list only elements of the atlas served
 			g, err := impact.NewGraph(a, impact.Options{})
 			if err != nil {
 				return err
