@@ -68,7 +68,7 @@ func (db *DB) Backup(ctx context.Context, w io.Writer) error {
 	if err := enc.Encode(backupLine{Instance: &in}); err != nil {
 		return err
 	}
-	err = records(ctx, db.q, rtx.QueryContext, func(r ledger.Record) error {
+	err = records(ctx, db.q, rtx.QueryContext, 0, func(r row) error {
 		return enc.Encode(backupLine{Event: &backupEvent{Seq: r.Seq, Hash: r.Hash, Body: r.Body, Sig: r.Sig}})
 	})
 	if err != nil {

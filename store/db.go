@@ -58,6 +58,7 @@ type DB struct {
 	key     ed25519.PrivateKey
 
 	revocations atomic.Uint64 // successful RevokeTokens calls (coord.MemberService.Revocations)
+	broken      atomic.Pointer[lifeline.Error] // set by RefuseWrites
 
 	jobs          chan *job // writes waiting for the committer
 	quit, stopped chan struct{}

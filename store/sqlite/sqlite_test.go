@@ -41,7 +41,7 @@ func TestReopenKeepsMigrations(t *testing.T) {
 		}
 		vs, err := db.Migrations(context.Background())
 		db.Close()
-		if err != nil || len(vs) != 3 {
+		if err != nil || len(vs) != 4 {
 			t.Fatalf("migrations = %v, %v; want each applied once", vs, err)
 		}
 	}

@@ -49,6 +49,10 @@ func Run(t *testing.T, open Opener) {
 		{"TamperDetected", testTamper},
 		{"ConcurrentWrites", testConcurrentWrites},
 		{"BackupRestore", testBackupRestore},
+		{"UnsignedColumns", testUnsignedColumns},
+		{"SignedHead", testSignedHead},
+		{"ProjectionEdit", testProjectionEdit},
+		{"CheckTail", testCheckTail},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })

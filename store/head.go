@@ -1,0 +1,117 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"lifeline"
+	"lifeline/ledger"
+)
+
+// The integrity of the log, beyond its chain: the signed head, which
+// catches events removed from the end; and the refusal to write on a log
+// found broken, so that the damage is never signed into the chain.
+
+// RefuseWrites makes every later write fail with err (ECONFLICT), until
+// the process ends: for a server whose log was found not to verify.
+func (db *DB) RefuseWrites(err error) {
+	e := lifeline.Errorf(lifeline.ECONFLICT, "store", "the event log does not verify: %v; writes are refused. %s", err, Recovery)
+	db.broken.Store(e)
+}
+
+// Broken returns the error given to RefuseWrites, or nil.
+func (db *DB) Broken() error {
+	if e := db.broken.Load(); e != nil {
+		return e
+	}
+	return nil
+}
+
+// tail returns the last event of the log (nil for an empty log) after
+// checking that it is the one the signed head names and that writes are
+// allowed: appending to a log that lost its last events, or to one found
+// broken, would sign the damage into the chain.
+func (db *DB) tail(ctx context.Context, q querier) (*ledger.Record, error) {
+	if err := db.Broken(); err != nil {
+		return nil, err
+	}
+	var head *ledger.Record
+	var h ledger.Record
+	err := q.QueryRowContext(ctx, `SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1`).Scan(&h.Seq, &h.Hash)
+	switch {
+	case err == nil:
+		head = &h
+	case errors.Is(err, sql.ErrNoRows):
+	default:
+		return nil, err
+	}
+	var signed ledger.Head
+	err = q.QueryRowContext(ctx, `SELECT seq, hash FROM head WHERE id = 1`).Scan(&signed.Seq, &signed.Hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, lifeline.Errorf(lifeline.ECONFLICT, "store", "the signed head of the event log is missing; writes are refused. %s", Recovery)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if signed.Seq == -1 {
+		return head, nil // not signed yet: the store was made before heads were kept
+	}
+	if err := matchHead(head, signed); err != nil {
+		return nil, lifeline.Errorf(lifeline.ECONFLICT, "store", "%v; writes are refused. %s", err, Recovery)
+	}
+	return head, nil
+}
+
+// matchHead says how the last event of the log differs from the signed
+// head, or returns nil.
+func matchHead(last *ledger.Record, signed ledger.Head) error {
+	var seq int64
+	var hash string
+	if last != nil {
+		seq, hash = last.Seq, last.Hash
+	}
+	switch {
+	case seq < signed.Seq:
+		return &ledger.VerifyError{Seq: seq + 1, Reason: fmt.Sprintf("missing: the log ends at event %d but its signed head names event %d (%s), so events were removed from its end", seq, signed.Seq, short(signed.Hash))}
+	case seq > signed.Seq:
+		return &ledger.VerifyError{Seq: signed.Seq + 1, Reason: fmt.Sprintf("not covered by the signed head, which names event %d: events were added to the end of the log outside Lifeline", signed.Seq)}
+	case hash != signed.Hash:
+		return &ledger.VerifyError{Seq: seq, Reason: fmt.Sprintf("its hash %s is not the %s its signed head names", short(hash), short(signed.Hash))}
+	}
+	return nil
+}
+
+func short(hash string) string {
+	if len(hash) > 16 {
+		return hash[:16] + "…"
+	}
+	return hash
+}
+
+// signHead records the signed head of the log whose last event is last.
+func (db *DB) signHead(ctx context.Context, tx *sql.Tx, last *ledger.Record) error {
+	key, err := db.instanceKey(ctx, tx)
+	if err != nil {
+		return err
+	}
+	h := ledger.SignHead(key, last)
+	_, err = tx.ExecContext(ctx, db.q(`UPDATE head SET seq = ?, hash = ?, sig = ? WHERE id = 1`), h.Seq, h.Hash, h.Sig)
+	return err
+}
+
+// Head returns the signed head of the log as stored. Its Seq is -1 when
+// no write has signed it yet (a store made before heads were kept).
+func (db *DB) Head(ctx context.Context) (ledger.Head, error) {
+	var h ledger.Head
+	err := db.read.QueryRowContext(ctx, `SELECT seq, hash, sig FROM head WHERE id = 1`).Scan(&h.Seq, &h.Hash, &h.Sig)
+	if errors.Is(err, sql.ErrNoRows) {
+		return h, lifeline.Errorf(lifeline.ECONFLICT, "store.Head", "the signed head of the event log is missing. %s", Recovery)
+	}
+	return h, internal("store.Head", err)
+}
+
+// Recovery says how to recover from a log that does not verify.
+const Recovery = "To recover: if lifeline admin verify names a column or a state table, lifeline admin rebuild rewrites them from the signed events; " +
+	"if it names an event, restore the last good backup into a new database (lifeline admin restore -i BACKUP --db NEW), check it with lifeline admin verify --anchor against the head you wrote down, and serve that database"
