@@ -149,4 +149,3 @@ func run(j *job, t *tx) (err error) {
 	}()
 	return j.fn(t)
 }
-

@@ -57,7 +57,7 @@ type DB struct {
 	stmts   map[string]*sql.Stmt
 	key     ed25519.PrivateKey
 
-	revocations atomic.Uint64 // successful RevokeTokens calls (coord.MemberService.Revocations)
+	revocations atomic.Uint64                  // successful RevokeTokens calls (coord.MemberService.Revocations)
 	broken      atomic.Pointer[lifeline.Error] // set by RefuseWrites
 
 	jobs          chan *job // writes waiting for the committer
