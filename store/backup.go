@@ -154,6 +154,7 @@ func (db *DB) Restore(ctx context.Context, r io.Reader) (int64, error) {
 				if err := apply(t.ctx, t.Tx, db, e); err != nil {
 					return err
 				}
+				t.head = &rec // the commit signs the restored log's head
 			case l.Token != nil:
 				if err := t.exec(`INSERT INTO tokens (hash, member_id, created) VALUES (?, ?, ?)`, l.Token.Hash, l.Token.MemberID, l.Token.Created); err != nil {
 					return bad("%v", err)

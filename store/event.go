@@ -407,27 +407,36 @@ func (db *DB) CheckTail(ctx context.Context, n int64) error {
 // columns of the events table read from each event where they differ
 // from its signed bytes. It returns the number of events replayed.
 func (db *DB) Rebuild(ctx context.Context) (int64, error) {
+	n, _, err := db.RebuildCounted(ctx)
+	return n, err
+}
+
+// RebuildCounted is Rebuild, also returning the number of events whose
+// columns it rewrote.
+func (db *DB) RebuildCounted(ctx context.Context) (events, rewritten int64, err error) {
 	const op = "store.Rebuild"
 	pub, err := db.PublicKey(ctx)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	c := ledger.NewChain(pub)
 	err = db.update(ctx, op, func(t *tx) error {
+		rewritten = 0
 		for _, table := range projections {
 			if err := t.exec(`DELETE FROM ` + table); err != nil {
 				return err
 			}
 		}
-		return replay(t, c, true)
+		return replay(t, c, &rewritten)
 	})
-	return c.Len(), err
+	return c.Len(), rewritten, err
 }
 
 // replay applies every event of the log to the (empty) state tables,
-// verifying each; with rewrite, it also rewrites the derived columns of
-// events where they differ from the signed bytes.
-func replay(t *tx, c *ledger.Chain, rewrite bool) error {
+// verifying each; with rewritten not nil, it also rewrites the derived
+// columns of events where they differ from the signed bytes, and counts
+// them.
+func replay(t *tx, c *ledger.Chain, rewritten *int64) error {
 	return records(t.ctx, t.db.q, t.QueryContext, 0, func(r row) error {
 		if err := c.Next(r.Record); err != nil {
 			return err
@@ -436,7 +445,7 @@ func replay(t *tx, c *ledger.Chain, rewrite bool) error {
 		if err != nil {
 			return err
 		}
-		if rewrite && r.check(e) != nil {
+		if rewritten != nil && r.check(e) != nil {
 			typ, subject, tm, marking, err := derived(e)
 			if err != nil {
 				return err
@@ -444,6 +453,7 @@ func replay(t *tx, c *ledger.Chain, rewrite bool) error {
 			if err := t.exec(`UPDATE events SET type = ?, subject = ?, time = ?, marking = ? WHERE seq = ?`, typ, subject, tm, marking, r.Seq); err != nil {
 				return err
 			}
+			*rewritten++
 		}
 		return apply(t.ctx, t.Tx, t.db, e)
 	})
@@ -474,7 +484,7 @@ func (db *DB) VerifyState(ctx context.Context) (string, error) {
 				return err
 			}
 		}
-		if err := replay(t, ledger.NewChain(pub), false); err != nil {
+		if err := replay(t, ledger.NewChain(pub), nil); err != nil {
 			return err
 		}
 		after, err := state(t.ctx, t.QueryContext)
