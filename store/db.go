@@ -59,6 +59,7 @@ type DB struct {
 
 	revocations atomic.Uint64                  // successful RevokeTokens calls (coord.MemberService.Revocations)
 	broken      atomic.Pointer[lifeline.Error] // set by RefuseWrites
+	check       atomic.Pointer[LogCheck]       // of CheckLog
 
 	jobs          chan *job // writes waiting for the committer
 	quit, stopped chan struct{}

@@ -17,7 +17,7 @@ import (
 // RefuseWrites makes every later write fail with err (ECONFLICT), until
 // the process ends: for a server whose log was found not to verify.
 func (db *DB) RefuseWrites(err error) {
-	e := lifeline.Errorf(lifeline.ECONFLICT, "store", "the event log does not verify: %v; writes are refused. %s", err, Recovery)
+	e := lifeline.Errorf(lifeline.ECONFLICT, "", "the event log does not verify: %v; writes are refused. %s", err, Recovery)
 	db.broken.Store(e)
 }
 
@@ -50,7 +50,7 @@ func (db *DB) tail(ctx context.Context, q querier) (*ledger.Record, error) {
 	var signed ledger.Head
 	err = q.QueryRowContext(ctx, `SELECT seq, hash FROM head WHERE id = 1`).Scan(&signed.Seq, &signed.Hash)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, lifeline.Errorf(lifeline.ECONFLICT, "store", "the signed head of the event log is missing; writes are refused. %s", Recovery)
+		return nil, lifeline.Errorf(lifeline.ECONFLICT, "", "the signed head of the event log is missing; writes are refused. %s", Recovery)
 	}
 	if err != nil {
 		return nil, err
@@ -59,7 +59,7 @@ func (db *DB) tail(ctx context.Context, q querier) (*ledger.Record, error) {
 		return head, nil // not signed yet: the store was made before heads were kept
 	}
 	if err := matchHead(head, signed); err != nil {
-		return nil, lifeline.Errorf(lifeline.ECONFLICT, "store", "%v; writes are refused. %s", err, Recovery)
+		return nil, lifeline.Errorf(lifeline.ECONFLICT, "", "%v; writes are refused. %s", err, Recovery)
 	}
 	return head, nil
 }
@@ -107,7 +107,7 @@ func (db *DB) Head(ctx context.Context) (ledger.Head, error) {
 	var h ledger.Head
 	err := db.read.QueryRowContext(ctx, `SELECT seq, hash, sig FROM head WHERE id = 1`).Scan(&h.Seq, &h.Hash, &h.Sig)
 	if errors.Is(err, sql.ErrNoRows) {
-		return h, lifeline.Errorf(lifeline.ECONFLICT, "store.Head", "the signed head of the event log is missing. %s", Recovery)
+		return h, lifeline.Errorf(lifeline.ECONFLICT, "", "the signed head of the event log is missing. %s", Recovery)
 	}
 	return h, internal("store.Head", err)
 }
@@ -115,3 +115,55 @@ func (db *DB) Head(ctx context.Context) (ledger.Head, error) {
 // Recovery says how to recover from a log that does not verify.
 const Recovery = "To recover: if lifeline admin verify names a column or a state table, lifeline admin rebuild rewrites them from the signed events; " +
 	"if it names an event, restore the last good backup into a new database (lifeline admin restore -i BACKUP --db NEW), check it with lifeline admin verify --anchor against the head you wrote down, and serve that database"
+
+// LogCheck is the state of the check of the whole log that a server runs
+// in the background after it starts (see CheckLog).
+type LogCheck struct {
+	State   string `json:"state"`           // "checking", "ok" or "broken"
+	Checked int64  `json:"checked"`         // events verified so far
+	Events  int64  `json:"events"`          // events in the log when the check began
+	Error   string `json:"error,omitempty"` // for "broken": which event, what is wrong, how to recover
+}
+
+// CheckLog verifies the whole log (Verify), reporting progress to
+// progress (when not nil) after every thousand events, and makes the
+// store refuse writes (RefuseWrites) if it does not verify. It returns
+// the final state; LastCheck returns the state while it runs.
+func (db *DB) CheckLog(ctx context.Context, progress func(LogCheck)) LogCheck {
+	var total int64
+	if err := db.read.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM events`).Scan(&total); err != nil {
+		return db.setCheck(LogCheck{State: "broken", Error: "cannot read the log: " + err.Error()})
+	}
+	db.setCheck(LogCheck{State: "checking", Events: total})
+	n, err := db.VerifyProgress(ctx, func(n int64) {
+		c := db.setCheck(LogCheck{State: "checking", Checked: n, Events: total})
+		if progress != nil {
+			progress(c)
+		}
+	})
+	if lifeline.ErrorCode(err) == lifeline.ECONFLICT && !errors.As(err, new(*ledger.VerifyError)) {
+		err = nil // not initialised: nothing to check
+	}
+	if err != nil && ctx.Err() != nil {
+		return db.setCheck(LogCheck{State: "checking", Checked: n, Events: total, Error: "stopped"})
+	}
+	if err != nil {
+		db.RefuseWrites(err)
+		return db.setCheck(LogCheck{State: "broken", Checked: n, Events: total, Error: db.Broken().Error()})
+	}
+	return db.setCheck(LogCheck{State: "ok", Checked: n, Events: total})
+}
+
+func (db *DB) setCheck(c LogCheck) LogCheck {
+	db.check.Store(&c)
+	return c
+}
+
+// LastCheck returns the state of the last or running CheckLog, and the
+// zero LogCheck before the first.
+func (db *DB) LastCheck() LogCheck {
+	if c := db.check.Load(); c != nil {
+		return *c
+	}
+	return LogCheck{}
+}
