@@ -116,3 +116,19 @@ func TestFilesArePrivate(t *testing.T) {
 	}
 	db.Close()
 }
+
+// TestSharedDatabase: two stores on one SQLite file, as a server and the
+// command line.
+func TestSharedDatabase(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "lifeline.db")
+	var dbs []*store.DB
+	for range 2 {
+		db, err := sqlite.Open(context.Background(), path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		dbs = append(dbs, db)
+	}
+	storetest.SharedDatabase(t, dbs[0], dbs[1])
+}

@@ -53,6 +53,7 @@ func Run(t *testing.T, open Opener) {
 		{"SignedHead", testSignedHead},
 		{"ProjectionEdit", testProjectionEdit},
 		{"CheckTail", testCheckTail},
+		{"Sessions", testSessions},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })
