@@ -90,7 +90,7 @@ func (db *DB) runBatch(batch []*job) {
 			return
 		}
 	}
-	head, err := db.tail(ctx, sqlTx)
+	head, refuse, err := db.tail(ctx, sqlTx)
 	if err != nil {
 		fail(err)
 		return
@@ -103,7 +103,13 @@ func (db *DB) runBatch(batch []*job) {
 			return
 		}
 		t := &tx{Tx: sqlTx, db: db, ctx: context.WithoutCancel(j.ctx), now: db.Now().UTC(), head: head}
-		if err := run(j, t); err != nil {
+		err := run(j, t)
+		if err == nil && t.head != head && refuse != nil {
+			// The job appended to a log that must not grow; writes
+			// outside the log (tokens, sessions) go on.
+			err = refuse
+		}
+		if err != nil {
 			errs[i] = internal(j.op, err)
 			if _, err := sqlTx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT job`); err != nil {
 				fail(err)

@@ -29,39 +29,41 @@ func (db *DB) Broken() error {
 	return nil
 }
 
-// tail returns the last event of the log (nil for an empty log) after
-// checking that it is the one the signed head names and that writes are
-// allowed: appending to a log that lost its last events, or to one found
-// broken, would sign the damage into the chain.
-func (db *DB) tail(ctx context.Context, q querier) (*ledger.Record, error) {
+// tail returns the last event of the log (nil for an empty log), and
+// refuse, not nil when the log must not grow: when it was found broken
+// (RefuseWrites) or its last event is not the one the signed head names.
+// Appending then would sign the damage into the chain; writes outside
+// the log (tokens, sessions) go on, so that a compromised token can still
+// be revoked.
+func (db *DB) tail(ctx context.Context, q querier) (head *ledger.Record, refuse, err error) {
 	if err := db.Broken(); err != nil {
-		return nil, err
+		refuse = err
 	}
-	var head *ledger.Record
 	var h ledger.Record
-	err := q.QueryRowContext(ctx, `SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1`).Scan(&h.Seq, &h.Hash)
+	err = q.QueryRowContext(ctx, `SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1`).Scan(&h.Seq, &h.Hash)
 	switch {
 	case err == nil:
 		head = &h
 	case errors.Is(err, sql.ErrNoRows):
 	default:
-		return nil, err
+		return nil, nil, err
 	}
 	var signed ledger.Head
 	err = q.QueryRowContext(ctx, `SELECT seq, hash FROM head WHERE id = 1`).Scan(&signed.Seq, &signed.Hash)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, lifeline.Errorf(lifeline.ECONFLICT, "", "the signed head of the event log is missing; writes are refused. %s", Recovery)
+	switch {
+	case refuse != nil:
+	case errors.Is(err, sql.ErrNoRows):
+		refuse = lifeline.Errorf(lifeline.ECONFLICT, "", "the signed head of the event log is missing; writes are refused. %s", Recovery)
+	case err != nil:
+		return nil, nil, err
+	case signed.Seq == -1:
+		// Not signed yet: the store was made before heads were kept.
+	default:
+		if err := matchHead(head, signed); err != nil {
+			refuse = lifeline.Errorf(lifeline.ECONFLICT, "", "the event log does not verify: %v; writes are refused. %s", err, Recovery)
+		}
 	}
-	if err != nil {
-		return nil, err
-	}
-	if signed.Seq == -1 {
-		return head, nil // not signed yet: the store was made before heads were kept
-	}
-	if err := matchHead(head, signed); err != nil {
-		return nil, lifeline.Errorf(lifeline.ECONFLICT, "", "%v; writes are refused. %s", err, Recovery)
-	}
-	return head, nil
+	return head, refuse, nil
 }
 
 // matchHead says how the last event of the log differs from the signed

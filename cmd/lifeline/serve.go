@@ -100,7 +100,15 @@ commitments; it prints a token for one member of each organisation.`,
 					}
 					return c, c.State != "broken"
 				}})
+			// Sessions and the key of forms live with the instance, not
+			// the process: a visitor's session and forms work on every
+			// server of the instance, and across restarts.
+			csrfKey, err := db.DeriveKey(ctx, "web csrf")
+			if err != nil {
+				return err
+			}
 			webHandler, err := web.New(web.Config{Atlas: a, Graph: g, Logger: log,
+				Sessions: storeSessions{db: db, log: log}, Key: csrfKey,
 				Services: web.Services{Orgs: db, Members: db, Incidents: db, Needs: db, Offers: db, Matches: db, Events: db}})
 			if err != nil {
 				return err
@@ -241,4 +249,41 @@ func checkLogInBackground(ctx context.Context, db *store.DB, stderr io.Writer) {
 	case "broken":
 		fmt.Fprintf(stderr, "lifeline: %s\nlifeline: serving for reading only\n", c.Error)
 	}
+}
+
+// storeSessions keeps the web interface's sessions in the store (see
+// store.PutSession), so that they work on every server of the instance.
+type storeSessions struct {
+	db  *store.DB
+	log *slog.Logger
+}
+
+// sessionTimeout bounds one session read or write.
+const sessionTimeout = 10 * time.Second
+
+// Put implements web.Sessions.
+func (s storeSessions) Put(id string, sess web.Session) error {
+	ctx, cancel := context.WithTimeout(context.Background(), sessionTimeout)
+	defer cancel()
+	return s.db.PutSession(ctx, id, sess.Token, sess.Name, sess.Expires)
+}
+
+// Get implements web.Sessions; a failure to read is logged and taken as
+// no session, so the visitor is asked to log in again.
+func (s storeSessions) Get(id string) (web.Session, bool) {
+	ctx, cancel := context.WithTimeout(context.Background(), sessionTimeout)
+	defer cancel()
+	tok, name, exp, ok, err := s.db.GetSession(ctx, id)
+	if err != nil {
+		s.log.Error("read session", "err", err)
+		return web.Session{}, false
+	}
+	return web.Session{Token: tok, Name: name, Expires: exp}, ok
+}
+
+// Delete implements web.Sessions.
+func (s storeSessions) Delete(id string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), sessionTimeout)
+	defer cancel()
+	return s.db.DeleteSession(ctx, id)
 }

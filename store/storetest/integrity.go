@@ -145,6 +145,10 @@ func testSignedHead(t *testing.T, open Opener) {
 	if got := countEvents(t, db); int64(got) != n-1 {
 		t.Errorf("a write on a truncated log appended: %d events", got)
 	}
+	// Writes outside the log go on: a compromised token can be revoked.
+	if err := db.RevokeTokens(ctx, w.Admin, w.Colleague.MemberID); err != nil {
+		t.Errorf("revoking tokens on a truncated log: %v", err)
+	}
 	err = db.VerifyAnchor(ctx, ledger.Head{Seq: head.Seq, Hash: head.Hash})
 	wantVerifyError(t, err, n, "missing", "VerifyAnchor after truncation")
 	// Deleting the head itself does not make the log writable again.
