@@ -15,7 +15,7 @@ import (
 	"lifeline/store/sqlite"
 )
 
-func cliJSON(t *testing.T, v any, args ...string) {
+func cliJSON(t testing.TB, v any, args ...string) {
 	t.Helper()
 	out, stderr, code := runCLI(t, args...)
 	if code != 0 {

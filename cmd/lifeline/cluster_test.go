@@ -201,3 +201,109 @@ func webLogin(t *testing.T, s *server, token string) string {
 	t.Fatalf("POST /login = %d, no session cookie", res.StatusCode)
 	return ""
 }
+
+// BenchmarkServers measures reads/s and writes/s through one and through
+// three "lifeline serve" processes on one PostgreSQL (the throw-away test
+// server), 16 clients spread over the servers, sending as fast as answers
+// come. Reads are GET /api/v1/incidents/{id} over 200 incidents; writes
+// POST /api/v1/incidents, each a signed event.
+//
+//	go test ./cmd/lifeline -run '^$' -bench Servers -benchtime 1x
+func BenchmarkServers(b *testing.B) {
+	pg, err := pgtest.Start()
+	if errors.Is(err, pgtest.ErrNoPostgres) {
+		b.Skip(err.Error())
+	}
+	if err != nil {
+		b.Fatalf("start PostgreSQL: %v", err)
+	}
+	b.Cleanup(pg.Stop)
+	for _, n := range []int{1, 3} {
+		dsn := pg.NewDatabase(b)
+		var inst struct {
+			Token string `json:"token"`
+		}
+		cliJSON(b, &inst, "admin", "init", "--db", dsn, "--org", "Ops", "--json")
+		var nodes []*server
+		for range n {
+			nodes = append(nodes, startServer(b, b.TempDir(), "--addr", "127.0.0.1:0", "--db", dsn, "--rate", "0"))
+		}
+		var ids []string
+		for i := range 200 {
+			_, body, err := nodes[i%n].request("POST", "/api/v1/incidents", inst.Token, `{"title": "x", "kind": "other", "countries": ["SD"], "tlp": "TLP:GREEN"}`)
+			var in struct{ ID string }
+			if err != nil || json.Unmarshal(body, &in) != nil || in.ID == "" {
+				b.Fatalf("seed: %s %v", body, err)
+			}
+			ids = append(ids, in.ID)
+		}
+		for _, kind := range []string{"reads", "writes"} {
+			total := 8000
+			if kind == "writes" {
+				total = 3000
+			}
+			b.Run(fmt.Sprintf("%s/nodes=%d", kind, n), func(b *testing.B) {
+				for b.Loop() {
+					rate := drive(b, nodes, 16, total, func(i int, s *server) (string, string, string) {
+						if kind == "reads" {
+							return "GET", s.url + "/api/v1/incidents/" + ids[i%len(ids)], ""
+						}
+						return "POST", s.url + "/api/v1/incidents", `{"title": "w", "kind": "other", "countries": ["SD"], "tlp": "TLP:GREEN"}`
+					}, inst.Token)
+					b.ReportMetric(rate, "req/s")
+				}
+			})
+		}
+		for _, s := range nodes {
+			s.cmd.Process.Kill()
+			<-s.done
+		}
+	}
+}
+
+// drive sends total requests from clients concurrent clients, client c
+// through nodes[c % len(nodes)], and returns the requests answered per
+// second; a request that fails fails the benchmark.
+func drive(b *testing.B, nodes []*server, clients, total int, req func(i int, s *server) (method, url, body string), token string) float64 {
+	tr := &http.Transport{MaxIdleConnsPerHost: clients}
+	defer tr.CloseIdleConnections()
+	c := &http.Client{Transport: tr, Timeout: 30 * time.Second}
+	var next sync.Mutex
+	i := 0
+	var wg sync.WaitGroup
+	start := time.Now()
+	for w := range clients {
+		s := nodes[w%len(nodes)]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				next.Lock()
+				k := i
+				i++
+				next.Unlock()
+				if k >= total {
+					return
+				}
+				method, u, body := req(k, s)
+				r, _ := http.NewRequest(method, u, strings.NewReader(body))
+				r.Header.Set("Authorization", "Bearer "+token)
+				if body != "" {
+					r.Header.Set("Content-Type", "application/json")
+				}
+				res, err := c.Do(r)
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				res.Body.Close()
+				if res.StatusCode >= 300 {
+					b.Errorf("%s %s = %d", method, u, res.StatusCode)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return float64(total) / time.Since(start).Seconds()
+}

@@ -52,7 +52,7 @@ type server struct {
 
 // startServer runs "lifeline serve args…" in dir and waits until it
 // listens.
-func startServer(t *testing.T, dir string, args ...string) *server {
+func startServer(t testing.TB, dir string, args ...string) *server {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestServeHelperProcess$")
 	cmd.Dir = dir
