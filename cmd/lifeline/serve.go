@@ -46,7 +46,7 @@ Before it serves, it checks the end of the signed log (the last thousand
 events and the signed head); then it checks the whole log in the
 background, with its progress on standard error and in /healthz. A log
 that does not verify is served for reading, but every write is refused
-with the event that is bad and how to recover (docs/operations.md).
+with the event that is bad and how to recover (docs/ledger.md).
 
 With no flags it uses the SQLite file lifeline.db in the working directory,
 creating it and initialising the instance on first start; the instance
