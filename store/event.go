@@ -505,16 +505,36 @@ func (db *DB) VerifyState(ctx context.Context) (string, error) {
 // stateDiff names the first row where the stored state (a) differs from
 // the replayed one (b).
 func stateDiff(a, b string) string {
-	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
-	for i := range min(len(al), len(bl)) {
-		if al[i] != bl[i] {
-			return fmt.Sprintf("table %s, row %s: stored %q, the log says %q", field(al[i], 0), field(al[i], 1), trunc(al[i]), trunc(bl[i]))
+	rows := func(s string) ([]string, map[string]string) {
+		var keys []string
+		m := map[string]string{}
+		for _, l := range strings.Split(s, "\n") {
+			if l == "" {
+				continue
+			}
+			k := field(l, 0) + ", row " + field(l, 1)
+			keys = append(keys, k)
+			m[k] = l
+		}
+		return keys, m
+	}
+	ak, am := rows(a)
+	bk, bm := rows(b)
+	for _, k := range ak {
+		l, ok := bm[k]
+		if !ok {
+			return "table " + k + ": stored, but no event makes it"
+		}
+		if l != am[k] {
+			return fmt.Sprintf("table %s: stored %q, the log says %q", k, trunc(am[k]), trunc(l))
 		}
 	}
-	if len(al) > len(bl) {
-		return fmt.Sprintf("table %s, row %s: stored, but no event makes it", field(al[len(bl)-1], 0), field(al[len(bl)-1], 1))
+	for _, k := range bk {
+		if _, ok := am[k]; !ok {
+			return "table " + k + ": made by the log, missing from the state"
+		}
 	}
-	return fmt.Sprintf("table %s, row %s: made by the log, missing from the state", field(bl[len(al)-1], 0), field(bl[len(al)-1], 1))
+	return "the state tables differ from the log"
 }
 
 func field(line string, i int) string {

@@ -243,3 +243,27 @@ func testCheckTail(t *testing.T, open Opener) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// testStateDiffNamesRow: a state row deleted, or one added that no event
+// makes, is named by VerifyState.
+func testStateDiffNamesRow(t *testing.T, open Opener) {
+	w := NewWorld(t, open(t))
+	db := w.DB
+	items := w.Items(t)
+	id := items[coord.TLPGreen]["need"]
+	if _, err := db.SQL().Exec(rebind(db, `DELETE FROM needs WHERE id = ?`), id); err != nil {
+		t.Fatal(err)
+	}
+	if diff, err := db.VerifyState(ctx); err != nil || !strings.Contains(diff, "needs, row "+id+": made by the log, missing") {
+		t.Errorf("VerifyState after deleting a row = %q, %v", diff, err)
+	}
+	if _, err := db.Rebuild(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SQL().Exec(`INSERT INTO incidents (id, ord, doc, marking) VALUES ('inc_forged', 999999, '{}', '{"tlp":"TLP:CLEAR"}')`); err != nil {
+		t.Fatal(err)
+	}
+	if diff, err := db.VerifyState(ctx); err != nil || !strings.Contains(diff, "incidents, row inc_forged: stored, but no event makes it") {
+		t.Errorf("VerifyState after adding a row = %q, %v", diff, err)
+	}
+}

@@ -52,6 +52,7 @@ func Run(t *testing.T, open Opener) {
 		{"UnsignedColumns", testUnsignedColumns},
 		{"SignedHead", testSignedHead},
 		{"ProjectionEdit", testProjectionEdit},
+		{"StateDiffNamesRow", testStateDiffNamesRow},
 		{"CheckTail", testCheckTail},
 		{"Sessions", testSessions},
 	}
