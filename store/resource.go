@@ -44,7 +44,8 @@ func (db *DB) withCoverage(ctx context.Context, op string, v coord.Viewer, needs
 		for rows.Next() {
 			var doc string
 			m := new(coord.Match)
-			if err := rows.Scan(&doc); err == nil {
+			err := rows.Scan(&doc)
+			if err == nil {
 				err = json.Unmarshal([]byte(doc), m)
 			}
 			if err != nil {

@@ -52,6 +52,12 @@ func Run(t *testing.T, open Opener) {
 		{"TamperDetected", testTamper},
 		{"ConcurrentWrites", testConcurrentWrites},
 		{"BackupRestore", testBackupRestore},
+		{"UnsignedColumns", testUnsignedColumns},
+		{"SignedHead", testSignedHead},
+		{"ProjectionEdit", testProjectionEdit},
+		{"StateDiffNamesRow", testStateDiffNamesRow},
+		{"CheckTail", testCheckTail},
+		{"Sessions", testSessions},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })
