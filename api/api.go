@@ -42,24 +42,29 @@ type Options struct {
 	MaxBody  int64                // bytes of a request body; 0: 1 MiB
 	Rate     float64              // requests per second per token or anonymous address; 0: 50; <0: unlimited
 	Burst    int                  // requests allowed at once above the rate; 0: 4×Rate
-	Registry *prometheus.Registry // nil: a new one, served at /metrics
+	Registry *prometheus.Registry // nil: a new one, served by Metrics
+	// LogCheck, when not nil, reports the state of the check of the
+	// signed log, shown by /healthz under "log"; ok false makes /healthz
+	// answer 503.
+	LogCheck func() (state any, ok bool)
 }
 
 // Server is the API as an http.Handler. It is safe for concurrent use.
 type Server struct {
-	svc     coord.Services
-	health  func(ctx context.Context) error
-	log     *slog.Logger
-	maxBody int64
-	limiter *limiter
-	auth    *authCache
-	metrics *metrics
-	mux     *http.ServeMux
+	svc      coord.Services
+	health   func(ctx context.Context) error
+	logCheck func() (any, bool)
+	log      *slog.Logger
+	maxBody  int64
+	limiter  *limiter
+	auth     *authCache
+	metrics  *metrics
+	mux      *http.ServeMux
 }
 
 // New returns the API over svc.
 func New(svc coord.Services, opt Options) *Server {
-	s := &Server{svc: svc, health: opt.Health, log: opt.Logger, maxBody: opt.MaxBody}
+	s := &Server{svc: svc, health: opt.Health, logCheck: opt.LogCheck, log: opt.Logger, maxBody: opt.MaxBody}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -124,7 +129,6 @@ type route struct {
 func (s *Server) routes() []route {
 	return []route{
 		{"GET", "/healthz", false, s.healthz},
-		{"GET", "/metrics", false, s.serveMetrics},
 		{"GET", "/api/v1/openapi.json", false, s.openapi},
 		{"GET", "/api/v1/me", true, s.me},
 
@@ -195,7 +199,7 @@ func (s *Server) wrap(rt route) http.Handler {
 			s.problemStatus(sw, r, http.StatusUnauthorized, "unauthorized", err.Error())
 			return
 		}
-		if s.limiter != nil && rt.Pattern != "/healthz" && rt.Pattern != "/metrics" {
+		if s.limiter != nil && rt.Pattern != "/healthz" {
 			key := "m:" + v.MemberID
 			if v.Anonymous() {
 				key = "a:" + clientIP(r)
@@ -278,7 +282,16 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request, _ coord.Viewer)
 			return
 		}
 	}
-	s.writeJSON(w, r, http.StatusOK, map[string]string{"status": "ok"}, "")
+	if s.logCheck == nil {
+		s.writeJSON(w, r, http.StatusOK, map[string]any{"status": "ok"}, "")
+		return
+	}
+	state, ok := s.logCheck()
+	if !ok {
+		s.writeJSON(w, r, http.StatusServiceUnavailable, map[string]any{"status": "broken", "log": state}, "")
+		return
+	}
+	s.writeJSON(w, r, http.StatusOK, map[string]any{"status": "ok", "log": state}, "")
 }
 
 func (s *Server) me(w http.ResponseWriter, r *http.Request, v coord.Viewer) {

@@ -40,10 +40,15 @@ func patchOne[U, T any](s *Server, w http.ResponseWriter, r *http.Request, v coo
 	s.writeJSON(w, r, http.StatusOK, it, versionETag(version(it)))
 }
 
-// listAll answers GET of a list page.
-func listAll[T any](s *Server, w http.ResponseWriter, r *http.Request, v coord.Viewer,
+// listAll answers GET of a page of list (a key of coord.ListNarrowing,
+// or another name for a list without narrowing). A query parameter the
+// list does not take is refused, not ignored.
+func listAll[T any](s *Server, w http.ResponseWriter, r *http.Request, v coord.Viewer, list string,
 	find func(context.Context, coord.Viewer, coord.ListFilter) (coord.Page[T], error)) {
 	f, err := listFilter(r)
+	if err == nil {
+		err = queryParams(r, append([]string{"after", "limit"}, coord.ListNarrowing[list]...)...)
+	}
 	if err != nil {
 		s.problem(w, r, v, err)
 		return

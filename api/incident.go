@@ -50,7 +50,7 @@ func (s *Server) getIncident(w http.ResponseWriter, r *http.Request, v coord.Vie
 }
 
 func (s *Server) listIncidents(w http.ResponseWriter, r *http.Request, v coord.Viewer) {
-	listAll(s, w, r, v, s.svc.Incidents.FindIncidents)
+	listAll(s, w, r, v, "incidents", s.svc.Incidents.FindIncidents)
 }
 
 func (s *Server) patchIncident(w http.ResponseWriter, r *http.Request, v coord.Viewer) {

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/base64"
@@ -10,10 +11,14 @@ import (
 	"mime"
 	"net/http"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"lifeline"
 	"lifeline/coord"
@@ -136,53 +141,223 @@ func (s *Server) decode(w http.ResponseWriter, r *http.Request, v any) (int, err
 	return 0, nil
 }
 
-// Decode reads exactly one JSON value from r into v, rejecting unknown
-// fields, and returns an EINVALID error that names the offending field.
+// Decode reads exactly one JSON value from r into v and returns an
+// EINVALID error that names the offending field, says what is accepted
+// and what was found. It is strict in fact, not only in name: besides
+// unknown fields it refuses a key given twice ({"tlp": "TLP:RED", "tlp":
+// "TLP:CLEAR"} would otherwise keep the last), a key that matches a field
+// only when case is ignored ({"TLP": …}), text that is not UTF-8, and NUL
+// characters anywhere.
+//
+// It decodes with github.com/go-json-experiment/json, the implementation
+// that became encoding/json/v2: its defaults are exactly these rules
+// (duplicate names, case-sensitive names, UTF-8 are all checked by the
+// parser), whereas encoding/json accepts all three and
+// encoding/json/v2 in Go 1.26 is available only behind GOEXPERIMENT=jsonv2,
+// which every build and tool would then have to set.
 func Decode(r io.Reader, v any) error {
-	d := json.NewDecoder(r)
-	d.DisallowUnknownFields()
-	if err := d.Decode(v); err != nil {
-		return decodeError(err)
-	}
-	if _, err := d.Token(); err != io.EOF {
+	data, err := io.ReadAll(r)
+	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			return err
 		}
+		return lifeline.Errorf(lifeline.EINVALID, "api", "body: could not be read")
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return lifeline.Errorf(lifeline.EINVALID, "api", "body: empty; expected a JSON object")
+	}
+	if err := checkText(data); err != nil {
+		return err
+	}
+	if err := jsonv2.Unmarshal(data, v, jsonv2.RejectUnknownMembers(true)); err != nil {
+		return decodeError(err, v)
+	}
+	return nil
+}
+
+// checkText reads data token by token: one JSON value, well formed,
+// UTF-8, each key once, no NUL.
+func checkText(data []byte) error {
+	d := jsontext.NewDecoder(bytes.NewReader(data))
+	for {
+		tok, err := d.ReadToken()
+		if err != nil {
+			return decodeError(err, nil)
+		}
+		if tok.Kind() == '"' && strings.ContainsRune(tok.String(), 0) {
+			return lifeline.Errorf(lifeline.EINVALID, "api", "%s: contains a NUL character (\\u0000); text may not", fieldName(d.StackPointer(), "body"))
+		}
+		if d.StackDepth() == 0 {
+			break
+		}
+	}
+	if _, err := d.ReadToken(); err != io.EOF {
 		return lifeline.Errorf(lifeline.EINVALID, "api", "body: expected one JSON value, found more after it")
 	}
 	return nil
 }
 
-func decodeError(err error) error {
+// fieldName writes a JSON Pointer as the field names of messages:
+// "/evidence/0/url" as "evidence[0].url"; or dflt for the whole body.
+func fieldName(p jsontext.Pointer, dflt string) string {
+	var b strings.Builder
+	for tok := range p.Tokens() {
+		if _, err := strconv.Atoi(tok); err == nil && b.Len() > 0 {
+			b.WriteString("[" + tok + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(tok)
+	}
+	if b.Len() == 0 {
+		return dflt
+	}
+	return b.String()
+}
+
+func decodeError(err error, v any) error {
 	var mbe *http.MaxBytesError
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
+	var syn *jsontext.SyntacticError
+	var sem *jsonv2.SemanticError
 	var le *lifeline.Error
-	var pe *time.ParseError
 	switch {
 	case errors.As(err, &mbe):
 		return err
-	case errors.Is(err, io.EOF):
-		return lifeline.Errorf(lifeline.EINVALID, "api", "body: empty; expected a JSON object")
-	case errors.Is(err, io.ErrUnexpectedEOF):
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return lifeline.Errorf(lifeline.EINVALID, "api", "body: the JSON ends too early")
-	case errors.As(err, &se):
-		return lifeline.Errorf(lifeline.EINVALID, "api", "body: malformed JSON at byte %d: %v", se.Offset, se)
-	case errors.As(err, &te):
-		field := te.Field
-		if field == "" {
-			field = "body"
+	case errors.As(err, &syn):
+		field := fieldName(syn.JSONPointer, "body")
+		switch {
+		case errors.Is(syn.Err, jsontext.ErrDuplicateName):
+			return lifeline.Errorf(lifeline.EINVALID, "api", "%s: given twice; each field may appear once", field)
+		case strings.Contains(syn.Err.Error(), "invalid UTF-8"):
+			return lifeline.Errorf(lifeline.EINVALID, "api", "%s: text is not valid UTF-8 (byte %d); expected UTF-8 text", field, syn.ByteOffset)
 		}
-		return lifeline.Errorf(lifeline.EINVALID, "api", "%s: expected %s, found %s", field, jsonType(te.Type), te.Value)
+		return lifeline.Errorf(lifeline.EINVALID, "api", "body: malformed JSON at byte %d (%s): %s", syn.ByteOffset, field, strings.TrimPrefix(syn.Err.Error(), "jsontext: "))
+	case errors.As(err, &sem):
+		field := fieldName(sem.JSONPointer, "body")
+		switch {
+		case errors.Is(sem.Err, jsonv2.ErrUnknownName):
+			return unknownField(sem.JSONPointer, v)
+		case errors.As(sem.Err, &le):
+			return lifeline.Errorf(lifeline.EINVALID, "api", "%s: %s", field, le.Message)
+		case sem.GoType != nil && sem.GoType.String() == "time.Time":
+			found := string(sem.JSONValue)
+			if pe := (*time.ParseError)(nil); errors.As(sem.Err, &pe) {
+				found = strconv.Quote(pe.Value)
+			}
+			if found == "" {
+				found = kindName(sem.JSONKind)
+			}
+			return lifeline.Errorf(lifeline.EINVALID, "api", "%s: expected an RFC 3339 time such as \"2026-03-01T08:30:00Z\", found %s", field, trunc(found))
+		case sem.GoType != nil:
+			found := kindName(sem.JSONKind)
+			if sem.JSONKind == '0' && len(sem.JSONValue) > 0 {
+				found = "number " + trunc(string(sem.JSONValue))
+			}
+			return lifeline.Errorf(lifeline.EINVALID, "api", "%s: expected %s, found %s", field, jsonType(sem.GoType), found)
+		}
+		return lifeline.Errorf(lifeline.EINVALID, "api", "%s: not accepted", field)
 	case errors.As(err, &le):
 		return le
-	case errors.As(err, &pe):
-		return lifeline.Errorf(lifeline.EINVALID, "api", "body: expected an RFC 3339 time such as \"2026-03-01T08:30:00Z\", found %q", trunc(pe.Value))
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		return lifeline.Errorf(lifeline.EINVALID, "api", "%s: unknown field", strings.TrimPrefix(err.Error(), "json: unknown field "))
 	}
-	return lifeline.Errorf(lifeline.EINVALID, "api", "body: %v", err)
+	return lifeline.Errorf(lifeline.EINVALID, "api", "body: not accepted as JSON")
+}
+
+// unknownField is the error for a key that names no field at p in the
+// type of v: it lists the accepted fields, and says so when only the case
+// differs.
+func unknownField(p jsontext.Pointer, v any) error {
+	name := p.LastToken()
+	field := fieldName(p, name)
+	accepted := fieldsAt(reflect.TypeOf(v), p.Parent())
+	for _, a := range accepted {
+		if strings.EqualFold(a, name) {
+			return lifeline.Errorf(lifeline.EINVALID, "api", "%s: unknown field; field names are case-sensitive: expected %s", field, a)
+		}
+	}
+	if len(accepted) == 0 {
+		return lifeline.Errorf(lifeline.EINVALID, "api", "%s: unknown field", field)
+	}
+	return lifeline.Errorf(lifeline.EINVALID, "api", "%s: unknown field; expected one of %s", field, strings.Join(accepted, ", "))
+}
+
+// fieldsAt lists the JSON names of the struct that the pointer p leads to
+// from type t.
+func fieldsAt(t reflect.Type, p jsontext.Pointer) []string {
+	for t != nil {
+		switch t.Kind() {
+		case reflect.Pointer, reflect.Slice, reflect.Array:
+			t = t.Elem()
+			continue
+		}
+		break
+	}
+	if t == nil || t.Kind() != reflect.Struct {
+		return nil
+	}
+	var names []string
+	next := map[string]reflect.Type{}
+	var walk func(t reflect.Type)
+	walk = func(t reflect.Type) {
+		for f := range t.Fields() {
+			tag := f.Tag.Get("json")
+			name, _, _ := strings.Cut(tag, ",")
+			if name == "-" || !f.IsExported() && !f.Anonymous {
+				continue
+			}
+			if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
+				walk(f.Type)
+				continue
+			}
+			if name == "" {
+				name = f.Name
+			}
+			names = append(names, name)
+			next[name] = f.Type
+		}
+	}
+	walk(t)
+	first, rest, ok := strings.Cut(strings.TrimPrefix(string(p), "/"), "/")
+	if !ok && first == "" {
+		return names
+	}
+	for first != "" {
+		if _, err := strconv.Atoi(first); err != nil {
+			break
+		}
+		first, rest, _ = strings.Cut(rest, "/")
+	}
+	sub := next[first]
+	if sub == nil {
+		return nil
+	}
+	if rest == "" {
+		return fieldsAt(sub, "")
+	}
+	return fieldsAt(sub, jsontext.Pointer("/"+rest))
+}
+
+// kindName names a JSON kind in messages.
+func kindName(k jsontext.Kind) string {
+	switch k {
+	case 'n':
+		return "null"
+	case 'f', 't':
+		return "a boolean"
+	case '"':
+		return "a string"
+	case '0':
+		return "a number"
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	}
+	return "something else"
 }
 
 func jsonType(t reflect.Type) string {
@@ -215,6 +390,26 @@ func trunc(s string) string {
 		return s[:60] + "…"
 	}
 	return s
+}
+
+// queryParams refuses a query parameter not among accepted, and one
+// given twice.
+func queryParams(r *http.Request, accepted ...string) error {
+	q := r.URL.Query()
+	names := make([]string, 0, len(q))
+	for name := range q {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		if !slices.Contains(accepted, name) {
+			return lifeline.Errorf(lifeline.EINVALID, "api", "%s: unknown query parameter; expected one of %s", trunc(name), strings.Join(accepted, ", "))
+		}
+		if len(q[name]) > 1 {
+			return lifeline.Errorf(lifeline.EINVALID, "api", "%s: given %d times; give it once", name, len(q[name]))
+		}
+	}
+	return nil
 }
 
 // listFilter reads ?after=, ?limit= and the narrowing ?status=,

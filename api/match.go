@@ -24,7 +24,7 @@ func (s *Server) getMatch(w http.ResponseWriter, r *http.Request, v coord.Viewer
 }
 
 func (s *Server) listMatches(w http.ResponseWriter, r *http.Request, v coord.Viewer) {
-	listAll(s, w, r, v, s.svc.Matches.FindMatches)
+	listAll(s, w, r, v, "matches", s.svc.Matches.FindMatches)
 }
 
 func (s *Server) patchMatch(w http.ResponseWriter, r *http.Request, v coord.Viewer) {

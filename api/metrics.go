@@ -8,8 +8,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-
-	"lifeline/coord"
 )
 
 // metrics are the Prometheus metrics of the API, in a registry of the
@@ -46,6 +44,9 @@ func (m *metrics) observe(route string, code int, d time.Duration) {
 	m.duration.WithLabelValues(route).Observe(d.Seconds())
 }
 
-func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request, _ coord.Viewer) {
-	s.metrics.handler.ServeHTTP(w, r)
-}
+// Metrics returns the handler of the Prometheus metrics. It is not among
+// the API's routes: the counts by route and status tell what others do
+// (a 201 on a hidden creation is still counted), so they are served to
+// operators only, on a listener of their own (lifeline serve
+// --metrics-addr, docs/api.md).
+func (s *Server) Metrics() http.Handler { return s.metrics.handler }

@@ -40,7 +40,7 @@ func (s *Server) getOrg(w http.ResponseWriter, r *http.Request, v coord.Viewer) 
 }
 
 func (s *Server) listOrgs(w http.ResponseWriter, r *http.Request, v coord.Viewer) {
-	listAll(s, w, r, v, s.svc.Orgs.FindOrgs)
+	listAll(s, w, r, v, "orgs", s.svc.Orgs.FindOrgs)
 }
 
 func (s *Server) verifyOrg(w http.ResponseWriter, r *http.Request, v coord.Viewer) {
@@ -88,7 +88,7 @@ func (s *Server) createMember(w http.ResponseWriter, r *http.Request, v coord.Vi
 
 func (s *Server) listMembers(w http.ResponseWriter, r *http.Request, v coord.Viewer) {
 	id := r.PathValue("id")
-	listAll(s, w, r, v, func(ctx context.Context, v coord.Viewer, f coord.ListFilter) (coord.Page[*coord.Member], error) {
+	listAll(s, w, r, v, "members", func(ctx context.Context, v coord.Viewer, f coord.ListFilter) (coord.Page[*coord.Member], error) {
 		return s.svc.Members.FindMembers(ctx, v, id, f)
 	})
 }

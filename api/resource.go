@@ -68,11 +68,11 @@ func (s *Server) getOffer(w http.ResponseWriter, r *http.Request, v coord.Viewer
 }
 
 func (s *Server) listNeeds(w http.ResponseWriter, r *http.Request, v coord.Viewer) {
-	listAll(s, w, r, v, s.svc.Needs.FindNeeds)
+	listAll(s, w, r, v, "needs", s.svc.Needs.FindNeeds)
 }
 
 func (s *Server) listOffers(w http.ResponseWriter, r *http.Request, v coord.Viewer) {
-	listAll(s, w, r, v, s.svc.Offers.FindOffers)
+	listAll(s, w, r, v, "offers", s.svc.Offers.FindOffers)
 }
 
 func (s *Server) patchNeed(w http.ResponseWriter, r *http.Request, v coord.Viewer) {

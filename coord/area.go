@@ -31,20 +31,34 @@ type Position [2]float64
 // validating it.
 func (a *Area) Polygons() ([][][]Position, error) {
 	const op = "coord.Area"
-	var polys [][][]Position
+	var raw [][][][]float64
 	switch a.Type {
 	case "Polygon":
-		var p [][]Position
+		var p [][][]float64
 		if err := decodeCoords(a.Coordinates, &p); err != nil {
 			return nil, lifeline.Errorf(lifeline.EINVALID, op, "area: Polygon coordinates: expected an array of rings of [longitude, latitude] positions: %v", err)
 		}
-		polys = [][][]Position{p}
+		raw = [][][][]float64{p}
 	case "MultiPolygon":
-		if err := decodeCoords(a.Coordinates, &polys); err != nil {
+		if err := decodeCoords(a.Coordinates, &raw); err != nil {
 			return nil, lifeline.Errorf(lifeline.EINVALID, op, "area: MultiPolygon coordinates: expected an array of polygons of rings of [longitude, latitude] positions: %v", err)
 		}
 	default:
 		return nil, lifeline.Errorf(lifeline.EINVALID, op, "area: type: expected \"Polygon\" or \"MultiPolygon\", found %q", a.Type)
+	}
+	polys := make([][][]Position, len(raw))
+	for pi, p := range raw {
+		polys[pi] = make([][]Position, len(p))
+		for ri, r := range p {
+			polys[pi][ri] = make([]Position, len(r))
+			for i, pos := range r {
+				// RFC 7946 3.1.1: two numbers, an altitude may follow.
+				if len(pos) != 2 && len(pos) != 3 {
+					return nil, lifeline.Errorf(lifeline.EINVALID, op, "area: polygon %d ring %d position %d: expected [longitude, latitude] (an altitude may follow), found %d numbers", pi, ri, i, len(pos))
+				}
+				polys[pi][ri][i] = Position{pos[0], pos[1]}
+			}
+		}
 	}
 	if len(polys) == 0 {
 		return nil, lifeline.Errorf(lifeline.EINVALID, op, "area: no polygon")
@@ -62,9 +76,58 @@ func (a *Area) Polygons() ([][][]Position, error) {
 			if err := validateRing(pi, ri, r); err != nil {
 				return nil, err
 			}
+			if ri > 0 {
+				if err := validateHole(pi, ri, p[0], r); err != nil {
+					return nil, err
+				}
+			}
 		}
 	}
 	return polys, nil
+}
+
+// validateHole checks that ring ri (a hole) of polygon pi lies within the
+// polygon's outer ring shell (RFC 7946 3.1.6: the first ring is the
+// exterior, the others are holes in it): each of its positions, and the
+// middle of each of its edges, inside the shell or on its boundary. A
+// hole outside its shell cuts nothing away and says the area is other
+// than it is drawn.
+func validateHole(pi, ri int, shell, hole []Position) error {
+	const op = "coord.Area"
+	outside := func(q Position) bool { return !inRing(q, shell) && !onRing(q, shell) }
+	for i, p := range hole {
+		if outside(p) {
+			return lifeline.Errorf(lifeline.EINVALID, op, "area: polygon %d ring %d is a hole, but its position %d %s lies outside the outer ring (ring 0); a hole must lie within it", pi, ri, i, fmtPos(p))
+		}
+		if i+1 < len(hole) {
+			if mid := (Position{(p[0] + hole[i+1][0]) / 2, (p[1] + hole[i+1][1]) / 2}); outside(mid) {
+				return lifeline.Errorf(lifeline.EINVALID, op, "area: polygon %d ring %d is a hole, but its edge from position %d crosses out of the outer ring (ring 0) at %s; a hole must lie within it", pi, ri, i, fmtPos(mid))
+			}
+		}
+	}
+	return nil
+}
+
+// inRing reports whether p is strictly inside ring r (even-odd rule).
+func inRing(p Position, r []Position) bool {
+	in := false
+	for i, j := 0, len(r)-1; i < len(r); j, i = i, i+1 {
+		a, b := r[i], r[j]
+		if (a[1] > p[1]) != (b[1] > p[1]) && p[0] < (b[0]-a[0])*(p[1]-a[1])/(b[1]-a[1])+a[0] {
+			in = !in
+		}
+	}
+	return in
+}
+
+// onRing reports whether p lies on an edge of ring r.
+func onRing(p Position, r []Position) bool {
+	for i := 0; i+1 < len(r); i++ {
+		if orient(r[i], r[i+1], p) == 0 && onSegment(r[i], r[i+1], p) {
+			return true
+		}
+	}
+	return false
 }
 
 // Validate checks a; see Polygons.

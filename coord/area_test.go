@@ -31,6 +31,12 @@ func TestAreaValidate(t *testing.T) {
 		{"bad coordinates", `{"type":"Polygon","coordinates":"x"}`, "Polygon coordinates"},
 		{"missing coordinates", `{"type":"Polygon"}`, "Polygon coordinates"},
 		{"no ring", `{"type":"Polygon","coordinates":[]}`, "polygon 0 has no ring"},
+		{"position of one number", `{"type":"Polygon","coordinates":[[[0],[1,0],[1,1],[0,0]]]}`, "polygon 0 ring 0 position 0: expected [longitude, latitude] (an altitude may follow), found 1 numbers"},
+		{"position of four numbers", `{"type":"Polygon","coordinates":[[[0,0,0,0],[1,0],[1,1],[0,0]]]}`, "found 4 numbers"},
+		{"altitude", `{"type":"Polygon","coordinates":[[[0,0,10],[1,0,10],[1,1,10],[0,0,10]]]}`, ""},
+		{"hole outside its shell", `{"type":"Polygon","coordinates":[[[0,0],[4,0],[4,4],[0,4],[0,0]],[[10,10],[11,10],[11,11],[10,10]]]}`, "polygon 0 ring 1 is a hole, but its position 0 [10, 10] lies outside the outer ring"},
+		{"hole crossing its shell", `{"type":"Polygon","coordinates":[[[0,0],[4,0],[4,4],[2,1],[0,4],[0,0]],[[1,2],[3,2],[3,3],[1,3],[1,2]]]}`, "polygon 0 ring 1 is a hole, but its edge from position 0 crosses out of the outer ring"},
+		{"hole touching its shell", `{"type":"Polygon","coordinates":[[[0,0],[4,0],[4,4],[0,4],[0,0]],[[0,1],[2,1],[2,2],[0,1]]]}`, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

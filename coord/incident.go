@@ -291,6 +291,29 @@ func joinIncidentKinds() string {
 	return strings.Join(s, ", ")
 }
 
+// Elements says which atlas elements exist, by the ids incidents list
+// ("cable:seacom", "landing_point:port-sudan-sudan"); *atlas.Atlas
+// implements it.
+type Elements interface {
+	HasElement(id string) bool
+}
+
+// ValidateElements refuses an element id of ids that known does not have,
+// naming it. Ids in was — listed before — are not asked again: an atlas
+// may lose an element an incident named when it was reported. A nil known
+// accepts every id.
+func ValidateElements(known Elements, ids, was []string) error {
+	if known == nil {
+		return nil
+	}
+	for i, id := range ids {
+		if !slices.Contains(was, id) && !known.HasElement(id) {
+			return lifeline.Errorf(lifeline.EINVALID, "coord.ValidateElements", "elements[%d]: no atlas element %q; expected the id of an element of the atlas, such as \"cable:seacom\" or \"landing_point:port-sudan-sudan\"", i, truncate(id, 80))
+		}
+	}
+	return nil
+}
+
 // CanCoordinate reports whether v may move an item with marking m along
 // its lifecycle: a coordinator (or more) who can see it and whose
 // organisation is the source or named, or — for TLP:CLEAR and TLP:GREEN
@@ -306,14 +329,43 @@ func CanCoordinate(v Viewer, m Marking) bool {
 	return (m.TLP == TLPClear || m.TLP == TLPGreen) && v.OrgVerified
 }
 
-// CanEdit reports whether v may change an item's description fields: a
-// reporter (or more) of the source organisation, or anyone who may
-// coordinate it.
+// CanEdit reports whether v may change an item's content — what it says:
+// title, description, countries, area, quantity, validity, place and the
+// like. Content stays with its source: only a reporter (or more) of the
+// source organisation may change it. Others who may coordinate an item
+// move its status and repairs (CanCoordinate) and may widen its marking
+// (CanWiden), but never rewrite what another organisation reported — nor
+// may a recipient named by a TLP:AMBER+STRICT or TLP:RED item.
 func CanEdit(v Viewer, m Marking) bool {
-	if !CanSee(v, m) {
-		return false
+	return CanSee(v, m) && v.OrgID == m.Org && v.Role.AtLeast(RoleReporter)
+}
+
+// contentEdit returns an EFORBIDDEN error naming the first content field
+// of fields that is set, if v may not change the content of an item of
+// marking m (CanEdit); what names the kind of item.
+func contentEdit(v Viewer, m Marking, op, what string, fields []field) error {
+	for _, f := range fields {
+		if f.set && !CanEdit(v, m) {
+			return lifeline.Errorf(lifeline.EFORBIDDEN, op, "%s: only reporters of the organisation that reported the %s may change what it says; others it is shared with may move its status", f.name, what)
+		}
 	}
-	return (v.OrgID == m.Org && v.Role.AtLeast(RoleReporter)) || CanCoordinate(v, m)
+	return nil
+}
+
+// field is a field of an update: its name in JSON, and whether the
+// update sets it.
+type field struct {
+	name string
+	set  bool
+}
+
+// noChange is the error of an update that sets no field.
+func noChange(op string, fields []field) error {
+	names := make([]string, len(fields))
+	for i, f := range fields {
+		names[i] = f.name
+	}
+	return lifeline.Errorf(lifeline.EINVALID, op, "body: nothing to change; name at least one of %s", strings.Join(names, ", "))
 }
 
 // CanCreate reports whether v may report incidents, needs and offers: a

@@ -339,6 +339,9 @@ func NewMatch(v Viewer, need *Need, needLeft int64, offer *Offer, offerLeft, qua
 		}
 	}
 	mk.Normalize()
+	// The match reveals the need and the offer: it is shown only to those
+	// who may see both, whatever its own marking says (CanSee).
+	mk = Derive(mk, need.Marking, offer.Marking)
 	if err := mk.Validate(); err != nil {
 		return nil, err
 	}
@@ -354,6 +357,23 @@ func NewMatch(v Viewer, need *Need, needLeft int64, offer *Offer, offerLeft, qua
 	return m, nil
 }
 
+// Reveal records the markings of m's need and offer as what m reveals,
+// in that order: when the match is made, and again whenever the need or
+// the offer is widened, so that the match is shown to whoever may now see
+// both, and never to anyone who may not.
+func (m *Match) Reveal(need, offer Marking) {
+	m.Marking = Derive(m.Marking, need, offer)
+}
+
+// Revealed returns the markings of m's need and offer as last recorded
+// (Reveal), in that order, and false for a match recorded without them.
+func (m *Match) Revealed() (need, offer Marking, ok bool) {
+	if len(m.Reveals) != 2 {
+		return Marking{}, Marking{}, false
+	}
+	return m.Reveals[0], m.Reveals[1], true
+}
+
 // MoveMatch moves m to status to by v, recording the step. The provider
 // (a coordinator of the offer's organisation) commits and dispatches; the
 // requester (a coordinator of the need's organisation) confirms delivery
@@ -367,6 +387,9 @@ func MoveMatch(v Viewer, m *Match, to MatchStatus, note string, now time.Time) e
 	}
 	if len(note) > 2000 {
 		return lifeline.Errorf(lifeline.EINVALID, op, "note: at most 2000 bytes")
+	}
+	if to == "" {
+		return lifeline.Errorf(lifeline.EINVALID, op, "status: required; expected one of committed, dispatched, delivered, released or cancelled")
 	}
 	var party string
 	switch {

@@ -1,11 +1,13 @@
 package coord
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"time"
 
 	"lifeline"
+	"lifeline/geo"
 )
 
 // OrgKind says what kind of stakeholder an organisation is.
@@ -117,9 +119,22 @@ func validateCountries(op, field string, cc []string) error {
 		return lifeline.Errorf(lifeline.EINVALID, op, "%s: at most 300 countries", field)
 	}
 	for i, c := range cc {
-		if len(c) != 2 || c[0] < 'A' || c[0] > 'Z' || c[1] < 'A' || c[1] > 'Z' {
-			return lifeline.Errorf(lifeline.EINVALID, op, "%s[%d]: expected an ISO 3166-1 alpha-2 code such as \"SD\", found %q", field, i, c)
+		if err := validateCountry(op, fmt.Sprintf("%s[%d]", field, i), c); err != nil {
+			return err
 		}
+	}
+	return nil
+}
+
+// validateCountry checks one country code: an ISO 3166-1 alpha-2 code
+// that is assigned (geo's list: XX is well formed and assigned to
+// nobody), in capitals.
+func validateCountry(op, field, c string) error {
+	if len(c) != 2 || c[0] < 'A' || c[0] > 'Z' || c[1] < 'A' || c[1] > 'Z' {
+		return lifeline.Errorf(lifeline.EINVALID, op, "%s: expected an ISO 3166-1 alpha-2 code in capitals such as \"SD\", found %q", field, truncate(c, 40))
+	}
+	if _, ok := geo.Lookup(c); !ok {
+		return lifeline.Errorf(lifeline.EINVALID, op, "%s: %q is not an ISO 3166-1 country code; expected an assigned alpha-2 code such as \"SD\" (or \"XK\" for Kosovo)", field, c)
 	}
 	return nil
 }

@@ -42,6 +42,10 @@ const (
 // the longest wait the requester can accept; zero means any.
 type Need struct {
 	Resource
+	// Coverage is how much of the need its matches hold, as the reader
+	// may see it (NeedCoverage). Reads fill it in; it is never stored, so
+	// it is nil in the ledger and in what a write receives.
+	Coverage *Coverage `json:"coverage,omitempty"`
 }
 
 // Offer is an offer of resources (EDXL-RM OfferUnsolicitedResource).

@@ -3,6 +3,8 @@ package coord
 import (
 	"context"
 	"encoding/json"
+	"slices"
+	"strings"
 	"time"
 
 	"lifeline"
@@ -80,12 +82,55 @@ type ListFilter struct {
 func (f ListFilter) Validate() error {
 	const op = "coord.ListFilter"
 	if f.Country != "" {
-		if err := validateCountries(op, "country", []string{f.Country}); err != nil {
+		if err := validateCountry(op, "country", f.Country); err != nil {
 			return err
 		}
 	}
 	if len(f.Status) > 40 || len(f.IncidentID) > 100 {
 		return lifeline.Errorf(lifeline.EINVALID, op, "status or incident_id: too long")
+	}
+	return nil
+}
+
+// ListNarrowing names the narrowing each list takes, by the name of its
+// field in queries (status, country, incident_id); a list not named takes
+// none.
+var ListNarrowing = map[string][]string{
+	"incidents": {"status", "country"},
+	"needs":     {"status", "country", "incident_id"},
+	"offers":    {"status", "country", "incident_id"},
+	"matches":   {"status"},
+	"orgs":      {"country"},
+}
+
+// listStatuses are the statuses each list may be narrowed to.
+var listStatuses = map[string][]string{
+	"incidents": {string(IncidentReported), string(IncidentVerified), string(IncidentResponding), string(IncidentRestoring), string(IncidentResolved), string(IncidentDismissed)},
+	"needs":     {ResourceOpen, ResourceClosed},
+	"offers":    {ResourceOpen, ResourceClosed},
+	"matches":   {string(MatchProposed), string(MatchCommitted), string(MatchDispatched), string(MatchDelivered), string(MatchReleased), string(MatchCancelled)},
+}
+
+// ValidateFor checks f as a filter of list (one of the keys of
+// ListNarrowing): the narrowing it takes, a status it has. A narrowing
+// that could only give an empty page is refused, so that a typing error
+// is not read as "nothing there".
+func (f ListFilter) ValidateFor(list string) error {
+	const op = "coord.ListFilter"
+	if err := f.Validate(); err != nil {
+		return err
+	}
+	takes := ListNarrowing[list]
+	for _, n := range []struct{ name, value string }{{"status", f.Status}, {"country", f.Country}, {"incident_id", f.IncidentID}} {
+		if n.value != "" && !slices.Contains(takes, n.name) {
+			if len(takes) == 0 {
+				return lifeline.Errorf(lifeline.EINVALID, op, "%s: this list cannot be narrowed", n.name)
+			}
+			return lifeline.Errorf(lifeline.EINVALID, op, "%s: this list cannot be narrowed by %s; it takes %s", n.name, n.name, strings.Join(takes, ", "))
+		}
+	}
+	if f.Status != "" && !slices.Contains(listStatuses[list], f.Status) {
+		return lifeline.Errorf(lifeline.EINVALID, op, "status: expected one of %s, found %q", strings.Join(listStatuses[list], ", "), truncate(f.Status, 40))
 	}
 	return nil
 }

@@ -38,6 +38,13 @@ type Marking struct {
 	Author  string   `json:"author"`                    // source member
 	Orgs    []string `json:"share_with_orgs,omitempty"` // organisations named (TLP:AMBER, TLP:AMBER+STRICT)
 	Members []string `json:"recipients,omitempty"`      // members named (TLP:RED; also readers under AMBER)
+
+	// Reveals holds, for an item derived from others, the markings of
+	// the items it reveals — a match reveals its need and its offer —
+	// and a viewer must be allowed to see each of them as well (see
+	// Derive). Items reported directly (incidents, needs, offers) reveal
+	// nothing else.
+	Reveals []Marking `json:"reveals,omitempty"`
 }
 
 // Viewer is who reads or acts: a member of an organisation, or the zero
@@ -70,7 +77,68 @@ func (v Viewer) Anonymous() bool { return v.MemberID == "" }
 //
 // A marking with an unknown level is seen by nobody: the policy fails
 // closed.
+//
+// Whatever is derived from items (a match, a proposal, its events, a
+// count of who committed what, an export, a map) is visible only to
+// those who may see every item it reveals: a derived item carries the
+// markings of what it reveals (Marking.Reveals, set by Derive) and CanSee
+// asks each of them too. The one exception is an aggregate quantity of a
+// need or an offer (Coverage), which belongs to the need or the offer
+// itself and names no other item.
 func CanSee(v Viewer, m Marking) bool {
+	if !canSeeOne(v, m) {
+		return false
+	}
+	for _, r := range m.Reveals {
+		if !canSeeOne(v, r) {
+			return false
+		}
+	}
+	return true
+}
+
+// CanSeeAll reports whether v may see every one of markings: the rule
+// for whatever joins several items.
+func CanSeeAll(v Viewer, markings ...Marking) bool {
+	for _, m := range markings {
+		if !CanSee(v, m) {
+			return false
+		}
+	}
+	return true
+}
+
+// Derive returns the marking of an item derived from the items marked
+// revealed: own, which says who the derived item itself is shared with,
+// and the markings of the revealed items in Reveals, so that CanSee shows
+// the derived item only to those who may see all of them. What the
+// revealed items themselves reveal is carried over, so derivation
+// composes.
+func Derive(own Marking, revealed ...Marking) Marking {
+	own.Orgs = slices.Clone(own.Orgs)
+	own.Members = slices.Clone(own.Members)
+	own.Reveals = nil
+	add := func(r Marking) {
+		r.Orgs = slices.Clone(r.Orgs)
+		r.Members = slices.Clone(r.Members)
+		r.Reveals = nil
+		r.Normalize()
+		if !slices.ContainsFunc(own.Reveals, func(x Marking) bool { return markingEqual(x, r) }) {
+			own.Reveals = append(own.Reveals, r)
+		}
+	}
+	for _, r := range revealed {
+		add(r)
+		for _, rr := range r.Reveals {
+			add(rr)
+		}
+	}
+	return own
+}
+
+// canSeeOne is the rule of one marking's level and names, without what
+// it reveals.
+func canSeeOne(v Viewer, m Marking) bool {
 	switch m.TLP {
 	case TLPClear:
 		return true
@@ -123,8 +191,22 @@ func (m Marking) Validate() error {
 			return lifeline.Errorf(lifeline.EINVALID, op, "recipients[%d] is empty", i)
 		}
 	}
+	if len(m.Reveals) > MaxReveals {
+		return lifeline.Errorf(lifeline.EINVALID, op, "reveals: a derived item reveals at most %d items", MaxReveals)
+	}
+	for i, r := range m.Reveals {
+		if len(r.Reveals) > 0 {
+			return lifeline.Errorf(lifeline.EINVALID, op, "reveals[%d]: the markings an item reveals are listed flat, without reveals of their own", i)
+		}
+		if err := r.Validate(); err != nil {
+			return err
+		}
+	}
 	return nil
 }
+
+// MaxReveals bounds the items one derived item reveals.
+const MaxReveals = 16
 
 // MaxNames bounds the organisations and the members one marking names.
 const MaxNames = 200
@@ -172,9 +254,14 @@ func CanWiden(v Viewer, old, new Marking) error {
 	return lifeline.Errorf(lifeline.EFORBIDDEN, op, "only the source organisation may widen a %s marking", old.TLP)
 }
 
+// Equal reports whether m and o say the same, names in the same order
+// (Normalize first to compare as sets).
+func (m Marking) Equal(o Marking) bool { return markingEqual(m, o) }
+
 func markingEqual(a, b Marking) bool {
 	return a.TLP == b.TLP && a.Org == b.Org && a.Author == b.Author &&
-		slices.Equal(a.Orgs, b.Orgs) && slices.Equal(a.Members, b.Members)
+		slices.Equal(a.Orgs, b.Orgs) && slices.Equal(a.Members, b.Members) &&
+		slices.EqualFunc(a.Reveals, b.Reveals, markingEqual)
 }
 
 // Normalize sorts and de-duplicates the names of m, so equal markings
@@ -184,4 +271,7 @@ func (m *Marking) Normalize() {
 	m.Orgs = slices.Compact(m.Orgs)
 	slices.Sort(m.Members)
 	m.Members = slices.Compact(m.Members)
+	for i := range m.Reveals {
+		m.Reveals[i].Normalize()
+	}
 }

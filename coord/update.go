@@ -1,6 +1,8 @@
 package coord
 
 import (
+	"slices"
+	"strings"
 	"time"
 
 	"lifeline"
@@ -35,6 +37,7 @@ func NewResource(v Viewer, r *Resource, what string, now time.Time) error {
 // otherwise.
 func (m *Marking) fromSource(v Viewer) {
 	m.Org, m.Author = v.OrgID, v.MemberID
+	m.Reveals = nil // an item reported directly reveals nothing else
 	if m.TLP == "" {
 		m.TLP = TLPAmber
 	}
@@ -82,11 +85,18 @@ func ApplyIncidentUpdate(v Viewer, in *Incident, upd IncidentUpdate, now time.Ti
 	if upd.IfVersion != 0 && upd.IfVersion != in.Version {
 		return lifeline.Errorf(lifeline.ECONFLICT, op, "incident %s changed (version %d, expected %d)", in.ID, in.Version, upd.IfVersion)
 	}
-	edits := upd.Title != nil || upd.Description != nil || upd.Countries != nil || upd.Area != nil ||
-		upd.Elements != nil || upd.ASNs != nil || upd.Start != nil || upd.End != nil || upd.Severity != nil ||
-		upd.Urgency != nil || upd.Certainty != nil || upd.Evidence != nil || upd.Shutdown != nil
-	if edits && !CanEdit(v, in.Marking) {
-		return lifeline.Errorf(lifeline.EFORBIDDEN, op, "editing an incident needs a reporter of its source organisation or a coordinator it is shared with")
+	content := []field{{"title", upd.Title != nil}, {"description", upd.Description != nil},
+		{"countries", upd.Countries != nil}, {"area", upd.Area != nil}, {"elements", upd.Elements != nil},
+		{"asns", upd.ASNs != nil}, {"start", upd.Start != nil}, {"end", upd.End != nil},
+		{"severity", upd.Severity != nil}, {"urgency", upd.Urgency != nil}, {"certainty", upd.Certainty != nil},
+		{"evidence", upd.Evidence != nil}, {"shutdown", upd.Shutdown != nil}}
+	all := append(slices.Clip(content), field{"status", upd.Status != nil}, field{"repair", upd.Repair != nil},
+		field{"tlp", upd.TLP != nil}, field{"share_with_orgs", upd.ShareWithOrgs != nil}, field{"recipients", upd.Recipients != nil})
+	if !slices.ContainsFunc(all, func(f field) bool { return f.set }) {
+		return noChange(op, all)
+	}
+	if err := contentEdit(v, in.Marking, op, "incident", content); err != nil {
+		return err
 	}
 	set(&in.Title, upd.Title)
 	set(&in.Description, upd.Description)
@@ -138,8 +148,20 @@ func ApplyResourceUpdate(v Viewer, r *Resource, what string, held int64, upd Res
 	if upd.IfVersion != 0 && upd.IfVersion != r.Version {
 		return lifeline.Errorf(lifeline.ECONFLICT, op, "%s %s changed (version %d, expected %d)", what, r.ID, r.Version, upd.IfVersion)
 	}
-	if !CanEdit(v, r.Marking) {
-		return lifeline.Errorf(lifeline.EFORBIDDEN, op, "editing a %s needs a reporter of its source organisation or a coordinator it is shared with", what)
+	content := []field{{"title", upd.Title != nil}, {"quantity", upd.Quantity != nil},
+		{"countries", upd.Countries != nil}, {"place", upd.Place != nil}, {"urgency", upd.Urgency != nil},
+		{"lead_time", upd.LeadTime != nil}, {"valid_until", upd.ValidUntil != nil}, {"conditions", upd.Conditions != nil}}
+	all := append(slices.Clip(content), field{"status", upd.Status != nil},
+		field{"tlp", upd.TLP != nil}, field{"share_with_orgs", upd.ShareWithOrgs != nil}, field{"recipients", upd.Recipients != nil})
+	if !slices.ContainsFunc(all, func(f field) bool { return f.set }) {
+		return noChange(op, all)
+	}
+	kind := strings.ToLower(what)
+	if err := contentEdit(v, r.Marking, op, kind, content); err != nil {
+		return err
+	}
+	if upd.Status != nil && *upd.Status != r.Status && !CanEdit(v, r.Marking) && !CanCoordinate(v, r.Marking) {
+		return lifeline.Errorf(lifeline.EFORBIDDEN, op, "status: opening or closing a %s needs a reporter of the organisation that reported it, or a coordinator of an organisation it is shared with", kind)
 	}
 	set(&r.Title, upd.Title)
 	set(&r.Quantity, upd.Quantity)

@@ -93,3 +93,46 @@ func TestDocExample(t *testing.T) {
 		t.Errorf("changed event 1: %v", err)
 	}
 }
+
+// TestDocHead checks the ledger-head block of docs/ledger.md: the signed
+// bytes it shows are what HeadBytes gives for the example's last event,
+// the signature is what SignHead makes with the documented key, and it
+// verifies; a head naming the first event instead does not.
+func TestDocHead(t *testing.T) {
+	pub, recs := docExample(t)
+	b, err := os.ReadFile("../docs/ledger.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, block, ok := strings.Cut(string(b), "```ledger-head\n")
+	if !ok {
+		t.Fatal("docs/ledger.md has no ledger-head block")
+	}
+	block, _, _ = strings.Cut(block, "```")
+	lines := strings.Split(strings.TrimSpace(block), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("ledger-head: %d lines, want the signed text and the signature", len(lines))
+	}
+	last := recs[len(recs)-1]
+	if want := `lifeline-head-v1\n` + string(ledger.HeadBytes(last.Seq, last.Hash)); lines[0] != want {
+		t.Errorf("documented head bytes %q, want %q", lines[0], want)
+	}
+	sig, err := base64.StdEncoding.DecodeString(lines[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed := make([]byte, ed25519.SeedSize)
+	for i := range seed {
+		seed[i] = byte(i)
+	}
+	h := ledger.SignHead(ed25519.NewKeyFromSeed(seed), &last)
+	if !bytes.Equal(h.Sig, sig) {
+		t.Errorf("SignHead gives %s, the document %s", base64.StdEncoding.EncodeToString(h.Sig), lines[1])
+	}
+	if !(ledger.Head{Seq: last.Seq, Hash: last.Hash, Sig: sig}).Verify(pub) {
+		t.Error("the documented head does not verify")
+	}
+	if (ledger.Head{Seq: recs[0].Seq, Hash: recs[0].Hash, Sig: sig}).Verify(pub) {
+		t.Error("the documented signature verifies for a shorter log")
+	}
+}

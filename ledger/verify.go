@@ -26,7 +26,15 @@ type Chain struct {
 // NewChain starts verifying a log signed with key from its first event.
 func NewChain(key ed25519.PublicKey) *Chain { return &Chain{key: key} }
 
-// Len returns how many records verified so far.
+// ChainAfter starts verifying a log signed with key from the record
+// after prev, trusting prev's sequence number and hash: to check the tail
+// of a long log.
+func ChainAfter(key ed25519.PublicKey, prev Record) *Chain {
+	return &Chain{key: key, prev: &prev}
+}
+
+// Len returns how many records verified so far (after the one a chain
+// started after, for ChainAfter).
 func (c *Chain) Len() int64 { return c.n }
 
 // Head returns the hash of the last verified record ("" before the first).

@@ -68,7 +68,7 @@ func (db *DB) Backup(ctx context.Context, w io.Writer) error {
 	if err := enc.Encode(backupLine{Instance: &in}); err != nil {
 		return err
 	}
-	err = records(ctx, db.q, rtx.QueryContext, func(r ledger.Record) error {
+	err = records(ctx, db.q, rtx.QueryContext, 0, func(r row) error {
 		return enc.Encode(backupLine{Event: &backupEvent{Seq: r.Seq, Hash: r.Hash, Body: r.Body, Sig: r.Sig}})
 	})
 	if err != nil {
@@ -154,6 +154,7 @@ func (db *DB) Restore(ctx context.Context, r io.Reader) (int64, error) {
 				if err := apply(t.ctx, t.Tx, db, e); err != nil {
 					return err
 				}
+				t.head = &rec // the commit signs the restored log's head
 			case l.Token != nil:
 				if err := t.exec(`INSERT INTO tokens (hash, member_id, created) VALUES (?, ?, ?)`, l.Token.Hash, l.Token.MemberID, l.Token.Created); err != nil {
 					return bad("%v", err)

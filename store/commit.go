@@ -2,11 +2,8 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 
 	"lifeline"
-	"lifeline/ledger"
 )
 
 // Writes are group-committed. Every write (update) is a job for one
@@ -93,17 +90,12 @@ func (db *DB) runBatch(batch []*job) {
 			return
 		}
 	}
-	var head *ledger.Record
-	var h ledger.Record
-	err = sqlTx.QueryRowContext(ctx, `SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1`).Scan(&h.Seq, &h.Hash)
-	switch {
-	case err == nil:
-		head = &h
-	case errors.Is(err, sql.ErrNoRows):
-	default:
+	head, refuse, err := db.tail(ctx, sqlTx)
+	if err != nil {
 		fail(err)
 		return
 	}
+	start := head
 	ok := make([]bool, len(batch))
 	for i, j := range batch {
 		if _, err := sqlTx.ExecContext(ctx, `SAVEPOINT job`); err != nil {
@@ -111,7 +103,13 @@ func (db *DB) runBatch(batch []*job) {
 			return
 		}
 		t := &tx{Tx: sqlTx, db: db, ctx: context.WithoutCancel(j.ctx), now: db.Now().UTC(), head: head}
-		if err := run(j, t); err != nil {
+		err := run(j, t)
+		if err == nil && t.head != head && refuse != nil {
+			// The job appended to a log that must not grow; writes
+			// outside the log (tokens, sessions) go on.
+			err = refuse
+		}
+		if err != nil {
 			errs[i] = internal(j.op, err)
 			if _, err := sqlTx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT job`); err != nil {
 				fail(err)
@@ -123,6 +121,18 @@ func (db *DB) runBatch(batch []*job) {
 		}
 		if _, err := sqlTx.ExecContext(ctx, `RELEASE SAVEPOINT job`); err != nil {
 			fail(err)
+			return
+		}
+	}
+	if head != start {
+		// Sign the new head in the same transaction: it commits with the
+		// events it names, or not at all.
+		if err := db.signHead(ctx, sqlTx, head); err != nil {
+			for i := range batch {
+				if ok[i] {
+					errs[i] = internal(batch[i].op, err)
+				}
+			}
 			return
 		}
 	}

@@ -51,13 +51,19 @@ type DB struct {
 	// may set them before first use.
 	Now  func() time.Time
 	Rand io.Reader
+	// Elements, when set before first use, is the atlas whose elements
+	// incidents may list; nil accepts any element id.
+	Elements coord.Elements
 
 	mu      sync.Mutex
 	queries map[string]string
 	stmts   map[string]*sql.Stmt
 	key     ed25519.PrivateKey
 
-	revocations atomic.Uint64 // successful RevokeTokens calls (coord.MemberService.Revocations)
+	revocations atomic.Uint64                  // successful RevokeTokens calls (coord.MemberService.Revocations)
+	epoch       atomic.Uint64                  // the database's revocation epoch, as last read (watchEpoch)
+	broken      atomic.Pointer[lifeline.Error] // set by RefuseWrites
+	check       atomic.Pointer[LogCheck]       // of CheckLog
 
 	jobs          chan *job // writes waiting for the committer
 	quit, stopped chan struct{}
@@ -85,24 +91,28 @@ func Open(ctx context.Context, read, write *sql.DB, d Dialect) (*DB, error) {
 		return nil, err
 	}
 	go db.commit()
+	mctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		db.watchEpoch(mctx)
+	}()
 	if d.Maintain != nil {
-		mctx, cancel := context.WithCancel(context.Background())
-		done := make(chan struct{})
+		wg.Add(1)
 		go func() {
-			defer close(done)
+			defer wg.Done()
 			d.Maintain(mctx, read, write)
 		}()
-		db.stopMaintain = func() { cancel(); <-done }
 	}
+	db.stopMaintain = func() { cancel(); wg.Wait() }
 	return db, nil
 }
 
 // Close closes the database.
 func (db *DB) Close() error {
 	db.closeOnce.Do(func() {
-		if db.stopMaintain != nil {
-			db.stopMaintain()
-		}
+		db.stopMaintain()
 		close(db.quit)
 		<-db.stopped
 	})

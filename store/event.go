@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -100,7 +101,7 @@ func apply(ctx context.Context, tx *sql.Tx, db *DB, e ledger.Event) error {
 // FindEvents implements coord.EventService.
 func (db *DB) FindEvents(ctx context.Context, v coord.Viewer, after int64, limit int) (coord.Page[*coord.Event], error) {
 	return findEvents(ctx, db, "store.FindEvents", v, after, limit,
-		`SELECT seq, hash, body, marking FROM events WHERE seq > ? ORDER BY seq LIMIT ?`)
+		`SELECT seq, hash, body FROM events WHERE seq > ? ORDER BY seq LIMIT ?`)
 }
 
 // maxSubject bounds the subject FindEventsBySubject takes: item ids are
@@ -120,16 +121,23 @@ func (db *DB) FindEventsBySubject(ctx context.Context, v coord.Viewer, subject s
 		return coord.Page[*coord.Event]{Items: []*coord.Event{}}, err
 	}
 	return findEvents(ctx, db, op, v, after, f.Limit,
-		`SELECT seq, hash, body, marking FROM events WHERE subject = ? AND seq > ? ORDER BY seq LIMIT ?`, subject)
+		`SELECT seq, hash, body FROM events WHERE subject = ? AND seq > ? ORDER BY seq LIMIT ?`, subject)
 }
 
 // findEvents pages through the events that query selects (its last two
 // arguments are the sequence number to start after and a row limit, after
-// args), keeping those the viewer may see by their marking; an event it
-// may not see is never decoded.
+// args), keeping those the viewer may see. Who may see an event is read
+// from its signed bytes, never from the marking column beside them, which
+// nothing signs: a row whose column was edited shows no more than its
+// signed marking allows. For a subject's events, a row whose signed
+// subject is another is skipped the same way.
 func findEvents(ctx context.Context, db *DB, op string, v coord.Viewer, after int64, limit int, query string, args ...any) (coord.Page[*coord.Event], error) {
 	limit = coord.ListFilter{Limit: limit}.PageSize()
 	page := coord.Page[*coord.Event]{Items: []*coord.Event{}}
+	subject := ""
+	if len(args) == 1 {
+		subject, _ = args[0].(string)
+	}
 	for {
 		rows, err := db.readRows(ctx, query, append(slices.Clip(args), after, scanBatch(limit))...)
 		if err != nil {
@@ -139,19 +147,19 @@ func findEvents(ctx context.Context, db *DB, op string, v coord.Viewer, after in
 		for rows.Next() {
 			n++
 			var seq int64
-			var hash, mk string
+			var hash string
 			var body []byte
-			if err := rows.Scan(&seq, &hash, &body, &mk); err != nil {
+			if err := rows.Scan(&seq, &hash, &body); err != nil {
 				rows.Close()
 				return page, internal(op, err)
 			}
 			after = seq
-			var m coord.Marking
-			if err := json.Unmarshal([]byte(mk), &m); err != nil {
+			e, err := ledger.Decode(body)
+			if err != nil {
 				rows.Close()
 				return page, internal(op, err)
 			}
-			if !coord.CanSee(v, m) {
+			if !coord.CanSee(v, e.Marking) || subject != "" && e.Subject != subject {
 				continue
 			}
 			if len(page.Items) == limit {
@@ -159,11 +167,6 @@ func findEvents(ctx context.Context, db *DB, op string, v coord.Viewer, after in
 				rows.Close()
 				page.Next = fmt.Sprint(page.Items[len(page.Items)-1].Seq)
 				return page, nil
-			}
-			e, err := ledger.Decode(body)
-			if err != nil {
-				rows.Close()
-				return page, internal(op, err)
 			}
 			page.Items = append(page.Items, &coord.Event{Seq: e.Seq, Time: e.Time, Type: e.Type, Author: e.Author,
 				Org: e.Org, Subject: e.Subject, Marking: e.Marking, Payload: e.Payload, Hash: hash})
@@ -183,19 +186,56 @@ func findEvents(ctx context.Context, db *DB, op string, v coord.Viewer, after in
 // limit visible items.
 func scanBatch(limit int) int { return max(2*limit+1, 100) }
 
-// records reads the log in order, a batch at a time, so that callers may
+// row is one row of the events table: the signed record and the columns
+// read from it for queries, which nothing signs.
+type row struct {
+	ledger.Record
+	Type, Subject, Time, Marking string
+}
+
+// derived returns the columns of the events table that e determines.
+func derived(e ledger.Event) (typ, subject, tm, marking string, err error) {
+	mk, err := json.Marshal(e.Marking)
+	return e.Type, e.Subject, e.Time.Format(timeFormat), string(mk), err
+}
+
+// check compares the row's columns with the signed event they are read
+// from, and says which differs.
+func (r row) check(e ledger.Event) error {
+	typ, subject, tm, marking, err := derived(e)
+	if err != nil {
+		return err
+	}
+	for _, c := range []struct{ name, stored, signed string }{
+		{"type", r.Type, typ}, {"subject", r.Subject, subject}, {"time", r.Time, tm}, {"marking", r.Marking, marking},
+	} {
+		if c.stored != c.signed {
+			return &ledger.VerifyError{Seq: r.Seq, Reason: fmt.Sprintf("column %s holds %q but the signed event says %q; lifeline admin rebuild rewrites the column from the signed bytes",
+				c.name, trunc(c.stored), trunc(c.signed))}
+		}
+	}
+	return nil
+}
+
+func trunc(s string) string {
+	if len(s) > 80 {
+		return s[:80] + "…"
+	}
+	return s
+}
+
+// records reads the log in order from the event after after, a batch at a time, so that callers may
 // write in between (PostgreSQL connections do not interleave).
-func records(ctx context.Context, q func(string) string, query func(ctx context.Context, query string, args ...any) (*sql.Rows, error), fn func(ledger.Record) error) error {
-	var after int64
+func records(ctx context.Context, q func(string) string, query func(ctx context.Context, query string, args ...any) (*sql.Rows, error), after int64, fn func(row) error) error {
 	for {
-		rows, err := query(ctx, q(`SELECT seq, hash, body, sig FROM events WHERE seq > ? ORDER BY seq LIMIT 1000`), after)
+		rows, err := query(ctx, q(`SELECT seq, hash, body, sig, type, subject, time, marking FROM events WHERE seq > ? ORDER BY seq LIMIT 1000`), after)
 		if err != nil {
 			return err
 		}
-		var batch []ledger.Record
+		var batch []row
 		for rows.Next() {
-			var r ledger.Record
-			if err := rows.Scan(&r.Seq, &r.Hash, &r.Body, &r.Sig); err != nil {
+			var r row
+			if err := rows.Scan(&r.Seq, &r.Hash, &r.Body, &r.Sig, &r.Type, &r.Subject, &r.Time, &r.Marking); err != nil {
 				rows.Close()
 				return err
 			}
@@ -218,80 +258,340 @@ func records(ctx context.Context, q func(string) string, query func(ctx context.
 	}
 }
 
-// Verify checks every event of the log against the instance key: the hash
-// chain, the signatures, the order. It returns the number of events
+// Verify checks the whole log against the instance key: the hash chain,
+// the signatures, the order, that the columns read from each event for
+// queries (type, subject, time, marking) say what its signed bytes say,
+// and that the last event is the one the signed head names, so that
+// events removed from the end are seen. It returns the number of events
 // checked, and a *ledger.VerifyError naming the first bad one.
 func (db *DB) Verify(ctx context.Context) (int64, error) {
+	return db.VerifyProgress(ctx, nil)
+}
+
+// VerifyProgress is Verify calling progress (when not nil) after every
+// thousand events with the number checked so far.
+func (db *DB) VerifyProgress(ctx context.Context, progress func(checked int64)) (int64, error) {
 	pub, err := db.PublicKey(ctx)
 	if err != nil {
 		return 0, err
 	}
-	c := ledger.NewChain(pub)
-	err = records(ctx, db.q, db.read.QueryContext, c.Next)
-	return c.Len(), err
-}
-
-// Rebuild empties the state tables and replays the whole log into them,
-// in one transaction, after verifying each event. It returns the number
-// of events replayed.
-func (db *DB) Rebuild(ctx context.Context) (int64, error) {
-	const op = "store.Rebuild"
-	pub, err := db.PublicKey(ctx)
+	// The head first: events appended while the log is read are then
+	// after it, and the log read must reach it.
+	head, err := db.Head(ctx)
 	if err != nil {
 		return 0, err
 	}
+	if head.Seq != -1 && !head.Verify(pub) {
+		return 0, &ledger.VerifyError{Seq: head.Seq, Reason: "the signed head does not verify with the instance key"}
+	}
 	c := ledger.NewChain(pub)
-	err = db.update(ctx, op, func(t *tx) error {
-		for _, table := range projections {
-			if err := t.exec(`DELETE FROM ` + table); err != nil {
-				return err
-			}
-		}
-		return replay(t, c)
-	})
-	return c.Len(), err
-}
-
-func replay(t *tx, c *ledger.Chain) error {
-	return records(t.ctx, t.db.q, t.QueryContext, func(r ledger.Record) error {
-		if err := c.Next(r); err != nil {
+	err = records(ctx, db.q, db.read.QueryContext, 0, func(r row) error {
+		if err := c.Next(r.Record); err != nil {
 			return err
 		}
 		e, err := ledger.Decode(r.Body)
 		if err != nil {
 			return err
 		}
+		if err := r.check(e); err != nil {
+			return err
+		}
+		if progress != nil && c.Len()%1000 == 0 {
+			progress(c.Len())
+		}
+		return nil
+	})
+	if err != nil {
+		return c.Len(), err
+	}
+	if head.Seq == -1 {
+		return c.Len(), nil
+	}
+	if c.Len() < head.Seq {
+		var last *ledger.Record
+		if c.Len() > 0 {
+			last = &ledger.Record{Seq: c.Len(), Hash: c.Head()}
+		}
+		return c.Len(), matchHead(last, head)
+	}
+	// Events after the head were appended since it was read; the one it
+	// names must be in the log with its hash.
+	var hash string
+	if head.Seq > 0 {
+		if err := db.read.QueryRowContext(ctx, db.q(`SELECT hash FROM events WHERE seq = ?`), head.Seq).Scan(&hash); err != nil {
+			return c.Len(), internal("store.Verify", err)
+		}
+	}
+	if hash != head.Hash {
+		return c.Len(), &ledger.VerifyError{Seq: head.Seq, Reason: fmt.Sprintf("its hash %s is not the %s its signed head names", short(hash), short(head.Hash))}
+	}
+	return c.Len(), nil
+}
+
+// VerifyAnchor checks that the log holds the event an anchor names (a
+// head written down elsewhere earlier), with the anchored hash, and that
+// the anchor's signature, if it has one, verifies with the instance key.
+func (db *DB) VerifyAnchor(ctx context.Context, anchor ledger.Head) error {
+	pub, err := db.PublicKey(ctx)
+	if err != nil {
+		return err
+	}
+	if anchor.Sig != nil && !anchor.Verify(pub) {
+		return lifeline.Errorf(lifeline.ECONFLICT, "", "the anchor's signature does not verify with this instance's key: it is another instance's head, or the key was replaced")
+	}
+	var hash string
+	err = db.read.QueryRowContext(ctx, db.q(`SELECT hash FROM events WHERE seq = ?`), anchor.Seq).Scan(&hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return &ledger.VerifyError{Seq: anchor.Seq, Reason: "missing: the anchored head names it, so the log lost events from its end"}
+	}
+	if err != nil {
+		return internal("store.VerifyAnchor", err)
+	}
+	if hash != anchor.Hash {
+		return &ledger.VerifyError{Seq: anchor.Seq, Reason: fmt.Sprintf("its hash %s is not the anchored %s: the log was rewritten", short(hash), short(anchor.Hash))}
+	}
+	return nil
+}
+
+// CheckTail verifies the last n events of the log (their hashes,
+// signatures and links to the event before each, and their columns) and
+// that the last is the one the signed head names: the check a server runs
+// before it starts, in time independent of the log's length. The full
+// check is Verify.
+func (db *DB) CheckTail(ctx context.Context, n int64) error {
+	pub, err := db.PublicKey(ctx)
+	if lifeline.ErrorCode(err) == lifeline.ECONFLICT {
+		return nil // not initialised: nothing to check
+	}
+	if err != nil {
+		return err
+	}
+	head, err := db.Head(ctx)
+	if err != nil {
+		return err
+	}
+	if head.Seq != -1 && !head.Verify(pub) {
+		return &ledger.VerifyError{Seq: head.Seq, Reason: "the signed head does not verify with the instance key"}
+	}
+	var last int64
+	if err := db.read.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM events`).Scan(&last); err != nil {
+		return internal("store.CheckTail", err)
+	}
+	from := max(last-n, 0) // the event before the tail, trusted for its hash only
+	var c *ledger.Chain
+	if from == 0 {
+		c = ledger.NewChain(pub)
+	} else {
+		var prev ledger.Record
+		err := db.read.QueryRowContext(ctx, db.q(`SELECT seq, hash FROM events WHERE seq = ?`), from).Scan(&prev.Seq, &prev.Hash)
+		if errors.Is(err, sql.ErrNoRows) {
+			return &ledger.VerifyError{Seq: from, Reason: "missing"}
+		}
+		if err != nil {
+			return internal("store.CheckTail", err)
+		}
+		c = ledger.ChainAfter(pub, prev)
+	}
+	err = records(ctx, db.q, db.read.QueryContext, from, func(r row) error {
+		if err := c.Next(r.Record); err != nil {
+			return err
+		}
+		e, err := ledger.Decode(r.Body)
+		if err != nil {
+			return err
+		}
+		return r.check(e)
+	})
+	if err != nil {
+		return err
+	}
+	if head.Seq == -1 {
+		return nil
+	}
+	var lastRec *ledger.Record
+	if c.Head() != "" {
+		lastRec = &ledger.Record{Seq: from + c.Len(), Hash: c.Head()}
+	}
+	if lastRec == nil || lastRec.Seq <= head.Seq {
+		return matchHead(lastRec, head)
+	}
+	return nil // appended since the head was read
+}
+
+// Rebuild empties the state tables and replays the whole log into them,
+// in one transaction, after verifying each event, and rewrites the
+// columns of the events table read from each event where they differ
+// from its signed bytes. It returns the number of events replayed.
+func (db *DB) Rebuild(ctx context.Context) (int64, error) {
+	n, _, err := db.RebuildCounted(ctx)
+	return n, err
+}
+
+// RebuildCounted is Rebuild, also returning the number of events whose
+// columns it rewrote.
+func (db *DB) RebuildCounted(ctx context.Context) (events, rewritten int64, err error) {
+	const op = "store.Rebuild"
+	pub, err := db.PublicKey(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	c := ledger.NewChain(pub)
+	err = db.update(ctx, op, func(t *tx) error {
+		rewritten = 0
+		for _, table := range projections {
+			if err := t.exec(`DELETE FROM ` + table); err != nil {
+				return err
+			}
+		}
+		return replay(t, c, &rewritten)
+	})
+	return c.Len(), rewritten, err
+}
+
+// replay applies every event of the log to the (empty) state tables,
+// verifying each; with rewritten not nil, it also rewrites the derived
+// columns of events where they differ from the signed bytes, and counts
+// them.
+func replay(t *tx, c *ledger.Chain, rewritten *int64) error {
+	return records(t.ctx, t.db.q, t.QueryContext, 0, func(r row) error {
+		if err := c.Next(r.Record); err != nil {
+			return err
+		}
+		e, err := ledger.Decode(r.Body)
+		if err != nil {
+			return err
+		}
+		if rewritten != nil && r.check(e) != nil {
+			typ, subject, tm, marking, err := derived(e)
+			if err != nil {
+				return err
+			}
+			if err := t.exec(`UPDATE events SET type = ?, subject = ?, time = ?, marking = ? WHERE seq = ?`, typ, subject, tm, marking, r.Seq); err != nil {
+				return err
+			}
+			*rewritten++
+		}
 		return apply(t.ctx, t.Tx, t.db, e)
 	})
 }
 
+// errCompared ends the transaction of VerifyState, which must change
+// nothing.
+var errCompared = lifeline.Errorf(lifeline.ECONFLICT, "store.VerifyState", "compared")
+
+// VerifyState compares the state tables with a replay of the log (what
+// Rebuild would write) and returns a description of the first row that
+// differs, "" when they agree. It changes nothing: the replay runs in a
+// transaction that is rolled back. Writes wait while it runs.
+func (db *DB) VerifyState(ctx context.Context) (string, error) {
+	const op = "store.VerifyState"
+	pub, err := db.PublicKey(ctx)
+	if err != nil {
+		return "", err
+	}
+	var diff string
+	err = db.update(ctx, op, func(t *tx) error {
+		before, err := state(t.ctx, t.QueryContext)
+		if err != nil {
+			return err
+		}
+		for _, table := range projections {
+			if err := t.exec(`DELETE FROM ` + table); err != nil {
+				return err
+			}
+		}
+		if err := replay(t, ledger.NewChain(pub), nil); err != nil {
+			return err
+		}
+		after, err := state(t.ctx, t.QueryContext)
+		if err != nil {
+			return err
+		}
+		if before != after {
+			diff = stateDiff(before, after)
+		}
+		return errCompared
+	})
+	if err != errCompared {
+		return "", err
+	}
+	return diff, nil
+}
+
+// stateDiff names the first row where the stored state (a) differs from
+// the replayed one (b).
+func stateDiff(a, b string) string {
+	rows := func(s string) ([]string, map[string]string) {
+		var keys []string
+		m := map[string]string{}
+		for _, l := range strings.Split(s, "\n") {
+			if l == "" {
+				continue
+			}
+			k := field(l, 0) + ", row " + field(l, 1)
+			keys = append(keys, k)
+			m[k] = l
+		}
+		return keys, m
+	}
+	ak, am := rows(a)
+	bk, bm := rows(b)
+	for _, k := range ak {
+		l, ok := bm[k]
+		if !ok {
+			return "table " + k + ": stored, but no event makes it"
+		}
+		if l != am[k] {
+			return fmt.Sprintf("table %s: stored %q, the log says %q", k, trunc(am[k]), trunc(l))
+		}
+	}
+	for _, k := range bk {
+		if _, ok := am[k]; !ok {
+			return "table " + k + ": made by the log, missing from the state"
+		}
+	}
+	return "the state tables differ from the log"
+}
+
+func field(line string, i int) string {
+	f := strings.SplitN(line, "\t", 3)
+	if i < len(f) {
+		return f[i]
+	}
+	return ""
+}
+
 // State returns every row of the state tables as text, table by table in
-// a fixed order, for comparing two states (tests, lifeline admin rebuild
-// --check).
+// a fixed order, for comparing two states (tests, lifeline admin rebuild).
 func (db *DB) State(ctx context.Context) (string, error) {
+	s, err := state(ctx, db.read.QueryContext)
+	return s, internal("store.State", err)
+}
+
+func state(ctx context.Context, query func(ctx context.Context, query string, args ...any) (*sql.Rows, error)) (string, error) {
 	var b strings.Builder
 	for _, table := range projections {
 		cols := "id, ord, doc"
 		if table != "members" {
 			cols = "id, ord, marking || ' ' || doc"
 		}
-		rows, err := db.read.QueryContext(ctx, `SELECT `+cols+` FROM `+table+` ORDER BY id`)
+		rows, err := query(ctx, `SELECT `+cols+` FROM `+table+` ORDER BY id`)
 		if err != nil {
-			return "", internal("store.State", err)
+			return "", err
 		}
 		for rows.Next() {
 			var id, doc string
 			var ord int64
 			if err := rows.Scan(&id, &ord, &doc); err != nil {
 				rows.Close()
-				return "", internal("store.State", err)
+				return "", err
 			}
 			fmt.Fprintf(&b, "%s\t%s\t%d\t%s\n", table, id, ord, doc)
 		}
 		err = rows.Err()
 		rows.Close()
 		if err != nil {
-			return "", internal("store.State", err)
+			return "", err
 		}
 	}
 	return b.String(), nil

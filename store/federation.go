@@ -461,12 +461,6 @@ func (db *DB) Receive(ctx context.Context, wire []byte) (*federation.Received, e
 	return out, nil
 }
 
-func short(fp string) string {
-	if len(fp) > 16 {
-		return fp[:16]
-	}
-	return fp
-}
 
 // refused counts a refused batch against its sender, when the sender is
 // a peer.

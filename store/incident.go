@@ -26,6 +26,12 @@ func (db *DB) CreateIncident(ctx context.Context, v coord.Viewer, in *coord.Inci
 		if err := coord.NewIncident(v, in, t.now); err != nil {
 			return err
 		}
+		if err := checkNames(t, op, in.Marking, coord.Marking{}); err != nil {
+			return err
+		}
+		if err := coord.ValidateElements(db.Elements, in.Elements, nil); err != nil {
+			return err
+		}
 		id, err := db.newID("inc")
 		if err != nil {
 			return err
@@ -44,7 +50,14 @@ func (db *DB) UpdateIncident(ctx context.Context, v coord.Viewer, id string, upd
 		if in, err = findDoc(t.ctx, db, t, op, "incidents", "incident", id, v, incidentMarking); err != nil {
 			return err
 		}
+		was, wasElements := in.Marking, in.Elements
 		if err := coord.ApplyIncidentUpdate(v, in, upd, t.now); err != nil {
+			return err
+		}
+		if err := coord.ValidateElements(db.Elements, in.Elements, wasElements); err != nil {
+			return err
+		}
+		if err := checkNames(t, op, in.Marking, was); err != nil {
 			return err
 		}
 		in.Version = t.next()

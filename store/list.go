@@ -75,7 +75,7 @@ type querier interface {
 // are skipped without a trace.
 func listDocs[T any](ctx context.Context, db *DB, op, table string, v coord.Viewer, f coord.ListFilter, marking func(*T) coord.Marking, keep func(*T) bool) (coord.Page[*T], error) {
 	page := coord.Page[*T]{Items: []*T{}}
-	if err := f.Validate(); err != nil {
+	if err := f.ValidateFor(table); err != nil {
 		return page, err
 	}
 	after, err := cursor(op, f.After)

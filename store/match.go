@@ -42,6 +42,9 @@ func (db *DB) CreateMatch(ctx context.Context, v coord.Viewer, mc coord.MatchCre
 		if m, err = coord.NewMatch(v, n, n.Quantity-nh, o, o.Quantity-oh, mc.Quantity, mc.TLP, mc.Recipients, t.now); err != nil {
 			return err
 		}
+		if err := checkNames(t, op, m.Marking, coord.Marking{}); err != nil {
+			return err
+		}
 		if m.ID, err = db.newID("match"); err != nil {
 			return err
 		}
@@ -107,7 +110,9 @@ func (db *DB) Proposals(ctx context.Context, v coord.Viewer, needID string) ([]c
 		if err != nil {
 			return nil, internal(op, err)
 		}
-		if !visible {
+		// A proposal reveals the need and the offer (coord.CanSee of
+		// what is derived): both must be the viewer's to see.
+		if !visible || !coord.CanSeeAll(v, n.Marking, o.Marking) {
 			continue
 		}
 		cands = append(cands, coord.Candidate{Offer: o, Remaining: o.Quantity - h})

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strconv"
+	"time"
 
 	"lifeline"
 	"lifeline/coord"
@@ -178,7 +179,11 @@ func (db *DB) RevokeTokens(ctx context.Context, v coord.Viewer, memberID string)
 		if err := coord.CanManageTokens(v, m); err != nil {
 			return err
 		}
-		return t.exec(`DELETE FROM tokens WHERE member_id = ?`, m.ID)
+		if err := t.exec(`DELETE FROM tokens WHERE member_id = ?`, m.ID); err != nil {
+			return err
+		}
+		// Other processes sharing the database see the epoch change.
+		return t.exec(`UPDATE revocations SET epoch = epoch + 1 WHERE id = 1`)
 	})
 	if err == nil {
 		// After the commit: a cache that saw the old number before it
@@ -188,8 +193,34 @@ func (db *DB) RevokeTokens(ctx context.Context, v coord.Viewer, memberID string)
 	return err
 }
 
-// Revocations implements coord.MemberService.
-func (db *DB) Revocations() uint64 { return db.revocations.Load() }
+// Revocations implements coord.MemberService. The number changes at once
+// with a revocation made through this store, and within
+// EpochInterval with one made by another process sharing the database
+// (another server on the same PostgreSQL, or the command line): a
+// watcher reads the database's revocation epoch that often.
+func (db *DB) Revocations() uint64 { return db.revocations.Load() + db.epoch.Load() }
+
+// EpochInterval is how often a store reads the revocation epoch that
+// every process sharing its database increases.
+const EpochInterval = 200 * time.Millisecond
+
+// watchEpoch keeps db.epoch at the database's revocation epoch until ctx
+// ends.
+func (db *DB) watchEpoch(ctx context.Context) {
+	t := time.NewTicker(EpochInterval)
+	defer t.Stop()
+	for {
+		var e int64
+		if err := db.read.QueryRowContext(ctx, `SELECT epoch FROM revocations WHERE id = 1`).Scan(&e); err == nil && e >= 0 {
+			db.epoch.Store(uint64(e))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
 
 // Authenticate implements coord.MemberService.
 func (db *DB) Authenticate(ctx context.Context, token string) (coord.Viewer, error) {

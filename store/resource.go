@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
+	"errors"
 
 	"lifeline"
 	"lifeline/coord"
@@ -10,14 +12,56 @@ import (
 
 // FindNeedByID implements coord.NeedService.
 func (db *DB) FindNeedByID(ctx context.Context, v coord.Viewer, id string) (*coord.Need, error) {
-	return findDoc(ctx, db, nil, "store.FindNeedByID", "needs", "need", id, v, needMarking)
+	const op = "store.FindNeedByID"
+	n, err := findDoc(ctx, db, nil, op, "needs", "need", id, v, needMarking)
+	if err != nil {
+		return nil, err
+	}
+	return n, db.withCoverage(ctx, op, v, n)
 }
 
 // FindNeeds implements coord.NeedService.
 func (db *DB) FindNeeds(ctx context.Context, v coord.Viewer, f coord.ListFilter) (coord.Page[*coord.Need], error) {
-	return listDocs(ctx, db, "store.FindNeeds", "needs", v, f, needMarking, func(n *coord.Need) bool {
+	const op = "store.FindNeeds"
+	p, err := listDocs(ctx, db, op, "needs", v, f, needMarking, func(n *coord.Need) bool {
 		return keepStatus(f, n.Status) && keepCountry(f, n.Countries) && keepIncident(f, n.IncidentID)
 	})
+	if err != nil {
+		return p, err
+	}
+	return p, db.withCoverage(ctx, op, v, p.Items...)
+}
+
+// withCoverage fills in the coverage of needs as v may read it, from all
+// the matches of each (coord.NeedCoverage).
+func (db *DB) withCoverage(ctx context.Context, op string, v coord.Viewer, needs ...*coord.Need) error {
+	for _, n := range needs {
+		rows, err := db.readRows(ctx, `SELECT doc FROM matches WHERE need_id = ? ORDER BY ord`, n.ID)
+		if err != nil {
+			return internal(op, err)
+		}
+		var ms []*coord.Match
+		for rows.Next() {
+			var doc string
+			m := new(coord.Match)
+			err := rows.Scan(&doc)
+			if err == nil {
+				err = json.Unmarshal([]byte(doc), m)
+			}
+			if err != nil {
+				rows.Close()
+				return internal(op, err)
+			}
+			ms = append(ms, m)
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return internal(op, err)
+		}
+		n.Coverage = coord.NeedCoverage(v, n, ms)
+	}
+	return nil
 }
 
 // CreateNeed implements coord.NeedService.
@@ -48,6 +92,9 @@ func (db *DB) CreateOffer(ctx context.Context, v coord.Viewer, o *coord.Offer) e
 
 func createResource(t *tx, v coord.Viewer, r *coord.Resource, what, prefix, typ string, item any) error {
 	if err := coord.NewResource(v, r, what, t.now); err != nil {
+		return err
+	}
+	if err := checkNames(t, "store.Create"+what, r.Marking, coord.Marking{}); err != nil {
 		return err
 	}
 	if r.IncidentID != "" {
@@ -81,16 +128,26 @@ func (db *DB) UpdateNeed(ctx context.Context, v coord.Viewer, id string, upd coo
 		if err != nil {
 			return err
 		}
+		was := n.Marking
 		if err := coord.ApplyResourceUpdate(v, &n.Resource, "Need", h, upd, t.now); err != nil {
 			return err
 		}
+		if err := checkNames(t, op, n.Marking, was); err != nil {
+			return err
+		}
 		n.Version = t.next()
-		return emitItem(t, v, coord.EventNeedUpdated, id, n.Marking, n)
+		if err := emitItem(t, v, coord.EventNeedUpdated, id, n.Marking, n); err != nil {
+			return err
+		}
+		if was.Equal(n.Marking) {
+			return nil
+		}
+		return revealAgain(t, v, "need_id", id)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return n, nil
+	return n, db.withCoverage(ctx, op, v, n)
 }
 
 // UpdateOffer implements coord.OfferService.
@@ -106,11 +163,21 @@ func (db *DB) UpdateOffer(ctx context.Context, v coord.Viewer, id string, upd co
 		if err != nil {
 			return err
 		}
+		was := o.Marking
 		if err := coord.ApplyResourceUpdate(v, &o.Resource, "Offer", h, upd, t.now); err != nil {
 			return err
 		}
+		if err := checkNames(t, op, o.Marking, was); err != nil {
+			return err
+		}
 		o.Version = t.next()
-		return emitItem(t, v, coord.EventOfferUpdated, id, o.Marking, o)
+		if err := emitItem(t, v, coord.EventOfferUpdated, id, o.Marking, o); err != nil {
+			return err
+		}
+		if was.Equal(o.Marking) {
+			return nil
+		}
+		return revealAgain(t, v, "offer_id", id)
 	})
 	if err != nil {
 		return nil, err
@@ -123,4 +190,52 @@ func held(ctx context.Context, q querier, db *DB, column, id string) (int64, err
 	var n sql.NullInt64
 	err := q.QueryRowContext(ctx, db.q(`SELECT CAST(SUM(quantity) AS BIGINT) FROM matches WHERE active AND `+column+` = ?`), id).Scan(&n)
 	return n.Int64, err
+}
+
+// revealAgain records the markings of the needs and offers that the
+// matches of one need or offer (column "need_id" or "offer_id" equal to
+// id) reveal, after that need's or offer's marking widened: one
+// match.updated event for each match whose marking changes, so that a
+// match is shown to whoever may now see both its need and its offer
+// (coord.Match.Reveal).
+func revealAgain(t *tx, v coord.Viewer, column, id string) error {
+	rows, err := t.QueryContext(t.ctx, t.db.q(`SELECT m.doc, n.doc, o.doc FROM matches m
+		JOIN needs n ON n.id = m.need_id JOIN offers o ON o.id = m.offer_id
+		WHERE m.`+column+` = ? ORDER BY m.ord`), id)
+	if err != nil {
+		return err
+	}
+	type row struct{ match, need, offer string }
+	var all []row
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.match, &r.need, &r.offer); err != nil {
+			rows.Close()
+			return err
+		}
+		all = append(all, r)
+	}
+	err = rows.Err()
+	rows.Close()
+	if err != nil {
+		return err
+	}
+	for _, r := range all {
+		var m coord.Match
+		var n, o coord.Resource
+		if err := errors.Join(json.Unmarshal([]byte(r.match), &m), json.Unmarshal([]byte(r.need), &n),
+			json.Unmarshal([]byte(r.offer), &o)); err != nil {
+			return err
+		}
+		was := m.Marking
+		m.Reveal(n.Marking, o.Marking)
+		if was.Equal(m.Marking) {
+			continue
+		}
+		m.Version = t.next()
+		if err := emitItem(t, v, coord.EventMatchUpdated, m.ID, m.Marking, &m); err != nil {
+			return err
+		}
+	}
+	return nil
 }

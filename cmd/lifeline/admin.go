@@ -51,11 +51,11 @@ func printResult(w io.Writer, asJSON bool, v any, human string) error {
 func newAdminCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "admin",
-		Short: "Administer the coordination store: init, verify, rebuild, backup, restore",
+		Short: "Administer the coordination store: init, verify, head, rebuild, backup, restore",
 		Long: `Administer the coordination store. The store keeps a signed, append-only
 event log (see docs/ledger.md) and state tables projected from it.`,
 	}
-	cmd.AddCommand(newAdminInitCmd(), newAdminVerifyCmd(), newAdminRebuildCmd(), newAdminBackupCmd(), newAdminRestoreCmd())
+	cmd.AddCommand(newAdminInitCmd(), newAdminVerifyCmd(), newAdminHeadCmd(), newAdminRebuildCmd(), newAdminBackupCmd(), newAdminRestoreCmd())
 	return cmd
 }
 
@@ -98,13 +98,114 @@ admin's bearer token is printed once; it is stored only as a hash.`,
 }
 
 func newAdminVerifyCmd() *cobra.Command {
+	var dsn, anchor string
+	var asJSON, noState bool
+	cmd := &cobra.Command{
+		Use:   "verify",
+		Short: "Check the signed log and the state tables; name the first bad event or row",
+		Long: `Check the whole event log: every event's hash, signature and place in the
+chain; that the columns read from each event for queries (type, subject,
+time, marking) say what its signed bytes say; and that the log ends with the
+event its signed head names, so events removed from the end are seen. Then
+compare the state tables with a replay of the log (what rebuild would
+write); writes wait while that replay runs (--no-state skips it).
+
+The signed head is printed: write it down somewhere the database's
+operators cannot change (a ticket, a printed page, another organisation's
+mailbox), and check later with --anchor that the log still holds it.`,
+		Example: `  lifeline admin verify
+  lifeline admin verify --db backup.db --json
+  lifeline admin verify --anchor "1234 9f2c…e1"`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var want ledger.Head
+			if anchor != "" {
+				h, err := ledger.ParseAnchor(anchor)
+				if err != nil {
+					return &usageError{fmt.Errorf("--anchor: %w", err)}
+				}
+				want = h
+			}
+			db, err := openDB(cmd.Context(), dsn)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			out := cmd.OutOrStdout()
+			n, err := db.Verify(cmd.Context())
+			if err == nil && anchor != "" {
+				err = db.VerifyAnchor(cmd.Context(), want)
+			}
+			var ve *ledger.VerifyError
+			if errors.As(err, &ve) {
+				if asJSON {
+					printResult(out, true, map[string]any{"ok": false, "verified": n, "bad_event": ve.Seq, "reason": ve.Reason}, "")
+				}
+				return lifeline.Errorf(lifeline.ECONFLICT, "", "the log does not verify: event %d: %s (%d events before it verify). %s", ve.Seq, ve.Reason, n, store.Recovery)
+			}
+			if err != nil {
+				return err
+			}
+			head, err := db.Head(cmd.Context())
+			if err != nil {
+				return err
+			}
+			res := map[string]any{"ok": true, "verified": n, "head": head}
+			if anchor != "" {
+				res["anchor"] = "found"
+			}
+			msg := fmt.Sprintf("ok: %d events verify", n)
+			if !noState {
+				diff, err := db.VerifyState(cmd.Context())
+				if err != nil {
+					return err
+				}
+				if diff != "" {
+					if asJSON {
+						printResult(out, true, map[string]any{"ok": false, "verified": n, "state": diff}, "")
+					}
+					return lifeline.Errorf(lifeline.ECONFLICT, "", "the log verifies (%d events) but the state tables differ from a replay of it: %s; lifeline admin rebuild rewrites them from the log", n, diff)
+				}
+				res["state"] = "matches the log"
+				msg += "; the state tables match a replay of the log"
+			}
+			if anchor != "" {
+				msg += fmt.Sprintf("; the log holds the anchored event %d", want.Seq)
+			}
+			msg += "\n" + headLine(head)
+			return printResult(out, asJSON, res, msg)
+		},
+	}
+	dbFlag(cmd, &dsn)
+	cmd.Flags().StringVar(&anchor, "anchor", "", `a head written down earlier, "SEQ HASH" as admin head prints it: check the log still holds it`)
+	cmd.Flags().BoolVar(&noState, "no-state", false, "check the log only, not the state tables (no replay; writes need not wait)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, `print {"ok", "verified", "head", "state", …}`)
+	return cmd
+}
+
+// headLine says the signed head for people.
+func headLine(h ledger.Head) string {
+	if h.Seq < 0 {
+		return "head: not signed yet (the next change signs it)"
+	}
+	return "head: " + h.String() + "\n(write it down elsewhere; check it later with: lifeline admin verify --anchor \"" + fmt.Sprintf("%d %s", h.Seq, h.Hash) + "\")"
+}
+
+func newAdminHeadCmd() *cobra.Command {
 	var dsn string
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "verify",
-		Short: "Check every event's hash, signature and order; name the first bad one",
-		Example: `  lifeline admin verify
-  lifeline admin verify --db backup.db --json`,
+		Use:   "head",
+		Short: "Print the signed head of the log, to write down elsewhere",
+		Long: `Print the signed head of the event log: the sequence number and hash of its
+last event and the instance key's signature over them, renewed with every
+change. The key lives in the database, so whoever can write the database
+can sign a shorter log: write the head down somewhere they cannot change,
+and check later with lifeline admin verify --anchor that the log still
+holds it. The line printed is "SEQ HASH SIGNATURE" (the signature in
+base64).`,
+		Example: `  lifeline admin head
+  lifeline admin head --json >> /secure/anchors.jsonl`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			db, err := openDB(cmd.Context(), dsn)
@@ -112,22 +213,19 @@ func newAdminVerifyCmd() *cobra.Command {
 				return err
 			}
 			defer db.Close()
-			n, err := db.Verify(cmd.Context())
-			var ve *ledger.VerifyError
-			if errors.As(err, &ve) {
-				if asJSON {
-					printResult(cmd.OutOrStdout(), true, map[string]any{"ok": false, "verified": n, "bad_event": ve.Seq, "reason": ve.Reason}, "")
-				}
-				return lifeline.Errorf(lifeline.ECONFLICT, "", "the log does not verify: event %d: %s (%d events before it verify)", ve.Seq, ve.Reason, n)
-			}
+			h, err := db.Head(cmd.Context())
 			if err != nil {
 				return err
 			}
-			return printResult(cmd.OutOrStdout(), asJSON, map[string]any{"ok": true, "verified": n}, fmt.Sprintf("ok: %d events verify", n))
+			human := h.String()
+			if h.Seq < 0 {
+				human = "the head is not signed yet: the next change signs it"
+			}
+			return printResult(cmd.OutOrStdout(), asJSON, h, human)
 		},
 	}
 	dbFlag(cmd, &dsn)
-	cmd.Flags().BoolVar(&asJSON, "json", false, `print {"ok", "verified", …}`)
+	cmd.Flags().BoolVar(&asJSON, "json", false, `print {"seq", "hash", "sig"} (sig in base64)`)
 	return cmd
 }
 
@@ -138,8 +236,10 @@ func newAdminRebuildCmd() *cobra.Command {
 		Use:   "rebuild",
 		Short: "Replay the event log into the state tables",
 		Long: `Empty the state tables and replay the whole event log into them, verifying
-each event. The state after a rebuild is the state the log describes; the
-command says whether it differs from the state before.`,
+each event, and rewrite the columns read from each event for queries
+(type, subject, time, marking) where they differ from its signed bytes.
+The state after a rebuild is the state the log describes; the command
+says whether it differs from the state before.`,
 		Example: `  lifeline admin rebuild --json`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -152,7 +252,7 @@ command says whether it differs from the state before.`,
 			if err != nil {
 				return err
 			}
-			n, err := db.Rebuild(cmd.Context())
+			n, rewritten, err := db.RebuildCounted(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -160,16 +260,19 @@ command says whether it differs from the state before.`,
 			if err != nil {
 				return err
 			}
-			same := before == after
+			same := before == after && rewritten == 0
 			msg := fmt.Sprintf("rebuilt from %d events; state unchanged", n)
-			if !same {
+			if before != after {
 				msg = fmt.Sprintf("rebuilt from %d events; the state tables had drifted from the log and now match it", n)
 			}
-			return printResult(cmd.OutOrStdout(), asJSON, map[string]any{"events": n, "unchanged": same}, msg)
+			if rewritten > 0 {
+				msg += fmt.Sprintf("; the query columns of %d events differed from their signed bytes and were rewritten", rewritten)
+			}
+			return printResult(cmd.OutOrStdout(), asJSON, map[string]any{"events": n, "unchanged": same, "columns_rewritten": rewritten}, msg)
 		},
 	}
 	dbFlag(cmd, &dsn)
-	cmd.Flags().BoolVar(&asJSON, "json", false, `print {"events", "unchanged"}`)
+	cmd.Flags().BoolVar(&asJSON, "json", false, `print {"events", "unchanged", "columns_rewritten"}`)
 	return cmd
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -25,7 +26,7 @@ import (
 )
 
 func newServeCmd() *cobra.Command {
-	var dsn, addr, org string
+	var dsn, addr, metricsAddr, org string
 	var rate float64
 	var burst int
 	var seed bool
@@ -37,8 +38,17 @@ func newServeCmd() *cobra.Command {
 		Long: `Serve Lifeline: the web interface (dashboard, incidents, needs and offers,
 the atlas explorer, the simulator, country profiles; see docs/web.md) at /,
 and the coordination API — incidents, needs, offers, matches and the signed
-event log as JSON under /api/v1 (see docs/api.md) — with /healthz, /metrics
-and the OpenAPI document at /api/v1/openapi.json.
+event log as JSON under /api/v1 (see docs/api.md) — with /healthz and the
+OpenAPI document at /api/v1/openapi.json. Prometheus metrics are served
+only with --metrics-addr, on a listener of their own: they count what
+every member does, so keep that address private (loopback or an
+operators' network).
+
+Before it serves, it checks the end of the signed log (the last thousand
+events and the signed head); then it checks the whole log in the
+background, with its progress on standard error and in /healthz. A log
+that does not verify is served for reading, but every write is refused
+with the event that is bad and how to recover (docs/ledger.md).
 
 With no flags it uses the SQLite file lifeline.db in the working directory,
 creating it and initialising the instance on first start; the instance
@@ -50,7 +60,8 @@ kind, incidents computed from scenarios on the atlas, needs, offers and
 commitments; it prints a token for one member of each organisation.`,
 		Example: `  lifeline serve
   lifeline serve --demo --db demo.db
-  lifeline serve --addr 0.0.0.0:8080 --db postgres://lifeline@db/lifeline --atlas full.json`,
+  lifeline serve --addr 0.0.0.0:8080 --db postgres://lifeline@db/lifeline --atlas full.json
+  lifeline serve --metrics-addr 127.0.0.1:9090`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
@@ -65,10 +76,12 @@ commitments; it prints a token for one member of each organisation.`,
 			if err := initOnFirstStart(ctx, db, org, cmd); err != nil {
 				return err
 			}
+			checkLogAtStart(ctx, db, stderr)
 			a, err := af.load(cmd)
 			if err != nil {
 				return err
 			}
+			db.Elements = a // incidents list only elements of the atlas served
 			g, err := impact.NewGraph(a, impact.Options{})
 			if err != nil {
 				return err
@@ -81,9 +94,24 @@ commitments; it prints a token for one member of each organisation.`,
 			if rate <= 0 {
 				rate = -1 // unlimited
 			}
-			apiHandler := api.New(db.Services(), api.Options{Logger: log, Rate: rate, Burst: burst,
-				Health: func(ctx context.Context) error { return db.SQL().PingContext(ctx) }})
+			apiHandler := api.New(db.Services(),
+				api.Options{Logger: log, Rate: rate, Burst: burst,
+					Health: func(ctx context.Context) error { return db.SQL().PingContext(ctx) }, LogCheck: func() (any, bool) {
+						c := db.LastCheck()
+						if err := db.Broken(); err != nil {
+							c.State, c.Error = "broken", lifeline.ErrorMessage(err)
+						}
+						return c, c.State != "broken"
+					}})
+			// Sessions and the key of forms live with the instance, not
+			// the process: a visitor's session and forms work on every
+			// server of the instance, and across restarts.
+			csrfKey, err := db.DeriveKey(ctx, "web csrf")
+			if err != nil {
+				return err
+			}
 			webHandler, err := web.New(web.Config{Atlas: a, Graph: g, Logger: log,
+				Sessions: storeSessions{db: db, log: log}, Key: csrfKey,
 				Services: db.Services()})
 			if err != nil {
 				return err
@@ -91,7 +119,6 @@ commitments; it prints a token for one member of each organisation.`,
 			h := http.NewServeMux()
 			h.Handle("/api/", apiHandler)
 			h.Handle("/healthz", apiHandler)
-			h.Handle("/metrics", apiHandler)
 			h.Handle("/", webHandler)
 			if err := startFederation(ctx, db, h, pullEvery, log); err != nil {
 				return err
@@ -100,6 +127,19 @@ commitments; it prints a token for one member of each organisation.`,
 			if err != nil {
 				return lifeline.Errorf(lifeline.EINVALID, "", "--addr %s: %v", addr, err)
 			}
+			if metricsAddr != "" {
+				mln, err := net.Listen("tcp", metricsAddr)
+				if err != nil {
+					ln.Close()
+					return lifeline.Errorf(lifeline.EINVALID, "", "--metrics-addr %s: %v", metricsAddr, err)
+				}
+				mux := http.NewServeMux()
+				mux.Handle("GET /metrics", apiHandler.Metrics())
+				msrv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+				go msrv.Serve(mln)
+				defer msrv.Close()
+				fmt.Fprintf(stderr, "lifeline: metrics on http://%s/metrics (for operators only: keep this address private)\n", mln.Addr())
+			}
 			// Generous read and write timeouts: clients on satellite or
 			// USB-modem links are slow, not malicious.
 			srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
@@ -107,6 +147,7 @@ commitments; it prints a token for one member of each organisation.`,
 			fmt.Fprintf(stderr, "lifeline: serving on http://%s — web interface at /, API at /api/v1 (store: %s %s)\n", ln.Addr(), db.Dialect(), redact(dsn))
 			errc := make(chan error, 1)
 			go func() { errc <- srv.Serve(ln) }()
+			go checkLogInBackground(ctx, db, stderr)
 			select {
 			case err := <-errc:
 				return err
@@ -125,6 +166,7 @@ commitments; it prints a token for one member of each organisation.`,
 	af.register(cmd)
 	cmd.Flags().BoolVar(&seed, "demo", false, "seed a new instance with a demonstration (organisations, incidents, needs, offers)")
 	cmd.Flags().StringVar(&addr, "addr", "localhost:8080", "address to listen on, HOST:PORT (port 0 picks a free one)")
+	cmd.Flags().StringVar(&metricsAddr, "metrics-addr", "", "serve Prometheus metrics at /metrics on this address, HOST:PORT (e.g. 127.0.0.1:9090); off when empty")
 	cmd.Flags().StringVar(&org, "org", "Lifeline instance", "name of the first organisation, when the instance is created")
 	cmd.Flags().Float64Var(&rate, "rate", 50, "requests per second allowed per token (or anonymous address); 0 for no limit")
 	cmd.Flags().IntVar(&burst, "burst", 0, "requests allowed at once above the rate (default 4×rate)")
@@ -177,4 +219,78 @@ func redact(dsn string) string {
 		return u.Redacted()
 	}
 	return dsn
+}
+
+// tailChecked is how many events at the end of the log a server verifies
+// before it serves: enough to cover the writes of the last minutes, in
+// time independent of the log's length.
+const tailChecked = 1000
+
+// checkLogAtStart verifies the end of the log and the signed head before
+// the server serves; if they do not verify, the store refuses writes and
+// the reason, with how to recover, is printed.
+func checkLogAtStart(ctx context.Context, db *store.DB, stderr io.Writer) {
+	if err := db.CheckTail(ctx, tailChecked); err != nil {
+		db.RefuseWrites(err)
+		fmt.Fprintf(stderr, "lifeline: %s\nlifeline: serving for reading only\n", lifeline.ErrorMessage(db.Broken()))
+	}
+}
+
+// checkLogInBackground verifies the whole log while the server serves,
+// printing its progress every ten seconds at most; a log that does not
+// verify makes the store refuse writes.
+func checkLogInBackground(ctx context.Context, db *store.DB, stderr io.Writer) {
+	if db.Broken() != nil {
+		return
+	}
+	last := time.Now()
+	c := db.CheckLog(ctx, func(c store.LogCheck) {
+		if time.Since(last) >= 10*time.Second {
+			last = time.Now()
+			fmt.Fprintf(stderr, "lifeline: checking the signed log: %d of %d events verify so far\n", c.Checked, c.Events)
+		}
+	})
+	switch c.State {
+	case "ok":
+		fmt.Fprintf(stderr, "lifeline: the signed log verifies: %d events\n", c.Checked)
+	case "broken":
+		fmt.Fprintf(stderr, "lifeline: %s\nlifeline: serving for reading only\n", c.Error)
+	}
+}
+
+// storeSessions keeps the web interface's sessions in the store (see
+// store.PutSession), so that they work on every server of the instance.
+type storeSessions struct {
+	db  *store.DB
+	log *slog.Logger
+}
+
+// sessionTimeout bounds one session read or write.
+const sessionTimeout = 10 * time.Second
+
+// Put implements web.Sessions.
+func (s storeSessions) Put(id string, sess web.Session) error {
+	ctx, cancel := context.WithTimeout(context.Background(), sessionTimeout)
+	defer cancel()
+	return s.db.PutSession(ctx, id, sess.Token, sess.Name, sess.Expires)
+}
+
+// Get implements web.Sessions; a failure to read is logged and taken as
+// no session, so the visitor is asked to log in again.
+func (s storeSessions) Get(id string) (web.Session, bool) {
+	ctx, cancel := context.WithTimeout(context.Background(), sessionTimeout)
+	defer cancel()
+	tok, name, exp, ok, err := s.db.GetSession(ctx, id)
+	if err != nil {
+		s.log.Error("read session", "err", err)
+		return web.Session{}, false
+	}
+	return web.Session{Token: tok, Name: name, Expires: exp}, ok
+}
+
+// Delete implements web.Sessions.
+func (s storeSessions) Delete(id string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), sessionTimeout)
+	defer cancel()
+	return s.db.DeleteSession(ctx, id)
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -15,6 +16,10 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"lifeline/coord"
+	"lifeline/ledger"
+	"lifeline/store/sqlite"
 )
 
 // TestServeHelperProcess is not a test: the serve tests run the test
@@ -46,7 +51,7 @@ type server struct {
 
 // startServer runs "lifeline serve args…" in dir and waits until it
 // listens.
-func startServer(t *testing.T, dir string, args ...string) *server {
+func startServer(t testing.TB, dir string, args ...string) *server {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestServeHelperProcess$")
 	cmd.Dir = dir
@@ -274,4 +279,151 @@ func TestDurability(t *testing.T) {
 		t.Fatalf("admin verify after SIGKILL: exit %d %s %s", code, out, stderr)
 	}
 	t.Logf("%d acknowledged writes survived SIGKILL; %d events verify", len(acked), v.Verified)
+}
+
+// brokenLog makes a SQLite store with the instance and n more events,
+// and returns its path and the admin token.
+func brokenLog(t *testing.T, n int) (string, string) {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "lifeline.db")
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	inst, err := db.Init(ctx, "Ops", "root", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for g := range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := g; i < n; i += 16 {
+				if err := db.CreateOrg(ctx, coord.System, &coord.Org{Name: fmt.Sprintf("Org %d", i), Kind: coord.OrgOperator}); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return path, inst.Token
+}
+
+// tamper changes the payload of event seq and records the new bytes'
+// hash, as someone with the database but not the key would.
+func tamper(t *testing.T, path string, seq int) {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var body []byte
+	if err := db.SQL().QueryRow(`SELECT body FROM events WHERE seq = ?`, seq).Scan(&body); err != nil {
+		t.Fatal(err)
+	}
+	forged := bytes.Replace(body, []byte(`"payload":{`), []byte(`"payload":{"x":1,`), 1)
+	if _, err := db.SQL().Exec(`UPDATE events SET body = ?, hash = ? WHERE seq = ?`, forged, ledger.Hash(forged), seq); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestServeBrokenTail: a server started on a log whose last event does
+// not verify says which event and how to recover, serves reads, and
+// refuses every write.
+func TestServeBrokenTail(t *testing.T) {
+	path, token := brokenLog(t, 5)
+	tamper(t, path, 8) // the last: Init writes three events
+	s := startServer(t, filepath.Dir(path), "--addr", "127.0.0.1:0", "--db", path)
+	log := strings.Join(s.log, "\n")
+	for _, want := range []string{"event 8", "signature", "lifeline admin restore", "reading only"} {
+		if !strings.Contains(log, want) {
+			t.Errorf("start on a broken log does not say %q:\n%s", want, log)
+		}
+	}
+	code, body, err := s.request("POST", "/api/v1/incidents", token, `{"title": "x", "kind": "other", "countries": ["SD"], "tlp": "TLP:CLEAR"}`)
+	if err != nil || code != 409 || !strings.Contains(string(body), "event 8") {
+		t.Errorf("POST on a broken log = %d %s %v; want 409 naming event 8", code, body, err)
+	}
+	if code, _, _ := s.request("GET", "/api/v1/orgs", token, ""); code != 200 {
+		t.Errorf("GET on a broken log = %d; want reads served", code)
+	}
+	if code, body, _ := s.request("GET", "/healthz", "", ""); code != 503 || !strings.Contains(string(body), "event 8") {
+		t.Errorf("/healthz of a broken log = %d %s", code, body)
+	}
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	<-s.done
+	var n int
+	db, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.SQL().QueryRow(`SELECT COUNT(*) FROM events`).Scan(&n)
+	if n != 8 {
+		t.Errorf("the server appended to a broken log: %d events, want 8", n)
+	}
+}
+
+// TestServeBrokenMiddle: an event far from the end that does not verify
+// is found by the check of the whole log that runs in the background;
+// from then on /healthz says so and writes are refused.
+func TestServeBrokenMiddle(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes more than a thousand events")
+	}
+	path, token := brokenLog(t, tailChecked+50)
+	tamper(t, path, 2)
+	s := startServer(t, filepath.Dir(path), "--addr", "127.0.0.1:0", "--db", path)
+	deadline := time.Now().Add(60 * time.Second)
+	var code int
+	var body []byte
+	for time.Now().Before(deadline) {
+		code, body, _ = s.request("GET", "/healthz", "", "")
+		if code != 200 {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if code != 503 || !strings.Contains(string(body), "event 2") || !strings.Contains(string(body), `"broken"`) {
+		t.Fatalf("/healthz after the background check = %d %s; want 503 naming event 2", code, body)
+	}
+	code, body, _ = s.request("POST", "/api/v1/incidents", token, `{"title": "x", "kind": "other", "countries": ["SD"], "tlp": "TLP:CLEAR"}`)
+	if code != 409 || !strings.Contains(string(body), "event 2") {
+		t.Errorf("POST after the background check = %d %s; want 409", code, body)
+	}
+}
+
+// TestServeMetricsListener: /metrics is not served with the API and the
+// web interface, only on --metrics-addr.
+func TestServeMetricsListener(t *testing.T) {
+	dir := t.TempDir()
+	s := startServer(t, dir, "--addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0")
+	if code, body, _ := s.request("GET", "/metrics", "", ""); code == 200 || strings.Contains(string(body), "lifeline_http_requests_total") {
+		t.Errorf("GET /metrics on the public address = %d", code)
+	}
+	s.request("GET", "/api/v1/orgs", "", "")
+	var murl string
+	for _, l := range s.log {
+		if _, after, ok := strings.Cut(l, "metrics on "); ok {
+			murl, _, _ = strings.Cut(after, " ")
+		}
+	}
+	if murl == "" {
+		t.Fatalf("no metrics address printed:\n%s", strings.Join(s.log, "\n"))
+	}
+	res, err := http.Get(murl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !strings.Contains(string(b), `lifeline_http_requests_total{code="200",route="GET /api/v1/orgs"} 1`) {
+		t.Errorf("GET %s = %d %.300s", murl, res.StatusCode, b)
+	}
 }

@@ -31,3 +31,19 @@ func TestIsURL(t *testing.T) {
 		}
 	}
 }
+
+// TestSharedDatabase: two stores on one PostgreSQL database, as two
+// servers behind a load balancer.
+func TestSharedDatabase(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	var dbs []*store.DB
+	for range 2 {
+		db, err := postgres.Open(context.Background(), dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		dbs = append(dbs, db)
+	}
+	storetest.SharedDatabase(t, dbs[0], dbs[1])
+}

@@ -13,12 +13,14 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"runtime"
 	"strings"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
+	"lifeline"
 	"lifeline/store"
 )
 
@@ -55,7 +57,16 @@ func checkpoint(ctx context.Context, read, _ *sql.DB) {
 // Open opens (creating if need be) the SQLite database at path and applies
 // the migrations. synchronous=FULL makes every acknowledged write survive
 // a crash of the machine, not only of the process.
+//
+// The database holds the instance's signing key and the token hashes, so
+// a new file is created with mode 0600 (SQLite gives its -wal and -shm
+// files the mode of the database), and an existing file, -wal or -shm
+// that other users may read or write is refused with the command that
+// fixes it.
 func Open(ctx context.Context, path string) (*store.DB, error) {
+	if err := private(path); err != nil {
+		return nil, err
+	}
 	dsn := func(extra string) string {
 		q := url.Values{}
 		q.Add("_pragma", "journal_mode(WAL)")
@@ -92,4 +103,42 @@ func Open(ctx context.Context, path string) (*store.DB, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	return db, nil
+}
+
+// private creates path with mode 0600 if it does not exist, and refuses a
+// database, or its -wal or -shm file, with permissions for the group or
+// other users.
+func private(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	switch {
+	case err == nil:
+		return f.Close()
+	case !os.IsExist(err):
+		return lifeline.Errorf(lifeline.EINVALID, "", "create the database %s: %v", path, err)
+	}
+	var open []string
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		fi, err := os.Stat(p)
+		if err != nil {
+			continue // -wal and -shm exist only while the database is open
+		}
+		if fi.Mode().Perm()&0o077 != 0 {
+			open = append(open, fmt.Sprintf("%s (mode %04o)", p, fi.Mode().Perm()))
+		}
+	}
+	if len(open) == 0 {
+		return nil
+	}
+	return lifeline.Errorf(lifeline.EINVALID, "",
+		"the database holds the instance's signing key and the token hashes, and other users may read it: %s; "+
+			"make it readable by its owner only: chmod 600 %s %s-wal %s-shm",
+		strings.Join(open, ", "), shellQuote(path), shellQuote(path), shellQuote(path))
+}
+
+// shellQuote quotes p for a POSIX shell when it needs it.
+func shellQuote(p string) string {
+	if p != "" && strings.Trim(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./+,:@") == "" {
+		return p
+	}
+	return "'" + strings.ReplaceAll(p, "'", `'\''`) + "'"
 }

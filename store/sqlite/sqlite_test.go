@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"lifeline/store"
@@ -71,4 +72,67 @@ func TestPathWithURICharacters(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "a#1?x=%41.db")); err != nil {
 		t.Fatalf("the file is not where its name says: %v", err)
 	}
+}
+
+// TestFilesArePrivate: the database holds the signing key and the token
+// hashes, so it and its -wal and -shm files are created readable by their
+// owner only, and a database others may read is refused with the fix.
+func TestFilesArePrivate(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "lifeline.db")
+	db, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Init(context.Background(), "A", "root", 0); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		if m := fi.Mode().Perm(); m != 0o600 {
+			t.Errorf("%s has mode %04o, want 0600", filepath.Base(p), m)
+		}
+	}
+	db.Close()
+	if err := os.Chmod(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = sqlite.Open(context.Background(), path)
+	if err == nil {
+		t.Fatal("a database readable by other users was opened")
+	}
+	for _, want := range []string{"mode 0644", "chmod 600 " + path} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+	if strings.Contains(err.Error(), "sqlite.") || strings.Contains(err.Error(), "store.") {
+		t.Errorf("error %q names Go identifiers", err)
+	}
+	if err := os.Chmod(path, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	db, err = sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatalf("after chmod 600: %v", err)
+	}
+	db.Close()
+}
+
+// TestSharedDatabase: two stores on one SQLite file, as a server and the
+// command line.
+func TestSharedDatabase(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "lifeline.db")
+	var dbs []*store.DB
+	for range 2 {
+		db, err := sqlite.Open(context.Background(), path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		dbs = append(dbs, db)
+	}
+	storetest.SharedDatabase(t, dbs[0], dbs[1])
 }

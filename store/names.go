@@ -1,0 +1,51 @@
+package store
+
+import (
+	"database/sql"
+	"errors"
+	"slices"
+
+	"lifeline"
+	"lifeline/coord"
+)
+
+// checkNames refuses a marking that names an organisation or a member
+// this instance does not have: a typing error there would share an item
+// with nobody while its author believes it shared. Names the previous
+// marking was (was) already held are not asked again. It reads through
+// the write transaction t, so what the same batch created counts.
+func checkNames(t *tx, op string, m coord.Marking, was coord.Marking) error {
+	for _, o := range m.Orgs {
+		if slices.Contains(was.Orgs, o) {
+			continue
+		}
+		if ok, err := exists(t, `SELECT 1 FROM orgs WHERE id = ?`, o); err != nil || !ok {
+			return unknownName(op, err, "share_with_orgs: no organisation %q on this instance; expected the id of an organisation, such as \"org_…\" from the list of organisations", o)
+		}
+	}
+	for _, mb := range m.Members {
+		if slices.Contains(was.Members, mb) {
+			continue
+		}
+		if ok, err := exists(t, `SELECT 1 FROM members WHERE id = ?`, mb); err != nil || !ok {
+			return unknownName(op, err, "recipients: no member %q on this instance; expected the id of a member, such as \"mem_…\"", mb)
+		}
+	}
+	return nil
+}
+
+func exists(t *tx, query, id string) (bool, error) {
+	var one int
+	err := t.QueryRowContext(t.ctx, t.db.q(query), id).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+func unknownName(op string, err error, format, name string) error {
+	if err != nil {
+		return internal(op, err)
+	}
+	return lifeline.Errorf(lifeline.EINVALID, op, format, name)
+}
