@@ -149,11 +149,54 @@ func (h Hosts) memberAt(member, peer string) bool {
 //   - TLP:RED: a peer hosting the organisation of a named member (or of
 //     the author); there CanSee shows it to those members only.
 //
+// What is derived from other items (a match: Marking.Reveals) goes only
+// where every item it reveals may go, and only to a peer where one and the
+// same reader may see all of them — where CanSee would show it to somebody.
 // A suspended peer receives nothing; an unknown level goes nowhere.
 func MayReceive(p Peer, m coord.Marking, h Hosts) bool {
 	if p.Suspended || p.Fingerprint == "" {
 		return false
 	}
+	parts := append([]coord.Marking{m}, m.Reveals...)
+	var named []coord.Marking // the parts that name their readers
+	for _, part := range parts {
+		part.Reveals = nil
+		if !mayReceiveOne(p, part, h) {
+			return false
+		}
+		if part.TLP != coord.TLPClear && part.TLP != coord.TLPGreen {
+			named = append(named, part)
+		}
+	}
+	if len(named) <= 1 {
+		return true
+	}
+	// Several parts name their readers: some reader hosted at p must be
+	// named by all of them — a member it knows, or any member of an
+	// organisation hosted there.
+	seesAll := func(v coord.Viewer) bool {
+		for _, part := range named {
+			if !coord.CanSee(v, part) {
+				return false
+			}
+		}
+		return true
+	}
+	for org, fp := range h.Orgs {
+		if fp == p.Fingerprint && seesAll(coord.Viewer{MemberID: "\x00any member of " + org, OrgID: org, OrgVerified: true}) {
+			return true
+		}
+	}
+	for mb, org := range h.Members {
+		if h.Orgs[org] == p.Fingerprint && seesAll(coord.Viewer{MemberID: mb, OrgID: org, OrgVerified: true}) {
+			return true
+		}
+	}
+	return false
+}
+
+// mayReceiveOne is the rule of one marking's level and names.
+func mayReceiveOne(p Peer, m coord.Marking, h Hosts) bool {
 	fp := p.Fingerprint
 	switch m.TLP {
 	case coord.TLPClear:

@@ -66,22 +66,49 @@ func TestMayReceiveMatchesCanSee(t *testing.T) {
 		case coord.TLPRed:
 			m.Members = pick(memberIDs, 3)
 		}
+		// A derived item (a match) reveals one or two other items.
+		if rng.IntN(3) == 0 {
+			for range 1 + rng.IntN(2) {
+				other := memberIDs[rng.IntN(len(memberIDs))]
+				r := coord.Marking{TLP: coord.TLPs[rng.IntN(len(coord.TLPs))], Org: members[other], Author: other}
+				if r.TLP == coord.TLPAmber || r.TLP == coord.TLPAmberStrict {
+					r.Orgs, r.Members = pick(orgs, 2), pick(memberIDs, 2)
+				} else if r.TLP == coord.TLPRed {
+					r.Members = pick(memberIDs, 3)
+				}
+				m.Reveals = append(m.Reveals, r)
+			}
+		}
 		for _, p := range peers {
 			got := MayReceive(p, m, h)
 			var want bool
 			switch {
 			case p.Suspended:
 				want = false
-			case m.TLP == coord.TLPClear:
-				want = true
-			case m.TLP == coord.TLPGreen:
-				want = p.Community
 			default:
-				for _, mb := range memberIDs {
-					v := coord.Viewer{MemberID: mb, OrgID: members[mb], Role: coord.RoleViewer, OrgVerified: true}
-					if h.Orgs[v.OrgID] == p.Fingerprint && coord.CanSee(v, m) {
-						want = true
-						break
+				// Somebody hosted at p may see it all; CLEAR parts go
+				// everywhere and GREEN parts to the community, whoever
+				// is hosted there.
+				want = true
+				var named []coord.Marking
+				for _, part := range append([]coord.Marking{m}, m.Reveals...) {
+					part.Reveals = nil
+					switch part.TLP {
+					case coord.TLPClear:
+					case coord.TLPGreen:
+						want = want && p.Community
+					default:
+						named = append(named, part)
+					}
+				}
+				if want && len(named) > 0 {
+					want = false
+					for _, mb := range memberIDs {
+						v := coord.Viewer{MemberID: mb, OrgID: members[mb], Role: coord.RoleViewer, OrgVerified: true}
+						if h.Orgs[v.OrgID] == p.Fingerprint && coord.CanSeeAll(v, named...) {
+							want = true
+							break
+						}
 					}
 				}
 			}

@@ -19,19 +19,43 @@ func checkNames(t *tx, op string, m coord.Marking, was coord.Marking) error {
 		if slices.Contains(was.Orgs, o) {
 			continue
 		}
-		if ok, err := exists(t, `SELECT 1 FROM orgs WHERE id = ?`, o); err != nil || !ok {
-			return unknownName(op, err, "share_with_orgs: no organisation %q on this instance; expected the id of an organisation, such as \"org_…\" from the list of organisations", o)
+		ok, err := exists(t, `SELECT 1 FROM orgs WHERE id = ?`, o)
+		if err == nil && !ok {
+			ok, err = hostedByPeer(t, o)
+		}
+		if err != nil || !ok {
+			return unknownName(op, err, "share_with_orgs: no organisation %q on this instance or its peers; expected the id of an organisation, such as \"org_…\" from the list of organisations", o)
 		}
 	}
 	for _, mb := range m.Members {
 		if slices.Contains(was.Members, mb) {
 			continue
 		}
-		if ok, err := exists(t, `SELECT 1 FROM members WHERE id = ?`, mb); err != nil || !ok {
-			return unknownName(op, err, "recipients: no member %q on this instance; expected the id of a member, such as \"mem_…\"", mb)
+		ok, err := exists(t, `SELECT 1 FROM members WHERE id = ?`, mb)
+		if err == nil && !ok {
+			// A member of an organisation a peer hosts, as the peer's
+			// directory listed it.
+			ok, err = exists(t, `SELECT 1 FROM peer_members WHERE member_id = ?`, mb)
+		}
+		if err != nil || !ok {
+			return unknownName(op, err, "recipients: no member %q on this instance or its peers; expected the id of a member, such as \"mem_…\"", mb)
 		}
 	}
 	return nil
+}
+
+// hostedByPeer reports whether a peer is said to host the organisation.
+func hostedByPeer(t *tx, org string) (bool, error) {
+	peers, err := t.db.peers(t.ctx, t.Tx)
+	if err != nil {
+		return false, err
+	}
+	for _, p := range peers {
+		if slices.Contains(p.Orgs, org) {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 func exists(t *tx, query, id string) (bool, error) {
