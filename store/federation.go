@@ -461,7 +461,6 @@ func (db *DB) Receive(ctx context.Context, wire []byte) (*federation.Received, e
 	return out, nil
 }
 
-
 // refused counts a refused batch against its sender, when the sender is
 // a peer.
 func (db *DB) refused(ctx context.Context, wire []byte, reason error) {
