@@ -33,7 +33,7 @@ type node struct {
 	woken  chan string
 }
 
-func newNode(t *testing.T, name string) *node {
+func newNode(t testing.TB, name string) *node {
 	t.Helper()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), name+".db"))
 	if err != nil {
@@ -70,7 +70,7 @@ func newNode(t *testing.T, name string) *node {
 }
 
 // peer makes n know m at its URL, hosting m's organisation.
-func (n *node) peer(t *testing.T, m *node) {
+func (n *node) peer(t testing.TB, m *node) {
 	t.Helper()
 	p := &federation.Peer{Name: "peer", URL: m.srv.URL, Key: m.key.Public().(ed25519.PublicKey), Orgs: []string{m.org}, Community: true}
 	if err := n.db.AddPeer(ctx, n.admin, p); err != nil {
@@ -78,7 +78,7 @@ func (n *node) peer(t *testing.T, m *node) {
 	}
 }
 
-func (n *node) pull(t *testing.T, from *node) int {
+func (n *node) pull(t testing.TB, from *node) int {
 	t.Helper()
 	peers, err := n.db.FindPeers(ctx, n.admin)
 	if err != nil {

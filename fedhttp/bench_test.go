@@ -1,0 +1,103 @@
+package fedhttp_test
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"slices"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"lifeline/coord"
+	"lifeline/federation"
+)
+
+// benchEvents is the size of the log the federation benchmarks build:
+// LIFELINE_BENCH_EVENTS, default 10,000 (docs/performance.md reports
+// 100,000).
+func benchEvents(b *testing.B) int {
+	if s := os.Getenv("LIFELINE_BENCH_EVENTS"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			b.Fatalf("LIFELINE_BENCH_EVENTS=%q: want a positive number", s)
+		}
+		return n
+	}
+	return 10000
+}
+
+// fill writes n public incidents on a through 16 writers at once (the
+// store commits them in groups).
+func fill(b *testing.B, a *node, n int) {
+	b.Helper()
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	for w := range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < n; i += 16 {
+				in := &coord.Incident{Title: fmt.Sprintf("Cut %d", i), Kind: coord.KindCableCut, Countries: []string{"SD"},
+					Description: "Landing station reports loss of light on both fibre pairs; repair ship requested."}
+				in.TLP = coord.TLPClear
+				if err := a.db.CreateIncident(ctx, a.author, in); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkFederation measures, on a log of benchEvents events: an
+// initial sync over HTTP (events/s), an incremental pull with nothing new
+// (p50 and p99 latency), and the size of a bundle per 10,000 events.
+func BenchmarkFederation(b *testing.B) {
+	n := benchEvents(b)
+	a := newNode(b, "A")
+	fill(b, a, n)
+	for b.Loop() {
+		bn := newNode(b, "B")
+		a.peer(b, bn)
+		bn.peer(b, a)
+		start := time.Now()
+		got := bn.pull(b, a)
+		el := time.Since(start)
+		if got < n {
+			b.Fatalf("B received %d events, want at least %d", got, n)
+		}
+		b.ReportMetric(float64(got)/el.Seconds(), "sync-events/s")
+
+		peers, _ := bn.db.FindPeers(ctx, bn.admin)
+		var lat []time.Duration
+		for range 200 {
+			t0 := time.Now()
+			if k, err := bn.client.PullOnce(ctx, peers[0]); err != nil || k != 0 {
+				b.Fatalf("an incremental pull: %d, %v", k, err)
+			}
+			lat = append(lat, time.Since(t0))
+			peers, _ = bn.db.FindPeers(ctx, bn.admin)
+		}
+		slices.Sort(lat)
+		b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "nothing-new-p50-ms")
+		b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "nothing-new-p99-ms")
+
+		wire, _, err := a.db.Outgoing(ctx, bn.fp, 0, n+100)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := federation.WriteBundle(&buf, wire); err != nil {
+			b.Fatal(err)
+		}
+		_, _, _, _, events, _ := federation.Summary(wire)
+		b.ReportMetric(float64(buf.Len())/float64(events)*10000/1e6, "bundle-MB/10k-events")
+	}
+}
