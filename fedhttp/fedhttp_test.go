@@ -16,6 +16,7 @@ import (
 	"lifeline/federation"
 	"lifeline/fedhttp"
 	"lifeline/store"
+	"lifeline/store/postgres/pgtest"
 	"lifeline/store/sqlite"
 )
 
@@ -33,12 +34,21 @@ type node struct {
 	woken  chan string
 }
 
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
 func newNode(t testing.TB, name string) *node {
 	t.Helper()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), name+".db"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	return newNodeOn(t, name, db)
+}
+
+// newNodeOn initialises an instance on db, with one organisation and one
+// coordinator, and serves its federation endpoints on loopback.
+func newNodeOn(t testing.TB, name string, db *store.DB) *node {
+	t.Helper()
 	t.Cleanup(func() { db.Close() })
 	inst, err := db.Init(ctx, name+" operators", "root", 0)
 	if err != nil {
