@@ -159,11 +159,14 @@ func quoteID(id string) string {
 func jsonProblem(data []byte, err error) string {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
+	var tim *time.ParseError
 	switch {
 	case errors.As(err, &syn):
 		return fmt.Sprintf("line %d: %s", lineAt(data, syn.Offset), strings.TrimPrefix(syn.Error(), "json: "))
 	case errors.As(err, &typ):
 		return fmt.Sprintf("line %d: field %s: expected %s, found a JSON %s", lineAt(data, typ.Offset), typ.Field, typ.Type, typ.Value)
+	case errors.As(err, &tim):
+		return fmt.Sprintf("a date and time: expected RFC 3339 such as \"2026-11-05T06:00:00Z\", found %q", tim.Value)
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return "the file ends before the catalogue object does"
 	}

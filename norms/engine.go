@@ -1,7 +1,6 @@
 package norms
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -110,9 +109,7 @@ func Derive(in Incident, situations []Situation) ([]Fact, error) {
 	}
 	for i := range situations {
 		if err := situations[i].Validate(); err != nil {
-			var e *lifeline.Error
-			errors.As(err, &e)
-			return nil, lifeline.Errorf(lifeline.EINVALID, validateOp, "situations[%d]: %s", i, e.Message)
+			return nil, lifeline.Errorf(lifeline.EINVALID, validateOp, "situations[%d]: %s", i, message(err))
 		}
 	}
 	var facts []Fact

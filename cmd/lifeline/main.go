@@ -72,6 +72,7 @@ Every command works out of the box on an embedded starter atlas; run
 		newBGPCmd(),
 		newServeCmd(), newAdminCmd(), newOrgCmd(), newMemberCmd(),
 		newWatchCmd(),
+		newNormsCmd(),
 	)
 	return root
 }
