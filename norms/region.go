@@ -5,8 +5,8 @@ import "time"
 // Regional human rights systems reach a state by its membership, which
 // changes over time; universal treaties are not looked up (the engine does
 // not decide ratification, see the package comment). The tables below are
-// the states bound at the dates given, from the depositaries' public
-// records as of 2026; docs/norms.md says where each was taken from.
+// the states bound at the dates given, as the depositaries' public records
+// stood in 2026; docs/norms.md says where a reviewer checks each one.
 
 // membership is one state's period in a regional system. A zero from means
 // since before any incident Lifeline documents; a zero until, still bound.
