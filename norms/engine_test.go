@@ -318,3 +318,13 @@ func TestParseSituation(t *testing.T) {
 		t.Errorf("short situation: %v", err)
 	}
 }
+
+// BenchmarkApply measures one explanation over the whole catalogue.
+func BenchmarkApply(b *testing.B) {
+	c := mustDefault(b)
+	for b.Loop() {
+		if _, err := c.Apply(ethiopiaShutdown, emergencyET); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

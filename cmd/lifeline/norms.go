@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"lifeline/coord"
 	"lifeline/norms"
 )
 
@@ -269,6 +270,7 @@ func parseWhen(flag, s string) (*time.Time, error) {
 func newNormsExplainCmd() *cobra.Command {
 	var f incidentFlags
 	var asJSON bool
+	var brief, title, tlp, output string
 	cmd := &cobra.Command{
 		Use:   "explain [flags]",
 		Short: "Say which entries an incident engages, each with the reasons it applies",
@@ -294,9 +296,25 @@ lawful or who is responsible.`,
       --situation 'UA,international_armed_conflict,2022-02-24,,UN GA resolution ES-11/1'
 
   # from a file, as JSON
-  lifeline norms explain --file case.json --json`,
+  lifeline norms explain --file case.json --json
+
+  # a brief that prints to PDF, marked TLP:AMBER
+  lifeline norms explain --file case.json --brief html --tlp TLP:AMBER \
+      --title 'Shutdown in Ethiopia, November 2026' --output brief.html`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if brief != "" && brief != "html" && brief != "markdown" {
+				return &usageError{fmt.Errorf("--brief: expected html or markdown, found %q", brief)}
+			}
+			if brief != "" && (tlp == "" || title == "") {
+				return &usageError{fmt.Errorf("--brief needs --tlp (the marking of what it reveals) and --title")}
+			}
+			if brief == "" && (tlp != "" || title != "" || output != "") {
+				return &usageError{fmt.Errorf("--tlp, --title and --output go with --brief")}
+			}
+			if brief != "" && asJSON {
+				return &usageError{fmt.Errorf("--brief and --json: give one or the other")}
+			}
 			cs, err := f.read(cmd)
 			if err != nil {
 				return err
@@ -309,6 +327,15 @@ lawful or who is responsible.`,
 			if err != nil {
 				return err
 			}
+			if brief != "" {
+				b := &norms.Brief{Title: title, Marking: coord.TLP(strings.ToUpper(tlp)), Generated: time.Now().UTC(),
+					Incident: cs.Incident, Situations: cs.Situations, Findings: ex}
+				render := norms.RenderHTML
+				if brief == "markdown" {
+					render = norms.RenderMarkdown
+				}
+				return writeOutput(cmd.OutOrStdout(), output, func(w io.Writer) error { return render(w, b) })
+			}
 			if asJSON {
 				return writeJSON(cmd.OutOrStdout(), ex)
 			}
@@ -318,6 +345,10 @@ lawful or who is responsible.`,
 	}
 	f.register(cmd)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	cmd.Flags().StringVar(&brief, "brief", "", "write a legal brief instead: html (prints to PDF) or markdown")
+	cmd.Flags().StringVar(&title, "title", "", "the brief's title")
+	cmd.Flags().StringVar(&tlp, "tlp", "", "the brief's marking: TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT or TLP:RED")
+	cmd.Flags().StringVarP(&output, "output", "o", "", "write the brief to this file (default: standard output)")
 	return cmd
 }
 

@@ -131,3 +131,41 @@ func TestNormsHelp(t *testing.T) {
 		}
 	}
 }
+
+func TestNormsBrief(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "brief.html")
+	_, stderr, code := runCLI(t, "norms", "explain", "--kind", "cable_cut", "--country", "UA", "--element", "cable:kerch-strait",
+		"--situation", "UA,international_armed_conflict,2022-02-24,,UN GA resolution ES-11/1",
+		"--brief", "html", "--tlp", "tlp:green", "--title", "Cable cut", "--output", file)
+	if code != 0 {
+		t.Fatalf("brief: code %d, stderr %s", code, stderr)
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`<header><span class="tlp green">TLP:GREEN</span></header>`, `id="unclos-113"`, "UN GA resolution ES-11/1"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("the HTML brief lacks %q", want)
+		}
+	}
+	out, _, code := runCLI(t, "norms", "explain", "--kind", "shutdown", "--brief", "markdown", "--tlp", "TLP:CLEAR", "--title", "T")
+	if code != 0 || !strings.HasPrefix(out, "**TLP:CLEAR**") {
+		t.Errorf("markdown brief: code %d\n%s", code, out)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"norms", "explain", "--kind", "shutdown", "--brief", "pdf"}, "--brief: expected html or markdown"},
+		{[]string{"norms", "explain", "--kind", "shutdown", "--brief", "html", "--title", "T"}, "--brief needs --tlp"},
+		{[]string{"norms", "explain", "--kind", "shutdown", "--brief", "html", "--title", "T", "--tlp", "TLP:WHITE"}, "marking: expected one of"},
+		{[]string{"norms", "explain", "--kind", "shutdown", "--tlp", "TLP:RED"}, "go with --brief"},
+	} {
+		_, stderr, code := runCLI(t, tc.args...)
+		if code != 2 || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%v: code %d, stderr %q; want 2 and %q", tc.args, code, stderr, tc.want)
+		}
+	}
+}
