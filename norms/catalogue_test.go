@@ -284,3 +284,34 @@ func TestAddingContextKeepsEntries(t *testing.T) {
 		}
 	}
 }
+
+// TestAddingFactsKeepsEntries: conditions only ask for the presence of a
+// value, so one more affected country or element never removes an entry.
+func TestAddingFactsKeepsEntries(t *testing.T) {
+	c := mustDefault(t)
+	r := rand.New(rand.NewPCG(3, 4))
+	for i := range 1000 {
+		in := randomIncident(r)
+		sits := []Situation{randomSituation(r, in)}
+		before, err := c.Apply(in, sits)
+		if err != nil {
+			t.Fatalf("case %d: %v", i, err)
+		}
+		more := in
+		more.Countries = append(slices.Clone(in.Countries), []string{"ET", "FR", "VE", "UA"}[r.IntN(4)])
+		more.Elements = append(slices.Clone(in.Elements), []string{"cable:y", "as:2"}[r.IntN(2)])
+		after, err := c.Apply(more, sits)
+		if err != nil {
+			t.Fatalf("case %d: %v", i, err)
+		}
+		kept := map[string]bool{}
+		for _, fd := range after.Findings {
+			kept[fd.ID] = true
+		}
+		for _, fd := range before.Findings {
+			if !kept[fd.ID] {
+				t.Fatalf("case %d: adding a country and an element removed %s", i, fd.ID)
+			}
+		}
+	}
+}
