@@ -140,7 +140,7 @@ var fixtures = []struct {
 			Shutdown: &Shutdown{OrderedBy: "militia", GeoScope: "national", Extent: "full_network", TelcosInvolved: []string{"Sudani", "Zain", "MTN"}}},
 		[]Situation{{Country: "SD", Kind: "non_international_armed_conflict", From: "2023-04-15", Source: "ICRC classification, RULAC"}},
 		set(shutdownCore, nationwide, operators, african,
-			[]string{"iccpr-4", "joint-declaration-2011-6b", "icrc-34ic-res-2-2024", "ungp-23"})},
+			[]string{"iccpr-4", "joint-declaration-2011-6b", "joint-declaration-2015-4c", "icrc-34ic-res-2-2024", "ungp-23"})},
 	{"the same shutdown with no context recorded",
 		Incident{Kind: "shutdown", Countries: []string{"SD"}, Start: day("2024-02-02"),
 			Shutdown: &Shutdown{OrderedBy: "militia", GeoScope: "national", Extent: "full_network", TelcosInvolved: []string{"Sudani", "Zain", "MTN"}}},
