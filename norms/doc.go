@@ -26,6 +26,11 @@
 // facts that made each reason hold. The same input gives the same output,
 // byte for byte.
 //
+// [RenderHTML] and [RenderMarkdown] turn a [Brief] (facts, timeline,
+// impact, evidence with hashes, context, findings) into a legal brief marked
+// with the narrowest TLP of what it reveals; they decide no visibility, the
+// caller builds the brief from what the reader may see.
+//
 // The engine states what applies and why; it does not decide whether a
 // state is party to a treaty (except the regional systems, whose reach is a
 // matter of territory and which it looks up in a dated membership table),
