@@ -39,14 +39,15 @@ docs/norms.md.`,
 
 func newNormsListCmd() *cobra.Command {
 	var kind, binds, search string
-	var asJSON bool
+	var asJSON, unconfirmed bool
 	cmd := &cobra.Command{
 		Use:   "list [flags]",
 		Short: "List the catalogue's entries with their citations",
 		Example: `  lifeline norms list
   lifeline norms list --kind judgment
   lifeline norms list --binds operators --json
-  lifeline norms list --search tampere`,
+  lifeline norms list --search tampere
+  lifeline norms list --unconfirmed   # what a reviewer should check first`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if kind != "" && !slices.Contains(norms.Kinds, kind) {
@@ -63,7 +64,8 @@ func newNormsListCmd() *cobra.Command {
 			var out []norms.Entry
 			for _, e := range c.Entries {
 				if (kind == "" || e.Kind == kind) && (binds == "" || slices.Contains(e.Binds, binds)) &&
-					(needle == "" || strings.Contains(strings.ToLower(e.ID+" "+e.Instrument+" "+e.Citation+" "+e.Summary), needle)) {
+					(needle == "" || strings.Contains(strings.ToLower(e.ID+" "+e.Instrument+" "+e.Citation+" "+e.Summary), needle)) &&
+					(!unconfirmed || e.Unconfirmed != "") {
 					out = append(out, e)
 				}
 			}
@@ -88,6 +90,7 @@ func newNormsListCmd() *cobra.Command {
 	cmd.Flags().StringVar(&kind, "kind", "", "only entries of this kind ("+strings.Join(norms.Kinds, ", ")+")")
 	cmd.Flags().StringVar(&binds, "binds", "", "only entries that bind or address ("+strings.Join(norms.Addressees, ", ")+")")
 	cmd.Flags().StringVar(&search, "search", "", "only entries whose id, instrument, citation or summary contain this text")
+	cmd.Flags().BoolVar(&unconfirmed, "unconfirmed", false, "only entries with something not confirmed against its source")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
 }

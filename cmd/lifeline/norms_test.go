@@ -30,6 +30,10 @@ func TestNormsList(t *testing.T) {
 	if !strings.Contains(out, "tampere-9") || strings.Contains(out, "iccpr") {
 		t.Errorf("--search tampere:\n%s", out)
 	}
+	out, _, _ = runCLI(t, "norms", "list", "--unconfirmed")
+	if !strings.Contains(out, "hrc-gc34-43") || strings.Contains(out, "udhr-19 ") {
+		t.Errorf("--unconfirmed lists the wrong entries:\n%s", out)
+	}
 	_, stderr, code = runCLI(t, "norms", "list", "--kind", "law")
 	if code != 2 || !strings.Contains(stderr, "treaty, customary_rule") {
 		t.Errorf("--kind law: code %d, stderr %q", code, stderr)
