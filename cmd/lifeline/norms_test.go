@@ -1,11 +1,16 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestNormsList(t *testing.T) {
@@ -171,5 +176,47 @@ func TestNormsBrief(t *testing.T) {
 		if code != 2 || !strings.Contains(stderr, tc.want) {
 			t.Errorf("%v: code %d, stderr %q; want 2 and %q", tc.args, code, stderr, tc.want)
 		}
+	}
+}
+
+// TestNormsBriefPrints prints an HTML brief to PDF with Chromium, as a
+// reader would, and checks that it yields pages. It skips without Chromium.
+func TestNormsBriefPrints(t *testing.T) {
+	browser := ""
+	for _, p := range []string{os.Getenv("LIFELINE_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"} {
+		if p != "" {
+			if _, err := os.Stat(p); err == nil {
+				browser = p
+				break
+			}
+		}
+	}
+	if browser == "" {
+		t.Skip("no Chromium: install Debian's chromium or set LIFELINE_CHROMIUM to print the brief")
+	}
+	dir := t.TempDir()
+	page := filepath.Join(dir, "brief.html")
+	_, stderr, code := runCLI(t, "norms", "explain", "--kind", "shutdown", "--country", "ET", "--start", "2026-11-05",
+		"--ordered-by", "government", "--scope", "national", "--extent", "full_network", "--telco", "Ethio Telecom",
+		"--situation", "ET,state_of_emergency,2026-11-04,,State of Emergency Proclamation",
+		"--brief", "html", "--tlp", "TLP:AMBER", "--title", "Shutdown", "--output", page)
+	if code != 0 {
+		t.Fatalf("brief: code %d, stderr %s", code, stderr)
+	}
+	pdf := filepath.Join(dir, "brief.pdf")
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+		"--user-data-dir="+filepath.Join(dir, "profile"), "--print-to-pdf="+pdf, "file://"+page)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("chromium --print-to-pdf: %v\n%s", err, out)
+	}
+	b, err := os.ReadFile(pdf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := regexp.MustCompile(`/Type\s*/Page[^s]`).FindAll(b, -1)
+	if !bytes.HasPrefix(b, []byte("%PDF-")) || len(pages) < 2 {
+		t.Errorf("the printed brief is not a PDF of several pages (%d bytes, %d pages)", len(b), len(pages))
 	}
 }
