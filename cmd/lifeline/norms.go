@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"lifeline"
 	"lifeline/coord"
 	"lifeline/norms"
 )
@@ -49,7 +50,7 @@ func newNormsListCmd() *cobra.Command {
   lifeline norms list --search tampere
   lifeline norms list --unconfirmed   # what a reviewer should check first`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: forPeople(func(cmd *cobra.Command, args []string) error {
 			if kind != "" && !slices.Contains(norms.Kinds, kind) {
 				return &usageError{fmt.Errorf("--kind: expected one of %s, found %q", strings.Join(norms.Kinds, ", "), kind)}
 			}
@@ -85,7 +86,7 @@ func newNormsListCmd() *cobra.Command {
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%d of %d entries\n", len(out), len(c.Entries))
 			return nil
-		},
+		}),
 	}
 	cmd.Flags().StringVar(&kind, "kind", "", "only entries of this kind ("+strings.Join(norms.Kinds, ", ")+")")
 	cmd.Flags().StringVar(&binds, "binds", "", "only entries that bind or address ("+strings.Join(norms.Addressees, ", ")+")")
@@ -112,7 +113,7 @@ func newNormsShowCmd() *cobra.Command {
 		Example: `  lifeline norms show iccpr-19-3
   lifeline norms show tampere-9 --json`,
 		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: forPeople(func(cmd *cobra.Command, args []string) error {
 			c, err := norms.Default()
 			if err != nil {
 				return err
@@ -126,7 +127,7 @@ func newNormsShowCmd() *cobra.Command {
 			}
 			writeEntry(cmd.OutOrStdout(), e)
 			return nil
-		},
+		}),
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
@@ -305,7 +306,7 @@ lawful or who is responsible.`,
   lifeline norms explain --file case.json --brief html --tlp TLP:AMBER \
       --title 'Shutdown in Ethiopia, November 2026' --output brief.html`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: forPeople(func(cmd *cobra.Command, args []string) error {
 			if brief != "" && brief != "html" && brief != "markdown" {
 				return &usageError{fmt.Errorf("--brief: expected html or markdown, found %q", brief)}
 			}
@@ -344,7 +345,7 @@ lawful or who is responsible.`,
 			}
 			writeExplanation(cmd.OutOrStdout(), ex, len(c.Entries))
 			return nil
-		},
+		}),
 	}
 	f.register(cmd)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
@@ -376,4 +377,17 @@ func writeExplanation(w io.Writer, ex *norms.Explanation, total int) {
 		}
 	}
 	fmt.Fprintln(w, "\nThese texts apply to the facts given; whether any was breached, and by whom, is for people to judge (docs/norms.md).")
+}
+
+// forPeople drops the operation name from the project's errors that a norms
+// command returns, so people read the message (which names the field and
+// what is accepted) while the code still sets the exit status.
+func forPeople(run func(*cobra.Command, []string) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		err := run(cmd, args)
+		if e, ok := err.(*lifeline.Error); ok && e.Op != "" {
+			return &lifeline.Error{Code: e.Code, Message: e.Message, Err: e.Err}
+		}
+		return err
+	}
 }

@@ -129,6 +129,9 @@ func TestNormsExplainErrors(t *testing.T) {
 		if code != 2 || !strings.Contains(stderr, tc.want) {
 			t.Errorf("%v: code %d, stderr %q; want 2 and %q", tc.args, code, stderr, tc.want)
 		}
+		if strings.Contains(stderr, "norms.") {
+			t.Errorf("%v: the message shows a Go name: %q", tc.args, stderr)
+		}
 	}
 }
 
