@@ -1,0 +1,73 @@
+package norms
+
+import (
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func readDoc(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile("../docs/norms.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestDocListsEveryEntry keeps docs/norms.md, the reviewer's list, in step
+// with the catalogue: every entry with its id, citation and source.
+func TestDocListsEveryEntry(t *testing.T) {
+	doc := readDoc(t)
+	c := mustDefault(t)
+	for _, e := range c.Entries {
+		for _, want := range []string{"**`" + e.ID + "`**", "**" + e.Citation + "**", "<" + e.SourceURL + ">"} {
+			if !strings.Contains(doc, want) {
+				t.Errorf("docs/norms.md does not list %s with %q", e.ID, want)
+			}
+		}
+		if e.Unconfirmed != "" && !strings.Contains(doc, e.Unconfirmed) {
+			t.Errorf("docs/norms.md does not say what is unconfirmed about %s", e.ID)
+		}
+	}
+	for _, f := range Fields {
+		if !strings.Contains(doc, "| `"+f.Name+"` |") {
+			t.Errorf("docs/norms.md does not document the field %s", f.Name)
+		}
+	}
+}
+
+// TestDocExample runs the case of docs/norms.md and checks the entries the
+// text says it finds.
+func TestDocExample(t *testing.T) {
+	doc := readDoc(t)
+	_, rest, ok := strings.Cut(doc, "```json case\n")
+	block, after, ok2 := strings.Cut(rest, "```")
+	if !ok || !ok2 {
+		t.Fatal("docs/norms.md has no json case block")
+	}
+	cs, err := DecodeCase(strings.NewReader(block), "docs/norms.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex, err := mustDefault(t).Apply(cs.Incident, cs.Situations)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := map[string]bool{}
+	for _, f := range ex.Findings {
+		found[f.ID] = true
+	}
+	_, claim, _ := strings.Cut(after, "For this case the engine finds")
+	claim, _, _ = strings.Cut(claim, "\n\n")
+	ids := regexp.MustCompile("`([a-z0-9-]+)`").FindAllStringSubmatch(claim, -1)
+	if len(ids) < 5 {
+		t.Fatalf("the example names %d entries", len(ids))
+	}
+	for _, m := range ids {
+		if !found[m[1]] {
+			t.Errorf("docs/norms.md says the example engages %s; the engine does not find it", m[1])
+		}
+	}
+}
