@@ -32,6 +32,7 @@ import (
 
 	"lifeline"
 	"lifeline/coord"
+	"lifeline/norms"
 )
 
 // Options tune a Server; the zero value gives the defaults.
@@ -47,6 +48,9 @@ type Options struct {
 	// signed log, shown by /healthz under "log"; ok false makes /healthz
 	// answer 503.
 	LogCheck func() (state any, ok bool)
+	// Norms is the legal and normative catalogue the incidents' norms and
+	// briefs apply; nil: the embedded one (norms.Default).
+	Norms *norms.Catalogue
 }
 
 // Server is the API as an http.Handler. It is safe for concurrent use.
@@ -54,6 +58,7 @@ type Server struct {
 	svc      coord.Services
 	health   func(ctx context.Context) error
 	logCheck func() (any, bool)
+	norms    *norms.Catalogue
 	log      *slog.Logger
 	maxBody  int64
 	limiter  *limiter
@@ -64,9 +69,18 @@ type Server struct {
 
 // New returns the API over svc.
 func New(svc coord.Services, opt Options) *Server {
-	s := &Server{svc: svc, health: opt.Health, logCheck: opt.LogCheck, log: opt.Logger, maxBody: opt.MaxBody}
+	s := &Server{svc: svc, health: opt.Health, logCheck: opt.LogCheck, norms: opt.Norms, log: opt.Logger, maxBody: opt.MaxBody}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.norms == nil {
+		// The embedded catalogue is checked by its tests; failing to load
+		// it is a build fault, not an input error.
+		c, err := norms.Default()
+		if err != nil {
+			panic("the embedded norms catalogue does not load: " + err.Error())
+		}
+		s.norms = c
 	}
 	if s.maxBody <= 0 {
 		s.maxBody = 1 << 20
@@ -146,6 +160,8 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/incidents", true, s.createIncident},
 		{"GET", "/api/v1/incidents/{id}", false, s.getIncident},
 		{"PATCH", "/api/v1/incidents/{id}", true, s.patchIncident},
+		{"GET", "/api/v1/incidents/{id}/norms", false, s.incidentNorms},
+		{"GET", "/api/v1/incidents/{id}/brief", false, s.incidentBrief},
 
 		{"GET", "/api/v1/needs", false, s.listNeeds},
 		{"POST", "/api/v1/needs", true, s.createNeed},

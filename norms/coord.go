@@ -1,7 +1,10 @@
 package norms
 
 import (
+	"encoding/json"
 	"slices"
+	"strings"
+	"time"
 
 	"lifeline/coord"
 )
@@ -45,4 +48,49 @@ func orOther(s string, parse func(string) (string, bool)) string {
 		return v
 	}
 	return "other"
+}
+
+// BriefFor builds the brief of a coordinated incident from what the reader
+// may see: the incident as the reader's service returned it, and the
+// events about it the reader's event service returned (the timeline). It
+// decides no visibility itself — give it nothing the reader may not see.
+// Evidence items carry the incident's marking, since they travel inside
+// it.
+func BriefFor(c *Catalogue, in *coord.Incident, timeline []*coord.Event, situations []Situation, now time.Time) (*Brief, error) {
+	b := &Brief{IncidentID: in.ID, Title: in.Title, Description: in.Description, Marking: in.Marking.TLP,
+		Generated: now.UTC(), Incident: FromCoord(in), Situations: situations}
+	for _, e := range timeline {
+		b.Timeline = append(b.Timeline, Event{At: e.Time, Text: timelineText(e)})
+	}
+	for _, ev := range in.Evidence {
+		ref := ev.URL
+		if ref == "" {
+			ref = ev.Signal
+		}
+		b.Evidence = append(b.Evidence, EvidenceItem{Kind: ev.Kind, Ref: ref, SHA256: ev.SHA256, TLP: in.Marking.TLP, Note: ev.Note,
+			Submitted: in.Created, SubmittedBy: in.Marking.Author})
+	}
+	ex, err := c.Apply(b.Incident, situations)
+	if err != nil {
+		return nil, err
+	}
+	b.Findings = ex
+	return b, nil
+}
+
+// timelineText says in words what one event of an incident's log did.
+func timelineText(e *coord.Event) string {
+	switch e.Type {
+	case coord.EventIncidentCreated:
+		return "Reported by " + e.Author + " (" + e.Org + ")."
+	case coord.EventIncidentUpdated:
+		var in struct {
+			Status string `json:"status"`
+		}
+		if json.Unmarshal(e.Payload, &in) == nil && in.Status != "" {
+			return "Updated by " + e.Author + " (" + e.Org + "); status " + strings.ReplaceAll(in.Status, "_", " ") + "."
+		}
+		return "Updated by " + e.Author + " (" + e.Org + ")."
+	}
+	return strings.ReplaceAll(e.Type, ".", " ") + " by " + e.Author + "."
 }

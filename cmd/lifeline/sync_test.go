@@ -99,3 +99,36 @@ func TestBundleHop(t *testing.T) {
 		t.Errorf("peer list on B: %+v", peers)
 	}
 }
+
+// TestBrief writes the brief of a public incident as anybody sees it.
+func TestBrief(t *testing.T) {
+	isolate(t)
+	db := filepath.Join(t.TempDir(), "l.db")
+	var inst struct{ OrgID string `json:"org_id"` }
+	cliJSON(t, &inst, "admin", "init", "--db", db, "--org", "Ops", "--json")
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := &coord.Member{OrgID: inst.OrgID, Role: coord.RoleReporter, Name: "noc"}
+	tok, err := s.CreateMember(ctx, coord.System, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, _ := s.Authenticate(ctx, tok)
+	in := &coord.Incident{Title: "Tonga cable cut", Kind: coord.KindCableCut, Countries: []string{"TO"}}
+	in.TLP = coord.TLPRed
+	if err := s.CreateIncident(ctx, v, in); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if _, stderr, code := runCLI(t, "brief", "--db", db, in.ID); code == 0 || !strings.Contains(stderr, "no such incident") {
+		t.Errorf("anybody's brief of a TLP:RED incident: code %d, %s", code, stderr)
+	}
+	t.Setenv(tokenEnv, tok)
+	out, stderr, code := runCLI(t, "brief", "--db", db, "--format", "markdown", in.ID)
+	if code != 0 || !strings.Contains(out, "Tonga cable cut") || !strings.Contains(out, "TLP:RED") {
+		t.Errorf("the author's brief: code %d, %s%s", code, out, stderr)
+	}
+}

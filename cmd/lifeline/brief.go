@@ -1,0 +1,87 @@
+package main
+
+import (
+	"errors"
+	"io"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"lifeline"
+	"lifeline/coord"
+	"lifeline/norms"
+)
+
+// tokenEnv names the variable that can hold the member token the commands
+// that read the coordination store act with.
+const tokenEnv = "LIFELINE_TOKEN"
+
+func newBriefCmd() *cobra.Command {
+	var dsn, format, out string
+	cmd := &cobra.Command{
+		Use:   "brief INCIDENT",
+		Short: "Write an incident's legal brief (HTML or Markdown) as a member sees it",
+		Long: `Write the legal brief of an incident: its facts, timeline, evidence with
+hashes and the entries of the normative catalogue it engages with the reasons
+and citations (docs/norms.md). The brief is built only from what the member
+whose token is in $LIFELINE_TOKEN may see — without a token, what anybody may
+see — and carries the incident's TLP marking in its header and footer. The
+HTML page is self-contained and prints cleanly to PDF.`,
+		Example: `  LIFELINE_TOKEN=… lifeline brief inc_4k2x… -o brief.html
+  lifeline brief inc_4k2x… --format markdown`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if format != "html" && format != "markdown" {
+				return &usageError{errors.New("--format: expected html or markdown")}
+			}
+			ctx := cmd.Context()
+			db, err := openDB(ctx, dsn)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			var v coord.Viewer
+			if tok := os.Getenv(tokenEnv); tok != "" {
+				if v, err = db.Authenticate(ctx, tok); err != nil {
+					return lifeline.Errorf(lifeline.EINVALID, "", "$%s: the token is unknown or revoked", tokenEnv)
+				}
+			}
+			in, err := db.FindIncidentByID(ctx, v, args[0])
+			if err != nil {
+				return err
+			}
+			var timeline []*coord.Event
+			f := coord.ListFilter{Limit: coord.MaxPageSize}
+			for {
+				page, err := db.FindEventsBySubject(ctx, v, in.ID, f)
+				if err != nil {
+					return err
+				}
+				timeline = append(timeline, page.Items...)
+				if page.Next == "" {
+					break
+				}
+				f.After = page.Next
+			}
+			cat, err := norms.Default()
+			if err != nil {
+				return err
+			}
+			b, err := norms.BriefFor(cat, in, timeline, nil, time.Now())
+			if err != nil {
+				return err
+			}
+			return writeOutput(cmd.OutOrStdout(), out, func(w io.Writer) error {
+				if format == "markdown" {
+					return norms.RenderMarkdown(w, b)
+				}
+				return norms.RenderHTML(w, b)
+			})
+		},
+	}
+	dbFlag(cmd, &dsn)
+	cmd.Flags().StringVar(&format, "format", "html", "html or markdown")
+	cmd.Flags().StringVarP(&out, "output", "o", "", "write to this file (default: standard output)")
+	return cmd
+}
