@@ -104,7 +104,9 @@ func TestBundleHop(t *testing.T) {
 func TestBrief(t *testing.T) {
 	isolate(t)
 	db := filepath.Join(t.TempDir(), "l.db")
-	var inst struct{ OrgID string `json:"org_id"` }
+	var inst struct {
+		OrgID string `json:"org_id"`
+	}
 	cliJSON(t, &inst, "admin", "init", "--db", db, "--org", "Ops", "--json")
 	ctx := context.Background()
 	s, err := sqlite.Open(ctx, db)
