@@ -174,3 +174,87 @@ func mustEqualBytes(tb testing.TB, what string, a, b []byte) {
 		tb.Fatalf("%s: the second export differs from the first\nfirst:\n%s\nsecond:\n%s", what, a, b)
 	}
 }
+
+// testResources are n needs and n offers drawn from r, each valid.
+func testResources(tb testing.TB, r *rand.Rand, n int) ([]coord.Need, []coord.Offer) {
+	tb.Helper()
+	cats := []string{"connectivity/satellite-terminal", "power/generator", "connectivity"}
+	var needs []coord.Need
+	var offers []coord.Offer
+	for i := range 2 * n {
+		created := t0.Add(time.Duration(i) * 17 * time.Minute)
+		res := coord.Resource{
+			ID:         fmt.Sprintf("res-%03d", i+1),
+			Title:      fmt.Sprintf("Resource %d, \"urgent\" & <fast>", i+1),
+			Category:   cats[r.IntN(len(cats))],
+			Quantity:   int64(1 + r.IntN(50)),
+			Unit:       []string{"terminal", "kW", "item"}[r.IntN(3)],
+			Urgency:    []string{"", coord.UrgencyImmediate, coord.UrgencyFuture}[r.IntN(3)],
+			Status:     []string{coord.ResourceOpen, coord.ResourceClosed}[r.IntN(2)],
+			Marking:    randomMarking(r),
+			Created:    created,
+			Updated:    created.Add(time.Duration(r.IntN(3)) * time.Hour),
+			Version:    int64(i + 1),
+			Conditions: []string{"", "Fuel not included; operator must be trained."}[r.IntN(2)],
+		}
+		if r.IntN(2) == 0 {
+			res.IncidentID = "inc-001"
+		}
+		if r.IntN(2) == 0 {
+			res.Place = &coord.Place{Name: "Port Sudan, Red Sea", Lon: 37.2164, Lat: 19.6158}
+		}
+		if res.Place == nil || r.IntN(2) == 0 {
+			res.Countries = []string{"SD", "SS"}[:1+r.IntN(2)]
+		}
+		if r.IntN(2) == 0 {
+			res.LeadTime = coord.Duration(time.Duration(1+r.IntN(96)) * time.Hour)
+		}
+		if r.IntN(2) == 0 {
+			res.ValidFrom = created.Add(time.Hour)
+		}
+		if r.IntN(2) == 0 {
+			res.ValidUntil = created.Add(30 * 24 * time.Hour)
+		}
+		if i%2 == 0 {
+			nd := coord.Need{Resource: res}
+			if err := nd.Validate(); err != nil {
+				tb.Fatalf("fixture need %d: %v", i, err)
+			}
+			needs = append(needs, nd)
+		} else {
+			of := coord.Offer{Resource: res}
+			if err := of.Validate(); err != nil {
+				tb.Fatalf("fixture offer %d: %v", i, err)
+			}
+			offers = append(offers, of)
+		}
+	}
+	return needs, offers
+}
+
+// testMatches commits offers to needs, at every step of the lifecycle.
+func testMatches(tb testing.TB, r *rand.Rand, needs []coord.Need, offers []coord.Offer) []coord.Match {
+	tb.Helper()
+	steps := []coord.MatchStatus{coord.MatchProposed, coord.MatchCommitted, coord.MatchDispatched, coord.MatchDelivered, coord.MatchReleased}
+	var out []coord.Match
+	for i := range min(len(needs), len(offers)) {
+		n, o := &needs[i], &offers[i]
+		m := coord.Match{
+			ID: fmt.Sprintf("match-%03d", i+1), NeedID: n.ID, OfferID: o.ID, NeedOrg: n.Org, OfferOrg: o.Org,
+			Quantity: 1 + int64(r.IntN(5)), Unit: n.Unit, Score: float64(r.IntN(1000)) / 1000,
+			Marking: randomMarking(r), Created: n.Created,
+		}
+		last := r.IntN(len(steps))
+		for k := 0; k <= last; k++ {
+			m.Timeline = append(m.Timeline, coord.MatchStep{Status: steps[k], At: n.Created.Add(time.Duration(k) * time.Hour), Member: m.Author, Org: m.Org})
+		}
+		m.Status = steps[last]
+		if last <= 1 && r.IntN(3) == 0 {
+			m.Status = coord.MatchCancelled
+			m.Timeline = append(m.Timeline, coord.MatchStep{Status: coord.MatchCancelled, At: n.Created.Add(5 * time.Hour), Member: m.Author, Org: m.Org, Note: "no longer needed"})
+		}
+		m.Updated = m.Timeline[len(m.Timeline)-1].At
+		out = append(out, m)
+	}
+	return out
+}
