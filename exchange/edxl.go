@@ -36,15 +36,15 @@ const (
 // reads and writes. XMLName says which type it is.
 type RMMessage struct {
 	XMLName              xml.Name
-	MessageID            string           `xml:"urn:oasis:names:tc:emergency:EDXL:RM:1.0:msg MessageID"`
-	SentDateTime         string           `xml:"urn:oasis:names:tc:emergency:EDXL:RM:1.0:msg SentDateTime"`
-	MessageContentType   string           `xml:"urn:oasis:names:tc:emergency:EDXL:RM:1.0:msg MessageContentType"`
-	MessageDescription   string           `xml:"urn:oasis:names:tc:emergency:EDXL:RM:1.0:msg MessageDescription,omitempty"`
-	OriginatingMessageID string           `xml:"urn:oasis:names:tc:emergency:EDXL:RM:1.0:msg OriginatingMessageID"`
-	PrecedingMessageID   string           `xml:"urn:oasis:names:tc:emergency:EDXL:RM:1.0:msg PrecedingMessageID,omitempty"`
-	IncidentInformation  []RMIncident     `xml:"urn:oasis:names:tc:emergency:EDXL:RM:1.0:msg IncidentInformation,omitempty"`
-	ContactInformation   []RMContact      `xml:"urn:oasis:names:tc:emergency:EDXL:RM:1.0:msg ContactInformation"`
-	ResourceInformation  []RMResourceInfo `xml:"urn:oasis:names:tc:emergency:EDXL:RM:1.0:msg ResourceInformation"`
+	MessageID            string           `xml:"MessageID"`
+	SentDateTime         string           `xml:"SentDateTime"`
+	MessageContentType   string           `xml:"MessageContentType"`
+	MessageDescription   string           `xml:"MessageDescription,omitempty"`
+	OriginatingMessageID string           `xml:"OriginatingMessageID"`
+	PrecedingMessageID   string           `xml:"PrecedingMessageID,omitempty"`
+	IncidentInformation  []RMIncident     `xml:"IncidentInformation,omitempty"`
+	ContactInformation   []RMContact      `xml:"ContactInformation"`
+	ResourceInformation  []RMResourceInfo `xml:"ResourceInformation"`
 }
 
 // RMIncident names the incident a message is about.
@@ -63,11 +63,11 @@ type RMContact struct {
 // RMResourceInfo is one resource of a message: what, how many, when and
 // where, and — in a CommitResource — the answer to the request.
 type RMResourceInfo struct {
-	ResourceInfoElementID string        `xml:"urn:oasis:names:tc:emergency:EDXL:RM:1.0:msg ResourceInfoElementID"`
-	ResponseInformation   *RMResponse   `xml:"urn:oasis:names:tc:emergency:EDXL:RM:1.0:msg ResponseInformation,omitempty"`
-	Resource              *RMResource   `xml:"urn:oasis:names:tc:emergency:EDXL:RM:1.0:msg Resource,omitempty"`
-	AssignmentInformation *RMAssignment `xml:"urn:oasis:names:tc:emergency:EDXL:RM:1.0:msg AssignmentInformation,omitempty"`
-	ScheduleInformation   []RMSchedule  `xml:"urn:oasis:names:tc:emergency:EDXL:RM:1.0:msg ScheduleInformation,omitempty"`
+	ResourceInfoElementID string        `xml:"ResourceInfoElementID"`
+	ResponseInformation   *RMResponse   `xml:"ResponseInformation,omitempty"`
+	Resource              *RMResource   `xml:"Resource,omitempty"`
+	AssignmentInformation *RMAssignment `xml:"AssignmentInformation,omitempty"`
+	ScheduleInformation   []RMSchedule  `xml:"ScheduleInformation,omitempty"`
 }
 
 // RMResponse answers a request: Accept, Decline or Provisional, and why.
@@ -80,12 +80,12 @@ type RMResponse struct {
 // RMResource describes a resource. Keyword lists, each named by a URN,
 // carry what the standard has no element for.
 type RMResource struct {
-	ResourceID          string        `xml:"urn:oasis:names:tc:emergency:EDXL:RM:1.0:msg ResourceID,omitempty"`
-	Name                string        `xml:"urn:oasis:names:tc:emergency:EDXL:RM:1.0:msg Name,omitempty"`
-	TypeStructure       *RMValueList  `xml:"urn:oasis:names:tc:emergency:EDXL:RM:1.0:msg TypeStructure,omitempty"`
-	Keyword             []RMValueList `xml:"urn:oasis:names:tc:emergency:EDXL:RM:1.0:msg Keyword,omitempty"`
-	Description         string        `xml:"urn:oasis:names:tc:emergency:EDXL:RM:1.0:msg Description,omitempty"`
-	SpecialRequirements string        `xml:"urn:oasis:names:tc:emergency:EDXL:RM:1.0:msg SpecialRequirements,omitempty"`
+	ResourceID          string        `xml:"ResourceID,omitempty"`
+	Name                string        `xml:"Name,omitempty"`
+	TypeStructure       *RMValueList  `xml:"TypeStructure,omitempty"`
+	Keyword             []RMValueList `xml:"Keyword,omitempty"`
+	Description         string        `xml:"Description,omitempty"`
+	SpecialRequirements string        `xml:"SpecialRequirements,omitempty"`
 }
 
 // RMValueList is a list of values from the vocabulary a URN names.
@@ -96,8 +96,8 @@ type RMValueList struct {
 
 // RMAssignment says how many.
 type RMAssignment struct {
-	Quantity     *RMQuantity `xml:"urn:oasis:names:tc:emergency:EDXL:RM:1.0:msg Quantity,omitempty"`
-	Restrictions string      `xml:"urn:oasis:names:tc:emergency:EDXL:RM:1.0:msg Restrictions,omitempty"`
+	Quantity     *RMQuantity `xml:"Quantity,omitempty"`
+	Restrictions string      `xml:"Restrictions,omitempty"`
 }
 
 // RMQuantity is a measured quantity, or a quantity in words.
@@ -114,9 +114,9 @@ type RMMeasured struct {
 
 // RMSchedule is a time and place of a resource's schedule.
 type RMSchedule struct {
-	ScheduleType string      `xml:"urn:oasis:names:tc:emergency:EDXL:RM:1.0:msg ScheduleType"`
-	DateTime     string      `xml:"urn:oasis:names:tc:emergency:EDXL:RM:1.0:msg DateTime,omitempty"`
-	Location     *RMLocation `xml:"urn:oasis:names:tc:emergency:EDXL:RM:1.0:msg Location,omitempty"`
+	ScheduleType string      `xml:"ScheduleType"`
+	DateTime     string      `xml:"DateTime,omitempty"`
+	Location     *RMLocation `xml:"Location,omitempty"`
 }
 
 // RMLocation is a described place, with a point.
