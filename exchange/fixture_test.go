@@ -110,7 +110,7 @@ func testIncidents(tb testing.TB, r *rand.Rand, n int) []coord.Incident {
 			in.Updated = created.Add(90 * time.Minute)
 		}
 		if r.IntN(2) == 0 {
-			in.Area = square(40+float64(i), 10+float64(i%5), 0.5)
+			in.Area = square(float64(i%300)-150, 10+float64(i%5), 0.5)
 		}
 		if r.IntN(2) == 0 {
 			in.Start = ptr(created.Add(-2 * time.Hour))

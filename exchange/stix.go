@@ -349,8 +349,16 @@ func ImportSTIX(r io.Reader, by coord.Viewer) ([]coord.Incident, error) {
 		return nil, err
 	}
 	byID := map[string]*STIXObject{}
+	rels := map[string][]*STIXObject{} // relationships by the ids they join
 	for i := range b.Objects {
-		byID[b.Objects[i].ID] = &b.Objects[i]
+		o := &b.Objects[i]
+		byID[o.ID] = o
+		if o.Type == "relationship" {
+			rels[o.SourceRef] = append(rels[o.SourceRef], o)
+			if o.TargetRef != o.SourceRef {
+				rels[o.TargetRef] = append(rels[o.TargetRef], o)
+			}
+		}
 	}
 	var out []coord.Incident
 	for i := range b.Objects {
@@ -359,7 +367,7 @@ func ImportSTIX(r io.Reader, by coord.Viewer) ([]coord.Incident, error) {
 			continue
 		}
 		where := fmt.Sprintf("objects[%d] (%s)", i, o.ID)
-		in, err := stixIncident(o, b, byID, by)
+		in, err := stixIncident(o, rels[o.ID], byID, by)
 		if err != nil {
 			return nil, invalid(op, where, "%s", err)
 		}
@@ -371,7 +379,7 @@ func ImportSTIX(r io.Reader, by coord.Viewer) ([]coord.Incident, error) {
 	return out, nil
 }
 
-func stixIncident(o *STIXObject, b *Bundle, byID map[string]*STIXObject, by coord.Viewer) (*coord.Incident, error) {
+func stixIncident(o *STIXObject, rels []*STIXObject, byID map[string]*STIXObject, by coord.Viewer) (*coord.Incident, error) {
 	in := &coord.Incident{
 		ID: cmpOr(o.XID, o.ID), Title: o.Name, Description: o.Description,
 		Kind: coord.IncidentKind(cmpOr(o.XKind, string(coord.KindCyberAttack))), Status: coord.IncidentStatus(cmpOr(o.XStatus, string(coord.IncidentReported))),
@@ -436,10 +444,7 @@ func stixIncident(o *STIXObject, b *Bundle, byID map[string]*STIXObject, by coor
 		}
 	}
 	// Relationships, in bundle order: countries and evidence.
-	for _, r := range b.Objects {
-		if r.Type != "relationship" {
-			continue
-		}
+	for _, r := range rels {
 		switch {
 		case r.RelationshipType == "located-at" && r.SourceRef == o.ID:
 			if loc, ok := byID[r.TargetRef]; ok && loc.Type == "location" && loc.Country != "" {

@@ -182,6 +182,9 @@ func ImportSTOP(r io.Reader, by coord.Viewer, tlp coord.TLP) ([]coord.Incident, 
 	if tlp == "" {
 		tlp = coord.TLPAmber
 	}
+	if !tlp.Valid() {
+		return nil, invalid(op, "", "tlp: expected one of TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT, TLP:RED, found %q", first(string(tlp), 30))
+	}
 	var out []coord.Incident
 	for ri := 1; ri < len(recs); ri++ {
 		rec := recs[ri]
