@@ -1,8 +1,9 @@
 // Package exchange speaks the formats the field already reads, in and out
 // of Lifeline: OASIS CAP 1.2 alerts for incidents, OASIS EDXL-RM 1.0
 // resource messages for needs, offers and commitments, HXL-tagged CSV for
-// humanitarian information managers, STIX 2.1 bundles for CERTs, and the
-// columns of Access Now's #KeepItOn STOP dataset for shutdowns.
+// humanitarian information managers, STIX 2.1 bundles for CERTs, the
+// columns of Access Now's #KeepItOn STOP dataset for shutdowns, and
+// GeoJSON for maps. docs/exchange.md says what each format carries.
 //
 // Every export takes the reader (a coord.Viewer) and the items, and asks
 // the one visibility policy, coord.CanSee, for every item it writes and

@@ -31,7 +31,7 @@ func TestDocExamples(t *testing.T) {
 		}
 		blocks[lang] = append(blocks[lang], strings.Join(b, "\n")+"\n")
 	}
-	for lang, n := range map[string]int{"cap": 1, "edxl-rm": 1, "hxl": 2, "stix": 1, "stop": 1} {
+	for lang, n := range map[string]int{"cap": 1, "edxl-rm": 1, "hxl": 2, "stix": 1, "stop": 1, "geojson": 1} {
 		if len(blocks[lang]) != n {
 			t.Fatalf("found %d %s examples, want %d", len(blocks[lang]), lang, n)
 		}
@@ -77,6 +77,12 @@ func TestDocExamples(t *testing.T) {
 		t.Fatalf("stix example: %+v, %v", si, err)
 	}
 	same("stix", blocks["stix"][0], func(b *bytes.Buffer) error { return ExportSTIX(b, v, si, opt) })
+
+	gj, err := ImportGeoJSON(strings.NewReader(blocks["geojson"][0]), v)
+	if err != nil || len(gj) != 1 || gj[0].Area == nil || gj[0].Version != 42 {
+		t.Fatalf("geojson example: %+v, %v", gj, err)
+	}
+	same("geojson", blocks["geojson"][0], func(b *bytes.Buffer) error { return ExportGeoJSON(b, v, gj) })
 
 	sd, err := ImportSTOP(strings.NewReader(blocks["stop"][0]), v, coord.TLPGreen)
 	if err != nil || len(sd) != 1 || sd[0].Kind != coord.KindShutdown || len(sd[0].Shutdown.AffectedNetworks) != 3 {
