@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -67,6 +68,9 @@ func readCSV(op string, r io.Reader) (records [][]string, lines []int, err error
 		if len(records) >= maxCSVRows {
 			return nil, nil, invalid(op, "", "line %d: more than %d rows", line, maxCSVRows)
 		}
+		for i := range rec {
+			rec[i] = unguardCell(rec[i])
+		}
 		records = append(records, rec)
 		lines = append(lines, line)
 	}
@@ -77,12 +81,19 @@ func readCSV(op string, r io.Reader) (records [][]string, lines []int, err error
 }
 
 // writeCSV writes records with CRLF line ends, as RFC 4180 and
-// spreadsheets expect.
+// spreadsheets expect, each cell guarded against formula injection.
 func writeCSV(w io.Writer, records [][]string) error {
 	var b bytes.Buffer
 	cw := csv.NewWriter(&b)
 	cw.UseCRLF = true
-	if err := cw.WriteAll(records); err != nil {
+	guarded := make([][]string, len(records))
+	for i, rec := range records {
+		guarded[i] = make([]string, len(rec))
+		for j, c := range rec {
+			guarded[i][j] = guardCell(c)
+		}
+	}
+	if err := cw.WriteAll(guarded); err != nil {
 		return err
 	}
 	_, err := w.Write(b.Bytes())
@@ -107,4 +118,40 @@ func cellError(op string, line int, column string, err error) error {
 		return invalid(op, "", "line %d: %s", line, strings.TrimSpace(msg))
 	}
 	return invalid(op, "", "line %d, column %s: %s", line, column, strings.TrimSpace(msg))
+}
+
+// A spreadsheet opening a CSV file runs a cell that starts with =, +, -,
+// @, a tab or a carriage return as a formula: a reporter's title such as
+// =HYPERLINK(…) would run on an information manager's machine (CSV
+// injection). Such cells are written with a leading apostrophe, which
+// spreadsheets show as text, and read back without it; a cell that starts
+// with an apostrophe gets a second one, so every value comes back as it
+// was. Numbers such as -12.5 are left alone.
+
+func needsGuard(s string) bool {
+	if s == "" {
+		return false
+	}
+	switch s[0] {
+	case '=', '+', '@', '\t', '\r', '\'':
+		return true
+	case '-':
+		_, err := strconv.ParseFloat(s, 64)
+		return err != nil
+	}
+	return false
+}
+
+func guardCell(s string) string {
+	if needsGuard(s) {
+		return "'" + s
+	}
+	return s
+}
+
+func unguardCell(s string) string {
+	if len(s) > 1 && s[0] == '\'' && needsGuard(s[1:]) {
+		return s[1:]
+	}
+	return s
 }

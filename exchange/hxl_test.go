@@ -325,3 +325,32 @@ func FuzzImportHXLRestoration(f *testing.F) {
 		}
 	})
 }
+
+// Cells a spreadsheet would run as formulas are written as text, and read
+// back as they were.
+func TestCSVFormulaGuard(t *testing.T) {
+	for _, s := range []string{"=HYPERLINK(\"http://evil\",\"x\")", "+1", "-cmd", "@SUM(A1)", "'quoted", "''=x", "-12.5", "plain", "", "'", "\tx"} {
+		if got := unguardCell(guardCell(s)); got != s {
+			t.Errorf("%q comes back as %q", s, got)
+		}
+	}
+	for s, want := range map[string]string{"=1+1": "'=1+1", "-12.5": "-12.5", "-x": "'-x", "'a": "''a", "a=b": "a=b"} {
+		if got := guardCell(s); got != want {
+			t.Errorf("guard(%q) = %q, want %q", s, got, want)
+		}
+	}
+	in := testIncidents(t, rand.New(rand.NewPCG(21, 22)), 1)
+	in[0].Title = "=HYPERLINK(\"https://evil.example\",\"open\")"
+	in[0].TLP, in[0].Orgs, in[0].Members = coord.TLPClear, nil, nil
+	var b bytes.Buffer
+	if err := ExportHXLIncidents(&b, fuzzAll, in); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), ",=HYPERLINK") || strings.Contains(b.String(), ",\"=HYPERLINK") {
+		t.Fatalf("a formula reached the table:\n%s", b.String())
+	}
+	got, err := ImportHXLIncidents(bytes.NewReader(b.Bytes()), fuzzAll)
+	if err != nil || got[0].Title != in[0].Title {
+		t.Fatalf("got %+v, %v", got, err)
+	}
+}
