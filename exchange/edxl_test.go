@@ -218,3 +218,20 @@ func FuzzImportRM(f *testing.F) {
 		}
 	})
 }
+
+// A resource typed in another system's vocabulary, inside TypeInfo (open
+// to any namespace), and a signature import; a foreign element elsewhere
+// does not.
+func TestEDXLOpenContent(t *testing.T) {
+	good := `<AssignmentInformation><Quantity><rm:MeasuredQuantity><rm:Amount>3</rm:Amount></rm:MeasuredQuantity></Quantity></AssignmentInformation>
+    <ScheduleInformation><ScheduleType>ReportTo</ScheduleType><Location><rm:LocationDescription>Port Sudan</rm:LocationDescription><rm:TargetArea><gml:Point xmlns:gml="http://www.opengis.net/gml"><gml:pos>19.6 37.2</gml:pos></gml:Point></rm:TargetArea></Location></ScheduleInformation>`
+	doc := strings.Replace(rmDoc(good), "</TypeStructure>", `</TypeStructure><TypeInfo><n:Kind xmlns:n="urn:example:nims"><n:Tier>2</n:Tier></n:Kind></TypeInfo>`, 1)
+	doc = strings.Replace(doc, "</RequestResource>", `<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo/></ds:Signature></RequestResource>`, 1)
+	if n, _, _, err := ImportRM(strings.NewReader(doc)); err != nil || len(n) != 1 {
+		t.Fatalf("got %v, %v", n, err)
+	}
+	bad := strings.Replace(rmDoc(good), "</TypeStructure>", `</TypeStructure><n:Kind xmlns:n="urn:example:nims"/>`, 1)
+	if _, _, _, err := ImportRM(strings.NewReader(bad)); err == nil || !strings.Contains(err.Error(), `element <Kind> is in namespace "urn:example:nims"`) {
+		t.Fatalf("foreign element outside TypeInfo: %v", err)
+	}
+}

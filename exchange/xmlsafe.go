@@ -93,7 +93,7 @@ func checkXML(op string, data []byte, ns []string, roots ...string) (string, err
 	d = xml.NewDecoder(bytes.NewReader(data))
 	d.Strict = true
 	depth = 0
-	var under string // a foreign element whose content is not ours to check
+	open := 0 // the depth of an element whose content is not ours to check
 	for {
 		start := d.InputOffset()
 		tok, err := d.Token()
@@ -119,24 +119,31 @@ func checkXML(op string, data []byte, ns []string, roots ...string) (string, err
 				}
 				continue
 			}
-			if under != "" {
+			if open > 0 {
 				continue
 			}
-			if !slices.Contains(ns, t.Name.Space) {
-				if t.Name.Space == xmldsig {
-					under = t.Name.Local
-					continue
-				}
+			switch {
+			case t.Name.Space == xmldsig:
+				open = depth
+			case !slices.Contains(ns, t.Name.Space):
 				return "", invalid(op, "", "line %d: element <%s> is in namespace %q, which this format does not use", line, t.Name.Local, t.Name.Space)
+			case slices.Contains(openContent, t.Name.Local):
+				open = depth
 			}
 		case xml.EndElement:
-			depth--
-			if under != "" && depth == 1 {
-				under = ""
+			if depth == open {
+				open = 0
 			}
+			depth--
 		}
 	}
 }
+
+// openContent names the elements whose content a format leaves open to
+// any namespace: EDXL-RM's TypeInfo (xs:any), for another system's
+// resource typing. Their content is bounded by the first pass and not
+// decoded.
+var openContent = []string{"TypeInfo"}
 
 // xmldsig is the namespace of XML signatures, which CAP and EDXL allow
 // anywhere a signature goes; their content is not checked here.
