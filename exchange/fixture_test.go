@@ -132,7 +132,7 @@ func testIncidents(tb testing.TB, r *rand.Rand, n int) []coord.Incident {
 			in.Shutdown = &coord.Shutdown{GeoScope: "regional", AreaName: "Khartoum, Omdurman", Type: "shutdown", Extent: "full_network",
 				AffectedNetworks: []string{"Nile Mobile", "Sudani"}, OrderedBy: "Ministry", DecisionMaker: "Government",
 				ActualCause: "Exams", GovJustification: "Exam cheating", GovAck: ptr(true), InfoSource: "Civil society",
-				InfoSourceLink: "https://example.org/source", Services: []string{"facebook", "whatsapp"}, TelcosInvolved: []string{"Nile Mobile"},
+				InfoSourceLink: "https://example.org/source", Services: []string{"facebook", "whatsapp", "signal"}, TelcosInvolved: []string{"Nile Mobile"},
 				Election: ptr(false), Violence: ptr(true)}
 		}
 		if in.Status == coord.IncidentRestoring && len(in.Elements) > 0 {

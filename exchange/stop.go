@@ -16,18 +16,23 @@ import (
 
 // Access Now's Shutdown Tracker Optimization Project (STOP) documents
 // Internet shutdowns as a table, one row per shutdown and country. These
-// are its published columns, in order (DOMAIN.md, section 2), with the
-// per-service flags the dataset has published.
+// are the columns of its public sheet, in its order (the fields of
+// DOMAIN.md, section 2, with the per-service flags named
+// <service>_affected and the columns Lifeline has no data for, written
+// empty so that the file lines up with the sheet).
 var stopColumns = []string{
-	"start_date", "end_date", "duration", "shutdown_status", "country", "geo_scope", "area_name",
-	"shutdown_type", "shutdown_extent", "affected_network", "ordered_by", "decision_maker",
-	"actual_cause", "gov_justification", "gov_ack", "info_source", "info_source_link",
-	"facebook", "twitter", "whatsapp", "instagram", "telegram", "youtube", "sms", "phonecall",
-	"telcos_involved", "election", "violence", "hr_abuse_reported",
+	"start_date_type", "start_date", "country", "geo_scope", "area_name", "shutdown_type",
+	"affected_network", "shutdown_extent", "ordered_by", "decision_maker", "actual_cause",
+	"actual_cause_details", "info_source", "info_source_link", "shutdown_status", "end_date",
+	"duration", "gov_justification", "gov_ack", "facebook_affected", "twitter_affected",
+	"whatsapp_affected", "instagram_affected", "telegram_affected", "other_affected",
+	"sms_affected", "phonecall_affected", "telcos_involved", "election", "violence",
+	"hr_abuse_reported", "users_targeted", "users_target_detail", "event", "an_link", "region",
 }
 
-// stopServices are the services STOP has a flag for.
-var stopServices = []string{"facebook", "twitter", "whatsapp", "instagram", "telegram", "youtube", "sms", "phonecall"}
+// stopServices are the services STOP has a flag for (column
+// <service>_affected); other services go to other_affected, in words.
+var stopServices = []string{"facebook", "twitter", "whatsapp", "instagram", "telegram", "sms", "phonecall"}
 
 const stopDate = "2006-01-02"
 
@@ -124,8 +129,15 @@ func stopRow(in *coord.Incident, c string) []string {
 	// services; otherwise they are left empty (unknown).
 	if len(sd.Services) > 0 || sd.Extent == "service_based" {
 		for _, s := range stopServices {
-			row[s] = yesNo(ptrBool(slices.Contains(sd.Services, s)))
+			row[s+"_affected"] = yesNo(ptrBool(slices.Contains(sd.Services, s)))
 		}
+		var other []string
+		for _, s := range sd.Services {
+			if !slices.Contains(stopServices, s) {
+				other = append(other, s)
+			}
+		}
+		row["other_affected"] = stopList(other)
 	}
 	out := make([]string, len(stopColumns))
 	for i, c := range stopColumns {
@@ -192,7 +204,13 @@ func ImportSTOP(r io.Reader, by coord.Viewer, tlp coord.TLP) ([]coord.Incident, 
 			continue
 		}
 		get := func(name string) string {
-			if i, ok := col[name]; ok && i < len(rec) {
+			i, ok := col[name]
+			if !ok {
+				// The flags are named <service>_affected in the sheet and
+				// by the service alone in some copies.
+				i, ok = col[strings.TrimSuffix(name, "_affected")]
+			}
+			if ok && i < len(rec) {
 				return strings.TrimSpace(rec[i])
 			}
 			return ""
@@ -267,12 +285,20 @@ func stopIncident(get func(string) string) (*coord.Incident, string, error) {
 		}
 	}
 	for _, s := range stopServices {
-		b, err := parseYesNo(get(s))
+		b, err := parseYesNo(get(s + "_affected"))
 		if err != nil {
-			return nil, s, err
+			return nil, s + "_affected", err
 		}
 		if b != nil && *b {
 			sd.Services = append(sd.Services, s)
+		}
+	}
+	for _, s := range splitStopList(get("other_affected")) {
+		if strings.EqualFold(s, "yes") || strings.EqualFold(s, "no") {
+			continue // a flag, not a service
+		}
+		if !slices.Contains(sd.Services, strings.ToLower(s)) {
+			sd.Services = append(sd.Services, strings.ToLower(s))
 		}
 	}
 	what := map[coord.IncidentKind]string{coord.KindShutdown: "Internet shutdown", coord.KindThrottling: "Internet throttling"}[in.Kind]

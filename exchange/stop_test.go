@@ -60,8 +60,8 @@ func TestSTOPRoundTripAndVisibility(t *testing.T) {
 // A row as the public dataset writes it imports as a shutdown of that
 // country, with the same id every time.
 func TestSTOPImportPublicRow(t *testing.T) {
-	doc := "start_date,end_date,country,geo_scope,area_name,shutdown_type,shutdown_extent,affected_network,gov_ack,whatsapp,facebook,extra\n" +
-		"2019-06-03,2019-07-09,Sudan,National,,Shutdown,Service-based,\"Zain, MTN, Sudani\",No,Yes,Yes,x\n"
+	doc := "start_date,end_date,country,geo_scope,area_name,shutdown_type,shutdown_extent,affected_network,gov_ack,whatsapp_affected,facebook,other_affected,extra\n" +
+		"2019-06-03,2019-07-09,Sudan,National,,Shutdown,Service-based,\"Zain, MTN, Sudani\",No,Yes,Yes,\"TikTok, Signal\",x\n"
 	by := coord.Viewer{MemberID: "mariam", OrgID: "civil"}
 	a, err := ImportSTOP(strings.NewReader(doc), by, coord.TLPClear)
 	if err != nil {
@@ -72,7 +72,7 @@ func TestSTOPImportPublicRow(t *testing.T) {
 	if in.ID != b[0].ID || !strings.HasPrefix(in.ID, "stop-") || in.Kind != coord.KindShutdown || in.Countries[0] != "SD" ||
 		in.TLP != coord.TLPClear || in.Org != "civil" || in.Shutdown.GeoScope != "national" || in.Shutdown.Extent != "service_based" ||
 		!slices.Equal(in.Shutdown.AffectedNetworks, []string{"Zain", "MTN", "Sudani"}) || *in.Shutdown.GovAck ||
-		!slices.Equal(in.Shutdown.Services, []string{"facebook", "whatsapp"}) || !in.End.Equal(time.Date(2019, 7, 9, 0, 0, 0, 0, time.UTC)) {
+		!slices.Equal(in.Shutdown.Services, []string{"facebook", "whatsapp", "tiktok", "signal"}) || !in.End.Equal(time.Date(2019, 7, 9, 0, 0, 0, 0, time.UTC)) {
 		t.Fatalf("imported %+v %+v", in, in.Shutdown)
 	}
 }
