@@ -230,19 +230,30 @@ func ImportSTOP(r io.Reader, by coord.Viewer, tlp coord.TLP) ([]coord.Incident, 
 	return out, nil
 }
 
+// parseStopDate reads a date as ISO 8601 (2019-06-03) or, as older
+// copies of the dataset write it, month/day/year (6/3/2019).
+func parseStopDate(s string) (time.Time, error) {
+	for _, layout := range []string{stopDate, "1/2/2006"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fieldErr("expected a date such as 2019-06-03 or 6/3/2019, found %q", first(s, 30))
+}
+
 // stopIncident reads one row; on error it names the column.
 func stopIncident(get func(string) string) (*coord.Incident, string, error) {
 	sd := &coord.Shutdown{}
 	in := &coord.Incident{Kind: coord.KindShutdown, Status: coord.IncidentReported, Shutdown: sd}
-	start, err := time.Parse(stopDate, get("start_date"))
+	start, err := parseStopDate(get("start_date"))
 	if err != nil {
-		return nil, "start_date", fieldErr("expected a date such as 2026-11-20, found %q", first(get("start_date"), 30))
+		return nil, "start_date", err
 	}
 	in.Start, in.Created, in.Updated = &start, start, start
 	if s := get("end_date"); s != "" {
-		end, err := time.Parse(stopDate, s)
+		end, err := parseStopDate(s)
 		if err != nil {
-			return nil, "end_date", fieldErr("expected a date such as 2026-11-20, found %q", first(s, 30))
+			return nil, "end_date", err
 		}
 		in.End = &end
 	}

@@ -68,6 +68,10 @@ func TestSTOPImportPublicRow(t *testing.T) {
 		t.Fatal(err)
 	}
 	b, _ := ImportSTOP(strings.NewReader(doc), by, coord.TLPClear)
+	us, err := ImportSTOP(strings.NewReader(strings.Replace(doc, "2019-06-03", "6/3/2019", 1)), by, coord.TLPClear)
+	if err != nil || !us[0].Start.Equal(*a[0].Start) {
+		t.Fatalf("month/day/year: %+v, %v", us, err)
+	}
 	in := a[0]
 	if in.ID != b[0].ID || !strings.HasPrefix(in.ID, "stop-") || in.Kind != coord.KindShutdown || in.Countries[0] != "SD" ||
 		in.TLP != coord.TLPClear || in.Org != "civil" || in.Shutdown.GeoScope != "national" || in.Shutdown.Extent != "service_based" ||
