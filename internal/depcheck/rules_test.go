@@ -30,6 +30,7 @@ var rules = map[string][]string{
 	"lifeline/ledger":           engine("lifeline/atlas", "lifeline/impact", "lifeline/watch", "lifeline/mrt"),
 	"lifeline/federation":       engine("lifeline/atlas", "lifeline/impact", "lifeline/watch", "lifeline/mrt"),
 	"lifeline/norms":            engine("lifeline/atlas", "lifeline/impact", "lifeline/watch", "lifeline/mrt", "lifeline/ledger"),
+	"lifeline/exchange":         engine("lifeline/atlas", "lifeline/impact", "lifeline/watch", "lifeline/mrt", "lifeline/ledger"),
 	"lifeline/demo":             engine(),
 
 	// Adapters.
