@@ -123,20 +123,59 @@ func drawCables(m *svgmap.Map, a *atlas.Atlas, cables []*atlas.Cable, class func
 				cls += " " + x
 			}
 		}
-		m.Lines(cableRoute(a, c), svgmap.Style{Class: cls, Href: "/atlas/cables/" + url.PathEscape(c.ID), Title: c.Name})
+		var keep []geo.Point
+		for _, id := range c.LandingPoints {
+			if lp, ok := a.LandingPoint(id); ok {
+				keep = append(keep, geo.Point{Lon: lp.Lon, Lat: lp.Lat})
+			}
+		}
+		m.Route(cableRoute(a, c), keep, svgmap.Style{Class: cls, Href: "/atlas/cables/" + url.PathEscape(c.ID), Title: c.Name})
 	}
 }
 
-// drawLandingPoints draws landing points as dots linked to their pages.
+// maxLinkedPoints is how many landing points a map links one by one. A
+// world map holds over 1,400, overlapping at its scale: a link and a name
+// each would be a third of the page's weight for dots nobody can pick
+// apart. Such a map draws them as one group, and a region's map, which
+// pulls them apart, links each.
+const maxLinkedPoints = 400
+
+// lpRadius is the radius of a landing point's dot, in map pixels.
+const lpRadius = 2.2
+
+// drawLandingPoints draws landing points as dots linked to their pages;
+// class may add classes ("failed", "sel") to one. When the view holds more
+// than maxLinkedPoints, those without a class of their own are drawn as one
+// group without links.
 func drawLandingPoints(m *svgmap.Map, lps []*atlas.LandingPoint, class func(*atlas.LandingPoint) string) {
+	inView := 0
 	for _, lp := range lps {
+		if inBox(m.Box(), lp.Lon, lp.Lat) {
+			inView++
+		}
+	}
+	// The group first, so that the dots with a class of their own, and
+	// their links, are drawn on top.
+	var plain []geo.Point
+	linked := lps[:0:0]
+	for _, lp := range lps {
+		if inView > maxLinkedPoints && (class == nil || class(lp) == "") {
+			plain = append(plain, geo.Point{Lon: lp.Lon, Lat: lp.Lat})
+		} else {
+			linked = append(linked, lp)
+		}
+	}
+	if len(plain) > 0 {
+		m.Dots(plain, svgmap.Style{Class: "dots", Title: fmt.Sprintf("%d landing points; zoom in to a region to open one", len(plain))})
+	}
+	for _, lp := range linked {
 		cls := "lp"
 		if class != nil {
 			if x := class(lp); x != "" {
 				cls += " " + x
 			}
 		}
-		m.Point(geo.Point{Lon: lp.Lon, Lat: lp.Lat}, 2.2, svgmap.Style{Class: cls, Href: "/atlas/landing-points/" + url.PathEscape(lp.ID), Title: lp.Name})
+		m.Point(geo.Point{Lon: lp.Lon, Lat: lp.Lat}, lpRadius, svgmap.Style{Class: cls, Href: "/atlas/landing-points/" + url.PathEscape(lp.ID), Title: lp.Name})
 	}
 }
 
