@@ -192,7 +192,11 @@ func dots(m *svgmap.Map, lps []*atlas.LandingPoint, class func(*atlas.LandingPoi
 		}
 	}
 	if len(plain) > 0 {
-		m.Dots(plain, svgmap.Style{Class: "dots", Title: fmt.Sprintf("%d landing points; zoom in to a region to open one", len(plain))})
+		title := fmt.Sprintf("%d landing points; zoom in to a region to open one", len(plain))
+		if !link {
+			title = fmt.Sprintf("%d landing points; choose them in the list of landing points", len(plain))
+		}
+		m.Dots(plain, svgmap.Style{Class: "dots", Title: title})
 	}
 	for _, lp := range single {
 		cls := "lp"
