@@ -136,7 +136,7 @@ func tab(t *testing.T, browser context.Context) context.Context {
 	t.Helper()
 	ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
 	t.Cleanup(cancel)
-	ctx, cancel2 := context.WithTimeout(ctx, 3*time.Minute)
+	ctx, cancel2 := context.WithTimeout(ctx, 10*time.Minute)
 	t.Cleanup(cancel2)
 	return ctx
 }
