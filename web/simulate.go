@@ -63,7 +63,18 @@ func (s *server) simulateForm(w http.ResponseWriter, r *http.Request, rq *reques
 		}
 		return ""
 	})
-	lps := allLandingPoints(s.atlas)
+	// The stations of cables in service: losing one that only planned
+	// cables land at changes nothing.
+	var lps []*atlas.LandingPoint
+	seen := map[string]bool{}
+	for _, c := range in {
+		for _, id := range c.LandingPoints {
+			if lp, ok := s.atlas.LandingPoint(id); ok && !seen[id] {
+				seen[id] = true
+				lps = append(lps, lp)
+			}
+		}
+	}
 	pickLandingPoints(m, lps, func(lp *atlas.LandingPoint) string {
 		if p.SelLPs[lp.ID] {
 			return "sel"
