@@ -48,3 +48,22 @@ func TestSimulatorTakesNamesAndIDs(t *testing.T) {
 		t.Errorf("a landing point named in part: status %d, want 404", resp.StatusCode)
 	}
 }
+
+// TestSimulatorZooms draws the simulator's map of a region, with its
+// landing points to pick, and keeps what was chosen in the regions' links.
+func TestSimulatorZooms(t *testing.T) {
+	ts := publicServer(t)
+	_, page := get(t, nil, ts.URL+"/simulate?cable=seacom&bbox=25,-16,62,32")
+	if !strings.Contains(page, `data-geo="25 32 `) {
+		t.Error("the map is not of the region asked for")
+	}
+	if !strings.Contains(page, `class="lp"`) || !strings.Contains(page, "<title>Djibouti, Djibouti</title>") {
+		t.Error("the region's landing points are not drawn one by one, titled with their names")
+	}
+	if !strings.Contains(page, `href="/simulate?cable=seacom&amp;bbox=-26,-12,16,28"`) {
+		t.Error("the regions' links do not keep the chosen cable")
+	}
+	if resp, _ := get(t, nil, ts.URL+"/simulate?bbox=1,2,3"); resp.StatusCode != 400 {
+		t.Errorf("a bad bbox: status %d, want 400", resp.StatusCode)
+	}
+}

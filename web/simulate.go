@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -29,6 +30,8 @@ type simulateFormPage struct {
 	Query     url.Values      // what was chosen before, to keep it selected
 	SelCables map[string]bool // ids of the cables chosen before
 	SelLPs    map[string]bool // ids of the landing points chosen before
+	Regions   []region
+	Zoom      string // the form's address with what was chosen, for the regions' links to add a bbox to
 }
 
 // simulateForm offers the three ways to describe a crisis: pick cables,
@@ -41,7 +44,17 @@ type simulateFormPage struct {
 // elements, titled with the same names, need no link for app.js to pick them.
 func (s *server) simulateForm(w http.ResponseWriter, r *http.Request, rq *request) error {
 	q := r.URL.Query()
-	p := simulateFormPage{Query: q, SelCables: map[string]bool{}, SelLPs: map[string]bool{}}
+	box, err := parseBox(q.Get("bbox"))
+	if err != nil {
+		return err
+	}
+	p := simulateFormPage{Query: q, SelCables: map[string]bool{}, SelLPs: map[string]bool{}, Regions: regions}
+	chosen := maps.Clone(q)
+	chosen.Del("bbox")
+	p.Zoom = "/simulate?"
+	if len(chosen) > 0 {
+		p.Zoom += chosen.Encode() + "&"
+	}
 	for _, v := range q["cable"] {
 		if c, err := s.atlas.FindCable(v); err == nil {
 			p.SelCables[c.ID] = true
@@ -52,7 +65,9 @@ func (s *server) simulateForm(w http.ResponseWriter, r *http.Request, rq *reques
 			p.SelLPs[lp.ID] = true
 		}
 	}
-	m := newMap(svgmap.World, "Select cables, landing points or the centre of a region")
+	// A region's map pulls the landing points apart: there each can be
+	// picked on the map, where a world map draws them as one layer.
+	m := newMap(box, "Select cables, landing points or the centre of a region")
 	m.SetAttr("data-pick", "sim")
 	// Countries without links: a click on one sets the region's centre.
 	m.Countries(func(code, name string) svgmap.Style { return svgmap.Style{} })

@@ -94,6 +94,14 @@ func TestPageWeight(t *testing.T) {
 	for _, r := range regions[1:] {
 		pages = append(pages, struct{ name, path string }{"atlas " + r.Name, "/atlas?bbox=" + r.Query()})
 	}
+	// The simulator's densest regions, where each landing point is drawn
+	// to pick.
+	for _, r := range regions {
+		switch r.Name {
+		case "Mediterranean", "South-East Asia", "North Atlantic":
+			pages = append(pages, struct{ name, path string }{"simulator " + r.Name, "/simulate?bbox=" + r.Query()})
+		}
+	}
 
 	w := newWeigher(t, ctx, srv.url)
 	var report strings.Builder
