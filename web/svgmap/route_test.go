@@ -119,3 +119,34 @@ func checkRoute(t *testing.T, m *Map, a *atlas.Atlas, c *atlas.Cable, rounding f
 	}
 	return inView, drawn, len(path)
 }
+
+// BenchmarkWorldMap draws what /atlas draws on the full dataset: every
+// country, every cable's route and every landing point, on the world map.
+func BenchmarkWorldMap(b *testing.B) {
+	a, err := opencable.Load(shareddata.Path(b, "cables"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var lps []geo.Point
+	for _, lp := range a.LandingPoints {
+		lps = append(lps, geo.Point{Lon: lp.Lon, Lat: lp.Lat})
+	}
+	size := 0
+	for b.Loop() {
+		m := New(World, 960, "")
+		m.Countries(func(code, name string) Style { return Style{Href: "/atlas/countries/" + code} })
+		for i := range a.Cables {
+			c := &a.Cables[i]
+			var keep []geo.Point
+			for _, id := range c.LandingPoints {
+				if lp, ok := a.LandingPoint(id); ok {
+					keep = append(keep, geo.Point{Lon: lp.Lon, Lat: lp.Lat})
+				}
+			}
+			m.Route(c.Route, keep, Style{Class: "cable", Href: "/atlas/cables/" + c.ID, Title: c.Name})
+		}
+		m.Dots(lps, Style{Class: "dots"})
+		size = len(m.String())
+	}
+	b.ReportMetric(float64(size), "bytes")
+}
