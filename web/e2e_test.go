@@ -18,8 +18,10 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
+	"lifeline/atlas"
 	"lifeline/coord"
 	"lifeline/demo"
+	"lifeline/impact"
 	"lifeline/store/sqlite"
 	"lifeline/web/internal/axe"
 )
@@ -28,8 +30,8 @@ import (
 // page and everything it loads (DevTools' encodedDataLength, headers
 // included): a first visit with an empty cache, and a repeat visit.
 const (
-	budgetFirst  = 150 << 10
-	budgetRepeat = 30 << 10
+	budgetFirst  = 60 << 10
+	budgetRepeat = 10 << 10
 )
 
 // chromium returns the browser to drive: $LIFELINE_CHROMIUM, or Debian's
@@ -57,6 +59,13 @@ type e2eServer struct {
 
 func startE2E(t *testing.T) *e2eServer {
 	t.Helper()
+	a, g := testAtlas(t)
+	return startE2EWith(t, a, g)
+}
+
+// startE2EWith is startE2E on the given atlas and its graph.
+func startE2EWith(t *testing.T, a *atlas.Atlas, g *impact.Graph) *e2eServer {
+	t.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "lifeline.db"))
 	if err != nil {
@@ -71,7 +80,6 @@ func startE2E(t *testing.T) *e2eServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, g := testAtlas(t)
 	res, err := demo.Seed(ctx, db.Services(), admin, g)
 	if err != nil {
 		t.Fatal(err)
@@ -128,7 +136,7 @@ func tab(t *testing.T, browser context.Context) context.Context {
 	t.Helper()
 	ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
 	t.Cleanup(cancel)
-	ctx, cancel2 := context.WithTimeout(ctx, 3*time.Minute)
+	ctx, cancel2 := context.WithTimeout(ctx, 10*time.Minute)
 	t.Cleanup(cancel2)
 	return ctx
 }

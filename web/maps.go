@@ -113,6 +113,18 @@ func cableRoute(a *atlas.Atlas, c *atlas.Cable) [][][2]float64 {
 // drawCables draws the cables with a link to each one's page; class may
 // add classes ("failed", "sel") to a cable.
 func drawCables(m *svgmap.Map, a *atlas.Atlas, cables []*atlas.Cable, class func(*atlas.Cable) string) {
+	routes(m, a, cables, class, true)
+}
+
+// pickCables draws the cables for picking on the simulator's map: each
+// titled with its name, which is the value of its option in the form's
+// list (app.js toggles it on a click), and without a link, which would
+// leave the form.
+func pickCables(m *svgmap.Map, a *atlas.Atlas, cables []*atlas.Cable, class func(*atlas.Cable) string) {
+	routes(m, a, cables, class, false)
+}
+
+func routes(m *svgmap.Map, a *atlas.Atlas, cables []*atlas.Cable, class func(*atlas.Cable) string, link bool) {
 	for _, c := range cables {
 		cls := "cable"
 		if c.Planned {
@@ -123,20 +135,81 @@ func drawCables(m *svgmap.Map, a *atlas.Atlas, cables []*atlas.Cable, class func
 				cls += " " + x
 			}
 		}
-		m.Lines(cableRoute(a, c), svgmap.Style{Class: cls, Href: "/atlas/cables/" + url.PathEscape(c.ID), Title: c.Name})
+		var keep []geo.Point
+		for _, id := range c.LandingPoints {
+			if lp, ok := a.LandingPoint(id); ok {
+				keep = append(keep, geo.Point{Lon: lp.Lon, Lat: lp.Lat})
+			}
+		}
+		st := svgmap.Style{Class: cls, Title: c.Name}
+		if link {
+			st.Href = "/atlas/cables/" + url.PathEscape(c.ID)
+		}
+		m.Route(cableRoute(a, c), keep, st)
 	}
 }
 
-// drawLandingPoints draws landing points as dots linked to their pages.
+// maxLinkedPoints is how many landing points a map links one by one. A
+// world map holds over 1,400, overlapping at its scale: a link and a name
+// each would be a third of the page's weight for dots nobody can pick
+// apart. Such a map draws them as one group, and a region's map, which
+// pulls them apart, links each.
+const maxLinkedPoints = 400
+
+// lpRadius is the radius of a landing point's dot, in map pixels.
+const lpRadius = 2.2
+
+// drawLandingPoints draws landing points as dots linked to their pages;
+// class may add classes ("failed", "sel") to one. When the view holds more
+// than maxLinkedPoints, those without a class of their own are drawn as one
+// group without links.
 func drawLandingPoints(m *svgmap.Map, lps []*atlas.LandingPoint, class func(*atlas.LandingPoint) string) {
+	dots(m, lps, class, true)
+}
+
+// pickLandingPoints is drawLandingPoints for the simulator's map: dots
+// titled with their names, the values of the form's options, without links.
+func pickLandingPoints(m *svgmap.Map, lps []*atlas.LandingPoint, class func(*atlas.LandingPoint) string) {
+	dots(m, lps, class, false)
+}
+
+func dots(m *svgmap.Map, lps []*atlas.LandingPoint, class func(*atlas.LandingPoint) string, link bool) {
+	inView := 0
 	for _, lp := range lps {
+		if inBox(m.Box(), lp.Lon, lp.Lat) {
+			inView++
+		}
+	}
+	// The group first, so that the dots with a class of their own, and
+	// their links, are drawn on top.
+	var plain []geo.Point
+	single := lps[:0:0]
+	for _, lp := range lps {
+		if inView > maxLinkedPoints && (class == nil || class(lp) == "") {
+			plain = append(plain, geo.Point{Lon: lp.Lon, Lat: lp.Lat})
+		} else {
+			single = append(single, lp)
+		}
+	}
+	if len(plain) > 0 {
+		title := fmt.Sprintf("%d landing points; zoom in to a region to open one", len(plain))
+		if !link {
+			title = fmt.Sprintf("%d landing points; choose them in the list of landing points", len(plain))
+		}
+		m.Dots(plain, svgmap.Style{Class: "dots", Title: title})
+	}
+	for _, lp := range single {
 		cls := "lp"
 		if class != nil {
 			if x := class(lp); x != "" {
 				cls += " " + x
 			}
 		}
-		m.Point(geo.Point{Lon: lp.Lon, Lat: lp.Lat}, 2.2, svgmap.Style{Class: cls, Href: "/atlas/landing-points/" + url.PathEscape(lp.ID), Title: lp.Name})
+		st := svgmap.Style{Class: cls, Title: lp.Name}
+		if link {
+			st.Href = "/atlas/landing-points/" + url.PathEscape(lp.ID)
+		}
+		m.Point(geo.Point{Lon: lp.Lon, Lat: lp.Lat}, lpRadius, st)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -26,28 +27,71 @@ type simulateFormPage struct {
 	LPs       []*atlas.LandingPoint
 	Countries []atlas.Country
 	Kinds     []string
-	Query     url.Values // what was chosen before, to keep it selected
+	Query     url.Values      // what was chosen before, to keep it selected
+	SelCables map[string]bool // ids of the cables chosen before
+	SelLPs    map[string]bool // ids of the landing points chosen before
+	Regions   []region
+	Zoom      string // the form's address with what was chosen, for the regions' links to add a bbox to
 }
 
 // simulateForm offers the three ways to describe a crisis: pick cables,
 // stations or a circle on the map (or in the lists), shut a country down,
 // or upload a scenario file.
+//
+// The lists' options are the names of cables and landing points, not their
+// ids (scenarioFromQuery takes either): the form then carries each once,
+// which keeps the page within its weight on the full dataset, and the map's
+// elements, titled with the same names, need no link for app.js to pick them.
 func (s *server) simulateForm(w http.ResponseWriter, r *http.Request, rq *request) error {
 	q := r.URL.Query()
-	m := newMap(svgmap.World, "Select cables, landing points or the centre of a region")
-	m.LinksOutOfTabOrder()
+	box, err := parseBox(q.Get("bbox"))
+	if err != nil {
+		return err
+	}
+	p := simulateFormPage{Query: q, SelCables: map[string]bool{}, SelLPs: map[string]bool{}, Regions: regions}
+	chosen := maps.Clone(q)
+	chosen.Del("bbox")
+	p.Zoom = "/simulate?"
+	if len(chosen) > 0 {
+		p.Zoom += chosen.Encode() + "&"
+	}
+	for _, v := range q["cable"] {
+		if c, err := s.atlas.FindCable(v); err == nil {
+			p.SelCables[c.ID] = true
+		}
+	}
+	for _, v := range q["lp"] {
+		if lp, err := s.atlas.FindLandingPoint(v); err == nil {
+			p.SelLPs[lp.ID] = true
+		}
+	}
+	// A region's map pulls the landing points apart: there each can be
+	// picked on the map, where a world map draws them as one layer.
+	m := newMap(box, "Select cables, landing points or the centre of a region")
 	m.SetAttr("data-pick", "sim")
-	plainCountries(m, nil)
+	// Countries without links: a click on one sets the region's centre.
+	m.Countries(func(code, name string) svgmap.Style { return svgmap.Style{} })
 	in := s.atlas.InService()
-	drawCables(m, s.atlas, in, func(c *atlas.Cable) string {
-		if slices.Contains(q["cable"], c.ID) {
+	pickCables(m, s.atlas, in, func(c *atlas.Cable) string {
+		if p.SelCables[c.ID] {
 			return "sel"
 		}
 		return ""
 	})
-	lps := allLandingPoints(s.atlas)
-	drawLandingPoints(m, lps, func(lp *atlas.LandingPoint) string {
-		if slices.Contains(q["lp"], lp.ID) {
+	// The stations of cables in service: losing one that only planned
+	// cables land at changes nothing.
+	var lps []*atlas.LandingPoint
+	seen := map[string]bool{}
+	for _, c := range in {
+		for _, id := range c.LandingPoints {
+			if lp, ok := s.atlas.LandingPoint(id); ok && !seen[id] {
+				seen[id] = true
+				lps = append(lps, lp)
+			}
+		}
+	}
+	pickLandingPoints(m, lps, func(lp *atlas.LandingPoint) string {
+		if p.SelLPs[lp.ID] {
 			return "sel"
 		}
 		return ""
@@ -55,8 +99,7 @@ func (s *server) simulateForm(w http.ResponseWriter, r *http.Request, rq *reques
 	cables := slices.Clone(in)
 	slices.SortFunc(cables, func(a, b *atlas.Cable) int { return cmp.Compare(a.Name, b.Name) })
 	slices.SortFunc(lps, func(a, b *atlas.LandingPoint) int { return cmp.Compare(a.Name, b.Name) })
-	p := simulateFormPage{Map: m.String(), Cables: cables, LPs: lps, Countries: s.atlas.Countries,
-		Kinds: impact.RegionKinds, Query: q}
+	p.Map, p.Cables, p.LPs, p.Countries, p.Kinds = m.String(), cables, lps, s.atlas.Countries, impact.RegionKinds
 	s.renderScript(w, r, rq, http.StatusOK, "simulate", "Simulator", p, true)
 	return nil
 }
@@ -68,11 +111,33 @@ func (s *server) scenarioFromQuery(q url.Values) (*impact.Scenario, error) {
 	const op = "web.simulate"
 	sc := &impact.Scenario{Name: "Simulation from the web"}
 	var parts []string
-	if cs := nonEmpty(q["cable"]); len(cs) > 0 {
+	// Cables and landing points by id or by name: the form's lists send
+	// names, links and bookmarks ids.
+	if names := nonEmpty(q["cable"]); len(names) > 0 {
+		var cs []string
+		for _, v := range names {
+			c, err := s.atlas.FindCable(v)
+			if err != nil {
+				return nil, err
+			}
+			if !slices.Contains(cs, c.ID) {
+				cs = append(cs, c.ID)
+			}
+		}
 		sc.Events = append(sc.Events, impact.Event{CutCables: cs})
 		parts = append(parts, plural(len(cs), "cable", "cables")+" cut")
 	}
-	if lps := nonEmpty(q["lp"]); len(lps) > 0 {
+	if names := nonEmpty(q["lp"]); len(names) > 0 {
+		var lps []string
+		for _, v := range names {
+			lp, err := s.atlas.FindLandingPoint(v)
+			if err != nil {
+				return nil, err
+			}
+			if !slices.Contains(lps, lp.ID) {
+				lps = append(lps, lp.ID)
+			}
+		}
 		sc.Events = append(sc.Events, impact.Event{LandingPoints: lps})
 		parts = append(parts, plural(len(lps), "station", "stations")+" lost")
 	}

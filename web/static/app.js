@@ -41,11 +41,11 @@
       preview.setAttribute("d", d);
     }
 
-    function toggle(select, id, el) {
+    function toggle(select, name, el) {
       if (!select) return;
       for (var i = 0; i < select.options.length; i++) {
         var o = select.options[i];
-        if (o.value === id) {
+        if (o.value === name) {
           o.selected = !o.selected;
           el.classList.toggle("sel", o.selected);
           select.dispatchEvent(new Event("change"));
@@ -55,14 +55,14 @@
 
     svg.addEventListener("click", function (e) {
       var a = e.target.closest("a");
-      if (mode === "sim" && a) {
-        var href = a.getAttribute("href");
-        var m = href.match(/^\/atlas\/(cables|landing-points)\/(.+)$/);
-        if (m) {
-          e.preventDefault();
-          toggle(f(m[1] === "cables" ? "cable" : "lp"), decodeURIComponent(m[2]), e.target);
-          return;
-        }
+      // On the simulator's map a cable or a landing point is titled with
+      // its name, which is the value of its option in the form's lists.
+      var el = e.target, t = el.querySelector && el.querySelector("title");
+      var list = el.classList.contains("cable") ? "cable" : el.classList.contains("lp") ? "lp" : "";
+      if (mode === "sim" && list && t) {
+        e.preventDefault();
+        toggle(f(list), t.textContent, el);
+        return;
       }
       if (a) e.preventDefault();
       var pt = svg.createSVGPoint();

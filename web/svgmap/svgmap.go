@@ -5,19 +5,28 @@
 //
 // Shapes are projected (equirectangular, with longitude scaled by the cosine
 // of the view's middle latitude so regions keep their proportions), then
-// simplified in pixel space: points closer than about half a pixel to the
-// line through their neighbours are dropped, and rings smaller than a pixel
-// are left out. Path data is written in integer pixels with relative moves,
-// which keeps a world map of every country near 60 KB before compression.
+// simplified in pixel space with Douglas–Peucker at Tolerance: no point of a
+// shape is ever more than that far from what is drawn, so the tolerance
+// follows the zoom — a world map drops what a regional one keeps. Rings
+// smaller than a pixel are left out. A route's pieces are chained into one
+// line wherever they meet, and the vertices nearest its landing points are
+// kept, so a station's dot stays on its cable. Path data is written in
+// integer pixels (the viewBox is the map's size in pixels, so a unit is what
+// a pixel can show), relative, with the implicit commands and separators of
+// the SVG path grammar left out. Dots are one symbol in <defs> reused by
+// <use>. Colours and strokes come from the page's style sheet through
+// classes, never inline styles.
 //
 // A Map is not safe for concurrent use; build one per response.
 package svgmap
 
 import (
+	"cmp"
 	"fmt"
 	"html"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -61,10 +70,19 @@ type Map struct {
 	kx, ky float64 // pixels per degree
 	body   strings.Builder
 	title  string
-	attrs  []string // extra attributes of the root element, written as is
-	links  bool     // an element has a link: the map is a group, not an image
-	noTab  bool     // links are left out of the keyboard's tab order
+	attrs  []string  // extra attributes of the root element, written as is
+	links  bool      // an element has a link: the map is a group, not an image
+	noTab  bool      // links are left out of the keyboard's tab order
+	dots   []float64 // radii of the dot symbols used, defined once in <defs>
 }
+
+// Tolerance is how far, in pixels of the map (viewBox units), simplifying
+// may move a drawn line from the true one: Douglas–Peucker drops a vertex
+// only when the line that replaces it passes within Tolerance of it.
+// Writing integer pixels then adds at most half a pixel each way. Maps are
+// 960 pixels wide and shown at most about 1,200 wide, so the tolerance is
+// a screen pixel at the widest; on a phone it is a third of one.
+const Tolerance = 0.8
 
 // New starts a map of the box, width pixels wide; the height follows from
 // the projection.
@@ -177,23 +195,47 @@ func (m *Map) inView(p geo.Point) bool {
 // simplified for the map's scale like the country shapes. Pieces wholly
 // outside the view are left out.
 func (m *Map) Line(path [][2]float64, s Style) {
-	m.Lines([][][2]float64{path}, s)
+	m.Route([][][2]float64{path}, nil, s)
 }
 
 // Lines draws several polylines as one element: the lines of a cable's
 // route, which share a link and a title.
 func (m *Map) Lines(paths [][][2]float64, s Style) {
-	var d strings.Builder
+	m.Route(paths, nil, s)
+}
+
+// Route draws a cable's route as one element: its polylines in lon/lat,
+// split where they cross the antimeridian, chained into one line wherever
+// one ends within Tolerance of where another starts or ends, and
+// simplified. The vertex of the route nearest each point of keep (its
+// landing points) is never dropped, so their dots stay on the line.
+func (m *Map) Route(paths [][][2]float64, keep []geo.Point, s Style) {
+	var pieces [][][2]float64
 	for _, path := range paths {
-		// Split at the antimeridian, then draw each piece that is in view.
+		// Split at the antimeridian, then keep each piece that is in view.
 		start := 0
 		for i := 1; i <= len(path); i++ {
 			if i < len(path) && math.Abs(path[i][0]-path[i-1][0]) <= 180 {
 				continue
 			}
-			m.piece(&d, path[start:i])
+			if pts := m.projectLine(path[start:i]); pts != nil {
+				pieces = append(pieces, pts)
+			}
 			start = i
 		}
+	}
+	if len(pieces) == 0 {
+		return
+	}
+	anchors := make([][2]float64, 0, len(keep))
+	for _, p := range keep {
+		x, y := m.Project(p)
+		anchors = append(anchors, [2]float64{x, y})
+	}
+	var d strings.Builder
+	w := pathWriter{b: &d}
+	for _, chain := range chainLines(pieces, Tolerance) {
+		w.line(simplifyKeeping(chain, Tolerance, nearestVertices(chain, anchors)))
 	}
 	if d.Len() == 0 {
 		return
@@ -203,37 +245,25 @@ func (m *Map) Lines(paths [][][2]float64, s Style) {
 	m.close(s)
 }
 
-// piece writes one polyline that does not cross the antimeridian.
-func (m *Map) piece(d *strings.Builder, path [][2]float64) {
+// projectLine returns a polyline that does not cross the antimeridian in
+// pixels, or nil when it is wholly outside the view.
+func (m *Map) projectLine(path [][2]float64) [][2]float64 {
 	if len(path) == 0 {
-		return
+		return nil
 	}
 	ring := make([]geo.Point, len(path))
 	for i, p := range path {
 		ring[i] = geo.Point{Lon: p[0], Lat: p[1]}
 	}
 	if !m.visible(ring) {
-		return
+		return nil
 	}
 	pts := make([][2]float64, len(path))
 	for i, p := range ring {
 		x, y := m.Project(p)
 		pts[i] = [2]float64{x, y}
 	}
-	pts = simplify(pts, 0.6)
-	var px, py int
-	for i, p := range pts {
-		ix, iy := int(math.Round(p[0])), int(math.Round(p[1]))
-		if i == 0 {
-			d.WriteString("M" + strconv.Itoa(ix) + " " + strconv.Itoa(iy))
-		} else {
-			if ix == px && iy == py {
-				continue
-			}
-			d.WriteString("l" + strconv.Itoa(ix-px) + " " + strconv.Itoa(iy-py))
-		}
-		px, py = ix, iy
-	}
+	return pts
 }
 
 // Polygon draws a closed area, such as an incident's or a hazard's, from
@@ -287,20 +317,82 @@ func (m *Map) SetAttr(name, value string) {
 	m.attrs = append(m.attrs, " "+name+`="`+html.EscapeString(value)+`"`)
 }
 
-// Point draws a dot of radius r pixels.
+// Point draws a dot of radius r pixels: a <use> of one circle symbol per
+// radius, defined once in the map's <defs>.
 func (m *Map) Point(p geo.Point, r float64, s Style) {
-	x, y := m.Project(p)
-	if x < -r || y < -r || x > float64(m.width)+r || y > float64(m.height)+r {
+	x, y, ok := m.dotAt(p, r)
+	if !ok {
 		return
 	}
 	m.open(s)
-	fmt.Fprintf(&m.body, `<circle%s cx="%.0f" cy="%.0f" r="%g"`, attrs(s), x, y, r)
+	fmt.Fprintf(&m.body, `<use href="#%s"%s x="%d" y="%d"`, m.dot(r), attrs(s), x, y)
 	if s.Title != "" {
-		fmt.Fprintf(&m.body, "><title>%s</title></circle>", html.EscapeString(s.Title))
+		fmt.Fprintf(&m.body, "><title>%s</title></use>", html.EscapeString(s.Title))
 	} else {
 		m.body.WriteString("/>")
 	}
 	m.close(s)
+}
+
+// Dots draws many dots as one path sharing a class and a title, without
+// links: the landing points of a world map, too dense to pick one from and
+// too many to carry a link and a name each. Each dot is a zero-length line
+// that the class's round line cap draws as a disc (its stroke width is the
+// dot's diameter); dots that fall on the same pixel are drawn once, in an
+// order that keeps the relative moves short.
+func (m *Map) Dots(pts []geo.Point, s Style) {
+	seen := map[[2]int]bool{}
+	var xy [][2]int
+	for _, p := range pts {
+		x, y, ok := m.dotAt(p, 0)
+		if !ok || seen[[2]int{x, y}] {
+			continue
+		}
+		seen[[2]int{x, y}] = true
+		xy = append(xy, [2]int{x, y})
+	}
+	if len(xy) == 0 {
+		return
+	}
+	slices.SortFunc(xy, func(a, b [2]int) int { return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1])) })
+	var d strings.Builder
+	px, py := 0, 0
+	for i, p := range xy {
+		if i == 0 {
+			d.WriteString("M" + strconv.Itoa(p[0]) + " " + strconv.Itoa(p[1]) + "h0")
+		} else {
+			d.WriteString("m" + strconv.Itoa(p[0]-px))
+			if p[1]-py >= 0 {
+				d.WriteByte(' ')
+			}
+			d.WriteString(strconv.Itoa(p[1]-py) + "h0")
+		}
+		px, py = p[0], p[1]
+	}
+	fmt.Fprintf(&m.body, `<path%s d="%s"%s`, attrs(s), d.String(), m.titled(s))
+}
+
+// dotAt returns the pixel where a dot of radius r at p is drawn, and
+// whether any of it is in view.
+func (m *Map) dotAt(p geo.Point, r float64) (int, int, bool) {
+	x, y := m.Project(p)
+	if x < -r || y < -r || x > float64(m.width)+r || y > float64(m.height)+r {
+		return 0, 0, false
+	}
+	return int(math.Round(x)), int(math.Round(y)), true
+}
+
+// dot returns the id of the symbol of a dot of radius r, adding it to the
+// map's definitions the first time.
+func (m *Map) dot(r float64) string {
+	if !slices.Contains(m.dots, r) {
+		m.dots = append(m.dots, r)
+	}
+	return dotID(r)
+}
+
+func dotID(r float64) string {
+	return "dot" + strings.ReplaceAll(strconv.FormatFloat(r, 'f', -1, 64), ".", "_")
 }
 
 // WriteTo writes the SVG document. It is accessible: it has a role and a
@@ -315,6 +407,13 @@ func (m *Map) WriteTo(w io.Writer) (int64, error) {
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" role="%s" aria-label="%s" class="map"%s>`,
 		m.width, m.height, role, html.EscapeString(m.title), strings.Join(m.attrs, ""))
 	fmt.Fprintf(&b, "<title>%s</title>", html.EscapeString(m.title))
+	if len(m.dots) > 0 {
+		b.WriteString("<defs>")
+		for _, r := range m.dots {
+			fmt.Fprintf(&b, `<circle id="%s" r="%s"/>`, dotID(r), strconv.FormatFloat(r, 'f', -1, 64))
+		}
+		b.WriteString("</defs>")
+	}
 	b.WriteString(m.body.String())
 	b.WriteString("</svg>")
 	n, err := io.WriteString(w, b.String())
@@ -332,6 +431,7 @@ func (m *Map) String() string {
 // map's scale, or "" if nothing of it is visible.
 func (m *Map) polygons(shape [][][]geo.Point) string {
 	var d strings.Builder
+	w := pathWriter{b: &d}
 	for _, poly := range shape {
 		for _, ring := range poly {
 			if !m.visible(ring) {
@@ -345,25 +445,7 @@ func (m *Map) polygons(shape [][][]geo.Point) string {
 			if tiny(pts) {
 				continue
 			}
-			pts = simplify(pts, 0.6)
-			var px, py int
-			count := 0
-			for i, p := range pts {
-				ix, iy := int(math.Round(p[0])), int(math.Round(p[1]))
-				if i == 0 {
-					d.WriteString("M" + strconv.Itoa(ix) + " " + strconv.Itoa(iy))
-				} else {
-					if ix == px && iy == py {
-						continue
-					}
-					d.WriteString("l" + strconv.Itoa(ix-px) + " " + strconv.Itoa(iy-py))
-				}
-				px, py = ix, iy
-				count++
-			}
-			if count > 0 {
-				d.WriteString("z")
-			}
+			w.ring(simplify(pts, Tolerance))
 		}
 	}
 	return d.String()
@@ -387,47 +469,4 @@ func tiny(pts [][2]float64) bool {
 		y0, y1 = math.Min(y0, p[1]), math.Max(y1, p[1])
 	}
 	return x1-x0 < 1 && y1-y0 < 1
-}
-
-// simplify is Douglas–Peucker in pixel space with tolerance tol.
-func simplify(pts [][2]float64, tol float64) [][2]float64 {
-	if len(pts) < 4 {
-		return pts
-	}
-	keep := make([]bool, len(pts))
-	keep[0], keep[len(pts)-1] = true, true
-	type span struct{ a, b int }
-	stack := []span{{0, len(pts) - 1}}
-	for len(stack) > 0 {
-		s := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		best, bi := -1.0, -1
-		for i := s.a + 1; i < s.b; i++ {
-			if d := segDist(pts[i], pts[s.a], pts[s.b]); d > best {
-				best, bi = d, i
-			}
-		}
-		if bi >= 0 && best > tol {
-			keep[bi] = true
-			stack = append(stack, span{s.a, bi}, span{bi, s.b})
-		}
-	}
-	out := pts[:0:0]
-	for i, p := range pts {
-		if keep[i] {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
-func segDist(p, a, b [2]float64) float64 {
-	dx, dy := b[0]-a[0], b[1]-a[1]
-	l2 := dx*dx + dy*dy
-	if l2 == 0 {
-		return math.Hypot(p[0]-a[0], p[1]-a[1])
-	}
-	t := ((p[0]-a[0])*dx + (p[1]-a[1])*dy) / l2
-	t = math.Max(0, math.Min(1, t))
-	return math.Hypot(p[0]-a[0]-t*dx, p[1]-a[1]-t*dy)
 }
