@@ -544,18 +544,16 @@ func parseCAPCircle(s string) (lon, lat, km float64, err error) {
 }
 
 // circleRing approximates a circle by a closed ring of n positions on the
-// sphere, rounded to 1e-4 degrees (about 10 m).
+// sphere (geo.Circle), longitudes wrapped to ±180° and rounded to 1e-4
+// degrees (about 10 m).
 func circleRing(lon, lat, km float64, n int) []coord.Position {
-	la, lo, d := lat*math.Pi/180, lon*math.Pi/180, km/geo.EarthRadiusKm
-	ring := make([]coord.Position, 0, n+1)
-	for i := range n {
-		b := 2 * math.Pi * float64(i) / float64(n)
-		la2 := math.Asin(math.Sin(la)*math.Cos(d) + math.Cos(la)*math.Sin(d)*math.Cos(b))
-		lo2 := lo + math.Atan2(math.Sin(b)*math.Sin(d)*math.Cos(la), math.Cos(d)-math.Sin(la)*math.Sin(la2))
-		x := math.Mod(lo2*180/math.Pi+540, 360) - 180
-		ring = append(ring, coord.Position{math.Round(x*1e4) / 1e4, math.Round(la2*180/math.Pi*1e4) / 1e4})
+	pts := geo.Circle(geo.Point{Lon: lon, Lat: lat}, km, n)
+	ring := make([]coord.Position, 0, len(pts))
+	for _, p := range pts {
+		x := math.Mod(p.Lon+540, 360) - 180
+		ring = append(ring, coord.Position{math.Round(x*1e4) / 1e4, math.Round(p.Lat*1e4) / 1e4})
 	}
-	return append(ring, ring[0])
+	return ring
 }
 
 // ImportCAP reads one CAP 1.2 alert as a draft incident; see AlertIncident.

@@ -13,7 +13,6 @@ import (
 	"lifeline"
 	"lifeline/coord"
 	"lifeline/geo"
-	"lifeline/web/svgmap"
 )
 
 // copyLimited copies at most limit bytes from r to w, and fails if there
@@ -110,7 +109,7 @@ func parseArea(f url.Values) (*coord.Area, error) {
 		if lon < -180 || lon > 180 || lat < -85 || lat > 85 || !(km >= 1 && km <= 3000) {
 			return nil, lifeline.Errorf(lifeline.EINVALID, op, "area: expected longitude -180..180, latitude -85..85 and a radius of 1 to 3000 km")
 		}
-		for _, p := range svgmap.Circle(geo.Point{Lon: lon, Lat: lat}, km, 32) {
+		for _, p := range geo.Circle(geo.Point{Lon: lon, Lat: lat}, km, 32) {
 			if p.Lon < -180 || p.Lon > 180 {
 				return nil, lifeline.Errorf(lifeline.EINVALID, op, "area: the circle crosses the antimeridian (180°); draw a polygon on one side of it")
 			}

@@ -332,7 +332,7 @@ func drawRegion(m *svgmap.Map, reg *impact.Region) {
 	var ring []geo.Point
 	switch {
 	case reg.Circle != nil && len(reg.Circle.Center) == 2:
-		ring = svgmap.Circle(geo.Point{Lon: reg.Circle.Center[0], Lat: reg.Circle.Center[1]}, reg.Circle.RadiusKm, 48)
+		ring = geo.Circle(geo.Point{Lon: reg.Circle.Center[0], Lat: reg.Circle.Center[1]}, reg.Circle.RadiusKm, 48)
 	case len(reg.Polygon) >= 3:
 		for _, p := range reg.Polygon {
 			if len(p) == 2 {

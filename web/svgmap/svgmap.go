@@ -278,27 +278,6 @@ func (m *Map) Polygon(rings [][]geo.Point, s Style) {
 	m.close(s)
 }
 
-// Circle returns a ring of n points approximating the circle of radiusKm
-// around center on the Earth's surface, closed (the last point repeats the
-// first), in lon/lat. Longitudes are not wrapped: a circle across the
-// antimeridian has some beyond ±180°.
-func Circle(center geo.Point, radiusKm float64, n int) []geo.Point {
-	const earthKm = 6371.0088
-	if n < 3 {
-		n = 3
-	}
-	lat1, lon1 := center.Lat*math.Pi/180, center.Lon*math.Pi/180
-	delta := radiusKm / earthKm
-	ring := make([]geo.Point, 0, n+1)
-	for i := range n {
-		brg := 2 * math.Pi * float64(i) / float64(n)
-		lat2 := math.Asin(math.Sin(lat1)*math.Cos(delta) + math.Cos(lat1)*math.Sin(delta)*math.Cos(brg))
-		lon2 := lon1 + math.Atan2(math.Sin(brg)*math.Sin(delta)*math.Cos(lat1), math.Cos(delta)-math.Sin(lat1)*math.Sin(lat2))
-		ring = append(ring, geo.Point{Lon: lon2 * 180 / math.Pi, Lat: lat2 * 180 / math.Pi})
-	}
-	return append(ring, ring[0])
-}
-
 // Unproject returns the position in lon/lat of a pixel; it is the inverse
 // of Project, for scripts that turn a click into coordinates.
 func (m *Map) Unproject(x, y float64) geo.Point {
