@@ -21,24 +21,26 @@ func (db *DB) FindIncidents(ctx context.Context, v coord.Viewer, f coord.ListFil
 
 // CreateIncident implements coord.IncidentService.
 func (db *DB) CreateIncident(ctx context.Context, v coord.Viewer, in *coord.Incident) error {
+	return db.update(ctx, "store.CreateIncident", func(t *tx) error { return createIncident(t, v, in) })
+}
+
+func createIncident(t *tx, v coord.Viewer, in *coord.Incident) error {
 	const op = "store.CreateIncident"
-	return db.update(ctx, op, func(t *tx) error {
-		if err := coord.NewIncident(v, in, t.now); err != nil {
-			return err
-		}
-		if err := checkNames(t, op, in.Marking, coord.Marking{}); err != nil {
-			return err
-		}
-		if err := coord.ValidateElements(db.Elements, in.Elements, nil); err != nil {
-			return err
-		}
-		id, err := db.newID("inc")
-		if err != nil {
-			return err
-		}
-		in.ID, in.Version = id, t.next()
-		return emitItem(t, v, coord.EventIncidentCreated, id, in.Marking, in)
-	})
+	if err := coord.NewIncident(v, in, t.now); err != nil {
+		return err
+	}
+	if err := checkNames(t, op, in.Marking, coord.Marking{}); err != nil {
+		return err
+	}
+	if err := coord.ValidateElements(t.db.Elements, in.Elements, nil); err != nil {
+		return err
+	}
+	id, err := t.db.newID("inc")
+	if err != nil {
+		return err
+	}
+	in.ID, in.Version = id, t.next()
+	return emitItem(t, v, coord.EventIncidentCreated, id, in.Marking, in)
 }
 
 // UpdateIncident implements coord.IncidentService.

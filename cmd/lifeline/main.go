@@ -74,6 +74,7 @@ Every command works out of the box on an embedded starter atlas; run
 		newWatchCmd(),
 		newPeerCmd(), newSyncCmd(),
 		newNormsCmd(), newBriefCmd(),
+		newExportCmd(), newImportCmd(),
 	)
 	return root
 }

@@ -1,0 +1,297 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"lifeline"
+	"lifeline/coord"
+	"lifeline/exchange"
+	"lifeline/store"
+)
+
+var exportFormats = []string{"cap", "edxl", "geojson", "hxl", "stix", "stop"}
+
+// viewerFromEnv returns the member whose token is in $LIFELINE_TOKEN, or
+// the anonymous viewer without one.
+func viewerFromEnv(ctx context.Context, db *store.DB) (coord.Viewer, error) {
+	tok := os.Getenv(tokenEnv)
+	if tok == "" {
+		return coord.Viewer{}, nil
+	}
+	v, err := db.Authenticate(ctx, tok)
+	if err != nil {
+		return coord.Viewer{}, lifeline.Errorf(lifeline.EINVALID, "", "$%s: the token is unknown or revoked", tokenEnv)
+	}
+	return v, nil
+}
+
+// all reads every page of a list.
+func all[T any](ctx context.Context, list func(context.Context, coord.Viewer, coord.ListFilter) (coord.Page[T], error), v coord.Viewer) ([]T, error) {
+	var out []T
+	f := coord.ListFilter{Limit: coord.MaxPageSize}
+	for {
+		page, err := list(ctx, v, f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page.Items...)
+		if page.Next == "" {
+			return out, nil
+		}
+		f.After = page.Next
+	}
+}
+
+func deref[T any](ps []*T) []T {
+	out := make([]T, len(ps))
+	for i, p := range ps {
+		out[i] = *p
+	}
+	return out
+}
+
+func newExportCmd() *cobra.Command {
+	var dsn, format, kind, incident, need, offer, match, out, instance string
+	cmd := &cobra.Command{
+		Use:   "export --format FORMAT",
+		Short: "Write records in the formats the field reads: CAP, EDXL-RM, HXL, STIX, STOP, GeoJSON",
+		Long: `Write coordination records in a standard format (docs/exchange.md), with only
+what the member whose token is in $LIFELINE_TOKEN may see (without a token:
+what anybody may see).
+
+  cap      one incident as a CAP 1.2 alert (--incident)
+  edxl     a need, an offer or a commitment as an EDXL-RM 1.0 message (--need, --offer, --match)
+  geojson  incidents with an area, as a FeatureCollection
+  hxl      HXL-tagged CSV of incidents, needs, offers, commitments or restoration (--kind)
+  stix     incidents as a STIX 2.1 bundle with TLP 2.0 markings
+  stop     shutdowns in the columns of Access Now's STOP dataset`,
+		Example: `  lifeline export --format stix -o incidents.json
+  LIFELINE_TOKEN=… lifeline export --format hxl --kind needs -o needs.csv
+  lifeline export --format cap --incident inc_4k2x…`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !slices.Contains(exportFormats, format) {
+				return &usageError{fmt.Errorf("--format: expected one of %s, found %q", strings.Join(exportFormats, ", "), format)}
+			}
+			ctx := cmd.Context()
+			db, err := openDB(ctx, dsn)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			v, err := viewerFromEnv(ctx, db)
+			if err != nil {
+				return err
+			}
+			opt := exchange.Options{Instance: instance, Now: time.Now().UTC()}
+			var write func(io.Writer) error
+			switch format {
+			case "cap":
+				if incident == "" {
+					return &usageError{errors.New("--incident: required with --format cap (one alert per incident)")}
+				}
+				in, err := db.FindIncidentByID(ctx, v, incident)
+				if err != nil {
+					return err
+				}
+				write = func(w io.Writer) error { return exchange.ExportCAP(w, v, in, opt) }
+			case "edxl":
+				switch {
+				case need != "":
+					n, err := db.FindNeedByID(ctx, v, need)
+					if err != nil {
+						return err
+					}
+					write = func(w io.Writer) error { return exchange.ExportRequestResource(w, v, n, opt) }
+				case offer != "":
+					o, err := db.FindOfferByID(ctx, v, offer)
+					if err != nil {
+						return err
+					}
+					write = func(w io.Writer) error { return exchange.ExportOfferUnsolicitedResource(w, v, o, opt) }
+				case match != "":
+					m, err := db.FindMatchByID(ctx, v, match)
+					if err != nil {
+						return err
+					}
+					o, err := db.FindOfferByID(ctx, v, m.OfferID)
+					if lifeline.ErrorCode(err) == lifeline.ENOTFOUND {
+						o, err = nil, nil // the commitment is described without its offer
+					}
+					if err != nil {
+						return err
+					}
+					write = func(w io.Writer) error { return exchange.ExportCommitResource(w, v, m, o, opt) }
+				default:
+					return &usageError{errors.New("--need, --offer or --match: one is required with --format edxl")}
+				}
+			default:
+				incidents, err := all(ctx, db.FindIncidents, v)
+				if err != nil {
+					return err
+				}
+				ins := deref(incidents)
+				switch format {
+				case "geojson":
+					write = func(w io.Writer) error { return exchange.ExportGeoJSON(w, v, ins) }
+				case "stix":
+					write = func(w io.Writer) error { return exchange.ExportSTIX(w, v, ins, opt) }
+				case "stop":
+					write = func(w io.Writer) error { return exchange.ExportSTOP(w, v, ins) }
+				case "hxl":
+					switch kind {
+					case "incidents":
+						write = func(w io.Writer) error { return exchange.ExportHXLIncidents(w, v, ins) }
+					case "restoration":
+						write = func(w io.Writer) error { return exchange.ExportHXLRestoration(w, v, ins) }
+					case "needs":
+						needs, err := all(ctx, db.FindNeeds, v)
+						if err != nil {
+							return err
+						}
+						write = func(w io.Writer) error { return exchange.ExportHXLNeeds(w, v, deref(needs)) }
+					case "offers":
+						offers, err := all(ctx, db.FindOffers, v)
+						if err != nil {
+							return err
+						}
+						write = func(w io.Writer) error { return exchange.ExportHXLOffers(w, v, deref(offers)) }
+					case "commitments":
+						matches, err := all(ctx, db.FindMatches, v)
+						if err != nil {
+							return err
+						}
+						write = func(w io.Writer) error { return exchange.ExportHXLCommitments(w, v, deref(matches)) }
+					default:
+						return &usageError{fmt.Errorf("--kind: expected incidents, needs, offers, commitments or restoration, found %q", kind)}
+					}
+				}
+			}
+			return writeOutput(cmd.OutOrStdout(), out, write)
+		},
+	}
+	dbFlag(cmd, &dsn)
+	host, _ := os.Hostname()
+	if host == "" {
+		host = "localhost"
+	}
+	cmd.Flags().StringVar(&format, "format", "", "one of "+strings.Join(exportFormats, ", ")+" (required)")
+	cmd.Flags().StringVar(&kind, "kind", "incidents", "with hxl: incidents, needs, offers, commitments or restoration")
+	cmd.Flags().StringVar(&incident, "incident", "", "with cap: the incident")
+	cmd.Flags().StringVar(&need, "need", "", "with edxl: a need (RequestResource)")
+	cmd.Flags().StringVar(&offer, "offer", "", "with edxl: an offer (OfferUnsolicitedResource)")
+	cmd.Flags().StringVar(&match, "match", "", "with edxl: a commitment (CommitResource)")
+	cmd.Flags().StringVar(&instance, "instance", host, "this instance's host name, which makes identifiers unique (CAP sender, STIX identity)")
+	cmd.Flags().StringVarP(&out, "output", "o", "", "write to this file (default: standard output)")
+	return cmd
+}
+
+var importFormats = []string{"cap", "edxl", "geojson", "hxl", "stix", "stop"}
+
+func newImportCmd() *cobra.Command {
+	var dsn, format, kind, tlp string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "import --format FORMAT FILE",
+		Short: "Read records from CAP, EDXL-RM, HXL, STIX, STOP or GeoJSON as new incidents, needs and offers",
+		Long: `Read a file in a standard format (docs/exchange.md) and create what it holds
+as new items by the member whose token is in $LIFELINE_TOKEN (a reporter at
+least): CAP alerts, STIX incidents, STOP rows and GeoJSON features become
+incidents; HXL tables incidents, needs or offers (--kind); EDXL-RM messages
+needs and offers. The whole file is checked first and created in one
+transaction: one bad record, and nothing is imported — the error names the
+line, element or record.`,
+		Example: `  LIFELINE_TOKEN=… lifeline import --format stop --tlp TLP:CLEAR keepiton-2024.csv
+  LIFELINE_TOKEN=… lifeline import --format cap storm-warning.xml
+  LIFELINE_TOKEN=… lifeline import --format hxl --kind needs needs.csv`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !slices.Contains(importFormats, format) {
+				return &usageError{fmt.Errorf("--format: expected one of %s, found %q", strings.Join(importFormats, ", "), format)}
+			}
+			ctx := cmd.Context()
+			db, err := openDB(ctx, dsn)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			v, err := viewerFromEnv(ctx, db)
+			if err != nil {
+				return err
+			}
+			if v.Anonymous() {
+				return lifeline.Errorf(lifeline.EINVALID, "", "importing creates items: put a reporter's token in $%s", tokenEnv)
+			}
+			f, err := os.Open(args[0])
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			var incidents []coord.Incident
+			var needs []coord.Need
+			var offers []coord.Offer
+			switch format {
+			case "cap":
+				var in *coord.Incident
+				if in, err = exchange.ImportCAP(f); err == nil {
+					incidents = []coord.Incident{*in}
+				}
+			case "stix":
+				incidents, err = exchange.ImportSTIX(f, v)
+			case "stop":
+				incidents, err = exchange.ImportSTOP(f, v, coord.TLP(tlp))
+			case "geojson":
+				incidents, err = exchange.ImportGeoJSON(f, v)
+			case "edxl":
+				needs, offers, _, err = exchange.ImportRM(f)
+			case "hxl":
+				switch kind {
+				case "incidents":
+					incidents, err = exchange.ImportHXLIncidents(f, v)
+				case "needs":
+					needs, err = exchange.ImportHXLNeeds(f, v)
+				case "offers":
+					offers, err = exchange.ImportHXLOffers(f, v)
+				default:
+					return &usageError{fmt.Errorf("--kind: expected incidents, needs or offers, found %q", kind)}
+				}
+			}
+			if err != nil {
+				return fmt.Errorf("%s: %w", args[0], err)
+			}
+			ip, np, op := ptrs(incidents), ptrs(needs), ptrs(offers)
+			if err := db.Import(ctx, v, ip, np, op); err != nil {
+				return fmt.Errorf("%s: %w", args[0], err)
+			}
+			res := map[string]int{"incidents": len(ip), "needs": len(np), "offers": len(op)}
+			return printResult(cmd.OutOrStdout(), asJSON, res,
+				fmt.Sprintf("%s: imported %d incident(s), %d need(s), %d offer(s)", args[0], len(ip), len(np), len(op)))
+		},
+	}
+	dbFlag(cmd, &dsn)
+	cmd.Flags().StringVar(&format, "format", "", "one of "+strings.Join(importFormats, ", ")+" (required)")
+	cmd.Flags().StringVar(&kind, "kind", "incidents", "with hxl: incidents, needs or offers")
+	cmd.Flags().StringVar(&tlp, "tlp", "", "with stop: the marking of the imported incidents (default TLP:AMBER; TLP:CLEAR for the public dataset)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, `print {"incidents", "needs", "offers"}`)
+	return cmd
+}
+
+// ptrs returns pointers to copies of the items (the store gives each its
+// own id when it creates it).
+func ptrs[T any](items []T) []*T {
+	out := make([]*T, len(items))
+	for i := range items {
+		it := items[i]
+		out[i] = &it
+	}
+	return out
+}

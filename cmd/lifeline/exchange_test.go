@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"lifeline/coord"
+	"lifeline/store/sqlite"
+)
+
+// seedReporter initialises an instance at db with a verified organisation
+// and a reporter, and returns the reporter's token.
+func seedReporter(t *testing.T, db string) (string, coord.Viewer) {
+	t.Helper()
+	var inst struct{ OrgID string `json:"org_id"` }
+	cliJSON(t, &inst, "admin", "init", "--db", db, "--org", "Ops", "--json")
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	m := &coord.Member{OrgID: inst.OrgID, Role: coord.RoleReporter, Name: "noc"}
+	tok, err := s.CreateMember(ctx, coord.System, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, _ := s.Authenticate(ctx, tok)
+	return tok, v
+}
+
+// TestExportImport moves shutdowns from one instance to another in the
+// STOP columns and back out again, and refuses a file with one bad row
+// whole.
+func TestExportImport(t *testing.T) {
+	isolate(t)
+	dir := t.TempDir()
+	dbA, dbB := filepath.Join(dir, "a.db"), filepath.Join(dir, "b.db")
+	_, vA := seedReporter(t, dbA)
+	tokB, _ := seedReporter(t, dbB)
+	ctx := context.Background()
+	a, err := sqlite.Open(ctx, dbA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []string{"SD", "ET", "IR"} {
+		in := &coord.Incident{Title: "Shutdown in " + c, Kind: coord.KindShutdown, Countries: []string{c},
+			Shutdown: &coord.Shutdown{GeoScope: "national", Type: "shutdown", Extent: "full_network"}}
+		in.TLP = coord.TLPClear
+		if err := a.CreateIncident(ctx, vA, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	secret := &coord.Incident{Title: "Ordered, not yet public", Kind: coord.KindShutdown, Countries: []string{"SD"}}
+	secret.TLP = coord.TLPAmber
+	if err := a.CreateIncident(ctx, vA, secret); err != nil {
+		t.Fatal(err)
+	}
+	a.Close()
+
+	stop := filepath.Join(dir, "stop.csv")
+	if _, stderr, code := runCLI(t, "export", "--db", dbA, "--format", "stop", "-o", stop); code != 0 {
+		t.Fatalf("export: %s", stderr)
+	}
+	data, _ := os.ReadFile(stop)
+	if strings.Count(string(data), "\n") != 4 || strings.Contains(string(data), "not yet public") {
+		t.Fatalf("anybody's STOP export has %d lines, want a header and the 3 public shutdowns:\n%s", strings.Count(string(data), "\n"), data)
+	}
+	t.Setenv(tokenEnv, tokB)
+	var res map[string]int
+	cliJSON(t, &res, "import", "--db", dbB, "--format", "stop", "--tlp", "TLP:CLEAR", "--json", stop)
+	if res["incidents"] != 3 {
+		t.Fatalf("import: %v", res)
+	}
+	t.Setenv(tokenEnv, "")
+	again := filepath.Join(dir, "again.csv")
+	if _, stderr, code := runCLI(t, "export", "--db", dbB, "--format", "stop", "-o", again); code != 0 {
+		t.Fatalf("export from B: %s", stderr)
+	}
+	back, _ := os.ReadFile(again)
+	if strings.Count(string(back), "\n") != 4 {
+		t.Errorf("B's export has %d lines, want 4:\n%s", strings.Count(string(back), "\n"), back)
+	}
+
+	// One row with a country that does not exist: nothing is imported.
+	bad := strings.Replace(string(data), ",Ethiopia,", ",Atlantis,", 1)
+	if bad == string(data) {
+		t.Fatal("the test could not break a row")
+	}
+	badFile := filepath.Join(dir, "bad.csv")
+	os.WriteFile(badFile, []byte(bad), 0o600)
+	t.Setenv(tokenEnv, tokB)
+	if _, stderr, code := runCLI(t, "import", "--db", dbB, "--format", "stop", badFile); code == 0 || !strings.Contains(stderr, "bad.csv") {
+		t.Errorf("a file with a bad row: code %d, %s", code, stderr)
+	}
+	b, _ := sqlite.Open(ctx, dbB)
+	defer b.Close()
+	page, err := b.FindIncidents(ctx, coord.Viewer{}, coord.ListFilter{Limit: 100})
+	if err != nil || len(page.Items) != 3 {
+		t.Errorf("after a refused file B holds %d incidents, want the 3 from before (%v)", len(page.Items), err)
+	}
+}
