@@ -304,3 +304,44 @@ func sourceOf(vs []coord.Viewer, m coord.Marking) coord.Viewer {
 	}
 	return coord.Viewer{}
 }
+
+// testMatchesRecordedBefore: a match recorded before matches carried the
+// markings of their need and offer is still shown only to those who may
+// see both, read from the need's and the offer's rows.
+func testMatchesRecordedBefore(t *testing.T, open Opener) {
+	w := NewWorld(t, open(t))
+	db := w.DB
+	need := &coord.Need{Resource: coord.Resource{Title: "terminals", Category: "connectivity/satellite-terminal", Quantity: 10, Unit: "terminal", Countries: []string{"SD"}}}
+	if err := db.CreateNeed(ctx, w.Author, need); err != nil {
+		t.Fatal(err)
+	}
+	offer := &coord.Offer{Resource: coord.Resource{Title: "terminals", Category: "connectivity/satellite-terminal", Quantity: 5, Unit: "terminal"}}
+	offer.TLP, offer.Members = coord.TLPAmberStrict, []string{w.Author.MemberID}
+	if err := db.CreateOffer(ctx, w.Named, offer); err != nil {
+		t.Fatal(err)
+	}
+	m, err := db.CreateMatch(ctx, w.Author, coord.MatchCreate{NeedID: need.ID, OfferID: offer.ID, Quantity: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The row as an earlier version wrote it: the match's own marking only.
+	legacy := *m
+	legacy.Reveals = nil
+	own := legacy.Marking
+	doc, _ := json.Marshal(&legacy)
+	mk, _ := json.Marshal(own)
+	if _, err := db.SQL().Exec(rebind(db, `UPDATE matches SET doc = ?, marking = ? WHERE id = ?`), string(doc), string(mk), m.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.FindMatchByID(ctx, w.Author, m.ID); err != nil {
+		t.Errorf("the member who may see both cannot read the match: %v", err)
+	}
+	_, err = db.FindMatchByID(ctx, w.Colleague, m.ID)
+	wantCode(t, err, lifeline.ENOTFOUND, "a colleague not named by the offer reads a match recorded before")
+	p, err := db.FindMatches(ctx, w.Colleague, coord.ListFilter{})
+	if err != nil || len(p.Items) != 0 {
+		t.Errorf("a colleague not named by the offer lists %d matches (%v)", len(p.Items), err)
+	}
+	_, err = db.UpdateMatch(ctx, w.Colleague, m.ID, coord.MatchUpdate{Status: coord.MatchCancelled})
+	wantCode(t, err, lifeline.ENOTFOUND, "a colleague not named by the offer moves a match recorded before")
+}
