@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"strings"
 
 	"lifeline"
 	"lifeline/coord"
@@ -33,14 +34,29 @@ func (db *DB) FindNeeds(ctx context.Context, v coord.Viewer, f coord.ListFilter)
 }
 
 // withCoverage fills in the coverage of needs as v may read it, from all
-// the matches of each (coord.NeedCoverage).
+// the matches of each (coord.NeedCoverage). It reads the matches of up to
+// 64 needs with one query; the list of ids is padded to 1, 8 or 64 so
+// that three prepared statements serve every page.
 func (db *DB) withCoverage(ctx context.Context, op string, v coord.Viewer, needs ...*coord.Need) error {
-	for _, n := range needs {
-		rows, err := db.readRows(ctx, `SELECT doc FROM matches WHERE need_id = ? ORDER BY ord`, n.ID)
+	for len(needs) > 0 {
+		batch := needs[:min(len(needs), 64)]
+		needs = needs[len(batch):]
+		size := 64
+		for _, s := range []int{1, 8} {
+			if len(batch) <= s {
+				size = s
+				break
+			}
+		}
+		args := make([]any, size)
+		for i := range args {
+			args[i] = batch[min(i, len(batch)-1)].ID
+		}
+		rows, err := db.readRows(ctx, `SELECT doc FROM matches WHERE need_id IN (?`+strings.Repeat(", ?", size-1)+`) ORDER BY ord`, args...)
 		if err != nil {
 			return internal(op, err)
 		}
-		var ms []*coord.Match
+		byNeed := map[string][]*coord.Match{}
 		for rows.Next() {
 			var doc string
 			m := new(coord.Match)
@@ -51,14 +67,16 @@ func (db *DB) withCoverage(ctx context.Context, op string, v coord.Viewer, needs
 				rows.Close()
 				return internal(op, err)
 			}
-			ms = append(ms, m)
+			byNeed[m.NeedID] = append(byNeed[m.NeedID], m)
 		}
 		err = rows.Err()
 		rows.Close()
 		if err != nil {
 			return internal(op, err)
 		}
-		n.Coverage = coord.NeedCoverage(v, n, ms)
+		for _, n := range batch {
+			n.Coverage = coord.NeedCoverage(v, n, byNeed[n.ID])
+		}
 	}
 	return nil
 }

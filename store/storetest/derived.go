@@ -254,6 +254,13 @@ func derivedVisibility(t *testing.T, open Opener, seed uint64) {
 				}
 				checkCoverage(t, v, got, matches, may)
 			}
+			np, err := db.FindNeeds(ctx, v, coord.ListFilter{Limit: 500})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, n := range np.Items {
+				checkCoverage(t, v, n, matches, may)
+			}
 		})
 	}
 }
