@@ -183,6 +183,14 @@ func TestCoverageForThirdOrganisation(t *testing.T) {
 	if r := e.do(e.w.Author, "PATCH", "/api/v1/matches/"+match, `{"status": "delivered"}`); r.Status != 200 {
 		t.Fatalf("delivered: %d %s", r.Status, r.Body)
 	}
+	r := e.do(e.w.Named, "GET", "/api/v1/offers/"+offer, nil)
+	var o struct {
+		Coverage struct{ Held, Delivered int64 }
+	}
+	r.json(t, &o)
+	if r.Status != 200 || o.Coverage.Held != 6 || o.Coverage.Delivered != 6 {
+		t.Errorf("the provider's offer coverage = %d %s, want 6 held and delivered", r.Status, r.Body)
+	}
 	type coverage struct {
 		Held, Covered, Dispatched, Delivered int64
 		Matches                              []struct {

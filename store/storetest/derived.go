@@ -247,48 +247,59 @@ func derivedVisibility(t *testing.T, open Opener, seed uint64) {
 					}
 				}
 			}
+			ofNeed := func(id string) func(*coord.Match) bool { return func(m *coord.Match) bool { return m.NeedID == id } }
+			ofOffer := func(id string) func(*coord.Match) bool { return func(m *coord.Match) bool { return m.OfferID == id } }
 			for _, n := range needs {
-				got, err := db.FindNeedByID(ctx, v, n.ID)
-				if err != nil {
-					continue
+				if got, err := db.FindNeedByID(ctx, v, n.ID); err == nil {
+					checkCoverage(t, n.ID, got.Coverage, matches, ofNeed(n.ID), may)
 				}
-				checkCoverage(t, v, got, matches, may)
+			}
+			for _, o := range offers {
+				if got, err := db.FindOfferByID(ctx, v, o.ID); err == nil {
+					checkCoverage(t, o.ID, got.Coverage, matches, ofOffer(o.ID), may)
+				}
 			}
 			np, err := db.FindNeeds(ctx, v, coord.ListFilter{Limit: 500})
 			if err != nil {
 				t.Fatal(err)
 			}
 			for _, n := range np.Items {
-				checkCoverage(t, v, n, matches, may)
+				checkCoverage(t, n.ID, n.Coverage, matches, ofNeed(n.ID), may)
+			}
+			op, err := db.FindOffers(ctx, v, coord.ListFilter{Limit: 500})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, o := range op.Items {
+				checkCoverage(t, o.ID, o.Coverage, matches, ofOffer(o.ID), may)
 			}
 		})
 	}
 }
 
-// checkCoverage checks the coverage of need n as v reads it: quantities
-// from every match, whoever may see it; the matches named only where v
-// may see them.
-func checkCoverage(t *testing.T, v coord.Viewer, n *coord.Need, matches []*coord.Match, may func(*coord.Match) bool) {
+// checkCoverage checks the coverage c of the need or offer id as a
+// reader reads it: quantities from every match of it (of), whoever may
+// see them; the matches named only where the reader may see them (may).
+func checkCoverage(t *testing.T, id string, c *coord.Coverage, matches []*coord.Match, of func(*coord.Match) bool, may func(*coord.Match) bool) {
 	t.Helper()
-	if n.Coverage == nil {
-		t.Errorf("need %s read without its coverage", n.ID)
+	if c == nil {
+		t.Errorf("%s read without its coverage", id)
 		return
 	}
-	c := n.Coverage
 	var held int64
 	for _, m := range matches {
-		if m.NeedID == n.ID {
+		if of(m) {
 			held++ // each match is of quantity 1, none cancelled
 		}
 	}
 	if c.Held != held {
-		t.Errorf("need %s: held %d, want %d from every match", n.ID, c.Held, held)
+		t.Errorf("%s: held %d, want %d from every match", id, c.Held, held)
 	}
 	for _, s := range c.Matches {
 		m := findMatch(matches, s.MatchID)
-		if m == nil || !may(m) {
+		if m == nil || !may(m) || !of(m) {
 			b, _ := json.Marshal(s)
-			t.Errorf("need %s coverage names a match the reader may not see: %s", n.ID, b)
+			t.Errorf("%s coverage names a match the reader may not see: %s", id, b)
 		}
 	}
 }
