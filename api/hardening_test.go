@@ -100,6 +100,8 @@ func TestStrictInput(t *testing.T) {
 	}{
 		{"duplicate key", "POST", "/api/v1/incidents", `{"title": "x", "kind": "other", "tlp": "TLP:RED", "tlp": "TLP:CLEAR"}`, "tlp: given twice; each field may appear once"},
 		{"duplicate nested key", "POST", "/api/v1/incidents", `{"title": "x", "kind": "other", "area": {"type": "Polygon", "type": "Point"}}`, "area.type: given twice"},
+		{"unknown nested key", "POST", "/api/v1/incidents", `{"title": "x", "kind": "other", "evidence": [{"kind": "link", "URL": "https://x"}]}`, "evidence[0].URL: unknown field; field names are case-sensitive: expected url"},
+		{"unknown key in an object", "PATCH", "/api/v1/incidents/" + inc, `{"repair": {"element": "x", "state": "damaged"}}`, "repair.state: unknown field; expected one of element, status, note"},
 		{"key in another case", "POST", "/api/v1/incidents", `{"title": "x", "kind": "other", "TLP": "TLP:RED"}`, "TLP: unknown field; field names are case-sensitive: expected tlp"},
 		{"invalid UTF-8", "POST", "/api/v1/incidents", "{\"title\": \"caf\xe9\", \"kind\": \"other\"}", "title: text is not valid UTF-8"},
 		{"NUL", "POST", "/api/v1/incidents", `{"title": "a\u0000b", "kind": "other"}`, `title: contains a NUL character`},
