@@ -100,6 +100,8 @@ func TestStrictInput(t *testing.T) {
 	}{
 		{"duplicate key", "POST", "/api/v1/incidents", `{"title": "x", "kind": "other", "tlp": "TLP:RED", "tlp": "TLP:CLEAR"}`, "tlp: given twice; each field may appear once"},
 		{"duplicate nested key", "POST", "/api/v1/incidents", `{"title": "x", "kind": "other", "area": {"type": "Polygon", "type": "Point"}}`, "area.type: given twice"},
+		{"unknown nested key", "POST", "/api/v1/incidents", `{"title": "x", "kind": "other", "evidence": [{"kind": "link", "URL": "https://x"}]}`, "evidence[0].URL: unknown field; field names are case-sensitive: expected url"},
+		{"unknown key in an object", "PATCH", "/api/v1/incidents/" + inc, `{"repair": {"element": "x", "state": "damaged"}}`, "repair.state: unknown field; expected one of element, status, note"},
 		{"key in another case", "POST", "/api/v1/incidents", `{"title": "x", "kind": "other", "TLP": "TLP:RED"}`, "TLP: unknown field; field names are case-sensitive: expected tlp"},
 		{"invalid UTF-8", "POST", "/api/v1/incidents", "{\"title\": \"caf\xe9\", \"kind\": \"other\"}", "title: text is not valid UTF-8"},
 		{"NUL", "POST", "/api/v1/incidents", `{"title": "a\u0000b", "kind": "other"}`, `title: contains a NUL character`},
@@ -182,6 +184,14 @@ func TestCoverageForThirdOrganisation(t *testing.T) {
 	}
 	if r := e.do(e.w.Author, "PATCH", "/api/v1/matches/"+match, `{"status": "delivered"}`); r.Status != 200 {
 		t.Fatalf("delivered: %d %s", r.Status, r.Body)
+	}
+	r := e.do(e.w.Named, "GET", "/api/v1/offers/"+offer, nil)
+	var o struct {
+		Coverage struct{ Held, Delivered int64 }
+	}
+	r.json(t, &o)
+	if r.Status != 200 || o.Coverage.Held != 6 || o.Coverage.Delivered != 6 {
+		t.Errorf("the provider's offer coverage = %d %s, want 6 held and delivered", r.Status, r.Body)
 	}
 	type coverage struct {
 		Held, Covered, Dispatched, Delivered int64

@@ -331,6 +331,9 @@ func fieldsAt(t reflect.Type, p jsontext.Pointer) []string {
 		}
 		first, rest, _ = strings.Cut(rest, "/")
 	}
+	if first == "" { // only indices: the elements of this list
+		return names
+	}
 	sub := next[first]
 	if sub == nil {
 		return nil

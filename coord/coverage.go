@@ -1,7 +1,7 @@
 package coord
 
-// Coverage is how much of a need its matches hold, by how far along they
-// are. The quantities are summed over every match of the need, whoever
+// Coverage is how much of a need (or an offer) its matches hold, by how
+// far along they are. The quantities are summed over every match of the need, whoever
 // made it and whoever may see it, and are shown to whoever may see the
 // need: someone deciding whether to ship must know the need is covered
 // even when the commitment is not theirs to see, or duplicate shipments
@@ -22,10 +22,12 @@ type Coverage struct {
 	Matches []CoverageMatch `json:"matches"`
 }
 
-// CoverageMatch is one match a reader may see in a need's coverage: which
-// offer, from which organisation, how much and how far along.
+// CoverageMatch is one match a reader may see in a coverage: which need
+// and offer, of which organisations, how much and how far along.
 type CoverageMatch struct {
 	MatchID  string      `json:"match_id"`
+	NeedID   string      `json:"need_id"`
+	NeedOrg  string      `json:"need_org"`
 	OfferID  string      `json:"offer_id"`
 	OfferOrg string      `json:"offer_org"`
 	Quantity int64       `json:"quantity"`
@@ -37,12 +39,24 @@ type CoverageMatch struct {
 // if v may not see the need, else the quantities of every active match,
 // and the matches themselves only where v may see them.
 func NeedCoverage(v Viewer, need *Need, ms []*Match) *Coverage {
-	if !CanSee(v, need.Marking) {
+	return coverage(v, need.Marking, ms, func(m *Match) bool { return m.NeedID == need.ID })
+}
+
+// OfferCoverage is NeedCoverage for an offer: how much of it matches
+// hold and how far along, shown to whoever may see the offer, so that
+// its provider knows what is left even of matches made with needs it may
+// not see; those matches are not named.
+func OfferCoverage(v Viewer, offer *Offer, ms []*Match) *Coverage {
+	return coverage(v, offer.Marking, ms, func(m *Match) bool { return m.OfferID == offer.ID })
+}
+
+func coverage(v Viewer, item Marking, ms []*Match, of func(*Match) bool) *Coverage {
+	if !CanSee(v, item) {
 		return nil
 	}
 	c := &Coverage{Matches: []CoverageMatch{}}
 	for _, m := range ms {
-		if m.NeedID != need.ID || !m.Active() {
+		if !of(m) || !m.Active() {
 			continue
 		}
 		c.Held += m.Quantity
@@ -59,7 +73,8 @@ func NeedCoverage(v Viewer, need *Need, ms []*Match) *Coverage {
 		// A match recorded without what it reveals is named to nobody:
 		// the rule cannot be checked, so it fails closed.
 		if _, _, ok := m.Revealed(); ok && CanSee(v, m.Marking) {
-			c.Matches = append(c.Matches, CoverageMatch{MatchID: m.ID, OfferID: m.OfferID, OfferOrg: m.OfferOrg, Quantity: m.Quantity, Status: m.Status})
+			c.Matches = append(c.Matches, CoverageMatch{MatchID: m.ID, NeedID: m.NeedID, NeedOrg: m.NeedOrg,
+				OfferID: m.OfferID, OfferOrg: m.OfferOrg, Quantity: m.Quantity, Status: m.Status})
 		}
 	}
 	return c

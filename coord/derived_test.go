@@ -1,6 +1,7 @@
 package coord_test
 
 import (
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -102,5 +103,52 @@ func TestNeedCoverage(t *testing.T) {
 	}
 	if cov := coord.NeedCoverage(coord.Viewer{}, need, ms); cov != nil {
 		t.Errorf("anonymous reads the coverage of a TLP:GREEN need: %+v", cov)
+	}
+}
+
+// TestDeriveProperty draws random markings and viewers: a derived marking
+// is seen exactly by those who see its own marking and every marking it
+// was derived from, however derivations nest.
+func TestDeriveProperty(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	orgs := []string{"A", "B", "C", "D"}
+	members := []string{"a1", "a2", "b1", "c1", "d1"}
+	orgOf := map[string]string{"a1": "A", "a2": "A", "b1": "B", "c1": "C", "d1": "D"}
+	some := func(xs []string) []string {
+		var out []string
+		for _, x := range xs {
+			if rng.IntN(3) == 0 {
+				out = append(out, x)
+			}
+		}
+		return out
+	}
+	marking := func() coord.Marking {
+		author := members[rng.IntN(len(members))]
+		m := coord.Marking{TLP: coord.TLPs[rng.IntN(len(coord.TLPs))], Org: orgOf[author], Author: author}
+		switch m.TLP {
+		case coord.TLPAmber, coord.TLPAmberStrict:
+			m.Orgs, m.Members = some(orgs), some(members)
+		case coord.TLPRed:
+			m.Members = some(members)
+		}
+		return m
+	}
+	viewers := []coord.Viewer{{}}
+	for _, m := range members {
+		viewers = append(viewers, coord.Viewer{MemberID: m, OrgID: orgOf[m], Role: coord.RoleCoordinator, OrgVerified: orgOf[m] != "D"})
+	}
+	for range 2000 {
+		own, a, b, c := marking(), marking(), marking(), marking()
+		inner := coord.Derive(own, a, b)
+		outer := coord.Derive(marking(), inner, c)
+		for _, v := range viewers {
+			if got, want := coord.CanSee(v, inner), coord.CanSee(v, own) && coord.CanSee(v, a) && coord.CanSee(v, b); got != want {
+				t.Fatalf("CanSee(%+v, Derive(%+v, %+v, %+v)) = %v, want %v", v, own, a, b, got, want)
+			}
+			if coord.CanSee(v, outer) && !(coord.CanSee(v, inner) && coord.CanSee(v, c)) {
+				t.Fatalf("a derivation of a derivation widens: %+v sees %+v", v, outer)
+			}
+		}
 	}
 }

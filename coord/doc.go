@@ -11,7 +11,13 @@
 //   - the state machines and who may move each step (CanTransition…
 //     functions returning EFORBIDDEN or ECONFLICT),
 //   - the one visibility policy of the system, CanSee, which every read path
-//     (API, UI, feeds, exports, sync) calls and nothing bypasses,
+//     (API, UI, feeds, exports, sync) calls and nothing bypasses; what is
+//     derived from items (a match joins a need and an offer) carries the
+//     markings of what it reveals (Derive), so that CanSee shows it only to
+//     those who may see every one of them,
+//   - who may change what: content stays with the source organisation
+//     (CanEdit), status and repairs with those it is shared with
+//     (CanCoordinate), markings only widen (CanWiden),
 //   - the matching engine (Propose), which scores offers against a need and
 //     explains every score,
 //   - the service interfaces (OrgService, IncidentService, …) that adapters

@@ -53,6 +53,9 @@ type Need struct {
 // is where it can deliver, and an offer with neither covers anywhere.
 type Offer struct {
 	Resource
+	// Coverage is how much of the offer its matches hold, as the reader
+	// may see it (OfferCoverage); filled in by reads as Need.Coverage.
+	Coverage *Coverage `json:"coverage,omitempty"`
 }
 
 // Place is a named point.

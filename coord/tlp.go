@@ -113,7 +113,9 @@ func CanSeeAll(v Viewer, markings ...Marking) bool {
 // and the markings of the revealed items in Reveals, so that CanSee shows
 // the derived item only to those who may see all of them. What the
 // revealed items themselves reveal is carried over, so derivation
-// composes.
+// composes. What own already revealed is replaced: Derive of a derived
+// item's marking with the current markings of its items brings it up to
+// date (Match.Reveal).
 func Derive(own Marking, revealed ...Marking) Marking {
 	own.Orgs = slices.Clone(own.Orgs)
 	own.Members = slices.Clone(own.Members)

@@ -2,20 +2,58 @@ package store
 
 import (
 	"context"
+	"encoding/json"
+	"slices"
 
 	"lifeline/coord"
 )
 
 // FindMatchByID implements coord.MatchService.
 func (db *DB) FindMatchByID(ctx context.Context, v coord.Viewer, id string) (*coord.Match, error) {
-	return findDoc(ctx, db, nil, "store.FindMatchByID", "matches", "match", id, v, matchMarking)
+	const op = "store.FindMatchByID"
+	m, err := findDoc(ctx, db, nil, op, "matches", "match", id, v, matchMarking)
+	if err != nil {
+		return nil, err
+	}
+	if !db.seesJoined(ctx, v, m) {
+		return nil, notFound(op, "match")
+	}
+	return m, nil
 }
 
 // FindMatches implements coord.MatchService.
 func (db *DB) FindMatches(ctx context.Context, v coord.Viewer, f coord.ListFilter) (coord.Page[*coord.Match], error) {
-	return listDocs(ctx, db, "store.FindMatches", "matches", v, f, matchMarking, func(m *coord.Match) bool {
+	p, err := listDocs(ctx, db, "store.FindMatches", "matches", v, f, matchMarking, func(m *coord.Match) bool {
 		return keepStatus(f, string(m.Status))
 	})
+	// After the scan, not during it: seesJoined may read, and a read
+	// inside the scan would hold two connections of the pool at once.
+	p.Items = slices.DeleteFunc(p.Items, func(m *coord.Match) bool { return !db.seesJoined(ctx, v, m) })
+	return p, err
+}
+
+// seesJoined reports whether v may see the need and the offer that m
+// joins. A match records their markings (coord.Match.Reveal), which
+// CanSee of its marking already asked; a match recorded before it did
+// has them read from the need's and the offer's rows instead, and is
+// hidden if they cannot be read.
+func (db *DB) seesJoined(ctx context.Context, v coord.Viewer, m *coord.Match) bool {
+	if _, _, ok := m.Revealed(); ok {
+		return true
+	}
+	var marks []coord.Marking
+	for _, q := range []struct{ table, id string }{{"needs", m.NeedID}, {"offers", m.OfferID}} {
+		var doc string
+		if err := db.readRow(ctx, `SELECT doc FROM `+q.table+` WHERE id = ?`, q.id).Scan(&doc); err != nil {
+			return false
+		}
+		var r coord.Resource
+		if err := json.Unmarshal([]byte(doc), &r); err != nil {
+			return false
+		}
+		marks = append(marks, r.Marking)
+	}
+	return coord.CanSeeAll(v, marks...)
 }
 
 // CreateMatch implements coord.MatchService.
@@ -65,6 +103,9 @@ func (db *DB) UpdateMatch(ctx context.Context, v coord.Viewer, id string, upd co
 		var err error
 		if m, err = findDoc(t.ctx, db, t, op, "matches", "match", id, v, matchMarking); err != nil {
 			return err
+		}
+		if !db.seesJoined(t.ctx, v, m) {
+			return notFound(op, "match")
 		}
 		if upd.IfVersion != 0 && upd.IfVersion != m.Version {
 			return conflictVersion(op, "match", id, m.Version, upd.IfVersion)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"strings"
 
 	"lifeline"
 	"lifeline/coord"
@@ -35,12 +36,60 @@ func (db *DB) FindNeeds(ctx context.Context, v coord.Viewer, f coord.ListFilter)
 // withCoverage fills in the coverage of needs as v may read it, from all
 // the matches of each (coord.NeedCoverage).
 func (db *DB) withCoverage(ctx context.Context, op string, v coord.Viewer, needs ...*coord.Need) error {
+	ids := make([]string, len(needs))
+	for i, n := range needs {
+		ids[i] = n.ID
+	}
+	ms, err := db.matchesOf(ctx, "need_id", ids)
+	if err != nil {
+		return internal(op, err)
+	}
 	for _, n := range needs {
-		rows, err := db.readRows(ctx, `SELECT doc FROM matches WHERE need_id = ? ORDER BY ord`, n.ID)
-		if err != nil {
-			return internal(op, err)
+		n.Coverage = coord.NeedCoverage(v, n, ms[n.ID])
+	}
+	return nil
+}
+
+// withOfferCoverage is withCoverage for offers (coord.OfferCoverage).
+func (db *DB) withOfferCoverage(ctx context.Context, op string, v coord.Viewer, offers ...*coord.Offer) error {
+	ids := make([]string, len(offers))
+	for i, o := range offers {
+		ids[i] = o.ID
+	}
+	ms, err := db.matchesOf(ctx, "offer_id", ids)
+	if err != nil {
+		return internal(op, err)
+	}
+	for _, o := range offers {
+		o.Coverage = coord.OfferCoverage(v, o, ms[o.ID])
+	}
+	return nil
+}
+
+// matchesOf returns every match whose column ("need_id" or "offer_id")
+// is one of ids, by that id, oldest first. It reads the matches of up to
+// 64 items with one query; the list of ids is padded to 1, 8 or 64 so
+// that three prepared statements serve every page.
+func (db *DB) matchesOf(ctx context.Context, column string, ids []string) (map[string][]*coord.Match, error) {
+	out := map[string][]*coord.Match{}
+	for len(ids) > 0 {
+		batch := ids[:min(len(ids), 64)]
+		ids = ids[len(batch):]
+		size := 64
+		for _, s := range []int{1, 8} {
+			if len(batch) <= s {
+				size = s
+				break
+			}
 		}
-		var ms []*coord.Match
+		args := make([]any, size)
+		for i := range args {
+			args[i] = batch[min(i, len(batch)-1)]
+		}
+		rows, err := db.readRows(ctx, `SELECT doc FROM matches WHERE `+column+` IN (?`+strings.Repeat(", ?", size-1)+`) ORDER BY ord`, args...)
+		if err != nil {
+			return nil, err
+		}
 		for rows.Next() {
 			var doc string
 			m := new(coord.Match)
@@ -50,18 +99,21 @@ func (db *DB) withCoverage(ctx context.Context, op string, v coord.Viewer, needs
 			}
 			if err != nil {
 				rows.Close()
-				return internal(op, err)
+				return nil, err
 			}
-			ms = append(ms, m)
+			key := m.NeedID
+			if column == "offer_id" {
+				key = m.OfferID
+			}
+			out[key] = append(out[key], m)
 		}
 		err = rows.Err()
 		rows.Close()
 		if err != nil {
-			return internal(op, err)
+			return nil, err
 		}
-		n.Coverage = coord.NeedCoverage(v, n, ms)
 	}
-	return nil
+	return out, nil
 }
 
 // CreateNeed implements coord.NeedService.
@@ -73,14 +125,24 @@ func (db *DB) CreateNeed(ctx context.Context, v coord.Viewer, n *coord.Need) err
 
 // FindOfferByID implements coord.OfferService.
 func (db *DB) FindOfferByID(ctx context.Context, v coord.Viewer, id string) (*coord.Offer, error) {
-	return findDoc(ctx, db, nil, "store.FindOfferByID", "offers", "offer", id, v, offerMarking)
+	const op = "store.FindOfferByID"
+	o, err := findDoc(ctx, db, nil, op, "offers", "offer", id, v, offerMarking)
+	if err != nil {
+		return nil, err
+	}
+	return o, db.withOfferCoverage(ctx, op, v, o)
 }
 
 // FindOffers implements coord.OfferService.
 func (db *DB) FindOffers(ctx context.Context, v coord.Viewer, f coord.ListFilter) (coord.Page[*coord.Offer], error) {
-	return listDocs(ctx, db, "store.FindOffers", "offers", v, f, offerMarking, func(o *coord.Offer) bool {
+	const op = "store.FindOffers"
+	p, err := listDocs(ctx, db, op, "offers", v, f, offerMarking, func(o *coord.Offer) bool {
 		return keepStatus(f, o.Status) && keepCountry(f, o.Countries) && keepIncident(f, o.IncidentID)
 	})
+	if err != nil {
+		return p, err
+	}
+	return p, db.withOfferCoverage(ctx, op, v, p.Items...)
 }
 
 // CreateOffer implements coord.OfferService.
@@ -182,7 +244,7 @@ func (db *DB) UpdateOffer(ctx context.Context, v coord.Viewer, id string, upd co
 	if err != nil {
 		return nil, err
 	}
-	return o, nil
+	return o, db.withOfferCoverage(ctx, op, v, o)
 }
 
 // held returns the quantity active matches hold of a need or an offer.

@@ -15,7 +15,9 @@ import (
 // and a reporter, and returns the reporter's token.
 func seedReporter(t *testing.T, db string) (string, coord.Viewer) {
 	t.Helper()
-	var inst struct{ OrgID string `json:"org_id"` }
+	var inst struct {
+		OrgID string `json:"org_id"`
+	}
 	cliJSON(t, &inst, "admin", "init", "--db", db, "--org", "Ops", "--json")
 	ctx := context.Background()
 	s, err := sqlite.Open(ctx, db)

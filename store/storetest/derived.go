@@ -247,41 +247,59 @@ func derivedVisibility(t *testing.T, open Opener, seed uint64) {
 					}
 				}
 			}
+			ofNeed := func(id string) func(*coord.Match) bool { return func(m *coord.Match) bool { return m.NeedID == id } }
+			ofOffer := func(id string) func(*coord.Match) bool { return func(m *coord.Match) bool { return m.OfferID == id } }
 			for _, n := range needs {
-				got, err := db.FindNeedByID(ctx, v, n.ID)
-				if err != nil {
-					continue
+				if got, err := db.FindNeedByID(ctx, v, n.ID); err == nil {
+					checkCoverage(t, n.ID, got.Coverage, matches, ofNeed(n.ID), may)
 				}
-				checkCoverage(t, v, got, matches, may)
+			}
+			for _, o := range offers {
+				if got, err := db.FindOfferByID(ctx, v, o.ID); err == nil {
+					checkCoverage(t, o.ID, got.Coverage, matches, ofOffer(o.ID), may)
+				}
+			}
+			np, err := db.FindNeeds(ctx, v, coord.ListFilter{Limit: 500})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, n := range np.Items {
+				checkCoverage(t, n.ID, n.Coverage, matches, ofNeed(n.ID), may)
+			}
+			op, err := db.FindOffers(ctx, v, coord.ListFilter{Limit: 500})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, o := range op.Items {
+				checkCoverage(t, o.ID, o.Coverage, matches, ofOffer(o.ID), may)
 			}
 		})
 	}
 }
 
-// checkCoverage checks the coverage of need n as v reads it: quantities
-// from every match, whoever may see it; the matches named only where v
-// may see them.
-func checkCoverage(t *testing.T, v coord.Viewer, n *coord.Need, matches []*coord.Match, may func(*coord.Match) bool) {
+// checkCoverage checks the coverage c of the need or offer id as a
+// reader reads it: quantities from every match of it (of), whoever may
+// see them; the matches named only where the reader may see them (may).
+func checkCoverage(t *testing.T, id string, c *coord.Coverage, matches []*coord.Match, of func(*coord.Match) bool, may func(*coord.Match) bool) {
 	t.Helper()
-	if n.Coverage == nil {
-		t.Errorf("need %s read without its coverage", n.ID)
+	if c == nil {
+		t.Errorf("%s read without its coverage", id)
 		return
 	}
-	c := n.Coverage
 	var held int64
 	for _, m := range matches {
-		if m.NeedID == n.ID {
+		if of(m) {
 			held++ // each match is of quantity 1, none cancelled
 		}
 	}
 	if c.Held != held {
-		t.Errorf("need %s: held %d, want %d from every match", n.ID, c.Held, held)
+		t.Errorf("%s: held %d, want %d from every match", id, c.Held, held)
 	}
 	for _, s := range c.Matches {
 		m := findMatch(matches, s.MatchID)
-		if m == nil || !may(m) {
+		if m == nil || !may(m) || !of(m) {
 			b, _ := json.Marshal(s)
-			t.Errorf("need %s coverage names a match the reader may not see: %s", n.ID, b)
+			t.Errorf("%s coverage names a match the reader may not see: %s", id, b)
 		}
 	}
 }
@@ -303,4 +321,45 @@ func sourceOf(vs []coord.Viewer, m coord.Marking) coord.Viewer {
 		}
 	}
 	return coord.Viewer{}
+}
+
+// testMatchesRecordedBefore: a match recorded before matches carried the
+// markings of their need and offer is still shown only to those who may
+// see both, read from the need's and the offer's rows.
+func testMatchesRecordedBefore(t *testing.T, open Opener) {
+	w := NewWorld(t, open(t))
+	db := w.DB
+	need := &coord.Need{Resource: coord.Resource{Title: "terminals", Category: "connectivity/satellite-terminal", Quantity: 10, Unit: "terminal", Countries: []string{"SD"}}}
+	if err := db.CreateNeed(ctx, w.Author, need); err != nil {
+		t.Fatal(err)
+	}
+	offer := &coord.Offer{Resource: coord.Resource{Title: "terminals", Category: "connectivity/satellite-terminal", Quantity: 5, Unit: "terminal"}}
+	offer.TLP, offer.Members = coord.TLPAmberStrict, []string{w.Author.MemberID}
+	if err := db.CreateOffer(ctx, w.Named, offer); err != nil {
+		t.Fatal(err)
+	}
+	m, err := db.CreateMatch(ctx, w.Author, coord.MatchCreate{NeedID: need.ID, OfferID: offer.ID, Quantity: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The row as an earlier version wrote it: the match's own marking only.
+	legacy := *m
+	legacy.Reveals = nil
+	own := legacy.Marking
+	doc, _ := json.Marshal(&legacy)
+	mk, _ := json.Marshal(own)
+	if _, err := db.SQL().Exec(rebind(db, `UPDATE matches SET doc = ?, marking = ? WHERE id = ?`), string(doc), string(mk), m.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.FindMatchByID(ctx, w.Author, m.ID); err != nil {
+		t.Errorf("the member who may see both cannot read the match: %v", err)
+	}
+	_, err = db.FindMatchByID(ctx, w.Colleague, m.ID)
+	wantCode(t, err, lifeline.ENOTFOUND, "a colleague not named by the offer reads a match recorded before")
+	p, err := db.FindMatches(ctx, w.Colleague, coord.ListFilter{})
+	if err != nil || len(p.Items) != 0 {
+		t.Errorf("a colleague not named by the offer lists %d matches (%v)", len(p.Items), err)
+	}
+	_, err = db.UpdateMatch(ctx, w.Colleague, m.ID, coord.MatchUpdate{Status: coord.MatchCancelled})
+	wantCode(t, err, lifeline.ENOTFOUND, "a colleague not named by the offer moves a match recorded before")
 }

@@ -48,6 +48,7 @@ func Run(t *testing.T, open Opener) {
 		{"MatchNarrowsToItsItems", testMatchNarrowsToItsItems},
 		{"DerivedVisibility", testDerivedVisibility},
 		{"UnknownNames", testUnknownNames},
+		{"MatchesRecordedBefore", testMatchesRecordedBefore},
 		{"RebuildAndVerify", testRebuildAndVerify},
 		{"TamperDetected", testTamper},
 		{"ConcurrentWrites", testConcurrentWrites},
