@@ -428,3 +428,17 @@ func TestServeMetricsListener(t *testing.T) {
 		t.Errorf("GET %s = %d %.300s", murl, res.StatusCode, b)
 	}
 }
+
+// TestServeRefusesReadableDatabase: a database other users may read holds
+// the signing key and the token hashes in the open; the server refuses to
+// start on it and prints the command that fixes it.
+func TestServeRefusesReadableDatabase(t *testing.T) {
+	path, _ := brokenLog(t, 0)
+	if err := os.Chmod(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := runCLI(t, "serve", "--db", path, "--addr", "127.0.0.1:0")
+	if code == 0 || !strings.Contains(stderr, "chmod 600 "+path) {
+		t.Errorf("serve on a database readable by others: exit %d, %s; want a refusal with the chmod", code, stderr)
+	}
+}
