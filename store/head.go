@@ -120,11 +120,16 @@ const Recovery = "To recover: if lifeline admin verify names a column or a state
 
 // LogCheck is the state of the check of the whole log that a server runs
 // in the background after it starts (see CheckLog).
+//
+// Its JSON form, shown by a server's public /healthz, gives the progress
+// as a fraction and not the counts: the number of events in the log would
+// tell anyone the volume of the activity they may not see.
 type LogCheck struct {
-	State   string `json:"state"`           // "checking", "ok" or "broken"
-	Checked int64  `json:"checked"`         // events verified so far
-	Events  int64  `json:"events"`          // events in the log when the check began
-	Error   string `json:"error,omitempty"` // for "broken": which event, what is wrong, how to recover
+	State    string  `json:"state"`           // "checking", "ok" or "broken"
+	Progress float64 `json:"progress"`        // Checked/Events, 0 to 1
+	Checked  int64   `json:"-"`               // events verified so far
+	Events   int64   `json:"-"`               // events in the log when the check began
+	Error    string  `json:"error,omitempty"` // for "broken": which event, what is wrong, how to recover
 }
 
 // CheckLog verifies the whole log (Verify), reporting progress to
@@ -157,6 +162,13 @@ func (db *DB) CheckLog(ctx context.Context, progress func(LogCheck)) LogCheck {
 }
 
 func (db *DB) setCheck(c LogCheck) LogCheck {
+	switch {
+	case c.State == "ok":
+		c.Progress = 1
+	case c.Events > 0:
+		c.Progress = min(1, float64(c.Checked)/float64(c.Events))
+		c.Progress = float64(int(c.Progress*100)) / 100 // no finer than a percent
+	}
 	db.check.Store(&c)
 	return c
 }

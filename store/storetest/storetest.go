@@ -54,6 +54,7 @@ func Run(t *testing.T, open Opener) {
 		{"ProjectionEdit", testProjectionEdit},
 		{"StateDiffNamesRow", testStateDiffNamesRow},
 		{"CheckTail", testCheckTail},
+		{"CheckLog", testCheckLog},
 		{"Sessions", testSessions},
 	}
 	for _, tt := range tests {
