@@ -91,9 +91,13 @@ commitments; it prints a token for one member of each organisation.`,
 			if rate <= 0 {
 				rate = -1 // unlimited
 			}
+			cursorKey, err := db.DeriveKey(ctx, "api feed cursor")
+			if err != nil {
+				return err
+			}
 			apiHandler := api.New(api.Services{Orgs: db, Members: db, Incidents: db, Needs: db, Offers: db, Matches: db, Events: db,
 				Health: func(ctx context.Context) error { return db.SQL().PingContext(ctx) }},
-				api.Options{Logger: log, Rate: rate, Burst: burst, LogCheck: func() (any, bool) {
+				api.Options{Logger: log, Rate: rate, Burst: burst, CursorKey: cursorKey, LogCheck: func() (any, bool) {
 					c := db.LastCheck()
 					if err := db.Broken(); err != nil {
 						c.State, c.Error = "broken", lifeline.ErrorMessage(err)
