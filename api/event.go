@@ -72,7 +72,7 @@ func (c *cursors) seal(reader string, seq int64) string {
 
 // open returns the position of a cursor that seal made for reader.
 func (c *cursors) open(reader, cursor string) (int64, bool) {
-	b, err := base64.RawURLEncoding.DecodeString(cursor)
+	b, err := base64.RawURLEncoding.Strict().DecodeString(cursor)
 	if err != nil || len(b) != 16 {
 		return 0, false
 	}
