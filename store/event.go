@@ -85,7 +85,7 @@ func apply(ctx context.Context, tx *sql.Tx, db *DB, e ledger.Event) error {
 // FindEvents implements coord.EventService.
 func (db *DB) FindEvents(ctx context.Context, v coord.Viewer, after int64, limit int) (coord.Page[*coord.Event], error) {
 	return findEvents(ctx, db, "store.FindEvents", v, after, limit,
-		`SELECT seq, hash, body FROM events WHERE seq > ? ORDER BY seq LIMIT ?`)
+		`SELECT seq, hash, body, marking FROM events WHERE seq > ? ORDER BY seq LIMIT ?`)
 }
 
 // maxSubject bounds the subject FindEventsBySubject takes: item ids are
@@ -105,7 +105,7 @@ func (db *DB) FindEventsBySubject(ctx context.Context, v coord.Viewer, subject s
 		return coord.Page[*coord.Event]{Items: []*coord.Event{}}, err
 	}
 	return findEvents(ctx, db, op, v, after, f.Limit,
-		`SELECT seq, hash, body FROM events WHERE subject = ? AND seq > ? ORDER BY seq LIMIT ?`, subject)
+		`SELECT seq, hash, body, marking FROM events WHERE subject = ? AND seq > ? ORDER BY seq LIMIT ?`, subject)
 }
 
 // findEvents pages through the events that query selects (its last two
@@ -113,8 +113,10 @@ func (db *DB) FindEventsBySubject(ctx context.Context, v coord.Viewer, subject s
 // args), keeping those the viewer may see. Who may see an event is read
 // from its signed bytes, never from the marking column beside them, which
 // nothing signs: a row whose column was edited shows no more than its
-// signed marking allows. For a subject's events, a row whose signed
-// subject is another is skipped the same way.
+// signed marking allows. The column serves only to skip, without
+// decoding, an event it says the viewer may not see — it can hide an
+// event (which verify reports), never show one. For a subject's events, a
+// row whose signed subject is another is skipped the same way.
 func findEvents(ctx context.Context, db *DB, op string, v coord.Viewer, after int64, limit int, query string, args ...any) (coord.Page[*coord.Event], error) {
 	limit = coord.ListFilter{Limit: limit}.PageSize()
 	page := coord.Page[*coord.Event]{Items: []*coord.Event{}}
@@ -131,13 +133,17 @@ func findEvents(ctx context.Context, db *DB, op string, v coord.Viewer, after in
 		for rows.Next() {
 			n++
 			var seq int64
-			var hash string
+			var hash, mk string
 			var body []byte
-			if err := rows.Scan(&seq, &hash, &body); err != nil {
+			if err := rows.Scan(&seq, &hash, &body, &mk); err != nil {
 				rows.Close()
 				return page, internal(op, err)
 			}
 			after = seq
+			var m coord.Marking
+			if json.Unmarshal([]byte(mk), &m) == nil && !coord.CanSee(v, m) {
+				continue
+			}
 			e, err := ledger.Decode(body)
 			if err != nil {
 				rows.Close()
