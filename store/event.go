@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 
@@ -508,24 +509,27 @@ func (db *DB) VerifyState(ctx context.Context) (string, error) {
 	return diff, nil
 }
 
+// stateRows splits a State into its rows, keyed "TABLE, row ID", in
+// order.
+func stateRows(s string) ([]string, map[string]string) {
+	var keys []string
+	m := map[string]string{}
+	for _, l := range strings.Split(s, "\n") {
+		if l == "" {
+			continue
+		}
+		k := field(l, 0) + ", row " + field(l, 1)
+		keys = append(keys, k)
+		m[k] = l
+	}
+	return keys, m
+}
+
 // stateDiff names the first row where the stored state (a) differs from
 // the replayed one (b).
 func stateDiff(a, b string) string {
-	rows := func(s string) ([]string, map[string]string) {
-		var keys []string
-		m := map[string]string{}
-		for _, l := range strings.Split(s, "\n") {
-			if l == "" {
-				continue
-			}
-			k := field(l, 0) + ", row " + field(l, 1)
-			keys = append(keys, k)
-			m[k] = l
-		}
-		return keys, m
-	}
-	ak, am := rows(a)
-	bk, bm := rows(b)
+	ak, am := stateRows(a)
+	bk, bm := stateRows(b)
 	for _, k := range ak {
 		l, ok := bm[k]
 		if !ok {
@@ -585,4 +589,65 @@ func state(ctx context.Context, query func(ctx context.Context, query string, ar
 		}
 	}
 	return b.String(), nil
+}
+
+// CompareState compares the state tables with a replay of the log made in
+// scratch, an empty store of its own (a throw-away SQLite file), without
+// holding this store's writes: the log is copied through a backup and
+// restored into scratch, which verifies and replays it. Rows that changed
+// after the log was read are not compared. It returns a description of
+// the first row that differs, "" when none does.
+func (db *DB) CompareState(ctx context.Context, scratch *DB) (string, error) {
+	const op = "store.CompareState"
+	pr, pw := io.Pipe()
+	backup := make(chan error, 1)
+	go func() {
+		err := db.Backup(ctx, pw)
+		pw.CloseWithError(err)
+		backup <- err
+	}()
+	n, err := scratch.Restore(ctx, pr)
+	pr.CloseWithError(errors.New("restore ended"))
+	if berr := <-backup; berr != nil {
+		return "", berr
+	}
+	if err != nil {
+		return "", err
+	}
+	mine, err := db.State(ctx)
+	if err != nil {
+		return "", err
+	}
+	replayed, err := scratch.State(ctx)
+	if err != nil {
+		return "", err
+	}
+	changedSince := func(id string) (bool, error) {
+		var k int
+		err := db.readRow(ctx, `SELECT COUNT(*) FROM events WHERE subject = ? AND seq > ?`, id, n).Scan(&k)
+		return k > 0, internal(op, err)
+	}
+	mk, mm := stateRows(mine)
+	rk, rm := stateRows(replayed)
+	for _, k := range append(mk, rk...) {
+		if mm[k] == rm[k] {
+			continue
+		}
+		_, id, _ := strings.Cut(k, ", row ")
+		changed, err := changedSince(id)
+		if err != nil {
+			return "", err
+		}
+		if changed {
+			continue
+		}
+		switch {
+		case rm[k] == "":
+			return "table " + k + ": stored, but no event makes it", nil
+		case mm[k] == "":
+			return "table " + k + ": made by the log, missing from the state", nil
+		}
+		return fmt.Sprintf("table %s: stored %q, the log says %q", k, trunc(mm[k]), trunc(rm[k])), nil
+	}
+	return "", nil
 }

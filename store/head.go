@@ -14,11 +14,16 @@ import (
 // catches events removed from the end; and the refusal to write on a log
 // found broken, so that the damage is never signed into the chain.
 
-// RefuseWrites makes every later write fail with err (ECONFLICT), until
-// the process ends: for a server whose log was found not to verify.
+// RefuseWrites makes every later write that appends to the log fail
+// with err (ECONFLICT), until the process ends: for a server whose log,
+// or whose state tables, were found not to verify. A *ledger.VerifyError
+// is said to be the log's.
 func (db *DB) RefuseWrites(err error) {
-	e := lifeline.Errorf(lifeline.ECONFLICT, "", "the event log does not verify: %v; writes are refused. %s", err, Recovery)
-	db.broken.Store(e)
+	msg := err.Error()
+	if errors.As(err, new(*ledger.VerifyError)) {
+		msg = "the event log does not verify: " + msg
+	}
+	db.broken.Store(lifeline.Errorf(lifeline.ECONFLICT, "", "%s; writes are refused. %s", msg, Recovery))
 }
 
 // Broken returns the error given to RefuseWrites, or nil.

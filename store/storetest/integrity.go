@@ -294,3 +294,23 @@ func testCheckLog(t *testing.T, open Opener) {
 	}
 	wantCode(t, db.CreateIncident(ctx, w.Author, newIncident(coord.TLPGreen, w)), lifeline.ECONFLICT, "write after CheckLog found the log broken")
 }
+
+// testCompareState: the comparison a server runs in the background,
+// through a replay in another store, finds a state row edited by hand and
+// nothing in an untouched store.
+func testCompareState(t *testing.T, open Opener) {
+	w := NewWorld(t, open(t))
+	db := w.DB
+	items := w.Items(t)
+	if diff, err := db.CompareState(ctx, open(t)); err != nil || diff != "" {
+		t.Fatalf("CompareState of an untouched store = %q, %v", diff, err)
+	}
+	id := items[coord.TLPAmber]["incident"]
+	if _, err := db.SQL().Exec(rebind(db, `UPDATE incidents SET marking = replace(marking, 'TLP:AMBER', 'TLP:CLEAR') WHERE id = ?`), id); err != nil {
+		t.Fatal(err)
+	}
+	diff, err := db.CompareState(ctx, open(t))
+	if err != nil || !strings.Contains(diff, "incidents, row "+id) {
+		t.Fatalf("CompareState after editing a state row = %q, %v; want the incident named", diff, err)
+	}
+}

@@ -53,6 +53,7 @@ func Run(t *testing.T, open Opener) {
 		{"SignedHead", testSignedHead},
 		{"ProjectionEdit", testProjectionEdit},
 		{"StateDiffNamesRow", testStateDiffNamesRow},
+		{"CompareState", testCompareState},
 		{"CheckTail", testCheckTail},
 		{"CheckLog", testCheckLog},
 		{"Sessions", testSessions},
