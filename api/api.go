@@ -21,6 +21,7 @@ package api
 
 import (
 	"context"
+	"crypto/rand"
 	"log/slog"
 	"net"
 	"net/http"
@@ -44,6 +45,11 @@ type Options struct {
 	Rate     float64              // requests per second per token or anonymous address; 0: 50; <0: unlimited
 	Burst    int                  // requests allowed at once above the rate; 0: 4×Rate
 	Registry *prometheus.Registry // nil: a new one, served by Metrics
+	// CursorKey is the secret of the event feed's cursors; servers that
+	// share a database must share it, so that a cursor from one is
+	// accepted by another. nil draws one at start (cursors then do not
+	// survive a restart).
+	CursorKey []byte
 	// LogCheck, when not nil, reports the state of the check of the
 	// signed log, shown by /healthz under "log"; ok false makes /healthz
 	// answer 503.
@@ -59,6 +65,7 @@ type Server struct {
 	health   func(ctx context.Context) error
 	logCheck func() (any, bool)
 	norms    *norms.Catalogue
+	cursors  *cursors
 	log      *slog.Logger
 	maxBody  int64
 	limiter  *limiter
@@ -96,6 +103,12 @@ func New(svc coord.Services, opt Options) *Server {
 		}
 		s.limiter = newLimiter(rate, burst, time.Now)
 	}
+	key := opt.CursorKey
+	if key == nil {
+		key = make([]byte, 32)
+		rand.Read(key) // never fails (crypto/rand, Go 1.24 and later)
+	}
+	s.cursors = newCursors(key)
 	s.auth = newAuthCache(time.Second, time.Now)
 	s.metrics = newMetrics(opt.Registry)
 	s.mux = http.NewServeMux()

@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -453,15 +454,75 @@ func checkForPeople(tb testing.TB, what string, body []byte) {
 // TestHealthzLogCheck: /healthz shows the state of the check of the
 // signed log, and answers 503 when the log does not verify.
 func TestHealthzLogCheck(t *testing.T) {
-	state, ok := map[string]any{"state": "checking", "checked": 1000, "events": 5000}, true
+	state, ok := map[string]any{"state": "checking", "progress": 0.2}, true
 	e := newEnv(t, api.Options{LogCheck: func() (any, bool) { return state, ok }})
 	r := e.do(coord.Viewer{}, "GET", "/healthz", nil)
-	if r.Status != 200 || !strings.Contains(string(r.Body), `"log":{"checked":1000,"events":5000,"state":"checking"}`) {
+	if r.Status != 200 || !strings.Contains(string(r.Body), `"log":{"progress":0.2,"state":"checking"}`) {
 		t.Errorf("/healthz while checking = %d %s", r.Status, r.Body)
 	}
 	state, ok = map[string]any{"state": "broken", "error": "event 12: signature does not verify"}, false
 	r = e.do(coord.Viewer{}, "GET", "/healthz", nil)
 	if r.Status != 503 || !strings.Contains(string(r.Body), "event 12") {
 		t.Errorf("/healthz of a broken log = %d %s, want 503 naming the event", r.Status, r.Body)
+	}
+}
+
+// TestFeedCursor: the feed's events carry no sequence number, and its
+// cursor is opaque and bound to its reader, so the gaps between the
+// events a reader may see do not count those it may not see.
+func TestFeedCursor(t *testing.T) {
+	e := newEnv(t, api.Options{})
+	// Hidden work between two CLEAR events.
+	for _, level := range []coord.TLP{coord.TLPClear, coord.TLPRed, coord.TLPRed, coord.TLPRed, coord.TLPClear} {
+		in := &coord.Incident{Title: "x", Kind: coord.KindOther, Countries: []string{"SD"}}
+		in.TLP = level
+		if err := e.db.CreateIncident(context.Background(), e.w.Author, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var page struct {
+		Items []map[string]any `json:"items"`
+		Next  string           `json:"next"`
+	}
+	var all []map[string]any
+	next := ""
+	for {
+		r := e.do(coord.Viewer{}, "GET", "/api/v1/events?limit=2&after="+next, nil)
+		if r.Status != 200 {
+			t.Fatalf("GET events = %d %s", r.Status, r.Body)
+		}
+		page.Next = ""
+		r.json(t, &page)
+		all = append(all, page.Items...)
+		if page.Next == "" {
+			break
+		}
+		if _, err := strconv.ParseInt(page.Next, 10, 64); err == nil {
+			t.Fatalf("the cursor %q is a number", page.Next)
+		}
+		// Another reader's cursor is refused.
+		if r := e.do(e.w.Other, "GET", "/api/v1/events?after="+page.Next, nil); r.Status != 400 {
+			t.Errorf("another reader's cursor: %d", r.Status)
+		}
+		next = page.Next
+	}
+	if len(all) < 3 {
+		t.Fatalf("anonymous feed: %d events", len(all))
+	}
+	for _, ev := range all {
+		if _, ok := ev["seq"]; ok {
+			t.Fatalf("a feed event carries its sequence number: %v", ev)
+		}
+	}
+	// A sequence number is not a cursor: it would let a reader find the
+	// numbers of the events it sees again, one request at a time.
+	if r := e.do(coord.Viewer{}, "GET", "/api/v1/events?after=5", nil); r.Status != 400 {
+		t.Errorf("?after=5: %d, want 400", r.Status)
+	}
+	// The same page twice: the same cursor, so the same ETag.
+	a := e.do(coord.Viewer{}, "GET", "/api/v1/events?limit=1", nil)
+	b := e.do(coord.Viewer{}, "GET", "/api/v1/events?limit=1", nil)
+	if a.Header.Get("ETag") == "" || a.Header.Get("ETag") != b.Header.Get("ETag") {
+		t.Errorf("ETags of the same page differ: %q %q", a.Header.Get("ETag"), b.Header.Get("ETag"))
 	}
 }

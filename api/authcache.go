@@ -17,7 +17,10 @@ import (
 // A revocation must not wait for that second: each entry keeps the
 // revocation count (coord.MemberService.Revocations) read before its token
 // was looked up, and counts only while the count is the same, so every
-// revocation in this process empties the cache at once.
+// revocation in this process empties the cache at once. The store's count
+// also follows a revocation epoch in the database, so a revocation made
+// by another server sharing it empties this cache within a fifth of a
+// second (store.EpochInterval).
 type authCache struct {
 	mu      sync.Mutex
 	ttl     time.Duration

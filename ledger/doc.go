@@ -10,5 +10,10 @@
 // re-encodes an event, since re-serialising JSON before verifying is the
 // classic way such logs accept forgeries or reject honest entries.
 //
+// A chain proves what each event follows, not that nothing came after the
+// last: a Head, the last event's sequence number and hash signed with the
+// same key, does; written down elsewhere (ParseAnchor reads it back), it
+// also shows a log rewritten by someone who holds the key.
+//
 // The format is documented in docs/ledger.md.
 package ledger

@@ -2,6 +2,7 @@ package ledger_test
 
 import (
 	"crypto/ed25519"
+	"strings"
 	"testing"
 
 	"lifeline/ledger"
@@ -37,4 +38,27 @@ func TestHead(t *testing.T) {
 			t.Errorf("ParseAnchor(%q) accepted", bad)
 		}
 	}
+}
+
+// FuzzParseAnchor: an anchor typed or pasted by an operator is read or
+// refused with an error, never a panic, and what is read prints back to
+// an anchor that reads the same.
+func FuzzParseAnchor(f *testing.F) {
+	f.Add("12 " + strings.Repeat("ab", 32))
+	f.Add("12 " + strings.Repeat("ab", 32) + " AAAA")
+	f.Add("-1 x")
+	f.Add("")
+	f.Fuzz(func(t *testing.T, s string) {
+		h, err := ledger.ParseAnchor(s)
+		if err != nil {
+			return
+		}
+		if h.Seq < 1 || len(h.Hash) != 64 {
+			t.Fatalf("ParseAnchor(%q) = %+v", s, h)
+		}
+		again, err := ledger.ParseAnchor(h.String())
+		if err != nil || again.Seq != h.Seq || again.Hash != h.Hash {
+			t.Fatalf("ParseAnchor(String()) of %+v = %+v, %v", h, again, err)
+		}
+	})
 }

@@ -33,6 +33,9 @@ func ChainAfter(key ed25519.PublicKey, prev Record) *Chain {
 	return &Chain{key: key, prev: &prev}
 }
 
+// Key returns the public key the chain verifies with.
+func (c *Chain) Key() ed25519.PublicKey { return c.key }
+
 // Len returns how many records verified so far (after the one a chain
 // started after, for ChainAfter).
 func (c *Chain) Len() int64 { return c.n }

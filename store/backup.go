@@ -20,6 +20,7 @@ const BackupFormat = "lifeline-backup-v1"
 type backupLine struct {
 	Format   string          `json:"format,omitempty"`
 	Instance *backupInstance `json:"instance,omitempty"`
+	Head     *ledger.Head    `json:"head,omitempty"`
 	Event    *backupEvent    `json:"event,omitempty"`
 	Token    *backupToken    `json:"token,omitempty"`
 }
@@ -68,6 +69,17 @@ func (db *DB) Backup(ctx context.Context, w io.Writer) error {
 	if err := enc.Encode(backupLine{Instance: &in}); err != nil {
 		return err
 	}
+	// The signed head before the events: a backup cut short loses events
+	// from its end, and the restore sees that they are missing.
+	var head ledger.Head
+	if err := rtx.QueryRowContext(ctx, `SELECT seq, hash, sig FROM head WHERE id = 1`).Scan(&head.Seq, &head.Hash, &head.Sig); err != nil {
+		return internal(op, fmt.Errorf("read the signed head: %w", err))
+	}
+	if head.Seq >= 0 {
+		if err := enc.Encode(backupLine{Head: &head}); err != nil {
+			return err
+		}
+	}
 	err = records(ctx, db.q, rtx.QueryContext, 0, func(r row) error {
 		return enc.Encode(backupLine{Event: &backupEvent{Seq: r.Seq, Hash: r.Hash, Body: r.Body, Sig: r.Sig}})
 	})
@@ -109,6 +121,8 @@ func (db *DB) Restore(ctx context.Context, r io.Reader) (int64, error) {
 		if n > 0 || t.head != nil {
 			return lifeline.Errorf(lifeline.ECONFLICT, op, "the store is not empty; restore into a new database")
 		}
+		var head *ledger.Head
+		var headHash string // the restored hash of the event head names
 		sc := bufio.NewScanner(r)
 		sc.Buffer(make([]byte, 64<<10), 2*ledger.MaxBody)
 		line := 0
@@ -136,6 +150,14 @@ func (db *DB) Restore(ctx context.Context, r io.Reader) (int64, error) {
 					return err
 				}
 				chain = ledger.NewChain(key.Public().(ed25519.PublicKey))
+			case l.Head != nil:
+				if chain == nil || head != nil || chain.Len() > 0 {
+					return bad("a signed head that is not the one line between the instance key and the events")
+				}
+				if !l.Head.Verify(chain.Key()) {
+					return bad("the signed head does not verify with the backup's key")
+				}
+				head = l.Head
 			case l.Event != nil:
 				if chain == nil {
 					return bad("an event before the instance key")
@@ -155,6 +177,9 @@ func (db *DB) Restore(ctx context.Context, r io.Reader) (int64, error) {
 					return err
 				}
 				t.head = &rec // the commit signs the restored log's head
+				if head != nil && rec.Seq == head.Seq {
+					headHash = rec.Hash
+				}
 			case l.Token != nil:
 				if err := t.exec(`INSERT INTO tokens (hash, member_id, created) VALUES (?, ?, ?)`, l.Token.Hash, l.Token.MemberID, l.Token.Created); err != nil {
 					return bad("%v", err)
@@ -168,6 +193,12 @@ func (db *DB) Restore(ctx context.Context, r io.Reader) (int64, error) {
 		}
 		if chain == nil {
 			return lifeline.Errorf(lifeline.EINVALID, op, "backup has no instance")
+		}
+		if head != nil && head.Seq > 0 && headHash != head.Hash {
+			if chain.Len() < head.Seq {
+				return lifeline.Errorf(lifeline.EINVALID, op, "the backup ends at event %d but its signed head names event %d: it was cut short; take another backup", chain.Len(), head.Seq)
+			}
+			return lifeline.Errorf(lifeline.EINVALID, op, "event %d of the backup is not the one its signed head names", head.Seq)
 		}
 		return nil
 	})

@@ -89,6 +89,18 @@ func (db *DB) runBatch(batch []*job) {
 			fail(err)
 			return
 		}
+		// The writes that arrived while another server held the lock
+		// join this batch: the wait is shared, as a slow fsync's is.
+	more:
+		for len(batch) < maxBatch {
+			select {
+			case j := <-db.jobs:
+				batch = append(batch, j)
+				errs = append(errs, nil)
+			default:
+				break more
+			}
+		}
 	}
 	head, refuse, err := db.tail(ctx, sqlTx)
 	if err != nil {

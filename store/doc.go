@@ -15,6 +15,18 @@
 // shared history: they are kept (hashed) in their own table outside the
 // log, and survive a rebuild.
 //
+// Only an event's canonical bytes are signed. The columns read from them
+// for queries and the state tables are derived, and nothing here trusts
+// them where it matters: the event feed decides visibility from the
+// signed bytes; Verify checks the columns and the signed head (head.go),
+// which the committer renews in the transaction of every append so that
+// events removed from the end of the log are seen; VerifyState compares
+// the state tables with a replay; and a log that does not verify
+// (RefuseWrites, or a last event that is not the signed head's) takes no
+// more events. Several processes may share one database: appends are
+// serialised (Dialect.LockWrite), revocations are seen through an epoch
+// every store watches, and web sessions are kept here (session.go).
+//
 // Reads apply coord.CanSee to every item; nothing in this package decides
 // visibility otherwise.
 package store

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 
@@ -101,7 +102,7 @@ func apply(ctx context.Context, tx *sql.Tx, db *DB, e ledger.Event) error {
 // FindEvents implements coord.EventService.
 func (db *DB) FindEvents(ctx context.Context, v coord.Viewer, after int64, limit int) (coord.Page[*coord.Event], error) {
 	return findEvents(ctx, db, "store.FindEvents", v, after, limit,
-		`SELECT seq, hash, body FROM events WHERE seq > ? ORDER BY seq LIMIT ?`)
+		`SELECT seq, hash, body, marking FROM events WHERE seq > ? ORDER BY seq LIMIT ?`)
 }
 
 // maxSubject bounds the subject FindEventsBySubject takes: item ids are
@@ -121,7 +122,7 @@ func (db *DB) FindEventsBySubject(ctx context.Context, v coord.Viewer, subject s
 		return coord.Page[*coord.Event]{Items: []*coord.Event{}}, err
 	}
 	return findEvents(ctx, db, op, v, after, f.Limit,
-		`SELECT seq, hash, body FROM events WHERE subject = ? AND seq > ? ORDER BY seq LIMIT ?`, subject)
+		`SELECT seq, hash, body, marking FROM events WHERE subject = ? AND seq > ? ORDER BY seq LIMIT ?`, subject)
 }
 
 // findEvents pages through the events that query selects (its last two
@@ -129,8 +130,10 @@ func (db *DB) FindEventsBySubject(ctx context.Context, v coord.Viewer, subject s
 // args), keeping those the viewer may see. Who may see an event is read
 // from its signed bytes, never from the marking column beside them, which
 // nothing signs: a row whose column was edited shows no more than its
-// signed marking allows. For a subject's events, a row whose signed
-// subject is another is skipped the same way.
+// signed marking allows. The column serves only to skip, without
+// decoding, an event it says the viewer may not see — it can hide an
+// event (which verify reports), never show one. For a subject's events, a
+// row whose signed subject is another is skipped the same way.
 func findEvents(ctx context.Context, db *DB, op string, v coord.Viewer, after int64, limit int, query string, args ...any) (coord.Page[*coord.Event], error) {
 	limit = coord.ListFilter{Limit: limit}.PageSize()
 	page := coord.Page[*coord.Event]{Items: []*coord.Event{}}
@@ -147,13 +150,17 @@ func findEvents(ctx context.Context, db *DB, op string, v coord.Viewer, after in
 		for rows.Next() {
 			n++
 			var seq int64
-			var hash string
+			var hash, mk string
 			var body []byte
-			if err := rows.Scan(&seq, &hash, &body); err != nil {
+			if err := rows.Scan(&seq, &hash, &body, &mk); err != nil {
 				rows.Close()
 				return page, internal(op, err)
 			}
 			after = seq
+			var m coord.Marking
+			if json.Unmarshal([]byte(mk), &m) == nil && !coord.CanSee(v, m) {
+				continue
+			}
 			e, err := ledger.Decode(body)
 			if err != nil {
 				rows.Close()
@@ -518,24 +525,27 @@ func (db *DB) VerifyState(ctx context.Context) (string, error) {
 	return diff, nil
 }
 
+// stateRows splits a State into its rows, keyed "TABLE, row ID", in
+// order.
+func stateRows(s string) ([]string, map[string]string) {
+	var keys []string
+	m := map[string]string{}
+	for _, l := range strings.Split(s, "\n") {
+		if l == "" {
+			continue
+		}
+		k := field(l, 0) + ", row " + field(l, 1)
+		keys = append(keys, k)
+		m[k] = l
+	}
+	return keys, m
+}
+
 // stateDiff names the first row where the stored state (a) differs from
 // the replayed one (b).
 func stateDiff(a, b string) string {
-	rows := func(s string) ([]string, map[string]string) {
-		var keys []string
-		m := map[string]string{}
-		for _, l := range strings.Split(s, "\n") {
-			if l == "" {
-				continue
-			}
-			k := field(l, 0) + ", row " + field(l, 1)
-			keys = append(keys, k)
-			m[k] = l
-		}
-		return keys, m
-	}
-	ak, am := rows(a)
-	bk, bm := rows(b)
+	ak, am := stateRows(a)
+	bk, bm := stateRows(b)
 	for _, k := range ak {
 		l, ok := bm[k]
 		if !ok {
@@ -595,4 +605,65 @@ func state(ctx context.Context, query func(ctx context.Context, query string, ar
 		}
 	}
 	return b.String(), nil
+}
+
+// CompareState compares the state tables with a replay of the log made in
+// scratch, an empty store of its own (a throw-away SQLite file), without
+// holding this store's writes: the log is copied through a backup and
+// restored into scratch, which verifies and replays it. Rows that changed
+// after the log was read are not compared. It returns a description of
+// the first row that differs, "" when none does.
+func (db *DB) CompareState(ctx context.Context, scratch *DB) (string, error) {
+	const op = "store.CompareState"
+	pr, pw := io.Pipe()
+	backup := make(chan error, 1)
+	go func() {
+		err := db.Backup(ctx, pw)
+		pw.CloseWithError(err)
+		backup <- err
+	}()
+	n, err := scratch.Restore(ctx, pr)
+	pr.CloseWithError(errors.New("restore ended"))
+	if berr := <-backup; berr != nil {
+		return "", berr
+	}
+	if err != nil {
+		return "", err
+	}
+	mine, err := db.State(ctx)
+	if err != nil {
+		return "", err
+	}
+	replayed, err := scratch.State(ctx)
+	if err != nil {
+		return "", err
+	}
+	changedSince := func(id string) (bool, error) {
+		var k int
+		err := db.readRow(ctx, `SELECT COUNT(*) FROM events WHERE subject = ? AND seq > ?`, id, n).Scan(&k)
+		return k > 0, internal(op, err)
+	}
+	mk, mm := stateRows(mine)
+	rk, rm := stateRows(replayed)
+	for _, k := range append(mk, rk...) {
+		if mm[k] == rm[k] {
+			continue
+		}
+		_, id, _ := strings.Cut(k, ", row ")
+		changed, err := changedSince(id)
+		if err != nil {
+			return "", err
+		}
+		if changed {
+			continue
+		}
+		switch {
+		case rm[k] == "":
+			return "table " + k + ": stored, but no event makes it", nil
+		case mm[k] == "":
+			return "table " + k + ": made by the log, missing from the state", nil
+		}
+		return fmt.Sprintf("table %s: stored %q, the log says %q", k, trunc(mm[k]), trunc(rm[k])), nil
+	}
+	return "", nil
 }

@@ -14,11 +14,16 @@ import (
 // catches events removed from the end; and the refusal to write on a log
 // found broken, so that the damage is never signed into the chain.
 
-// RefuseWrites makes every later write fail with err (ECONFLICT), until
-// the process ends: for a server whose log was found not to verify.
+// RefuseWrites makes every later write that appends to the log fail
+// with err (ECONFLICT), until the process ends: for a server whose log,
+// or whose state tables, were found not to verify. A *ledger.VerifyError
+// is said to be the log's.
 func (db *DB) RefuseWrites(err error) {
-	e := lifeline.Errorf(lifeline.ECONFLICT, "", "the event log does not verify: %v; writes are refused. %s", err, Recovery)
-	db.broken.Store(e)
+	msg := err.Error()
+	if errors.As(err, new(*ledger.VerifyError)) {
+		msg = "the event log does not verify: " + msg
+	}
+	db.broken.Store(lifeline.Errorf(lifeline.ECONFLICT, "", "%s; writes are refused. %s", msg, Recovery))
 }
 
 // Broken returns the error given to RefuseWrites, or nil.
@@ -120,11 +125,16 @@ const Recovery = "To recover: if lifeline admin verify names a column or a state
 
 // LogCheck is the state of the check of the whole log that a server runs
 // in the background after it starts (see CheckLog).
+//
+// Its JSON form, shown by a server's public /healthz, gives the progress
+// as a fraction and not the counts: the number of events in the log would
+// tell anyone the volume of the activity they may not see.
 type LogCheck struct {
-	State   string `json:"state"`           // "checking", "ok" or "broken"
-	Checked int64  `json:"checked"`         // events verified so far
-	Events  int64  `json:"events"`          // events in the log when the check began
-	Error   string `json:"error,omitempty"` // for "broken": which event, what is wrong, how to recover
+	State    string  `json:"state"`           // "checking", "ok" or "broken"
+	Progress float64 `json:"progress"`        // Checked/Events, 0 to 1
+	Checked  int64   `json:"-"`               // events verified so far
+	Events   int64   `json:"-"`               // events in the log when the check began
+	Error    string  `json:"error,omitempty"` // for "broken": which event, what is wrong, how to recover
 }
 
 // CheckLog verifies the whole log (Verify), reporting progress to
@@ -157,6 +167,13 @@ func (db *DB) CheckLog(ctx context.Context, progress func(LogCheck)) LogCheck {
 }
 
 func (db *DB) setCheck(c LogCheck) LogCheck {
+	switch {
+	case c.State == "ok":
+		c.Progress = 1
+	case c.Events > 0:
+		c.Progress = min(1, float64(c.Checked)/float64(c.Events))
+		c.Progress = float64(int(c.Progress*100)) / 100 // no finer than a percent
+	}
 	db.check.Store(&c)
 	return c
 }

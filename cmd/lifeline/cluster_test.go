@@ -143,6 +143,16 @@ func TestThreeServersOnePostgres(t *testing.T) {
 		t.Errorf("a token revoked on one server still works on another a second later (%d)", code)
 	}
 
+	// A cursor of the event feed from one server works on another.
+	_, body, _ := nodes[0].request("GET", "/api/v1/events?limit=2", inst.Token, "")
+	var page struct{ Next string }
+	if json.Unmarshal(body, &page) != nil || page.Next == "" {
+		t.Fatalf("feed page without a cursor: %s", body)
+	}
+	if code, body, _ := nodes[2].request("GET", "/api/v1/events?limit=2&after="+page.Next, inst.Token, ""); code != 200 {
+		t.Errorf("a feed cursor from one server, on another: %d %s", code, body)
+	}
+
 	// A web session made on one server works on another.
 	session := webLogin(t, nodes[0], inst.Token)
 	req, _ := http.NewRequest("GET", nodes[2].url+"/needs/new", nil)

@@ -9,7 +9,9 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"text/tabwriter"
 	"time"
@@ -22,6 +24,7 @@ import (
 	"lifeline/demo"
 	"lifeline/impact"
 	"lifeline/store"
+	"lifeline/store/sqlite"
 	"lifeline/web"
 )
 
@@ -46,9 +49,11 @@ operators' network).
 
 Before it serves, it checks the end of the signed log (the last thousand
 events and the signed head); then it checks the whole log in the
-background, with its progress on standard error and in /healthz. A log
-that does not verify is served for reading, but every write is refused
-with the event that is bad and how to recover (docs/ledger.md).
+background, with its progress on standard error and in /healthz, and then
+compares the state tables with a replay of the log. A log that does not
+verify, or state tables that differ from it, are served for reading, but
+every write is refused with the event or row that is bad and how to
+recover (docs/ledger.md).
 
 With no flags it uses the SQLite file lifeline.db in the working directory,
 creating it and initialising the instance on first start; the instance
@@ -94,8 +99,12 @@ commitments; it prints a token for one member of each organisation.`,
 			if rate <= 0 {
 				rate = -1 // unlimited
 			}
+			cursorKey, err := db.DeriveKey(ctx, "api feed cursor")
+			if err != nil {
+				return err
+			}
 			apiHandler := api.New(db.Services(),
-				api.Options{Logger: log, Rate: rate, Burst: burst,
+				api.Options{Logger: log, Rate: rate, Burst: burst, CursorKey: cursorKey,
 					Health: func(ctx context.Context) error { return db.SQL().PingContext(ctx) }, LogCheck: func() (any, bool) {
 						c := db.LastCheck()
 						if err := db.Broken(); err != nil {
@@ -253,6 +262,7 @@ func checkLogInBackground(ctx context.Context, db *store.DB, stderr io.Writer) {
 	switch c.State {
 	case "ok":
 		fmt.Fprintf(stderr, "lifeline: the signed log verifies: %d events\n", c.Checked)
+		checkStateInBackground(ctx, db, stderr)
 	case "broken":
 		fmt.Fprintf(stderr, "lifeline: %s\nlifeline: serving for reading only\n", c.Error)
 	}
@@ -293,4 +303,33 @@ func (s storeSessions) Delete(id string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), sessionTimeout)
 	defer cancel()
 	return s.db.DeleteSession(ctx, id)
+}
+
+// checkStateInBackground compares the state tables with a replay of the
+// log in a throw-away SQLite file, without holding the writes: an edited
+// state row would otherwise be served, and signed into the log by the
+// next change of its item. If they differ, the store refuses appends.
+func checkStateInBackground(ctx context.Context, db *store.DB, stderr io.Writer) {
+	dir, err := os.MkdirTemp("", "lifeline-replay-")
+	if err != nil {
+		fmt.Fprintf(stderr, "lifeline: cannot compare the state tables with the log: %v\n", err)
+		return
+	}
+	defer os.RemoveAll(dir) // the replay holds the instance key
+	scratch, err := sqlite.Open(ctx, filepath.Join(dir, "replay.db"))
+	if err != nil {
+		fmt.Fprintf(stderr, "lifeline: cannot compare the state tables with the log: %v\n", err)
+		return
+	}
+	defer scratch.Close()
+	diff, err := db.CompareState(ctx, scratch)
+	switch {
+	case err != nil && ctx.Err() == nil:
+		fmt.Fprintf(stderr, "lifeline: cannot compare the state tables with the log: %s\n", lifeline.ErrorMessage(err))
+	case diff != "":
+		db.RefuseWrites(fmt.Errorf("the state tables differ from the log: %s", diff))
+		fmt.Fprintf(stderr, "lifeline: %s\nlifeline: serving for reading only\n", lifeline.ErrorMessage(db.Broken()))
+	case err == nil:
+		fmt.Fprintln(stderr, "lifeline: the state tables match the log")
+	}
 }

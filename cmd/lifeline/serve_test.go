@@ -427,3 +427,49 @@ func TestServeMetricsListener(t *testing.T) {
 		t.Errorf("GET %s = %d %.300s", murl, res.StatusCode, b)
 	}
 }
+
+// TestServeRefusesReadableDatabase: a database other users may read holds
+// the signing key and the token hashes in the open; the server refuses to
+// start on it and prints the command that fixes it.
+func TestServeRefusesReadableDatabase(t *testing.T) {
+	path, _ := brokenLog(t, 0)
+	if err := os.Chmod(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := runCLI(t, "serve", "--db", path, "--addr", "127.0.0.1:0")
+	if code == 0 || !strings.Contains(stderr, "chmod 600 "+path) {
+		t.Errorf("serve on a database readable by others: exit %d, %s; want a refusal with the chmod", code, stderr)
+	}
+}
+
+// TestServeEditedState: a state row edited by hand (an organisation's
+// document) is found by the comparison with a replay that runs in the
+// background; from then on /healthz says so and appends are refused,
+// since the next change of that item would sign the edit into the log.
+func TestServeEditedState(t *testing.T) {
+	path, token := brokenLog(t, 3)
+	db, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := db.SQL().Exec(`UPDATE orgs SET doc = replace(doc, '"Org 1"', '"Org forged"') WHERE doc LIKE '%"Org 1"%'`)
+	if n, _ := res.RowsAffected(); err != nil || n != 1 {
+		t.Fatalf("edit a state row: %d rows, %v", n, err)
+	}
+	db.Close()
+	s := startServer(t, filepath.Dir(path), "--addr", "127.0.0.1:0", "--db", path)
+	var code int
+	var body []byte
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if code, body, _ = s.request("GET", "/healthz", "", ""); code != 200 {
+			break
+		}
+	}
+	if code != 503 || !strings.Contains(string(body), "state tables differ") || !strings.Contains(string(body), "rebuild") {
+		t.Fatalf("/healthz after editing a state row = %d %s", code, body)
+	}
+	code, body, _ = s.request("POST", "/api/v1/incidents", token, `{"title": "x", "kind": "other", "countries": ["SD"], "tlp": "TLP:CLEAR"}`)
+	if code != 409 || !strings.Contains(string(body), "orgs, row org_") {
+		t.Errorf("POST after the state check = %d %s; want 409 naming the row", code, body)
+	}
+}

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"encoding/json"
 	"errors"
 	"strconv"
 	"strings"
@@ -265,5 +266,51 @@ func testStateDiffNamesRow(t *testing.T, open Opener) {
 	}
 	if diff, err := db.VerifyState(ctx); err != nil || !strings.Contains(diff, "incidents, row inc_forged: stored, but no event makes it") {
 		t.Errorf("VerifyState after adding a row = %q, %v", diff, err)
+	}
+}
+
+// testCheckLog: the background check of the whole log reports progress
+// and its end; its public form gives no counts of events; a log that does
+// not verify makes the store refuse appends.
+func testCheckLog(t *testing.T, open Opener) {
+	w := NewWorld(t, open(t))
+	db := w.DB
+	w.Items(t)
+	n := int64(countEvents(t, db))
+	c := db.CheckLog(ctx, nil)
+	if c.State != "ok" || c.Checked != n || c.Progress != 1 || db.LastCheck() != c {
+		t.Fatalf("CheckLog of a good log = %+v, want ok with %d events", c, n)
+	}
+	b, err := json.Marshal(c)
+	if err != nil || strings.Contains(string(b), itoa(n)) || !strings.Contains(string(b), `"progress":1`) {
+		t.Errorf("public form %s (%v): want the progress and no count of events", b, err)
+	}
+	if _, err := db.SQL().Exec(rebind(db, `UPDATE events SET sig = ? WHERE seq = 2`), []byte("forged")); err != nil {
+		t.Fatal(err)
+	}
+	c = db.CheckLog(ctx, nil)
+	if c.State != "broken" || !strings.Contains(c.Error, "event 2") || db.Broken() == nil {
+		t.Fatalf("CheckLog of a broken log = %+v, broken %v", c, db.Broken())
+	}
+	wantCode(t, db.CreateIncident(ctx, w.Author, newIncident(coord.TLPGreen, w)), lifeline.ECONFLICT, "write after CheckLog found the log broken")
+}
+
+// testCompareState: the comparison a server runs in the background,
+// through a replay in another store, finds a state row edited by hand and
+// nothing in an untouched store.
+func testCompareState(t *testing.T, open Opener) {
+	w := NewWorld(t, open(t))
+	db := w.DB
+	items := w.Items(t)
+	if diff, err := db.CompareState(ctx, open(t)); err != nil || diff != "" {
+		t.Fatalf("CompareState of an untouched store = %q, %v", diff, err)
+	}
+	id := items[coord.TLPAmber]["incident"]
+	if _, err := db.SQL().Exec(rebind(db, `UPDATE incidents SET marking = replace(marking, 'TLP:AMBER', 'TLP:CLEAR') WHERE id = ?`), id); err != nil {
+		t.Fatal(err)
+	}
+	diff, err := db.CompareState(ctx, open(t))
+	if err != nil || !strings.Contains(diff, "incidents, row "+id) {
+		t.Fatalf("CompareState after editing a state row = %q, %v; want the incident named", diff, err)
 	}
 }

@@ -57,7 +57,9 @@ func Run(t *testing.T, open Opener) {
 		{"SignedHead", testSignedHead},
 		{"ProjectionEdit", testProjectionEdit},
 		{"StateDiffNamesRow", testStateDiffNamesRow},
+		{"CompareState", testCompareState},
 		{"CheckTail", testCheckTail},
+		{"CheckLog", testCheckLog},
 		{"Sessions", testSessions},
 		{"Peers", testPeers},
 		{"Federation", testFederation},
@@ -992,6 +994,21 @@ func testBackupRestore(t *testing.T, open Opener) {
 	}
 	_, err = fresh.Restore(ctx, bytes.NewReader(buf.Bytes()))
 	wantCode(t, err, lifeline.ECONFLICT, "restore into a used store")
+	// A backup cut short, its last event lost, is refused.
+	lines := bytes.Split(bytes.TrimSpace(buf.Bytes()), []byte("\n"))
+	var cut [][]byte
+	last := -1
+	for i, l := range lines {
+		if bytes.HasPrefix(l, []byte(`{"event":`)) {
+			last = i
+		}
+	}
+	cut = append(append(cut, lines[:last]...), lines[last+1:]...)
+	_, err = open(t).Restore(ctx, bytes.NewReader(bytes.Join(cut, []byte("\n"))))
+	wantCode(t, err, lifeline.EINVALID, "backup without its last event")
+	if !strings.Contains(lifeline.ErrorMessage(err), "cut short") {
+		t.Errorf("restore of a cut backup: %v; want it to say it was cut short", err)
+	}
 	// A tampered backup is refused and leaves the store empty.
 	empty := open(t)
 	bad := bytes.Replace(buf.Bytes(), []byte(`"seq":5,`), []byte(`"seq":6,`), 1)
