@@ -285,6 +285,7 @@ func TestBadInput(t *testing.T) {
 		{"bad events cursor", "GET", "/api/v1/events?after=-4", nil, nil, 400, "after"},
 		{"empty subject", "GET", "/api/v1/events?subject=", nil, nil, 400, "subject: expected the id of an item"},
 		{"overlong subject", "GET", "/api/v1/events?subject=" + strings.Repeat("x", 101), nil, nil, 400, "subject"},
+		{"unknown events filter", "GET", "/api/v1/events?status=bogus", nil, nil, 400, "status: unknown query parameter; expected one of after, limit, subject"},
 		{"bad subject cursor", "GET", "/api/v1/events?subject=inc_x&after=zz", nil, nil, 400, "after"},
 		{"members: bad cursor", "GET", "/api/v1/orgs/" + e.w.Author.OrgID + "/members?after=zz", nil, nil, 400, "after"},
 		{"members: bad limit", "GET", "/api/v1/orgs/" + e.w.Author.OrgID + "/members?limit=0", nil, nil, 400, "limit"},

@@ -94,6 +94,12 @@ func reader(v coord.Viewer) string {
 }
 
 func (s *Server) listEvents(w http.ResponseWriter, r *http.Request, v coord.Viewer) {
+	// The feed takes a cursor, a page size and one item's subject; a
+	// narrowing it does not take is refused, not silently ignored.
+	if err := queryParams(r, "after", "limit", "subject"); err != nil {
+		s.problem(w, r, v, err)
+		return
+	}
 	q := r.URL.Query()
 	var after int64
 	if a := q.Get("after"); a != "" && a != "0" {
