@@ -48,7 +48,13 @@ type Option func(*options)
 type options struct {
 	name      string
 	overrides []Override
+	asOf      int
 }
+
+// WithAsOf compiles the atlas as it stood at the end of the year: cables
+// ready for service later are left out, and capacities are those of that
+// year (docs/atlas.md). 0, the default, means now.
+func WithAsOf(year int) Option { return func(o *options) { o.asOf = year } }
 
 // WithName sets the name (a path or description) that prefixes errors and
 // becomes the atlas's Source when the document has none.
@@ -172,15 +178,19 @@ func Compile(doc *Document, opts ...Option) (*Atlas, error) {
 			c.Segments = append(c.Segments, len(a.Segments))
 			a.Segments = append(a.Segments, s)
 		}
+		if o.asOf > 0 && c.RFSYear > o.asOf {
+			c.Planned = true // not yet in service in that year
+		}
 		if c.LengthKm == 0 {
 			c.LengthKm = math.Round(length)
 			c.LengthFrom = "route"
 		}
-		if c.Capacity.Confidence == "" {
-			c.Capacity = estimateCableCapacity(c.RFSYear, c.LengthKm)
+		if est := estimateCableCapacity(c.ID, c.RFSYear, o.asOf); c.Capacity.Confidence == "" || est.Confidence == Reported {
+			// A dated published figure beats the document's undated one.
+			c.Capacity = est
 		}
 	}
-	buildCountries(a)
+	buildCountries(a, o.asOf)
 	if err := applyOverrides(a, o.overrides); err != nil {
 		return nil, err
 	}
@@ -274,7 +284,7 @@ func compileCable(a *Atlas, dc *DocumentCable, i int, v *ValidationError, bad ma
 
 // buildCountries fills in the atlas's countries: every country with a
 // landing point or a land border, with its cables and its border links.
-func buildCountries(a *Atlas) {
+func buildCountries(a *Atlas, asOf int) {
 	byCode := map[string]*Country{}
 	get := func(code string) *Country {
 		if c, ok := byCode[code]; ok {
@@ -305,7 +315,7 @@ func buildCountries(a *Atlas) {
 		ca.Neighbours = append(ca.Neighbours, cb.Code)
 		cb.Neighbours = append(cb.Neighbours, ca.Code)
 		a.Links = append(a.Links, Link{ID: b[0] + "-" + b[1], A: b[0], B: b[1], Kind: "border",
-			Capacity: estimateBorderCapacity(ca.Population, cb.Population)})
+			Capacity: estimateBorderCapacity(b[0]+"-"+b[1], asOf)})
 	}
 	a.Countries = make([]Country, 0, len(byCode))
 	for _, c := range byCode {

@@ -20,6 +20,10 @@ type Options struct {
 	Core []string
 	// Planned includes planned cables; by default they are left out.
 	Planned bool
+	// BorderGbps, when positive, replaces the conservative default given
+	// to land borders about whose fibre nothing is published
+	// (atlas.DefaultBorderGbps): a sensitivity parameter, see docs/atlas.md.
+	BorderGbps float64
 }
 
 // Element kinds of a graph edge.
@@ -95,11 +99,14 @@ type Graph struct {
 // NewGraph compiles the atlas.
 //
 // Errors: ENOTFOUND naming a hub country that is not in the atlas, with the
-// closest names.
+// closest names; EINVALID for a negative border capacity.
 func NewGraph(a *atlas.Atlas, opt Options) (*Graph, error) {
 	core := opt.Core
 	if len(core) == 0 {
 		core = DefaultCore
+	}
+	if opt.BorderGbps < 0 || math.IsNaN(opt.BorderGbps) || math.IsInf(opt.BorderGbps, 0) {
+		return nil, lifeline.Errorf(lifeline.EINVALID, "impact.NewGraph", "border capacity: want a capacity in Gbit/s, 0 or more, found %v", opt.BorderGbps)
 	}
 	g := &Graph{atlas: a, planned: opt.Planned, nCountry: len(a.Countries)}
 	g.isHub = make([]bool, g.nCountry)
@@ -200,7 +207,11 @@ func NewGraph(a *atlas.Atlas, opt Options) (*Graph, error) {
 	}
 	g.linkEdge = make([]int32, len(a.Links))
 	for i, l := range a.Links {
-		g.linkEdge[i] = addEdge(countryIdx[l.A], countryIdx[l.B], capMbps(l.Capacity.Gbps), kindLink, int32(i), -1, -1)
+		gbps := l.Capacity.Gbps
+		if opt.BorderGbps > 0 && l.Capacity.Confidence == atlas.Assumed && l.Capacity.Rule == atlas.BorderDefaultRule {
+			gbps = opt.BorderGbps
+		}
+		g.linkEdge[i] = addEdge(countryIdx[l.A], countryIdx[l.B], capMbps(gbps), kindLink, int32(i), -1, -1)
 	}
 	g.core = int32(g.nCountry + len(g.buName))
 	g.nNode = int(g.core) + 1

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/term"
 
 	"lifeline"
+	"lifeline/atlas"
 	"lifeline/impact"
 	"lifeline/impact/asrel"
 	"lifeline/watch/source"
@@ -18,13 +19,15 @@ import (
 
 // graphFlags are the flags that shape the compiled graph.
 type graphFlags struct {
-	core    string
-	planned bool
+	core       string
+	planned    bool
+	borderGbps float64
 }
 
 func (f *graphFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.core, "core", strings.Join(impact.DefaultCore, ","), "hub countries that stand for the global core, comma-separated (see docs/impact.md)")
 	cmd.Flags().BoolVar(&f.planned, "planned", false, "include planned cables")
+	cmd.Flags().Float64Var(&f.borderGbps, "border-gbps", 0, fmt.Sprintf("capacity of land borders with no published figure, in Gbit/s, to test how outcomes depend on it\n(default: %d, see docs/atlas.md)", atlas.DefaultBorderGbps))
 }
 
 func (f *graphFlags) options() impact.Options {
@@ -34,7 +37,7 @@ func (f *graphFlags) options() impact.Options {
 			core = append(core, c)
 		}
 	}
-	return impact.Options{Core: core, Planned: f.planned}
+	return impact.Options{Core: core, Planned: f.planned, BorderGbps: f.borderGbps}
 }
 
 func newSimulateCmd() *cobra.Command {
