@@ -20,6 +20,9 @@ type Options struct {
 	Core []string
 	// Planned includes planned cables; by default they are left out.
 	Planned bool
+	// Regions are the regions losses are also reported towards; empty
+	// means DefaultRegions.
+	Regions []WorldRegion
 	// BorderGbps, when positive, replaces the conservative default given
 	// to land borders about whose fibre nothing is published
 	// (atlas.DefaultBorderGbps): a sensitivity parameter, see docs/atlas.md.
@@ -94,6 +97,20 @@ type Graph struct {
 	baseFlow  []int64
 	baseReach []bool
 	baseUse   [][]uint64
+
+	// Regions (region.go): each country's region bits, each cable's own
+	// graph, and the intact circuits per country × region.
+	regions       []WorldRegion
+	regMask       []uint64
+	cabNodeLP     [][]int32    // per cable: landing point of each local node, -1 for a branching unit
+	cabSegEnds    [][][2]int32 // per cable: local nodes at the ends of each of its segments
+	cabOffset     []int        // start of each country's slots in circuitScratch.reach
+	cabCap        []int64      // per cable, Mbit/s
+	hops          [][]hop      // per country
+	baseReachMask []uint64
+	baseDirect    []int64 // per country × region
+	baseCircuits  []int64 // per country × region
+	baseRegReach  []bool  // per country × region
 }
 
 // NewGraph compiles the atlas.
@@ -272,7 +289,11 @@ func NewGraph(a *atlas.Atlas, opt Options) (*Graph, error) {
 		fill[v]++
 	}
 
+	if err := g.compileRegions(opt.Regions); err != nil {
+		return nil, err
+	}
 	g.baseline()
+	g.baselineCircuits()
 	return g, nil
 }
 

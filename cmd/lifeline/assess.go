@@ -38,7 +38,11 @@ loses every path to the core when each fails alone.`,
 			if err != nil {
 				return err
 			}
-			g, err := impact.NewGraph(a, gf.options())
+			gopt, err := gf.options()
+			if err != nil {
+				return err
+			}
+			g, err := impact.NewGraph(a, gopt)
 			if err != nil {
 				return err
 			}

@@ -19,6 +19,7 @@ import (
 
 // graphFlags are the flags that shape the compiled graph.
 type graphFlags struct {
+	regions    string
 	core       string
 	planned    bool
 	borderGbps float64
@@ -27,17 +28,22 @@ type graphFlags struct {
 func (f *graphFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.core, "core", strings.Join(impact.DefaultCore, ","), "hub countries that stand for the global core, comma-separated (see docs/impact.md)")
 	cmd.Flags().BoolVar(&f.planned, "planned", false, "include planned cables")
+	cmd.Flags().StringVar(&f.regions, "regions", "", "regions to report loss towards, as Name=CC,CC;Name=CC (default: Europe, North America, Asia, Middle East, Africa, South America, Oceania; see docs/impact.md)")
 	cmd.Flags().Float64Var(&f.borderGbps, "border-gbps", 0, fmt.Sprintf("capacity of land borders with no published figure, in Gbit/s, to test how outcomes depend on it\n(default: %d, see docs/atlas.md)", atlas.DefaultBorderGbps))
 }
 
-func (f *graphFlags) options() impact.Options {
+func (f *graphFlags) options() (impact.Options, error) {
+	regions, err := impact.ParseRegions(f.regions)
+	if err != nil {
+		return impact.Options{}, &usageError{fmt.Errorf("--regions: %v", err)}
+	}
 	var core []string
 	for _, c := range strings.Split(f.core, ",") {
 		if c = strings.TrimSpace(c); c != "" {
 			core = append(core, c)
 		}
 	}
-	return impact.Options{Core: core, Planned: f.planned, BorderGbps: f.borderGbps}
+	return impact.Options{Core: core, Planned: f.planned, BorderGbps: f.borderGbps, Regions: regions}, nil
 }
 
 func newSimulateCmd() *cobra.Command {
@@ -109,7 +115,11 @@ registered. docs/impact.md, "The AS level", explains the figures.`,
 			if err != nil {
 				return err
 			}
-			g, err := impact.NewGraph(a, gf.options())
+			gopt, err := gf.options()
+			if err != nil {
+				return err
+			}
+			g, err := impact.NewGraph(a, gopt)
 			if err != nil {
 				return err
 			}
