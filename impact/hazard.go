@@ -168,6 +168,16 @@ func (g *Graph) compile(sc *Scenario) (*plan, error) {
 			if err != nil {
 				return nil, fail(i, e, err)
 			}
+			if e.Shutdown.KeepsTransit() {
+				p.fixed.withdrawn[g.countryIndex(c.Code)] = true
+			} else {
+				p.fixed.down[g.countryIndex(c.Code)] = true
+			}
+		case e.Isolation != nil:
+			c, err := a.FindCountry(e.Isolation.Country)
+			if err != nil {
+				return nil, fail(i, e, err)
+			}
 			p.fixed.down[g.countryIndex(c.Code)] = true
 		case e.SolarStorm != nil:
 			for ci := range a.Cables {

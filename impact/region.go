@@ -263,7 +263,7 @@ func (g *Graph) evalCircuits(st *state, cs *circuitScratch) {
 	// One hop: a cable or a border to a neighbour whose own cables reach
 	// the region carries circuits in proportion to what the neighbour keeps.
 	for c := range g.nCountry {
-		if st.down[c] {
+		if st.down[c] || st.withdrawn[c] {
 			for r := range nReg {
 				cs.out[c*nReg+r] = 0
 			}
@@ -424,7 +424,7 @@ func (g *Graph) reachRegions(w *workspace, st *state, out []bool) {
 		clear(w.reached)
 		q := w.queue[:0]
 		for c := range g.nCountry {
-			if g.regMask[c]&(1<<r) != 0 && !st.down[c] {
+			if g.regMask[c]&(1<<r) != 0 && !st.down[c] && !st.withdrawn[c] {
 				w.reached[c] = true
 				q = append(q, int32(c))
 			}
@@ -440,7 +440,7 @@ func (g *Graph) reachRegions(w *workspace, st *state, out []bool) {
 		}
 		w.queue = q
 		for c := range g.nCountry {
-			out[c*nReg+r] = w.reached[c] && !st.down[c]
+			out[c*nReg+r] = w.reached[c] && !st.down[c] && !st.withdrawn[c]
 		}
 	}
 }

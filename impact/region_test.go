@@ -92,3 +92,31 @@ func TestRegionMonotone(t *testing.T) {
 		}
 	}
 }
+
+// Egypt, January 2011: the routing shutdown withdrew Egypt's networks, and
+// the cables that cross Egypt between the Red Sea and the Mediterranean
+// kept carrying the traffic of East Africa, the Gulf and Asia (Renesys,
+// "Egypt leaves the Internet", 27 January 2011). An isolation with
+// transit stopped would cut those circuits.
+func TestShutdownKeepsTransit(t *testing.T) {
+	g := realGraph(t)
+	routing := byCountry(simulate(t, g, "name: eg\nevents:\n  - shutdown: {country: EG}\n", RunOptions{}))
+	isolated := byCountry(simulate(t, g, "name: eg\nevents:\n  - shutdown: {country: EG, transit: false}\n", RunOptions{}))
+	isolation := byCountry(simulate(t, g, "name: eg\nevents:\n  - isolation: {country: EG}\n", RunOptions{}))
+	if routing["EG"].Reachable || isolated["EG"].Reachable || isolation["EG"].Reachable {
+		t.Error("Egypt reachable while shut down")
+	}
+	for _, code := range []string{"KE", "DJ", "SA", "IN"} {
+		r := regionOf(t, routing[code], "Europe")
+		i := regionOf(t, isolated[code], "Europe")
+		if r.CircuitLoss != 0 || routing[code].CapacityLoss != 0 {
+			t.Errorf("%s: routing shutdown of Egypt costs %v of its circuits to Europe, %v of its capacity; transit kept working", code, r.CircuitLoss, routing[code].CapacityLoss)
+		}
+		if !(i.CircuitLoss > r.CircuitLoss) {
+			t.Errorf("%s: with transit stopped, circuit loss to Europe %v; want more than %v", code, i.CircuitLoss, r.CircuitLoss)
+		}
+		if isolation[code].CapacityLoss != isolated[code].CapacityLoss {
+			t.Errorf("%s: isolation and shutdown without transit differ", code)
+		}
+	}
+}

@@ -299,7 +299,7 @@ func (ev *evaluator) evaluate(flow bool) {
 	w.load(g, st)
 	w.reach(g)
 	for c := range g.nCountry {
-		ev.unreach[c] = !w.reached[c] || st.down[c]
+		ev.unreach[c] = !w.reached[c] || st.down[c] || st.withdrawn[c]
 	}
 	p := ev.p
 	copy(ev.cabFailed, p.fixedCab)
@@ -339,7 +339,7 @@ func (g *Graph) countryLoss(w *workspace, st *state, c int, unreach bool) float6
 	switch {
 	case !g.baseReach[c]:
 		return 0 // nothing to lose
-	case st.down[c] || unreach:
+	case st.down[c] || st.withdrawn[c] || unreach:
 		return 1
 	case g.isHub[c]:
 		return 0
@@ -451,7 +451,7 @@ func (g *Graph) result(sc *Scenario, p *plan, seed uint64, samples, flowSamples 
 		}
 	}
 	for c, d := range p.fixed.down {
-		if d {
+		if d || p.fixed.withdrawn[c] {
 			r.Failed.Countries = append(r.Failed.Countries, a.Countries[c].Code)
 		}
 	}

@@ -106,8 +106,8 @@ registered. docs/impact.md, "The AS level", explains the figures.`,
 			}
 			if asrelFile != "" && len(asCountry) == 0 {
 				for i, e := range sc.Events {
-					if e.Shutdown != nil {
-						return &usageError{fmt.Errorf("--asrel: event %d (shutdown) needs --as-country FILE to know the country's networks", i+1)}
+					if e.Shutdown != nil || e.Isolation != nil {
+						return &usageError{fmt.Errorf("--asrel: event %d (%s) needs --as-country FILE to know the country's networks", i+1, e.Type())}
 					}
 				}
 			}
