@@ -1,6 +1,7 @@
 package impact
 
 import (
+	"context"
 	"testing"
 )
 
@@ -45,5 +46,31 @@ func TestBorderSensitivity(t *testing.T) {
 	}
 	if _, err := NewGraph(a, Options{BorderGbps: -1}); err == nil {
 		t.Error("negative border capacity accepted")
+	}
+}
+
+// assess names ACE for Liberia: not a cut-off (a thin border link is
+// assumed), but a capacity-critical cable, and the score says so.
+func TestAssessNamesCapacityCritical(t *testing.T) {
+	g := realGraph(t)
+	ps, err := g.Assess(context.Background(), []string{"LR"}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lr := ps[0]
+	found := false
+	for _, c := range lr.Critical {
+		if c.Kind == "cable" && c.ID == "africa-coast-to-europe-ace" && c.Loss > 0.9 {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("LR critical %+v; want ACE with more than 90%% lost", lr.Critical)
+	}
+	if lr.WorstSingleLoss < 0.9 || lr.ScoreN1 > 4 || lr.Score > 60 {
+		t.Errorf("LR worst single loss %v, N-1 part %v, score %d; want a low score for a single-cable country", lr.WorstSingleLoss, lr.ScoreN1, lr.Score)
+	}
+	if s := lr.Inputs.Reported + lr.Inputs.Estimated + lr.Inputs.Assumed; s < 0.999 || s > 1.001 || lr.Inputs.Reported < 0.5 {
+		t.Errorf("LR inputs %+v; want shares summing to 1, mostly reported (ACE's figure is published)", lr.Inputs)
 	}
 }
