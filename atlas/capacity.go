@@ -19,16 +19,16 @@ const (
 	// perPairGbps2015 and perPairDecadeYears are the least-squares fit of
 	// log10(design capacity per fibre pair) on the ready-for-service year,
 	// through the design rows of capacity.csv that give fibre pairs
-	// (TestCapacityFit refits them): 3.5 Tbit/s per pair in 2015, tenfold
-	// every 9.2 years, with a residual standard error of a factor 2.4.
-	perPairGbps2015    = 3490
-	perPairDecadeYears = 9.2
+	// (TestCapacityFit refits them): 4.1 Tbit/s per pair in 2015, tenfold
+	// every 12.1 years, with a residual standard error of a factor 2.3.
+	perPairGbps2015    = 4090
+	perPairDecadeYears = 12.1
 	// upgradeAfterYears is how long after ready for service a cable gets its
 	// first transponder upgrade, and upgradeOld and upgradeNew the factor it
 	// gains: the medians of the upgrades in capacity.csv for systems designed
 	// before coherent 100G transmission (ready before 2014) and after.
 	upgradeAfterYears = 3
-	upgradeOld        = 2.8
+	upgradeOld        = 3.1
 	upgradeNew        = 1.25
 	coherentYear      = 2014
 	capacityMinGbps   = 2.5   // floor: one STM-16 wavelength, the smallest systems

@@ -36,7 +36,7 @@ func TestFactTableErrors(t *testing.T) {
 		{"id,gbps\n", "header"},
 		{"ids,year,gbps,pairs,kind,source\nx,20x,1,0,design,s\n", "line 2: year"},
 		{"ids,year,gbps,pairs,kind,source\nx,2020,-1,0,design,s\n", "line 2: gbps"},
-		{"ids,year,gbps,pairs,kind,source\nx,2020,1,0,lit,s\n", "line 2: kind"},
+		{"ids,year,gbps,pairs,kind,source\nx,2020,1,0,used,s\n", "line 2: kind"},
 		{"ids,year,gbps,pairs,kind,source\nx,2020,1,0,design,\n", "line 2: want"},
 	}
 	for _, b := range bad {
@@ -66,6 +66,9 @@ func TestCapacityFit(t *testing.T) {
 	var upOld, upNew []float64
 	for _, f := range CableFacts() {
 		key := f.IDs[0]
+		if f.Kind == "lit" {
+			continue // not a design figure: neither fitted nor a base for upgrades
+		}
 		if f.Kind == "design" {
 			first[key] = f
 			if f.Pairs > 0 {
@@ -83,7 +86,7 @@ func TestCapacityFit(t *testing.T) {
 		}
 		d, ok := first[key]
 		if !ok {
-			t.Fatalf("capacity.csv: upgrade of %s before its design row", key)
+			continue // upgrades of a system whose design figure is not published
 		}
 		if d.Year < coherentYear {
 			upOld = append(upOld, f.Gbps/d.Gbps)
@@ -96,8 +99,8 @@ func TestCapacityFit(t *testing.T) {
 	if math.Abs(math.Pow(10, a)-perPairGbps2015)/perPairGbps2015 > 0.01 || math.Abs(1/b-perPairDecadeYears) > 0.05 {
 		t.Errorf("fit: %.0f Gbit/s, %.2f years; constants say %v, %v", math.Pow(10, a), 1/b, perPairGbps2015, perPairDecadeYears)
 	}
-	if f := math.Pow(10, se); f < 2.2 || f > 2.6 {
-		t.Errorf("residual error ×%.2f; docs/atlas.md says ×2.4", f)
+	if f := math.Pow(10, se); f < 2.2 || f > 2.45 {
+		t.Errorf("residual error ×%.2f; docs/atlas.md says ×2.3", f)
 	}
 	for era, year := range []int{2010, 2017, 2022} {
 		if m := median(pairs[era]); int(math.Round(m)) != defaultPairs(year) {
@@ -174,7 +177,7 @@ func TestCableCapacityAsOf(t *testing.T) {
 	if y1999.Confidence != Estimated || !(y2016.Gbps > y1999.Gbps) || !strings.Contains(y1999.Rule, "1999") {
 		t.Errorf("1999: %+v, 2016: %+v", y1999, y2016)
 	}
-	if before, after := estimateCableCapacity("x", 2008, 2009), estimateCableCapacity("x", 2008, 2011); math.Abs(after.Gbps/before.Gbps-upgradeOld) > 0.01 {
+	if before, after := estimateCableCapacity("x", 2008, 2009), estimateCableCapacity("x", 2008, 2011); math.Abs(after.Gbps/before.Gbps-upgradeOld) > 0.02 {
 		t.Errorf("2008 system: %v in 2009, %v in 2011; want ×%v", before.Gbps, after.Gbps, upgradeOld)
 	}
 	if u := estimateCableCapacity("x", 0, 0); u.Confidence != Assumed || !strings.Contains(u.Rule, "unknown") {

@@ -112,14 +112,36 @@ func Compile(doc *Document, opts ...Option) (*Atlas, error) {
 		opt(&o)
 	}
 	v := &ValidationError{Name: o.name}
+	doc, err := withRetired(doc, o.asOf)
+	if err != nil {
+		return nil, lifeline.Errorf(lifeline.EINTERNAL, "atlas.Compile", "retired systems: %v", err)
+	}
 	a := &Atlas{Source: doc.Source, Attribution: doc.Attribution}
 	if a.Source == "" {
 		a.Source = o.name
 	}
 
+	// Retired systems are left out, and so are the landing points that only
+	// they used.
+	retiredCable := make([]bool, len(doc.Cables))
+	usedBy := map[string]int{} // landing point id → 1 kept cable, 2 only retired ones
+	for i := range doc.Cables {
+		dc := &doc.Cables[i]
+		retiredCable[i] = !inService(0, max(dc.Retired, retiredBy(dc.ID)), o.asOf)
+		for _, id := range dc.LandingPoints {
+			if !retiredCable[i] {
+				usedBy[id] = 1
+			} else if usedBy[id] == 0 {
+				usedBy[id] = 2
+			}
+		}
+	}
 	a.lpIdx = make(map[string]int, len(doc.LandingPoints))
 	bad := map[string]bool{} // landing points already reported
 	for i, lp := range doc.LandingPoints {
+		if usedBy[lp.ID] == 2 {
+			continue
+		}
 		where := fmt.Sprintf("landing point %q", lp.ID)
 		if lp.ID == "" {
 			where = fmt.Sprintf("landing point #%d", i+1)
@@ -152,6 +174,9 @@ func Compile(doc *Document, opts ...Option) (*Atlas, error) {
 	a.cableIdx = make(map[string]int, len(doc.Cables))
 	for i := range doc.Cables {
 		dc := &doc.Cables[i]
+		if retiredCable[i] {
+			continue // retired by the year asked for
+		}
 		c, ok := compileCable(a, dc, i, v, bad)
 		if !ok {
 			continue
@@ -331,4 +356,53 @@ func buildCountries(a *Atlas, asOf int) {
 	for i, c := range a.Countries {
 		a.countryIdx[c.Code] = i
 	}
+}
+
+// withRetired adds to a copy of the document the systems of retired.json
+// that were in service in the year asOf (never for now), with the landing
+// points they need that the document lacks. A system is added only when
+// the document does not hold a cable of that id already.
+func withRetired(doc *Document, asOf int) (*Document, error) {
+	if asOf == 0 {
+		return doc, nil
+	}
+	rd, err := retiredSystems()
+	if err != nil {
+		return nil, err
+	}
+	have := map[string]bool{}
+	for _, c := range doc.Cables {
+		have[c.ID] = true
+	}
+	lps := map[string]bool{}
+	for _, lp := range doc.LandingPoints {
+		lps[lp.ID] = true
+	}
+	out := *doc
+	out.Cables = doc.Cables
+	out.LandingPoints = doc.LandingPoints
+	copied := false
+	for _, c := range rd.Cables {
+		if have[c.ID] || !inService(c.RFSYear, c.Retired, asOf) {
+			continue
+		}
+		if !copied {
+			out.Cables = append([]DocumentCable(nil), doc.Cables...)
+			out.LandingPoints = append([]LandingPoint(nil), doc.LandingPoints...)
+			copied = true
+		}
+		for _, id := range c.LandingPoints {
+			if lps[id] {
+				continue
+			}
+			for _, lp := range rd.LandingPoints {
+				if lp.ID == id {
+					out.LandingPoints = append(out.LandingPoints, lp)
+					lps[id] = true
+				}
+			}
+		}
+		out.Cables = append(out.Cables, c)
+	}
+	return &out, nil
 }

@@ -20,7 +20,53 @@ var (
 	capacityCSV string
 	//go:embed borders.csv
 	bordersCSV string
+	//go:embed retired.csv
+	retiredCSV string
+	//go:embed retired.json
+	retiredJSON string
 )
+
+// Retirement is a published retirement of a cable system of the datasets.
+type Retirement struct {
+	IDs     []string
+	Retired int // the last year in service
+	Source  string
+}
+
+// Retirements returns the embedded retirements, in file order.
+func Retirements() []Retirement {
+	t, err := facts()
+	if err != nil {
+		panic(err) // the embedded file is checked by the package's tests
+	}
+	return t.retiredList
+}
+
+// retiredSystems returns the embedded document of systems retired before
+// the datasets were made.
+var retiredSystems = sync.OnceValues(func() (*Document, error) {
+	return DecodeDocument(strings.NewReader(retiredJSON), "retired.json")
+})
+
+func parseRetirements(r io.Reader, name string) ([]Retirement, error) {
+	rows, lines, err := readFactCSV(r, name, []string{"ids", "retired", "source"})
+	if err != nil {
+		return nil, err
+	}
+	var out []Retirement
+	for i, rec := range rows {
+		at := fmt.Sprintf("%s: line %d", name, lines[i])
+		f := Retirement{IDs: strings.Split(rec[0], "|"), Source: rec[2]}
+		if f.Retired, err = strconv.Atoi(rec[1]); err != nil || f.Retired < 1850 || f.Retired > 2100 {
+			return nil, fmt.Errorf("%s: retired: want a year, found %q", at, rec[1])
+		}
+		if strings.TrimSpace(f.Source) == "" || slices.Contains(f.IDs, "") {
+			return nil, fmt.Errorf("%s: want cable ids and a source", at)
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
 
 // CableFact is a published capacity of a cable system.
 type CableFact struct {
@@ -28,7 +74,7 @@ type CableFact struct {
 	Year   int      // the year it applies from
 	Gbps   float64
 	Pairs  int    // fibre pairs, 0 if not published
-	Kind   string // "design" or "upgrade"
+	Kind   string // "design", "upgrade", or "lit" (capacity in service, not the design)
 	Source string
 }
 
@@ -81,14 +127,45 @@ var facts = sync.OnceValues(func() (*factTables, error) {
 		t.border[f.ID] = append(t.border[f.ID], f)
 	}
 	t.cableList, t.borderList = cs, bs
+	rs, err := parseRetirements(strings.NewReader(retiredCSV), "retired.csv")
+	if err != nil {
+		return nil, err
+	}
+	t.retired = map[string]int{}
+	for _, f := range rs {
+		for _, id := range f.IDs {
+			t.retired[id] = f.Retired
+		}
+	}
+	t.retiredList = rs
 	return t, nil
 })
 
 type factTables struct {
-	cable      map[string][]CableFact
-	border     map[string][]BorderFact
-	cableList  []CableFact
-	borderList []BorderFact
+	cable       map[string][]CableFact
+	border      map[string][]BorderFact
+	cableList   []CableFact
+	borderList  []BorderFact
+	retired     map[string]int
+	retiredList []Retirement
+}
+
+// retiredBy returns the year a cable of the datasets was retired, 0 if not.
+func retiredBy(id string) int {
+	t, err := facts()
+	if err != nil {
+		return 0
+	}
+	return t.retired[id]
+}
+
+// inService reports whether a cable ready in rfs and retired after the
+// year retired (0: not) is in service as of the year (0: now).
+func inService(rfs, retired, asOf int) bool {
+	if retired > 0 && (asOf == 0 || asOf > retired) {
+		return false
+	}
+	return asOf == 0 || rfs == 0 || rfs <= asOf
 }
 
 // CableFacts returns the embedded published cable capacities, in file order.
@@ -193,8 +270,8 @@ func parseCableFacts(r io.Reader, name string) ([]CableFact, error) {
 		if f.Pairs, err = strconv.Atoi(rec[3]); err != nil || f.Pairs < 0 {
 			return nil, fmt.Errorf("%s: pairs: want 0 or more, found %q", at, rec[3])
 		}
-		if f.Kind != "design" && f.Kind != "upgrade" {
-			return nil, fmt.Errorf("%s: kind: want design or upgrade, found %q", at, f.Kind)
+		if f.Kind != "design" && f.Kind != "upgrade" && f.Kind != "lit" {
+			return nil, fmt.Errorf("%s: kind: want design, upgrade or lit, found %q", at, f.Kind)
 		}
 		if strings.TrimSpace(f.Source) == "" || slices.Contains(f.IDs, "") {
 			return nil, fmt.Errorf("%s: want cable ids and a source", at)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"lifeline/atlas"
 	"lifeline/impact"
 )
 
@@ -37,7 +38,10 @@ loses every path to the core when each fails alone.`,
 			if rank && len(args) > 0 {
 				return &usageError{fmt.Errorf("--rank takes no countries")}
 			}
-			a, err := af.load(cmd)
+			if gf.asOf != 0 && (gf.asOf < 1850 || gf.asOf > 2100) {
+				return &usageError{fmt.Errorf("--as-of: want a year such as 2008, found %d", gf.asOf)}
+			}
+			a, err := af.load(cmd, atlas.WithAsOf(gf.asOf))
 			if err != nil {
 				return err
 			}

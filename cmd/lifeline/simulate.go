@@ -19,6 +19,7 @@ import (
 
 // graphFlags are the flags that shape the compiled graph.
 type graphFlags struct {
+	asOf       int
 	regions    string
 	core       string
 	planned    bool
@@ -28,6 +29,7 @@ type graphFlags struct {
 func (f *graphFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.core, "core", strings.Join(impact.DefaultCore, ","), "hub countries that stand for the global core, comma-separated (see docs/impact.md)")
 	cmd.Flags().BoolVar(&f.planned, "planned", false, "include planned cables")
+	cmd.Flags().IntVar(&f.asOf, "as-of", 0, "the network as it stood at the end of that year: cables in service then, their capacities then, retired systems back (see docs/atlas.md)")
 	cmd.Flags().StringVar(&f.regions, "regions", "", "regions to report loss towards, as Name=CC,CC;Name=CC (default: Europe, North America, Asia, Middle East, Africa, South America, Oceania; see docs/impact.md)")
 	cmd.Flags().Float64Var(&f.borderGbps, "border-gbps", 0, fmt.Sprintf("capacity of land borders with no published figure, in Gbit/s, to test how outcomes depend on it\n(default: %d, see docs/atlas.md)", atlas.DefaultBorderGbps))
 }
@@ -111,7 +113,10 @@ registered. docs/impact.md, "The AS level", explains the figures.`,
 					}
 				}
 			}
-			a, err := af.load(cmd)
+			if gf.asOf != 0 && (gf.asOf < 1850 || gf.asOf > 2100) {
+				return &usageError{fmt.Errorf("--as-of: want a year such as 2008, found %d", gf.asOf)}
+			}
+			a, err := af.load(cmd, atlas.WithAsOf(gf.asOf))
 			if err != nil {
 				return err
 			}
