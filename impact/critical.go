@@ -93,7 +93,7 @@ func (g *Graph) criticalElements(ctx context.Context, el *elements, want []bool,
 		w.load(g, st)
 		w.reach(g)
 		g.evalCircuits(st, cs)
-		g.regionLoss(cs, loss)
+		g.regionLoss(cs, g.baseCircuits, loss)
 		for c := range g.nCountry {
 			if !want[c] || g.isHub[c] || !g.baseReach[c] {
 				continue
@@ -135,7 +135,7 @@ func (g *Graph) criticalElements(ctx context.Context, el *elements, want []bool,
 // neighbour's cables as the country's critical elements.
 func (g *Graph) weighsRegion(c, r int) bool {
 	nReg := len(g.regions)
-	if g.regMask[c]&(1<<r) != 0 || g.baseCircuits[c*nReg+r] == 0 {
+	if g.baseCircuits[c*nReg+r] == 0 {
 		return false
 	}
 	if g.baseDirect[c*nReg+r] > 0 {

@@ -46,8 +46,13 @@ type workspace struct {
 	res     []int64  // per arc: residual capacity during a max-flow
 	reached []bool   // per node: a path to the core remains
 	level   []int32
-	iter    []int32
-	queue   []int32
+	// Union-find scratch of reachRegions.
+	comp     []int32
+	regMask  []uint64
+	regMulti []uint64
+	regFirst []int32
+	iter     []int32
+	queue    []int32
 }
 
 func (g *Graph) newWorkspace() *workspace {

@@ -22,6 +22,7 @@ type plan struct {
 	// Filled in by prepare: what the certain failures do to cables.
 	fixedCab     []bool   // per cable: a segment fails in every sample
 	stationsDown [][]bool // per country, parallel to Graph.countryCabs: all its stations there are down
+	circBase     []int64  // circuits before per country × region (circuitBase)
 }
 
 // group is a set of segments that fail together with probability p.

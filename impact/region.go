@@ -77,6 +77,9 @@ type RegionImpact struct {
 	// region with nothing failed: its cables that reach the region, and its
 	// cables and borders to a neighbour whose own cables do.
 	CircuitsBeforeGbps float64 `json:"circuits_before_gbps"`
+	// DirectBeforeGbps is the part of those circuits on the country's own
+	// cables that reach the region.
+	DirectBeforeGbps float64 `json:"direct_before_gbps"`
 	// CircuitLoss is the share of those circuits lost (mean over samples),
 	// with its 95% interval: the loss as operators report it, without
 	// rerouting over other countries' capacity.
@@ -148,6 +151,8 @@ func (g *Graph) compileRegions(regs []WorldRegion) error {
 type circuitScratch struct {
 	comps  [][]int32 // per cable: each local node's component root
 	comp   []int32
+	first  []int32  // per component × region: first member country met, -1 for none
+	multi  []uint64 // per component: regions with two member countries or more
 	mask   []uint64 // per component: regions it reaches
 	reach  []uint64 // per (country, cable of the country): regions reached from the country's stations
 	direct []int64  // per country × region
@@ -186,11 +191,14 @@ func (g *Graph) segDead(st *state, s int, from, to int32) bool {
 func (g *Graph) cableReach(st *state, k int, cs *circuitScratch, offsets []int) {
 	nodes := g.cabNodeLP[k]
 	n := len(nodes)
+	nReg := len(g.regions)
 	if cap(cs.comp) < n {
 		cs.comp = make([]int32, n)
 		cs.mask = make([]uint64, n)
+		cs.multi = make([]uint64, n)
+		cs.first = make([]int32, n*nReg)
 	}
-	comp, mask := cs.comp[:n], cs.mask[:n]
+	comp, mask, multi, first := cs.comp[:n], cs.mask[:n], cs.multi[:n], cs.first[:n*nReg]
 	for i := range comp {
 		comp[i] = int32(i)
 	}
@@ -211,10 +219,34 @@ func (g *Graph) cableReach(st *state, k int, cs *circuitScratch, offsets []int) 
 			comp[a] = b
 		}
 	}
+	// Each component's regions, and for each region the first member
+	// country met and whether another one is there too: a country's own
+	// region counts only through another of its countries.
 	clear(mask)
+	clear(multi)
+	for i := range first {
+		first[i] = -1
+	}
 	for i, l := range nodes {
-		if l >= 0 && !st.lp[l] && !st.down[g.lpCountry[l]] {
-			mask[find(int32(i))] |= g.regMask[g.lpCountry[l]]
+		if l < 0 || st.lp[l] {
+			continue
+		}
+		cc := g.lpCountry[l]
+		if st.down[cc] || st.withdrawn[cc] {
+			continue // no destination: its networks are gone
+		}
+		root := find(int32(i))
+		mask[root] |= g.regMask[cc]
+		for r := range nReg {
+			if g.regMask[cc]&(1<<r) == 0 {
+				continue
+			}
+			switch f := first[int(root)*nReg+r]; {
+			case f < 0:
+				first[int(root)*nReg+r] = cc
+			case f != cc:
+				multi[root] |= 1 << r
+			}
 		}
 	}
 	roots := cs.comps[k]
@@ -234,7 +266,15 @@ func (g *Graph) cableReach(st *state, k int, cs *circuitScratch, offsets []int) 
 		if st.lp[l] || st.down[c] {
 			continue
 		}
-		cs.reach[at] |= mask[find(int32(i))]
+		root := find(int32(i))
+		m := mask[root]
+		for r := range nReg {
+			bit := uint64(1) << r
+			if g.regMask[c]&bit != 0 && multi[root]&bit == 0 && first[int(root)*nReg+r] == c {
+				m &^= bit // only the country itself
+			}
+		}
+		cs.reach[at] |= m
 	}
 }
 
@@ -271,9 +311,6 @@ func (g *Graph) evalCircuits(st *state, cs *circuitScratch) {
 		}
 		for r := range nReg {
 			bit := uint64(1) << r
-			if g.regMask[c]&bit != 0 {
-				continue
-			}
 			var extra, best float64
 			cur := int32(-2)
 			for _, h := range g.hops[c] {
@@ -415,39 +452,80 @@ func (r WorldRegion) String() string {
 	return fmt.Sprintf("%s (%d countries)", r.Name, len(r.Countries))
 }
 
-// reachRegions marks, for each region, the nodes with a path of live
-// links to a country of the region, into out[c*nReg+r] for countries. w
-// must hold the state's capacities (load).
+// reachRegions says, for each country and region, whether a path of live
+// links joins the country to a country of the region (another one, for its
+// own region), into out[c*nReg+r]. w must hold the state's capacities
+// (load). One union-find over the live links serves every region; the core
+// is left out, so hubs are joined only by real links.
 func (g *Graph) reachRegions(w *workspace, st *state, out []bool) {
 	nReg := len(g.regions)
-	for r := range nReg {
-		clear(w.reached)
-		q := w.queue[:0]
-		for c := range g.nCountry {
-			if g.regMask[c]&(1<<r) != 0 && !st.down[c] && !st.withdrawn[c] {
-				w.reached[c] = true
-				q = append(q, int32(c))
+	n := g.nNode
+	if cap(w.comp) < n {
+		w.comp = make([]int32, n)
+		w.regMask = make([]uint64, n)
+		w.regMulti = make([]uint64, n)
+		w.regFirst = make([]int32, n*nReg)
+	}
+	comp, mask, multi, first := w.comp[:n], w.regMask[:n], w.regMulti[:n], w.regFirst[:n*nReg]
+	for i := range comp {
+		comp[i] = int32(i)
+	}
+	find := func(x int32) int32 {
+		for comp[x] != x {
+			comp[x] = comp[comp[x]]
+			x = comp[x]
+		}
+		return x
+	}
+	for p := range g.pU {
+		u, v := g.pU[p], g.pV[p]
+		if w.cap[2*p] <= 0 || u == g.core || v == g.core {
+			continue
+		}
+		if a, b := find(u), find(v); a != b {
+			comp[a] = b
+		}
+	}
+	clear(mask)
+	clear(multi)
+	for i := range first {
+		first[i] = -1
+	}
+	for c := range g.nCountry {
+		if st.down[c] || st.withdrawn[c] || g.regMask[c] == 0 {
+			continue
+		}
+		root := int(find(int32(c)))
+		mask[root] |= g.regMask[c]
+		for r := range nReg {
+			if g.regMask[c]&(1<<r) == 0 {
+				continue
+			}
+			switch f := first[root*nReg+r]; {
+			case f < 0:
+				first[root*nReg+r] = int32(c)
+			case f != int32(c):
+				multi[root] |= 1 << r
 			}
 		}
-		for i := 0; i < len(q); i++ {
-			u := q[i]
-			for _, a := range g.adjArc[g.adjStart[u]:g.adjStart[u+1]] {
-				if v := g.arcHead[a]; w.cap[a] > 0 && !w.reached[v] && v != g.core {
-					w.reached[v] = true
-					q = append(q, v)
-				}
+	}
+	for c := range g.nCountry {
+		root := int(find(int32(c)))
+		for r := range nReg {
+			bit := uint64(1) << r
+			ok := mask[root]&bit != 0
+			if ok && g.regMask[c]&bit != 0 && multi[root]&bit == 0 && first[root*nReg+r] == int32(c) {
+				ok = false // only the country itself
 			}
-		}
-		w.queue = q
-		for c := range g.nCountry {
-			out[c*nReg+r] = w.reached[c] && !st.down[c] && !st.withdrawn[c]
+			out[c*nReg+r] = ok && !st.down[c] && !st.withdrawn[c]
 		}
 	}
 }
 
-// regionLoss turns circuits after into a loss per country × region.
-func (g *Graph) regionLoss(cs *circuitScratch, loss []float64) {
-	for i, b := range g.baseCircuits {
+// regionLoss turns circuits after into a loss per country × region, over
+// the circuits before in base.
+func (g *Graph) regionLoss(cs *circuitScratch, base []int64, loss []float64) {
+	for i, b := range base {
 		if b == 0 {
 			loss[i] = 0
 			continue
@@ -456,8 +534,31 @@ func (g *Graph) regionLoss(cs *circuitScratch, loss []float64) {
 	}
 }
 
+// circuitBase is the plan's circuits before: the intact circuits, less
+// those that end in a country under a routing shutdown, whose networks are
+// gone as destinations while transit across it works. A neighbour of a
+// shut-down country does not lose its other circuits; the shut-down
+// country itself keeps the intact figure, and loses everything.
+func (g *Graph) circuitBase(p *plan) []int64 {
+	if !slices.Contains(p.fixed.withdrawn, true) {
+		return g.baseCircuits
+	}
+	st := g.newState()
+	copy(st.withdrawn, p.fixed.withdrawn)
+	cs := g.newCircuitScratch()
+	g.evalCircuits(st, cs)
+	base := slices.Clone(cs.out)
+	nReg := len(g.regions)
+	for c, w := range p.fixed.withdrawn {
+		if w {
+			copy(base[c*nReg:(c+1)*nReg], g.baseCircuits[c*nReg:(c+1)*nReg])
+		}
+	}
+	return base
+}
+
 // regionResults adds each country's regions to the result.
-func (g *Graph) regionResults(r *Result, flowSamples int, t *totals, circ, circ2 []float64) {
+func (g *Graph) regionResults(r *Result, base []int64, flowSamples int, t *totals, circ, circ2 []float64) {
 	nReg := len(g.regions)
 	idx := make(map[string]int, g.nCountry)
 	for c := range g.atlas.Countries {
@@ -469,7 +570,7 @@ func (g *Graph) regionResults(r *Result, flowSamples int, t *totals, circ, circ2
 		c := idx[ci.Country]
 		for reg := range nReg {
 			at := c*nReg + reg
-			if g.regMask[c]&(1<<reg) != 0 || (g.baseCircuits[at] == 0 && !g.baseRegReach[at]) {
+			if base[at] == 0 && !g.baseRegReach[at] {
 				continue
 			}
 			pu := float64(t.regUnreach[at]) / fn
@@ -480,7 +581,7 @@ func (g *Graph) regionResults(r *Result, flowSamples int, t *totals, circ, circ2
 				half = 1.96 * math.Sqrt(v/fn)
 			}
 			ci.Regions = append(ci.Regions, RegionImpact{Region: g.regions[reg].Name, Reachable: 2*t.regUnreach[at] < int64(flowSamples),
-				PUnreachable: round6(pu), CircuitsBeforeGbps: float64(g.baseCircuits[at]) / 1000, CircuitLoss: round6(m),
+				PUnreachable: round6(pu), CircuitsBeforeGbps: float64(base[at]) / 1000, DirectBeforeGbps: float64(g.baseDirect[at]) / 1000, CircuitLoss: round6(m),
 				CircuitLossCI: [2]float64{round6(math.Max(0, m-half)), round6(math.Min(1, m+half))}})
 		}
 	}

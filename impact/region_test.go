@@ -41,8 +41,15 @@ func TestRegionCircuits(t *testing.T) {
 	if lr.CircuitLoss < 0.9 || !lr.Reachable || lr.CircuitsBeforeGbps <= 0 {
 		t.Errorf("LR to Europe: %+v; want nearly all circuits lost, still reachable over land", lr)
 	}
-	if _, ok := findRegion(m["FR"], "Europe"); ok {
-		t.Error("FR reported towards its own region")
+	// A country's own region counts through its other countries.
+	// ACE joined France to Portugal: those circuits are lost, a small share.
+	if fr, ok := findRegion(m["FR"], "Europe"); !ok || fr.CircuitsBeforeGbps <= 0 || fr.CircuitLoss <= 0 || fr.CircuitLoss > 0.1 || !fr.Reachable {
+		t.Errorf("FR to Europe: %+v, %v; want circuits to other European countries, a few lost", fr, ok)
+	}
+	// Tonga cut off reaches no other country of Oceania.
+	to := byCountry(simulate(t, g, "name: to\nevents:\n  - cut_cables: [tonga-cable]\n", RunOptions{}))["TO"]
+	if r := regionOf(t, to, "Oceania"); r.Reachable || r.CircuitLoss != 1 {
+		t.Errorf("TO to Oceania with its cable cut: %+v; want unreachable, all circuits lost", r)
 	}
 	// Nothing failed: nothing lost, every region reachable as before.
 	for _, c := range simulate(t, g, "name: none\nevents:\n  - links: [FR-ES]\n", RunOptions{}).Countries {

@@ -117,6 +117,7 @@ func (g *Graph) Simulate(ctx context.Context, sc *Scenario, opt RunOptions) (*Re
 		return nil, err
 	}
 	g.prepare(p)
+	p.circBase = g.circuitBase(p)
 	samples := 1
 	if p.probabilistic() {
 		samples = cmp.Or(opt.Samples, DefaultSamples)
@@ -203,7 +204,7 @@ func (g *Graph) Simulate(ctx context.Context, sc *Scenario, opt RunOptions) (*Re
 		}
 	}
 	r := g.result(sc, p, opt.Seed, samples, flowSamples, tot, loss, loss2)
-	g.regionResults(r, flowSamples, tot, circ, circ2)
+	g.regionResults(r, p.circBase, flowSamples, tot, circ, circ2)
 	return r, nil
 }
 
@@ -330,7 +331,7 @@ func (ev *evaluator) evaluate(flow bool) {
 		ev.regUnreach[i] = !ok
 	}
 	g.evalCircuits(st, ev.cs)
-	g.regionLoss(ev.cs, ev.circLoss)
+	g.regionLoss(ev.cs, p.circBase, ev.circLoss)
 }
 
 // countryLoss is one minus the country's max-flow to the core over its
