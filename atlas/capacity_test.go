@@ -202,3 +202,43 @@ func TestBorderCapacityAsOf(t *testing.T) {
 		t.Errorf("LR-SL now: %+v; want the default", c)
 	}
 }
+
+func TestCrossings(t *testing.T) {
+	if len(Crossings()) < 2 {
+		t.Fatalf("crossings %v", Crossings())
+	}
+	for _, b := range geo.Borders() {
+		for _, x := range Crossings() {
+			if b[0]+"-"+b[1] == x.ID {
+				t.Errorf("crossings.csv: %s is a land border already", x.ID)
+			}
+		}
+	}
+	doc := &Document{Format: FormatName, Version: 1, LandingPoints: []LandingPoint{
+		{ID: "a", Name: "a", Country: "FR", Lon: 5.37, Lat: 43.30}, {ID: "b", Name: "b", Country: "PT", Lon: -9.14, Lat: 38.72}},
+		Cables: []DocumentCable{{ID: "c", Name: "c", RFSYear: 2010, LandingPoints: []string{"a", "b"}}}}
+	for _, tc := range []struct {
+		asOf int
+		want bool
+	}{{0, true}, {2001, true}, {1999, false}} {
+		a, err := Compile(doc, WithAsOf(tc.asOf))
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, l := range a.Links {
+			if l.ID == "DK-SE" {
+				found = true
+				if l.Kind != "crossing" || l.Name != "Øresund Bridge" || l.Capacity.Gbps <= 0 {
+					t.Errorf("DK-SE: %+v", l)
+				}
+			}
+		}
+		if found != tc.want {
+			t.Errorf("as of %d: DK-SE present %v, want %v", tc.asOf, found, tc.want)
+		}
+		if se, _ := a.Country("SE"); tc.want && !slices.Contains(se.Neighbours, "DK") {
+			t.Errorf("SE neighbours %v lack DK", se.Neighbours)
+		}
+	}
+}

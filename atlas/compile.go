@@ -342,6 +342,23 @@ func buildCountries(a *Atlas, asOf int) {
 		a.Links = append(a.Links, Link{ID: b[0] + "-" + b[1], A: b[0], B: b[1], Kind: "border",
 			Capacity: estimateBorderCapacity(b[0]+"-"+b[1], asOf)})
 	}
+	t, err := facts()
+	if err == nil {
+		have := map[string]bool{}
+		for _, l := range a.Links {
+			have[l.ID] = true
+		}
+		for _, x := range t.crossings {
+			if have[x.ID] || (asOf > 0 && asOf < x.From) {
+				continue
+			}
+			ca, cb := get(x.ID[:2]), get(x.ID[3:])
+			ca.Neighbours = append(ca.Neighbours, cb.Code)
+			cb.Neighbours = append(cb.Neighbours, ca.Code)
+			a.Links = append(a.Links, Link{ID: x.ID, A: ca.Code, B: cb.Code, Kind: "crossing", Name: x.Name,
+				Capacity: estimateBorderCapacity(x.ID, asOf)})
+		}
+	}
 	a.Countries = make([]Country, 0, len(byCode))
 	for _, c := range byCode {
 		sort.Strings(c.LandingPoints)

@@ -22,9 +22,53 @@ var (
 	bordersCSV string
 	//go:embed retired.csv
 	retiredCSV string
+	//go:embed crossings.csv
+	crossingsCSV string
 	//go:embed retired.json
 	retiredJSON string
 )
+
+// Crossing is a terrestrial crossing between countries without a land
+// border: a bridge or a tunnel that carries fibre.
+type Crossing struct {
+	ID     string // link id, "<A>-<B>", A < B
+	From   int    // the year it opened with fibre
+	Name   string
+	Source string
+}
+
+// Crossings returns the embedded crossings, in file order.
+func Crossings() []Crossing {
+	t, err := facts()
+	if err != nil {
+		panic(err) // the embedded file is checked by the package's tests
+	}
+	return t.crossings
+}
+
+func parseCrossings(r io.Reader, name string) ([]Crossing, error) {
+	rows, lines, err := readFactCSV(r, name, []string{"id", "from", "name", "source"})
+	if err != nil {
+		return nil, err
+	}
+	var out []Crossing
+	for i, rec := range rows {
+		at := fmt.Sprintf("%s: line %d", name, lines[i])
+		f := Crossing{ID: rec[0], Name: rec[2], Source: rec[3]}
+		a, b, ok := strings.Cut(f.ID, "-")
+		if !ok || len(a) != 2 || len(b) != 2 || a >= b {
+			return nil, fmt.Errorf("%s: id: want two country codes in order such as DK-SE, found %q", at, f.ID)
+		}
+		if f.From, err = strconv.Atoi(rec[1]); err != nil || f.From < 1850 || f.From > 2100 {
+			return nil, fmt.Errorf("%s: from: want a year, found %q", at, rec[1])
+		}
+		if strings.TrimSpace(f.Name) == "" || strings.TrimSpace(f.Source) == "" {
+			return nil, fmt.Errorf("%s: want a name and a source", at)
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
 
 // Retirement is a published retirement of a cable system of the datasets.
 type Retirement struct {
@@ -138,6 +182,9 @@ var facts = sync.OnceValues(func() (*factTables, error) {
 		}
 	}
 	t.retiredList = rs
+	if t.crossings, err = parseCrossings(strings.NewReader(crossingsCSV), "crossings.csv"); err != nil {
+		return nil, err
+	}
 	return t, nil
 })
 
@@ -148,6 +195,7 @@ type factTables struct {
 	borderList  []BorderFact
 	retired     map[string]int
 	retiredList []Retirement
+	crossings   []Crossing
 }
 
 // retiredBy returns the year a cable of the datasets was retired, 0 if not.
