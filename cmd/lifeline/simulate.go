@@ -283,10 +283,11 @@ func writeImpactTable(w io.Writer, r *impact.Result, top int) error {
 	fmt.Fprintf(w, "failed: %d cable(s), %d segment(s), %d landing point(s), %d land link(s), %d countr%s shut down\n\n",
 		len(f.Cables), len(f.Segments), len(f.LandingPoints), len(f.Links), len(f.Countries), map[bool]string{true: "y", false: "ies"}[len(f.Countries) == 1])
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "country\tname\treachable\tp(cut off)\tcapacity lost\tcables failed\tpopulation\taffected\t")
+	fmt.Fprintln(tw, "country\tname\treachable\tp(cut off)\tcapacity lost\tcircuits lost (worst region)\tcables failed\tpopulation\taffected\t")
 	shown, affected := 0, 0
 	for _, c := range r.Countries {
-		if !c.ReachableBefore || c.PUnreachable == 0 && c.CapacityLoss == 0 && c.CablesFailed == 0 {
+		worst, region := worstRegion(c)
+		if !c.ReachableBefore || c.PUnreachable == 0 && c.CapacityLoss == 0 && c.CablesFailed == 0 && worst == 0 {
 			continue
 		}
 		affected++
@@ -298,8 +299,12 @@ func writeImpactTable(w io.Writer, r *impact.Result, top int) error {
 		if !c.Reachable {
 			reach = "NO"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s/%d\t%d\t%d\t\n", c.Country, clipName(c.Name, 28), reach,
-			pct(c.PUnreachable), pct(c.CapacityLoss), trimFloat(c.CablesFailed), c.CablesTotal, c.Population, c.PopulationAffected)
+		circ := pct(worst)
+		if worst > 0 {
+			circ += " " + region
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s/%d\t%d\t%d\t\n", c.Country, clipName(c.Name, 28), reach,
+			pct(c.PUnreachable), pct(c.CapacityLoss), circ, trimFloat(c.CablesFailed), c.CablesTotal, c.Population, c.PopulationAffected)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -311,6 +316,23 @@ func writeImpactTable(w io.Writer, r *impact.Result, top int) error {
 		fmt.Fprintf(w, "… and %d more affected countries (--top 0 or --json for all)\n", affected-shown)
 	}
 	return nil
+}
+
+// worstRegion returns the largest circuit loss to a region the country's
+// own cables reach (any region, for a country whose cables reach none).
+func worstRegion(c impact.CountryImpact) (float64, string) {
+	own := false
+	for _, r := range c.Regions {
+		own = own || r.DirectBeforeGbps > 0
+	}
+	var worst float64
+	var name string
+	for _, r := range c.Regions {
+		if (!own || r.DirectBeforeGbps > 0) && r.CircuitLoss > worst {
+			worst, name = r.CircuitLoss, r.Region
+		}
+	}
+	return worst, name
 }
 
 func pct(x float64) string {
