@@ -80,13 +80,15 @@ type Segment struct {
 // rather than a landing point.
 func IsBranchingUnit(node string) bool { return len(node) > 3 && node[:3] == "bu:" }
 
-// Link is a terrestrial link between two countries that share a land border.
-// It stands for all the fibre that crosses that border.
+// Link is a terrestrial link between two countries that share a land border,
+// or that a bridge or tunnel joins (crossings.csv). It stands for all the
+// fibre that crosses there.
 type Link struct {
 	ID       string   `json:"id"` // "<A>-<B>", A < B
 	A        string   `json:"a"`
 	B        string   `json:"b"`
-	Kind     string   `json:"kind"` // "border"
+	Kind     string   `json:"kind"`           // "border", or "crossing" for a bridge or tunnel between countries without a land border
+	Name     string   `json:"name,omitempty"` // a crossing's name
 	Capacity Capacity `json:"capacity"`
 }
 

@@ -12,31 +12,88 @@ import (
 	"lifeline"
 )
 
-// Capacity rules; docs/atlas.md explains the figures behind them.
+// The capacity model; docs/atlas.md gives the figures behind it and its
+// error. Cables with published figures (capacity.csv) take the latest figure
+// of the year asked for; the others are estimated by era and fibre pairs.
 const (
-	capacityBaseYear    = 2005   // the year the rule gives 1 Tbit/s
-	capacityBaseGbps    = 1000   // design capacity of a new long-haul system in the base year
-	capacityDecadeYears = 7.5    // years for a tenfold growth
-	capacityMinGbps     = 10     // floor: the oldest systems in service
-	capacityMaxGbps     = 250000 // ceiling: the largest systems announced
-	capacityShortKm     = 1000   // systems shorter than this carry fewer fibre pairs
-	capacityUnknownGbps = 1000   // a cable of unknown year
+	// perPairGbps2015 and perPairDecadeYears are the least-squares fit of
+	// log10(design capacity per fibre pair) on the ready-for-service year,
+	// through the design rows of capacity.csv that give fibre pairs
+	// (TestCapacityFit refits them): 4.1 Tbit/s per pair in 2015, tenfold
+	// every 12.1 years, with a residual standard error of a factor 2.3.
+	perPairGbps2015    = 4090
+	perPairDecadeYears = 12.1
+	// upgradeAfterYears is how long after ready for service a cable gets its
+	// first transponder upgrade, and upgradeOld and upgradeNew the factor it
+	// gains: the medians of the upgrades in capacity.csv for systems designed
+	// before coherent 100G transmission (ready before 2014) and after.
+	upgradeAfterYears = 3
+	upgradeOld        = 3.1
+	upgradeNew        = 1.25
+	coherentYear      = 2014
+	capacityMinGbps   = 2.5   // floor: one STM-16 wavelength, the smallest systems
+	capacityMaxGbps   = 500e3 // ceiling: the largest systems announced (24 pairs)
+	// capacityUnknownGbps is the figure of a cable of unknown year: the
+	// model's figure for 2010, the median ready-for-service year of the
+	// open cable map dataset's systems.
+	capacityUnknownYear = 2010
 )
 
-// estimateCableCapacity applies the year-and-length rule to a cable without
-// a reported capacity.
-func estimateCableCapacity(rfsYear int, lengthKm float64) Capacity {
+// defaultPairs is the number of fibre pairs of a cable of the era whose
+// count is not published: the median of the counts in capacity.csv for
+// systems ready before 2015, 2015–2019, and from 2020.
+func defaultPairs(rfsYear int) int {
+	switch {
+	case rfsYear < 2015:
+		return 3
+	case rfsYear < 2020:
+		return 6
+	default:
+		return 8
+	}
+}
+
+// perPairGbps is the fitted design capacity of one fibre pair of a system
+// ready for service in the year.
+func perPairGbps(year int) float64 {
+	return perPairGbps2015 * math.Pow(10, float64(year-2015)/perPairDecadeYears)
+}
+
+// estimateCableCapacity gives a cable its capacity as of the year asOf
+// (0: as of now): the latest published figure, else the era rule.
+func estimateCableCapacity(id string, rfsYear int, asOf int) Capacity {
+	if f, ok := cableFactAsOf(id, asOf); ok {
+		rule := fmt.Sprintf("published %s capacity, %d", f.Kind, f.Year)
+		if f.Pairs > 0 {
+			rule += fmt.Sprintf(", %d fibre pairs", f.Pairs)
+		}
+		return Capacity{Gbps: f.Gbps, Rule: rule, Source: f.Source, Confidence: Reported}
+	}
+	year, conf, why := rfsYear, Estimated, ""
 	if rfsYear == 0 {
-		return Capacity{Gbps: capacityUnknownGbps, Rule: "cable of unknown ready-for-service year: 1 Tbit/s", Confidence: Assumed}
+		year, conf, why = capacityUnknownYear, Assumed, "ready-for-service year unknown, taken as 2010: "
 	}
-	g := capacityBaseGbps * math.Pow(10, float64(rfsYear-capacityBaseYear)/capacityDecadeYears)
+	pairs := defaultPairs(year)
+	g := float64(pairs) * perPairGbps(year)
+	rule := fmt.Sprintf("%sera rule: %d fibre pairs × %s per pair (ready for service %d)", why, pairs, formatGbps(perPairGbps(year)), year)
+	if asOf == 0 || asOf >= year+upgradeAfterYears {
+		u := upgradeNew
+		if year < coherentYear {
+			u = upgradeOld
+		}
+		g *= u
+		rule += fmt.Sprintf(", × %.2g for upgrades after %d years", u, upgradeAfterYears)
+	}
 	g = math.Min(math.Max(g, capacityMinGbps), capacityMaxGbps)
-	rule := fmt.Sprintf("ready for service %d: 1 Tbit/s × 10^((%d − 2005)/7.5)", rfsYear, rfsYear)
-	if lengthKm > 0 && lengthKm < capacityShortKm {
-		g /= 2
-		rule += fmt.Sprintf(", halved for a %.0f km system", lengthKm)
+	return Capacity{Gbps: roundCapacity(g), Rule: rule, Confidence: conf}
+}
+
+// formatGbps writes a capacity for people: Gbit/s below 1 Tbit/s.
+func formatGbps(g float64) string {
+	if g >= 1000 {
+		return fmt.Sprintf("%.3g Tbit/s", g/1000)
 	}
-	return Capacity{Gbps: roundCapacity(g), Rule: rule, Confidence: Estimated}
+	return fmt.Sprintf("%.3g Gbit/s", g)
 }
 
 // roundCapacity keeps three significant figures, so estimates do not claim
@@ -49,25 +106,28 @@ func roundCapacity(g float64) float64 {
 	return math.Round(g/p) * p
 }
 
-// Border link classes, by the smaller population of the two countries.
-const (
-	borderLargePopulation = 20_000_000
-	borderSmallPopulation = 1_000_000
-	borderLargeGbps       = 10000
-	borderMediumGbps      = 1000
-	borderSmallGbps       = 100
-)
+// DefaultBorderGbps is the capacity given to a land border about whose
+// fibre nothing is published (borders.csv): a conservative figure, about a
+// single 100 Gbit/s wavelength, so that an unknown border never hides a
+// country's dependence on its cables. Sensitivity runs change it
+// (impact.Options.BorderGbps, the --border-gbps flag).
+const DefaultBorderGbps = 100
 
-func estimateBorderCapacity(popA, popB int64) Capacity {
-	p := min(popA, popB)
-	switch {
-	case p > borderLargePopulation:
-		return Capacity{Gbps: borderLargeGbps, Rule: "border class A: both countries over 20 million people: 10 Tbit/s", Confidence: Assumed}
-	case p >= borderSmallPopulation:
-		return Capacity{Gbps: borderMediumGbps, Rule: "border class B: the smaller country has 1–20 million people: 1 Tbit/s", Confidence: Assumed}
-	default:
-		return Capacity{Gbps: borderSmallGbps, Rule: "border class C: the smaller country has under 1 million people: 100 Gbit/s", Confidence: Assumed}
+// BorderDefaultRule is the rule of a border link that got DefaultBorderGbps.
+const BorderDefaultRule = "no published figure for fibre across this border: conservative default"
+
+func estimateBorderCapacity(id string, asOf int) Capacity {
+	if f, ok := borderFactAsOf(id, asOf); ok {
+		rule := fmt.Sprintf("published: %s across the border", formatGbps(f.Gbps))
+		if f.Gbps == 0 {
+			rule = "published: no terrestrial link carried international traffic"
+		}
+		if f.From > 0 || f.To > 0 {
+			rule += " (" + f.period() + ")"
+		}
+		return Capacity{Gbps: f.Gbps, Rule: rule, Source: f.Source, Confidence: Reported}
 	}
+	return Capacity{Gbps: DefaultBorderGbps, Rule: BorderDefaultRule, Confidence: Assumed}
 }
 
 // Override is a capacity given by the user for a cable or a terrestrial link.

@@ -48,7 +48,13 @@ type Option func(*options)
 type options struct {
 	name      string
 	overrides []Override
+	asOf      int
 }
+
+// WithAsOf compiles the atlas as it stood at the end of the year: cables
+// ready for service later are left out, and capacities are those of that
+// year (docs/atlas.md). 0, the default, means now.
+func WithAsOf(year int) Option { return func(o *options) { o.asOf = year } }
 
 // WithName sets the name (a path or description) that prefixes errors and
 // becomes the atlas's Source when the document has none.
@@ -106,14 +112,36 @@ func Compile(doc *Document, opts ...Option) (*Atlas, error) {
 		opt(&o)
 	}
 	v := &ValidationError{Name: o.name}
+	doc, err := withRetired(doc, o.asOf)
+	if err != nil {
+		return nil, lifeline.Errorf(lifeline.EINTERNAL, "atlas.Compile", "retired systems: %v", err)
+	}
 	a := &Atlas{Source: doc.Source, Attribution: doc.Attribution}
 	if a.Source == "" {
 		a.Source = o.name
 	}
 
+	// Retired systems are left out, and so are the landing points that only
+	// they used.
+	retiredCable := make([]bool, len(doc.Cables))
+	usedBy := map[string]int{} // landing point id → 1 kept cable, 2 only retired ones
+	for i := range doc.Cables {
+		dc := &doc.Cables[i]
+		retiredCable[i] = !inService(0, max(dc.Retired, retiredBy(dc.ID)), o.asOf)
+		for _, id := range dc.LandingPoints {
+			if !retiredCable[i] {
+				usedBy[id] = 1
+			} else if usedBy[id] == 0 {
+				usedBy[id] = 2
+			}
+		}
+	}
 	a.lpIdx = make(map[string]int, len(doc.LandingPoints))
 	bad := map[string]bool{} // landing points already reported
 	for i, lp := range doc.LandingPoints {
+		if usedBy[lp.ID] == 2 {
+			continue
+		}
 		where := fmt.Sprintf("landing point %q", lp.ID)
 		if lp.ID == "" {
 			where = fmt.Sprintf("landing point #%d", i+1)
@@ -146,6 +174,9 @@ func Compile(doc *Document, opts ...Option) (*Atlas, error) {
 	a.cableIdx = make(map[string]int, len(doc.Cables))
 	for i := range doc.Cables {
 		dc := &doc.Cables[i]
+		if retiredCable[i] {
+			continue // retired by the year asked for
+		}
 		c, ok := compileCable(a, dc, i, v, bad)
 		if !ok {
 			continue
@@ -172,15 +203,19 @@ func Compile(doc *Document, opts ...Option) (*Atlas, error) {
 			c.Segments = append(c.Segments, len(a.Segments))
 			a.Segments = append(a.Segments, s)
 		}
+		if o.asOf > 0 && c.RFSYear > o.asOf {
+			c.Planned = true // not yet in service in that year
+		}
 		if c.LengthKm == 0 {
 			c.LengthKm = math.Round(length)
 			c.LengthFrom = "route"
 		}
-		if c.Capacity.Confidence == "" {
-			c.Capacity = estimateCableCapacity(c.RFSYear, c.LengthKm)
+		if est := estimateCableCapacity(c.ID, c.RFSYear, o.asOf); c.Capacity.Confidence == "" || est.Confidence == Reported {
+			// A dated published figure beats the document's undated one.
+			c.Capacity = est
 		}
 	}
-	buildCountries(a)
+	buildCountries(a, o.asOf)
 	if err := applyOverrides(a, o.overrides); err != nil {
 		return nil, err
 	}
@@ -274,7 +309,7 @@ func compileCable(a *Atlas, dc *DocumentCable, i int, v *ValidationError, bad ma
 
 // buildCountries fills in the atlas's countries: every country with a
 // landing point or a land border, with its cables and its border links.
-func buildCountries(a *Atlas) {
+func buildCountries(a *Atlas, asOf int) {
 	byCode := map[string]*Country{}
 	get := func(code string) *Country {
 		if c, ok := byCode[code]; ok {
@@ -305,7 +340,24 @@ func buildCountries(a *Atlas) {
 		ca.Neighbours = append(ca.Neighbours, cb.Code)
 		cb.Neighbours = append(cb.Neighbours, ca.Code)
 		a.Links = append(a.Links, Link{ID: b[0] + "-" + b[1], A: b[0], B: b[1], Kind: "border",
-			Capacity: estimateBorderCapacity(ca.Population, cb.Population)})
+			Capacity: estimateBorderCapacity(b[0]+"-"+b[1], asOf)})
+	}
+	t, err := facts()
+	if err == nil {
+		have := map[string]bool{}
+		for _, l := range a.Links {
+			have[l.ID] = true
+		}
+		for _, x := range t.crossings {
+			if have[x.ID] || (asOf > 0 && asOf < x.From) {
+				continue
+			}
+			ca, cb := get(x.ID[:2]), get(x.ID[3:])
+			ca.Neighbours = append(ca.Neighbours, cb.Code)
+			cb.Neighbours = append(cb.Neighbours, ca.Code)
+			a.Links = append(a.Links, Link{ID: x.ID, A: ca.Code, B: cb.Code, Kind: "crossing", Name: x.Name,
+				Capacity: estimateBorderCapacity(x.ID, asOf)})
+		}
 	}
 	a.Countries = make([]Country, 0, len(byCode))
 	for _, c := range byCode {
@@ -321,4 +373,53 @@ func buildCountries(a *Atlas) {
 	for i, c := range a.Countries {
 		a.countryIdx[c.Code] = i
 	}
+}
+
+// withRetired adds to a copy of the document the systems of retired.json
+// that were in service in the year asOf (never for now), with the landing
+// points they need that the document lacks. A system is added only when
+// the document does not hold a cable of that id already.
+func withRetired(doc *Document, asOf int) (*Document, error) {
+	if asOf == 0 {
+		return doc, nil
+	}
+	rd, err := retiredSystems()
+	if err != nil {
+		return nil, err
+	}
+	have := map[string]bool{}
+	for _, c := range doc.Cables {
+		have[c.ID] = true
+	}
+	lps := map[string]bool{}
+	for _, lp := range doc.LandingPoints {
+		lps[lp.ID] = true
+	}
+	out := *doc
+	out.Cables = doc.Cables
+	out.LandingPoints = doc.LandingPoints
+	copied := false
+	for _, c := range rd.Cables {
+		if have[c.ID] || !inService(c.RFSYear, c.Retired, asOf) {
+			continue
+		}
+		if !copied {
+			out.Cables = append([]DocumentCable(nil), doc.Cables...)
+			out.LandingPoints = append([]LandingPoint(nil), doc.LandingPoints...)
+			copied = true
+		}
+		for _, id := range c.LandingPoints {
+			if lps[id] {
+				continue
+			}
+			for _, lp := range rd.LandingPoints {
+				if lp.ID == id {
+					out.LandingPoints = append(out.LandingPoints, lp)
+					lps[id] = true
+				}
+			}
+		}
+		out.Cables = append(out.Cables, c)
+	}
+	return &out, nil
 }

@@ -42,6 +42,9 @@ type DocumentCable struct {
 	Source         string         `json:"source,omitempty"`
 	CapacityGbps   float64        `json:"capacity_gbps,omitempty"`
 	CapacitySource string         `json:"capacity_source,omitempty"`
+	// Retired is the last year the system was in service, 0 if it still
+	// is: it is left out as of later years and now.
+	Retired int `json:"retired,omitempty"`
 
 	// Written by Encode for readers of the file; ignored when read, since
 	// compiling derives them again.

@@ -169,11 +169,17 @@ func SimulateAS(ctx context.Context, g *asrel.Graph, sc *Scenario, opt ASOptions
 			return lifeline.Errorf(code, op, "%s: event %d (%s): %s", sc.Name, i+1, e.Type(), fmt.Sprintf(format, args...))
 		}
 		switch {
-		case e.Shutdown != nil:
+		case e.Shutdown != nil || e.Isolation != nil:
+			country := ""
+			if e.Shutdown != nil {
+				country = e.Shutdown.Country
+			} else {
+				country = e.Isolation.Country
+			}
 			if opt.Countries == nil {
 				return nil, fail(lifeline.EINVALID, "a shutdown at the AS level needs an AS-to-country table to know the country's networks")
 			}
-			code, err := resolveCountry(e.Shutdown.Country)
+			code, err := resolveCountry(country)
 			if err != nil {
 				return nil, fail(lifeline.ENOTFOUND, "%v", err)
 			}

@@ -32,24 +32,35 @@ type Dependency struct {
 
 // Profile is a country's resilience profile.
 type Profile struct {
-	Country        string       `json:"country"`
-	Name           string       `json:"name"`
-	Hub            bool         `json:"hub"`
-	Reachable      bool         `json:"reachable"` // a path to the core exists with nothing failed
-	Cables         []string     `json:"cables"`
-	LandingPoints  []string     `json:"landing_points"`
-	LandingSites   int          `json:"landing_sites"` // stations grouped within SiteKm of each other
-	Neighbours     []Dependency `json:"neighbours"`
-	N1             []Element    `json:"n1"` // single losses that cut it off
-	N2             [][2]Element `json:"n2"` // pairs that cut it off, neither alone doing so
-	CapacityGbps   float64      `json:"capacity_gbps"`
-	KbpsPerPerson  float64      `json:"kbps_per_person"`
-	Population     int64        `json:"population"`
-	Score          int          `json:"score"`
-	ScoreN1        float64      `json:"score_n1"`
-	ScoreN2        float64      `json:"score_n2"`
-	ScoreCapacity  float64      `json:"score_capacity"`
-	ScoreDiversity float64      `json:"score_diversity"`
+	Country       string       `json:"country"`
+	Name          string       `json:"name"`
+	Hub           bool         `json:"hub"`
+	Reachable     bool         `json:"reachable"` // a path to the core exists with nothing failed
+	Cables        []string     `json:"cables"`
+	LandingPoints []string     `json:"landing_points"`
+	LandingSites  int          `json:"landing_sites"` // stations grouped within SiteKm of each other
+	Neighbours    []Dependency `json:"neighbours"`
+	N1            []Element    `json:"n1"` // single losses that cut it off
+	N2            [][2]Element `json:"n2"` // pairs that cut it off, neither alone doing so
+	// Critical lists the cables and stations whose loss alone costs more
+	// than CriticalShare of its capacity to the core or of its circuits to
+	// a region, worst first (those that cut it off included).
+	Critical []Critical `json:"critical"`
+	// WorstSingleLoss is the largest share any one cable or station's loss
+	// costs it (1 when one cuts it off); the N-1 part of the score is
+	// 40 × (1 − WorstSingleLoss).
+	WorstSingleLoss float64 `json:"worst_single_loss"`
+	// Inputs says how far the capacity figures behind the profile can be
+	// trusted.
+	Inputs         InputConfidence `json:"inputs"`
+	CapacityGbps   float64         `json:"capacity_gbps"`
+	KbpsPerPerson  float64         `json:"kbps_per_person"`
+	Population     int64           `json:"population"`
+	Score          int             `json:"score"`
+	ScoreN1        float64         `json:"score_n1"`
+	ScoreN2        float64         `json:"score_n2"`
+	ScoreCapacity  float64         `json:"score_capacity"`
+	ScoreDiversity float64         `json:"score_diversity"`
 }
 
 // SiteKm is the distance within which landing stations count as one
@@ -357,6 +368,10 @@ func (g *Graph) Assess(ctx context.Context, codes []string, workers int) ([]Prof
 	if err != nil {
 		return nil, err
 	}
+	crit, worst, err := g.criticalElements(ctx, el, want, n1)
+	if err != nil {
+		return nil, err
+	}
 	w := g.newWorkspace()
 	st := g.newState()
 	out := make([]Profile, 0, len(idx))
@@ -364,7 +379,13 @@ func (g *Graph) Assess(ctx context.Context, codes []string, workers int) ([]Prof
 		co := &a.Countries[c]
 		p := Profile{Country: co.Code, Name: co.Name, Hub: g.isHub[c], Reachable: g.baseReach[c],
 			Population: co.Population, Cables: []string{}, LandingPoints: []string{}, Neighbours: []Dependency{},
-			N1: []Element{}, N2: [][2]Element{}}
+			N1: []Element{}, N2: [][2]Element{}, Critical: crit[c], Inputs: g.inputConfidence(c)}
+		if p.Critical == nil {
+			p.Critical = []Critical{}
+		}
+		if !g.isHub[c] && g.baseReach[c] {
+			p.WorstSingleLoss = round6(worst[c])
+		}
 		for _, cb := range g.countryCabs[c] {
 			p.Cables = append(p.Cables, a.Cables[cb].ID)
 		}
@@ -414,9 +435,9 @@ func (p *Profile) score(cables int) {
 		p.ScoreN1, p.ScoreN2, p.ScoreCapacity, p.ScoreDiversity = scoreN1, scoreN2, scoreCapacity, scoreDiversity
 	case !p.Reachable:
 	default:
-		if len(p.N1) == 0 {
-			p.ScoreN1 = scoreN1
-		}
+		// The worst single loss, not only a cut-off: a country that keeps a
+		// thin path over land when its one cable fails is not resilient.
+		p.ScoreN1 = scoreN1 * (1 - p.WorstSingleLoss)
 		p.ScoreN2 = scoreN2 * 3 / (3 + float64(len(p.N2)))
 		if p.Population == 0 {
 			p.ScoreCapacity = scoreCapacity
@@ -432,6 +453,7 @@ func (p *Profile) score(cables int) {
 			p.ScoreDiversity = scoreDiversity * math.Min(1, float64(p.LandingSites-1)/3)
 		}
 	}
+	p.ScoreN1 = round2(p.ScoreN1)
 	p.ScoreN2 = round2(p.ScoreN2)
 	p.ScoreCapacity = round2(p.ScoreCapacity)
 	p.ScoreDiversity = round2(p.ScoreDiversity)

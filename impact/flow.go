@@ -8,13 +8,16 @@ type state struct {
 	seg  []bool // segment failed
 	lp   []bool // landing point destroyed or without power
 	link []bool // terrestrial link failed
-	down []bool // country shut down: removed from the graph
+	down []bool // country isolated: removed from the graph
+	// withdrawn: the country's own networks are shut down (a routing
+	// shutdown); it is cut off itself, but transit across it works.
+	withdrawn []bool
 }
 
 func (g *Graph) newState() *state {
 	a := g.atlas
 	return &state{seg: make([]bool, len(a.Segments)), lp: make([]bool, len(a.LandingPoints)),
-		link: make([]bool, len(a.Links)), down: make([]bool, g.nCountry)}
+		link: make([]bool, len(a.Links)), down: make([]bool, g.nCountry), withdrawn: make([]bool, g.nCountry)}
 }
 
 func (s *state) reset() {
@@ -22,6 +25,7 @@ func (s *state) reset() {
 	clear(s.lp)
 	clear(s.link)
 	clear(s.down)
+	clear(s.withdrawn)
 }
 
 func (s *state) copyFrom(o *state) {
@@ -29,6 +33,7 @@ func (s *state) copyFrom(o *state) {
 	copy(s.lp, o.lp)
 	copy(s.link, o.link)
 	copy(s.down, o.down)
+	copy(s.withdrawn, o.withdrawn)
 }
 
 // workspace is the scratch space of one evaluation, reused across samples
@@ -41,8 +46,13 @@ type workspace struct {
 	res     []int64  // per arc: residual capacity during a max-flow
 	reached []bool   // per node: a path to the core remains
 	level   []int32
-	iter    []int32
-	queue   []int32
+	// Union-find scratch of reachRegions.
+	comp     []int32
+	regMask  []uint64
+	regMulti []uint64
+	regFirst []int32
+	iter     []int32
+	queue    []int32
 }
 
 func (g *Graph) newWorkspace() *workspace {

@@ -20,6 +20,13 @@ type Options struct {
 	Core []string
 	// Planned includes planned cables; by default they are left out.
 	Planned bool
+	// Regions are the regions losses are also reported towards; empty
+	// means DefaultRegions.
+	Regions []WorldRegion
+	// BorderGbps, when positive, replaces the conservative default given
+	// to land borders about whose fibre nothing is published
+	// (atlas.DefaultBorderGbps): a sensitivity parameter, see docs/atlas.md.
+	BorderGbps float64
 }
 
 // Element kinds of a graph edge.
@@ -90,16 +97,33 @@ type Graph struct {
 	baseFlow  []int64
 	baseReach []bool
 	baseUse   [][]uint64
+
+	// Regions (region.go): each country's region bits, each cable's own
+	// graph, and the intact circuits per country × region.
+	regions       []WorldRegion
+	regMask       []uint64
+	cabNodeLP     [][]int32    // per cable: landing point of each local node, -1 for a branching unit
+	cabSegEnds    [][][2]int32 // per cable: local nodes at the ends of each of its segments
+	cabOffset     []int        // start of each country's slots in circuitScratch.reach
+	cabCap        []int64      // per cable, Mbit/s
+	hops          [][]hop      // per country
+	baseReachMask []uint64
+	baseDirect    []int64 // per country × region
+	baseCircuits  []int64 // per country × region
+	baseRegReach  []bool  // per country × region
 }
 
 // NewGraph compiles the atlas.
 //
 // Errors: ENOTFOUND naming a hub country that is not in the atlas, with the
-// closest names.
+// closest names; EINVALID for a negative border capacity.
 func NewGraph(a *atlas.Atlas, opt Options) (*Graph, error) {
 	core := opt.Core
 	if len(core) == 0 {
 		core = DefaultCore
+	}
+	if opt.BorderGbps < 0 || math.IsNaN(opt.BorderGbps) || math.IsInf(opt.BorderGbps, 0) {
+		return nil, lifeline.Errorf(lifeline.EINVALID, "impact.NewGraph", "border capacity: want a capacity in Gbit/s, 0 or more, found %v", opt.BorderGbps)
 	}
 	g := &Graph{atlas: a, planned: opt.Planned, nCountry: len(a.Countries)}
 	g.isHub = make([]bool, g.nCountry)
@@ -200,7 +224,11 @@ func NewGraph(a *atlas.Atlas, opt Options) (*Graph, error) {
 	}
 	g.linkEdge = make([]int32, len(a.Links))
 	for i, l := range a.Links {
-		g.linkEdge[i] = addEdge(countryIdx[l.A], countryIdx[l.B], capMbps(l.Capacity.Gbps), kindLink, int32(i), -1, -1)
+		gbps := l.Capacity.Gbps
+		if opt.BorderGbps > 0 && l.Capacity.Confidence == atlas.Assumed && l.Capacity.Rule == atlas.BorderDefaultRule {
+			gbps = opt.BorderGbps
+		}
+		g.linkEdge[i] = addEdge(countryIdx[l.A], countryIdx[l.B], capMbps(gbps), kindLink, int32(i), -1, -1)
 	}
 	g.core = int32(g.nCountry + len(g.buName))
 	g.nNode = int(g.core) + 1
@@ -261,7 +289,11 @@ func NewGraph(a *atlas.Atlas, opt Options) (*Graph, error) {
 		fill[v]++
 	}
 
+	if err := g.compileRegions(opt.Regions); err != nil {
+		return nil, err
+	}
 	g.baseline()
+	g.baselineCircuits()
 	return g, nil
 }
 

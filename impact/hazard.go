@@ -22,6 +22,7 @@ type plan struct {
 	// Filled in by prepare: what the certain failures do to cables.
 	fixedCab     []bool   // per cable: a segment fails in every sample
 	stationsDown [][]bool // per country, parallel to Graph.countryCabs: all its stations there are down
+	circBase     []int64  // circuits before per country × region (circuitBase)
 }
 
 // group is a set of segments that fail together with probability p.
@@ -165,6 +166,16 @@ func (g *Graph) compile(sc *Scenario) (*plan, error) {
 			}
 		case e.Shutdown != nil:
 			c, err := a.FindCountry(e.Shutdown.Country)
+			if err != nil {
+				return nil, fail(i, e, err)
+			}
+			if e.Shutdown.KeepsTransit() {
+				p.fixed.withdrawn[g.countryIndex(c.Code)] = true
+			} else {
+				p.fixed.down[g.countryIndex(c.Code)] = true
+			}
+		case e.Isolation != nil:
+			c, err := a.FindCountry(e.Isolation.Country)
 			if err != nil {
 				return nil, fail(i, e, err)
 			}

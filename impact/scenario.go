@@ -34,7 +34,8 @@ type Event struct {
 	Region        *Region      `yaml:"region,omitempty"`         // everything inside an area fails
 	LandingPoints []string     `yaml:"landing_points,omitempty"` // stations destroyed or without power
 	Links         []string     `yaml:"links,omitempty"`          // terrestrial border links down ("MR-SN")
-	Shutdown      *Shutdown    `yaml:"shutdown,omitempty"`       // a deliberate national shutdown
+	Shutdown      *Shutdown    `yaml:"shutdown,omitempty"`       // a national routing shutdown: transit keeps working
+	Isolation     *Isolation   `yaml:"isolation,omitempty"`      // a country cut off entirely, transit included
 	SolarStorm    *SolarStorm  `yaml:"solar_storm,omitempty"`    // repeaters fail by latitude band
 	Earthquake    *Earthquake  `yaml:"earthquake,omitempty"`     // segments fail with falling probability
 	PowerOutage   *PowerOutage `yaml:"power_outage,omitempty"`   // stations fail when backup runs out
@@ -62,8 +63,23 @@ type Circle struct {
 	RadiusKm float64   `yaml:"radius_km"`
 }
 
-// Shutdown is a deliberate national shutdown.
+// Shutdown is a deliberate national shutdown of routing: the country's own
+// networks withdraw from the Internet, while cables and borders that cross
+// its territory keep carrying other countries' traffic (as Egypt's Suez
+// crossing did in January 2011). Transit: false also stops that transit,
+// which is an isolation.
 type Shutdown struct {
+	Country string `yaml:"country"` // ISO code or name
+	// Transit, when false, stops transit too; absent or true keeps it.
+	Transit *bool `yaml:"transit,omitempty"`
+}
+
+// KeepsTransit reports whether traffic across the country keeps flowing.
+func (s *Shutdown) KeepsTransit() bool { return s.Transit == nil || *s.Transit }
+
+// Isolation cuts a country off entirely: its networks withdraw and nothing
+// crosses its territory, as if every cable station and border in it failed.
+type Isolation struct {
 	Country string `yaml:"country"` // ISO code or name
 }
 
@@ -154,6 +170,9 @@ func (e *Event) types() []string {
 	if e.Shutdown != nil {
 		t = append(t, "shutdown")
 	}
+	if e.Isolation != nil {
+		t = append(t, "isolation")
+	}
 	if e.SolarStorm != nil {
 		t = append(t, "solar_storm")
 	}
@@ -234,11 +253,12 @@ var (
 // knownFields lists each type's fields, for messages about unknown ones.
 var knownFields = map[string]string{
 	"Scenario":    "name, description, sources, events",
-	"Event":       "cut_cables, cut, region, landing_points, links, shutdown, solar_storm, earthquake, power_outage, ases, note",
+	"Event":       "cut_cables, cut, region, landing_points, links, shutdown, isolation, solar_storm, earthquake, power_outage, ases, note",
 	"Cut":         "cable, at",
 	"Region":      "kind, polygon, circle",
 	"Circle":      "center, radius_km",
-	"Shutdown":    "country",
+	"Shutdown":    "country, transit",
+	"Isolation":   "country",
 	"SolarStorm":  "spacing_km, p",
 	"Earthquake":  "center, magnitude",
 	"PowerOutage": "region, backup_hours, duration_hours",
@@ -320,7 +340,7 @@ func (e *Event) validate() error {
 	t := e.types()
 	switch len(t) {
 	case 0:
-		return fmt.Errorf(": want one of cut_cables, cut, region, landing_points, links, shutdown, solar_storm, earthquake, power_outage, ases")
+		return fmt.Errorf(": want one of cut_cables, cut, region, landing_points, links, shutdown, isolation, solar_storm, earthquake, power_outage, ases")
 	case 1:
 	default:
 		return fmt.Errorf(": has %s; want exactly one type per event", strings.Join(t, " and "))
@@ -375,6 +395,10 @@ func (e *Event) validate() error {
 		}
 	case e.Shutdown != nil:
 		if strings.TrimSpace(e.Shutdown.Country) == "" {
+			return bad("country", "want an ISO 3166-1 code or a country name")
+		}
+	case e.Isolation != nil:
+		if strings.TrimSpace(e.Isolation.Country) == "" {
 			return bad("country", "want an ISO 3166-1 code or a country name")
 		}
 	case e.SolarStorm != nil:

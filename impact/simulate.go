@@ -87,6 +87,10 @@ type CountryImpact struct {
 	// with nothing failed (its cables are all planned, say).
 	ReachableBefore bool `json:"reachable_before"`
 	Hub             bool `json:"hub,omitempty"`
+	// Regions is the country's reachability and circuit loss towards each
+	// region it is not part of, computed in the samples that compute
+	// capacity loss (docs/impact.md, "Loss per region").
+	Regions []RegionImpact `json:"regions,omitempty"`
 }
 
 // Failed lists the elements that failed (in any sample).
@@ -113,6 +117,7 @@ func (g *Graph) Simulate(ctx context.Context, sc *Scenario, opt RunOptions) (*Re
 		return nil, err
 	}
 	g.prepare(p)
+	p.circBase = g.circuitBase(p)
 	samples := 1
 	if p.probabilistic() {
 		samples = cmp.Or(opt.Samples, DefaultSamples)
@@ -147,16 +152,20 @@ func (g *Graph) Simulate(ctx context.Context, sc *Scenario, opt RunOptions) (*Re
 					errs[wi] = err
 					return
 				}
-				bs := blockSum{loss: make([]float64, nc), loss2: make([]float64, nc)}
+				bs := blockSum{loss: make([]float64, nc), loss2: make([]float64, nc), circ: make([]float64, len(ev.circLoss)), circ2: make([]float64, len(ev.circLoss))}
 				for i := b * blockSize; i < min(samples, (b+1)*blockSize); i++ {
 					ev.sample(p, uint64(i), opt.Seed)
 					flow := i < flowSamples
 					ev.evaluate(flow)
-					loc.add(ev)
+					loc.add(ev, flow)
 					if flow {
 						for c := range nc {
 							bs.loss[c] += ev.loss[c]
 							bs.loss2[c] += ev.loss[c] * ev.loss[c]
+						}
+						for i, l := range ev.circLoss {
+							bs.circ[i] += l
+							bs.circ2[i] += l * l
 						}
 					}
 				}
@@ -181,31 +190,48 @@ func (g *Graph) Simulate(ctx context.Context, sc *Scenario, opt RunOptions) (*Re
 	}
 	loss := make([]float64, nc)
 	loss2 := make([]float64, nc)
+	nr := nc * len(g.regions)
+	circ := make([]float64, nr)
+	circ2 := make([]float64, nr)
 	for _, bs := range blocks {
 		for c := range nc {
 			loss[c] += bs.loss[c]
 			loss2[c] += bs.loss2[c]
 		}
+		for i := range bs.circ {
+			circ[i] += bs.circ[i]
+			circ2[i] += bs.circ2[i]
+		}
 	}
-	return g.result(sc, p, opt.Seed, samples, flowSamples, tot, loss, loss2), nil
+	r := g.result(sc, p, opt.Seed, samples, flowSamples, tot, loss, loss2)
+	g.regionResults(r, p.circBase, flowSamples, tot, circ, circ2)
+	return r, nil
 }
 
-type blockSum struct{ loss, loss2 []float64 }
+type blockSum struct{ loss, loss2, circ, circ2 []float64 }
 
 // totals are integer counts over samples; integer sums do not depend on
 // the order they are made in. Failures of elements are counted per group
 // fired; certain failures are the same in every sample.
 type totals struct {
+	regUnreach   []int64 // per country × region, over the flow samples
 	unreach      []int64 // per country
 	cablesFailed []int64 // per country
 	fired        []int64 // per group of the plan
 }
 
 func newTotals(g *Graph, p *plan) *totals {
-	return &totals{unreach: make([]int64, g.nCountry), cablesFailed: make([]int64, g.nCountry), fired: make([]int64, len(p.groups))}
+	return &totals{regUnreach: make([]int64, g.nCountry*len(g.regions)), unreach: make([]int64, g.nCountry), cablesFailed: make([]int64, g.nCountry), fired: make([]int64, len(p.groups))}
 }
 
-func (t *totals) add(ev *evaluator) {
+func (t *totals) add(ev *evaluator, flow bool) {
+	if flow {
+		for i, u := range ev.regUnreach {
+			if u {
+				t.regUnreach[i]++
+			}
+		}
+	}
 	for c, u := range ev.unreach {
 		if u {
 			t.unreach[c]++
@@ -220,7 +246,7 @@ func (t *totals) add(ev *evaluator) {
 }
 
 func (t *totals) merge(o *totals) {
-	for _, p := range [][2][]int64{{t.unreach, o.unreach}, {t.cablesFailed, o.cablesFailed}, {t.fired, o.fired}} {
+	for _, p := range [][2][]int64{{t.regUnreach, o.regUnreach}, {t.unreach, o.unreach}, {t.cablesFailed, o.cablesFailed}, {t.fired, o.fired}} {
 		for i := range p[0] {
 			p[0][i] += p[1][i]
 		}
@@ -238,12 +264,16 @@ type evaluator struct {
 	cabFailed  []bool
 	fired      []bool // per group: failed in this sample
 	p          *plan
+	cs         *circuitScratch
+	regUnreach []bool    // per country × region
+	circLoss   []float64 // per country × region
 }
 
 func (g *Graph) newEvaluator(p *plan) *evaluator {
 	return &evaluator{g: g, w: g.newWorkspace(), st: g.newState(), unreach: make([]bool, g.nCountry),
 		loss: make([]float64, g.nCountry), cabsFailed: make([]int32, g.nCountry), cabFailed: make([]bool, len(g.atlas.Cables)),
-		fired: make([]bool, len(p.groups)), p: p}
+		fired: make([]bool, len(p.groups)), p: p, cs: g.newCircuitScratch(),
+		regUnreach: make([]bool, g.nCountry*len(g.regions)), circLoss: make([]float64, g.nCountry*len(g.regions))}
 }
 
 // sample draws sample i of the plan into the evaluator's state.
@@ -270,7 +300,7 @@ func (ev *evaluator) evaluate(flow bool) {
 	w.load(g, st)
 	w.reach(g)
 	for c := range g.nCountry {
-		ev.unreach[c] = !w.reached[c] || st.down[c]
+		ev.unreach[c] = !w.reached[c] || st.down[c] || st.withdrawn[c]
 	}
 	p := ev.p
 	copy(ev.cabFailed, p.fixedCab)
@@ -296,6 +326,12 @@ func (ev *evaluator) evaluate(flow bool) {
 	for c := range g.nCountry {
 		ev.loss[c] = g.countryLoss(w, st, c, ev.unreach[c])
 	}
+	g.reachRegions(w, st, ev.regUnreach)
+	for i, ok := range ev.regUnreach {
+		ev.regUnreach[i] = !ok
+	}
+	g.evalCircuits(st, ev.cs)
+	g.regionLoss(ev.cs, p.circBase, ev.circLoss)
 }
 
 // countryLoss is one minus the country's max-flow to the core over its
@@ -304,7 +340,7 @@ func (g *Graph) countryLoss(w *workspace, st *state, c int, unreach bool) float6
 	switch {
 	case !g.baseReach[c]:
 		return 0 // nothing to lose
-	case st.down[c] || unreach:
+	case st.down[c] || st.withdrawn[c] || unreach:
 		return 1
 	case g.isHub[c]:
 		return 0
@@ -416,7 +452,7 @@ func (g *Graph) result(sc *Scenario, p *plan, seed uint64, samples, flowSamples 
 		}
 	}
 	for c, d := range p.fixed.down {
-		if d {
+		if d || p.fixed.withdrawn[c] {
 			r.Failed.Countries = append(r.Failed.Countries, a.Countries[c].Code)
 		}
 	}

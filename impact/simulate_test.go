@@ -216,12 +216,15 @@ func TestSolarStormSampling(t *testing.T) {
 	}
 }
 
-// A national shutdown removes the country: it is unreachable, and so is
-// any neighbour that reached the world only through it (Lesotho lies
-// inside South Africa).
+// An isolation removes the country: it is unreachable, and so is any
+// neighbour that reached the world only through it (Lesotho lies inside
+// South Africa). A routing shutdown cuts off the country only.
 func TestShutdownCascades(t *testing.T) {
 	g := realGraph(t)
-	m := byCountry(simulate(t, g, "name: za\nevents:\n  - shutdown: {country: ZA}\n", RunOptions{}))
+	if m := byCountry(simulate(t, g, "name: za\nevents:\n  - shutdown: {country: ZA}\n", RunOptions{})); m["ZA"].Reachable || !m["LS"].Reachable || m["LS"].CapacityLoss != 0 {
+		t.Errorf("routing shutdown of ZA: ZA reachable %v, LS reachable %v loss %v; want ZA cut off, LS untouched", m["ZA"].Reachable, m["LS"].Reachable, m["LS"].CapacityLoss)
+	}
+	m := byCountry(simulate(t, g, "name: za\nevents:\n  - isolation: {country: ZA}\n", RunOptions{}))
 	if m["ZA"].Reachable || m["LS"].Reachable {
 		t.Errorf("ZA reachable %v, LS reachable %v; want both false", m["ZA"].Reachable, m["LS"].Reachable)
 	}

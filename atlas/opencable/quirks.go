@@ -1,6 +1,8 @@
 package opencable
 
 import (
+	"math"
+
 	"lifeline/atlas"
 	"lifeline/geo"
 )
@@ -23,15 +25,19 @@ var territories = map[string][]string{
 	"FI": {"AX"},
 }
 
-// inTerritory returns the territory of country that p lies in (within
-// atlas.NearCountryKm), when p lies far from the country itself.
+// inTerritory returns the territory of country that p lies in: the
+// territory nearer to p than the country's own land, within
+// atlas.NearCountryKm. The place decides, not the dataset's text: Hong Kong
+// and Macao border China, and the dataset files their stations under
+// "China", but a station in Tseung Kwan O lies in Hong Kong.
 func inTerritory(country string, p geo.Point) (string, bool) {
-	if d, ok := geo.DistanceToCountryKm(country, p); !ok || d <= atlas.NearCountryKm {
+	own, ok := geo.DistanceToCountryKm(country, p)
+	if !ok {
 		return "", false
 	}
-	best, bestKm := "", float64(atlas.NearCountryKm)
+	best, bestKm := "", math.Min(float64(atlas.NearCountryKm), own)
 	for _, t := range territories[country] {
-		if d, ok := geo.DistanceToCountryKm(t, p); ok && d <= bestKm {
+		if d, ok := geo.DistanceToCountryKm(t, p); ok && d < bestKm {
 			best, bestKm = t, d
 		}
 	}

@@ -9,7 +9,8 @@ countries), applies the events and prints, per country, whether a path to
 the core remains, the share of samples without one, and the mean capacity
 loss (one minus the max-flow to the core after over before).
 
-Supported events: cut_cables, cut, region, landing_points, links, shutdown,
+Supported events: cut_cables, cut, region, landing_points, links, shutdown
+(routing: transit across the country continues unless transit: false), isolation,
 solar_storm, earthquake, power_outage. The geometry (great-circle distance,
 distance from a point to a route, point in polygon, crossing edges) is
 written again here from the definitions in docs/scenarios.md. One rule is
@@ -295,7 +296,7 @@ def main():
     model = Model(atlas, [c for c in args.core.split(",") if c])
     sc = load_scenario(args.scenario)
 
-    fixed_segs, failed_lps, failed_links, down = set(), set(), set(), set()
+    fixed_segs, failed_lps, failed_links, down, withdrawn = set(), set(), set(), set(), set()
     groups = []  # (probability, segment ids), drawn in order in each sample
 
     def add_group(p, segs):
@@ -330,8 +331,12 @@ def main():
             for q in ev["links"]:
                 a, b = q.upper().split("-")
                 failed_links.add("-".join(sorted((a, b))))
+        elif "shutdown" in ev and ev["shutdown"].get("transit", True) is not False:
+            withdrawn.add(ev["shutdown"]["country"].upper())
         elif "shutdown" in ev:
             down.add(ev["shutdown"]["country"].upper())
+        elif "isolation" in ev:
+            down.add(ev["isolation"]["country"].upper())
         elif "solar_storm" in ev:
             for pd, segs in solar_groups(model, ev["solar_storm"]):
                 add_group(pd, segs)
@@ -372,7 +377,9 @@ def main():
                     failed_segs.update(segs)
         ever_segs |= failed_segs
         g = model.graph(failed_segs, failed_lps, failed_links, down)
-        for c, (u, l) in model.evaluate(g, down, base_flow, base_reach, i < flows).items():
+        # A routing shutdown keeps the country in the graph for transit; the
+        # country itself is cut off.
+        for c, (u, l) in model.evaluate(g, down | withdrawn, base_flow, base_reach, i < flows).items():
             unreach[c] += u
             loss[c] += l
     elapsed = time.perf_counter() - t0

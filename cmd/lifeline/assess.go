@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"lifeline/atlas"
 	"lifeline/impact"
 )
 
@@ -22,8 +23,11 @@ func newAssessCmd() *cobra.Command {
 		Long: `Assess profiles each country (all of them without arguments): its cable
 systems, landing stations and distinct landing sites, the neighbours it
 depends on, every single cable, station or country whose loss cuts it off
-(N-1) and every pair that does (N-2), its max-flow to the core, and a 0–100
-score whose formula is in docs/impact.md.
+(N-1) and every pair that does (N-2), the capacity-critical cables and
+stations (each alone costs more than half its capacity to the core or of
+its circuits to a region), its max-flow to the core, the confidence of the
+capacity figures behind it, and a 0–100 score whose formula is in
+docs/impact.md.
 
 With --rank, it ranks cables and landing stations by the population that
 loses every path to the core when each fails alone.`,
@@ -34,11 +38,18 @@ loses every path to the core when each fails alone.`,
 			if rank && len(args) > 0 {
 				return &usageError{fmt.Errorf("--rank takes no countries")}
 			}
-			a, err := af.load(cmd)
+			if gf.asOf != 0 && (gf.asOf < 1850 || gf.asOf > 2100) {
+				return &usageError{fmt.Errorf("--as-of: want a year such as 2008, found %d", gf.asOf)}
+			}
+			a, err := af.load(cmd, atlas.WithAsOf(gf.asOf))
 			if err != nil {
 				return err
 			}
-			g, err := impact.NewGraph(a, gf.options())
+			gopt, err := gf.options()
+			if err != nil {
+				return err
+			}
+			g, err := impact.NewGraph(a, gopt)
 			if err != nil {
 				return err
 			}
@@ -82,7 +93,10 @@ loses every path to the core when each fails alone.`,
 }
 
 func writeProfile(w io.Writer, p *impact.Profile) {
-	fmt.Fprintf(w, "%s (%s)  score %d/100  [N-1 %.0f, N-2 %.1f, capacity %.1f, sites %.1f]\n", p.Name, p.Country, p.Score, p.ScoreN1, p.ScoreN2, p.ScoreCapacity, p.ScoreDiversity)
+	fmt.Fprintf(w, "%s (%s)  score %d/100  [N-1 %.1f, N-2 %.1f, capacity %.1f, sites %.1f]\n", p.Name, p.Country, p.Score, p.ScoreN1, p.ScoreN2, p.ScoreCapacity, p.ScoreDiversity)
+	if !p.Hub && p.Reachable {
+		fmt.Fprintf(w, "  inputs: capacity figures %.0f%% reported, %.0f%% estimated, %.0f%% assumed (by Gbit/s)\n", 100*p.Inputs.Reported, 100*p.Inputs.Estimated, 100*p.Inputs.Assumed)
+	}
 	switch {
 	case p.Hub:
 		fmt.Fprintln(w, "  a hub of the core")
@@ -112,6 +126,16 @@ func writeProfile(w io.Writer, p *impact.Profile) {
 		fmt.Fprintln(w, "  N-1: each of these alone cuts it off:")
 		for _, e := range p.N1 {
 			fmt.Fprintf(w, "    %s %s\n", e.Kind, e.ID)
+		}
+	}
+	if len(p.Critical) > 0 {
+		fmt.Fprintf(w, "  capacity-critical (each alone costs more than %.0f%%):\n", 100*impact.CriticalShare)
+		for _, c := range p.Critical {
+			towards := "of its capacity to the core"
+			if c.Towards != "core" {
+				towards = "of its circuits to " + c.Towards
+			}
+			fmt.Fprintf(w, "    %s %s: −%.1f%% %s\n", c.Kind, c.ID, 100*c.Loss, towards)
 		}
 	}
 	switch n := len(p.N2); {

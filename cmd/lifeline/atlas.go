@@ -32,8 +32,8 @@ func (f *atlasFlags) register(cmd *cobra.Command) {
 }
 
 // load opens the atlas the flags name and says on stderr which one it used.
-func (f *atlasFlags) load(cmd *cobra.Command) (*atlas.Atlas, error) {
-	var opts []atlas.Option
+func (f *atlasFlags) load(cmd *cobra.Command, extra ...atlas.Option) (*atlas.Atlas, error) {
+	opts := extra
 	if f.capacity != "" {
 		file, err := os.Open(f.capacity)
 		if err != nil {

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/term"
 
 	"lifeline"
+	"lifeline/atlas"
 	"lifeline/impact"
 	"lifeline/impact/asrel"
 	"lifeline/watch/source"
@@ -18,23 +19,33 @@ import (
 
 // graphFlags are the flags that shape the compiled graph.
 type graphFlags struct {
-	core    string
-	planned bool
+	asOf       int
+	regions    string
+	core       string
+	planned    bool
+	borderGbps float64
 }
 
 func (f *graphFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.core, "core", strings.Join(impact.DefaultCore, ","), "hub countries that stand for the global core, comma-separated (see docs/impact.md)")
 	cmd.Flags().BoolVar(&f.planned, "planned", false, "include planned cables")
+	cmd.Flags().IntVar(&f.asOf, "as-of", 0, "the network as it stood at the end of that year: cables in service then, their capacities then, retired systems back (see docs/atlas.md)")
+	cmd.Flags().StringVar(&f.regions, "regions", "", "regions to report loss towards, as Name=CC,CC;Name=CC (default: Europe, North America, Asia, Middle East, Africa, South America, Oceania; see docs/impact.md)")
+	cmd.Flags().Float64Var(&f.borderGbps, "border-gbps", 0, fmt.Sprintf("capacity of land borders with no published figure, in Gbit/s, to test how outcomes depend on it\n(default: %d, see docs/atlas.md)", atlas.DefaultBorderGbps))
 }
 
-func (f *graphFlags) options() impact.Options {
+func (f *graphFlags) options() (impact.Options, error) {
+	regions, err := impact.ParseRegions(f.regions)
+	if err != nil {
+		return impact.Options{}, &usageError{fmt.Errorf("--regions: %v", err)}
+	}
 	var core []string
 	for _, c := range strings.Split(f.core, ",") {
 		if c = strings.TrimSpace(c); c != "" {
 			core = append(core, c)
 		}
 	}
-	return impact.Options{Core: core, Planned: f.planned}
+	return impact.Options{Core: core, Planned: f.planned, BorderGbps: f.borderGbps, Regions: regions}, nil
 }
 
 func newSimulateCmd() *cobra.Command {
@@ -97,16 +108,23 @@ registered. docs/impact.md, "The AS level", explains the figures.`,
 			}
 			if asrelFile != "" && len(asCountry) == 0 {
 				for i, e := range sc.Events {
-					if e.Shutdown != nil {
-						return &usageError{fmt.Errorf("--asrel: event %d (shutdown) needs --as-country FILE to know the country's networks", i+1)}
+					if e.Shutdown != nil || e.Isolation != nil {
+						return &usageError{fmt.Errorf("--asrel: event %d (%s) needs --as-country FILE to know the country's networks", i+1, e.Type())}
 					}
 				}
 			}
-			a, err := af.load(cmd)
+			if gf.asOf != 0 && (gf.asOf < 1850 || gf.asOf > 2100) {
+				return &usageError{fmt.Errorf("--as-of: want a year such as 2008, found %d", gf.asOf)}
+			}
+			a, err := af.load(cmd, atlas.WithAsOf(gf.asOf))
 			if err != nil {
 				return err
 			}
-			g, err := impact.NewGraph(a, gf.options())
+			gopt, err := gf.options()
+			if err != nil {
+				return err
+			}
+			g, err := impact.NewGraph(a, gopt)
 			if err != nil {
 				return err
 			}
@@ -265,10 +283,11 @@ func writeImpactTable(w io.Writer, r *impact.Result, top int) error {
 	fmt.Fprintf(w, "failed: %d cable(s), %d segment(s), %d landing point(s), %d land link(s), %d countr%s shut down\n\n",
 		len(f.Cables), len(f.Segments), len(f.LandingPoints), len(f.Links), len(f.Countries), map[bool]string{true: "y", false: "ies"}[len(f.Countries) == 1])
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "country\tname\treachable\tp(cut off)\tcapacity lost\tcables failed\tpopulation\taffected\t")
+	fmt.Fprintln(tw, "country\tname\treachable\tp(cut off)\tcapacity lost\tcircuits lost (worst region)\tcables failed\tpopulation\taffected\t")
 	shown, affected := 0, 0
 	for _, c := range r.Countries {
-		if !c.ReachableBefore || c.PUnreachable == 0 && c.CapacityLoss == 0 && c.CablesFailed == 0 {
+		worst, region := worstRegion(c)
+		if !c.ReachableBefore || c.PUnreachable == 0 && c.CapacityLoss == 0 && c.CablesFailed == 0 && worst == 0 {
 			continue
 		}
 		affected++
@@ -280,8 +299,12 @@ func writeImpactTable(w io.Writer, r *impact.Result, top int) error {
 		if !c.Reachable {
 			reach = "NO"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s/%d\t%d\t%d\t\n", c.Country, clipName(c.Name, 28), reach,
-			pct(c.PUnreachable), pct(c.CapacityLoss), trimFloat(c.CablesFailed), c.CablesTotal, c.Population, c.PopulationAffected)
+		circ := pct(worst)
+		if worst > 0 {
+			circ += " " + region
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s/%d\t%d\t%d\t\n", c.Country, clipName(c.Name, 28), reach,
+			pct(c.PUnreachable), pct(c.CapacityLoss), circ, trimFloat(c.CablesFailed), c.CablesTotal, c.Population, c.PopulationAffected)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -293,6 +316,23 @@ func writeImpactTable(w io.Writer, r *impact.Result, top int) error {
 		fmt.Fprintf(w, "… and %d more affected countries (--top 0 or --json for all)\n", affected-shown)
 	}
 	return nil
+}
+
+// worstRegion returns the largest circuit loss to a region the country's
+// own cables reach (any region, for a country whose cables reach none).
+func worstRegion(c impact.CountryImpact) (float64, string) {
+	own := false
+	for _, r := range c.Regions {
+		own = own || r.DirectBeforeGbps > 0
+	}
+	var worst float64
+	var name string
+	for _, r := range c.Regions {
+		if (!own || r.DirectBeforeGbps > 0) && r.CircuitLoss > worst {
+			worst, name = r.CircuitLoss, r.Region
+		}
+	}
+	return worst, name
 }
 
 func pct(x float64) string {

@@ -1,0 +1,91 @@
+package opencable_test
+
+import (
+	"testing"
+
+	"lifeline/atlas"
+	"lifeline/atlas/opencable"
+	"lifeline/atlas/starter"
+	"lifeline/internal/shareddata"
+)
+
+// Every cable of the published capacity table names a cable of the open
+// cable map dataset or of the starter atlas, so no figure is silently
+// unused; and the dataset's cables take the published figures.
+func TestCapacityFactsNameCables(t *testing.T) {
+	a, err := opencable.Load(shareddata.Path(t, "cables"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := starter.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Systems since retired are in the atlas of a year they served.
+	old, err := opencable.Load(shareddata.Path(t, "cables"), atlas.WithAsOf(2010))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range atlas.CableFacts() {
+		found := false
+		for _, id := range f.IDs {
+			if _, ok := old.Cable(id); ok {
+				found = true
+			}
+			if c, ok := a.Cable(id); ok {
+				found = true
+				if c.Capacity.Confidence != atlas.Reported || c.Capacity.Source == "" {
+					t.Errorf("%s: capacity %+v; want the published figure", id, c.Capacity)
+				}
+			}
+			if _, ok := s.Cable(id); ok {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("capacity.csv: %v names no cable of the dataset or the starter atlas", f.IDs)
+		}
+	}
+}
+
+// The network of a past year: cables not yet in service are out, retired
+// systems are back, retirements since are undone, capacities are those of
+// the year.
+func TestAsOf(t *testing.T) {
+	dir := shareddata.Path(t, "cables")
+	now, err := opencable.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	y2008, err := opencable.Load(dir, atlas.WithAsOf(2008))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := now.Cable("seamewe-3"); ok {
+		t.Error("SEA-ME-WE 3, retired in 2024, is in the atlas of now")
+	}
+	smw3, ok := y2008.Cable("seamewe-3")
+	if !ok || smw3.Capacity.Gbps != 960 {
+		t.Errorf("SEA-ME-WE 3 in 2008: %v, %+v; want in service at 0.96 Tbit/s", ok, smw3)
+	}
+	tat, ok := y2008.Cable("tat-14")
+	if !ok || tat.Planned || tat.Capacity.Gbps != 1870 || len(tat.Countries) != 6 {
+		t.Errorf("TAT-14 in 2008: %v %+v; want in service, 1.87 Tbit/s, six countries", ok, tat)
+	}
+	if _, ok := now.Cable("tat-14"); ok {
+		t.Error("TAT-14, retired in 2020, is in the atlas of now")
+	}
+	if m, ok := y2008.Cable("marea"); !ok || !m.Planned {
+		t.Errorf("MAREA (2018) in 2008: %v, planned %v; want not in service", ok, m.Planned)
+	}
+	for _, f := range atlas.Retirements() {
+		found := false
+		for _, id := range f.IDs {
+			_, ok := y2008.Cable(id)
+			found = found || ok
+		}
+		if !found {
+			t.Errorf("retired.csv: %v names no cable of the dataset", f.IDs)
+		}
+	}
+}

@@ -1,0 +1,587 @@
+package impact
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"lifeline"
+	"lifeline/atlas"
+)
+
+// WorldRegion is a named group of countries that reports speak of ("Europe",
+// "North America"): a country's capacity and reachability are also
+// reported towards each region (docs/impact.md, "Loss per region").
+type WorldRegion struct {
+	Name      string
+	Countries []string // ISO 3166-1 alpha-2
+}
+
+// DefaultRegions are the regions reported when Options.Regions is empty.
+// Transcontinental countries (Russia, Turkey, Egypt) are left out of every
+// region: a circuit that ends there is not one to Europe, Asia or Africa as
+// reports count them.
+var DefaultRegions = []WorldRegion{
+	{"Europe", strings.Fields("AD AL AT BA BE BG BY CH CY CZ DE DK EE ES FI FO FR GB GG GI GR HR HU IE IM IS IT JE LI LT LU LV MC MD ME MK MT NL NO PL PT RO RS SE SI SK SM UA VA XK")},
+	{"North America", strings.Fields("BM CA GL MX PM US")},
+	{"Asia", strings.Fields("BD BN BT CN HK ID IN JP KH KR LA LK MM MN MO MV MY NP PH PK SG TH TL TW VN")},
+	{"Middle East", strings.Fields("AE BH IL IQ IR JO KW LB OM PS QA SA SY YE")},
+	{"Africa", strings.Fields("AO BF BI BJ BW CD CF CG CI CM CV DJ DZ EH ER ET GA GH GM GN GQ GW KE KM LR LS LY MA MG ML MR MU MW MZ NA NE NG RE RW SC SD SH SL SN SO SS ST SZ TD TG TN TZ UG YT ZA ZM ZW")},
+	{"South America", strings.Fields("AR BO BR CL CO EC FK GF GY PE PY SR UY VE")},
+	{"Oceania", strings.Fields("AS AU CK FJ FM GU KI MH MP NC NF NR NU NZ PF PG PN PW SB TK TO TV VU WF WS")},
+}
+
+// maxRegions bounds the regions of a graph (one bit each).
+const maxRegions = 64
+
+// ParseRegions reads regions written as "Name=CC,CC;Name=CC,…", the form of
+// the --regions flag.
+//
+// Errors: EINVALID naming the part that is not "name=codes".
+func ParseRegions(s string) ([]WorldRegion, error) {
+	var out []WorldRegion
+	for i, part := range strings.Split(s, ";") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		name, codes, ok := strings.Cut(part, "=")
+		name = strings.TrimSpace(name)
+		if !ok || name == "" {
+			return nil, lifeline.Errorf(lifeline.EINVALID, "impact.ParseRegions", "region %d: want name=CC,CC (such as Europe=GB,FR,DE), found %q", i+1, part)
+		}
+		r := WorldRegion{Name: name}
+		for _, c := range strings.Split(codes, ",") {
+			if c = strings.TrimSpace(c); c != "" {
+				r.Countries = append(r.Countries, c)
+			}
+		}
+		if len(r.Countries) == 0 {
+			return nil, lifeline.Errorf(lifeline.EINVALID, "impact.ParseRegions", "region %q: want at least one country code", name)
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// RegionImpact is what happens to one country's links with one region.
+type RegionImpact struct {
+	Region string `json:"region"`
+	// Reachable: a path of live links to a country of the region remains
+	// (in at least half the samples); PUnreachable is the share of samples
+	// without one.
+	Reachable    bool    `json:"reachable"`
+	PUnreachable float64 `json:"p_unreachable"`
+	// CircuitsBeforeGbps is the capacity of the country's circuits to the
+	// region with nothing failed: its cables that reach the region, and its
+	// cables and borders to a neighbour whose own cables do.
+	CircuitsBeforeGbps float64 `json:"circuits_before_gbps"`
+	// DirectBeforeGbps is the part of those circuits on the country's own
+	// cables that reach the region.
+	DirectBeforeGbps float64 `json:"direct_before_gbps"`
+	// CircuitLoss is the share of those circuits lost (mean over samples),
+	// with its 95% interval: the loss as operators report it, without
+	// rerouting over other countries' capacity.
+	CircuitLoss   float64    `json:"circuit_loss"`
+	CircuitLossCI [2]float64 `json:"circuit_loss_ci95"`
+}
+
+// regionIndex compiles the graph's regions.
+func (g *Graph) compileRegions(regs []WorldRegion) error {
+	if len(regs) == 0 {
+		regs = DefaultRegions
+	}
+	if len(regs) > maxRegions {
+		return lifeline.Errorf(lifeline.EINVALID, "impact.NewGraph", "regions: want at most %d, found %d", maxRegions, len(regs))
+	}
+	g.regions = regs
+	g.regMask = make([]uint64, g.nCountry)
+	idx := map[string]int{}
+	for i, c := range g.atlas.Countries {
+		idx[c.Code] = i
+	}
+	for r, reg := range regs {
+		for _, code := range reg.Countries {
+			if c, ok := idx[code]; ok {
+				g.regMask[c] |= 1 << r
+			} else if len(code) != 2 || strings.ToUpper(code) != code {
+				return lifeline.Errorf(lifeline.EINVALID, "impact.NewGraph", "region %q: %q is not an ISO 3166-1 alpha-2 code", reg.Name, code)
+			}
+		}
+	}
+	// Each cable's own graph: its segments between local nodes.
+	a := g.atlas
+	lpIdx := make(map[string]int32, len(a.LandingPoints))
+	for i, lp := range a.LandingPoints {
+		lpIdx[lp.ID] = int32(i)
+	}
+	g.cabNodeLP = make([][]int32, len(a.Cables))
+	g.cabSegEnds = make([][][2]int32, len(a.Cables))
+	for k := range a.Cables {
+		if !g.cableUsed[k] {
+			continue
+		}
+		local := map[string]int32{}
+		node := func(id string) int32 {
+			n, ok := local[id]
+			if !ok {
+				n = int32(len(g.cabNodeLP[k]))
+				local[id] = n
+				lp := int32(-1)
+				if !atlas.IsBranchingUnit(id) {
+					lp = lpIdx[id]
+				}
+				g.cabNodeLP[k] = append(g.cabNodeLP[k], lp)
+			}
+			return n
+		}
+		for _, s := range a.Cables[k].Segments {
+			seg := &a.Segments[s]
+			g.cabSegEnds[k] = append(g.cabSegEnds[k], [2]int32{node(seg.From), node(seg.To)})
+		}
+	}
+	return nil
+}
+
+// circuits computes, for the state, each country's circuits to each region
+// (Mbit/s) into out[c*nReg+r], and each country's direct circuits (its own
+// cables reaching the region) into direct. dead reports whether a segment
+// is failed; the scratch slices are reused.
+type circuitScratch struct {
+	comps  [][]int32 // per cable: each local node's component root
+	comp   []int32
+	first  []int32  // per component × region: first member country met, -1 for none
+	multi  []uint64 // per component: regions with two member countries or more
+	mask   []uint64 // per component: regions it reaches
+	reach  []uint64 // per (country, cable of the country): regions reached from the country's stations
+	direct []int64  // per country × region
+	out    []int64
+}
+
+func (g *Graph) newCircuitScratch() *circuitScratch {
+	n := len(g.regions)
+	nk := 0
+	for c := range g.nCountry {
+		nk += len(g.countryCabs[c])
+	}
+	comps := make([][]int32, len(g.atlas.Cables))
+	for k := range comps {
+		comps[k] = make([]int32, len(g.cabNodeLP[k]))
+	}
+	return &circuitScratch{comps: comps, reach: make([]uint64, nk), direct: make([]int64, g.nCountry*n), out: make([]int64, g.nCountry*n)}
+}
+
+// segDead reports whether segment s of cable k is down in the state.
+func (g *Graph) segDead(st *state, s int, from, to int32) bool {
+	if st.seg[s] {
+		return true
+	}
+	for _, l := range [2]int32{from, to} {
+		if l >= 0 && (st.lp[l] || st.down[g.lpCountry[l]]) {
+			return true
+		}
+	}
+	return false
+}
+
+// cableReach fills cs.reach for every country on cable k: the regions its
+// stations on k still reach along k's live segments, none if the country
+// is down or all its stations on k are.
+func (g *Graph) cableReach(st *state, k int, cs *circuitScratch, offsets []int) {
+	nodes := g.cabNodeLP[k]
+	n := len(nodes)
+	nReg := len(g.regions)
+	if cap(cs.comp) < n {
+		cs.comp = make([]int32, n)
+		cs.mask = make([]uint64, n)
+		cs.multi = make([]uint64, n)
+		cs.first = make([]int32, n*nReg)
+	}
+	comp, mask, multi, first := cs.comp[:n], cs.mask[:n], cs.multi[:n], cs.first[:n*nReg]
+	for i := range comp {
+		comp[i] = int32(i)
+	}
+	find := func(x int32) int32 {
+		for comp[x] != x {
+			comp[x] = comp[comp[x]]
+			x = comp[x]
+		}
+		return x
+	}
+	segs := g.atlas.Cables[k].Segments
+	for j, e := range g.cabSegEnds[k] {
+		if g.segDead(st, segs[j], nodes[e[0]], nodes[e[1]]) {
+			continue
+		}
+		if a, b := find(e[0]), find(e[1]); a != b {
+			comp[a] = b
+		}
+	}
+	// Each component's regions, and for each region the first member
+	// country met and whether another one is there too: a country's own
+	// region counts only through another of its countries.
+	clear(mask)
+	clear(multi)
+	for i := range first {
+		first[i] = -1
+	}
+	for i, l := range nodes {
+		if l < 0 || st.lp[l] {
+			continue
+		}
+		cc := g.lpCountry[l]
+		if st.down[cc] || st.withdrawn[cc] {
+			continue // no destination: its networks are gone
+		}
+		root := find(int32(i))
+		mask[root] |= g.regMask[cc]
+		for r := range nReg {
+			if g.regMask[cc]&(1<<r) == 0 {
+				continue
+			}
+			switch f := first[int(root)*nReg+r]; {
+			case f < 0:
+				first[int(root)*nReg+r] = cc
+			case f != cc:
+				multi[root] |= 1 << r
+			}
+		}
+	}
+	roots := cs.comps[k]
+	for i := range nodes {
+		roots[i] = find(int32(i))
+	}
+	for i, l := range nodes {
+		if l < 0 {
+			continue
+		}
+		c := g.lpCountry[l]
+		j := slices.Index(g.countryCabs[c], int32(k))
+		if j < 0 {
+			continue
+		}
+		at := offsets[c] + j
+		if st.lp[l] || st.down[c] {
+			continue
+		}
+		root := find(int32(i))
+		m := mask[root]
+		for r := range nReg {
+			bit := uint64(1) << r
+			if g.regMask[c]&bit != 0 && multi[root]&bit == 0 && first[int(root)*nReg+r] == c {
+				m &^= bit // only the country itself
+			}
+		}
+		cs.reach[at] |= m
+	}
+}
+
+// evalCircuits computes every country's circuits to every region.
+func (g *Graph) evalCircuits(st *state, cs *circuitScratch) {
+	nReg := len(g.regions)
+	clear(cs.reach)
+	for k := range g.atlas.Cables {
+		if g.cableUsed[k] {
+			g.cableReach(st, k, cs, g.cabOffset)
+		}
+	}
+	clear(cs.direct)
+	for c := range g.nCountry {
+		for j, k := range g.countryCabs[c] {
+			m := cs.reach[g.cabOffset[c]+j]
+			cp := g.cabCap[k]
+			for r := range nReg {
+				if m&(1<<r) != 0 {
+					cs.direct[c*nReg+r] += cp
+				}
+			}
+		}
+	}
+	copy(cs.out, cs.direct)
+	// One hop: a cable or a border to a neighbour whose own cables reach
+	// the region carries circuits in proportion to what the neighbour keeps.
+	for c := range g.nCountry {
+		if st.down[c] || st.withdrawn[c] {
+			for r := range nReg {
+				cs.out[c*nReg+r] = 0
+			}
+			continue
+		}
+		for r := range nReg {
+			bit := uint64(1) << r
+			var extra, best float64
+			cur := int32(-2)
+			for _, h := range g.hops[c] {
+				if h.cable != cur {
+					extra += best
+					best, cur = 0, h.cable
+				}
+				if h.regions&bit != 0 || (g.regMask[h.via]&bit == 0 && g.baseDirect[int(h.via)*nReg+r] == 0) {
+					continue // reaches the region itself, or the neighbour cannot
+				}
+				if !g.hopAlive(st, cs, h) {
+					continue
+				}
+				n := int(h.via)
+				share := 1.0
+				if g.regMask[n]&bit == 0 {
+					share = float64(cs.direct[n*nReg+r]) / float64(g.baseDirect[n*nReg+r])
+				}
+				if h.cable < 0 {
+					extra += float64(h.cap) * share // each border counts
+				} else {
+					best = max(best, float64(h.cap)*share) // a cable counts once, by its best exit
+				}
+			}
+			extra += best
+			cs.out[c*nReg+r] += int64(math.Round(extra))
+		}
+	}
+}
+
+// hop is a way from a country to a neighbour: a cable landing in both, or
+// a land border.
+type hop struct {
+	via     int32   // the neighbour
+	cable   int32   // cable index, or -1 for a border
+	link    int32   // link index for a border
+	slot    int32   // index into circuitScratch.reach of (country, cable)
+	regions uint64  // for a cable: regions the cable reaches directly (baseline)
+	cap     int64   // Mbit/s
+	from    []int32 // for a cable: the local nodes of the country's stations
+	to      []int32 // and of the neighbour's
+}
+
+// hopAlive reports whether the hop still joins the country to the
+// neighbour: for a cable, a live station of each in one component.
+func (g *Graph) hopAlive(st *state, cs *circuitScratch, h hop) bool {
+	if st.down[h.via] {
+		return false
+	}
+	if h.cable < 0 {
+		return !st.link[h.link]
+	}
+	roots, nodes := cs.comps[h.cable], g.cabNodeLP[h.cable]
+	for _, a := range h.from {
+		if st.lp[nodes[a]] {
+			continue
+		}
+		for _, b := range h.to {
+			if !st.lp[nodes[b]] && roots[a] == roots[b] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// baselineCircuits computes the intact circuits and the hops.
+func (g *Graph) baselineCircuits() {
+	nReg := len(g.regions)
+	g.cabOffset = make([]int, g.nCountry+1)
+	for c := range g.nCountry {
+		g.cabOffset[c+1] = g.cabOffset[c] + len(g.countryCabs[c])
+	}
+	g.cabCap = make([]int64, len(g.atlas.Cables))
+	for k := range g.atlas.Cables {
+		g.cabCap[k] = capMbps(g.atlas.Cables[k].Capacity.Gbps)
+	}
+	st := g.newState()
+	cs := g.newCircuitScratch()
+	clear(cs.reach)
+	for k := range g.atlas.Cables {
+		if g.cableUsed[k] {
+			g.cableReach(st, k, cs, g.cabOffset)
+		}
+	}
+	g.baseReachMask = slices.Clone(cs.reach)
+	g.baseDirect = make([]int64, g.nCountry*nReg)
+	for c := range g.nCountry {
+		for j, k := range g.countryCabs[c] {
+			for r := range nReg {
+				if cs.reach[g.cabOffset[c]+j]&(1<<r) != 0 {
+					g.baseDirect[c*nReg+r] += g.cabCap[k]
+				}
+			}
+		}
+	}
+	g.hops = make([][]hop, g.nCountry)
+	for c := range g.nCountry {
+		for j, k := range g.countryCabs[c] {
+			byCountry := map[int32][]int32{}
+			var order []int32
+			for i, l := range g.cabNodeLP[k] {
+				if l < 0 {
+					continue
+				}
+				n := g.lpCountry[l]
+				if _, ok := byCountry[n]; !ok {
+					order = append(order, n)
+				}
+				byCountry[n] = append(byCountry[n], int32(i))
+			}
+			for _, n := range order {
+				if n == int32(c) {
+					continue
+				}
+				g.hops[c] = append(g.hops[c], hop{via: n, cable: k, link: -1, slot: int32(g.cabOffset[c] + j),
+					regions: cs.reach[g.cabOffset[c]+j], cap: g.cabCap[k], from: byCountry[int32(c)], to: byCountry[n]})
+			}
+		}
+	}
+	for i := range g.atlas.Links {
+		e := g.linkEdge[i]
+		u, v := g.eU[e], g.eV[e]
+		g.hops[u] = append(g.hops[u], hop{via: v, cable: -1, link: int32(i), cap: g.eCap[e]})
+		g.hops[v] = append(g.hops[v], hop{via: u, cable: -1, link: int32(i), cap: g.eCap[e]})
+	}
+	g.evalCircuits(st, cs)
+	g.baseCircuits = slices.Clone(cs.out)
+	w := g.newWorkspace()
+	w.load(g, st)
+	g.baseRegReach = make([]bool, g.nCountry*nReg)
+	g.reachRegions(w, st, g.baseRegReach)
+}
+
+// Regions returns the graph's regions.
+func (g *Graph) Regions() []WorldRegion { return g.regions }
+
+func (r WorldRegion) String() string {
+	return fmt.Sprintf("%s (%d countries)", r.Name, len(r.Countries))
+}
+
+// reachRegions says, for each country and region, whether a path of live
+// links joins the country to a country of the region (another one, for its
+// own region), into out[c*nReg+r]. w must hold the state's capacities
+// (load). One union-find over the live links serves every region; the core
+// is left out, so hubs are joined only by real links.
+func (g *Graph) reachRegions(w *workspace, st *state, out []bool) {
+	nReg := len(g.regions)
+	n := g.nNode
+	if cap(w.comp) < n {
+		w.comp = make([]int32, n)
+		w.regMask = make([]uint64, n)
+		w.regMulti = make([]uint64, n)
+		w.regFirst = make([]int32, n*nReg)
+	}
+	comp, mask, multi, first := w.comp[:n], w.regMask[:n], w.regMulti[:n], w.regFirst[:n*nReg]
+	for i := range comp {
+		comp[i] = int32(i)
+	}
+	find := func(x int32) int32 {
+		for comp[x] != x {
+			comp[x] = comp[comp[x]]
+			x = comp[x]
+		}
+		return x
+	}
+	for p := range g.pU {
+		u, v := g.pU[p], g.pV[p]
+		if w.cap[2*p] <= 0 || u == g.core || v == g.core {
+			continue
+		}
+		if a, b := find(u), find(v); a != b {
+			comp[a] = b
+		}
+	}
+	clear(mask)
+	clear(multi)
+	for i := range first {
+		first[i] = -1
+	}
+	for c := range g.nCountry {
+		if st.down[c] || st.withdrawn[c] || g.regMask[c] == 0 {
+			continue
+		}
+		root := int(find(int32(c)))
+		mask[root] |= g.regMask[c]
+		for r := range nReg {
+			if g.regMask[c]&(1<<r) == 0 {
+				continue
+			}
+			switch f := first[root*nReg+r]; {
+			case f < 0:
+				first[root*nReg+r] = int32(c)
+			case f != int32(c):
+				multi[root] |= 1 << r
+			}
+		}
+	}
+	for c := range g.nCountry {
+		root := int(find(int32(c)))
+		for r := range nReg {
+			bit := uint64(1) << r
+			ok := mask[root]&bit != 0
+			if ok && g.regMask[c]&bit != 0 && multi[root]&bit == 0 && first[root*nReg+r] == int32(c) {
+				ok = false // only the country itself
+			}
+			out[c*nReg+r] = ok && !st.down[c] && !st.withdrawn[c]
+		}
+	}
+}
+
+// regionLoss turns circuits after into a loss per country × region, over
+// the circuits before in base.
+func (g *Graph) regionLoss(cs *circuitScratch, base []int64, loss []float64) {
+	for i, b := range base {
+		if b == 0 {
+			loss[i] = 0
+			continue
+		}
+		loss[i] = math.Max(0, 1-float64(cs.out[i])/float64(b))
+	}
+}
+
+// circuitBase is the plan's circuits before: the intact circuits, less
+// those that end in a country under a routing shutdown, whose networks are
+// gone as destinations while transit across it works. A neighbour of a
+// shut-down country does not lose its other circuits; the shut-down
+// country itself keeps the intact figure, and loses everything.
+func (g *Graph) circuitBase(p *plan) []int64 {
+	if !slices.Contains(p.fixed.withdrawn, true) {
+		return g.baseCircuits
+	}
+	st := g.newState()
+	copy(st.withdrawn, p.fixed.withdrawn)
+	cs := g.newCircuitScratch()
+	g.evalCircuits(st, cs)
+	base := slices.Clone(cs.out)
+	nReg := len(g.regions)
+	for c, w := range p.fixed.withdrawn {
+		if w {
+			copy(base[c*nReg:(c+1)*nReg], g.baseCircuits[c*nReg:(c+1)*nReg])
+		}
+	}
+	return base
+}
+
+// regionResults adds each country's regions to the result.
+func (g *Graph) regionResults(r *Result, base []int64, flowSamples int, t *totals, circ, circ2 []float64) {
+	nReg := len(g.regions)
+	idx := make(map[string]int, g.nCountry)
+	for c := range g.atlas.Countries {
+		idx[g.atlas.Countries[c].Code] = c
+	}
+	fn := float64(flowSamples)
+	for i := range r.Countries {
+		ci := &r.Countries[i]
+		c := idx[ci.Country]
+		for reg := range nReg {
+			at := c*nReg + reg
+			if base[at] == 0 && !g.baseRegReach[at] {
+				continue
+			}
+			pu := float64(t.regUnreach[at]) / fn
+			m := circ[at] / fn
+			half := 0.0
+			if flowSamples > 1 {
+				v := math.Max(0, (circ2[at]-fn*m*m)/(fn-1))
+				half = 1.96 * math.Sqrt(v/fn)
+			}
+			ci.Regions = append(ci.Regions, RegionImpact{Region: g.regions[reg].Name, Reachable: 2*t.regUnreach[at] < int64(flowSamples),
+				PUnreachable: round6(pu), CircuitsBeforeGbps: float64(base[at]) / 1000, DirectBeforeGbps: float64(g.baseDirect[at]) / 1000, CircuitLoss: round6(m),
+				CircuitLossCI: [2]float64{round6(math.Max(0, m-half)), round6(math.Min(1, m+half))}})
+		}
+	}
+}
