@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"os"
 	"path/filepath"
 	"strings"
@@ -103,5 +105,42 @@ func TestExportImport(t *testing.T) {
 	page, err := b.FindIncidents(ctx, coord.Viewer{}, coord.ListFilter{Limit: 100})
 	if err != nil || len(page.Items) != 3 {
 		t.Errorf("after a refused file B holds %d incidents, want the 3 from before (%v)", len(page.Items), err)
+	}
+}
+
+// TestEvidenceVerify proves a file is the evidence submitted with an
+// incident, and refuses a changed copy.
+func TestEvidenceVerify(t *testing.T) {
+	isolate(t)
+	dir := t.TempDir()
+	db := filepath.Join(dir, "l.db")
+	_, v := seedReporter(t, db)
+	order := filepath.Join(dir, "order.txt")
+	os.WriteFile(order, []byte("By order of the ministry, mobile data is suspended from 06:00.\n"), 0o600)
+	sum := sha256.Sum256([]byte("By order of the ministry, mobile data is suspended from 06:00.\n"))
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := &coord.Incident{Title: "Mobile data suspended", Kind: coord.KindShutdown, Countries: []string{"SD"},
+		Evidence: []coord.Evidence{{Kind: "file", SHA256: hex.EncodeToString(sum[:]), Note: "the order, as photographed"}}}
+	in.TLP = coord.TLPClear
+	if err := s.CreateIncident(ctx, v, in); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	var c struct {
+		SHA256 string `json:"sha256"`
+		By     string `json:"by"`
+		Event  string `json:"event_hash"`
+	}
+	cliJSON(t, &c, "evidence", "verify", "--db", db, "--json", order, in.ID)
+	if c.By != v.MemberID || len(c.Event) != 64 {
+		t.Errorf("custody: %+v", c)
+	}
+	os.WriteFile(order, []byte("By order of the ministry, mobile data is suspended from 07:00.\n"), 0o600)
+	if _, stderr, code := runCLI(t, "evidence", "verify", "--db", db, order, in.ID); code == 0 || !strings.Contains(stderr, "is not evidence") {
+		t.Errorf("a changed file: code %d, %s", code, stderr)
 	}
 }
