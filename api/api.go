@@ -175,6 +175,8 @@ func (s *Server) routes() []route {
 		{"PATCH", "/api/v1/incidents/{id}", true, s.patchIncident},
 		{"GET", "/api/v1/incidents/{id}/norms", false, s.incidentNorms},
 		{"GET", "/api/v1/incidents/{id}/brief", false, s.incidentBrief},
+		{"GET", "/api/v1/situations", false, s.listSituations},
+		{"POST", "/api/v1/situations", true, s.createSituation},
 
 		{"GET", "/api/v1/needs", false, s.listNeeds},
 		{"POST", "/api/v1/needs", true, s.createNeed},

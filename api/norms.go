@@ -24,7 +24,12 @@ func (s *Server) incidentNorms(w http.ResponseWriter, r *http.Request, v coord.V
 		s.problem(w, r, v, err)
 		return
 	}
-	ex, err := s.norms.Apply(norms.FromCoord(in), nil)
+	situations, err := s.situationsFor(r.Context(), v, in)
+	if err != nil {
+		s.problem(w, r, v, err)
+		return
+	}
+	ex, err := s.norms.Apply(norms.FromCoord(in), situations)
 	if err != nil {
 		s.problem(w, r, v, err)
 		return
@@ -70,7 +75,12 @@ func (s *Server) incidentBrief(w http.ResponseWriter, r *http.Request, v coord.V
 		}
 		f.After = page.Next
 	}
-	b, err := norms.BriefFor(s.norms, in, timeline, nil, time.Now())
+	situations, err := s.situationsFor(r.Context(), v, in)
+	if err != nil {
+		s.problem(w, r, v, err)
+		return
+	}
+	b, err := norms.BriefFor(s.norms, in, timeline, situations, time.Now())
 	if err != nil {
 		s.problem(w, r, v, err)
 		return

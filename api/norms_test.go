@@ -66,3 +66,41 @@ func TestIncidentNormsAndBrief(t *testing.T) {
 		t.Errorf("format=pdf: %d, want 400", r.Status)
 	}
 }
+
+// TestSituationsInformNorms: a recorded situation changes which entries
+// apply, for those who may see the situation only — the findings derived
+// from a TLP:RED situation do not reveal it to others.
+func TestSituationsInformNorms(t *testing.T) {
+	e := newEnv(t, api.Options{})
+	r := e.do(e.w.Author, "POST", "/api/v1/incidents", `{"title": "Landing station shelled", "kind": "physical_attack", "countries": ["SD"],
+		"start": "2026-06-03T06:00:00Z", "tlp": "TLP:CLEAR"}`)
+	if r.Status != 201 {
+		t.Fatalf("create: %d %s", r.Status, r.Body)
+	}
+	var in coord.Incident
+	json.Unmarshal(r.Body, &in)
+	path := "/api/v1/incidents/" + in.ID + "/norms"
+	before := string(e.do(coord.Viewer{}, "GET", path, nil).Body)
+
+	r = e.do(e.w.Author, "POST", "/api/v1/situations", `{"country": "SD", "kind": "non_international_armed_conflict", "from": "2023-04-15",
+		"source": "ICRC, 2023: armed conflict between SAF and RSF", "tlp": "TLP:RED", "recipients": ["`+e.w.Recipient.MemberID+`"]}`)
+	if r.Status != 201 {
+		t.Fatalf("record: %d %s", r.Status, r.Body)
+	}
+	if r := e.do(coord.Viewer{}, "POST", "/api/v1/situations", `{"country": "SD", "kind": "none", "from": "2023-04-15", "source": "x"}`); r.Status != 401 {
+		t.Errorf("an anonymous record: %d, want 401", r.Status)
+	}
+	if r := e.do(e.w.Author, "POST", "/api/v1/situations", `{"country": "SD", "kind": "war", "from": "2023-04-15", "source": "x"}`); r.Status != 400 {
+		t.Errorf("an unknown kind: %d, want 400", r.Status)
+	}
+	author := string(e.do(e.w.Author, "GET", path, nil).Body)
+	if author == before || !strings.Contains(author, "ICRC, 2023") {
+		t.Errorf("the author's findings do not use the recorded armed conflict:\n%s", author)
+	}
+	if public := string(e.do(coord.Viewer{}, "GET", path, nil).Body); public != before {
+		t.Errorf("the public findings changed with a TLP:RED situation:\n%s\nwas\n%s", public, before)
+	}
+	if r := e.do(coord.Viewer{}, "GET", "/api/v1/situations?country=SD", nil); strings.Contains(string(r.Body), "ICRC") {
+		t.Errorf("the public list of situations shows the TLP:RED one: %s", r.Body)
+	}
+}

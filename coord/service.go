@@ -39,6 +39,8 @@ type Services struct {
 	Offers    OfferService
 	Matches   MatchService
 	Events    EventService
+	// Situations are the recorded contexts of countries (nil: none).
+	Situations SituationService
 }
 
 // Complete reports whether every service is there.
@@ -96,11 +98,12 @@ func (f ListFilter) Validate() error {
 // field in queries (status, country, incident_id); a list not named takes
 // none.
 var ListNarrowing = map[string][]string{
-	"incidents": {"status", "country"},
-	"needs":     {"status", "country", "incident_id"},
-	"offers":    {"status", "country", "incident_id"},
-	"matches":   {"status"},
-	"orgs":      {"country"},
+	"incidents":  {"status", "country"},
+	"needs":      {"status", "country", "incident_id"},
+	"offers":     {"status", "country", "incident_id"},
+	"matches":    {"status"},
+	"orgs":       {"country"},
+	"situations": {"country"},
 }
 
 // listStatuses are the statuses each list may be narrowed to.
