@@ -261,4 +261,3 @@ func lastOf(p mrt.ASPath) (uint32, bool) {
 	}
 	return asn, ok
 }
-
