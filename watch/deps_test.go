@@ -26,7 +26,7 @@ func TestDependencies(t *testing.T) {
 			case dep == "net/http", dep == "database/sql":
 				t.Errorf("%s depends on %s", pkg, dep)
 			case inside(dep, "lifeline/store"), inside(dep, "lifeline/api"), inside(dep, "lifeline/web"),
-				inside(dep, "lifeline/coord"), strings.HasPrefix(dep, "lifeline/cmd/"):
+				inside(dep, "lifeline/coord"), inside(dep, "lifeline/feed"), strings.HasPrefix(dep, "lifeline/cmd/"):
 				t.Errorf("%s depends on the adapter or module %s", pkg, dep)
 			}
 		}
