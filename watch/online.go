@@ -93,9 +93,20 @@ func (o *Online) Push(k Key, start time.Time, step time.Duration, v float64) (ra
 }
 
 // Import adds events found by other systems (IODA's, say); they take part
-// in the alerts as in Detector.Detect.
+// in the alerts as in Detector.Detect. An event with the key, start and
+// source of one already imported replaces it: a source polled again
+// reports its ongoing events again, with a later end.
 func (o *Online) Import(ev ...Event) {
-	o.imported = append(o.imported, ev...)
+	for _, e := range ev {
+		i := slices.IndexFunc(o.imported, func(x Event) bool {
+			return x.Key == e.Key && x.Start.Equal(e.Start) && x.Source == e.Source
+		})
+		if i >= 0 {
+			o.imported[i] = e
+		} else {
+			o.imported = append(o.imported, e)
+		}
+	}
 }
 
 // Events returns the events so far, sorted by key then start: those that
