@@ -35,6 +35,9 @@ type ArchiveConfig struct {
 	// Start is the first period to fetch when there is no state to resume
 	// from; zero means the period before the current one.
 	Start time.Time
+	// End, if set, ends the polling: Run returns once the periods before
+	// End have been fetched or given up, as for a backfill of a past span.
+	End time.Time
 	// Delay is how long after a period ends its file is expected; default
 	// one period.
 	Delay time.Duration
@@ -177,7 +180,8 @@ var errNotYet = errors.New("not published yet")
 // was expected is recorded as a gap and passed over. A file that is not
 // MRT data (an error page) or is larger than MaxFile counts as skipped and
 // the next mirror is tried. The state file moves on only after handle
-// returned nil; a handle error stops Run and is returned.
+// returned nil; a handle error stops Run and is returned. With End, Run
+// returns nil after the last period before it.
 func (a *Archive) Run(ctx context.Context, handle func(url string, period time.Time, r io.Reader) error) error {
 	next, err := a.cursor()
 	if err != nil {
@@ -185,6 +189,10 @@ func (a *Archive) Run(ctx context.Context, handle func(url string, period time.T
 	}
 	a.st.update(func(s *Status) { s.Cursor = next })
 	for {
+		if !a.cfg.End.IsZero() && !next.Before(a.cfg.End) {
+			a.st.update(func(s *Status) { s.State = StateStopped })
+			return nil
+		}
 		due := next.Add(a.cfg.Period + a.cfg.Delay)
 		if now := a.cfg.Now(); now.Before(due) {
 			a.st.update(func(s *Status) { s.State = StateWaiting })

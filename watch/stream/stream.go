@@ -190,6 +190,28 @@ func (e *Engine) Alerts() []watch.Alert { return e.online.Alerts() }
 // join the detected ones.
 func (e *Engine) Import(ev ...watch.Event) { e.online.Import(ev...) }
 
+// Observe hands the detector the values of a series measured elsewhere
+// (IODA's active probing, say), bin by bin. Bins already seen are ignored,
+// so a source polled over overlapping windows may give them again. It
+// returns the events the values raised, and an EINVALID error for a series
+// whose step or grid differs from the one first seen for its key.
+func (e *Engine) Observe(s *watch.Series) ([]watch.Event, error) {
+	var raised []watch.Event
+	for i, v := range s.Values {
+		ev, err := e.online.Push(s.Key, s.Time(i), s.Step, v)
+		if err != nil {
+			return raised, err
+		}
+		if ev != nil {
+			raised = append(raised, *ev)
+			if e.opt.OnRaised != nil {
+				e.opt.OnRaised(*ev)
+			}
+		}
+	}
+	return raised, nil
+}
+
 // Stats returns what the Engine has seen so far.
 func (e *Engine) Stats() Stats {
 	s := e.stats
