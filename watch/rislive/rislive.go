@@ -186,6 +186,16 @@ func (e *wireElem) UnmarshalJSON(b []byte) error {
 // then not to be used. m's slices are reused from one call to the next.
 func Decode(b []byte, m *Message) error {
 	const op = "rislive.Decode"
+	// Most messages are ris_messages: one pass decodes them. Other types,
+	// whose data has other shapes, take the second.
+	var one struct {
+		Type string   `json:"type"`
+		Data wireData `json:"data"`
+	}
+	if err := json.Unmarshal(b, &one); err == nil && one.Type == TypeMessage {
+		m.Type, m.Error = TypeMessage, ""
+		return m.decodeData(op, &one.Data)
+	}
 	var env envelope
 	if err := json.Unmarshal(b, &env); err != nil {
 		return lifeline.Errorf(lifeline.EINVALID, op, "message is not a JSON object with type and data: %v", err)
@@ -214,6 +224,11 @@ func Decode(b []byte, m *Message) error {
 	if err := json.Unmarshal(env.Data, &w); err != nil {
 		return lifeline.Errorf(lifeline.EINVALID, op, "ris_message data: %v", err)
 	}
+	return m.decodeData(op, &w)
+}
+
+// decodeData checks and converts the data of a ris_message.
+func (m *Message) decodeData(op string, w *wireData) error {
 	d := &m.Data
 	*d = Data{Path: d.Path[:0], Announced: d.Announced[:0], Withdrawn: d.Withdrawn[:0]}
 	if w.Timestamp == nil || math.IsNaN(*w.Timestamp) || *w.Timestamp < 0 || *w.Timestamp > 1<<40 {
