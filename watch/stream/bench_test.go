@@ -2,11 +2,11 @@ package stream_test
 
 import (
 	"io"
-	"syscall"
-	"time"
 	"os"
 	"slices"
+	"syscall"
 	"testing"
+	"time"
 
 	"lifeline/internal/mrtreplay"
 	"lifeline/mrt"
@@ -123,4 +123,3 @@ func BenchmarkDecodeApply(b *testing.B) {
 	b.ReportMetric(float64(b.N*len(ups))/b.Elapsed().Seconds(), "updates/s")
 	b.ReportMetric(float64(b.N*len(ups))/cpu.Seconds(), "updates/cpu-s")
 }
-
