@@ -162,3 +162,33 @@ func TestWatchFollowConfigErrors(t *testing.T) {
 		t.Errorf("--follow without --config: code %d, %s", code, stderr)
 	}
 }
+
+// TestWatchFollowDocExample reads the configuration example of
+// docs/watch.md and builds its sources.
+func TestWatchFollowDocExample(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/watch.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(doc), "```watch-config\n")
+	if !ok {
+		t.Fatal("docs/watch.md has no watch-config example")
+	}
+	example, _, _ := strings.Cut(rest, "```")
+	p := filepath.Join(t.TempDir(), "watch.json")
+	if err := os.WriteFile(p, []byte(example), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := readFollowConfig(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &follower{}
+	runners, err := f.sources(p, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(runners) != 3 || runners[1].name != "rrc00" || cfg.RIB[0] != filepath.Join(filepath.Dir(p), "rib.20240105.0800.gz") {
+		t.Errorf("%d sources; config %+v", len(runners), cfg)
+	}
+}

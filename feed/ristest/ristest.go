@@ -36,6 +36,9 @@ type Server struct {
 	loris   bool // start a message and never finish it
 	pause   chan struct{}
 	pauseAt int
+	times   []time.Time // data times of msgs, for pacing
+	speed   float64
+	t0      time.Time // when the first message went out
 	ln      net.Listener
 	srv     *http.Server
 	connect int
@@ -52,6 +55,17 @@ func New(msgs [][]byte) *Server {
 	s.URL = "ws://" + ln.Addr().String() + "/v1/ws/?client=test"
 	s.srv = &http.Server{Handler: http.HandlerFunc(s.serve), ReadHeaderTimeout: 10 * time.Second}
 	go s.srv.Serve(s.ln)
+	return s
+}
+
+// NewPaced starts a server that sends each message no earlier than its
+// data time, counted from the first message's, divided by speed: a replay
+// at speed times real time.
+func NewPaced(msgs [][]byte, times []time.Time, speed float64) *Server {
+	s := New(msgs)
+	s.mu.Lock()
+	s.times, s.speed = times, speed
+	s.mu.Unlock()
 	return s
 }
 
@@ -252,6 +266,21 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			case <-ctx.Done():
 				return
 			case <-time.After(10 * time.Millisecond):
+				continue
+			}
+		}
+		if s.speed > 0 {
+			if s.t0.IsZero() {
+				s.t0 = time.Now()
+			}
+			due := s.t0.Add(time.Duration(float64(s.times[s.next].Sub(s.times[0])) / s.speed))
+			if wait := time.Until(due); wait > 0 {
+				s.mu.Unlock()
+				select {
+				case <-ctx.Done():
+					return
+				case <-time.After(wait):
+				}
 				continue
 			}
 		}
