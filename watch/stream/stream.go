@@ -166,7 +166,7 @@ func (e *Engine) Apply(u *Update) error {
 // a stream that has gone quiet still closes its bins. It is ignored before
 // the first record.
 func (e *Engine) Advance(now time.Time) error {
-	if e.tr.Stats().Bins == 0 && e.lastBin.IsZero() && e.stats.Updates == 0 && e.tr.Stats().Announced == 0 {
+	if !e.tr.Started() {
 		return nil
 	}
 	return e.check(e.tr.Advance(now))

@@ -615,6 +615,10 @@ func (t *Tracker) Finish() []watch.Series {
 	return out
 }
 
+// Started reports whether the tracker has seen a record (or been advanced):
+// its bins are counted from then.
+func (t *Tracker) Started() bool { return t.started }
+
 // Stats returns what the tracker has seen so far.
 func (t *Tracker) Stats() Stats {
 	s := t.stats
