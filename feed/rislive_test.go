@@ -88,6 +88,9 @@ func fastConfig(url string) RISLiveConfig {
 // country's alert is raised within two bins of the withdrawal, and that
 // the alerts are those of the same updates read as an MRT file.
 func TestRISLiveReplay(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the replay of three hours of updates over a WebSocket takes half a minute or more")
+	}
 	sc := mrtreplay.Build(t, t.TempDir(), 12, 9)
 	msgs, _ := scenarioMessages(t, sc.Path)
 	srv := ristest.New(msgs)
