@@ -38,6 +38,15 @@
 // networks of one country fell within minutes of each other (often at a
 // round hour), an outage when one network fell alone.
 //
+// # Live
+//
+// Detector.Online returns the detector in online form: it judges one
+// closed bin at a time with the state machine SeriesEvents uses, reports an
+// event the moment it is raised, and finds what the batch detector finds on
+// the same data. watch/stream feeds it the BGP signal as routing updates
+// arrive (from RIS Live messages, decoded by watch/rislive, or MRT update
+// files); the adapter package feed brings those in from the network.
+//
 // # Incidents
 //
 // Drafts turns alerts into Draft incidents, one per shutdown (all the

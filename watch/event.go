@@ -194,89 +194,148 @@ func sortEvents(ev []Event) {
 // history nor end an event. No value is judged before the history covers
 // the threshold's minimum history.
 func (d *Detector) SeriesEvents(s *Series) []Event {
-	th := d.cfg.Threshold(s.Kind)
 	if s.Step <= 0 {
 		return nil
 	}
-	bins := func(dur time.Duration) int { return int((dur + s.Step - 1) / s.Step) }
-	window := max(bins(th.Window), 1)
-	minHist := max(bins(th.minHistory()), 1)
-	minBins := max(bins(th.MinDuration), 1)
-	maxInpaint := max(bins(d.cfg.MaxInpaint), 1)
-	stepMin := s.Step.Minutes()
-
-	recovery := max(bins(d.cfg.Recovery), 1)
-
-	b := newBaseline(window)
-	var (
-		out      []Event
-		cur      *Event // the open event, raised or still a candidate
-		raised   bool   // cur has lasted the minimum duration
-		run      int    // consecutive extreme bins of a candidate
-		normal   int    // consecutive normal bins since cur's last extreme one
-		startBin int    // cur's first bin
-		first    = -1
-	)
-	closeEvent := func(ongoing bool) {
-		if cur != nil && raised {
-			if ongoing {
-				cur.End, cur.Ongoing = s.End(), true
-			}
-			out = append(out, *cur)
-		}
-		cur, raised, run, normal = nil, false, 0, 0
-	}
+	sd := d.newSeriesDetector(s.Key, s.Start, s.Step)
+	var out []Event
 	for i, v := range s.Values {
-		if math.IsNaN(v) {
-			continue
+		if ev, closed := sd.push(i, v); closed {
+			out = append(out, ev)
 		}
-		if first < 0 {
-			first = i
-		}
-		b.advance(i)
-		base := b.median()
-		level := judge(v, base, th, i-first >= minHist && base > 0)
-		if level != LevelNormal && raised && i-startBin >= maxInpaint {
-			// The fall has lasted long enough to be the new normal: end
-			// the event and judge the value against the values seen.
-			closeEvent(false)
-			b.rebuild()
-			base = b.median()
-			level = judge(v, base, th, base > 0)
-		}
-		if level == LevelNormal {
-			b.push(i, v, v)
-			switch {
-			case cur == nil:
-			case !raised:
-				cur, run = nil, 0 // a dip shorter than the minimum duration
-			default:
-				if normal++; normal >= recovery {
-					closeEvent(false)
-				}
-			}
-			continue
-		}
-		if cur == nil {
-			cur = &Event{Key: s.Key, Start: s.Time(i), Baseline: base, Lowest: v}
-			startBin = i
-		}
-		normal = 0
-		run++
-		cur.Level = max(cur.Level, level)
-		cur.Lowest = min(cur.Lowest, v)
-		cur.Severity += (base - v) / base * 100 * stepMin
-		cur.End = s.Time(i + 1)
-		if !raised && run >= minBins {
-			raised = true
-			cur.Raised = s.Time(i + 1)
-		}
-		b.push(i, base, v)
 	}
-	if cur != nil {
-		closeEvent(normal == 0)
+	if ev, ok := sd.finish(s.End()); ok {
+		out = append(out, ev)
 	}
 	return out
+}
+
+// seriesDetector is the detector's state on one series: everything
+// SeriesEvents needs to judge the next value. The batch detector and the
+// online one (Online) both feed it one value at a time, so they find the
+// same events.
+type seriesDetector struct {
+	key    Key
+	origin time.Time // the start of bin 0
+	step   time.Duration
+	th     Threshold
+
+	window, minHist, minBins, maxInpaint, recovery int
+	stepMin                                        float64
+
+	b        *baseline
+	cur      *Event // the open event, raised or still a candidate
+	raised   bool   // cur has lasted the minimum duration
+	run      int    // consecutive extreme bins of a candidate
+	normal   int    // consecutive normal bins since cur's last extreme one
+	startBin int    // cur's first bin
+	first    int    // first bin with a value, -1 before it
+	last     int    // last bin pushed, -1 before it
+}
+
+func (d *Detector) newSeriesDetector(k Key, origin time.Time, step time.Duration) *seriesDetector {
+	th := d.cfg.Threshold(k.Kind)
+	bins := func(dur time.Duration) int { return int((dur + step - 1) / step) }
+	window := max(bins(th.Window), 1)
+	return &seriesDetector{
+		key: k, origin: origin, step: step, th: th,
+		window:     window,
+		minHist:    max(bins(th.minHistory()), 1),
+		minBins:    max(bins(th.MinDuration), 1),
+		maxInpaint: max(bins(d.cfg.MaxInpaint), 1),
+		recovery:   max(bins(d.cfg.Recovery), 1),
+		stepMin:    step.Minutes(),
+		b:          newBaseline(window),
+		first:      -1,
+		last:       -1,
+	}
+}
+
+// time returns the start of bin i.
+func (sd *seriesDetector) time(i int) time.Time { return sd.origin.Add(time.Duration(i) * sd.step) }
+
+// closeEvent ends the open event; it returns it when it had been raised.
+func (sd *seriesDetector) closeEvent() (Event, bool) {
+	cur, raised := sd.cur, sd.raised
+	sd.cur, sd.raised, sd.run, sd.normal = nil, false, 0, 0
+	if cur != nil && raised {
+		return *cur, true
+	}
+	return Event{}, false
+}
+
+// push judges value v of bin i; bins come in increasing order. It returns
+// the event that this value ended, if any.
+func (sd *seriesDetector) push(i int, v float64) (Event, bool) {
+	if math.IsNaN(v) {
+		return Event{}, false
+	}
+	sd.last = i
+	if sd.first < 0 {
+		sd.first = i
+	}
+	sd.b.advance(i)
+	base := sd.b.median()
+	level := judge(v, base, sd.th, i-sd.first >= sd.minHist && base > 0)
+	var out Event
+	var closed bool
+	if level != LevelNormal && sd.raised && i-sd.startBin >= sd.maxInpaint {
+		// The fall has lasted long enough to be the new normal: end the
+		// event and judge the value against the values seen.
+		out, closed = sd.closeEvent()
+		sd.b.rebuild()
+		base = sd.b.median()
+		level = judge(v, base, sd.th, base > 0)
+	}
+	if level == LevelNormal {
+		sd.b.push(i, v, v)
+		switch {
+		case sd.cur == nil:
+		case !sd.raised:
+			sd.cur, sd.run = nil, 0 // a dip shorter than the minimum duration
+		default:
+			if sd.normal++; sd.normal >= sd.recovery {
+				out, closed = sd.closeEvent()
+			}
+		}
+		return out, closed
+	}
+	if sd.cur == nil {
+		sd.cur = &Event{Key: sd.key, Start: sd.time(i), Baseline: base, Lowest: v}
+		sd.startBin = i
+	}
+	sd.normal = 0
+	sd.run++
+	sd.cur.Level = max(sd.cur.Level, level)
+	sd.cur.Lowest = min(sd.cur.Lowest, v)
+	sd.cur.Severity += (base - v) / base * 100 * sd.stepMin
+	sd.cur.End = sd.time(i + 1)
+	if !sd.raised && sd.run >= sd.minBins {
+		sd.raised = true
+		sd.cur.Raised = sd.time(i + 1)
+	}
+	sd.b.push(i, base, v)
+	return out, closed
+}
+
+// open returns the raised event still open, as it stands when the data
+// ends at end: ongoing when its last value was extreme.
+func (sd *seriesDetector) open(end time.Time) (Event, bool) {
+	if sd.cur == nil || !sd.raised {
+		return Event{}, false
+	}
+	ev := *sd.cur
+	if sd.normal == 0 {
+		ev.End, ev.Ongoing = end, true
+	}
+	return ev, true
+}
+
+// finish ends the data at end and returns the open event, if raised.
+func (sd *seriesDetector) finish(end time.Time) (Event, bool) {
+	ev, ok := sd.open(end)
+	sd.cur, sd.raised, sd.run, sd.normal = nil, false, 0, 0
+	return ev, ok
 }
 
 // judge returns the level of value v against baseline base.

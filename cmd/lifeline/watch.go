@@ -1,15 +1,19 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"lifeline"
+	"lifeline/feed"
 	"lifeline/watch"
 	"lifeline/watch/eval"
 	"lifeline/watch/source"
@@ -28,10 +32,13 @@ signal and confirmed when a second kind agrees; a hint tells a national
 shutdown (many networks of one country falling together, often at a round
 hour) from one network's outage.
 
-"watch run" reads signals from files; "watch eval" measures the detector on
-generated ground truth. docs/watch.md describes the formats and the method.`,
+"watch run" reads signals from files, or with --follow from live sources
+(RIPE RIS Live, MRT update archives, IODA) named in a configuration file;
+"watch status" prints the status of those sources; "watch eval" measures the
+detector on generated ground truth. docs/watch.md describes the formats and
+the method.`,
 	}
-	cmd.AddCommand(newWatchRunCmd(), newWatchEvalCmd())
+	cmd.AddCommand(newWatchRunCmd(), newWatchStatusCmd(), newWatchEvalCmd())
 	return cmd
 }
 
@@ -81,10 +88,13 @@ func newWatchRunCmd() *cobra.Command {
 		keepGoing bool
 		asJSON    bool
 		drafts    bool
+		followOn  bool
+		config    string
+		runFor    time.Duration
 		det       detectorFlags
 	)
 	cmd := &cobra.Command{
-		Use:   "run --signals DIR|FILE… [--rir FILE…] [--json | --drafts]",
+		Use:   "run --signals DIR|FILE… [--rir FILE…] [--json | --drafts] | run --follow --config FILE [--for D] [--json]",
 		Short: "Detect disruptions in signal files and print the alerts",
 		Long: `Read signals from files, detect disruptions and print the alerts, most recent
 last. Files are recognised by their names:
@@ -114,7 +124,20 @@ once raised, it ends when the signal has been back for an hour (--recovery).
 Output: one block per alert with its status (SUSPECTED or CONFIRMED), entity,
 time span, level, drop, score, the signals that fell and the hint with its
 reasons. --json prints {"alerts": […]} with every field; --drafts prints the
-incident drafts the coordination module would receive.`,
+incident drafts the coordination module would receive.
+
+With --follow, signals come from live sources named in the --config file
+(JSON; docs/watch.md has the format): RIPE RIS Live (a WebSocket stream, with
+subscription filters, reconnection with backoff, stall detection), MRT update
+archives polled by URL template every period (resuming from a state file),
+and IODA API v2 polled per country. The BGP signal is computed as updates
+arrive, from the RIB snapshot files the configuration names; each 5-minute bin
+is judged when it closes, and an event is printed the moment it is raised
+(RAISED lines; with --json one {"raised": …} object per line). The status of
+every source (last message, lag, gaps, skipped messages) goes to stderr every
+status_every and to status_file; "lifeline watch status" prints that file.
+The command stops on an interrupt, after --for, or when every source has
+stopped (an archive with an end), and prints the alerts.`,
 		Example: `  # IODA signals and events fetched for a country
   lifeline watch run --signals ir-signals.json ir-events.json
 
@@ -125,9 +148,29 @@ incident drafts the coordination module would receive.`,
   lifeline watch run --signals lab/ --full-feed-v4 1000 --json | jq '.alerts[].entity'
 
   # Make BGP less sensitive: warn below 98 % instead of 99 %, after 15 minutes
-  lifeline watch run --signals data/ --threshold bgp:warning=98%,min=15m`,
+  lifeline watch run --signals data/ --threshold bgp:warning=98%,min=15m
+
+  # Live: RIS Live, RIS archives and IODA, as watch.json names them
+  lifeline watch run --follow --config watch.json
+
+  # An hour of it, events as JSON lines
+  lifeline watch run --follow --config watch.json --for 1h --json | jq -c .raised`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			paths := slices.Concat(signals, args)
+			if followOn {
+				if config == "" {
+					return &usageError{fmt.Errorf("--follow needs --config FILE naming the sources (see %q)", cmd.CommandPath()+" --help")}
+				}
+				if len(paths) > 0 || drafts {
+					return &usageError{fmt.Errorf("--follow takes its sources from --config, not --signals or --drafts")}
+				}
+				ctx, stop := signalContext(cmd.Context())
+				defer stop()
+				return follow(ctx, config, det, runFor, asJSON, cmd.OutOrStdout(), cmd.ErrOrStderr())
+			}
+			if config != "" || runFor != 0 {
+				return &usageError{fmt.Errorf("--config and --for go with --follow")}
+			}
 			if len(paths) == 0 {
 				return &usageError{fmt.Errorf("watch run needs signal files: --signals DIR|FILE… (see %q)", cmd.CommandPath()+" --help")}
 			}
@@ -197,7 +240,51 @@ incident drafts the coordination module would receive.`,
 	cmd.Flags().BoolVar(&keepGoing, "keep-going", false, "skip corrupt MRT records (reported on stderr) instead of stopping")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the alerts as JSON")
 	cmd.Flags().BoolVar(&drafts, "drafts", false, "print incident drafts (JSON) instead of alerts")
+	cmd.Flags().BoolVar(&followOn, "follow", false, "follow live sources named in --config, printing events as they are raised")
+	cmd.Flags().StringVar(&config, "config", "", "with --follow: the JSON file naming the sources, RIB snapshots and thresholds")
+	cmd.Flags().DurationVar(&runFor, "for", 0, "with --follow: stop after this long (default: until interrupted)")
 	det.register(cmd)
+	return cmd
+}
+
+func newWatchStatusCmd() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "status FILE [--json]",
+		Short: "Print the status of the live sources of \"watch run --follow\"",
+		Long: `Print the status file that "watch run --follow" writes (status_file in its
+configuration): for each source, its state, when its last message arrived,
+how far its data lags the clock, how many messages it took and skipped, how
+often it reconnected or stalled, and the gaps it knows it has (spans of
+routing time it did not see: a disconnection, a stall, an archive file that
+was never published).`,
+		Example: `  lifeline watch status /var/lib/lifeline/watch-status.json
+  lifeline watch status /var/lib/lifeline/watch-status.json --json | jq '.sources[] | {name, gap_count}'`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return &usageError{fmt.Errorf("watch status takes the status file, found %d arguments (see %q)", len(args), cmd.CommandPath()+" --help")}
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			b, err := os.ReadFile(args[0])
+			if err != nil {
+				return lifeline.Errorf(lifeline.EINVALID, "watch.status", "%s: %v", args[0], pathError(err))
+			}
+			var st struct {
+				Sources []feed.Status `json:"sources"`
+			}
+			if err := json.Unmarshal(b, &st); err != nil {
+				return lifeline.Errorf(lifeline.EINVALID, "watch.status", "%s: not a status file of watch run --follow: %v", args[0], err)
+			}
+			if asJSON {
+				return feed.WriteStatusJSON(cmd.OutOrStdout(), st.Sources)
+			}
+			feed.WriteStatus(cmd.OutOrStdout(), time.Now(), st.Sources)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the status as JSON")
 	return cmd
 }
 

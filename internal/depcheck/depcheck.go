@@ -14,7 +14,7 @@ import (
 // Adapters are the packages no engine package may depend on.
 var Adapters = []string{
 	"net/http", "database/sql",
-	"lifeline/store", "lifeline/api", "lifeline/web", "lifeline/download", "lifeline/cmd",
+	"lifeline/store", "lifeline/api", "lifeline/web", "lifeline/download", "lifeline/feed", "lifeline/cmd",
 }
 
 // Engine fails tb if pkg depends, directly or not, on an adapter or on any

@@ -26,12 +26,14 @@ var rules = map[string][]string{
 	"lifeline/impact/...":       engine("lifeline/coord", "lifeline/ledger", "lifeline/watch", "lifeline/mrt"),
 	"lifeline/mrt":              engine("lifeline/geo", "lifeline/atlas", "lifeline/impact", "lifeline/coord", "lifeline/ledger", "lifeline/watch"),
 	"lifeline/watch/...":        engine("lifeline/coord", "lifeline/ledger"),
-	"lifeline/coord":            engine("lifeline/ledger"),
-	"lifeline/ledger":           engine("lifeline/atlas", "lifeline/impact", "lifeline/watch", "lifeline/mrt"),
-	"lifeline/federation":       engine("lifeline/atlas", "lifeline/impact", "lifeline/watch", "lifeline/mrt"),
-	"lifeline/norms":            engine("lifeline/atlas", "lifeline/impact", "lifeline/watch", "lifeline/mrt", "lifeline/ledger"),
-	"lifeline/exchange":         engine("lifeline/atlas", "lifeline/impact", "lifeline/watch", "lifeline/mrt", "lifeline/ledger"),
-	"lifeline/demo":             engine(),
+	// coord implements watch.IncidentDrafter, so what builds on coord
+	// reaches watch (an engine) too.
+	"lifeline/coord":      engine("lifeline/ledger"),
+	"lifeline/ledger":     engine("lifeline/atlas", "lifeline/impact", "lifeline/mrt"),
+	"lifeline/federation": engine("lifeline/atlas", "lifeline/impact", "lifeline/mrt"),
+	"lifeline/norms":      engine("lifeline/atlas", "lifeline/impact", "lifeline/mrt", "lifeline/ledger"),
+	"lifeline/exchange":   engine("lifeline/atlas", "lifeline/impact", "lifeline/mrt", "lifeline/ledger"),
+	"lifeline/demo":       engine(),
 
 	// Adapters.
 	"lifeline/store":              {"lifeline/store/sqlite", "lifeline/store/postgres", "modernc.org/sqlite", "github.com/jackc/pgx/v5", "net/http", "lifeline/api", "lifeline/web", "lifeline/cmd"},
@@ -43,6 +45,7 @@ var rules = map[string][]string{
 	"lifeline/api":      {"lifeline/store", "lifeline/web", "lifeline/cmd", "lifeline/demo"},
 	"lifeline/web/...":  {"database/sql", "lifeline/store", "lifeline/api", "lifeline/cmd", "lifeline/demo"},
 	"lifeline/fedhttp":  {"database/sql", "lifeline/store", "lifeline/api", "lifeline/web", "lifeline/cmd", "lifeline/demo"},
+	"lifeline/feed/...": {"database/sql", "lifeline/store", "lifeline/api", "lifeline/web", "lifeline/cmd", "lifeline/coord"},
 	"lifeline/download": {"database/sql", "lifeline/store", "lifeline/api", "lifeline/web", "lifeline/cmd", "lifeline/coord"},
 
 	// Test helpers and the binary.

@@ -72,6 +72,13 @@ type Options struct {
 	// MaxValues bounds the values held in all series together; 0 means
 	// 2^28 (2 GiB), about 12 days of a full table's 75,000 origins.
 	MaxValues int
+	// Emit, when set, receives the value of every series at the end of
+	// each bin (NaN when no peer is full-feed), origins in numeric order
+	// then countries, instead of the Tracker keeping the series: Finish
+	// then returns none and memory does not grow with the length of the
+	// stream. MaxBins then bounds the jump from one bin to the next record
+	// rather than the whole span, and MaxValues is not used.
+	Emit func(k watch.Key, start time.Time, step time.Duration, v float64)
 }
 
 // Peer is a BGP peer of a collector.
@@ -170,9 +177,13 @@ type Tracker struct {
 	byCC    map[string]*series
 	started bool
 	stored  int // values in byASN and byCC
-	bin     int // current bin, since the Unix epoch
-	first   int // first bin
-	stats   Stats
+	// orderASN and orderCC are the keys of value and cvalue in order, for
+	// Emit; the maps only grow, so a length change means a new key.
+	orderASN []uint32
+	orderCC  []string
+	bin      int // current bin, since the Unix epoch
+	first    int // first bin
+	stats    Stats
 }
 
 // New returns an empty Tracker.
@@ -221,14 +232,19 @@ func (t *Tracker) Advance(at time.Time) error {
 		t.stats.LateRecords++
 		return nil
 	}
-	if b-t.first > t.opt.MaxBins {
+	if span := b - t.first; t.opt.Emit != nil {
+		if b-t.bin > t.opt.MaxBins {
+			return lifeline.Errorf(lifeline.EINVALID, "visibility.Advance", "record at %s lies %d bins after the current one, more than %d",
+				at.UTC().Format(time.RFC3339), b-t.bin, t.opt.MaxBins)
+		}
+	} else if span > t.opt.MaxBins {
 		return lifeline.Errorf(lifeline.EINVALID, "visibility.Advance", "record at %s lies %d bins after the first, more than %d",
 			at.UTC().Format(time.RFC3339), b-t.first, t.opt.MaxBins)
 	}
 	if b > t.bin {
 		// The values the bins would add, counting every origin that could
 		// have changed: those known and those waiting to be recorded.
-		if need := (b - t.bin) * (len(t.value) + len(t.cvalue) + len(t.dirty)); t.stored+need > t.opt.MaxValues {
+		if need := (b - t.bin) * (len(t.value) + len(t.cvalue) + len(t.dirty)); t.opt.Emit == nil && t.stored+need > t.opt.MaxValues {
 			return lifeline.Errorf(lifeline.EINVALID, "visibility.Advance", "record at %s: %d more bins of %d series would exceed %d values; split the input",
 				at.UTC().Format(time.RFC3339), b-t.bin, len(t.value)+len(t.cvalue)+len(t.dirty), t.opt.MaxValues)
 		}
@@ -477,6 +493,11 @@ func (t *Tracker) record(n int) {
 		}
 	}
 	nan := t.nfull4 == 0
+	if t.opt.Emit != nil {
+		t.emit(n, nan)
+		t.stats.Bins += n
+		return
+	}
 	for o, v := range t.value {
 		appendValue(t.byASN, o, t.bin, n, v, nan)
 	}
@@ -485,6 +506,37 @@ func (t *Tracker) record(n int) {
 	}
 	t.stored += n * (len(t.value) + len(t.cvalue))
 	t.stats.Bins += n
+}
+
+// emit hands the values of the current bin and the n−1 after it to
+// Options.Emit, origins in numeric order then countries.
+func (t *Tracker) emit(n int, nan bool) {
+	if len(t.orderASN) != len(t.value) {
+		t.orderASN = slices.AppendSeq(t.orderASN[:0], maps.Keys(t.value))
+		slices.Sort(t.orderASN)
+	}
+	if len(t.orderCC) != len(t.cvalue) {
+		t.orderCC = slices.AppendSeq(t.orderCC[:0], maps.Keys(t.cvalue))
+		slices.Sort(t.orderCC)
+	}
+	step := t.opt.Bin
+	for j := range n {
+		start := time.Unix(int64(t.bin+j)*int64(step/time.Second), 0).UTC()
+		for _, o := range t.orderASN {
+			v := t.value[o]
+			if nan {
+				v = math.NaN()
+			}
+			t.opt.Emit(watch.Key{Kind: watch.KindBGP, Entity: watch.ASN(o)}, start, step, v)
+		}
+		for _, cc := range t.orderCC {
+			v := t.cvalue[cc]
+			if nan {
+				v = math.NaN()
+			}
+			t.opt.Emit(watch.Key{Kind: watch.KindBGP, Entity: watch.Country(cc)}, start, step, v)
+		}
+	}
 }
 
 func appendValue[K comparable](m map[K]*series, k K, bin, n int, v float64, nan bool) {
@@ -534,13 +586,17 @@ func coverage(set map[v4key]struct{}, sets []map[v4key]struct{}) int {
 // Finish records the last bin and returns the series: "bgp:asn/N" for
 // every origin AS that was visible at some bin, and "bgp:country/CC" for
 // every country with Options.CountryOf, sorted by key. A Tracker that saw
-// no record returns none.
+// no record returns none; with Options.Emit, Finish hands the last bin to
+// it and returns none.
 func (t *Tracker) Finish() []watch.Series {
 	if !t.started {
 		return nil
 	}
 	t.record(1)
 	t.bin++
+	if t.opt.Emit != nil {
+		return nil
+	}
 	step := t.opt.Bin
 	start := func(bin int) time.Time { return time.Unix(int64(bin)*int64(step/time.Second), 0).UTC() }
 	// In key order, asn before country, without parsing the keys back.
@@ -558,6 +614,10 @@ func (t *Tracker) Finish() []watch.Series {
 	return out
 }
 
+// Started reports whether the tracker has seen a record (or been advanced):
+// its bins are counted from then.
+func (t *Tracker) Started() bool { return t.started }
+
 // Stats returns what the tracker has seen so far.
 func (t *Tracker) Stats() Stats {
 	s := t.stats
@@ -572,6 +632,9 @@ func (t *Tracker) Stats() Stats {
 	}
 	s.FullFeedV4 = t.nfull4
 	s.Origins = len(t.byASN)
+	if t.opt.Emit != nil {
+		s.Origins = len(t.value)
+	}
 	s.Prefixes = len(t.counts)
 	return s
 }

@@ -1,0 +1,469 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"lifeline"
+	"lifeline/feed"
+	"lifeline/mrt"
+	"lifeline/watch"
+	"lifeline/watch/ioda"
+	"lifeline/watch/rislive"
+	"lifeline/watch/source"
+	"lifeline/watch/stream"
+	"lifeline/watch/visibility"
+)
+
+// followConfig is the file --follow reads: where the routing data comes
+// from, the RIB snapshot it starts from, and how to detect.
+type followConfig struct {
+	RIB         []string       `json:"rib"`
+	RIR         []string       `json:"rir"`
+	FullFeedV4  int            `json:"full_feed_v4"`
+	FullFeedV6  int            `json:"full_feed_v6"`
+	Thresholds  []string       `json:"thresholds"`
+	Grace       string         `json:"grace"`
+	StatusFile  string         `json:"status_file"`
+	StatusEvery string         `json:"status_every"`
+	Sources     []sourceConfig `json:"sources"`
+}
+
+type sourceConfig struct {
+	Name string `json:"name"`
+	Type string `json:"type"` // ris-live, mrt-archive, ioda
+	URL  string `json:"url"`
+	// ris-live
+	Subscribe    []rislive.Subscription `json:"subscribe"`
+	PingInterval string                 `json:"ping_interval"`
+	StallTimeout string                 `json:"stall_timeout"`
+	MaxMessage   int64                  `json:"max_message"`
+	// mrt-archive
+	Mirrors   []string `json:"mirrors"`
+	Period    string   `json:"period"`
+	Start     string   `json:"start"`
+	End       string   `json:"end"`
+	Delay     string   `json:"delay"`
+	GiveUp    string   `json:"give_up"`
+	Retry     string   `json:"retry"`
+	StateFile string   `json:"state_file"`
+	// ioda
+	Countries []string `json:"countries"`
+	Every     string   `json:"every"`
+	Window    string   `json:"window"`
+}
+
+// runner is what a configured source does: Run until ctx ends (or, for a
+// bounded archive, until done) and report its Status.
+type runner struct {
+	name   string
+	run    func(ctx context.Context) error
+	status func() feed.Status
+}
+
+// readFollowConfig reads and checks the file; relative paths in it are
+// relative to the file's directory. Errors name the file and the field.
+func readFollowConfig(path string) (*followConfig, error) {
+	const op = "watch.follow"
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, lifeline.Errorf(lifeline.EINVALID, op, "%s: %v", path, pathError(err))
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var cfg followConfig
+	if err := dec.Decode(&cfg); err != nil {
+		return nil, lifeline.Errorf(lifeline.EINVALID, op, "%s: %v (docs/watch.md shows the format)", path, err)
+	}
+	if len(cfg.Sources) == 0 {
+		return nil, lifeline.Errorf(lifeline.EINVALID, op, "%s: sources: none; want at least one of type ris-live, mrt-archive or ioda", path)
+	}
+	dir := filepath.Dir(path)
+	rel := func(p string) string {
+		if p == "" || filepath.IsAbs(p) {
+			return p
+		}
+		return filepath.Join(dir, p)
+	}
+	for i := range cfg.RIB {
+		cfg.RIB[i] = rel(cfg.RIB[i])
+	}
+	for i := range cfg.RIR {
+		cfg.RIR[i] = rel(cfg.RIR[i])
+	}
+	cfg.StatusFile = rel(cfg.StatusFile)
+	names := map[string]bool{}
+	for i := range cfg.Sources {
+		s := &cfg.Sources[i]
+		s.StateFile = rel(s.StateFile)
+		if s.Name == "" {
+			s.Name = fmt.Sprintf("%s-%d", s.Type, i+1)
+		}
+		if names[s.Name] {
+			return nil, lifeline.Errorf(lifeline.EINVALID, op, "%s: sources[%d]: name %q is used twice", path, i, s.Name)
+		}
+		names[s.Name] = true
+	}
+	return &cfg, nil
+}
+
+func pathError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// duration reads an optional duration field.
+func duration(file string, i int, field, v string) (time.Duration, error) {
+	if v == "" {
+		return 0, nil
+	}
+	d, err := watch.ParseDuration(v)
+	if err != nil {
+		return 0, lifeline.Errorf(lifeline.EINVALID, "watch.follow", "%s: sources[%d]: %s: %v", file, i, field, err)
+	}
+	return d, nil
+}
+
+func timeField(file string, i int, field, v string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return time.Time{}, lifeline.Errorf(lifeline.EINVALID, "watch.follow", "%s: sources[%d]: %s %q: want an RFC 3339 time such as 2024-01-05T10:00:00Z", file, i, field, v)
+	}
+	return t, nil
+}
+
+// follower owns the engine; sources hand it their data under its lock.
+type follower struct {
+	mu     sync.Mutex
+	e      *stream.Engine
+	newest time.Time // newest data time seen
+	grace  time.Duration
+	out    io.Writer
+	json   bool
+	errOut io.Writer
+}
+
+func (f *follower) raised(ev watch.Event) {
+	if f.json {
+		b, _ := json.Marshal(map[string]any{"raised": ev})
+		fmt.Fprintf(f.out, "%s\n", b)
+		return
+	}
+	drop := ""
+	if ev.Baseline > 0 {
+		drop = fmt.Sprintf(" −%.0f%% (%s → %s)", 100*ev.Drop(), watchNum(ev.Baseline), watchNum(ev.Lowest))
+	}
+	fmt.Fprintf(f.out, "RAISED  %s  since %s UTC  %s%s\n", ev.Key, ev.Start.UTC().Format("2006-01-02 15:04"), ev.Level, drop)
+}
+
+// sources builds the runners of the configuration.
+func (f *follower) sources(file string, cfg *followConfig) ([]runner, error) {
+	const op = "watch.follow"
+	var out []runner
+	for i, s := range cfg.Sources {
+		switch s.Type {
+		case "ris-live":
+			rc := feed.RISLiveConfig{Name: s.Name, URL: s.URL, Subscriptions: s.Subscribe, MaxMessage: s.MaxMessage}
+			var err error
+			if rc.PingInterval, err = duration(file, i, "ping_interval", s.PingInterval); err != nil {
+				return nil, err
+			}
+			if rc.StallTimeout, err = duration(file, i, "stall_timeout", s.StallTimeout); err != nil {
+				return nil, err
+			}
+			c := feed.NewRISLive(rc)
+			out = append(out, runner{s.Name, func(ctx context.Context) error {
+				return c.Run(ctx, func(d *rislive.Data) error {
+					u, ok := d.Update()
+					if !ok {
+						return nil
+					}
+					f.mu.Lock()
+					defer f.mu.Unlock()
+					if u.Time.After(f.newest) {
+						f.newest = u.Time
+					}
+					if err := f.e.Apply(&u); err != nil {
+						// A wild timestamp is one bad message, not a reason to stop.
+						fmt.Fprintf(f.errOut, "lifeline: watch: %s: message %s skipped: %v\n", s.Name, d.ID, err)
+					}
+					return nil
+				})
+			}, c.Status})
+		case "mrt-archive":
+			ac := feed.ArchiveConfig{Name: s.Name, URL: s.URL, Mirrors: s.Mirrors, StateFile: s.StateFile}
+			var err error
+			if ac.Period, err = duration(file, i, "period", s.Period); err != nil {
+				return nil, err
+			}
+			for _, d := range []struct {
+				dst   *time.Duration
+				name  string
+				value string
+			}{{&ac.Delay, "delay", s.Delay}, {&ac.GiveUp, "give_up", s.GiveUp}, {&ac.Retry, "retry", s.Retry}} {
+				if *d.dst, err = duration(file, i, d.name, d.value); err != nil {
+					return nil, err
+				}
+			}
+			if ac.Start, err = timeField(file, i, "start", s.Start); err != nil {
+				return nil, err
+			}
+			if ac.End, err = timeField(file, i, "end", s.End); err != nil {
+				return nil, err
+			}
+			a, err := feed.NewArchive(ac)
+			if err != nil {
+				return nil, lifeline.Errorf(lifeline.EINVALID, op, "%s: sources[%d]: %s", file, i, lifelineMessage(err))
+			}
+			out = append(out, runner{s.Name, func(ctx context.Context) error {
+				return a.Run(ctx, func(url string, period time.Time, r io.Reader) error {
+					rd, err := mrt.NewReader(r, mrt.Options{Name: url, KeepGoing: true})
+					if err != nil {
+						return nil // Sniff let it through, but it is unreadable: the status says so.
+					}
+					defer rd.Close()
+					f.mu.Lock()
+					defer f.mu.Unlock()
+					if err := f.e.Feeder().Feed(rd); err != nil {
+						fmt.Fprintf(f.errOut, "lifeline: watch: %s: %s: %v\n", s.Name, url, err)
+					}
+					if end := period.Add(ac.Period); end.After(f.newest) {
+						f.newest = end
+					}
+					return nil
+				})
+			}, a.Status})
+		case "ioda":
+			ic := feed.IODAConfig{Name: s.Name, BaseURL: s.URL, Countries: s.Countries}
+			var err error
+			if ic.Every, err = duration(file, i, "every", s.Every); err != nil {
+				return nil, err
+			}
+			if ic.Window, err = duration(file, i, "window", s.Window); err != nil {
+				return nil, err
+			}
+			p, err := feed.NewIODA(ic)
+			if err != nil {
+				return nil, lifeline.Errorf(lifeline.EINVALID, op, "%s: sources[%d]: %s", file, i, lifelineMessage(err))
+			}
+			out = append(out, runner{s.Name, func(ctx context.Context) error {
+				return p.Run(ctx, func(cc string, res *ioda.Result) error {
+					f.mu.Lock()
+					defer f.mu.Unlock()
+					for _, ev := range res.Events {
+						ev.Source = "ioda"
+						f.e.Import(ev)
+					}
+					for i := range res.Series {
+						s := res.Series[i]
+						// IODA's BGP signal would mix with ours under one key;
+						// its last bin may still be filling.
+						if s.Kind == watch.KindBGP || len(s.Values) < 2 {
+							continue
+						}
+						s.Values = s.Values[:len(s.Values)-1]
+						if _, err := f.e.Observe(&s); err != nil {
+							fmt.Fprintf(f.errOut, "lifeline: watch: ioda %s: %v\n", cc, err)
+						}
+					}
+					return nil
+				})
+			}, p.Status})
+		default:
+			return nil, lifeline.Errorf(lifeline.EINVALID, op, "%s: sources[%d]: type %q: want ris-live, mrt-archive or ioda", file, i, s.Type)
+		}
+	}
+	return out, nil
+}
+
+func lifelineMessage(err error) string {
+	var le *lifeline.Error
+	if errors.As(err, &le) {
+		return le.Message
+	}
+	return err.Error()
+}
+
+// follow runs the sources of the configuration until ctx ends, runFor
+// passes or every source has stopped, printing events as they are raised,
+// and returns the alerts.
+func follow(ctx context.Context, cfgPath string, det detectorFlags, runFor time.Duration, asJSON bool, stdout, stderr io.Writer) error {
+	cfg, err := readFollowConfig(cfgPath)
+	if err != nil {
+		return err
+	}
+	det.thresholds = append(cfg.Thresholds, det.thresholds...)
+	dcfg, err := det.config()
+	if err != nil {
+		return err
+	}
+	vopt := visibility.Options{FullFeedV4: cfg.FullFeedV4, FullFeedV6: cfg.FullFeedV6}
+	if len(cfg.RIR) > 0 {
+		tab, err := source.LoadASTable(cfg.RIR)
+		if err != nil {
+			return err
+		}
+		dcfg.CountryOf, vopt.CountryOf = tab.Country, tab.Country
+		fmt.Fprintf(stderr, "watch: AS table of %d AS numbers\n", tab.Len())
+	}
+	d, err := watch.NewDetector(dcfg)
+	if err != nil {
+		return err
+	}
+	f := &follower{out: stdout, json: asJSON, errOut: stderr, grace: 2 * time.Minute}
+	if cfg.Grace != "" {
+		if f.grace, err = watch.ParseDuration(cfg.Grace); err != nil {
+			return lifeline.Errorf(lifeline.EINVALID, "watch.follow", "%s: grace: %v", cfgPath, err)
+		}
+	}
+	statusEvery := time.Minute
+	if cfg.StatusEvery != "" {
+		if statusEvery, err = watch.ParseDuration(cfg.StatusEvery); err != nil || statusEvery <= 0 {
+			return lifeline.Errorf(lifeline.EINVALID, "watch.follow", "%s: status_every %q: want a duration such as 1m", cfgPath, cfg.StatusEvery)
+		}
+	}
+	f.e, err = stream.New(stream.Options{Visibility: vopt, Detector: d, OnRaised: f.raised})
+	if err != nil {
+		return err
+	}
+	for _, p := range cfg.RIB {
+		if err := f.loadRIB(p); err != nil {
+			return err
+		}
+	}
+	if len(cfg.RIB) > 0 {
+		fmt.Fprintf(stderr, "watch: RIB snapshot: %s\n", f.e.Stats().Visibility)
+	}
+	runners, err := f.sources(cfgPath, cfg)
+	if err != nil {
+		return err
+	}
+	if runFor > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, runFor)
+		defer cancel()
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, len(runners))
+	for i, r := range runners {
+		wg.Go(func() { errs[i] = r.run(ctx) })
+	}
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	statuses := func() []feed.Status {
+		var out []feed.Status
+		for _, r := range runners {
+			out = append(out, r.status())
+		}
+		return out
+	}
+	tick := time.NewTicker(statusEvery)
+	defer tick.Stop()
+loop:
+	for {
+		select {
+		case <-done:
+			break loop
+		case <-tick.C:
+			now := time.Now()
+			f.mu.Lock()
+			// The clock closes the bins of a quiet stream, but only of a
+			// live one: a replay of the past moves with its data.
+			if !f.newest.IsZero() && now.Sub(f.newest) < time.Hour {
+				if err := f.e.Advance(now.Add(-f.grace)); err != nil {
+					fmt.Fprintf(stderr, "lifeline: watch: %v\n", err)
+				}
+			}
+			f.mu.Unlock()
+			st := statuses()
+			feed.WriteStatus(stderr, now, st)
+			if err := writeStatusFile(cfg.StatusFile, st); err != nil {
+				fmt.Fprintf(stderr, "lifeline: watch: %v\n", err)
+			}
+		}
+	}
+	st := statuses()
+	if err := writeStatusFile(cfg.StatusFile, st); err != nil {
+		fmt.Fprintf(stderr, "lifeline: watch: %v\n", err)
+	}
+	feed.WriteStatus(stderr, time.Now(), st)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.e.Close(); err != nil {
+		fmt.Fprintf(stderr, "lifeline: watch: %v\n", err)
+	}
+	fmt.Fprintf(stderr, "watch: %s\n", f.e.Stats().Visibility)
+	alerts := f.e.Alerts()
+	if asJSON {
+		b, _ := json.Marshal(map[string]any{"alerts": watchNonNil(alerts)})
+		fmt.Fprintf(stdout, "%s\n", b)
+	} else {
+		printWatchAlerts(stdout, alerts)
+	}
+	return errors.Join(errs...)
+}
+
+func (f *follower) loadRIB(path string) error {
+	file, err := os.Open(path)
+	if err != nil {
+		return lifeline.Errorf(lifeline.EINVALID, "watch.follow", "RIB %s: %v", path, pathError(err))
+	}
+	defer file.Close()
+	if err := mrt.Sniff(file); err != nil {
+		return lifeline.Errorf(lifeline.EINVALID, "watch.follow", "RIB %s: %v", path, err)
+	}
+	if _, err := file.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	r, err := mrt.NewReader(file, mrt.Options{Name: path, Readahead: true})
+	if err != nil {
+		return lifeline.Errorf(lifeline.EINVALID, "watch.follow", "RIB %s: %v", path, err)
+	}
+	defer r.Close()
+	if err := f.e.Feeder().Feed(r); err != nil {
+		return lifeline.Errorf(lifeline.EINVALID, "watch.follow", "RIB %s: %s", path, lifelineMessage(err))
+	}
+	return nil
+}
+
+// writeStatusFile writes the statuses as JSON, all at once.
+func writeStatusFile(path string, st []feed.Status) error {
+	if path == "" {
+		return nil
+	}
+	var b bytes.Buffer
+	if err := feed.WriteStatusJSON(&b, st); err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, b.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("write status file: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("write status file: %w", err)
+	}
+	return nil
+}
+
+// signalContext ends on an interrupt.
+func signalContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	return signal.NotifyContext(ctx, os.Interrupt)
+}
