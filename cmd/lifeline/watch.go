@@ -88,6 +88,8 @@ func newWatchRunCmd() *cobra.Command {
 		keepGoing bool
 		asJSON    bool
 		drafts    bool
+		submit    bool
+		dsn       string
 		followOn  bool
 		config    string
 		runFor    time.Duration
@@ -222,6 +224,8 @@ stopped (an archive with an end), and prints the alerts.`,
 			alerts := d.Detect(set.Series, set.Events)
 			out := cmd.OutOrStdout()
 			switch {
+			case submit:
+				return submitDrafts(cmd, dsn, watch.Drafts(alerts), asJSON)
 			case drafts:
 				return writeJSON(out, map[string]any{"drafts": watchNonNil(watch.Drafts(alerts))})
 			case asJSON:
@@ -232,6 +236,8 @@ stopped (an archive with an end), and prints the alerts.`,
 		},
 	}
 	cmd.Flags().StringArrayVar(&signals, "signals", nil, "signal files or directories (repeatable; more may follow as arguments)")
+	cmd.Flags().BoolVar(&submit, "submit", false, "file every confirmed draft as an incident awaiting review in the store (--db), as the reporter whose token is in $LIFELINE_TOKEN")
+	dbFlag(cmd, &dsn)
 	cmd.Flags().StringArrayVar(&asFiles, "rir", nil, "RIR delegated-extended files or directories mapping AS numbers to countries")
 	cmd.Flags().StringVar(&csvKind, "csv-kind", "", "signal kind of every CSV file (default: the file name up to its first dot)")
 	cmd.Flags().DurationVar(&csvStep, "csv-step", 0, "bin length of CSV series (default: the most frequent gap between times)")

@@ -1,13 +1,17 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"lifeline/coord"
 	"lifeline/internal/shareddata"
+	"lifeline/store/sqlite"
 )
 
 // iodaFixtures are the IODA responses of the watch/ioda tests: an hour of
@@ -157,5 +161,44 @@ func TestWatchEval(t *testing.T) {
 	text, _, code := runCLI(t, "watch", "eval", "--countries", "2", "--weeks", "1")
 	if code != 0 || !strings.Contains(text, "recall, target (≥ 30m, ≥ 50% drop)") || !strings.Contains(text, "false alerts per entity-week") {
 		t.Errorf("text output:\n%s", text)
+	}
+}
+
+// TestWatchRunSubmit files the confirmed draft of the IODA fixtures (Iran,
+// January 2024) as an incident awaiting review, once: a second run finds
+// it open and files nothing new.
+func TestWatchRunSubmit(t *testing.T) {
+	isolate(t)
+	db := filepath.Join(t.TempDir(), "l.db")
+	tok, _ := seedReporter(t, db)
+	t.Setenv(tokenEnv, tok)
+	args := append([]string{"watch", "run", "--signals", iodaFixtures, "--rir", "../../watch/rir/testdata", "--submit", "--db", db, "--json"}, shortHistory...)
+	var first, second struct {
+		Filed []struct{ Title, Incident, Skipped string }
+	}
+	cliJSON(t, &first, args...)
+	cliJSON(t, &second, args...)
+	var ids []string
+	for _, f := range first.Filed {
+		if f.Incident != "" {
+			ids = append(ids, f.Incident)
+		}
+	}
+	if len(ids) != 1 || len(first.Filed) != 3 {
+		t.Fatalf("first run filed %+v; want the one confirmed draft filed and two suspected ones skipped", first.Filed)
+	}
+	for _, f := range second.Filed {
+		if f.Incident != "" && f.Incident != ids[0] {
+			t.Errorf("the second run filed a new incident %s for %q", f.Incident, f.Title)
+		}
+	}
+	s, err := sqlite.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	in, err := s.FindIncidentByID(context.Background(), coord.Viewer{}, ids[0])
+	if err != nil || in.Status != coord.IncidentReported || !slices.Contains(in.Countries, "IR") || len(in.Evidence) == 0 {
+		t.Errorf("the filed incident, as anybody reads it: %+v, %v", in, err)
 	}
 }

@@ -1,0 +1,58 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"lifeline"
+	"lifeline/coord"
+	"lifeline/watch"
+)
+
+// submitDrafts files the confirmed drafts as incidents awaiting review
+// (coord.Drafter) and prints what each became.
+func submitDrafts(cmd *cobra.Command, dsn string, drafts []watch.Draft, asJSON bool) error {
+	ctx := cmd.Context()
+	db, err := openDB(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	v, err := viewerFromEnv(ctx, db)
+	if err != nil {
+		return err
+	}
+	if v.Anonymous() {
+		return lifeline.Errorf(lifeline.EINVALID, "", "--submit files incidents: put a reporter's token in $%s", tokenEnv)
+	}
+	d := &coord.Drafter{Incidents: db, By: v}
+	type filed struct {
+		Title    string `json:"title"`
+		Incident string `json:"incident,omitempty"`
+		Skipped  string `json:"skipped,omitempty"`
+	}
+	out := []filed{}
+	for _, dr := range drafts {
+		if dr.Status != watch.StatusConfirmed {
+			out = append(out, filed{Title: dr.Title, Skipped: "suspected: one kind of signal only"})
+			continue
+		}
+		id, err := d.DraftIncident(ctx, dr)
+		if err != nil {
+			return fmt.Errorf("file %q: %w", dr.Title, err)
+		}
+		out = append(out, filed{Title: dr.Title, Incident: id})
+	}
+	if asJSON {
+		return writeJSON(cmd.OutOrStdout(), map[string]any{"filed": out})
+	}
+	for _, f := range out {
+		if f.Incident != "" {
+			fmt.Fprintf(cmd.OutOrStdout(), "%s: incident %s, awaiting review\n", f.Title, f.Incident)
+		} else {
+			fmt.Fprintf(cmd.OutOrStdout(), "%s: not filed (%s)\n", f.Title, f.Skipped)
+		}
+	}
+	return nil
+}
