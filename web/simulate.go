@@ -34,7 +34,7 @@ type simulateFormPage struct {
 // or upload a scenario file.
 func (s *server) simulateForm(w http.ResponseWriter, r *http.Request, rq *request) error {
 	q := r.URL.Query()
-	m := newMap(svgmap.World, "Select cables, landing points or the centre of a region")
+	m := newMap(svgmap.World, rq.t("map.simulate"))
 	m.LinksOutOfTabOrder()
 	m.SetAttr("data-pick", "sim")
 	plainCountries(m, nil)
@@ -57,28 +57,28 @@ func (s *server) simulateForm(w http.ResponseWriter, r *http.Request, rq *reques
 	slices.SortFunc(lps, func(a, b *atlas.LandingPoint) int { return cmp.Compare(a.Name, b.Name) })
 	p := simulateFormPage{Map: m.String(), Cables: cables, LPs: lps, Countries: s.atlas.Countries,
 		Kinds: impact.RegionKinds, Query: q}
-	s.renderScript(w, r, rq, http.StatusOK, "simulate", "Simulator", p, true)
+	s.renderScript(w, r, rq, http.StatusOK, "simulate", rq.t("nav.simulator"), p, true)
 	return nil
 }
 
 // scenarioFromQuery builds a scenario from the simulator's form.
 //
 // Errors: EINVALID naming the field.
-func (s *server) scenarioFromQuery(q url.Values) (*impact.Scenario, error) {
+func (s *server) scenarioFromQuery(rq *request, q url.Values) (*impact.Scenario, error) {
 	const op = "web.simulate"
-	sc := &impact.Scenario{Name: "Simulation from the web"}
+	sc := &impact.Scenario{}
 	var parts []string
 	if cs := nonEmpty(q["cable"]); len(cs) > 0 {
 		sc.Events = append(sc.Events, impact.Event{CutCables: cs})
-		parts = append(parts, plural(len(cs), "cable", "cables")+" cut")
+		parts = append(parts, rq.t("sim.part.cables", len(cs)))
 	}
 	if lps := nonEmpty(q["lp"]); len(lps) > 0 {
 		sc.Events = append(sc.Events, impact.Event{LandingPoints: lps})
-		parts = append(parts, plural(len(lps), "station", "stations")+" lost")
+		parts = append(parts, rq.t("sim.part.lps", len(lps)))
 	}
 	for _, c := range nonEmpty(q["shutdown"]) {
 		sc.Events = append(sc.Events, impact.Event{Shutdown: &impact.Shutdown{Country: c}})
-		parts = append(parts, "shutdown of "+countryName(c))
+		parts = append(parts, rq.t("sim.part.shutdown", countryName(rq.printer, c)))
 	}
 	lon, lat, km := strings.TrimSpace(q.Get("lon")), strings.TrimSpace(q.Get("lat")), strings.TrimSpace(q.Get("radius_km"))
 	if lon != "" || lat != "" {
@@ -93,12 +93,12 @@ func (s *server) scenarioFromQuery(q url.Values) (*impact.Scenario, error) {
 		}
 		kind := cmp.Or(q.Get("kind"), "other")
 		sc.Events = append(sc.Events, impact.Event{Region: &impact.Region{Kind: kind, Circle: &impact.Circle{Center: []float64{x, y}, RadiusKm: r}}})
-		parts = append(parts, fmt.Sprintf("%s within %g km of %g, %g", kind, r, x, y))
+		parts = append(parts, rq.t("sim.part.region", enumName(rq.printer, "hazard", kind), fmt.Sprintf("%g", r), fmt.Sprintf("%g, %g", x, y)))
 	}
 	if len(sc.Events) == 0 {
 		return nil, lifeline.Errorf(lifeline.EINVALID, op, "choose at least one cable, landing point, country or region")
 	}
-	sc.Name = strings.Join(parts, "; ")
+	sc.Name = strings.Join(parts, rq.t("list.semi"))
 	if err := sc.Validate(); err != nil {
 		return nil, lifeline.Errorf(lifeline.EINVALID, op, "%v", err)
 	}
@@ -115,17 +115,10 @@ func nonEmpty(ss []string) []string {
 	return out
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
-}
-
 // simulateResult runs the scenario the form describes; a GET, so a result
 // can be bookmarked, shared and revalidated with its ETag.
 func (s *server) simulateResult(w http.ResponseWriter, r *http.Request, rq *request) error {
-	sc, err := s.scenarioFromQuery(r.URL.Query())
+	sc, err := s.scenarioFromQuery(rq, r.URL.Query())
 	if err != nil {
 		return err
 	}
@@ -214,7 +207,7 @@ func (s *server) runScenario(w http.ResponseWriter, r *http.Request, rq *request
 			p.Failed = append(p.Failed, c)
 		}
 	}
-	m := newMap(box, "Impact of "+sc.Name+": countries shaded by capacity lost")
+	m := newMap(box, rq.t("map.impact", sc.Name))
 	m.LinksOutOfTabOrder()
 	plainCountries(m, func(code string) string { return lossClass(loss[code]) })
 	drawCables(m, s.atlas, s.atlas.InService(), func(c *atlas.Cable) string {
@@ -244,7 +237,7 @@ func (s *server) runScenario(w http.ResponseWriter, r *http.Request, rq *request
 	q.Del("bbox")
 	p.Query = q.Encode()
 	p.Again = q.Encode()
-	s.render(w, r, rq, http.StatusOK, "simulate-result", "Simulation result", p)
+	s.render(w, r, rq, http.StatusOK, "simulate-result", rq.t("sim.title"), p)
 	return nil
 }
 

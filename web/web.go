@@ -17,6 +17,7 @@ import (
 	"lifeline/atlas"
 	"lifeline/coord"
 	"lifeline/impact"
+	"lifeline/web/i18n"
 )
 
 // Services are the coordination services the pages read and write through.
@@ -67,6 +68,9 @@ type Config struct {
 	// MaxSamples bounds the Monte Carlo samples of a simulation run from
 	// the web, so one visitor cannot hold the server's cores; 0 means 500.
 	MaxSamples int
+	// Lang is the language (ar, zh, en, fr, ru or es) of a visitor who has
+	// not chosen one; "" follows the browser's Accept-Language.
+	Lang string
 }
 
 // server is the web interface.
@@ -83,7 +87,7 @@ type server struct {
 	rand     io.Reader
 	name     string
 	assets   *assets
-	pages    map[string]*pageTemplate
+	pages    map[string]map[string]*pageTemplate // by language, then name
 	mux      *http.ServeMux
 	simSlots chan struct{} // bounds simulations run at once
 
@@ -130,6 +134,9 @@ func New(cfg Config) (http.Handler, error) {
 	}
 	if len(s.key) < 32 {
 		return nil, lifeline.Errorf(lifeline.EINVALID, op, "config: key: at least 32 bytes, found %d", len(s.key))
+	}
+	if _, ok := i18n.ByCode(cfg.Lang); cfg.Lang != "" && !ok {
+		return nil, lifeline.Errorf(lifeline.EINVALID, op, "config: language: expected one of ar, zh, en, fr, ru, es, found %q", cfg.Lang)
 	}
 	if s.cfg.MaxSamples <= 0 {
 		s.cfg.MaxSamples = 500
@@ -193,9 +200,10 @@ type handler func(w http.ResponseWriter, r *http.Request, rq *request) error
 // request is what a page knows about who asks.
 type request struct {
 	viewer  coord.Viewer
-	user    string // the member's name
-	session string // session id, "" for anonymous visitors
-	csrf    string // the token forms carry
+	user    string        // the member's name
+	session string        // session id, "" for anonymous visitors
+	csrf    string        // the token forms carry
+	printer *i18n.Printer // prints in the page's language
 }
 
 // page registers h under pattern with the session, CSRF and error
@@ -208,7 +216,11 @@ func (s *server) page(pattern string, h handler) {
 				http.Error(w, "internal error", http.StatusInternalServerError)
 			}
 		}()
+		p := s.chooseLang(w, r).Printer()
 		rq, err := s.identify(w, r)
+		if rq != nil {
+			rq.printer = p
+		}
 		if err == nil && r.Method == http.MethodPost {
 			err = s.checkCSRF(r, rq)
 		}
@@ -216,6 +228,9 @@ func (s *server) page(pattern string, h handler) {
 			err = h(w, r, rq)
 		}
 		if err != nil {
+			if rq == nil {
+				rq = &request{printer: p}
+			}
 			s.fail(w, r, rq, err)
 		}
 	}))
@@ -247,15 +262,15 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, rq *request, err e
 	msg := lifeline.ErrorMessage(err)
 	if status == http.StatusInternalServerError {
 		s.log.Error("web: internal error", "path", r.URL.Path, "err", err)
-		msg = "Something went wrong on our side. Please try again in a moment."
+		msg = rq.t("error.internal")
 	}
 	if status == http.StatusNotFound {
-		msg = "There is no such page, or it is not shared with you."
+		msg = rq.t("error.notfound")
 	}
 	if rq == nil {
 		rq = &request{}
 	}
-	title := http.StatusText(status)
+	title := rq.t(fmt.Sprintf("error.status.%d", status))
 	s.render(w, r, rq, status, "error", title, errorPage{Status: status, Title: title, Message: msg})
 }
 
