@@ -251,9 +251,14 @@ func MonthKeys() []string {
 
 func monthKey(m time.Month) string { return fmt.Sprintf("month.%d", int(m)) }
 
-// Country names a country by its ISO 3166 code in the language (from
-// CLDR), or returns fallback when CLDR has no name for it.
+// Country names a country by its ISO 3166 code in the language, from
+// CLDR; in English, or when CLDR has no name for it, it returns fallback
+// (the atlas's own English names, which CLDR words differently in places:
+// "Congo - Kinshasa").
 func (p *Printer) Country(code, fallback string) string {
+	if p.Lang.Code == English.Code {
+		return fallback
+	}
 	r, err := language.ParseRegion(code)
 	if err == nil {
 		if n := p.regions.Name(r); n != "" {
