@@ -456,3 +456,52 @@ func TestNumbersAndDatesPerLocale(t *testing.T) {
 		}
 	}
 }
+
+// The labels users hit: an organisation kind by its proper name, counts
+// with their plural, and elements of an incident by their names with
+// links, never as raw atlas ids.
+func TestProperNamesAndPlurals(t *testing.T) {
+	in := newInstance(t)
+	_, g := testAtlas(t)
+	if _, err := demo.Seed(t.Context(), demo.Services{Orgs: in.db, Members: in.db, Incidents: in.db, Needs: in.db, Offers: in.db, Matches: in.db}, in.admin, g); err != nil {
+		t.Fatal(err)
+	}
+	b := in.browser(t)
+	b.login(in.adminTok)
+	_, orgs := b.get("/orgs?lang=en")
+	for _, want := range []string{"Internet exchange point (IXP)", "not yet (1 endorsement)"} {
+		if !strings.Contains(orgs, want) {
+			t.Errorf("/orgs lacks %q", want)
+		}
+	}
+	for _, bad := range []string{">Ixp<", "1 endorsements"} {
+		if strings.Contains(orgs, bad) {
+			t.Errorf("/orgs shows %q", bad)
+		}
+	}
+	if _, ru := b.get("/orgs?lang=ru"); !strings.Contains(ru, "пока нет (1 рекомендация)") {
+		t.Error("/orgs in Russian lacks the singular of 1 endorsement")
+	}
+	// Every incident that names atlas elements shows them by name.
+	_, list := b.get("/incidents?status=all&lang=en")
+	seen := 0
+	for _, m := range regexp.MustCompile(`href="(/incidents/inc_[^"]+)"`).FindAllStringSubmatch(list, -1) {
+		_, body := b.get(m[1])
+		text := htmlText(body)
+		if !strings.Contains(body, "<dt>Elements</dt>") {
+			continue
+		}
+		seen++
+		for _, id := range regexp.MustCompile(`(?:cable|landing_point):[a-z0-9-]+`).FindAllString(text, -1) {
+			if id != "cable:seacom" { // the repair form's hint names an example id
+				t.Errorf("%s shows the raw id %s", m[1], id)
+			}
+		}
+		if !regexp.MustCompile(`<dd><a href="/atlas/(cables|landing-points)/[^"]+">(Cable|Landing point) `).MatchString(body) {
+			t.Errorf("%s: elements are not named and linked", m[1])
+		}
+	}
+	if seen == 0 {
+		t.Fatal("no incident of the demonstration names an element")
+	}
+}

@@ -28,6 +28,7 @@ func newServeCmd() *cobra.Command {
 	var rate float64
 	var burst int
 	var seed bool
+	var lang string
 	var af atlasFlags
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -48,6 +49,7 @@ kind, incidents computed from scenarios on the atlas, needs, offers and
 commitments; it prints a token for one member of each organisation.`,
 		Example: `  lifeline serve
   lifeline serve --demo --db demo.db
+  lifeline serve --demo --lang ar
   lifeline serve --addr 0.0.0.0:8080 --db postgres://lifeline@db/lifeline --atlas full.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -82,7 +84,7 @@ commitments; it prints a token for one member of each organisation.`,
 			apiHandler := api.New(api.Services{Orgs: db, Members: db, Incidents: db, Needs: db, Offers: db, Matches: db, Events: db,
 				Health: func(ctx context.Context) error { return db.SQL().PingContext(ctx) }},
 				api.Options{Logger: log, Rate: rate, Burst: burst})
-			webHandler, err := web.New(web.Config{Atlas: a, Graph: g, Logger: log,
+			webHandler, err := web.New(web.Config{Atlas: a, Graph: g, Logger: log, Lang: lang,
 				Services: web.Services{Orgs: db, Members: db, Incidents: db, Needs: db, Offers: db, Matches: db, Events: db}})
 			if err != nil {
 				return err
@@ -124,6 +126,7 @@ commitments; it prints a token for one member of each organisation.`,
 	cmd.Flags().StringVar(&org, "org", "Lifeline instance", "name of the first organisation, when the instance is created")
 	cmd.Flags().Float64Var(&rate, "rate", 50, "requests per second allowed per token (or anonymous address); 0 for no limit")
 	cmd.Flags().IntVar(&burst, "burst", 0, "requests allowed at once above the rate (default 4×rate)")
+	cmd.Flags().StringVar(&lang, "lang", "", "language of the web interface for visitors who have not chosen one: ar, zh, en, fr, ru or es (default: the browser's)")
 	return cmd
 }
 
