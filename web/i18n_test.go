@@ -378,6 +378,9 @@ func TestPagesInEveryLanguage(t *testing.T) {
 			if fault := keyOrFault(body); fault != "" {
 				t.Errorf("%s %s: %q shows", l.Code, p, fault)
 			}
+			if strings.Contains(body, "=\"\u2068") {
+				t.Errorf("%s %s: a bidi isolate inside an attribute (a link broken)", l.Code, p)
+			}
 			if want := fmt.Sprintf(`<html lang="%s" dir="%s">`, l.Code, l.Dir()); !strings.Contains(body, want) {
 				t.Errorf("%s %s: no %s", l.Code, p, want)
 			}
@@ -437,6 +440,15 @@ func TestNumbersAndDatesPerLocale(t *testing.T) {
 		if got := p.Time(when); got != tc.date {
 			t.Errorf("%s: Time = %q, want %q", tc.lang, got, tc.date)
 		}
+	}
+	// In Arabic a name written left to right is isolated in its
+	// sentence; in English nothing is added.
+	ar, _ := i18n.ByCode("ar")
+	if got := ar.Printer().T("need.proposal", "Nile Mobile (demo)", 3, "terminals"); !strings.Contains(got, "\u2068Nile Mobile (demo)\u2069") {
+		t.Errorf("ar: %q does not isolate the name", got)
+	}
+	if got := i18n.English.Printer().T("need.proposal", "Nile Mobile (demo)", 3, "terminals"); got != "from Nile Mobile (demo): 3 terminals" {
+		t.Errorf("en: %q", got)
 	}
 	// Plural forms, as CLDR gives them.
 	for _, tc := range []struct {
@@ -503,5 +515,19 @@ func TestProperNamesAndPlurals(t *testing.T) {
 	}
 	if seen == 0 {
 		t.Fatal("no incident of the demonstration names an element")
+	}
+}
+
+// A button's accessible name must contain its visible words (WCAG 2.5.3,
+// axe's label-content-name-mismatch): the aria-label that names the member
+// starts from the button's text, in every language.
+func TestLabelsContainVisibleText(t *testing.T) {
+	for _, l := range i18n.Langs {
+		p := l.Printer()
+		for visible, label := range map[string]string{"members.issue": "members.issue.label", "members.revoke": "members.revoke.label"} {
+			if v, a := p.T(visible), p.T(label, "Night shift"); !strings.Contains(a, v) {
+				t.Errorf("%s: %q does not contain the button's text %q", l.Code, a, v)
+			}
+		}
 	}
 }

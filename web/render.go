@@ -73,12 +73,17 @@ func parseLang(as *assets, p *i18n.Printer) (map[string]*pageTemplate, error) {
 		"t": p.T,
 		"th": func(key string, args ...any) template.HTML {
 			for i, a := range args {
-				if s, ok := a.(string); ok {
-					args[i] = html.EscapeString(s)
+				switch a := a.(type) {
+				case string:
+					args[i] = html.EscapeString(a)
+				case template.URL: // an href: escaped, never isolated
+					args[i] = template.URL(html.EscapeString(string(a)))
 				}
 			}
 			return template.HTML(p.T(key, args...))
 		},
+		// href marks a path given to th as a link target.
+		"href": func(s string) template.URL { return template.URL(s) },
 		// enum names a value of an enumeration: enum "kind" .Kind.
 		"enum":    func(prefix string, v any) string { return enumName(p, prefix, v) },
 		"when":    func(t any) string { return when(p, t) },

@@ -253,7 +253,7 @@ var ar = Messages{
 	"members.issue.label":  "إصدار رمز جديد لـ %s",
 	"members.confirm":      "إيقاف كل رموز %s الآن: سيُسجَّل خروجه من كل مكان",
 	"members.revoke":       "إلغاء الرموز",
-	"members.revoke.label": "إلغاء رموز %s",
+	"members.revoke.label": "إلغاء الرموز: %s",
 	"members.add":          "إضافة عضو",
 	"members.contact":      "وسيلة الاتصال",
 	"members.contact.hint": "كيف يمكن الوصول إليه: بريد إلكتروني، هاتف، Signal.",

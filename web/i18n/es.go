@@ -251,7 +251,7 @@ var es = Messages{
 	"members.issue.label":  "Emitir un token nuevo para %s",
 	"members.confirm":      "Anular ahora todos los tokens de %s: su sesión se cerrará en todas partes",
 	"members.revoke":       "Revocar tokens",
-	"members.revoke.label": "Revocar los tokens de %s",
+	"members.revoke.label": "Revocar tokens de %s",
 	"members.add":          "Añadir un miembro",
 	"members.contact":      "Contacto",
 	"members.contact.hint": "Cómo contactarle: correo electrónico, teléfono, Signal.",

@@ -200,8 +200,21 @@ type Printer struct {
 	regions display.Namer
 }
 
-// T prints the message key with args.
-func (p *Printer) T(key string, args ...any) string { return p.p.Sprintf(key, args...) }
+// T prints the message key with args. In a right-to-left language each
+// text argument is isolated (U+2068 … U+2069, Unicode's first-strong
+// isolate), so that a name written left to right inside an Arabic
+// sentence — "Nile Mobile (demo)" — keeps its own order and its
+// brackets, and does not reorder the words around it.
+func (p *Printer) T(key string, args ...any) string {
+	if p.Lang.RTL {
+		for i, a := range args {
+			if s, ok := a.(string); ok && s != "" {
+				args[i] = "\u2068" + s + "\u2069"
+			}
+		}
+	}
+	return p.p.Sprintf(key, args...)
+}
 
 // Num prints an integer with the language's digits and grouping.
 func (p *Printer) Num(n int64) string { return p.p.Sprint(number.Decimal(n)) }
@@ -229,7 +242,7 @@ func (p *Printer) Pct(x float64) string {
 // Date prints a day in UTC: "3 December 2026", "2026年12月3日".
 func (p *Printer) Date(t time.Time) string {
 	t = t.UTC()
-	return p.T("fmt.date", p.Digits(t.Day(), 1), p.T(monthKey(t.Month())), p.Digits(t.Year(), 4))
+	return p.p.Sprintf("fmt.date", p.Digits(t.Day(), 1), p.T(monthKey(t.Month())), p.Digits(t.Year(), 4))
 }
 
 // Time prints a moment in UTC to the minute, as coordinators across time
@@ -237,7 +250,7 @@ func (p *Printer) Date(t time.Time) string {
 func (p *Printer) Time(t time.Time) string {
 	t = t.UTC()
 	hm := p.Digits(t.Hour(), 2) + ":" + p.Digits(t.Minute(), 2)
-	return p.T("fmt.time", p.Digits(t.Day(), 1), p.T(monthKey(t.Month())), p.Digits(t.Year(), 4), hm)
+	return p.p.Sprintf("fmt.time", p.Digits(t.Day(), 1), p.T(monthKey(t.Month())), p.Digits(t.Year(), 4), hm)
 }
 
 // MonthKeys are the keys of the months' names, January first.
