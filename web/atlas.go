@@ -34,12 +34,12 @@ func (s *server) atlasMap(w http.ResponseWriter, r *http.Request, rq *request) e
 	if err != nil {
 		return err
 	}
-	m := newMap(box, "Submarine cables and landing points")
+	m := newMap(box, rq.t("map.atlas"))
 	m.LinksOutOfTabOrder()
 	plainCountries(m, nil)
 	drawCables(m, s.atlas, allCables(s.atlas), nil)
 	lps := allLandingPoints(s.atlas)
-	drawLandingPoints(m, lps, nil)
+	drawLandingPoints(rq, m, lps, nil)
 	p := atlasPage{Map: m.String(), Box: box, BoxText: boxParam(box), Regions: regions, Stats: s.atlas.Stats(),
 		Source: s.atlas.Source, Attrib: s.atlas.Attribution}
 	for _, c := range allCables(s.atlas) {
@@ -53,7 +53,7 @@ func (s *server) atlasMap(w http.ResponseWriter, r *http.Request, rq *request) e
 		}
 	}
 	slices.SortFunc(p.Cables, func(a, b *atlas.Cable) int { return cmp.Compare(a.Name, b.Name) })
-	s.render(w, r, rq, http.StatusOK, "atlas", "Atlas", p)
+	s.render(w, r, rq, http.StatusOK, "atlas", rq.t("nav.atlas"), p)
 	return nil
 }
 
@@ -101,7 +101,7 @@ func (s *server) atlasSearch(w http.ResponseWriter, r *http.Request, rq *request
 	for _, lp := range s.atlas.LandingPoints {
 		names = append(names, lp.Name)
 	}
-	s.render(w, r, rq, http.StatusNotFound, "search", "Not found", searchPage{Query: q, Closest: atlas.Closest(q, names, 8)})
+	s.render(w, r, rq, http.StatusNotFound, "search", rq.t("title.notfound"), searchPage{Query: q, Closest: atlas.Closest(q, names, 8)})
 	return nil
 }
 
@@ -117,7 +117,7 @@ type cableListPage struct {
 func (s *server) cableList(w http.ResponseWriter, r *http.Request, rq *request) error {
 	cs := allCables(s.atlas)
 	slices.SortFunc(cs, func(a, b *atlas.Cable) int { return cmp.Compare(a.Name, b.Name) })
-	s.render(w, r, rq, http.StatusOK, "cables", "Cables", cableListPage{Cables: cs})
+	s.render(w, r, rq, http.StatusOK, "cables", rq.t("cables.h1"), cableListPage{Cables: cs})
 	return nil
 }
 
@@ -151,7 +151,7 @@ func (s *server) cablePage(w http.ResponseWriter, r *http.Request, rq *request) 
 		return ""
 	})
 	drawCables(m, s.atlas, []*atlas.Cable{c}, func(*atlas.Cable) string { return "sel" })
-	drawLandingPoints(m, lps, nil)
+	drawLandingPoints(rq, m, lps, nil)
 	p := cablePage{Cable: c, Map: m.String(), LPs: lps, Simulate: "cable=" + url.QueryEscape(c.ID)}
 	for _, i := range c.Segments {
 		p.Segments = append(p.Segments, s.atlas.Segments[i])
@@ -202,7 +202,7 @@ func (s *server) landingPointPage(w http.ResponseWriter, r *http.Request, rq *re
 		return ""
 	})
 	drawCables(m, s.atlas, cables, nil)
-	drawLandingPoints(m, []*atlas.LandingPoint{lp}, func(*atlas.LandingPoint) string { return "sel" })
+	drawLandingPoints(rq, m, []*atlas.LandingPoint{lp}, func(*atlas.LandingPoint) string { return "sel" })
 	s.render(w, r, rq, http.StatusOK, "landing-point", lp.Name, landingPointPage{LP: lp, Map: m.String(), Cables: cables})
 	return nil
 }
@@ -236,7 +236,7 @@ func (s *server) countryList(w http.ResponseWriter, r *http.Request, rq *request
 	for _, p := range ps {
 		score[p.Country] = p.Score
 	}
-	m := newMap(svgmap.World, "Countries shaded by resilience score; darker is weaker")
+	m := newMap(svgmap.World, rq.t("map.countries"))
 	m.LinksOutOfTabOrder()
 	plainCountries(m, func(code string) string {
 		sc, ok := score[code]
@@ -245,7 +245,7 @@ func (s *server) countryList(w http.ResponseWriter, r *http.Request, rq *request
 		}
 		return scoreClass(sc)
 	})
-	s.render(w, r, rq, http.StatusOK, "countries", "Country resilience", countryListPage{Map: m.String(), Profiles: ps})
+	s.render(w, r, rq, http.StatusOK, "countries", rq.t("countries.h1"), countryListPage{Map: m.String(), Profiles: ps})
 	return nil
 }
 
@@ -320,7 +320,7 @@ func (s *server) countryPage(w http.ResponseWriter, r *http.Request, rq *request
 		return ""
 	})
 	drawCables(m, s.atlas, p.Cables, nil)
-	drawLandingPoints(m, p.LPs, nil)
+	drawLandingPoints(rq, m, p.LPs, nil)
 	p.Map = m.String()
 	s.render(w, r, rq, http.StatusOK, "country", c.Name, p)
 	return nil

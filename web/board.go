@@ -51,7 +51,7 @@ func (s *server) board(w http.ResponseWriter, r *http.Request, rq *request) erro
 		}
 		p.Offers = append(p.Offers, st)
 	}
-	s.render(w, r, rq, http.StatusOK, "board", "Needs and offers", p)
+	s.render(w, r, rq, http.StatusOK, "board", rq.t("board.h1"), p)
 	return nil
 }
 
@@ -98,9 +98,9 @@ func (s *server) showResourceForm(w http.ResponseWriter, r *http.Request, rq *re
 	if status != http.StatusOK {
 		w.Header().Set("Cache-Control", "no-store")
 	}
-	title := "Post a need"
+	title := rq.t("board.post.need")
 	if what == "offer" {
-		title = "Post an offer"
+		title = rq.t("board.post.offer")
 	}
 	s.render(w, r, rq, status, "resource-form", title, resourceFormPage{What: what, Incidents: incs, TLPs: coord.TLPs, Orgs: orgs, Form: form, Error: msg})
 	return nil

@@ -260,7 +260,7 @@ func TestTLPAmberHiddenFromOtherOrganisation(t *testing.T) {
 		t.Fatal("the reporter does not see the incident with its area")
 	}
 	// The timeline, read by subject from the ledger.
-	if _, body := a.get(loc); !regexp.MustCompile(`<ol class="timeline"><li>[^<]*: reported \(TLP:AMBER\)</li></ol>`).MatchString(body) {
+	if _, body := a.get(loc); !regexp.MustCompile(`<ol class="timeline"><li>[^<]*<bdi>[^<]*</bdi>: reported \(TLP:AMBER\)</li></ol>`).MatchString(body) {
 		t.Error("the incident page's timeline does not show the report")
 	}
 	b := in.browser(t)

@@ -192,7 +192,7 @@ func (s *server) dashboard(w http.ResponseWriter, r *http.Request, rq *request) 
 	if len(pts) > 0 {
 		box = viewAround(pts)
 	}
-	m := newMap(box, "Countries with open incidents, incident areas and needs")
+	m := newMap(box, rq.t("map.dashboard"))
 	m.LinksOutOfTabOrder()
 	m.Countries(func(code, name string) svgmap.Style {
 		st := svgmap.Style{Href: "/incidents?country=" + code}
@@ -225,7 +225,7 @@ func (s *server) dashboard(w http.ResponseWriter, r *http.Request, rq *request) 
 	if len(p.Fresh) > 10 {
 		p.Fresh = p.Fresh[:10]
 	}
-	s.render(w, r, rq, http.StatusOK, "dashboard", "Dashboard", p)
+	s.render(w, r, rq, http.StatusOK, "dashboard", rq.t("nav.dashboard"), p)
 	return nil
 }
 

@@ -23,6 +23,7 @@ import (
 	"lifeline/demo"
 	"lifeline/impact"
 	"lifeline/store/sqlite"
+	"lifeline/web/i18n"
 	"lifeline/web/internal/axe"
 )
 
@@ -136,7 +137,9 @@ func tab(t *testing.T, browser context.Context) context.Context {
 	t.Helper()
 	ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
 	t.Cleanup(cancel)
-	ctx, cancel2 := context.WithTimeout(ctx, 10*time.Minute)
+	// Generous: the checks of every page in six languages run axe-core
+	// over a hundred times, on a machine that may be busy.
+	ctx, cancel2 := context.WithTimeout(ctx, 20*time.Minute)
 	t.Cleanup(cancel2)
 	return ctx
 }
@@ -257,7 +260,7 @@ func TestEndToEnd(t *testing.T) {
 	other := tab(t, browser)
 	login(t, other, srv.url, srv.members["Open Access Watch (demo)"])
 	run(t, other, "open the incident", chromedp.Navigate(srv.url+incidentPath))
-	if h1 := value(t, other, "heading", chromedp.Text(chromedp.CSS("h1"))); h1 != "Not Found" {
+	if h1 := value(t, other, "heading", chromedp.Text(chromedp.CSS("h1"))); h1 != "Not found" {
 		t.Errorf("another organisation's member sees %q for a TLP:AMBER incident", h1)
 	}
 	for _, p := range []string{"/", "/incidents?status=all"} {
@@ -509,6 +512,7 @@ func checkPages(t *testing.T, ctx context.Context, base, incidentPath, needPath 
 		}
 		writeShot(t, shots, p.name+"-360.png", value(t, ctx, "screenshot", chromedp.FullScreenshot(100)))
 	}
+	checkLanguages(t, ctx, base, pages, shots)
 	w.mu.Lock()
 	if len(w.foreign) > 0 {
 		t.Errorf("requests left the origin: %v", w.foreign)
@@ -517,6 +521,58 @@ func checkPages(t *testing.T, ctx context.Context, base, incidentPath, needPath 
 	fmt.Printf("page weight in Chromium (budget %d KB first load, %d KB repeat visit); axe-core %s rules passed, violations of any impact:\n%s",
 		budgetFirst>>10, budgetRepeat>>10, axe.Version, report.String())
 	t.Logf("screenshots in %s", shots)
+}
+
+// checkLanguages renders every page in each of the six languages: the
+// language and direction on <html>, no catalogue key or formatting fault
+// in the page, axe-core with no serious or critical violation, and no
+// sideways scroll at 360 px. The dashboard is photographed in every
+// language, and every page in Arabic at 360 px.
+func checkLanguages(t *testing.T, ctx context.Context, base string, pages []struct{ name, path string }, shots string) {
+	var report strings.Builder
+	for _, l := range i18n.Langs {
+		for _, p := range pages {
+			sep := "?"
+			if strings.Contains(p.path, "?") {
+				sep = "&"
+			}
+			target := base + p.path + sep + "lang=" + l.Code
+			run(t, ctx, "wide", chromedp.EmulateViewport(1280, 900), chromedp.Navigate(target), chromedp.WaitReady(chromedp.CSS("body")))
+			lang := eval[string](t, ctx, `document.documentElement.lang + " " + document.documentElement.dir`)
+			if want := l.Code + " " + l.Dir(); lang != want {
+				t.Errorf("%s %s: <html> says %q, want %q", l.Code, p.name, lang, want)
+			}
+			if fault := keyOrFault(eval[string](t, ctx, `document.documentElement.outerHTML`)); fault != "" {
+				t.Errorf("%s %s: %q shows", l.Code, p.name, fault)
+			}
+			if p.name == "dashboard" {
+				writeShot(t, shots, "lang-"+l.Code+"-"+p.name+"-1280.png", value(t, ctx, "screenshot", chromedp.FullScreenshot(100)))
+			}
+			if l.Code == i18n.English.Code {
+				continue // checkPages has checked English with axe-core and at 360 px
+			}
+			eval[bool](t, ctx, axe.Source+";true")
+			res := eval[axeResult](t, ctx, `axe.run(document, {resultTypes: ["violations"]}).then(r => ({passes: r.passes.length, violations: r.violations}))`)
+			serious := 0
+			for _, v := range res.Violations {
+				if v.Impact == "serious" || v.Impact == "critical" {
+					serious++
+					targets, _ := json.Marshal(v.Nodes[:min(3, len(v.Nodes))])
+					t.Errorf("%s %s: axe %s (%s): %s at %s", l.Code, p.name, v.ID, v.Impact, v.Help, targets)
+				}
+			}
+			run(t, ctx, "narrow", chromedp.EmulateViewport(360, 740), chromedp.Navigate(target), chromedp.WaitReady(chromedp.CSS("body")))
+			wide := eval[float64](t, ctx, `document.documentElement.scrollWidth`)
+			if wide > 362 {
+				t.Errorf("%s %s: %v px wide at a 360 px viewport", l.Code, p.name, wide)
+			}
+			if p.name == "dashboard" || l.RTL {
+				writeShot(t, shots, "lang-"+l.Code+"-"+p.name+"-360.png", value(t, ctx, "screenshot", chromedp.FullScreenshot(100)))
+			}
+			fmt.Fprintf(&report, "%-3s %-15s %5.0f px %4d axe rules, %d serious\n", l.Code, p.name, wide, res.Passes, serious)
+		}
+	}
+	fmt.Printf("every page in every language (width at a 360 px viewport, axe-core):\n%s", report.String())
 }
 
 func writeShot(t *testing.T, dir, name string, b []byte) {

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"lifeline"
 	"lifeline/atlas"
@@ -119,7 +120,7 @@ func (s *server) incidentList(w http.ResponseWriter, r *http.Request, rq *reques
 	if start+incidentsPerPage < len(hits) {
 		p.Next = f.query(f.Page + 1)
 	}
-	s.render(w, r, rq, http.StatusOK, "incidents", "Incidents", p)
+	s.render(w, r, rq, http.StatusOK, "incidents", rq.t("nav.incidents"), p)
 	return nil
 }
 
@@ -157,7 +158,7 @@ func (s *server) showIncidentForm(w http.ResponseWriter, r *http.Request, rq *re
 		return err
 	}
 	orgs = slices.DeleteFunc(orgs, func(o *coord.Org) bool { return o.ID == rq.viewer.OrgID })
-	m := newMap(box, "Click to set the centre of the area, or its corners")
+	m := newMap(box, rq.t("map.pick"))
 	m.SetAttr("data-pick", "area")
 	m.Countries(func(code, name string) svgmap.Style { return svgmap.Style{} })
 	cables := slices.Clone(s.atlas.InService())
@@ -167,7 +168,7 @@ func (s *server) showIncidentForm(w http.ResponseWriter, r *http.Request, rq *re
 	if status != http.StatusOK {
 		w.Header().Set("Cache-Control", "no-store")
 	}
-	s.renderScript(w, r, rq, status, "incident-form", "Report an incident", p, true)
+	s.renderScript(w, r, rq, status, "incident-form", rq.t("incident.report"), p, true)
 	return nil
 }
 
@@ -226,7 +227,7 @@ func incidentFromForm(f url.Values) (*coord.Incident, error) {
 }
 
 type timelineEntry struct {
-	At   string
+	At   time.Time
 	Org  string
 	What string
 }
@@ -243,6 +244,34 @@ type incidentPage struct {
 	Repair    bool                   // the viewer may move repairs
 	Elements  []string               // elements a repair may name
 	Repairs   []coord.RepairStatus
+	// ElementNames names each element of the incident and its repairs,
+	// with a link to its atlas page when the atlas has it.
+	ElementNames map[string]elementRef
+}
+
+// elementRef is an element as a page shows it: its name and its page.
+type elementRef struct{ Name, URL string }
+
+// elementRef names an atlas element id ("cable:seacom",
+// "landing_point:djibouti-city-djibouti", "country:SD") for people; an id
+// the atlas does not know shows as it is.
+func (s *server) elementRef(rq *request, id string) elementRef {
+	kind, ref, _ := strings.Cut(id, ":")
+	switch kind {
+	case "cable":
+		if c, ok := s.atlas.Cable(ref); ok {
+			return elementRef{Name: rq.t("element.named", rq.t("element.cable"), c.Name), URL: "/atlas/cables/" + url.PathEscape(c.ID)}
+		}
+	case "landing_point", "lp":
+		if lp, ok := s.atlas.LandingPoint(ref); ok {
+			return elementRef{Name: rq.t("element.named", rq.t("element.landing_point"), lp.Name), URL: "/atlas/landing-points/" + url.PathEscape(lp.ID)}
+		}
+	case "country":
+		if _, ok := geo.Lookup(ref); ok {
+			return elementRef{Name: countryName(rq.printer, ref), URL: "/atlas/countries/" + url.PathEscape(ref)}
+		}
+	}
+	return elementRef{Name: id}
 }
 
 // incidentPage shows one incident: map, facts, evidence, timeline (from
@@ -288,17 +317,21 @@ func (s *server) incidentPage(w http.ResponseWriter, r *http.Request, rq *reques
 			p.Elements = append(p.Elements, rs.Element)
 		}
 	}
-	if p.Timeline, err = s.timeline(ctx, v, in.ID, pic.Orgs); err != nil {
+	p.ElementNames = map[string]elementRef{}
+	for _, e := range p.Elements {
+		p.ElementNames[e] = s.elementRef(rq, e)
+	}
+	if p.Timeline, err = s.timeline(ctx, rq, in.ID, pic.Orgs); err != nil {
 		return err
 	}
-	p.Map = s.incidentMap(in)
+	p.Map = s.incidentMap(rq, in)
 	s.render(w, r, rq, http.StatusOK, "incident", in.Title, p)
 	return nil
 }
 
 // incidentMap draws an incident: its countries shaded, its area, and the
 // cables it names.
-func (s *server) incidentMap(in *coord.Incident) string {
+func (s *server) incidentMap(rq *request, in *coord.Incident) string {
 	pts := areaPoints(in.Area)
 	var cables []*atlas.Cable
 	for _, e := range in.Elements {
@@ -322,7 +355,7 @@ func (s *server) incidentMap(in *coord.Incident) string {
 	if len(pts) > 0 {
 		box = viewAround(pts)
 	}
-	m := newMap(box, "Where: "+in.Title)
+	m := newMap(box, rq.t("map.incident", in.Title))
 	m.LinksOutOfTabOrder()
 	m.Countries(func(code, name string) svgmap.Style {
 		if slices.Contains(in.Countries, code) {
@@ -332,7 +365,7 @@ func (s *server) incidentMap(in *coord.Incident) string {
 	})
 	drawCables(m, s.atlas, cables, func(*atlas.Cable) string { return "failed" })
 	for _, poly := range areaRings(in.Area) {
-		m.Polygon(poly, svgmap.Style{Class: "area", Title: "incident area"})
+		m.Polygon(poly, svgmap.Style{Class: "area", Title: rq.t("dash.legend.area")})
 	}
 	return m.String()
 }
@@ -340,7 +373,8 @@ func (s *server) incidentMap(in *coord.Incident) string {
 // timeline reads the incident's history from the ledger: each event about
 // it that the viewer may see, described by what changed. The store finds
 // them by subject, through an index, not by reading the whole log.
-func (s *server) timeline(ctx context.Context, v coord.Viewer, id string, orgs map[string]string) ([]timelineEntry, error) {
+func (s *server) timeline(ctx context.Context, rq *request, id string, orgs map[string]string) ([]timelineEntry, error) {
+	v := rq.viewer
 	events, err := listAll(ctx, func(f coord.ListFilter) (coord.Page[*coord.Event], error) {
 		return s.svc.Events.FindEventsBySubject(ctx, v, id, f)
 	})
@@ -361,20 +395,24 @@ func (s *server) timeline(ctx context.Context, v coord.Viewer, id string, orgs m
 		if org == "" {
 			org = e.Org
 		}
-		out = append(out, timelineEntry{At: when(e.Time), Org: org, What: describeChange(prev, &in)})
+		out = append(out, timelineEntry{At: e.Time, Org: org, What: s.describeChange(rq, prev, &in)})
 		prev = &in
 	}
 	return out, nil
 }
 
 // describeChange says in words what changed from prev to in.
-func describeChange(prev, in *coord.Incident) string {
+func (s *server) describeChange(rq *request, prev, in *coord.Incident) string {
+	p := rq.printer
+	if p == nil {
+		p = english
+	}
 	if prev == nil {
-		return "reported (" + string(in.TLP) + ")"
+		return rq.t("change.reported", string(in.TLP))
 	}
 	var parts []string
 	if prev.Status != in.Status {
-		parts = append(parts, "status "+string(prev.Status)+" → "+string(in.Status))
+		parts = append(parts, rq.t("change.status", enumName(p, "status", prev.Status), enumName(p, "status", in.Status)))
 	}
 	for _, r := range in.Restoration {
 		old := ""
@@ -384,16 +422,16 @@ func describeChange(prev, in *coord.Incident) string {
 			}
 		}
 		if old != string(r.Status) {
-			parts = append(parts, "repair of "+r.Element+": "+humanize(r.Status))
+			parts = append(parts, rq.t("change.repair", s.elementRef(rq, r.Element).Name, enumName(p, "repair", r.Status)))
 		}
 	}
 	if prev.TLP != in.TLP || len(prev.Orgs) != len(in.Orgs) || len(prev.Members) != len(in.Members) {
-		parts = append(parts, "shared more widely ("+string(in.TLP)+")")
+		parts = append(parts, rq.t("change.shared", string(in.TLP)))
 	}
 	if len(parts) == 0 {
-		return "details updated"
+		return rq.t("change.details")
 	}
-	return strings.Join(parts, "; ")
+	return strings.Join(parts, rq.t("list.semi"))
 }
 
 // incidentStatus moves an incident one step; the service checks the step

@@ -163,17 +163,17 @@ const lpRadius = 2.2
 // class may add classes ("failed", "sel") to one. When the view holds more
 // than maxLinkedPoints, those without a class of their own are drawn as one
 // group without links.
-func drawLandingPoints(m *svgmap.Map, lps []*atlas.LandingPoint, class func(*atlas.LandingPoint) string) {
-	dots(m, lps, class, true)
+func drawLandingPoints(rq *request, m *svgmap.Map, lps []*atlas.LandingPoint, class func(*atlas.LandingPoint) string) {
+	dots(rq, m, lps, class, true)
 }
 
 // pickLandingPoints is drawLandingPoints for the simulator's map: dots
 // titled with their names, the values of the form's options, without links.
-func pickLandingPoints(m *svgmap.Map, lps []*atlas.LandingPoint, class func(*atlas.LandingPoint) string) {
-	dots(m, lps, class, false)
+func pickLandingPoints(rq *request, m *svgmap.Map, lps []*atlas.LandingPoint, class func(*atlas.LandingPoint) string) {
+	dots(rq, m, lps, class, false)
 }
 
-func dots(m *svgmap.Map, lps []*atlas.LandingPoint, class func(*atlas.LandingPoint) string, link bool) {
+func dots(rq *request, m *svgmap.Map, lps []*atlas.LandingPoint, class func(*atlas.LandingPoint) string, link bool) {
 	inView := 0
 	for _, lp := range lps {
 		if inBox(m.Box(), lp.Lon, lp.Lat) {
@@ -192,9 +192,9 @@ func dots(m *svgmap.Map, lps []*atlas.LandingPoint, class func(*atlas.LandingPoi
 		}
 	}
 	if len(plain) > 0 {
-		title := fmt.Sprintf("%d landing points; zoom in to a region to open one", len(plain))
+		title := rq.t("map.dots.link", len(plain))
 		if !link {
-			title = fmt.Sprintf("%d landing points; choose them in the list of landing points", len(plain))
+			title = rq.t("map.dots.pick", len(plain))
 		}
 		m.Dots(plain, svgmap.Style{Class: "dots", Title: title})
 	}

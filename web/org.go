@@ -28,7 +28,7 @@ func (s *server) orgList(w http.ResponseWriter, r *http.Request, rq *request) er
 		return err
 	}
 	slices.SortStableFunc(orgs, func(a, b *coord.Org) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
-	s.render(w, r, rq, http.StatusOK, "orgs", "Organisations", orgListPage{Orgs: orgs})
+	s.render(w, r, rq, http.StatusOK, "orgs", rq.t("nav.orgs"), orgListPage{Orgs: orgs})
 	return nil
 }
 
@@ -94,7 +94,7 @@ func (s *server) orgForm(w http.ResponseWriter, r *http.Request, rq *request) er
 	if err := member(r, rq); err != nil {
 		return err
 	}
-	s.render(w, r, rq, http.StatusOK, "org-form", "Add an organisation", orgFormPage{Kinds: coord.OrgKinds, Form: url.Values{}})
+	s.render(w, r, rq, http.StatusOK, "org-form", rq.t("orgs.add"), orgFormPage{Kinds: coord.OrgKinds, Form: url.Values{}})
 	return nil
 }
 
@@ -123,7 +123,7 @@ func (s *server) orgCreate(w http.ResponseWriter, r *http.Request, rq *request) 
 	}
 	if lifeline.ErrorCode(err) == lifeline.EINVALID {
 		w.Header().Set("Cache-Control", "no-store")
-		s.render(w, r, rq, http.StatusBadRequest, "org-form", "Add an organisation", orgFormPage{Kinds: coord.OrgKinds, Form: f, Error: lifeline.ErrorMessage(err)})
+		s.render(w, r, rq, http.StatusBadRequest, "org-form", rq.t("orgs.add"), orgFormPage{Kinds: coord.OrgKinds, Form: f, Error: lifeline.ErrorMessage(err)})
 		return nil
 	}
 	if err != nil {
@@ -205,7 +205,7 @@ func (s *server) showMembers(w http.ResponseWriter, r *http.Request, rq *request
 	}
 	// A page that may hold a token is never stored by the browser.
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, rq, status, "members", "Members", p)
+	s.render(w, r, rq, status, "members", rq.t("nav.members"), p)
 	return nil
 }
 
@@ -267,7 +267,7 @@ func (s *server) memberRevoke(w http.ResponseWriter, r *http.Request, rq *reques
 	form := url.Values{"org": {m.OrgID}, "role": {string(coord.RoleReporter)}}
 	if r.PostForm.Get("confirm") != "yes" {
 		return s.showMembers(w, r, rq, http.StatusBadRequest, m.OrgID, memberAdminPage{Form: form,
-			Error: "Nothing was revoked: tick the box that confirms stopping every token of " + m.Name + "."})
+			Error: rq.t("members.unconfirmed", m.Name)})
 	}
 	if err := s.svc.Members.RevokeTokens(ctx, rq.viewer, m.ID); err != nil {
 		return err

@@ -201,7 +201,7 @@ type loginPage struct {
 }
 
 func (s *server) loginForm(w http.ResponseWriter, r *http.Request, rq *request) error {
-	s.render(w, r, rq, http.StatusOK, "login", "Log in", loginPage{Next: safeNext(r.URL.Query().Get("next"))})
+	s.render(w, r, rq, http.StatusOK, "login", rq.t("layout.login"), loginPage{Next: safeNext(r.URL.Query().Get("next"))})
 	return nil
 }
 
@@ -216,7 +216,7 @@ func (s *server) login(w http.ResponseWriter, r *http.Request, rq *request) erro
 	v, err := s.svc.Members.Authenticate(r.Context(), token)
 	if token == "" || lifeline.ErrorCode(err) == lifeline.ENOTFOUND {
 		w.Header().Set("Cache-Control", "no-store")
-		s.render(w, r, rq, http.StatusUnauthorized, "login", "Log in", loginPage{Next: next, Error: "This token is not known here. Check that it was copied whole."})
+		s.render(w, r, rq, http.StatusUnauthorized, "login", rq.t("layout.login"), loginPage{Next: next, Error: rq.t("login.unknown")})
 		return nil
 	}
 	if err != nil {

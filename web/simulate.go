@@ -67,7 +67,7 @@ func (s *server) simulateForm(w http.ResponseWriter, r *http.Request, rq *reques
 	}
 	// A region's map pulls the landing points apart: there each can be
 	// picked on the map, where a world map draws them as one layer.
-	m := newMap(box, "Select cables, landing points or the centre of a region")
+	m := newMap(box, rq.t("map.simulate"))
 	m.SetAttr("data-pick", "sim")
 	// Countries without links: a click on one sets the region's centre.
 	m.Countries(func(code, name string) svgmap.Style { return svgmap.Style{} })
@@ -90,7 +90,7 @@ func (s *server) simulateForm(w http.ResponseWriter, r *http.Request, rq *reques
 			}
 		}
 	}
-	pickLandingPoints(m, lps, func(lp *atlas.LandingPoint) string {
+	pickLandingPoints(rq, m, lps, func(lp *atlas.LandingPoint) string {
 		if p.SelLPs[lp.ID] {
 			return "sel"
 		}
@@ -100,16 +100,16 @@ func (s *server) simulateForm(w http.ResponseWriter, r *http.Request, rq *reques
 	slices.SortFunc(cables, func(a, b *atlas.Cable) int { return cmp.Compare(a.Name, b.Name) })
 	slices.SortFunc(lps, func(a, b *atlas.LandingPoint) int { return cmp.Compare(a.Name, b.Name) })
 	p.Map, p.Cables, p.LPs, p.Countries, p.Kinds = m.String(), cables, lps, s.atlas.Countries, impact.RegionKinds
-	s.renderScript(w, r, rq, http.StatusOK, "simulate", "Simulator", p, true)
+	s.renderScript(w, r, rq, http.StatusOK, "simulate", rq.t("nav.simulator"), p, true)
 	return nil
 }
 
 // scenarioFromQuery builds a scenario from the simulator's form.
 //
 // Errors: EINVALID naming the field.
-func (s *server) scenarioFromQuery(q url.Values) (*impact.Scenario, error) {
+func (s *server) scenarioFromQuery(rq *request, q url.Values) (*impact.Scenario, error) {
 	const op = "web.simulate"
-	sc := &impact.Scenario{Name: "Simulation from the web"}
+	sc := &impact.Scenario{}
 	var parts []string
 	// Cables and landing points by id or by name: the form's lists send
 	// names, links and bookmarks ids.
@@ -125,7 +125,7 @@ func (s *server) scenarioFromQuery(q url.Values) (*impact.Scenario, error) {
 			}
 		}
 		sc.Events = append(sc.Events, impact.Event{CutCables: cs})
-		parts = append(parts, plural(len(cs), "cable", "cables")+" cut")
+		parts = append(parts, rq.t("sim.part.cables", len(cs)))
 	}
 	if names := nonEmpty(q["lp"]); len(names) > 0 {
 		var lps []string
@@ -139,11 +139,11 @@ func (s *server) scenarioFromQuery(q url.Values) (*impact.Scenario, error) {
 			}
 		}
 		sc.Events = append(sc.Events, impact.Event{LandingPoints: lps})
-		parts = append(parts, plural(len(lps), "station", "stations")+" lost")
+		parts = append(parts, rq.t("sim.part.lps", len(lps)))
 	}
 	for _, c := range nonEmpty(q["shutdown"]) {
 		sc.Events = append(sc.Events, impact.Event{Shutdown: &impact.Shutdown{Country: c}})
-		parts = append(parts, "shutdown of "+countryName(c))
+		parts = append(parts, rq.t("sim.part.shutdown", countryName(rq.printer, c)))
 	}
 	lon, lat, km := strings.TrimSpace(q.Get("lon")), strings.TrimSpace(q.Get("lat")), strings.TrimSpace(q.Get("radius_km"))
 	if lon != "" || lat != "" {
@@ -158,12 +158,12 @@ func (s *server) scenarioFromQuery(q url.Values) (*impact.Scenario, error) {
 		}
 		kind := cmp.Or(q.Get("kind"), "other")
 		sc.Events = append(sc.Events, impact.Event{Region: &impact.Region{Kind: kind, Circle: &impact.Circle{Center: []float64{x, y}, RadiusKm: r}}})
-		parts = append(parts, fmt.Sprintf("%s within %g km of %g, %g", kind, r, x, y))
+		parts = append(parts, rq.t("sim.part.region", enumName(rq.printer, "hazard", kind), fmt.Sprintf("%g", r), fmt.Sprintf("%g, %g", x, y)))
 	}
 	if len(sc.Events) == 0 {
 		return nil, lifeline.Errorf(lifeline.EINVALID, op, "choose at least one cable, landing point, country or region")
 	}
-	sc.Name = strings.Join(parts, "; ")
+	sc.Name = strings.Join(parts, rq.t("list.semi"))
 	if err := sc.Validate(); err != nil {
 		return nil, lifeline.Errorf(lifeline.EINVALID, op, "%v", err)
 	}
@@ -180,17 +180,10 @@ func nonEmpty(ss []string) []string {
 	return out
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
-}
-
 // simulateResult runs the scenario the form describes; a GET, so a result
 // can be bookmarked, shared and revalidated with its ETag.
 func (s *server) simulateResult(w http.ResponseWriter, r *http.Request, rq *request) error {
-	sc, err := s.scenarioFromQuery(r.URL.Query())
+	sc, err := s.scenarioFromQuery(rq, r.URL.Query())
 	if err != nil {
 		return err
 	}
@@ -279,7 +272,7 @@ func (s *server) runScenario(w http.ResponseWriter, r *http.Request, rq *request
 			p.Failed = append(p.Failed, c)
 		}
 	}
-	m := newMap(box, "Impact of "+sc.Name+": countries shaded by capacity lost")
+	m := newMap(box, rq.t("map.impact", sc.Name))
 	m.LinksOutOfTabOrder()
 	plainCountries(m, func(code string) string { return lossClass(loss[code]) })
 	drawCables(m, s.atlas, s.atlas.InService(), func(c *atlas.Cable) string {
@@ -298,7 +291,7 @@ func (s *server) runScenario(w http.ResponseWriter, r *http.Request, rq *request
 			lps = append(lps, lp)
 		}
 	}
-	drawLandingPoints(m, lps, func(*atlas.LandingPoint) string { return "failed" })
+	drawLandingPoints(rq, m, lps, func(*atlas.LandingPoint) string { return "failed" })
 	for _, e := range sc.Events {
 		if e.Region != nil {
 			drawRegion(m, e.Region)
@@ -309,7 +302,7 @@ func (s *server) runScenario(w http.ResponseWriter, r *http.Request, rq *request
 	q.Del("bbox")
 	p.Query = q.Encode()
 	p.Again = q.Encode()
-	s.render(w, r, rq, http.StatusOK, "simulate-result", "Simulation result", p)
+	s.render(w, r, rq, http.StatusOK, "simulate-result", rq.t("sim.title"), p)
 	return nil
 }
 

@@ -17,6 +17,7 @@ import (
 	"lifeline/atlas"
 	"lifeline/coord"
 	"lifeline/impact"
+	"lifeline/web/i18n"
 )
 
 // Config is what the web interface serves.
@@ -51,6 +52,9 @@ type Config struct {
 	// MaxSamples bounds the Monte Carlo samples of a simulation run from
 	// the web, so one visitor cannot hold the server's cores; 0 means 500.
 	MaxSamples int
+	// Lang is the language (ar, zh, en, fr, ru or es) of a visitor who has
+	// not chosen one; "" follows the browser's Accept-Language.
+	Lang string
 }
 
 // server is the web interface.
@@ -67,7 +71,7 @@ type server struct {
 	rand     io.Reader
 	name     string
 	assets   *assets
-	pages    map[string]*pageTemplate
+	pages    map[string]map[string]*pageTemplate // by language, then name
 	mux      *http.ServeMux
 	simSlots chan struct{} // bounds simulations run at once
 
@@ -114,6 +118,9 @@ func New(cfg Config) (http.Handler, error) {
 	}
 	if len(s.key) < 32 {
 		return nil, lifeline.Errorf(lifeline.EINVALID, op, "config: key: at least 32 bytes, found %d", len(s.key))
+	}
+	if _, ok := i18n.ByCode(cfg.Lang); cfg.Lang != "" && !ok {
+		return nil, lifeline.Errorf(lifeline.EINVALID, op, "config: language: expected one of ar, zh, en, fr, ru, es, found %q", cfg.Lang)
 	}
 	if s.cfg.MaxSamples <= 0 {
 		s.cfg.MaxSamples = 500
@@ -177,9 +184,10 @@ type handler func(w http.ResponseWriter, r *http.Request, rq *request) error
 // request is what a page knows about who asks.
 type request struct {
 	viewer  coord.Viewer
-	user    string // the member's name
-	session string // session id, "" for anonymous visitors
-	csrf    string // the token forms carry
+	user    string        // the member's name
+	session string        // session id, "" for anonymous visitors
+	csrf    string        // the token forms carry
+	printer *i18n.Printer // prints in the page's language
 }
 
 // page registers h under pattern with the session, CSRF and error
@@ -192,7 +200,11 @@ func (s *server) page(pattern string, h handler) {
 				http.Error(w, "internal error", http.StatusInternalServerError)
 			}
 		}()
+		p := s.chooseLang(w, r).Printer()
 		rq, err := s.identify(w, r)
+		if rq != nil {
+			rq.printer = p
+		}
 		if err == nil && r.Method == http.MethodPost {
 			err = s.checkCSRF(r, rq)
 		}
@@ -200,6 +212,9 @@ func (s *server) page(pattern string, h handler) {
 			err = h(w, r, rq)
 		}
 		if err != nil {
+			if rq == nil {
+				rq = &request{printer: p}
+			}
 			s.fail(w, r, rq, err)
 		}
 	}))
@@ -231,15 +246,15 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, rq *request, err e
 	msg := lifeline.ErrorMessage(err)
 	if status == http.StatusInternalServerError {
 		s.log.Error("web: internal error", "path", r.URL.Path, "err", lifeline.Trace(err))
-		msg = "Something went wrong on our side. Please try again in a moment."
+		msg = rq.t("error.internal")
 	}
 	if status == http.StatusNotFound {
-		msg = "There is no such page, or it is not shared with you."
+		msg = rq.t("error.notfound")
 	}
 	if rq == nil {
 		rq = &request{}
 	}
-	title := http.StatusText(status)
+	title := rq.t(fmt.Sprintf("error.status.%d", status))
 	s.render(w, r, rq, status, "error", title, errorPage{Status: status, Title: title, Message: msg})
 }
 

@@ -34,6 +34,7 @@ func newServeCmd() *cobra.Command {
 	var burst int
 	var seed bool
 	var pullEvery time.Duration
+	var lang string
 	var af atlasFlags
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -65,6 +66,7 @@ kind, incidents computed from scenarios on the atlas, needs, offers and
 commitments; it prints a token for one member of each organisation.`,
 		Example: `  lifeline serve
   lifeline serve --demo --db demo.db
+  lifeline serve --demo --lang ar
   lifeline serve --addr 0.0.0.0:8080 --db postgres://lifeline@db/lifeline --atlas full.json
   lifeline serve --metrics-addr 127.0.0.1:9090`,
 		Args: cobra.NoArgs,
@@ -119,7 +121,7 @@ commitments; it prints a token for one member of each organisation.`,
 			if err != nil {
 				return err
 			}
-			webHandler, err := web.New(web.Config{Atlas: a, Graph: g, Logger: log,
+			webHandler, err := web.New(web.Config{Atlas: a, Graph: g, Logger: log, Lang: lang,
 				Sessions: storeSessions{db: db, log: log}, Key: csrfKey,
 				Services: db.Services()})
 			if err != nil {
@@ -180,6 +182,7 @@ commitments; it prints a token for one member of each organisation.`,
 	cmd.Flags().Float64Var(&rate, "rate", 50, "requests per second allowed per token (or anonymous address); 0 for no limit")
 	cmd.Flags().IntVar(&burst, "burst", 0, "requests allowed at once above the rate (default 4×rate)")
 	cmd.Flags().DurationVar(&pullEvery, "pull-every", time.Minute, "how often to pull from peers with a URL (they also notify when they have something new); 0 never")
+	cmd.Flags().StringVar(&lang, "lang", "", "language of the web interface for visitors who have not chosen one: ar, zh, en, fr, ru or es (default: the browser's)")
 	return cmd
 }
 
