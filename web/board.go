@@ -43,13 +43,7 @@ func (s *server) board(w http.ResponseWriter, r *http.Request, rq *request) erro
 		if !all && !o.Open(now) {
 			continue
 		}
-		st := offerState{Offer: o}
-		for _, m := range pic.Matches {
-			if m.OfferID == o.ID && m.Active() {
-				st.Held += m.Quantity
-			}
-		}
-		p.Offers = append(p.Offers, st)
+		p.Offers = append(p.Offers, offerState{Offer: o, Held: offerHeld(o, pic.Matches)})
 	}
 	s.render(w, r, rq, http.StatusOK, "board", rq.t("board.h1"), p)
 	return nil
@@ -280,11 +274,9 @@ func (s *server) offerPage(w http.ResponseWriter, r *http.Request, rq *request) 
 	for _, m := range pic.Matches {
 		if m.OfferID == o.ID {
 			ms = append(ms, m)
-			if m.Active() {
-				p.Offer.Held += m.Quantity
-			}
 		}
 	}
+	p.Offer.Held = offerHeld(o, pic.Matches)
 	for _, n := range pic.Needs {
 		p.Needs[n.ID] = n
 	}

@@ -99,7 +99,7 @@ func open(in *coord.Incident) bool {
 // needState is a need with what the visible matches hold of it.
 type needState struct {
 	*coord.Need
-	Held    int64 // quantity held by active matches the viewer sees
+	Held    int64 // quantity active matches hold: all of them when the need carries its coverage
 	Matched bool  // a match is committed or further along
 }
 
@@ -107,17 +107,40 @@ func needStates(needs []*coord.Need, matches []*coord.Match) []needState {
 	out := make([]needState, 0, len(needs))
 	for _, n := range needs {
 		st := needState{Need: n}
-		for _, m := range matches {
-			if m.NeedID == n.ID && m.Active() {
-				st.Held += m.Quantity
-				if m.Status != coord.MatchProposed {
-					st.Matched = true
+		if c := n.Coverage; c != nil {
+			// Coverage counts every match of the need, those the reader
+			// may not see included, so that a need another organisation
+			// covered never shows as unmet (and invites a second
+			// shipment).
+			st.Held, st.Matched = c.Held, c.Covered > 0
+		} else {
+			for _, m := range matches {
+				if m.NeedID == n.ID && m.Active() {
+					st.Held += m.Quantity
+					if m.Status != coord.MatchProposed {
+						st.Matched = true
+					}
 				}
 			}
 		}
 		out = append(out, st)
 	}
 	return out
+}
+
+// offerHeld is how much of an offer its matches hold: from its coverage
+// (every match, seen or not) when the read filled it in.
+func offerHeld(o *coord.Offer, matches []*coord.Match) int64 {
+	if o.Coverage != nil {
+		return o.Coverage.Held
+	}
+	var held int64
+	for _, m := range matches {
+		if m.OfferID == o.ID && m.Active() {
+			held += m.Quantity
+		}
+	}
+	return held
 }
 
 type dashboardPage struct {

@@ -200,6 +200,8 @@ var ar = Messages{
 	"offer.for":            "لصالح:",
 	"offer.aneed":          "احتياج",
 	"resource.quantity":    "%[1]d %[2]s، التُزِم بـ %[3]d",
+	"need.coverage":        "التغطية",
+	"need.progress":        "التُزِم بـ %[1]d · أُرسل %[2]d · سُلِّم %[3]d",
 	"resource.where":       "المكان",
 	"resource.from":        "من",
 	"match.commitments":    "الالتزامات",

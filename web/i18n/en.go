@@ -209,6 +209,8 @@ var en = Messages{
 	"offer.for":            "For:",
 	"offer.aneed":          "a need",
 	"resource.quantity":    "%[1]d %[2]s, %[3]d committed",
+	"need.coverage":        "Coverage",
+	"need.progress":        "%[1]d committed · %[2]d dispatched · %[3]d delivered",
 	"resource.where":       "Where",
 	"resource.from":        "From",
 	"match.commitments":    "Commitments",

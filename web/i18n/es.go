@@ -198,6 +198,8 @@ var es = Messages{
 	"offer.for":            "Para:",
 	"offer.aneed":          "una necesidad",
 	"resource.quantity":    "%[1]d %[2]s, %[3]d comprometidos",
+	"need.coverage":        "Cobertura",
+	"need.progress":        "%[1]d comprometidos · %[2]d despachados · %[3]d entregados",
 	"resource.where":       "Dónde",
 	"resource.from":        "De",
 	"match.commitments":    "Compromisos",

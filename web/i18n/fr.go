@@ -197,6 +197,8 @@ var fr = Messages{
 	"offer.for":            "Pour :",
 	"offer.aneed":          "un besoin",
 	"resource.quantity":    "%[1]d %[2]s, %[3]d engagés",
+	"need.coverage":        "Couverture",
+	"need.progress":        "%[1]d engagés · %[2]d expédiés · %[3]d livrés",
 	"resource.where":       "Lieu",
 	"resource.from":        "De",
 	"match.commitments":    "Engagements",

@@ -198,6 +198,8 @@ var ru = Messages{
 	"offer.for":            "Для:",
 	"offer.aneed":          "потребности",
 	"resource.quantity":    "%[1]d %[2]s, обеспечено %[3]d",
+	"need.coverage":        "Покрытие",
+	"need.progress":        "обеспечено %[1]d · отправлено %[2]d · доставлено %[3]d",
 	"resource.where":       "Где",
 	"resource.from":        "От",
 	"match.commitments":    "Обязательства",

@@ -198,6 +198,8 @@ var zh = Messages{
 	"offer.for":            "用于：",
 	"offer.aneed":          "一项需求",
 	"resource.quantity":    "%[1]d %[2]s，已承诺 %[3]d",
+	"need.coverage":        "覆盖情况",
+	"need.progress":        "已承诺 %[1]d · 已发运 %[2]d · 已交付 %[3]d",
 	"resource.where":       "地点",
 	"resource.from":        "提供方",
 	"match.commitments":    "承诺",
