@@ -61,19 +61,10 @@ func (s *Server) incidentBrief(w http.ResponseWriter, r *http.Request, v coord.V
 		s.problem(w, r, v, err)
 		return
 	}
-	var timeline []*coord.Event
-	f := coord.ListFilter{Limit: coord.MaxPageSize}
-	for range 20 { // at most 10,000 events of one incident
-		page, err := s.svc.Events.FindEventsBySubject(r.Context(), v, id, f)
-		if err != nil {
-			s.problem(w, r, v, err)
-			return
-		}
-		timeline = append(timeline, page.Items...)
-		if page.Next == "" {
-			break
-		}
-		f.After = page.Next
+	timeline, err := coord.EventsAbout(r.Context(), s.svc.Events, v, id, 0)
+	if err != nil {
+		s.problem(w, r, v, err)
+		return
 	}
 	situations, err := s.situationsFor(r.Context(), v, in)
 	if err != nil {

@@ -382,3 +382,29 @@ const (
 	// as the event it carries.
 	EventReceived = "federation.received"
 )
+
+// EventsAbout returns every event about one item that v may see, oldest
+// first, reading FindEventsBySubject page by page (at most max events; 0
+// for 10,000): an item's timeline, its chain of custody.
+func EventsAbout(ctx context.Context, svc EventService, v Viewer, subject string, max int) ([]*Event, error) {
+	if max <= 0 {
+		max = 10000
+	}
+	var out []*Event
+	f := ListFilter{Limit: MaxPageSize}
+	for len(out) < max {
+		page, err := svc.FindEventsBySubject(ctx, v, subject, f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page.Items...)
+		if page.Next == "" {
+			break
+		}
+		f.After = page.Next
+	}
+	if len(out) > max {
+		out = out[:max]
+	}
+	return out, nil
+}

@@ -92,10 +92,6 @@ func (db *DB) AddPeer(ctx context.Context, v coord.Viewer, p *federation.Peer) e
 // hosts, or one another peer hosts: an organisation lives in one place.
 func (t *tx) checkHosted(op string, p *federation.Peer) error {
 	for _, o := range p.Orgs {
-		var n int
-		if err := t.queryRow(`SELECT COUNT(*) FROM members WHERE org_id = ?`, o).Scan(&n); err != nil {
-			return err
-		}
 		var local int
 		if err := t.queryRow(`SELECT COUNT(*) FROM events WHERE subject = ? AND type = ?`, o, coord.EventOrgCreated).Scan(&local); err != nil {
 			return err

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"lifeline"
+	"lifeline/coord"
 	"lifeline/ledger"
 	"lifeline/store"
 	"lifeline/store/postgres"
@@ -351,4 +352,28 @@ from the log. Nothing is written if any of it is bad.`,
 	cmd.Flags().StringVarP(&in, "input", "i", "", "backup file to read (- for standard input)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, `print {"events"}`)
 	return cmd
+}
+
+// tokenEnv names the variable that holds the member token with which the
+// commands that read or write coordination records act.
+const tokenEnv = "LIFELINE_TOKEN"
+
+// openAs opens the store that --db names and returns it with the member
+// whose token is in $LIFELINE_TOKEN, or the anonymous viewer without one:
+// such commands see and do only what that member may.
+func openAs(ctx context.Context, dsn string) (*store.DB, coord.Viewer, error) {
+	db, err := openDB(ctx, dsn)
+	if err != nil {
+		return nil, coord.Viewer{}, err
+	}
+	tok := os.Getenv(tokenEnv)
+	if tok == "" {
+		return db, coord.Viewer{}, nil
+	}
+	v, err := db.Authenticate(ctx, tok)
+	if err != nil {
+		db.Close()
+		return nil, coord.Viewer{}, lifeline.Errorf(lifeline.EINVALID, "", "$%s: the token is unknown or revoked", tokenEnv)
+	}
+	return db, v, nil
 }

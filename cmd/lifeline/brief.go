@@ -3,19 +3,13 @@ package main
 import (
 	"errors"
 	"io"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"lifeline"
 	"lifeline/coord"
 	"lifeline/norms"
 )
-
-// tokenEnv names the variable that can hold the member token the commands
-// that read the coordination store act with.
-const tokenEnv = "LIFELINE_TOKEN"
 
 func newBriefCmd() *cobra.Command {
 	var dsn, format, out string
@@ -36,33 +30,18 @@ HTML page is self-contained and prints cleanly to PDF.`,
 				return &usageError{errors.New("--format: expected html or markdown")}
 			}
 			ctx := cmd.Context()
-			db, err := openDB(ctx, dsn)
+			db, v, err := openAs(ctx, dsn)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			var v coord.Viewer
-			if tok := os.Getenv(tokenEnv); tok != "" {
-				if v, err = db.Authenticate(ctx, tok); err != nil {
-					return lifeline.Errorf(lifeline.EINVALID, "", "$%s: the token is unknown or revoked", tokenEnv)
-				}
-			}
 			in, err := db.FindIncidentByID(ctx, v, args[0])
 			if err != nil {
 				return err
 			}
-			var timeline []*coord.Event
-			f := coord.ListFilter{Limit: coord.MaxPageSize}
-			for {
-				page, err := db.FindEventsBySubject(ctx, v, in.ID, f)
-				if err != nil {
-					return err
-				}
-				timeline = append(timeline, page.Items...)
-				if page.Next == "" {
-					break
-				}
-				f.After = page.Next
+			timeline, err := coord.EventsAbout(ctx, db, v, in.ID, 0)
+			if err != nil {
+				return err
 			}
 			cat, err := norms.Default()
 			if err != nil {

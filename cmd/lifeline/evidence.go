@@ -65,40 +65,29 @@ the chain of custody — or fails when the incident holds no such file.
 			}
 			sum := hex.EncodeToString(h.Sum(nil))
 			ctx := cmd.Context()
-			db, err := openDB(ctx, dsn)
+			db, v, err := openAs(ctx, dsn)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			v, err := viewerFromEnv(ctx, db)
+			events, err := coord.EventsAbout(ctx, db, v, args[1], 0)
 			if err != nil {
 				return err
 			}
 			var found []custody
-			f2 := coord.ListFilter{Limit: coord.MaxPageSize}
-			for {
-				page, err := db.FindEventsBySubject(ctx, v, args[1], f2)
-				if err != nil {
-					return err
+			for _, e := range events {
+				if e.Type != coord.EventIncidentCreated && e.Type != coord.EventIncidentUpdated {
+					continue
 				}
-				for _, e := range page.Items {
-					if e.Type != coord.EventIncidentCreated && e.Type != coord.EventIncidentUpdated {
-						continue
-					}
-					var in coord.Incident
-					if json.Unmarshal(e.Payload, &in) != nil {
-						continue
-					}
-					for _, ev := range in.Evidence {
-						if strings.EqualFold(ev.SHA256, sum) && len(found) == 0 {
-							found = append(found, custody{Incident: args[1], SHA256: sum, Submitted: e.Time, By: e.Author, Org: e.Org, Event: e.Hash, Note: ev.Note})
-						}
+				var in coord.Incident
+				if json.Unmarshal(e.Payload, &in) != nil {
+					continue
+				}
+				for _, ev := range in.Evidence {
+					if strings.EqualFold(ev.SHA256, sum) && len(found) == 0 {
+						found = append(found, custody{Incident: args[1], SHA256: sum, Submitted: e.Time, By: e.Author, Org: e.Org, Event: e.Hash, Note: ev.Note})
 					}
 				}
-				if page.Next == "" {
-					break
-				}
-				f2.After = page.Next
 			}
 			if len(found) == 0 {
 				return lifeline.Errorf(lifeline.ENOTFOUND, "", "%s (SHA-256 %s) is not evidence of incident %s, as far as you may see", args[0], sum, args[1])

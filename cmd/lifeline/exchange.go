@@ -15,24 +15,9 @@ import (
 	"lifeline"
 	"lifeline/coord"
 	"lifeline/exchange"
-	"lifeline/store"
 )
 
 var exportFormats = []string{"cap", "edxl", "geojson", "hxl", "stix", "stop"}
-
-// viewerFromEnv returns the member whose token is in $LIFELINE_TOKEN, or
-// the anonymous viewer without one.
-func viewerFromEnv(ctx context.Context, db *store.DB) (coord.Viewer, error) {
-	tok := os.Getenv(tokenEnv)
-	if tok == "" {
-		return coord.Viewer{}, nil
-	}
-	v, err := db.Authenticate(ctx, tok)
-	if err != nil {
-		return coord.Viewer{}, lifeline.Errorf(lifeline.EINVALID, "", "$%s: the token is unknown or revoked", tokenEnv)
-	}
-	return v, nil
-}
 
 // all reads every page of a list.
 func all[T any](ctx context.Context, list func(context.Context, coord.Viewer, coord.ListFilter) (coord.Page[T], error), v coord.Viewer) ([]T, error) {
@@ -83,15 +68,11 @@ what anybody may see).
 				return &usageError{fmt.Errorf("--format: expected one of %s, found %q", strings.Join(exportFormats, ", "), format)}
 			}
 			ctx := cmd.Context()
-			db, err := openDB(ctx, dsn)
+			db, v, err := openAs(ctx, dsn)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			v, err := viewerFromEnv(ctx, db)
-			if err != nil {
-				return err
-			}
 			opt := exchange.Options{Instance: instance, Now: time.Now().UTC()}
 			var write func(io.Writer) error
 			switch format {
@@ -219,15 +200,11 @@ line, element or record.`,
 				return &usageError{fmt.Errorf("--format: expected one of %s, found %q", strings.Join(importFormats, ", "), format)}
 			}
 			ctx := cmd.Context()
-			db, err := openDB(ctx, dsn)
+			db, v, err := openAs(ctx, dsn)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			v, err := viewerFromEnv(ctx, db)
-			if err != nil {
-				return err
-			}
 			if v.Anonymous() {
 				return lifeline.Errorf(lifeline.EINVALID, "", "importing creates items: put a reporter's token in $%s", tokenEnv)
 			}

@@ -14,15 +14,11 @@ import (
 // (coord.Drafter) and prints what each became.
 func submitDrafts(cmd *cobra.Command, dsn string, drafts []watch.Draft, asJSON bool) error {
 	ctx := cmd.Context()
-	db, err := openDB(ctx, dsn)
+	db, v, err := openAs(ctx, dsn)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	v, err := viewerFromEnv(ctx, db)
-	if err != nil {
-		return err
-	}
 	if v.Anonymous() {
 		return lifeline.Errorf(lifeline.EINVALID, "", "--submit files incidents: put a reporter's token in $%s", tokenEnv)
 	}

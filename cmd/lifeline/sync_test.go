@@ -104,21 +104,12 @@ func TestBundleHop(t *testing.T) {
 func TestBrief(t *testing.T) {
 	isolate(t)
 	db := filepath.Join(t.TempDir(), "l.db")
-	var inst struct {
-		OrgID string `json:"org_id"`
-	}
-	cliJSON(t, &inst, "admin", "init", "--db", db, "--org", "Ops", "--json")
+	tok, v := seedReporter(t, db)
 	ctx := context.Background()
 	s, err := sqlite.Open(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := &coord.Member{OrgID: inst.OrgID, Role: coord.RoleReporter, Name: "noc"}
-	tok, err := s.CreateMember(ctx, coord.System, m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, _ := s.Authenticate(ctx, tok)
 	in := &coord.Incident{Title: "Tonga cable cut", Kind: coord.KindCableCut, Countries: []string{"TO"}}
 	in.TLP = coord.TLPRed
 	if err := s.CreateIncident(ctx, v, in); err != nil {
