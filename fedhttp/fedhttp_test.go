@@ -18,6 +18,8 @@ import (
 	"lifeline/store"
 	"lifeline/store/postgres/pgtest"
 	"lifeline/store/sqlite"
+
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 var ctx = context.Background()
@@ -219,5 +221,41 @@ func TestNotifyWakes(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("B was not notified")
+	}
+}
+
+// TestMetrics: the operators' metrics count what each peer sent and what
+// was refused.
+func TestMetrics(t *testing.T) {
+	a, b := newNode(t, "A"), newNode(t, "B")
+	a.peer(t, b)
+	b.peer(t, a)
+	in := &coord.Incident{Title: "Cut", Kind: coord.KindCableCut, Countries: []string{"SD"}}
+	in.TLP = coord.TLPClear
+	if err := a.db.CreateIncident(ctx, a.author, in); err != nil {
+		t.Fatal(err)
+	}
+	n := b.pull(t, a)
+	if _, err := b.db.Receive(ctx, []byte("lifeline-batch 1\n{\"sender\":\""+a.fp+"\"}\nAAAA\n")); err == nil {
+		t.Fatal("a forged batch was accepted")
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(fedhttp.NewCollector(b.db, b.client, coord.System))
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]float64{}
+	for _, mf := range mfs {
+		for _, m := range mf.GetMetric() {
+			if m.GetLabel()[0].GetValue() != "peer" || m.GetLabel()[1].GetValue() != a.fp[:16] {
+				t.Errorf("%s is labelled %v, want name and peer", mf.GetName(), m.GetLabel())
+			}
+			got[mf.GetName()] = m.GetCounter().GetValue() + m.GetGauge().GetValue()
+		}
+	}
+	if len(got) != 6 || got["lifeline_federation_received_events_total"] != float64(n) || got["lifeline_federation_pulled_position"] == 0 ||
+		got["lifeline_federation_last_contact_seconds"] == 0 || got["lifeline_federation_suspended"] != 0 {
+		t.Errorf("federation metrics after a pull of %d events: %v", n, got)
 	}
 }

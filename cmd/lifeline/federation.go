@@ -9,18 +9,24 @@ import (
 	"lifeline/coord"
 	"lifeline/fedhttp"
 	"lifeline/store"
+
+	"github.com/prometheus/client_golang/prometheus"
 )
 
-// startFederation serves /federation/v1/ on mux and, until ctx ends, pulls
-// from the peers every pullEvery (0: only when they notify) and notifies
-// them when this instance's log grows.
-func startFederation(ctx context.Context, db *store.DB, mux *http.ServeMux, pullEvery time.Duration, log *slog.Logger) error {
+// startFederation serves /federation/v1/ on mux, registers the
+// federation's metrics with reg and, until ctx ends, pulls from the peers
+// every pullEvery (0: only when they notify) and notifies them when this
+// instance's log grows.
+func startFederation(ctx context.Context, db *store.DB, mux *http.ServeMux, pullEvery time.Duration, log *slog.Logger, reg prometheus.Registerer) error {
 	key, err := db.SigningKey(ctx)
 	if err != nil {
 		return err
 	}
 	client := fedhttp.NewClient(db, key, coord.System, nil, log)
 	mux.Handle("/federation/", fedhttp.NewServer(db, log, client.Wake))
+	if err := reg.Register(fedhttp.NewCollector(db, client, coord.System)); err != nil {
+		return err
+	}
 	period := pullEvery
 	if period <= 0 {
 		period = 24 * time.Hour // woken by notifications only

@@ -16,6 +16,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cobra"
 
 	"lifeline"
@@ -105,8 +106,9 @@ commitments; it prints a token for one member of each organisation.`,
 			if err != nil {
 				return err
 			}
+			registry := prometheus.NewRegistry()
 			apiHandler := api.New(db.Services(),
-				api.Options{Logger: log, Rate: rate, Burst: burst, CursorKey: cursorKey,
+				api.Options{Logger: log, Rate: rate, Burst: burst, CursorKey: cursorKey, Registry: registry,
 					Health: func(ctx context.Context) error { return db.SQL().PingContext(ctx) }, LogCheck: func() (any, bool) {
 						c := db.LastCheck()
 						if err := db.Broken(); err != nil {
@@ -131,7 +133,7 @@ commitments; it prints a token for one member of each organisation.`,
 			h.Handle("/api/", apiHandler)
 			h.Handle("/healthz", apiHandler)
 			h.Handle("/", webHandler)
-			if err := startFederation(ctx, db, h, pullEvery, log); err != nil {
+			if err := startFederation(ctx, db, h, pullEvery, log, registry); err != nil {
 				return err
 			}
 			ln, err := net.Listen("tcp", addr)
