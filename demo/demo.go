@@ -17,7 +17,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"slices"
 	"strings"
 	"time"
 
@@ -221,18 +220,13 @@ func (s *seeder) incidents(ctx context.Context) error {
 	}
 
 	// 2. A national shutdown, reported by civil society under TLP:GREEN.
-	sd := &impact.Scenario{Name: "Shutdown", Events: []impact.Event{{Shutdown: &impact.Shutdown{Country: "SD"}}}}
-	cc, _, err = s.scenarioImpact(ctx, sd, 4)
-	if err != nil {
-		return err
-	}
-	if !slices.Contains(cc, "SD") {
-		cc = append([]string{"SD"}, cc...)
-	}
+	// It names the one country that shut its networks down: neighbours'
+	// losses are the impact estimate's to show, not places of the
+	// incident.
 	civil := s.by["civil"]
 	shut := &coord.Incident{Title: "Nationwide mobile data shutdown", Kind: coord.KindShutdown,
-		Description: "Mobile data is down across the country since the morning; fixed lines partly work. Neighbours that transit the country lose capacity too.",
-		Countries:   cc, Severity: coord.SeverityExtreme, Urgency: coord.UrgencyImmediate, Certainty: coord.CertaintyLikely,
+		Description: "Mobile data is down across the country since the morning; fixed lines partly work. Traffic crossing the country still flows.",
+		Countries:   []string{"SD"}, Severity: coord.SeverityExtreme, Urgency: coord.UrgencyImmediate, Certainty: coord.CertaintyLikely,
 		Marking: coord.Marking{TLP: coord.TLPGreen},
 		Shutdown: &coord.Shutdown{GeoScope: "national", Type: "shutdown", Extent: "service_based", Services: []string{"mobile data"},
 			OrderedBy: "not known", InfoSource: "operators' notices and measurements", Election: ptr(false)},

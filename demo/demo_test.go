@@ -94,6 +94,23 @@ func TestSeed(t *testing.T) {
 	if len(anon.Items) != 2 {
 		t.Fatalf("anonymous visitors see %d incidents, want the 2 TLP:CLEAR ones", len(anon.Items))
 	}
+	// The national shutdown is listed under its one country.
+	all, err := db.FindIncidents(ctx, admin, coord.ListFilter{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	shutdowns := 0
+	for _, in := range all.Items {
+		if in.Kind == coord.KindShutdown {
+			shutdowns++
+			if len(in.Countries) != 1 || in.Countries[0] != "SD" {
+				t.Errorf("the national shutdown in Sudan is listed under %v, want [SD] alone", in.Countries)
+			}
+		}
+	}
+	if shutdowns != 1 {
+		t.Errorf("the instance admin sees %d shutdowns, want the demonstration's one (TLP:GREEN)", shutdowns)
+	}
 	red := anon.Items[0]
 	if len(red.Elements) == 0 || len(red.Countries) < 2 || red.Area == nil || red.Status != coord.IncidentResponding || len(red.Restoration) == 0 {
 		t.Errorf("Red Sea incident: elements %v, countries %v, status %s, %d repairs", red.Elements, red.Countries, red.Status, len(red.Restoration))

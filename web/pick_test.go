@@ -67,3 +67,23 @@ func TestSimulatorZooms(t *testing.T) {
 		t.Errorf("a bad bbox: status %d, want 400", resp.StatusCode)
 	}
 }
+
+// TestSimulationSaysWhatItsPeopleColumnIs: the last column of a result
+// multiplies population by the share of capacity lost, and the page says
+// so, in the reader's language, rather than calling it people affected.
+func TestSimulationSaysWhatItsPeopleColumnIs(t *testing.T) {
+	ts := publicServer(t)
+	for lang, want := range map[string]string{
+		"en": "not a count of people offline",
+		"fr": "pas un nombre de personnes hors ligne",
+		"ar": "وليس عدد من انقطع عنهم الاتصال",
+	} {
+		_, page := get(t, nil, ts.URL+"/simulate/result?cable=seacom&lang="+lang)
+		if !strings.Contains(page, want) {
+			t.Errorf("%s: the result does not say what its last column counts", lang)
+		}
+		if lang == "en" && strings.Contains(page, "People affected") {
+			t.Error("the result still calls population × capacity lost \"people affected\"")
+		}
+	}
+}

@@ -283,7 +283,7 @@ func writeImpactTable(w io.Writer, r *impact.Result, top int) error {
 	fmt.Fprintf(w, "failed: %d cable(s), %d segment(s), %d landing point(s), %d land link(s), %d countr%s shut down\n\n",
 		len(f.Cables), len(f.Segments), len(f.LandingPoints), len(f.Links), len(f.Countries), map[bool]string{true: "y", false: "ies"}[len(f.Countries) == 1])
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "country\tname\treachable\tp(cut off)\tcapacity lost\tcircuits lost (worst region)\tcables failed\tpopulation\taffected\t")
+	fmt.Fprintln(tw, "country\tname\treachable\tp(cut off)\tcapacity lost\tcircuits lost (worst region)\tcables failed\tpopulation\tpop × lost\t")
 	shown, affected := 0, 0
 	for _, c := range r.Countries {
 		worst, region := worstRegion(c)
@@ -314,6 +314,9 @@ func writeImpactTable(w io.Writer, r *impact.Result, top int) error {
 		fmt.Fprintln(w, "no country is affected")
 	case shown < affected:
 		fmt.Fprintf(w, "… and %d more affected countries (--top 0 or --json for all)\n", affected-shown)
+	}
+	if affected > 0 {
+		fmt.Fprintln(w, "pop × lost is an equivalent, not people offline: 100 million people losing a tenth of capacity count 10 million")
 	}
 	return nil
 }
