@@ -80,3 +80,38 @@ func sectionOf(page, title string) string {
 	}
 	return rest
 }
+
+// TestIncidentPageShowsNorms: the incident page lists the entries the
+// incident engages with their reasons, from the situations its reader may
+// see only.
+func TestIncidentPageShowsNorms(t *testing.T) {
+	in := newInstance(t)
+	ctx := context.Background()
+	a, _ := in.db.Authenticate(ctx, in.tokA)
+	inc := &coord.Incident{Title: "Landing station shelled", Kind: coord.KindPhysicalAttack, Countries: []string{"SD"}}
+	inc.TLP = coord.TLPClear
+	if err := in.db.CreateIncident(ctx, a, inc); err != nil {
+		t.Fatal(err)
+	}
+	br := in.browser(t)
+	_, before := br.get("/incidents/" + inc.ID + "?lang=en")
+	if !strings.Contains(before, `id="norms"`) {
+		t.Fatalf("the incident page has no norms section:\n%s", before)
+	}
+	st := &coord.Situation{Country: "SD", Kind: coord.SituationNonInternationalArmedConflict, From: "2023-04-15",
+		Source: "ICRC classification, 2023"}
+	st.Marking = coord.Marking{TLP: coord.TLPAmber}
+	if err := in.db.RecordSituation(ctx, a, st); err != nil {
+		t.Fatal(err)
+	}
+	br.login(in.tokA)
+	_, member := br.get("/incidents/" + inc.ID + "?lang=en")
+	if !strings.Contains(member, "Additional Protocol") && !strings.Contains(member, "Geneva") {
+		t.Errorf("with a recorded armed conflict the page names no rule of humanitarian law:\n%s", sectionOf(member, `id="norms"`))
+	}
+	anon := in.browser(t)
+	_, public := anon.get("/incidents/" + inc.ID + "?lang=en")
+	if sectionOf(public, `id="norms"`) != sectionOf(before, `id="norms"`) {
+		t.Error("an anonymous reader's norms changed with a TLP:AMBER situation it may not see")
+	}
+}

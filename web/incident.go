@@ -14,6 +14,7 @@ import (
 	"lifeline/atlas"
 	"lifeline/coord"
 	"lifeline/geo"
+	"lifeline/norms"
 	"lifeline/web/svgmap"
 )
 
@@ -247,6 +248,10 @@ type incidentPage struct {
 	// ElementNames names each element of the incident and its repairs,
 	// with a link to its atlas page when the atlas has it.
 	ElementNames map[string]elementRef
+	// Norms are the catalogue's entries the incident engages, from what
+	// the viewer may see of it and of the situations recorded around it;
+	// nil when the engine could not read the incident.
+	Norms *norms.Explanation
 }
 
 // elementRef is an element as a page shows it: its name and its page.
@@ -298,6 +303,7 @@ func (s *server) incidentPage(w http.ResponseWriter, r *http.Request, rq *reques
 		}
 	}
 	p.Needs = needStates(needs, pic.Matches)
+	p.Norms = s.incidentNorms(ctx, v, in)
 	var ms []*coord.Match
 	for _, m := range pic.Matches {
 		if _, ok := p.NeedTitle[m.NeedID]; ok {
@@ -463,4 +469,29 @@ func (s *server) incidentRepair(w http.ResponseWriter, r *http.Request, rq *requ
 	}
 	http.Redirect(w, r, "/incidents/"+url.PathEscape(in.ID)+"#restoration", http.StatusSeeOther)
 	return nil
+}
+
+// incidentNorms applies the normative catalogue to an incident as v sees
+// it, with the situations of its countries v may see. A failure leaves the
+// section out (and is logged): the rest of the page does not depend on it.
+func (s *server) incidentNorms(ctx context.Context, v coord.Viewer, in *coord.Incident) *norms.Explanation {
+	var situations []norms.Situation
+	if s.svc.Situations != nil {
+		for _, c := range in.Countries {
+			page, err := s.svc.Situations.FindSituations(ctx, v, coord.ListFilter{Country: c, Limit: coord.MaxPageSize})
+			if err != nil {
+				s.log.Warn("web: situations", "incident", in.ID, "err", lifeline.Trace(err))
+				return nil
+			}
+			for _, st := range page.Items {
+				situations = append(situations, norms.Situation{Country: st.Country, Kind: string(st.Kind), From: st.From, Until: st.Until, Source: st.Source})
+			}
+		}
+	}
+	ex, err := s.norms.Apply(norms.FromCoord(in), situations)
+	if err != nil {
+		s.log.Warn("web: norms", "incident", in.ID, "err", lifeline.Trace(err))
+		return nil
+	}
+	return ex
 }

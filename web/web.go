@@ -17,6 +17,7 @@ import (
 	"lifeline/atlas"
 	"lifeline/coord"
 	"lifeline/impact"
+	"lifeline/norms"
 	"lifeline/web/i18n"
 )
 
@@ -74,6 +75,7 @@ type server struct {
 	pages    map[string]map[string]*pageTemplate // by language, then name
 	mux      *http.ServeMux
 	simSlots chan struct{} // bounds simulations run at once
+	norms    *norms.Catalogue
 
 	profilesOnce sync.Once
 	profiles     []impact.Profile
@@ -95,6 +97,11 @@ func New(cfg Config) (http.Handler, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	cat, nerr := norms.Default()
+	if nerr != nil {
+		return nil, nerr
+	}
+	s.norms = cat
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
