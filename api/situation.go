@@ -51,25 +51,5 @@ func (s *Server) listSituations(w http.ResponseWriter, r *http.Request, v coord.
 // situationsFor returns, for the normative engine, the situations the
 // viewer may see of the countries an incident names.
 func (s *Server) situationsFor(ctx context.Context, v coord.Viewer, in *coord.Incident) ([]norms.Situation, error) {
-	if s.svc.Situations == nil {
-		return nil, nil
-	}
-	var out []norms.Situation
-	for _, c := range in.Countries {
-		f := coord.ListFilter{Country: c, Limit: coord.MaxPageSize}
-		for range 20 {
-			page, err := s.svc.Situations.FindSituations(ctx, v, f)
-			if err != nil {
-				return nil, err
-			}
-			for _, st := range page.Items {
-				out = append(out, norms.Situation{Country: st.Country, Kind: string(st.Kind), From: st.From, Until: st.Until, Source: st.Source})
-			}
-			if page.Next == "" {
-				break
-			}
-			f.After = page.Next
-		}
-	}
-	return out, nil
+	return norms.SituationsOf(ctx, s.svc.Situations, v, in.Countries)
 }

@@ -1,6 +1,7 @@
 package norms
 
 import (
+	"context"
 	"encoding/json"
 	"slices"
 	"strings"
@@ -93,4 +94,31 @@ func timelineText(e *coord.Event) string {
 		return "Updated by " + e.Author + " (" + e.Org + ")."
 	}
 	return strings.ReplaceAll(e.Type, ".", " ") + " by " + e.Author + "."
+}
+
+// SituationsOf reads, through svc, the situations of the given countries
+// that v may see, as the engine takes them: the context of an incident as
+// its reader may know it. A nil svc records none.
+func SituationsOf(ctx context.Context, svc coord.SituationService, v coord.Viewer, countries []string) ([]Situation, error) {
+	if svc == nil {
+		return nil, nil
+	}
+	var out []Situation
+	for _, c := range countries {
+		f := coord.ListFilter{Country: c, Limit: coord.MaxPageSize}
+		for {
+			page, err := svc.FindSituations(ctx, v, f)
+			if err != nil {
+				return nil, err
+			}
+			for _, st := range page.Items {
+				out = append(out, Situation{Country: st.Country, Kind: string(st.Kind), From: st.From, Until: st.Until, Source: st.Source})
+			}
+			if page.Next == "" {
+				break
+			}
+			f.After = page.Next
+		}
+	}
+	return out, nil
 }

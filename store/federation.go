@@ -338,40 +338,35 @@ func (db *DB) Outgoing(ctx context.Context, to string, since int64, limit int) (
 		}
 		b.Until = seq
 		origin := self
-		if typ == coord.EventMemberCreated {
+		// The marking is read from the signed bytes, never from a column.
+		e, err := ledger.Decode(body)
+		if err != nil {
+			return nil, 0, internal(op, fmt.Errorf("event %d: %w", seq, err))
+		}
+		switch typ {
+		case coord.EventMemberCreated:
 			// The directory lists every member created here by id and
 			// organisation; the member's record itself travels only as
 			// its marking allows.
-			e, err := ledger.Decode(body)
-			if err != nil {
-				return nil, 0, internal(op, fmt.Errorf("event %d: %w", seq, err))
-			}
 			var m coord.Member
 			if err := json.Unmarshal(e.Payload, &m); err != nil {
 				return nil, 0, internal(op, fmt.Errorf("event %d: %w", seq, err))
 			}
 			b.Directory = append(b.Directory, federation.Listing{Member: m.ID, Org: m.OrgID})
-		}
-		if typ == coord.EventReceived {
+		case coord.EventReceived:
 			// The wrapper is this instance's; what travels is the
 			// origin's event inside it, with the origin's signature.
-			e, err := ledger.Decode(body)
-			if err != nil {
-				return nil, 0, internal(op, err)
-			}
 			var r received
 			if err := json.Unmarshal(e.Payload, &r); err != nil {
 				return nil, 0, internal(op, fmt.Errorf("event %d: %w", seq, err))
 			}
-			origin, body, sig = r.Origin, r.Body, r.Sig
-			if origin == to {
+			if r.Origin == to {
 				continue // never echo a peer's own events back to it
 			}
-		}
-		// The marking is read from the signed bytes, never from a column.
-		e, err := ledger.Decode(body)
-		if err != nil {
-			return nil, 0, internal(op, fmt.Errorf("event %d: %w", seq, err))
+			origin, body, sig = r.Origin, r.Body, r.Sig
+			if e, err = ledger.Decode(body); err != nil {
+				return nil, 0, internal(op, fmt.Errorf("event %d: %w", seq, err))
+			}
 		}
 		if !federation.MayReceive(peer, e.Marking, hosts) {
 			continue

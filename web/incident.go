@@ -475,18 +475,10 @@ func (s *server) incidentRepair(w http.ResponseWriter, r *http.Request, rq *requ
 // it, with the situations of its countries v may see. A failure leaves the
 // section out (and is logged): the rest of the page does not depend on it.
 func (s *server) incidentNorms(ctx context.Context, v coord.Viewer, in *coord.Incident) *norms.Explanation {
-	var situations []norms.Situation
-	if s.svc.Situations != nil {
-		for _, c := range in.Countries {
-			page, err := s.svc.Situations.FindSituations(ctx, v, coord.ListFilter{Country: c, Limit: coord.MaxPageSize})
-			if err != nil {
-				s.log.Warn("web: situations", "incident", in.ID, "err", lifeline.Trace(err))
-				return nil
-			}
-			for _, st := range page.Items {
-				situations = append(situations, norms.Situation{Country: st.Country, Kind: string(st.Kind), From: st.From, Until: st.Until, Source: st.Source})
-			}
-		}
+	situations, err := norms.SituationsOf(ctx, s.svc.Situations, v, in.Countries)
+	if err != nil {
+		s.log.Warn("web: situations", "incident", in.ID, "err", lifeline.Trace(err))
+		return nil
 	}
 	ex, err := s.norms.Apply(norms.FromCoord(in), situations)
 	if err != nil {

@@ -119,11 +119,11 @@ are still imported.`,
 			}
 			defer db.Close()
 			var results []any
-			var failed error
+			refused := 0
 			for _, name := range args {
 				r, err := importBundle(cmd, db, name)
 				if err != nil {
-					failed = errors.Join(failed, err)
+					refused++
 					results = append(results, map[string]string{"file": name, "error": err.Error()})
 					if !asJSON {
 						fmt.Fprintf(cmd.ErrOrStderr(), "lifeline: %s: %v\n", name, err)
@@ -144,8 +144,8 @@ are still imported.`,
 					return err
 				}
 			}
-			if failed != nil {
-				return fmt.Errorf("%d of %d bundle(s) were refused", len(args)-countOK(results), len(args))
+			if refused > 0 {
+				return fmt.Errorf("%d of %d bundle(s) were refused", refused, len(args))
 			}
 			return nil
 		},
@@ -153,16 +153,6 @@ are still imported.`,
 	dbFlag(cmd, &dsn)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one result per file as JSON")
 	return cmd
-}
-
-func countOK(results []any) int {
-	n := 0
-	for _, r := range results {
-		if m, ok := r.(map[string]any); ok && m["result"] != nil {
-			n++
-		}
-	}
-	return n
 }
 
 func importBundle(cmd *cobra.Command, db *store.DB, name string) (*federation.Received, error) {
