@@ -368,7 +368,9 @@ func (db *DB) Outgoing(ctx context.Context, to string, since int64, limit int) (
 				return nil, 0, internal(op, fmt.Errorf("event %d: %w", seq, err))
 			}
 		}
-		if !federation.MayReceive(peer, e.Marking, hosts) {
+		// A change from elsewhere goes to the instance it is addressed
+		// to whatever its marking says; elsewhere as the marking allows.
+		if addressee(e.Type, e.Payload) != to && !federation.MayReceive(peer, e.Marking, hosts) {
 			continue
 		}
 		if err := addKey(origin); err != nil {
@@ -550,7 +552,17 @@ func (t *tx) receive(self string, entry federation.Entry, ev ledger.Event) (bool
 	if ev.Type == coord.EventReceived || ev.Type == coord.EventInstanceCreated && ev.Seq != 1 {
 		return false, fmt.Errorf("an event of type %s does not travel", ev.Type)
 	}
-	if err := t.owns(entry.Origin, ev.Subject); err != nil {
+	var change *coord.Change
+	subject := ev.Subject
+	if isChange(ev.Type) {
+		// A change names an item it does not change: its origin need not
+		// keep the item, and the item's owner is not recorded from it.
+		var err error
+		if change, err = checkChange(entry.Origin, ev.Type, ev.Subject, ev.Payload); err != nil {
+			return false, err
+		}
+		subject = ""
+	} else if err := t.owns(entry.Origin, ev.Subject); err != nil {
 		return false, err
 	}
 	if ev.Type == coord.EventMemberCreated {
@@ -570,8 +582,14 @@ func (t *tx) receive(self string, entry federation.Entry, ev ledger.Event) (bool
 	if err := t.emit(coord.EventReceived, ev.Subject, by, ev.Marking, payload); err != nil {
 		return false, err
 	}
-	return true, t.exec(`INSERT INTO received (origin, seq, hash, prev, subject, local_seq) VALUES (?, ?, ?, ?, ?, ?)`,
-		entry.Origin, ev.Seq, hash, ev.Prev, ev.Subject, t.head.Seq)
+	if err := t.exec(`INSERT INTO received (origin, seq, hash, prev, subject, local_seq) VALUES (?, ?, ?, ?, ?, ?)`,
+		entry.Origin, ev.Seq, hash, ev.Prev, subject, t.head.Seq); err != nil {
+		return false, err
+	}
+	if change != nil && ev.Type == coord.EventChangeProposed && change.To == self {
+		return true, t.decide(change)
+	}
+	return true, nil
 }
 
 // owns refuses an event of origin about subject when this instance wrote
@@ -582,7 +600,8 @@ func (t *tx) owns(origin, subject string) error {
 		return nil
 	}
 	var local int
-	if err := t.queryRow(`SELECT COUNT(*) FROM events WHERE subject = ? AND type <> ?`, subject, coord.EventReceived).Scan(&local); err != nil {
+	if err := t.queryRow(`SELECT COUNT(*) FROM events WHERE subject = ? AND type NOT IN (?, ?, ?)`,
+		subject, coord.EventReceived, coord.EventChangeProposed, coord.EventChangeDecided).Scan(&local); err != nil {
 		return err
 	}
 	if local > 0 {

@@ -45,30 +45,40 @@ func createIncident(t *tx, v coord.Viewer, in *coord.Incident) error {
 
 // UpdateIncident implements coord.IncidentService.
 func (db *DB) UpdateIncident(ctx context.Context, v coord.Viewer, id string, upd coord.IncidentUpdate) (*coord.Incident, error) {
-	const op = "store.UpdateIncident"
 	var in *coord.Incident
-	err := db.update(ctx, op, func(t *tx) error {
-		var err error
-		if in, err = findDoc(t.ctx, db, t, op, "incidents", "incident", id, v, incidentMarking); err != nil {
-			return err
-		}
-		was, wasElements := in.Marking, in.Elements
-		if err := coord.ApplyIncidentUpdate(v, in, upd, t.now); err != nil {
-			return err
-		}
-		if err := coord.ValidateElements(db.Elements, in.Elements, wasElements); err != nil {
-			return err
-		}
-		if err := checkNames(t, op, in.Marking, was); err != nil {
-			return err
-		}
-		in.Version = t.next()
-		return emitItem(t, v, coord.EventIncidentUpdated, id, in.Marking, in)
+	err := db.update(ctx, "store.UpdateIncident", func(t *tx) (err error) {
+		in, err = updateIncident(t, v, id, upd)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return in, nil
+}
+
+// updateIncident is UpdateIncident inside a write transaction: a local
+// edit, or a change proposed from elsewhere that this instance decides.
+func updateIncident(t *tx, v coord.Viewer, id string, upd coord.IncidentUpdate) (*coord.Incident, error) {
+	const op = "store.UpdateIncident"
+	if err := t.changeHere(op, "incident", id); err != nil {
+		return nil, err
+	}
+	in, err := findDoc(t.ctx, t.db, t, op, "incidents", "incident", id, v, incidentMarking)
+	if err != nil {
+		return nil, err
+	}
+	was, wasElements := in.Marking, in.Elements
+	if err := coord.ApplyIncidentUpdate(v, in, upd, t.now); err != nil {
+		return nil, err
+	}
+	if err := coord.ValidateElements(t.db.Elements, in.Elements, wasElements); err != nil {
+		return nil, err
+	}
+	if err := checkNames(t, op, in.Marking, was); err != nil {
+		return nil, err
+	}
+	in.Version = t.next()
+	return in, emitItem(t, v, coord.EventIncidentUpdated, id, in.Marking, in)
 }
 
 // emitItem appends an event whose payload is the item after the change,

@@ -58,36 +58,10 @@ func (db *DB) seesJoined(ctx context.Context, v coord.Viewer, m *coord.Match) bo
 
 // CreateMatch implements coord.MatchService.
 func (db *DB) CreateMatch(ctx context.Context, v coord.Viewer, mc coord.MatchCreate) (*coord.Match, error) {
-	const op = "store.CreateMatch"
 	var m *coord.Match
-	err := db.update(ctx, op, func(t *tx) error {
-		n, err := findDoc(t.ctx, db, t, op, "needs", "need", mc.NeedID, v, needMarking)
-		if err != nil {
-			return err
-		}
-		o, err := findDoc(t.ctx, db, t, op, "offers", "offer", mc.OfferID, v, offerMarking)
-		if err != nil {
-			return err
-		}
-		nh, err := held(t.ctx, t, db, "need_id", n.ID)
-		if err != nil {
-			return err
-		}
-		oh, err := held(t.ctx, t, db, "offer_id", o.ID)
-		if err != nil {
-			return err
-		}
-		if m, err = coord.NewMatch(v, n, n.Quantity-nh, o, o.Quantity-oh, mc.Quantity, mc.TLP, mc.Recipients, t.now); err != nil {
-			return err
-		}
-		if err := checkNames(t, op, m.Marking, coord.Marking{}); err != nil {
-			return err
-		}
-		if m.ID, err = db.newID("match"); err != nil {
-			return err
-		}
-		m.Version = t.next()
-		return emitItem(t, v, coord.EventMatchCreated, m.ID, m.Marking, m)
+	err := db.update(ctx, "store.CreateMatch", func(t *tx) (err error) {
+		m, err = createMatch(t, v, mc)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -95,31 +69,78 @@ func (db *DB) CreateMatch(ctx context.Context, v coord.Viewer, mc coord.MatchCre
 	return m, nil
 }
 
+// createMatch is CreateMatch inside a write transaction: a local edit, or
+// a change proposed from elsewhere that this instance decides.
+func createMatch(t *tx, v coord.Viewer, mc coord.MatchCreate) (*coord.Match, error) {
+	const op = "store.CreateMatch"
+	db := t.db
+	if err := t.changeHere(op, "need", mc.NeedID); err != nil {
+		return nil, err
+	}
+	n, err := findDoc(t.ctx, db, t, op, "needs", "need", mc.NeedID, v, needMarking)
+	if err != nil {
+		return nil, err
+	}
+	o, err := findDoc(t.ctx, db, t, op, "offers", "offer", mc.OfferID, v, offerMarking)
+	if err != nil {
+		return nil, err
+	}
+	nh, err := held(t.ctx, t, db, "need_id", n.ID)
+	if err != nil {
+		return nil, err
+	}
+	oh, err := held(t.ctx, t, db, "offer_id", o.ID)
+	if err != nil {
+		return nil, err
+	}
+	m, err := coord.NewMatch(v, n, n.Quantity-nh, o, o.Quantity-oh, mc.Quantity, mc.TLP, mc.Recipients, t.now)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkNames(t, op, m.Marking, coord.Marking{}); err != nil {
+		return nil, err
+	}
+	if m.ID, err = db.newID("match"); err != nil {
+		return nil, err
+	}
+	m.Version = t.next()
+	return m, emitItem(t, v, coord.EventMatchCreated, m.ID, m.Marking, m)
+}
+
 // UpdateMatch implements coord.MatchService.
 func (db *DB) UpdateMatch(ctx context.Context, v coord.Viewer, id string, upd coord.MatchUpdate) (*coord.Match, error) {
-	const op = "store.UpdateMatch"
 	var m *coord.Match
-	err := db.update(ctx, op, func(t *tx) error {
-		var err error
-		if m, err = findDoc(t.ctx, db, t, op, "matches", "match", id, v, matchMarking); err != nil {
-			return err
-		}
-		if !db.seesJoined(t.ctx, v, m) {
-			return notFound(op, "match")
-		}
-		if upd.IfVersion != 0 && upd.IfVersion != m.Version {
-			return conflictVersion(op, "match", id, m.Version, upd.IfVersion)
-		}
-		if err := coord.MoveMatch(v, m, upd.Status, upd.Note, t.now); err != nil {
-			return err
-		}
-		m.Version = t.next()
-		return emitItem(t, v, coord.EventMatchUpdated, id, m.Marking, m)
+	err := db.update(ctx, "store.UpdateMatch", func(t *tx) (err error) {
+		m, err = updateMatch(t, v, id, upd)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return m, nil
+}
+
+// updateMatch is UpdateMatch inside a write transaction.
+func updateMatch(t *tx, v coord.Viewer, id string, upd coord.MatchUpdate) (*coord.Match, error) {
+	const op = "store.UpdateMatch"
+	if err := t.changeHere(op, "match", id); err != nil {
+		return nil, err
+	}
+	m, err := findDoc(t.ctx, t.db, t, op, "matches", "match", id, v, matchMarking)
+	if err != nil {
+		return nil, err
+	}
+	if !t.db.seesJoined(t.ctx, v, m) {
+		return nil, notFound(op, "match")
+	}
+	if upd.IfVersion != 0 && upd.IfVersion != m.Version {
+		return nil, conflictVersion(op, "match", id, m.Version, upd.IfVersion)
+	}
+	if err := coord.MoveMatch(v, m, upd.Status, upd.Note, t.now); err != nil {
+		return nil, err
+	}
+	m.Version = t.next()
+	return m, emitItem(t, v, coord.EventMatchUpdated, id, m.Marking, m)
 }
 
 // Proposals implements coord.NeedService: the matching engine over the

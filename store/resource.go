@@ -181,30 +181,9 @@ func createResource(t *tx, v coord.Viewer, r *coord.Resource, what, prefix, typ 
 func (db *DB) UpdateNeed(ctx context.Context, v coord.Viewer, id string, upd coord.ResourceUpdate) (*coord.Need, error) {
 	const op = "store.UpdateNeed"
 	var n *coord.Need
-	err := db.update(ctx, op, func(t *tx) error {
-		var err error
-		if n, err = findDoc(t.ctx, db, t, op, "needs", "need", id, v, needMarking); err != nil {
-			return err
-		}
-		h, err := held(t.ctx, t, db, "need_id", id)
-		if err != nil {
-			return err
-		}
-		was := n.Marking
-		if err := coord.ApplyResourceUpdate(v, &n.Resource, "Need", h, upd, t.now); err != nil {
-			return err
-		}
-		if err := checkNames(t, op, n.Marking, was); err != nil {
-			return err
-		}
-		n.Version = t.next()
-		if err := emitItem(t, v, coord.EventNeedUpdated, id, n.Marking, n); err != nil {
-			return err
-		}
-		if was.Equal(n.Marking) {
-			return nil
-		}
-		return revealAgain(t, v, "need_id", id)
+	err := db.update(ctx, op, func(t *tx) (err error) {
+		n, err = updateNeed(t, v, id, upd)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -212,39 +191,65 @@ func (db *DB) UpdateNeed(ctx context.Context, v coord.Viewer, id string, upd coo
 	return n, db.withCoverage(ctx, op, v, n)
 }
 
+// updateNeed is UpdateNeed inside a write transaction: a local edit, or
+// a change proposed from elsewhere that this instance decides.
+func updateNeed(t *tx, v coord.Viewer, id string, upd coord.ResourceUpdate) (*coord.Need, error) {
+	n, err := findDoc(t.ctx, t.db, t, "store.UpdateNeed", "needs", "need", id, v, needMarking)
+	if err != nil {
+		return nil, err
+	}
+	return n, updateResource(t, v, &n.Resource, "Need", "need_id", coord.EventNeedUpdated, n, upd)
+}
+
 // UpdateOffer implements coord.OfferService.
 func (db *DB) UpdateOffer(ctx context.Context, v coord.Viewer, id string, upd coord.ResourceUpdate) (*coord.Offer, error) {
 	const op = "store.UpdateOffer"
 	var o *coord.Offer
-	err := db.update(ctx, op, func(t *tx) error {
-		var err error
-		if o, err = findDoc(t.ctx, db, t, op, "offers", "offer", id, v, offerMarking); err != nil {
-			return err
-		}
-		h, err := held(t.ctx, t, db, "offer_id", id)
-		if err != nil {
-			return err
-		}
-		was := o.Marking
-		if err := coord.ApplyResourceUpdate(v, &o.Resource, "Offer", h, upd, t.now); err != nil {
-			return err
-		}
-		if err := checkNames(t, op, o.Marking, was); err != nil {
-			return err
-		}
-		o.Version = t.next()
-		if err := emitItem(t, v, coord.EventOfferUpdated, id, o.Marking, o); err != nil {
-			return err
-		}
-		if was.Equal(o.Marking) {
-			return nil
-		}
-		return revealAgain(t, v, "offer_id", id)
+	err := db.update(ctx, op, func(t *tx) (err error) {
+		o, err = updateOffer(t, v, id, upd)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return o, db.withOfferCoverage(ctx, op, v, o)
+}
+
+// updateOffer is UpdateOffer inside a write transaction.
+func updateOffer(t *tx, v coord.Viewer, id string, upd coord.ResourceUpdate) (*coord.Offer, error) {
+	o, err := findDoc(t.ctx, t.db, t, "store.UpdateOffer", "offers", "offer", id, v, offerMarking)
+	if err != nil {
+		return nil, err
+	}
+	return o, updateResource(t, v, &o.Resource, "Offer", "offer_id", coord.EventOfferUpdated, o, upd)
+}
+
+// updateResource applies upd to a need or an offer r (item, of which r is
+// part) read in t, and records it.
+func updateResource(t *tx, v coord.Viewer, r *coord.Resource, what, column, typ string, item any, upd coord.ResourceUpdate) error {
+	op := "store.Update" + what
+	if err := t.changeHere(op, strings.ToLower(what), r.ID); err != nil {
+		return err
+	}
+	h, err := held(t.ctx, t, t.db, column, r.ID)
+	if err != nil {
+		return err
+	}
+	was := r.Marking
+	if err := coord.ApplyResourceUpdate(v, r, what, h, upd, t.now); err != nil {
+		return err
+	}
+	if err := checkNames(t, op, r.Marking, was); err != nil {
+		return err
+	}
+	r.Version = t.next()
+	if err := emitItem(t, v, typ, r.ID, r.Marking, item); err != nil {
+		return err
+	}
+	if was.Equal(r.Marking) {
+		return nil
+	}
+	return revealAgain(t, v, column, r.ID)
 }
 
 // held returns the quantity active matches hold of a need or an offer.
@@ -288,6 +293,12 @@ func revealAgain(t *tx, v coord.Viewer, column, id string) error {
 		if err := errors.Join(json.Unmarshal([]byte(r.match), &m), json.Unmarshal([]byte(r.need), &n),
 			json.Unmarshal([]byte(r.offer), &o)); err != nil {
 			return err
+		}
+		if origin, err := t.keptElsewhere(m.ID); err != nil || origin != "" {
+			if err != nil {
+				return err
+			}
+			continue // its origin records what it reveals
 		}
 		was := m.Marking
 		m.Reveal(n.Marking, o.Marking)
