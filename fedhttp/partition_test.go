@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"testing"
 
 	"lifeline/coord"
@@ -74,7 +75,8 @@ func carry(t *testing.T, from, to *node) {
 }
 
 // state is every incident n holds, as the instance itself reads its
-// rows (id → document), to compare instances.
+// rows (id → title, status, version and the repair of each element), to
+// compare instances.
 func state(t *testing.T, n *node) map[string]string {
 	t.Helper()
 	rows, err := n.db.SQL().Query(`SELECT id, doc FROM incidents`)
@@ -85,18 +87,40 @@ func state(t *testing.T, n *node) map[string]string {
 	out := map[string]string{}
 	for rows.Next() {
 		var id, doc string
-		rows.Scan(&id, &doc)
+		if err := rows.Scan(&id, &doc); err != nil {
+			t.Fatal(err)
+		}
 		var in coord.Incident
-		json.Unmarshal([]byte(doc), &in)
-		out[id] = fmt.Sprintf("%s %s v%d", in.Title, in.Status, in.Version)
+		if err := json.Unmarshal([]byte(doc), &in); err != nil {
+			t.Fatal(err)
+		}
+		s := fmt.Sprintf("%s %s v%d", in.Title, in.Status, in.Version)
+		for _, r := range in.Restoration {
+			s += fmt.Sprintf(" %s:%s(%d steps)", r.Element, r.Status, len(r.Timeline))
+		}
+		out[id] = s
 	}
 	return out
 }
 
+// proposeOn proposes a change on n as v.
+func proposeOn(t *testing.T, n *node, v coord.Viewer, kind, subject, request string) *coord.Change {
+	t.Helper()
+	c := &coord.Change{Kind: kind, Subject: subject, Request: json.RawMessage(request)}
+	if err := n.db.ProposeChange(ctx, v, c); err != nil {
+		t.Fatalf("propose %s: %v", request, err)
+	}
+	return c
+}
+
 // TestPartitionAndHeal runs A (PostgreSQL) — B — C over loopback HTTP and
 // C — D by bundles. B goes down; A and C write, A changes an item B and C
-// already hold; B comes back: every instance converges to the same state
-// of every item it may hold, and every log verifies.
+// already hold, B's and C's members propose changes to it — two of them
+// conflicting with A's own, one that B's reporter may not make; B comes
+// back: A orders and decides the changes, every instance converges to the
+// same state of every item it may hold, each proposer's instance shows
+// what became of its changes, with the reason of each refusal, and every
+// log verifies.
 func TestPartitionAndHeal(t *testing.T) {
 	pg, err := postgres.Open(ctx, pgtest.DSN(t))
 	if err != nil {
@@ -107,8 +131,17 @@ func TestPartitionAndHeal(t *testing.T) {
 		pair[0].peer(t, pair[1])
 	}
 	linkOffline(t, c, d)
+	rep := &coord.Member{OrgID: b.org, Role: coord.RoleReporter, Name: "B reporter"}
+	tok, err := b.db.CreateMember(ctx, coord.System, rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bReporter, err := b.db.Authenticate(ctx, tok)
+	if err != nil {
+		t.Fatal(err)
+	}
 	write := func(n *node, title string) string {
-		in := &coord.Incident{Title: title, Kind: coord.KindCableCut, Countries: []string{"SD"}}
+		in := &coord.Incident{Title: title, Kind: coord.KindCableCut, Countries: []string{"SD"}, Elements: []string{"cable-eassy", "cable-peace"}}
 		in.TLP = coord.TLPClear
 		if err := n.db.CreateIncident(ctx, n.author, in); err != nil {
 			t.Fatal(err)
@@ -116,7 +149,7 @@ func TestPartitionAndHeal(t *testing.T) {
 		return in.ID
 	}
 	syncAll := func() {
-		for range 3 { // until quiet: each round passes events one hop further
+		for range 4 { // until quiet: each round passes events one hop further
 			b.pull(t, a)
 			a.pull(t, b)
 			c.pull(t, b)
@@ -127,16 +160,34 @@ func TestPartitionAndHeal(t *testing.T) {
 	}
 	first := write(a, "Cut off Port Sudan")
 	write(c, "Power out at the landing station")
+	for _, el := range []string{"cable-eassy", "cable-peace"} {
+		dmg := coord.RepairUpdate{Element: el, Status: coord.RepairDamaged}
+		if _, err := a.db.UpdateIncident(ctx, a.author, first, coord.IncidentUpdate{Repair: &dmg}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	syncAll()
 
-	// B goes down: its server stops answering.
+	// B goes down: its server stops answering; its members keep working.
 	b.srv.Close()
 	st := coord.IncidentVerified
 	if _, err := a.db.UpdateIncident(ctx, a.admin, first, coord.IncidentUpdate{Status: &st}); err != nil {
 		t.Fatal(err)
 	}
+	sched := coord.RepairUpdate{Element: "cable-eassy", Status: coord.RepairScheduled, Note: "cable ship from Djibouti"}
+	if _, err := a.db.UpdateIncident(ctx, a.author, first, coord.IncidentUpdate{Repair: &sched}); err != nil {
+		t.Fatal(err)
+	}
 	write(a, "Second cut, north of Jeddah")
 	write(c, "Fuel for the generators runs out")
+	// Conflicting with A's own step and with each other: B's coordinator
+	// and C's both schedule the repair of PEACE; C's also schedules
+	// EASSY, which A already did. B's reporter may not move a repair.
+	fromB := proposeOn(t, b, b.author, coord.ChangeIncidentUpdate, first, `{"repair":{"element":"cable-peace","status":"repair_scheduled","note":"from B"}}`)
+	fromC := proposeOn(t, c, c.author, coord.ChangeIncidentUpdate, first, `{"repair":{"element":"cable-peace","status":"repair_scheduled","note":"from C"}}`)
+	late := proposeOn(t, c, c.author, coord.ChangeIncidentUpdate, first, `{"repair":{"element":"cable-eassy","status":"repair_scheduled"}}`)
+	byReporter := proposeOn(t, b, bReporter, coord.ChangeIncidentUpdate, first, `{"repair":{"element":"cable-eassy","status":"repairing"}}`)
+	respond := proposeOn(t, c, c.author, coord.ChangeIncidentUpdate, first, `{"status":"responding"}`)
 	peers, _ := c.db.FindPeers(ctx, c.admin)
 	for _, p := range peers {
 		if p.URL != "" {
@@ -154,15 +205,49 @@ func TestPartitionAndHeal(t *testing.T) {
 	if len(want) != 4 {
 		t.Fatalf("A holds %d incidents, want all 4: %v", len(want), want)
 	}
+	t.Logf("A: %s", want[first])
+	if w := want[first]; !strings.Contains(w, "responding") || !strings.Contains(w, "cable-eassy:repair_scheduled(2 steps)") || !strings.Contains(w, "cable-peace:repair_scheduled(2 steps)") {
+		t.Errorf("A's incident after the changes: %s, want responding, each element scheduled once", w)
+	}
 	for name, n := range map[string]*node{"B": b, "C": c, "D": d} {
 		got := state(t, n)
 		if !mapsEqual(got, want) {
 			t.Errorf("%s holds %v, want %v", name, got, want)
 		}
 	}
+	// Each proposer's instance shows what became of its changes.
+	outcome := func(n *node, v coord.Viewer, ch *coord.Change) *coord.Change {
+		t.Helper()
+		got, err := n.db.FindChangeByID(ctx, v, ch.ID)
+		if err != nil {
+			t.Fatalf("change %s: %v", ch.ID, err)
+		}
+		return got
+	}
+	if got := outcome(b, b.author, fromB); got.Status != coord.ChangeApplied {
+		t.Errorf("B's scheduling of PEACE, first to reach A: %s %s, want applied", got.Status, got.Reason)
+	}
+	for _, ch := range []*coord.Change{fromC, late} {
+		if got := outcome(c, c.author, ch); got.Status != coord.ChangeRefused || !strings.Contains(got.Reason, "cannot go from repair_scheduled to repair_scheduled") {
+			t.Errorf("C's conflicting %s: %s %q, want refused because it is already scheduled", ch.Request, got.Status, got.Reason)
+		}
+	}
+	if got := outcome(c, c.author, respond); got.Status != coord.ChangeApplied {
+		t.Errorf("C moves the incident to responding: %s %s, want applied", got.Status, got.Reason)
+	}
+	if got := outcome(b, bReporter, byReporter); got.Status != coord.ChangeRefused || !strings.Contains(got.Reason, "needs a coordinator") {
+		t.Errorf("B's reporter moves a repair: %s %q, want refused for the role", got.Status, got.Reason)
+	}
+	page, err := b.db.FindChanges(ctx, bReporter, coord.ListFilter{Status: coord.ChangeRefused})
+	if err != nil || len(page.Items) == 0 {
+		t.Errorf("B lists no refused change: %v", err)
+	}
 	for name, n := range map[string]*node{"A": a, "B": b, "C": c, "D": d} {
 		if _, err := n.db.Verify(ctx); err != nil {
 			t.Errorf("verify %s: %v", name, err)
+		}
+		if diff, err := n.db.VerifyState(ctx); err != nil || diff != "" {
+			t.Errorf("state of %s against its log: %q %v", name, diff, err)
 		}
 	}
 }
