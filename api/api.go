@@ -57,6 +57,9 @@ type Options struct {
 	// Norms is the legal and normative catalogue the incidents' norms and
 	// briefs apply; nil: the embedded one (norms.Default).
 	Norms *norms.Catalogue
+	// Changes, when set, takes changes to items kept by other instances
+	// (federation) and shows what became of them: /api/v1/changes.
+	Changes coord.ChangeService
 }
 
 // Server is the API as an http.Handler. It is safe for concurrent use.
@@ -65,6 +68,7 @@ type Server struct {
 	health   func(ctx context.Context) error
 	logCheck func() (any, bool)
 	norms    *norms.Catalogue
+	changes  coord.ChangeService
 	cursors  *cursors
 	log      *slog.Logger
 	maxBody  int64
@@ -76,7 +80,7 @@ type Server struct {
 
 // New returns the API over svc.
 func New(svc coord.Services, opt Options) *Server {
-	s := &Server{svc: svc, health: opt.Health, logCheck: opt.LogCheck, norms: opt.Norms, log: opt.Logger, maxBody: opt.MaxBody}
+	s := &Server{svc: svc, health: opt.Health, logCheck: opt.LogCheck, norms: opt.Norms, changes: opt.Changes, log: opt.Logger, maxBody: opt.MaxBody}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -195,6 +199,10 @@ func (s *Server) routes() []route {
 		{"PATCH", "/api/v1/matches/{id}", true, s.patchMatch},
 
 		{"GET", "/api/v1/events", false, s.listEvents},
+
+		{"POST", "/api/v1/changes", true, s.proposeChange},
+		{"GET", "/api/v1/changes", false, s.listChanges},
+		{"GET", "/api/v1/changes/{id}", false, s.getChange},
 	}
 }
 

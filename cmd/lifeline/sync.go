@@ -28,7 +28,7 @@ satellite link that is up ten minutes a day. Import verifies a bundle whole
 before applying anything, takes the same bundle twice without change, and
 takes bundles in any order. See docs/federation.md.`,
 	}
-	cmd.AddCommand(newSyncExportCmd(), newSyncImportCmd(), newSyncPullCmd())
+	cmd.AddCommand(newSyncExportCmd(), newSyncImportCmd(), newSyncPullCmd(), newSyncProposeCmd(), newSyncChangesCmd())
 	return cmd
 }
 

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"lifeline/coord"
+	"lifeline/store/sqlite"
+)
+
+// TestSyncProposeByBundle: a member of B proposes, from the command line,
+// two changes to an incident A keeps; bundles carry them to A and A's
+// decisions back; lifeline sync changes on B shows one applied and the
+// other refused with A's reason.
+func TestSyncProposeByBundle(t *testing.T) {
+	isolate(t)
+	dir := t.TempDir()
+	dbA, dbB := filepath.Join(dir, "a.db"), filepath.Join(dir, "b.db")
+	var instA, instB struct {
+		OrgID string `json:"org_id"`
+		Token string `json:"token"`
+	}
+	cliJSON(t, &instA, "admin", "init", "--db", dbA, "--org", "A ops", "--json")
+	cliJSON(t, &instB, "admin", "init", "--db", dbB, "--org", "B ops", "--json")
+	var selfA, selfB struct{ Key, Fingerprint string }
+	cliJSON(t, &selfA, "peer", "self", "--db", dbA, "--json")
+	cliJSON(t, &selfB, "peer", "self", "--db", dbB, "--json")
+	for _, add := range [][]string{
+		{"peer", "add", "--db", dbA, "--name", "B", "--key", selfB.Key, "--org", instB.OrgID, "--community"},
+		{"peer", "add", "--db", dbB, "--name", "A", "--key", selfA.Key, "--org", instA.OrgID, "--community"},
+	} {
+		if _, stderr, code := runCLI(t, add...); code != 0 {
+			t.Fatalf("%v: %s", add, stderr)
+		}
+	}
+	carry := func(from, to, fp string) {
+		t.Helper()
+		file := filepath.Join(dir, "bundle.llb")
+		if out, stderr, code := runCLI(t, "sync", "export", "--db", from, "--peer", fp[:8], "-o", file); code != 0 {
+			t.Fatalf("sync export: %s%s", out, stderr)
+		}
+		if out, stderr, code := runCLI(t, "sync", "import", "--db", to, file); code != 0 {
+			t.Fatalf("sync import: %s%s", out, stderr)
+		}
+	}
+	carry(dbB, dbA, selfA.Fingerprint) // B's organisation reaches A
+	ctx := context.Background()
+	a, err := sqlite.Open(ctx, dbA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := a.Authenticate(ctx, instA.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := &coord.Incident{Title: "PEACE cable cut off Port Sudan", Kind: coord.KindCableCut, Elements: []string{"cable-peace"}}
+	in.TLP = coord.TLPClear
+	if err := a.CreateIncident(ctx, v, in); err != nil {
+		t.Fatal(err)
+	}
+	dmg := coord.RepairUpdate{Element: "cable-peace", Status: coord.RepairDamaged}
+	if _, err := a.UpdateIncident(ctx, v, in.ID, coord.IncidentUpdate{Repair: &dmg}); err != nil {
+		t.Fatal(err)
+	}
+	a.Close()
+	carry(dbA, dbB, selfB.Fingerprint)
+
+	t.Setenv(tokenEnv, instB.Token)
+	out, stderr, code := runCLI(t, "sync", "propose", "--db", dbB, "--kind", "incident.update", "--item", in.ID,
+		"--request", `{"repair":{"element":"cable-peace","status":"repair_scheduled"}}`)
+	if code != 0 || !strings.Contains(out, "pending") || !strings.Contains(out, "move the restoration of cable-peace to repair_scheduled") {
+		t.Fatalf("sync propose: code %d: %s%s", code, out, stderr)
+	}
+	if _, stderr, code := runCLI(t, "sync", "propose", "--db", dbB, "--kind", "incident.update", "--item", in.ID, "--request", `{"status":"resolved"}`); code != 0 {
+		t.Fatalf("sync propose: %s", stderr)
+	}
+	if _, stderr, code := runCLI(t, "sync", "propose", "--db", dbB, "--kind", "incident.update", "--item", in.ID, "--request", `{"status":`); code != 2 || !strings.Contains(stderr, "--request") {
+		t.Errorf("a request that is not JSON: code %d, %s; want a usage error naming --request", code, stderr)
+	}
+	if out, _, _ := runCLI(t, "sync", "changes", "--db", dbB, "--status", "pending"); strings.Count(out, "pending") != 2 {
+		t.Errorf("sync changes before A decides: %q, want two pending", out)
+	}
+	carry(dbB, dbA, selfA.Fingerprint)
+	carry(dbA, dbB, selfB.Fingerprint)
+	out, stderr, code = runCLI(t, "sync", "changes", "--db", dbB)
+	t.Log(out)
+	if code != 0 || !strings.Contains(out, "applied") || !strings.Contains(out, "refused") || !strings.Contains(out, "cannot go from reported to resolved") {
+		t.Errorf("sync changes after A decided: code %d: %s%s; want one applied, one refused with the reason", code, out, stderr)
+	}
+	var changes []coord.Change
+	cliJSON(t, &changes, "sync", "changes", "--db", dbB, "--status", "refused", "--json")
+	if len(changes) != 1 || changes[0].Reason == "" {
+		t.Errorf("sync changes --status refused --json: %+v", changes)
+	}
+}
