@@ -253,6 +253,19 @@ func (t *tx) decide(c *coord.Change) error {
 	if v.MemberID == "" || v.OrgID == "" || !v.Role.Valid() {
 		return refuse(fmt.Sprintf("The change came without a proposing member, organisation and role; %s cannot be decided.", c.Kind), private)
 	}
+	// Another instance's administrators administer that instance, not
+	// this one: its word counts at most for an organisation's admin.
+	if v.Role == coord.RoleInstanceAdmin {
+		v.Role = coord.RoleOrgAdmin
+	}
+	// A member this instance knows belongs to the organisation it knows.
+	var knownOrg string
+	switch err := t.queryRow(`SELECT org_id FROM members WHERE id = ? UNION ALL SELECT org_id FROM peer_members WHERE member_id = ?`, v.MemberID, v.MemberID).Scan(&knownOrg); {
+	case err == nil && knownOrg != v.OrgID:
+		return refuse(fmt.Sprintf("The member %s is of the organisation %s, not of %s.", v.MemberID, knownOrg, v.OrgID), private)
+	case err != nil && !errors.Is(err, sql.ErrNoRows):
+		return err
+	}
 	// The proposer's instance speaks for the organisations it hosts, not
 	// for those of this instance or of another peer.
 	if err := t.owns(c.From, v.OrgID); err != nil {

@@ -191,6 +191,55 @@ func testChangesFromElsewhere(t *testing.T, open Opener) {
 			t.Errorf("the need on %s: %+v %v, want closed, its title unchanged", inst.fp[:8], n, err)
 		}
 	}
+	// B's organisation commits its offer to A's need: the match is made
+	// where the need is kept, then moved along by B's coordinator.
+	offer := &coord.Offer{Resource: coord.Resource{Title: "Two generators", Category: "power/generator", Quantity: 2, Unit: "unit", Countries: []string{"SD"}}}
+	offer.TLP = coord.TLPClear
+	if err := b.db.CreateOffer(ctx, bCoord, offer); err != nil {
+		t.Fatal(err)
+	}
+	need2 := &coord.Need{Resource: coord.Resource{Title: "Generators for the data centre", Category: "power/generator", Quantity: 3, Unit: "unit", Countries: []string{"SD"}}}
+	need2.TLP, need2.Orgs = coord.TLPAmber, []string{b.orgs["b-org"]}
+	if err := a.db.CreateNeed(ctx, author, need2); err != nil {
+		t.Fatal(err)
+	}
+	syncTo(t, b, a)
+	syncTo(t, a, b)
+	if _, err := b.db.CreateMatch(ctx, bCoord, coord.MatchCreate{NeedID: need2.ID, OfferID: offer.ID, Quantity: 2}); lifeline.ErrorCode(err) != lifeline.ECONFLICT {
+		t.Errorf("B matches A's need on its own: %v, want a conflict (the need's origin orders what is committed to it)", err)
+	}
+	commit := propose(t, b, bCoord, coord.ChangeMatchCreate, need2.ID, `{"need_id":"`+need2.ID+`","offer_id":"`+offer.ID+`","quantity":2}`)
+	tooMuch := propose(t, c, cCoord, coord.ChangeIncidentUpdate, in.ID, `{"title":"Not C's to rename"}`)
+	syncTo(t, b, a)
+	syncTo(t, c, a)
+	syncTo(t, a, b)
+	syncTo(t, a, c)
+	got = changeOn(t, b, bCoord, commit.ID)
+	if got.Status != coord.ChangeApplied || !strings.HasPrefix(got.Result, "match_") {
+		t.Fatalf("B commits its offer to A's need: %+v, want applied, naming the match", got)
+	}
+	match := got.Result
+	if got := changeOn(t, c, cCoord, tooMuch.ID); got.Status != coord.ChangeRefused || !strings.Contains(got.Reason, "c-org may not change the title of this incident") {
+		t.Errorf("C renames A's incident: %+v, want refused", got)
+	}
+	committed := propose(t, b, bCoord, coord.ChangeMatchUpdate, match, `{"status":"committed"}`)
+	syncTo(t, b, a)
+	syncTo(t, a, b)
+	if got := changeOn(t, b, bCoord, committed.ID); got.Status != coord.ChangeApplied {
+		t.Errorf("B commits the match: %+v, want applied", got)
+	}
+	for name, f := range map[string]*fedInstance{"A": a, "B": b} {
+		v := map[string]coord.Viewer{"A": author, "B": bCoord}[name]
+		m, err := f.db.FindMatchByID(ctx, v, match)
+		if err != nil || m.Status != coord.MatchCommitted || m.Quantity != 2 {
+			t.Errorf("the match on %s: %+v %v, want committed, 2 units", name, m, err)
+		}
+		n, err := f.db.FindNeedByID(ctx, v, need2.ID)
+		if err != nil || n.Coverage == nil || n.Coverage.Covered != 2 {
+			t.Errorf("the need on %s: %+v %v, want 2 units covered", name, n, err)
+		}
+	}
+
 	// A receiving the same proposals again decides nothing twice.
 	before := incidentState(t, a)
 	syncTo(t, b, a)
