@@ -219,21 +219,11 @@ func Open(wire []byte, self string, keyOf KeyOf) (*Verified, error) {
 	if err := b.check(); err != nil {
 		return nil, err
 	}
-	keys := map[string]ed25519.PublicKey{}
-	for _, k := range b.Keys {
-		keys[k.Fingerprint] = k.Key
+	events, err := verifyEvents(b.Keys, b.Events)
+	if err != nil {
+		return nil, err
 	}
-	v := &Verified{Batch: b, Events: make([]ledger.Event, len(b.Events))}
-	for i, e := range b.Events {
-		if !ed25519.Verify(keys[e.Origin], append([]byte(ledger.SigningPrefix), e.Body...), e.Sig) {
-			return nil, bad("events[%d] (position %d): the signature of its origin %s does not verify", i, e.Pos, short(e.Origin))
-		}
-		ev, err := ledger.Decode(e.Body)
-		if err != nil {
-			return nil, bad("events[%d] (position %d): %v", i, e.Pos, err)
-		}
-		v.Events[i] = ev
-	}
+	v := &Verified{Batch: b, Events: events}
 	sum := sha256.Sum256(wire)
 	v.ID = hex.EncodeToString(sum[:])
 	return v, nil
