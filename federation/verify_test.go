@@ -57,4 +57,3 @@ func TestOpenNamesTheBadSignature(t *testing.T) {
 		}
 	}
 }
-
