@@ -58,6 +58,16 @@ func GenerateKey(rand io.Reader) (ed25519.PrivateKey, error) {
 // declared, the time in UTC, the payload compacted, and no trailing
 // newline; they are computed once, here.
 func Seal(key ed25519.PrivateKey, prev *Record, e Event) (Record, error) {
+	r, err := encode(prev, e)
+	if err != nil {
+		return Record{}, err
+	}
+	r.Sig = ed25519.Sign(key, signed(r.Body))
+	return r, nil
+}
+
+// encode is Seal without the signature.
+func encode(prev *Record, e Event) (Record, error) {
 	const op = "ledger.Seal"
 	e.Seq, e.Prev = 1, ""
 	if prev != nil {
@@ -82,7 +92,7 @@ func Seal(key ed25519.PrivateKey, prev *Record, e Event) (Record, error) {
 	if len(body) > MaxBody {
 		return Record{}, lifeline.Errorf(lifeline.EINVALID, op, "event of %d bytes is larger than %d", len(body), MaxBody)
 	}
-	return Record{Seq: e.Seq, Body: body, Hash: Hash(body), Sig: ed25519.Sign(key, signed(body))}, nil
+	return Record{Seq: e.Seq, Body: body, Hash: Hash(body)}, nil
 }
 
 // Hash returns the hex SHA-256 of body.

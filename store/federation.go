@@ -429,9 +429,13 @@ func (db *DB) Receive(ctx context.Context, wire []byte) (*federation.Received, e
 			}
 			return lifeline.Errorf(lifeline.EINVALID, op, "batch from %s: %s; nothing of the batch was applied", short(v.Sender), lifeline.ErrorMessage(err))
 		}
+		in, err := newInbox(t, self, v)
+		if err != nil {
+			return err
+		}
 		for i, ev := range v.Events {
 			entry := v.Batch.Events[i]
-			applied, err := t.receive(self, entry, ev)
+			applied, err := in.receive(entry, ev)
 			if err != nil {
 				return lifeline.Errorf(lifeline.EINVALID, op, "batch from %s, event at position %d (origin %s, event %d): %s; nothing of the batch was applied",
 					short(v.Sender), entry.Pos, short(entry.Origin), ev.Seq, lifeline.ErrorMessage(err))
@@ -441,6 +445,9 @@ func (db *DB) Receive(ctx context.Context, wire []byte) (*federation.Received, e
 			} else {
 				out.Skipped++
 			}
+		}
+		if err := in.flush(); err != nil {
+			return err
 		}
 		if err := t.advance(v.Sender, v.Since, v.Until, int64(out.Applied)); err != nil {
 			return err
@@ -517,79 +524,6 @@ func (t *tx) directory(sender string, ls []federation.Listing) error {
 		}
 	}
 	return nil
-}
-
-// receive adds one verified event of another origin to the log, unless it
-// is this instance's own or already here. It refuses an event that forks
-// its origin's chain as far as this instance knows it, or that changes an
-// item another instance wrote.
-func (t *tx) receive(self string, entry federation.Entry, ev ledger.Event) (bool, error) {
-	if entry.Origin == self {
-		return false, nil
-	}
-	var have int
-	if err := t.queryRow(`SELECT COUNT(*) FROM received WHERE origin = ? AND seq = ?`, entry.Origin, ev.Seq).Scan(&have); err != nil {
-		return false, err
-	}
-	if have > 0 {
-		return false, nil
-	}
-	hash := ledger.Hash(entry.Body)
-	var prevHash string
-	switch err := t.queryRow(`SELECT hash FROM received WHERE origin = ? AND seq = ?`, entry.Origin, ev.Seq-1).Scan(&prevHash); {
-	case err == nil && prevHash != ev.Prev:
-		return false, fmt.Errorf("its origin's chain forks: it follows %s, but event %d held here is %s", ev.Prev, ev.Seq-1, prevHash)
-	case err != nil && !errors.Is(err, sql.ErrNoRows):
-		return false, err
-	}
-	var nextPrev string
-	switch err := t.queryRow(`SELECT prev FROM received WHERE origin = ? AND seq = ?`, entry.Origin, ev.Seq+1).Scan(&nextPrev); {
-	case err == nil && nextPrev != hash:
-		return false, fmt.Errorf("its origin's chain forks: event %d held here follows %s, not this event", ev.Seq+1, nextPrev)
-	case err != nil && !errors.Is(err, sql.ErrNoRows):
-		return false, err
-	}
-	if ev.Type == coord.EventReceived || ev.Type == coord.EventInstanceCreated && ev.Seq != 1 {
-		return false, fmt.Errorf("an event of type %s does not travel", ev.Type)
-	}
-	var change *coord.Change
-	subject := ev.Subject
-	if isChange(ev.Type) {
-		// A change names an item it does not change: its origin need not
-		// keep the item, and the item's owner is not recorded from it.
-		var err error
-		if change, err = checkChange(entry.Origin, ev.Type, ev.Subject, ev.Payload); err != nil {
-			return false, err
-		}
-		subject = ""
-	} else if err := t.owns(entry.Origin, ev.Subject); err != nil {
-		return false, err
-	}
-	if ev.Type == coord.EventMemberCreated {
-		var m coord.Member
-		if err := json.Unmarshal(ev.Payload, &m); err != nil {
-			return false, fmt.Errorf("the member does not decode: %v", err)
-		}
-		if err := t.owns(entry.Origin, m.OrgID); err != nil {
-			return false, fmt.Errorf("the member's organisation: %v", err)
-		}
-	}
-	payload, err := json.Marshal(received{Origin: entry.Origin, Body: entry.Body, Sig: entry.Sig})
-	if err != nil {
-		return false, err
-	}
-	by := coord.Viewer{MemberID: ev.Author, OrgID: ev.Org}
-	if err := t.emit(coord.EventReceived, ev.Subject, by, ev.Marking, payload); err != nil {
-		return false, err
-	}
-	if err := t.exec(`INSERT INTO received (origin, seq, hash, prev, subject, local_seq) VALUES (?, ?, ?, ?, ?, ?)`,
-		entry.Origin, ev.Seq, hash, ev.Prev, subject, t.head.Seq); err != nil {
-		return false, err
-	}
-	if change != nil && ev.Type == coord.EventChangeProposed && change.To == self {
-		return true, t.decide(change)
-	}
-	return true, nil
 }
 
 // owns refuses an event of origin about subject when this instance wrote

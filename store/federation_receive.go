@@ -1,0 +1,291 @@
+package store
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"lifeline/coord"
+	"lifeline/federation"
+	"lifeline/ledger"
+)
+
+// An inbox applies one received batch inside its write transaction. What
+// the checks of every event need — the chain of each origin around the
+// batch's events, who wrote each item the batch names — is read once for
+// the whole batch, then kept up to date in memory as events are
+// accepted. Accepted events are appended together (flush): their
+// wrappers sealed in one go, their signatures made on every core
+// (ledger.SealAll), the rows inserted several at a time.
+type inbox struct {
+	t    *tx
+	self string
+	// chain holds, per origin, the hash and prev of every event held
+	// around the batch's sequence numbers.
+	chain map[string]map[int64]link
+	// local are the items this instance wrote; owners the origins whose
+	// received events wrote each item.
+	local  map[string]bool
+	owners map[string][]string
+
+	pending []accepted
+}
+
+type link struct{ hash, prev string }
+
+type accepted struct {
+	entry   federation.Entry
+	ev      ledger.Event
+	hash    string
+	subject string // the item it is recorded as writing ("" for a change)
+}
+
+// rowsPerInsert bounds the rows of one multi-row INSERT.
+const rowsPerInsert = 100
+
+func newInbox(t *tx, self string, v *federation.Verified) (*inbox, error) {
+	in := &inbox{t: t, self: self, chain: map[string]map[int64]link{}, local: map[string]bool{}, owners: map[string][]string{}}
+	lo, hi := map[string]int64{}, map[string]int64{}
+	subjects := map[string]bool{}
+	for i, ev := range v.Events {
+		o := v.Batch.Events[i].Origin
+		if l, ok := lo[o]; !ok || ev.Seq < l {
+			lo[o] = ev.Seq
+		}
+		hi[o] = max(hi[o], ev.Seq)
+		if !isChange(ev.Type) && ev.Subject != "" && ev.Subject != "instance" {
+			subjects[ev.Subject] = true
+		}
+		if ev.Type == coord.EventMemberCreated {
+			var m coord.Member
+			if json.Unmarshal(ev.Payload, &m) == nil && m.OrgID != "" {
+				subjects[m.OrgID] = true
+			}
+		}
+	}
+	for o := range lo {
+		in.chain[o] = map[int64]link{}
+		rows, err := t.QueryContext(t.ctx, t.db.q(`SELECT seq, hash, prev FROM received WHERE origin = ? AND seq >= ? AND seq <= ?`), o, lo[o]-1, hi[o]+1)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var seq int64
+			var l link
+			if err := rows.Scan(&seq, &l.hash, &l.prev); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			in.chain[o][seq] = l
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, err
+		}
+	}
+	list := make([]string, 0, len(subjects))
+	for s := range subjects {
+		list = append(list, s)
+	}
+	for len(list) > 0 {
+		part := list[:min(len(list), 400)]
+		list = list[len(part):]
+		marks := strings.TrimSuffix(strings.Repeat("?, ", len(part)), ", ")
+		args := make([]any, 0, len(part)+3)
+		for _, s := range part {
+			args = append(args, s)
+		}
+		rows, err := t.QueryContext(t.ctx, t.db.q(`SELECT DISTINCT subject FROM events WHERE subject IN (`+marks+`) AND type NOT IN (?, ?, ?)`),
+			append(args, coord.EventReceived, coord.EventChangeProposed, coord.EventChangeDecided)...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var s string
+			if err := rows.Scan(&s); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			in.local[s] = true
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, err
+		}
+		rows, err = t.QueryContext(t.ctx, t.db.q(`SELECT DISTINCT subject, origin FROM received WHERE subject IN (`+marks+`)`), args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var s, o string
+			if err := rows.Scan(&s, &o); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			in.owners[s] = append(in.owners[s], o)
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, err
+		}
+	}
+	return in, nil
+}
+
+// owns is tx.owns from what the inbox read: it refuses an event of origin
+// about subject when this instance wrote that item, or another origin did.
+func (in *inbox) owns(origin, subject string) error {
+	if subject == "" || subject == "instance" {
+		return nil
+	}
+	if in.local[subject] {
+		return fmt.Errorf("it changes %s, which this instance wrote", subject)
+	}
+	for _, o := range in.owners[subject] {
+		if o != origin {
+			return fmt.Errorf("it changes %s, which %s wrote", subject, short(o))
+		}
+	}
+	return nil
+}
+
+// receive takes one verified event of another origin, unless it is this
+// instance's own or already here. It refuses an event that forks its
+// origin's chain as far as this instance knows it, or that changes an item
+// another instance wrote. A change proposed to an item this instance keeps
+// is decided at once, after what came before it is applied.
+func (in *inbox) receive(entry federation.Entry, ev ledger.Event) (bool, error) {
+	if entry.Origin == in.self {
+		return false, nil
+	}
+	chain := in.chain[entry.Origin]
+	if _, have := chain[ev.Seq]; have {
+		return false, nil
+	}
+	hash := ledger.Hash(entry.Body)
+	if before, ok := chain[ev.Seq-1]; ok && before.hash != ev.Prev {
+		return false, fmt.Errorf("its origin's chain forks: it follows %s, but event %d held here is %s", ev.Prev, ev.Seq-1, before.hash)
+	}
+	if after, ok := chain[ev.Seq+1]; ok && after.prev != hash {
+		return false, fmt.Errorf("its origin's chain forks: event %d held here follows %s, not this event", ev.Seq+1, after.prev)
+	}
+	if ev.Type == coord.EventReceived || ev.Type == coord.EventInstanceCreated && ev.Seq != 1 {
+		return false, fmt.Errorf("an event of type %s does not travel", ev.Type)
+	}
+	var change *coord.Change
+	subject := ev.Subject
+	if isChange(ev.Type) {
+		// A change names an item it does not change: its origin need not
+		// keep the item, and the item's owner is not recorded from it.
+		var err error
+		if change, err = checkChange(entry.Origin, ev.Type, ev.Subject, ev.Payload); err != nil {
+			return false, err
+		}
+		subject = ""
+	} else if err := in.owns(entry.Origin, ev.Subject); err != nil {
+		return false, err
+	}
+	if ev.Type == coord.EventMemberCreated {
+		var m coord.Member
+		if err := json.Unmarshal(ev.Payload, &m); err != nil {
+			return false, fmt.Errorf("the member does not decode: %v", err)
+		}
+		if err := in.owns(entry.Origin, m.OrgID); err != nil {
+			return false, fmt.Errorf("the member's organisation: %v", err)
+		}
+	}
+	chain[ev.Seq] = link{hash: hash, prev: ev.Prev}
+	if subject != "" && subject != "instance" && !in.local[subject] && len(in.owners[subject]) == 0 {
+		in.owners[subject] = []string{entry.Origin}
+	}
+	in.pending = append(in.pending, accepted{entry: entry, ev: ev, hash: hash, subject: subject})
+	if change != nil && ev.Type == coord.EventChangeProposed && change.To == in.self {
+		if err := in.flush(); err != nil {
+			return false, err
+		}
+		return true, in.t.decide(change)
+	}
+	return true, nil
+}
+
+// receivedPayload is the payload of the event that keeps a received one in
+// this instance's log: json.Marshal of received, written directly.
+func receivedPayload(e federation.Entry) []byte {
+	enc := base64.StdEncoding
+	b := make([]byte, 0, len(e.Origin)+enc.EncodedLen(len(e.Body))+enc.EncodedLen(len(e.Sig))+40)
+	b = append(b, `{"origin":"`...)
+	b = append(b, e.Origin...)
+	b = append(b, `","body":"`...)
+	b = enc.AppendEncode(b, e.Body)
+	b = append(b, `","sig":"`...)
+	b = enc.AppendEncode(b, e.Sig)
+	return append(b, `"}`...)
+}
+
+// flush appends the events accepted so far to the log, each in an event
+// of coord.EventReceived, applies them, and records them as received.
+func (in *inbox) flush() error {
+	if len(in.pending) == 0 {
+		return nil
+	}
+	t := in.t
+	key, err := t.db.instanceKey(t.ctx, t.Tx)
+	if err != nil {
+		return err
+	}
+	wrappers := make([]ledger.Event, len(in.pending))
+	for i, a := range in.pending {
+		wrappers[i] = ledger.Event{Time: t.now, Type: coord.EventReceived, Author: a.ev.Author, Org: a.ev.Org,
+			Subject: a.ev.Subject, Marking: a.ev.Marking, Payload: receivedPayload(a.entry)}
+	}
+	recs, err := ledger.SealAll(key, t.head, wrappers)
+	if err != nil {
+		return err
+	}
+	tm := t.now.UTC().Format(timeFormat)
+	for from := 0; from < len(recs); from += rowsPerInsert {
+		to := min(len(recs), from+rowsPerInsert)
+		args := make([]any, 0, 8*(to-from))
+		for i := from; i < to; i++ {
+			mk, err := json.Marshal(in.pending[i].ev.Marking)
+			if err != nil {
+				return err
+			}
+			args = append(args, recs[i].Seq, recs[i].Hash, recs[i].Body, recs[i].Sig, coord.EventReceived, in.pending[i].ev.Subject, tm, string(mk))
+		}
+		if err := t.exec(`INSERT INTO events (seq, hash, body, sig, type, subject, time, marking) VALUES `+values(8, to-from), args...); err != nil {
+			return err
+		}
+		for i := from; i < to; i++ {
+			// The event applies as its origin wrote it, ordered where it
+			// arrived (as apply does with its wrapper).
+			inner := in.pending[i].ev
+			inner.Seq = recs[i].Seq
+			if err := apply(t.ctx, t.Tx, t.db, inner); err != nil {
+				return err
+			}
+		}
+		args = args[:0]
+		for i := from; i < to; i++ {
+			a := in.pending[i]
+			args = append(args, a.entry.Origin, a.ev.Seq, a.hash, a.ev.Prev, a.subject, recs[i].Seq)
+		}
+		if err := t.exec(`INSERT INTO received (origin, seq, hash, prev, subject, local_seq) VALUES `+values(6, to-from), args...); err != nil {
+			return err
+		}
+	}
+	t.head = &recs[len(recs)-1]
+	in.pending = in.pending[:0]
+	return nil
+}
+
+// values returns the VALUES list of a multi-row INSERT: rows groups of
+// cols placeholders.
+func values(cols, rows int) string {
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", cols), ", ") + ")"
+	return strings.TrimSuffix(strings.Repeat(row+", ", rows), ", ")
+}
