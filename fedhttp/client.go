@@ -87,24 +87,53 @@ func endpoint(p federation.Peer, path string) (string, error) {
 
 // PullOnce pulls every page peer p has for this instance, from the cursor
 // the store keeps, and applies each (Receive). It returns how many events
-// were applied.
+// were applied. While one page is verified and applied, the next is
+// already being fetched from where the peer says this one ends (its
+// Lifeline-Until header, trusted only for that): the peer makes a page
+// while this instance applies the last.
 func (c *Client) PullOnce(ctx context.Context, p *federation.PeerStatus) (int, error) {
+	type page struct {
+		wire  []byte
+		until int64 // as the peer's header says; -1 when it does not
+		err   error
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	fetch := func(since int64) <-chan page {
+		ch := make(chan page, 1)
+		go func() {
+			u, err := endpoint(p.Peer, "events?since="+strconv.FormatInt(since, 10)+"&limit="+strconv.Itoa(MaxPage))
+			if err != nil {
+				ch <- page{err: err}
+				return
+			}
+			res, err := c.do(ctx, http.MethodGet, u, nil)
+			if err != nil {
+				ch <- page{err: err}
+				return
+			}
+			until, herr := strconv.ParseInt(res.Header.Get("Lifeline-Until"), 10, 64)
+			if herr != nil {
+				until = -1
+			}
+			wire, err := readBatch(res)
+			ch <- page{wire: wire, until: until, err: err}
+		}()
+		return ch
+	}
 	applied := 0
 	since := p.Pulled
+	next := fetch(since)
 	for range 100000 {
-		u, err := endpoint(p.Peer, "events?since="+strconv.FormatInt(since, 10)+"&limit="+strconv.Itoa(MaxPage))
-		if err != nil {
-			return applied, err
+		pg := <-next
+		if pg.err != nil {
+			return applied, fmt.Errorf("pull from %s: %w", p.Name, pg.err)
 		}
-		res, err := c.do(ctx, http.MethodGet, u, nil)
-		if err != nil {
-			return applied, fmt.Errorf("pull from %s: %w", p.Name, err)
+		next = nil
+		if pg.until > since {
+			next = fetch(pg.until)
 		}
-		wire, err := readBatch(res)
-		if err != nil {
-			return applied, fmt.Errorf("pull from %s: %w", p.Name, err)
-		}
-		r, err := c.svc.Receive(ctx, wire)
+		r, err := c.svc.Receive(ctx, pg.wire)
 		if err != nil {
 			return applied, fmt.Errorf("pull from %s: %w", p.Name, err)
 		}
@@ -113,6 +142,9 @@ func (c *Client) PullOnce(ctx context.Context, p *federation.PeerStatus) (int, e
 			return applied, nil
 		}
 		since = r.Until
+		if next == nil || pg.until != r.Until {
+			next = fetch(since) // the header said otherwise than the batch
+		}
 	}
 	return applied, fmt.Errorf("pull from %s: too many pages", p.Name)
 }

@@ -8,7 +8,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
+	"sync"
 	"time"
 
 	"lifeline"
@@ -329,56 +331,54 @@ func (db *DB) Outgoing(ctx context.Context, to string, since int64, limit int) (
 		return nil, 0, internal(op, err)
 	}
 	defer rows.Close()
+	// Rows are read a chunk at a time and decoded on every core (outgoing
+	// reads the signed bytes of each), then taken in order.
+	chunk := make([]outRow, 0, outChunk)
+	take := func() error {
+		if len(b.Events) == limit {
+			return nil
+		}
+		decodeOut(chunk, self, to)
+		for _, r := range chunk {
+			if len(b.Events) == limit {
+				return nil
+			}
+			if r.err != nil {
+				return fmt.Errorf("event %d: %w", r.seq, r.err)
+			}
+			b.Until = r.seq
+			if r.listing != nil {
+				b.Directory = append(b.Directory, *r.listing)
+			}
+			// A change from elsewhere goes to the instance it is
+			// addressed to whatever its marking says; elsewhere as the
+			// marking allows.
+			if r.echo || addressee(r.ev.Type, r.ev.Payload) != to && !federation.MayReceive(peer, r.ev.Marking, hosts) {
+				continue
+			}
+			if err := addKey(r.origin); err != nil {
+				return err
+			}
+			b.Events = append(b.Events, federation.Entry{Pos: r.seq, Origin: r.origin, Body: r.body, Sig: r.sig})
+		}
+		chunk = chunk[:0]
+		return nil
+	}
 	for rows.Next() && len(b.Events) < limit {
-		var seq int64
-		var typ string
-		var body, sig []byte
-		if err := rows.Scan(&seq, &typ, &body, &sig); err != nil {
+		var r outRow
+		if err := rows.Scan(&r.seq, &r.typ, &r.body, &r.sig); err != nil {
 			return nil, 0, internal(op, err)
 		}
-		b.Until = seq
-		origin := self
-		// The marking is read from the signed bytes, never from a column.
-		e, err := ledger.Decode(body)
-		if err != nil {
-			return nil, 0, internal(op, fmt.Errorf("event %d: %w", seq, err))
-		}
-		switch typ {
-		case coord.EventMemberCreated:
-			// The directory lists every member created here by id and
-			// organisation; the member's record itself travels only as
-			// its marking allows.
-			var m coord.Member
-			if err := json.Unmarshal(e.Payload, &m); err != nil {
-				return nil, 0, internal(op, fmt.Errorf("event %d: %w", seq, err))
-			}
-			b.Directory = append(b.Directory, federation.Listing{Member: m.ID, Org: m.OrgID})
-		case coord.EventReceived:
-			// The wrapper is this instance's; what travels is the
-			// origin's event inside it, with the origin's signature.
-			var r received
-			if err := json.Unmarshal(e.Payload, &r); err != nil {
-				return nil, 0, internal(op, fmt.Errorf("event %d: %w", seq, err))
-			}
-			if r.Origin == to {
-				continue // never echo a peer's own events back to it
-			}
-			origin, body, sig = r.Origin, r.Body, r.Sig
-			if e, err = ledger.Decode(body); err != nil {
-				return nil, 0, internal(op, fmt.Errorf("event %d: %w", seq, err))
+		if chunk = append(chunk, r); len(chunk) == outChunk {
+			if err := take(); err != nil {
+				return nil, 0, internal(op, err)
 			}
 		}
-		// A change from elsewhere goes to the instance it is addressed
-		// to whatever its marking says; elsewhere as the marking allows.
-		if addressee(e.Type, e.Payload) != to && !federation.MayReceive(peer, e.Marking, hosts) {
-			continue
-		}
-		if err := addKey(origin); err != nil {
-			return nil, 0, internal(op, err)
-		}
-		b.Events = append(b.Events, federation.Entry{Pos: seq, Origin: origin, Body: body, Sig: sig})
 	}
 	if err := rows.Err(); err != nil {
+		return nil, 0, internal(op, err)
+	}
+	if err := take(); err != nil {
 		return nil, 0, internal(op, err)
 	}
 	wire, _, err := federation.Seal(key, b)
@@ -386,6 +386,72 @@ func (db *DB) Outgoing(ctx context.Context, to string, since int64, limit int) (
 		return nil, 0, err
 	}
 	return wire, b.Until, nil
+}
+
+// outChunk is how many rows Outgoing decodes at once.
+const outChunk = 256
+
+// outRow is one row of the log as Outgoing reads it and decodeOut
+// prepares it.
+type outRow struct {
+	seq       int64
+	typ       string
+	body, sig []byte
+	// Set by decodeOut: the event that travels (the origin's, for a
+	// received one), its origin, a directory entry, whether it would go
+	// back to the peer it came from, or why it cannot be read.
+	ev      ledger.Event
+	origin  string
+	listing *federation.Listing
+	echo    bool
+	err     error
+}
+
+// decodeOut decodes rows on every core: the marking is read from the
+// signed bytes, never from a column.
+func decodeOut(rows []outRow, self, to string) {
+	parts := min(runtime.GOMAXPROCS(0), max(1, len(rows)/32))
+	var wg sync.WaitGroup
+	for p := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := p * len(rows) / parts; i < (p+1)*len(rows)/parts; i++ {
+				rows[i].decode(self, to)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func (r *outRow) decode(self, to string) {
+	r.origin = self
+	if r.ev, r.err = ledger.Decode(r.body); r.err != nil {
+		return
+	}
+	switch r.typ {
+	case coord.EventMemberCreated:
+		// The directory lists every member created here by id and
+		// organisation; the member's record itself travels only as its
+		// marking allows.
+		var m coord.Member
+		if r.err = json.Unmarshal(r.ev.Payload, &m); r.err == nil {
+			r.listing = &federation.Listing{Member: m.ID, Org: m.OrgID}
+		}
+	case coord.EventReceived:
+		// The wrapper is this instance's; what travels is the origin's
+		// event inside it, with the origin's signature.
+		var w received
+		if r.err = json.Unmarshal(r.ev.Payload, &w); r.err != nil {
+			return
+		}
+		if w.Origin == to {
+			r.echo = true // never echo a peer's own events back to it
+			return
+		}
+		r.origin, r.body, r.sig = w.Origin, w.Body, w.Sig
+		r.ev, r.err = ledger.Decode(r.body)
+	}
 }
 
 // MarkExported implements federation.Service.

@@ -75,6 +75,10 @@ func Open(ctx context.Context, path string) (*store.DB, error) {
 		if extra != "" {
 			q.Add("_txlock", extra)
 			q.Add("_pragma", "wal_autocheckpoint(0)")
+			// A received batch of a thousand events writes some 4 MB in
+			// one transaction: with the default cache of 2 MB, SQLite
+			// spills pages to the write-ahead log before the commit.
+			q.Add("_pragma", "cache_size(-32768)")
 		}
 		// The name is a URI: escape what would end its path.
 		name := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
