@@ -166,6 +166,11 @@ func applyChange(exec func(string, ...any) error, seq int64, payload []byte, mar
 	if err := json.Unmarshal(payload, &c); err != nil {
 		return fmt.Errorf("event %d: %w", seq, err)
 	}
+	if c.Status == coord.ChangePending {
+		// A proposal relayed late never hides the decision already here.
+		return exec(`INSERT INTO changes (id, ord, subject, status, doc, marking) VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT (id) DO NOTHING`, c.ID, seq, c.Subject, c.Status, string(payload), marking)
+	}
 	return exec(`INSERT INTO changes (id, ord, subject, status, doc, marking) VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET status = excluded.status, doc = excluded.doc, marking = excluded.marking`,
 		c.ID, seq, c.Subject, c.Status, string(payload), marking)

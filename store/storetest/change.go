@@ -240,6 +240,37 @@ func testChangesFromElsewhere(t *testing.T, open Opener) {
 		}
 	}
 
+	// C learns of a proposal of B's from B itself only after A's decision
+	// reached it: the proposal arriving late does not hide the decision.
+	b.peer(t, c, true)
+	c.peer(t, b, true)
+	syncTo(t, b, c)
+	syncTo(t, c, b)
+	late := propose(t, b, bCoord, coord.ChangeIncidentUpdate, in.ID, `{"repair":{"element":"cable-eassy","status":"repairing"}}`)
+	syncTo(t, b, a)
+	var pos int64
+	if err := a.db.SQL().QueryRow(rebind(a.db, `SELECT MAX(local_seq) FROM received WHERE origin = ?`), b.fp).Scan(&pos); err != nil {
+		t.Fatal(err)
+	}
+	wire, _, err := a.db.Outgoing(ctx, c.fp, pos, 100) // the decision, without the proposal
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.db.Receive(ctx, wire); err != nil {
+		t.Fatal(err)
+	}
+	if got := changeOn(t, c, cCoord, late.ID); got.Status != coord.ChangeApplied {
+		t.Fatalf("B's repair on C, decided by A: %+v, want applied", got)
+	}
+	syncTo(t, b, c)
+	syncTo(t, a, c)
+	if got := changeOn(t, c, cCoord, late.ID); got.Status != coord.ChangeApplied {
+		t.Errorf("B's repair on C after B's own copy of the proposal arrived: %+v, want still applied", got)
+	}
+	if got, want := incidentState(t, c)[in.ID], incidentState(t, a)[in.ID]; got != want {
+		t.Errorf("C holds %s, A holds %s", got, want)
+	}
+
 	// A receiving the same proposals again decides nothing twice.
 	before := incidentState(t, a)
 	syncTo(t, b, a)
