@@ -44,6 +44,11 @@ type Received struct {
 	Applied  int    `json:"applied"`  // events new to this instance
 	Skipped  int    `json:"skipped"`  // events it already held (or its own)
 	Repeated bool   `json:"repeated"` // the very batch was accepted before: nothing was done
+	// Decided counts the changes proposed elsewhere to items this
+	// instance keeps that it decided; Answered the changes proposed here
+	// whose outcome arrived (applied or refused: see the changes).
+	Decided  int `json:"decided,omitempty"`
+	Answered int `json:"answered,omitempty"`
 }
 
 // Service is federation as the store provides it. Peer management is

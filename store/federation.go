@@ -515,6 +515,7 @@ func (db *DB) Receive(ctx context.Context, wire []byte) (*federation.Received, e
 		if err := in.flush(); err != nil {
 			return err
 		}
+		out.Decided, out.Answered = in.decided, in.answered
 		if err := t.advance(v.Sender, v.Since, v.Until, int64(out.Applied)); err != nil {
 			return err
 		}

@@ -30,6 +30,9 @@ type inbox struct {
 	owners map[string][]string
 
 	pending []accepted
+	// decided and answered count the changes decided here and the
+	// outcomes of changes proposed here (federation.Received).
+	decided, answered int
 }
 
 type link struct{ hash, prev string }
@@ -203,10 +206,14 @@ func (in *inbox) receive(entry federation.Entry, ev ledger.Event) (bool, error) 
 		in.owners[subject] = []string{entry.Origin}
 	}
 	in.pending = append(in.pending, accepted{entry: entry, ev: ev, hash: hash, subject: subject})
+	if change != nil && ev.Type == coord.EventChangeDecided && change.From == in.self {
+		in.answered++
+	}
 	if change != nil && ev.Type == coord.EventChangeProposed && change.To == in.self {
 		if err := in.flush(); err != nil {
 			return false, err
 		}
+		in.decided++
 		return true, in.t.decide(change)
 	}
 	return true, nil

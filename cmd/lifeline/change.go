@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"lifeline/coord"
+	"lifeline/federation"
 )
 
 func newSyncProposeCmd() *cobra.Command {
@@ -124,4 +125,20 @@ refused with the origin's reason in sentences.`,
 	cmd.Flags().StringVar(&status, "status", "", "only changes in this state: pending, applied or refused")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the changes as JSON")
 	return cmd
+}
+
+// changesNote says what a received batch did to changes from elsewhere,
+// for the line sync import prints ("" when nothing).
+func changesNote(r *federation.Received) string {
+	var parts []string
+	if r.Decided > 0 {
+		parts = append(parts, fmt.Sprintf("decided %d change(s) proposed elsewhere to items kept here", r.Decided))
+	}
+	if r.Answered > 0 {
+		parts = append(parts, fmt.Sprintf("%d change(s) proposed here were decided (lifeline sync changes shows how)", r.Answered))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "; " + strings.Join(parts, "; ")
 }

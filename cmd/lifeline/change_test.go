@@ -35,15 +35,17 @@ func TestSyncProposeByBundle(t *testing.T) {
 			t.Fatalf("%v: %s", add, stderr)
 		}
 	}
-	carry := func(from, to, fp string) {
+	carry := func(from, to, fp string) string {
 		t.Helper()
 		file := filepath.Join(dir, "bundle.llb")
 		if out, stderr, code := runCLI(t, "sync", "export", "--db", from, "--peer", fp[:8], "-o", file); code != 0 {
 			t.Fatalf("sync export: %s%s", out, stderr)
 		}
-		if out, stderr, code := runCLI(t, "sync", "import", "--db", to, file); code != 0 {
+		out, stderr, code := runCLI(t, "sync", "import", "--db", to, file)
+		if code != 0 {
 			t.Fatalf("sync import: %s%s", out, stderr)
 		}
+		return out
 	}
 	carry(dbB, dbA, selfA.Fingerprint) // B's organisation reaches A
 	ctx := context.Background()
@@ -82,8 +84,12 @@ func TestSyncProposeByBundle(t *testing.T) {
 	if out, _, _ := runCLI(t, "sync", "changes", "--db", dbB, "--status", "pending"); strings.Count(out, "pending") != 2 {
 		t.Errorf("sync changes before A decides: %q, want two pending", out)
 	}
-	carry(dbB, dbA, selfA.Fingerprint)
-	carry(dbA, dbB, selfB.Fingerprint)
+	if out := carry(dbB, dbA, selfA.Fingerprint); !strings.Contains(out, "decided 2 change(s) proposed elsewhere") {
+		t.Errorf("A imports B's proposals: %q, want it to say it decided two", out)
+	}
+	if out := carry(dbA, dbB, selfB.Fingerprint); !strings.Contains(out, "2 change(s) proposed here were decided") {
+		t.Errorf("B imports A's decisions: %q, want it to say two of its changes were decided", out)
+	}
 	out, stderr, code = runCLI(t, "sync", "changes", "--db", dbB)
 	t.Log(out)
 	if code != 0 || !strings.Contains(out, "applied") || !strings.Contains(out, "refused") || !strings.Contains(out, "cannot go from reported to resolved") {

@@ -135,7 +135,7 @@ are still imported.`,
 					if r.Repeated {
 						fmt.Fprintf(cmd.OutOrStdout(), "%s: already imported; nothing changed\n", name)
 					} else {
-						fmt.Fprintf(cmd.OutOrStdout(), "%s: %d new event(s), %d already here\n", name, r.Applied, r.Skipped)
+						fmt.Fprintf(cmd.OutOrStdout(), "%s: %d new event(s), %d already here%s\n", name, r.Applied, r.Skipped, changesNote(r))
 					}
 				}
 			}
