@@ -271,6 +271,20 @@ func testChangesFromElsewhere(t *testing.T, open Opener) {
 		t.Errorf("C holds %s, A holds %s", got, want)
 	}
 
+	// B cannot speak for A's own organisation: a proposal in its name (as
+	// a compromised B would write it) is refused, and changes nothing.
+	impostor := coord.Viewer{MemberID: "mem_impostor", OrgID: a.orgs["a-src"], Role: coord.RoleInstanceAdmin, OrgVerified: true}
+	forged := propose(t, b, impostor, coord.ChangeIncidentUpdate, in.ID, `{"title":"Renamed by B"}`)
+	beforeForged := incidentState(t, a)[in.ID]
+	syncTo(t, b, a)
+	syncTo(t, a, b)
+	if got, err := b.db.FindChangeByID(ctx, impostor, forged.ID); err != nil || got.Status != coord.ChangeRefused || !strings.Contains(got.Reason, "may not speak for the organisation") {
+		t.Errorf("B proposes in the name of A's organisation: %+v %v, want refused", got, err)
+	}
+	if incidentState(t, a)[in.ID] != beforeForged {
+		t.Error("a proposal in the name of A's organisation changed A's incident")
+	}
+
 	// A receiving the same proposals again decides nothing twice.
 	before := incidentState(t, a)
 	syncTo(t, b, a)
