@@ -20,8 +20,11 @@
 //     (CanCoordinate), markings only widen (CanWiden),
 //   - the matching engine (Propose), which scores offers against a need and
 //     explains every score,
-//   - the service interfaces (OrgService, IncidentService, …) that adapters
-//     such as store/sqlite implement.
+//   - changes from elsewhere (Change): a change to an item another instance
+//     keeps, proposed here and decided there by the same rules as a local
+//     edit, with the reason in sentences when refused (Change.Refusal),
+//   - the service interfaces (OrgService, IncidentService, ChangeService, …)
+//     that adapters such as store/sqlite implement.
 //
 // A Viewer is who is asking: a member of an organisation, or nobody
 // (anonymous). Every read and write of a service takes one explicitly, so a

@@ -9,6 +9,10 @@
 // and an event relayed through several instances still says, and proves,
 // where it was written: every event keeps the signature of its origin.
 //
+// An item is kept by its origin, which orders its changes: a member
+// elsewhere proposes a change (coord.Change), which travels to the origin
+// whatever else the rule says, and the origin's decision travels back.
+//
 // The package decides and verifies; it does not store or send. The store
 // keeps peers, cursors and received events; an adapter speaks HTTP. The
 // protocol is written down in docs/federation.md.
