@@ -56,6 +56,9 @@ type Config struct {
 	// Lang is the language (ar, zh, en, fr, ru or es) of a visitor who has
 	// not chosen one; "" follows the browser's Accept-Language.
 	Lang string
+	// Federation, if not nil, serves the instance administrators' page of
+	// peers (/admin/federation).
+	Federation *Federation
 }
 
 // server is the web interface.
@@ -181,6 +184,7 @@ func (s *server) routes() {
 		return
 	}
 	s.coordRoutes()
+	s.fedRoutes()
 	s.page("/", s.notFound)
 }
 
