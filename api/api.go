@@ -33,6 +33,7 @@ import (
 
 	"lifeline"
 	"lifeline/coord"
+	"lifeline/federation"
 	"lifeline/norms"
 )
 
@@ -57,6 +58,10 @@ type Options struct {
 	// Norms is the legal and normative catalogue the incidents' norms and
 	// briefs apply; nil: the embedded one (norms.Default).
 	Norms *norms.Catalogue
+	// Origins, if not nil, tells the instance an item came from: an
+	// incident, need, offer or match read by its id then carries it as
+	// "origin" when it was received from another instance.
+	Origins federation.Origins
 }
 
 // Server is the API as an http.Handler. It is safe for concurrent use.
@@ -72,11 +77,12 @@ type Server struct {
 	auth     *authCache
 	metrics  *metrics
 	mux      *http.ServeMux
+	origins  federation.Origins
 }
 
 // New returns the API over svc.
 func New(svc coord.Services, opt Options) *Server {
-	s := &Server{svc: svc, health: opt.Health, logCheck: opt.LogCheck, norms: opt.Norms, log: opt.Logger, maxBody: opt.MaxBody}
+	s := &Server{svc: svc, health: opt.Health, logCheck: opt.LogCheck, norms: opt.Norms, log: opt.Logger, maxBody: opt.MaxBody, origins: opt.Origins}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

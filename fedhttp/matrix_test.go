@@ -119,7 +119,7 @@ func TestTLPMatrixAcrossInstances(t *testing.T) {
 	}
 	mk := func(name string, n *node) *mxInstance {
 		in := &mxInstance{name: name, n: n, members: map[string]string{}}
-		in.api = httptest.NewServer(api.New(n.db.Services(), api.Options{Rate: -1}))
+		in.api = httptest.NewServer(api.New(n.db.Services(), api.Options{Rate: -1, Origins: n.db}))
 		t.Cleanup(in.api.Close)
 		return in
 	}
@@ -583,6 +583,28 @@ func mxCheck(t *testing.T, in *mxInstance, r mxReader, items []*mxItem, held map
 				leaks++
 			}
 			t.Errorf("GET %s/%s (%s, held on %s): %d, want readable %v", path, it.id, it.label, holders(held[it]), st, expect[it.id])
+		}
+		if st == 200 {
+			// The item says where it came from: nothing when written
+			// here, else its origin, named when it is a peer.
+			var got struct {
+				Origin *federation.Origin `json:"origin"`
+			}
+			json.Unmarshal(b, &got)
+			var want *federation.Origin
+			if it.origin != in {
+				fp := it.origin.n.fp
+				want = &federation.Origin{Fingerprint: fp, Short: fp[0:4] + " " + fp[4:8] + " " + fp[8:12] + " " + fp[12:16]}
+				for _, l := range in.links {
+					if l.to == it.origin {
+						want.Name = it.origin.name
+					}
+				}
+			}
+			cells++
+			if (got.Origin == nil) != (want == nil) || got.Origin != nil && *got.Origin != *want {
+				t.Errorf("the origin of %s on %s: %+v, want %+v", it.label, in.name, got.Origin, want)
+			}
 		}
 		evs := list("/api/v1/events?subject=" + it.id)
 		cells++
