@@ -30,12 +30,29 @@ type Federation struct {
 	// Position, if not nil, returns the position of this instance's newest
 	// event: how far behind the bundles written for a peer are.
 	Position func(ctx context.Context) (int64, error)
+	// Origins, if not nil, tells where items came from: the pages of an
+	// incident, a need and an offer received from another instance name
+	// it.
+	Origins federation.Origins
 }
 
 // PullState is what the puller knows of pulling from one peer.
 type PullState struct {
 	Failures  int    // failed pulls in a row
 	LastError string // the last failure, as the puller wrote it
+}
+
+// noteOrigin records, for the page of an item the viewer has read through
+// the services, the instance the item came from, if it came from another.
+func (s *server) noteOrigin(ctx context.Context, rq *request, id string) error {
+	if s.cfg.Federation == nil || s.cfg.Federation.Origins == nil {
+		return nil
+	}
+	o, ok, err := s.cfg.Federation.Origins.OriginOf(ctx, id)
+	if ok {
+		rq.origin = &o
+	}
+	return err
 }
 
 // fedRoutes registers the federation page when the instance federates.

@@ -153,7 +153,28 @@ func TestFederationPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer remote.Close()
-	if _, err := remote.Init(ctx, "Remote", "root", 0); err != nil {
+	rinst, err := remote.Init(ctx, "Remote", "root", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rootV, err := remote.Authenticate(ctx, rinst.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Items written there, public, to be received here.
+	far := &coord.Incident{Title: "Cut reported at the field office", Kind: coord.KindCableCut, Countries: []string{"SD"}}
+	far.TLP = coord.TLPClear
+	if err := remote.CreateIncident(ctx, rootV, far); err != nil {
+		t.Fatal(err)
+	}
+	farNeed := &coord.Need{Resource: coord.Resource{Title: "generators", Category: "power/generator", Quantity: 2, Unit: "unit", Countries: []string{"SD"}}}
+	farNeed.TLP = coord.TLPClear
+	if err := remote.CreateNeed(ctx, rootV, farNeed); err != nil {
+		t.Fatal(err)
+	}
+	farOffer := &coord.Offer{Resource: coord.Resource{Title: "generators", Category: "power/generator", Quantity: 2, Unit: "unit"}}
+	farOffer.TLP = coord.TLPClear
+	if err := remote.CreateOffer(ctx, rootV, farOffer); err != nil {
 		t.Fatal(err)
 	}
 	rkey, err := remote.PublicKey(ctx)
@@ -181,6 +202,21 @@ func TestFederationPage(t *testing.T) {
 	ps = peers()
 	if len(ps) != 2 || ps[1].Refused != 1 || ps[1].LastError == "" || ps[1].LastContact.IsZero() {
 		t.Fatalf("the store did not record the exchange: %+v", ps[1])
+	}
+	// Items say where they came from; one written here says nothing.
+	for _, path := range []string{"/incidents/" + far.ID, "/needs/" + farNeed.ID, "/offers/" + farOffer.ID} {
+		resp, body := orgAdmin.get(path)
+		if want := `<p class="origin" id="origin">Written on Field office, a peer of this instance; its fingerprint: <span dir="ltr" title="` + rfull + `">` + rshort + `</span></p>`; resp.StatusCode != http.StatusOK || !strings.Contains(body, want) {
+			t.Errorf("%s: status %d, does not say where it came from (%s)", path, resp.StatusCode, want)
+		}
+	}
+	local := &coord.Incident{Title: "Written here", Kind: coord.KindCableCut, Countries: []string{"SD"}}
+	local.TLP = coord.TLPClear
+	if err := in.db.CreateIncident(ctx, in.admin, local); err != nil {
+		t.Fatal(err)
+	}
+	if _, body := orgAdmin.get("/incidents/" + local.ID); strings.Contains(body, `id="origin"`) {
+		t.Error("an incident written here names an origin")
 	}
 	pos, err := in.db.Position(ctx)
 	if err != nil {

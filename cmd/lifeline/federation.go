@@ -40,7 +40,7 @@ func startFederation(ctx context.Context, db *store.DB, mux *http.ServeMux, pull
 // webFederation is what the web interface's federation page reads: the
 // peers from the store, what the puller knows of each.
 func webFederation(db *store.DB, client *fedhttp.Client) *web.Federation {
-	return &web.Federation{Service: db, Position: db.Position, Pulls: func() map[string]web.PullState {
+	return &web.Federation{Service: db, Position: db.Position, Origins: db, Pulls: func() map[string]web.PullState {
 		out := map[string]web.PullState{}
 		for fp, st := range client.Status() {
 			out[fp] = web.PullState{Failures: st.Failures, LastError: st.LastError}

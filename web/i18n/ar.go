@@ -540,4 +540,6 @@ var ar = Messages{
 	"fed.ago.minutes":        Plural{Arg: 1, Zero: "أقل من دقيقة", One: "دقيقة واحدة", Two: "دقيقتان", Few: "%d دقائق", Many: "%d دقيقة", Other: "%d دقيقة"},
 	"fed.ago.hours":          Plural{Arg: 1, Zero: "أقل من ساعة", One: "ساعة واحدة", Two: "ساعتان", Few: "%d ساعات", Many: "%d ساعة", Other: "%d ساعة"},
 	"fed.ago.days":           Plural{Arg: 1, Zero: "أقل من يوم", One: "يوم واحد", Two: "يومان", Few: "%d أيام", Many: "%d يومًا", Other: "%d يوم"},
+	"origin.peer":            "كُتب على %s، وهو نظير لهذه النسخة؛ بصمته:",
+	"origin.far":             "كُتب على نسخة أخرى ووصل عبر نظير؛ بصمتها:",
 }

@@ -556,4 +556,6 @@ var en = Messages{
 	"fed.ago.minutes":        Plural{Arg: 1, One: "%d minute", Other: "%d minutes"},
 	"fed.ago.hours":          Plural{Arg: 1, One: "%d hour", Other: "%d hours"},
 	"fed.ago.days":           Plural{Arg: 1, One: "%d day", Other: "%d days"},
+	"origin.peer":            "Written on %s, a peer of this instance; its fingerprint:",
+	"origin.far":             "Written on another instance, received through a peer; its fingerprint:",
 }

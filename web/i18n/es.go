@@ -538,4 +538,6 @@ var es = Messages{
 	"fed.ago.minutes":        Plural{Arg: 1, One: "%d minuto", Other: "%d minutos"},
 	"fed.ago.hours":          Plural{Arg: 1, One: "%d hora", Other: "%d horas"},
 	"fed.ago.days":           Plural{Arg: 1, One: "%d día", Other: "%d días"},
+	"origin.peer":            "Escrito en %s, un par de esta instancia; su huella:",
+	"origin.far":             "Escrito en otra instancia, recibido a través de un par; su huella:",
 }

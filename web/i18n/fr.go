@@ -537,4 +537,6 @@ var fr = Messages{
 	"fed.ago.minutes":        Plural{Arg: 1, One: "%d minute", Other: "%d minutes"},
 	"fed.ago.hours":          Plural{Arg: 1, One: "%d heure", Other: "%d heures"},
 	"fed.ago.days":           Plural{Arg: 1, One: "%d jour", Other: "%d jours"},
+	"origin.peer":            "Écrit sur %s, un pair de cette instance ; son empreinte :",
+	"origin.far":             "Écrit sur une autre instance, reçu par un pair ; son empreinte :",
 }

@@ -538,4 +538,6 @@ var ru = Messages{
 	"fed.ago.minutes":        Plural{Arg: 1, One: "%d минута", Few: "%d минуты", Many: "%d минут", Other: "%d минуты"},
 	"fed.ago.hours":          Plural{Arg: 1, One: "%d час", Few: "%d часа", Many: "%d часов", Other: "%d часа"},
 	"fed.ago.days":           Plural{Arg: 1, One: "%d день", Few: "%d дня", Many: "%d дней", Other: "%d дня"},
+	"origin.peer":            "Записано на %s, партнёре этого экземпляра; его отпечаток:",
+	"origin.far":             "Записано на другом экземпляре и получено через партнёра; его отпечаток:",
 }

@@ -538,4 +538,6 @@ var zh = Messages{
 	"fed.ago.minutes":        Plural{Arg: 1, Other: "%d 分钟"},
 	"fed.ago.hours":          Plural{Arg: 1, Other: "%d 小时"},
 	"fed.ago.days":           Plural{Arg: 1, Other: "%d 天"},
+	"origin.peer":            "写于本实例的对等实例 %s；其指纹：",
+	"origin.far":             "写于另一实例，经由对等实例收到；其指纹：",
 }
