@@ -33,6 +33,7 @@ import (
 
 	"lifeline"
 	"lifeline/coord"
+	"lifeline/federation"
 	"lifeline/norms"
 )
 
@@ -60,6 +61,10 @@ type Options struct {
 	// Changes, when set, takes changes to items kept by other instances
 	// (federation) and shows what became of them: /api/v1/changes.
 	Changes coord.ChangeService
+	// Origins, if not nil, tells the instance an item came from: an
+	// incident, need, offer or match read by its id then carries it as
+	// "origin" when it was received from another instance.
+	Origins federation.Origins
 }
 
 // Server is the API as an http.Handler. It is safe for concurrent use.
@@ -76,11 +81,12 @@ type Server struct {
 	auth     *authCache
 	metrics  *metrics
 	mux      *http.ServeMux
+	origins  federation.Origins
 }
 
 // New returns the API over svc.
 func New(svc coord.Services, opt Options) *Server {
-	s := &Server{svc: svc, health: opt.Health, logCheck: opt.LogCheck, norms: opt.Norms, changes: opt.Changes, log: opt.Logger, maxBody: opt.MaxBody}
+	s := &Server{svc: svc, health: opt.Health, logCheck: opt.LogCheck, norms: opt.Norms, changes: opt.Changes, log: opt.Logger, maxBody: opt.MaxBody, origins: opt.Origins}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

@@ -15,7 +15,12 @@ func getOne[T any](s *Server, w http.ResponseWriter, r *http.Request, v coord.Vi
 		s.problem(w, r, v, err)
 		return
 	}
-	s.writeJSON(w, r, http.StatusOK, it, versionETag(version(it)))
+	body, err := s.withOrigin(r.Context(), r.PathValue("id"), it)
+	if err != nil {
+		s.problem(w, r, v, err)
+		return
+	}
+	s.writeJSON(w, r, http.StatusOK, body, versionETag(version(it)))
 }
 
 // patchOne answers PATCH of one item: it decodes the update, takes the

@@ -216,6 +216,9 @@ func (s *server) needPage(w http.ResponseWriter, r *http.Request, rq *request) e
 	ctx := r.Context()
 	v := rq.viewer
 	n, err := s.svc.Needs.FindNeedByID(ctx, v, r.PathValue("id"))
+	if err == nil {
+		err = s.noteOrigin(ctx, rq, n.ID)
+	}
 	if err != nil {
 		return err
 	}
@@ -262,6 +265,9 @@ type offerPage struct {
 func (s *server) offerPage(w http.ResponseWriter, r *http.Request, rq *request) error {
 	ctx := r.Context()
 	o, err := s.svc.Offers.FindOfferByID(ctx, rq.viewer, r.PathValue("id"))
+	if err == nil {
+		err = s.noteOrigin(ctx, rq, o.ID)
+	}
 	if err != nil {
 		return err
 	}

@@ -65,7 +65,7 @@ func newInstance(t testing.TB) *instance {
 	in.orgA, in.tokA = mk("Sudan Connect", coord.OrgOperator)
 	in.orgB, in.tokB = mk("Relief Net", coord.OrgHumanitarian)
 	a, g := testAtlas(t)
-	h, err := New(Config{Atlas: a, Graph: g, Services: services(db), Now: time.Now})
+	h, err := New(Config{Atlas: a, Graph: g, Services: services(db), Now: time.Now, Federation: &Federation{Service: db, Position: db.Position, Origins: db}})
 	if err != nil {
 		t.Fatal(err)
 	}

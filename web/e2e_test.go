@@ -85,7 +85,7 @@ func startE2EWith(t *testing.T, a *atlas.Atlas, g *impact.Graph) *e2eServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := New(Config{Atlas: a, Graph: g, Services: services(db)})
+	h, err := New(Config{Atlas: a, Graph: g, Services: services(db), Federation: &Federation{Service: db, Position: db.Position, Origins: db}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -294,6 +294,7 @@ func TestEndToEnd(t *testing.T) {
 		t.Error("a session opened with a revoked token still acts for the member")
 	}
 
+	checkFederation(t, browser, srv)
 	checkPages(t, ctx, srv.url, incidentPath, needPath)
 }
 

@@ -367,7 +367,7 @@ func TestPagesInEveryLanguage(t *testing.T) {
 		"/atlas", "/atlas?bbox=25,-16,62,32", "/atlas/cables", "/atlas/cables/seacom", "/atlas/landing-points/djibouti-djibouti",
 		"/atlas/countries", "/atlas/countries/SD", "/atlas/search?q=zzzzqqq", "/simulate",
 		"/simulate/result?cable=seacom&cable=aae-1&lp=djibouti-djibouti&shutdown=ER&lon=42.3&lat=14.9&radius_km=60&kind=sabotage",
-		"/orgs", first("/orgs", "/orgs/"), "/orgs/new", "/admin/members", "/login", "/no-such-page", "/atlas?bbox=nonsense"}
+		"/orgs", first("/orgs", "/orgs/"), "/orgs/new", "/admin/members", "/admin/federation", "/login", "/no-such-page", "/atlas?bbox=nonsense"}
 	for _, l := range i18n.Langs {
 		for _, p := range paths {
 			sep := "?"

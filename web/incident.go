@@ -286,6 +286,9 @@ func (s *server) incidentPage(w http.ResponseWriter, r *http.Request, rq *reques
 	ctx := r.Context()
 	v := rq.viewer
 	in, err := s.svc.Incidents.FindIncidentByID(ctx, v, r.PathValue("id"))
+	if err == nil {
+		err = s.noteOrigin(ctx, rq, in.ID)
+	}
 	if err != nil {
 		return err
 	}

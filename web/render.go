@@ -15,6 +15,7 @@ import (
 
 	"lifeline"
 	"lifeline/coord"
+	"lifeline/federation"
 	"lifeline/geo"
 	"lifeline/impact"
 	"lifeline/web/i18n"
@@ -34,7 +35,9 @@ type view struct {
 	Viewer coord.Viewer
 	User   string
 	CSRF   string
-	Coord  bool // the coordination pages are served
+	Coord  bool               // the coordination pages are served
+	Fed    bool               // the federation page is served
+	Origin *federation.Origin // the instance the page's item came from (nil: here)
 	Path   string
 	Script bool // the page uses app.js
 	Lang   i18n.Lang
@@ -140,7 +143,7 @@ func (s *server) renderScript(w http.ResponseWriter, r *http.Request, rq *reques
 		panic("web: no page template " + name)
 	}
 	v := view{Name: s.name, Title: title, Viewer: rq.viewer, User: rq.user, CSRF: rq.csrf,
-		Coord: s.svc.Complete(), Path: r.URL.Path, Script: script, Lang: lang, Switch: switchLinks(r, lang), Data: data}
+		Coord: s.svc.Complete(), Fed: s.cfg.Federation != nil && s.svc.Complete(), Origin: rq.origin, Path: r.URL.Path, Script: script, Lang: lang, Switch: switchLinks(r, lang), Data: data}
 	var buf bytes.Buffer
 	if err := p.t.Execute(&buf, v); err != nil {
 		s.log.Error("web: render", "page", name, "err", lifeline.Trace(err))

@@ -16,6 +16,7 @@ import (
 	"lifeline"
 	"lifeline/atlas"
 	"lifeline/coord"
+	"lifeline/federation"
 	"lifeline/impact"
 	"lifeline/norms"
 	"lifeline/web/i18n"
@@ -56,6 +57,9 @@ type Config struct {
 	// Lang is the language (ar, zh, en, fr, ru or es) of a visitor who has
 	// not chosen one; "" follows the browser's Accept-Language.
 	Lang string
+	// Federation, if not nil, serves the instance administrators' page of
+	// peers (/admin/federation).
+	Federation *Federation
 }
 
 // server is the web interface.
@@ -181,6 +185,7 @@ func (s *server) routes() {
 		return
 	}
 	s.coordRoutes()
+	s.fedRoutes()
 	s.page("/", s.notFound)
 }
 
@@ -191,10 +196,11 @@ type handler func(w http.ResponseWriter, r *http.Request, rq *request) error
 // request is what a page knows about who asks.
 type request struct {
 	viewer  coord.Viewer
-	user    string        // the member's name
-	session string        // session id, "" for anonymous visitors
-	csrf    string        // the token forms carry
-	printer *i18n.Printer // prints in the page's language
+	user    string             // the member's name
+	session string             // session id, "" for anonymous visitors
+	csrf    string             // the token forms carry
+	printer *i18n.Printer      // prints in the page's language
+	origin  *federation.Origin // the instance the page's item came from
 }
 
 // page registers h under pattern with the session, CSRF and error

@@ -9,6 +9,7 @@ import (
 	"lifeline/coord"
 	"lifeline/fedhttp"
 	"lifeline/store"
+	"lifeline/web"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -17,15 +18,15 @@ import (
 // federation's metrics with reg and, until ctx ends, pulls from the peers
 // every pullEvery (0: only when they notify) and notifies them when this
 // instance's log grows.
-func startFederation(ctx context.Context, db *store.DB, mux *http.ServeMux, pullEvery time.Duration, log *slog.Logger, reg prometheus.Registerer) error {
+func startFederation(ctx context.Context, db *store.DB, mux *http.ServeMux, pullEvery time.Duration, log *slog.Logger, reg prometheus.Registerer) (*fedhttp.Client, error) {
 	key, err := db.SigningKey(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	client := fedhttp.NewClient(db, key, coord.System, nil, log)
 	mux.Handle("/federation/", fedhttp.NewServer(db, log, client.Wake))
 	if err := reg.Register(fedhttp.NewCollector(db, client, coord.System)); err != nil {
-		return err
+		return nil, err
 	}
 	period := pullEvery
 	if period <= 0 {
@@ -33,7 +34,19 @@ func startFederation(ctx context.Context, db *store.DB, mux *http.ServeMux, pull
 	}
 	go client.Run(ctx, period)
 	go notifyPeers(ctx, db, client)
-	return nil
+	return client, nil
+}
+
+// webFederation is what the web interface's federation page reads: the
+// peers from the store, what the puller knows of each.
+func webFederation(db *store.DB, client *fedhttp.Client) *web.Federation {
+	return &web.Federation{Service: db, Position: db.Position, Origins: db, Pulls: func() map[string]web.PullState {
+		out := map[string]web.PullState{}
+		for fp, st := range client.Status() {
+			out[fp] = web.PullState{Failures: st.Failures, LastError: st.LastError}
+		}
+		return out
+	}}
 }
 
 // notifyPeers tells the peers when the log has grown, at most every two

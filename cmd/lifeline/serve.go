@@ -108,7 +108,7 @@ commitments; it prints a token for one member of each organisation.`,
 			}
 			registry := prometheus.NewRegistry()
 			apiHandler := api.New(db.Services(),
-				api.Options{Logger: log, Rate: rate, Burst: burst, CursorKey: cursorKey, Registry: registry, Changes: db,
+				api.Options{Logger: log, Rate: rate, Burst: burst, CursorKey: cursorKey, Registry: registry, Changes: db, Origins: db,
 					Health: func(ctx context.Context) error { return db.SQL().PingContext(ctx) }, LogCheck: func() (any, bool) {
 						c := db.LastCheck()
 						if err := db.Broken(); err != nil {
@@ -123,19 +123,20 @@ commitments; it prints a token for one member of each organisation.`,
 			if err != nil {
 				return err
 			}
-			webHandler, err := web.New(web.Config{Atlas: a, Graph: g, Logger: log, Lang: lang,
-				Sessions: storeSessions{db: db, log: log}, Key: csrfKey,
-				Services: db.Services()})
+			h := http.NewServeMux()
+			client, err := startFederation(ctx, db, h, pullEvery, log, registry)
 			if err != nil {
 				return err
 			}
-			h := http.NewServeMux()
+			webHandler, err := web.New(web.Config{Atlas: a, Graph: g, Logger: log, Lang: lang,
+				Sessions: storeSessions{db: db, log: log}, Key: csrfKey,
+				Services: db.Services(), Federation: webFederation(db, client)})
+			if err != nil {
+				return err
+			}
 			h.Handle("/api/", apiHandler)
 			h.Handle("/healthz", apiHandler)
 			h.Handle("/", webHandler)
-			if err := startFederation(ctx, db, h, pullEvery, log, registry); err != nil {
-				return err
-			}
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
 				return lifeline.Errorf(lifeline.EINVALID, "", "--addr %s: %v", addr, err)

@@ -1,0 +1,698 @@
+package fedhttp_test
+
+import (
+	"crypto/ed25519"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"lifeline/api"
+	"lifeline/coord"
+	"lifeline/federation"
+	"lifeline/store/postgres"
+	"lifeline/store/postgres/pgtest"
+)
+
+// The TLP matrix across instances.
+//
+// Four instances: A on PostgreSQL, B and C on SQLite, linked A–B–C over
+// loopback HTTP, and D linked to C by offline bundles only. A–B and B–C
+// are in each other's TLP:GREEN community; C–D are not. Each instance
+// hosts an organisation of its operators (verified; its coordinator
+// writes), an unverified organisation, an organisation that markings name,
+// a verified organisation with a member that markings name, and a
+// supplier; each peer record lists every organisation the peer hosts.
+//
+// Items are written on A, B and C at every level, naming the organisation
+// or the member of every instance in turn, and on A needs, offers and the
+// matches between them (derived items, committed or not). After the
+// exchange settles, every kind of reader on every instance reads every
+// item through every read path of the API: the item itself, its list,
+// the event feed, the events of its subject, a need's coverage and the
+// matching engine's proposals.
+//
+// The expected answer of every cell comes from the rule as the
+// federation's specification states it (docs/federation.md, and the TLP
+// text of CanSee's documentation), written out again below — never from
+// the code under test:
+//
+//   - travel: an item goes from an instance that holds it to a neighbour
+//     when every marking it carries (its own, and for a match those of
+//     its need and its offer) may go there — TLP:CLEAR to every peer,
+//     TLP:GREEN to community peers, TLP:AMBER and TLP:AMBER+STRICT to a
+//     peer hosting its source organisation, an organisation it names or
+//     the organisation of a member it names, TLP:RED to a peer hosting the
+//     organisation of its author or of a member it names — and, when
+//     several of them name their readers, some one reader hosted there
+//     may see all of them. Each holder decides again with what it knows:
+//     where organisations live from its peer records, where members live
+//     from its own members and its peers' directories.
+//   - reading: on an instance that holds it, CLEAR is for anyone, GREEN
+//     for members of verified organisations and of its source
+//     organisation, AMBER and AMBER+STRICT for members of its source
+//     organisation and of the organisations it names and for the members
+//     it names, RED for its author and the members it names; an item
+//     derived from others only for those who may read all of them.
+//
+// Zero leaks: no answer to a reader holds the id of an item it may not
+// read. Nothing missing: every item it may read is in every path.
+//
+// The whole matrix runs by default (a few seconds); LIFELINE_MATRIX_SAMPLE=1
+// reads a deterministic sample of the items only.
+
+// mxReader is one kind of reader on one instance.
+type mxReader struct {
+	kind   string
+	member string // "" for anonymous
+	org    string
+	ver    bool
+	token  string
+}
+
+// mxInstance is an instance of the matrix.
+type mxInstance struct {
+	name     string
+	n        *node
+	api      *httptest.Server
+	orgs     []string          // organisations hosted here
+	members  map[string]string // member → organisation, of members created here
+	named    string            // the organisation markings name
+	team     string            // the organisation of the member markings name
+	mem      string            // the member markings name
+	unv      string            // the unverified organisation
+	supply   string            // the organisation that offers
+	supplier coord.Viewer
+	readers  []mxReader
+	links    []mxLink
+}
+
+type mxLink struct {
+	to        *mxInstance
+	community bool
+}
+
+// mxItem is an item of the matrix, with what the rule needs to know of
+// it: its markings (its own first; a match's need's and offer's after).
+type mxItem struct {
+	kind   string // incident, need, offer, match
+	id     string
+	origin *mxInstance
+	parts  []coord.Marking
+	need   string // for a match: its need
+	qty    int64  // for a match: its quantity
+	status coord.MatchStatus
+	label  string
+}
+
+func TestTLPMatrixAcrossInstances(t *testing.T) {
+	pg, err := postgres.Open(ctx, pgtest.DSN(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mk := func(name string, n *node) *mxInstance {
+		in := &mxInstance{name: name, n: n, members: map[string]string{}}
+		in.api = httptest.NewServer(api.New(n.db.Services(), api.Options{Rate: -1, Origins: n.db}))
+		t.Cleanup(in.api.Close)
+		return in
+	}
+	A, B, C, D := mk("A", newNodeOn(t, "A", pg)), mk("B", newNode(t, "B")), mk("C", newNode(t, "C")), mk("D", newNode(t, "D"))
+	all := []*mxInstance{A, B, C, D}
+	for _, in := range all {
+		mxPopulate(t, in)
+	}
+	mxLinkUp(t, A, B, true, true)
+	mxLinkUp(t, B, C, true, true)
+	mxLinkUp(t, C, D, false, false)
+	settle := func() {
+		for range 4 { // each round carries everything one hop further
+			B.n.pull(t, A.n)
+			A.n.pull(t, B.n)
+			C.n.pull(t, B.n)
+			B.n.pull(t, C.n)
+			carry(t, C.n, D.n)
+			carry(t, D.n, C.n)
+		}
+	}
+	settle() // organisations and directories first: markings may then name them
+
+	var items []*mxItem
+	for _, in := range []*mxInstance{A, B, C} {
+		items = append(items, mxIncidents(t, in, all)...)
+	}
+	items = append(items, mxDerived(t, A, B)...)
+	settle()
+
+	// Where each item must be, by the rule of travel.
+	held := map[*mxItem]map[*mxInstance]bool{}
+	for _, it := range items {
+		held[it] = mxHolders(it, all)
+	}
+	sample := os.Getenv("LIFELINE_MATRIX_SAMPLE") != ""
+	cells, leaks := 0, 0
+	for _, in := range all {
+		for _, r := range in.readers {
+			t.Run(in.name+"/"+r.kind, func(t *testing.T) {
+				c, l := mxCheck(t, in, r, items, held, sample)
+				cells += c
+				leaks += l
+			})
+		}
+	}
+	// The matrix must exercise what it claims: items that travel one, two
+	// and three hops, and items that stop.
+	reach := map[int]int{}
+	for _, it := range items {
+		reach[len(held[it])]++
+	}
+	if reach[1] == 0 || reach[2] == 0 || reach[3] == 0 || reach[4] == 0 {
+		t.Errorf("the items reach too few shapes of the network (instances holding → items): %v", reach)
+	}
+	t.Logf("%d items, %d cells read (item × reader × instance × path), instances holding → items: %v", len(items), cells, reach)
+}
+
+// mxPopulate creates the organisations, members and readers of an
+// instance.
+func mxPopulate(t *testing.T, in *mxInstance) {
+	t.Helper()
+	n := in.n
+	org := func(name string, verified bool) string {
+		o := &coord.Org{Name: in.name + " " + name, Kind: coord.OrgOther, Verified: verified}
+		if err := n.db.CreateOrg(ctx, coord.System, o); err != nil {
+			t.Fatal(err)
+		}
+		in.orgs = append(in.orgs, o.ID)
+		return o.ID
+	}
+	member := func(org, name string, role coord.Role) (coord.Viewer, string) {
+		m := &coord.Member{OrgID: org, Role: role, Name: in.name + " " + name}
+		tok, err := n.db.CreateMember(ctx, coord.System, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := n.db.Authenticate(ctx, tok)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in.members[m.ID] = org
+		return v, tok
+	}
+	in.orgs = append(in.orgs, n.org, n.admin.OrgID)
+	in.members[n.author.MemberID] = n.org
+	in.members[n.admin.MemberID] = n.admin.OrgID
+	in.unv = org("unverified", false)
+	in.named = org("named", true)
+	in.team = org("team", true)
+	in.supply = org("supplier", true)
+	in.supplier, _ = member(in.supply, "supplier", coord.RoleCoordinator)
+	reader := func(kind string, v coord.Viewer, tok string) {
+		in.readers = append(in.readers, mxReader{kind: kind, member: v.MemberID, org: v.OrgID, ver: v.OrgVerified, token: tok})
+	}
+	reader("anonymous", coord.Viewer{}, "")
+	v, tok := member(n.org, "colleague", coord.RoleViewer)
+	reader("verified org", v, tok)
+	v, tok = member(in.unv, "reader", coord.RoleViewer)
+	reader("unverified org", v, tok)
+	v, tok = member(in.named, "reader", coord.RoleViewer)
+	reader("named org", v, tok)
+	v, tok = member(in.team, "named member", coord.RoleViewer)
+	in.mem = v.MemberID
+	reader("named member", v, tok)
+	tok, err := n.db.IssueToken(ctx, n.admin, n.admin.MemberID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reader("instance admin", n.admin, tok)
+}
+
+// mxLinkUp makes two instances peers, each listing every organisation the
+// other hosts; over HTTP or by bundles only.
+func mxLinkUp(t *testing.T, x, y *mxInstance, community, overHTTP bool) {
+	t.Helper()
+	for _, pair := range [][2]*mxInstance{{x, y}, {y, x}} {
+		from, to := pair[0], pair[1]
+		p := &federation.Peer{Name: to.name, Key: to.n.key.Public().(ed25519.PublicKey), Orgs: to.orgs, Community: community}
+		if overHTTP {
+			p.URL = to.n.srv.URL
+		}
+		if err := from.n.db.AddPeer(ctx, from.n.admin, p); err != nil {
+			t.Fatal(err)
+		}
+		from.links = append(from.links, mxLink{to: to, community: community})
+	}
+}
+
+// mxIncidents writes on in an incident at every level, naming in turn the
+// organisation and the member of every instance.
+func mxIncidents(t *testing.T, in *mxInstance, all []*mxInstance) []*mxItem {
+	t.Helper()
+	var out []*mxItem
+	write := func(label string, m coord.Marking) {
+		inc := &coord.Incident{Title: in.name + ": " + label, Kind: coord.KindCableCut, Countries: []string{"SD"}}
+		inc.Marking = m
+		if err := in.n.db.CreateIncident(ctx, in.n.author, inc); err != nil {
+			t.Fatalf("%s: write %s: %v", in.name, label, err)
+		}
+		out = append(out, &mxItem{kind: "incident", id: inc.ID, origin: in, parts: []coord.Marking{inc.Marking}, label: in.name + " " + label})
+	}
+	write("clear", coord.Marking{TLP: coord.TLPClear})
+	write("green", coord.Marking{TLP: coord.TLPGreen})
+	for _, to := range all {
+		if mxKnowsOrg(in, to, all) {
+			write("amber to the named org of "+to.name, coord.Marking{TLP: coord.TLPAmber, Orgs: []string{to.named}})
+			write("amber+strict to the named org of "+to.name, coord.Marking{TLP: coord.TLPAmberStrict, Orgs: []string{to.named}})
+		}
+		if mxKnownOrgOf(in, to.mem) == "" {
+			// A marking names only members the instance knows: its own
+			// and those its peers' directories list.
+			continue
+		}
+		write("amber to the named member of "+to.name, coord.Marking{TLP: coord.TLPAmber, Members: []string{to.mem}})
+		write("red to the named member of "+to.name, coord.Marking{TLP: coord.TLPRed, Members: []string{to.mem}})
+	}
+	// Several names at once: each hop decides with what it knows.
+	var orgs, mems []string
+	for _, to := range all {
+		if to != in && mxKnowsOrg(in, to, all) {
+			orgs = append(orgs, to.named)
+		}
+		if to != in {
+			if mxKnownOrgOf(in, to.mem) != "" {
+				mems = append(mems, to.mem)
+			}
+		}
+	}
+	write("amber to every other named org", coord.Marking{TLP: coord.TLPAmber, Orgs: orgs})
+	write("red to every other named member", coord.Marking{TLP: coord.TLPRed, Members: mems})
+	return out
+}
+
+// mxDerived writes on a needs and offers at several levels and the
+// matches between them, some committed.
+func mxDerived(t *testing.T, a, b *mxInstance) []*mxItem {
+	t.Helper()
+	var out []*mxItem
+	type combo struct {
+		need, offer coord.Marking
+		tlp         coord.TLP
+		recipients  []string
+		commit      bool
+	}
+	clear, green := coord.Marking{TLP: coord.TLPClear}, coord.Marking{TLP: coord.TLPGreen}
+	combos := []combo{
+		{clear, clear, coord.TLPClear, nil, true},
+		{clear, clear, "", nil, true}, // the default: TLP:AMBER naming both parties
+		{green, clear, coord.TLPGreen, nil, false},
+		{green, green, coord.TLPGreen, nil, true},
+		{coord.Marking{TLP: coord.TLPAmber, Orgs: []string{b.named}}, clear, coord.TLPAmber, nil, true},
+		{coord.Marking{TLP: coord.TLPRed, Members: []string{b.mem}}, clear, "", []string{b.mem}, true},
+		{coord.Marking{TLP: coord.TLPRed, Members: []string{b.mem}}, green, coord.TLPRed, []string{b.mem}, false},
+		{clear, coord.Marking{TLP: coord.TLPAmberStrict, Orgs: []string{b.named, a.n.org}}, coord.TLPAmberStrict, nil, true},
+	}
+	for i, c := range combos {
+		label := fmt.Sprintf("derived %d", i)
+		need := &coord.Need{Resource: coord.Resource{Title: label, Category: "connectivity/satellite-terminal", Quantity: 10, Unit: "terminal", Countries: []string{"SD"}}}
+		need.Marking = c.need
+		if err := a.n.db.CreateNeed(ctx, a.n.author, need); err != nil {
+			t.Fatalf("%s need: %v", label, err)
+		}
+		offer := &coord.Offer{Resource: coord.Resource{Title: label, Category: "connectivity/satellite-terminal", Quantity: 10, Unit: "terminal"}}
+		offer.Marking = c.offer
+		if err := a.n.db.CreateOffer(ctx, a.supplier, offer); err != nil {
+			t.Fatalf("%s offer: %v", label, err)
+		}
+		m, err := a.n.db.CreateMatch(ctx, a.n.author, coord.MatchCreate{NeedID: need.ID, OfferID: offer.ID, Quantity: int64(1 + i), TLP: c.tlp, Recipients: c.recipients})
+		if err != nil {
+			t.Fatalf("%s match: %v", label, err)
+		}
+		if c.commit {
+			// The offering side commits what it gives, when it may see
+			// the need (else the match stays proposed).
+			if done, err := a.n.db.UpdateMatch(ctx, a.supplier, m.ID, coord.MatchUpdate{Status: coord.MatchCommitted}); err == nil {
+				m = done
+			}
+		}
+		own := m.Marking
+		own.Reveals = nil
+		out = append(out,
+			&mxItem{kind: "need", id: need.ID, origin: a, parts: []coord.Marking{need.Marking}, label: label + " need"},
+			&mxItem{kind: "offer", id: offer.ID, origin: a, parts: []coord.Marking{offer.Marking}, label: label + " offer"},
+			&mxItem{kind: "match", id: m.ID, origin: a, parts: []coord.Marking{own, need.Marking, offer.Marking}, need: need.ID, qty: m.Quantity, status: m.Status, label: label + " match"})
+	}
+	return out
+}
+
+// --- The rule, as the specification states it. ---
+
+// mxCanRead: whether a reader may read one marking's level and names.
+func mxCanRead(r mxReader, m coord.Marking) bool {
+	if r.member == "" {
+		return m.TLP == coord.TLPClear
+	}
+	switch m.TLP {
+	case coord.TLPClear:
+		return true
+	case coord.TLPGreen:
+		return r.ver || r.org == m.Org
+	case coord.TLPAmber, coord.TLPAmberStrict:
+		return r.org == m.Org || slices.Contains(m.Orgs, r.org) || r.member == m.Author || slices.Contains(m.Members, r.member)
+	case coord.TLPRed:
+		return r.member == m.Author || slices.Contains(m.Members, r.member)
+	}
+	return false
+}
+
+// mxMayRead: whether a reader may read an item: every one of its markings.
+func mxMayRead(r mxReader, it *mxItem) bool {
+	for _, m := range it.parts {
+		if !mxCanRead(r, m) {
+			return false
+		}
+	}
+	return true
+}
+
+// mxKnowsOrg: whether a marking written on h may name the organisations
+// of instance x: they are h's own, a peer hosts them, or their records —
+// TLP:GREEN — reached h.
+func mxKnowsOrg(h, x *mxInstance, all []*mxInstance) bool {
+	if h == x {
+		return true
+	}
+	for _, l := range h.links {
+		if l.to == x {
+			return true
+		}
+	}
+	record := &mxItem{origin: x, parts: []coord.Marking{{TLP: coord.TLPGreen, Org: x.named, Author: "org:" + x.named}}}
+	return mxHolders(record, all)[h]
+}
+
+// mxKnownOrgOf is where holder h knows member mb to belong: its own
+// members, and its direct peers' (their directories).
+func mxKnownOrgOf(h *mxInstance, mb string) string {
+	if o, ok := h.members[mb]; ok {
+		return o
+	}
+	for _, l := range h.links {
+		if o, ok := l.to.members[mb]; ok {
+			return o
+		}
+	}
+	return ""
+}
+
+// mxMayGo: whether holder h sends an item to its peer l.to.
+func mxMayGo(h *mxInstance, l mxLink, it *mxItem) bool {
+	at := func(org string) bool { return org != "" && slices.Contains(l.to.orgs, org) }
+	var named []coord.Marking
+	for _, m := range it.parts {
+		ok := false
+		switch m.TLP {
+		case coord.TLPClear:
+			ok = true
+		case coord.TLPGreen:
+			ok = l.community
+		case coord.TLPAmber, coord.TLPAmberStrict:
+			ok = at(m.Org) || at(mxKnownOrgOf(h, m.Author)) || slices.ContainsFunc(m.Orgs, at) ||
+				slices.ContainsFunc(m.Members, func(mb string) bool { return at(mxKnownOrgOf(h, mb)) })
+		case coord.TLPRed:
+			ok = at(mxKnownOrgOf(h, m.Author)) || slices.ContainsFunc(m.Members, func(mb string) bool { return at(mxKnownOrgOf(h, mb)) })
+		}
+		if !ok {
+			return false
+		}
+		if m.TLP != coord.TLPClear && m.TLP != coord.TLPGreen {
+			named = append(named, m)
+		}
+	}
+	if len(named) <= 1 {
+		return true
+	}
+	// One reader there must be allowed by all of them: a member of the
+	// peer h knows, or any member of an organisation hosted there.
+	var candidates []mxReader
+	for _, o := range l.to.orgs {
+		candidates = append(candidates, mxReader{member: "any member of " + o, org: o, ver: true})
+	}
+	for mb, o := range l.to.members {
+		candidates = append(candidates, mxReader{member: mb, org: o, ver: true})
+	}
+	for _, c := range candidates {
+		all := true
+		for _, m := range named {
+			all = all && mxCanRead(c, m)
+		}
+		if all {
+			return true
+		}
+	}
+	return false
+}
+
+// mxHolders is every instance an item reaches: its origin, and each
+// neighbour of a holder that the holder may send it to, hop after hop.
+func mxHolders(it *mxItem, all []*mxInstance) map[*mxInstance]bool {
+	held := map[*mxInstance]bool{it.origin: true}
+	for changed := true; changed; {
+		changed = false
+		for _, h := range all {
+			if !held[h] {
+				continue
+			}
+			for _, l := range h.links {
+				if !held[l.to] && mxMayGo(h, l, it) {
+					held[l.to] = true
+					changed = true
+				}
+			}
+		}
+	}
+	return held
+}
+
+// --- Reading. ---
+
+// mxCheck reads every item as r on in through every path and compares
+// with the rule. It returns the cells read and the leaks found.
+func mxCheck(t *testing.T, in *mxInstance, r mxReader, items []*mxItem, held map[*mxItem]map[*mxInstance]bool, sample bool) (cells, leaks int) {
+	expect := map[string]bool{}
+	byID := map[string]*mxItem{}
+	for _, it := range items {
+		byID[it.id] = it
+		expect[it.id] = held[it][in] && mxMayRead(r, it)
+	}
+	var bodies []string
+	get := func(path string) (int, []byte) {
+		t.Helper()
+		req, _ := http.NewRequest("GET", in.api.URL+path, nil)
+		if r.token != "" {
+			req.Header.Set("Authorization", "Bearer "+r.token)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		bodies = append(bodies, string(b))
+		return res.StatusCode, b
+	}
+	type page struct {
+		Items []json.RawMessage `json:"items"`
+		Next  string            `json:"next"`
+	}
+	list := func(path string) []json.RawMessage {
+		t.Helper()
+		var out []json.RawMessage
+		next := ""
+		for range 100 {
+			sep := "?"
+			if strings.Contains(path, "?") {
+				sep = "&"
+			}
+			st, b := get(path + sep + "limit=500&after=" + url.QueryEscape(next))
+			if st != 200 {
+				t.Fatalf("GET %s: %d %s", path, st, b)
+			}
+			var p page
+			if err := json.Unmarshal(b, &p); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, p.Items...)
+			if next = p.Next; next == "" {
+				return out
+			}
+		}
+		t.Fatalf("GET %s: the pages do not end", path)
+		return nil
+	}
+	ids := func(raw []json.RawMessage, field string) map[string]bool {
+		out := map[string]bool{}
+		for _, x := range raw {
+			var m map[string]any
+			json.Unmarshal(x, &m)
+			if s, ok := m[field].(string); ok {
+				out[s] = true
+			}
+		}
+		return out
+	}
+	cmp := func(path string, got map[string]bool, kind string) {
+		t.Helper()
+		for _, it := range items {
+			if kind != "" && it.kind != kind {
+				continue
+			}
+			cells++
+			if got[it.id] != expect[it.id] {
+				if got[it.id] {
+					leaks++
+				}
+				t.Errorf("%s: %s (%s, held on %s) listed %v, want %v", path, it.label, it.kind, holders(held[it]), got[it.id], expect[it.id])
+			}
+		}
+	}
+
+	// Lists and the feed.
+	for kind, path := range map[string]string{"incident": "/api/v1/incidents", "need": "/api/v1/needs", "offer": "/api/v1/offers", "match": "/api/v1/matches"} {
+		cmp(path, ids(list(path), "id"), kind)
+	}
+	cmp("the event feed", ids(list("/api/v1/events"), "subject"), "")
+
+	// Each item: read, its events, a need's coverage and proposals.
+	for i, it := range items {
+		if sample && i%5 != int(in.name[0])%5 {
+			continue
+		}
+		path := "/api/v1/" + it.kind + "es"
+		if it.kind != "match" {
+			path = "/api/v1/" + it.kind + "s"
+		}
+		st, b := get(path + "/" + it.id)
+		cells++
+		if (st == 200) != expect[it.id] || (st != 200 && st != 404) {
+			if st == 200 {
+				leaks++
+			}
+			t.Errorf("GET %s/%s (%s, held on %s): %d, want readable %v", path, it.id, it.label, holders(held[it]), st, expect[it.id])
+		}
+		if st == 200 {
+			// The item says where it came from: nothing when written
+			// here, else its origin, named when it is a peer.
+			var got struct {
+				Origin *federation.Origin `json:"origin"`
+			}
+			json.Unmarshal(b, &got)
+			var want *federation.Origin
+			if it.origin != in {
+				fp := it.origin.n.fp
+				want = &federation.Origin{Fingerprint: fp, Short: fp[0:4] + " " + fp[4:8] + " " + fp[8:12] + " " + fp[12:16]}
+				for _, l := range in.links {
+					if l.to == it.origin {
+						want.Name = it.origin.name
+					}
+				}
+			}
+			cells++
+			if (got.Origin == nil) != (want == nil) || got.Origin != nil && *got.Origin != *want {
+				t.Errorf("the origin of %s on %s: %+v, want %+v", it.label, in.name, got.Origin, want)
+			}
+		}
+		evs := list("/api/v1/events?subject=" + it.id)
+		cells++
+		if (len(evs) > 0) != expect[it.id] {
+			if len(evs) > 0 {
+				leaks++
+			}
+			t.Errorf("events of %s (held on %s): %d, want some %v", it.label, holders(held[it]), len(evs), expect[it.id])
+		}
+		if it.kind != "need" || st != 200 {
+			continue
+		}
+		// Coverage: the matches of the need it lists are those the
+		// reader may read here; what is committed counts every
+		// commitment held here.
+		var need struct {
+			Coverage *struct {
+				Covered int64 `json:"covered"`
+				Matches []struct {
+					MatchID string `json:"match_id"`
+				} `json:"matches"`
+			} `json:"coverage"`
+		}
+		json.Unmarshal(b, &need)
+		listed := map[string]bool{}
+		if need.Coverage != nil {
+			for _, m := range need.Coverage.Matches {
+				listed[m.MatchID] = true
+			}
+		}
+		var covered int64
+		for _, m := range items {
+			if m.kind != "match" || m.need != it.id {
+				continue
+			}
+			cells++
+			if listed[m.id] != expect[m.id] {
+				if listed[m.id] {
+					leaks++
+				}
+				t.Errorf("coverage of %s lists %s: %v, want %v", it.label, m.label, listed[m.id], expect[m.id])
+			}
+			if held[m][in] && m.status == coord.MatchCommitted {
+				covered += m.qty
+			}
+		}
+		cells++
+		if need.Coverage == nil || need.Coverage.Covered != covered {
+			t.Errorf("coverage of %s: %+v, want %d committed", it.label, need.Coverage, covered)
+		}
+		// Proposals offer only offers the reader may read.
+		st, b = get("/api/v1/needs/" + it.id + "/proposals")
+		if st != 200 {
+			t.Errorf("proposals of %s: %d %s", it.label, st, b)
+			continue
+		}
+		var ps page
+		json.Unmarshal(b, &ps)
+		for o := range ids(ps.Items, "offer_id") {
+			cells++
+			if !expect[o] {
+				leaks++
+				t.Errorf("proposals of %s offer %s, which the reader may not read", it.label, byID[o].label)
+			}
+		}
+	}
+
+	// No answer names an item the reader may not read.
+	for _, it := range items {
+		if expect[it.id] {
+			continue
+		}
+		for _, body := range bodies {
+			if strings.Contains(body, it.id) {
+				leaks++
+				t.Errorf("an answer names %s (%s), which the reader may not read: %.300s", it.id, it.label, body)
+				break
+			}
+		}
+	}
+	return cells, leaks
+}
+
+func holders(h map[*mxInstance]bool) string {
+	var out []string
+	for in := range h {
+		out = append(out, in.name)
+	}
+	sort.Strings(out)
+	return strings.Join(out, "")
+}
