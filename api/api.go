@@ -57,6 +57,11 @@ type Options struct {
 	// Norms is the legal and normative catalogue the incidents' norms and
 	// briefs apply; nil: the embedded one (norms.Default).
 	Norms *norms.Catalogue
+	// Instance is the host name exchange documents are written under
+	// (CAP senders, STIX identities); "" takes the request's host.
+	Instance string
+	// Now is the clock of exchange documents; nil: time.Now.
+	Now func() time.Time
 }
 
 // Server is the API as an http.Handler. It is safe for concurrent use.
@@ -72,6 +77,8 @@ type Server struct {
 	auth     *authCache
 	metrics  *metrics
 	mux      *http.ServeMux
+	instance string
+	now      func() time.Time
 }
 
 // New returns the API over svc.
@@ -79,6 +86,10 @@ func New(svc coord.Services, opt Options) *Server {
 	s := &Server{svc: svc, health: opt.Health, logCheck: opt.LogCheck, norms: opt.Norms, log: opt.Logger, maxBody: opt.MaxBody}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
+	}
+	s.instance, s.now = opt.Instance, opt.Now
+	if s.now == nil {
+		s.now = time.Now
 	}
 	if s.norms == nil {
 		// The embedded catalogue is checked by its tests; failing to load
