@@ -3,7 +3,6 @@ package api
 import (
 	"bytes"
 	"mime"
-	"net"
 	"net/http"
 	"slices"
 	"strconv"
@@ -154,14 +153,7 @@ func (s *Server) instanceName(r *http.Request) string {
 	if s.instance != "" {
 		return s.instance
 	}
-	host := r.Host
-	if h, _, err := net.SplitHostPort(host); err == nil {
-		host = h
-	}
-	if host == "" || len(host) > 253 || strings.ContainsAny(host, " ,<>&\"'\t\r\n/:[]@") {
-		return "localhost"
-	}
-	return strings.ToLower(host)
+	return exchange.InstanceFromHost(r.Host)
 }
 
 // listFilterFor reads a list's narrowing (status, country, incident_id)

@@ -51,6 +51,17 @@ func Extension(format string) string {
 	return ".csv"
 }
 
+// InstanceFromHost returns the instance name exports are written under
+// for a request's Host header (host, or host:port): the host in lower
+// case, or "localhost" when it is not a plain host name.
+func InstanceFromHost(host string) string {
+	host, _, _ = strings.Cut(host, ":")
+	if host == "" || len(host) > 253 || strings.ContainsAny(host, " ,<>&\"'\t\r\n/:[]@%") {
+		return "localhost"
+	}
+	return strings.ToLower(host)
+}
+
 // Request says what Export writes.
 type Request struct {
 	// Format is one of Formats.

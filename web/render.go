@@ -39,6 +39,7 @@ type view struct {
 	Script bool // the page uses app.js
 	Lang   i18n.Lang
 	Switch []langLink // the language switch
+	Feeds  []feedLink // Atom feeds of the page, for the head
 	Data   any
 }
 
@@ -140,7 +141,7 @@ func (s *server) renderScript(w http.ResponseWriter, r *http.Request, rq *reques
 		panic("web: no page template " + name)
 	}
 	v := view{Name: s.name, Title: title, Viewer: rq.viewer, User: rq.user, CSRF: rq.csrf,
-		Coord: s.svc.Complete(), Path: r.URL.Path, Script: script, Lang: lang, Switch: switchLinks(r, lang), Data: data}
+		Coord: s.svc.Complete(), Path: r.URL.Path, Script: script, Lang: lang, Switch: switchLinks(r, lang), Feeds: s.feedsFor(r, rq), Data: data}
 	var buf bytes.Buffer
 	if err := p.t.Execute(&buf, v); err != nil {
 		s.log.Error("web: render", "page", name, "err", lifeline.Trace(err))

@@ -56,6 +56,10 @@ type Config struct {
 	// Lang is the language (ar, zh, en, fr, ru or es) of a visitor who has
 	// not chosen one; "" follows the browser's Accept-Language.
 	Lang string
+	// Site is the absolute URL the interface is reached at, such as
+	// "https://lifeline.example.org", which feeds link to; "" takes the
+	// request's scheme and host.
+	Site string
 }
 
 // server is the web interface.
@@ -181,6 +185,7 @@ func (s *server) routes() {
 		return
 	}
 	s.coordRoutes()
+	s.exchangeRoutes()
 	s.page("/", s.notFound)
 }
 

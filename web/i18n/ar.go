@@ -481,4 +481,22 @@ var ar = Messages{
 	"hazard.storm":                  "عاصفة",
 	"hazard.tsunami":                "تسونامي",
 	"hazard.volcano":                "بركان",
+
+	// Exchange: downloads, Atom feeds and notifications.
+	"exchange.download":     "تنزيل:",
+	"exchange.download.all": "تنزيل كل ما يحق لك الاطلاع عليه:",
+	"exchange.cap":          "تنبيه CAP (أنظمة الإنذار)",
+	"exchange.stix":         "حزمة STIX 2.1 (فرق الاستجابة للطوارئ الحاسوبية)",
+	"exchange.geojson":      "GeoJSON (خرائط)",
+	"exchange.hxl":          "جدول بيانات HXL",
+	"exchange.stop":         "جدول STOP لحالات قطع الإنترنت",
+	"exchange.restoration":  "الاستعادة (HXL)",
+	"exchange.feed":         "موجز Atom للحوادث العامة",
+	"exchange.needs":        "الاحتياجات (HXL)",
+	"exchange.offers":       "العروض (HXL)",
+	"exchange.commitments":  "الالتزامات (HXL)",
+	"exchange.edxl":         "رسالة EDXL-RM (الخدمات اللوجستية)",
+	"feed.all":              "الحوادث العامة",
+	"feed.country":          "الحوادث العامة في %s",
+	"feed.kind":             "الحوادث العامة: %s",
 }

@@ -497,4 +497,22 @@ var en = Messages{
 	"hazard.storm":                  "Storm",
 	"hazard.tsunami":                "Tsunami",
 	"hazard.volcano":                "Volcano",
+
+	// Exchange: downloads, Atom feeds and notifications.
+	"exchange.download":     "Download:",
+	"exchange.download.all": "Download all you may see:",
+	"exchange.cap":          "CAP alert (alerting systems)",
+	"exchange.stix":         "STIX 2.1 bundle (CERTs)",
+	"exchange.geojson":      "GeoJSON (maps)",
+	"exchange.hxl":          "HXL spreadsheet",
+	"exchange.stop":         "STOP table of shutdowns",
+	"exchange.restoration":  "restoration (HXL)",
+	"exchange.feed":         "Atom feed of public incidents",
+	"exchange.needs":        "needs (HXL)",
+	"exchange.offers":       "offers (HXL)",
+	"exchange.commitments":  "commitments (HXL)",
+	"exchange.edxl":         "EDXL-RM message (logistics)",
+	"feed.all":              "Public incidents",
+	"feed.country":          "Public incidents in %s",
+	"feed.kind":             "Public incidents: %s",
 }

@@ -479,4 +479,22 @@ var es = Messages{
 	"hazard.storm":                  "Tormenta",
 	"hazard.tsunami":                "Tsunami",
 	"hazard.volcano":                "Volcán",
+
+	// Exchange: downloads, Atom feeds and notifications.
+	"exchange.download":     "Descargar:",
+	"exchange.download.all": "Descargar todo lo que puede ver:",
+	"exchange.cap":          "Alerta CAP (sistemas de alerta)",
+	"exchange.stix":         "Paquete STIX 2.1 (CERT)",
+	"exchange.geojson":      "GeoJSON (mapas)",
+	"exchange.hxl":          "Hoja de cálculo HXL",
+	"exchange.stop":         "Tabla STOP de apagones",
+	"exchange.restoration":  "restablecimiento (HXL)",
+	"exchange.feed":         "Canal Atom de incidentes públicos",
+	"exchange.needs":        "necesidades (HXL)",
+	"exchange.offers":       "ofertas (HXL)",
+	"exchange.commitments":  "compromisos (HXL)",
+	"exchange.edxl":         "Mensaje EDXL-RM (logística)",
+	"feed.all":              "Incidentes públicos",
+	"feed.country":          "Incidentes públicos en %s",
+	"feed.kind":             "Incidentes públicos: %s",
 }

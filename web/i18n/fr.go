@@ -478,4 +478,22 @@ var fr = Messages{
 	"hazard.storm":                  "Tempête",
 	"hazard.tsunami":                "Tsunami",
 	"hazard.volcano":                "Volcan",
+
+	// Exchange: downloads, Atom feeds and notifications.
+	"exchange.download":     "Télécharger :",
+	"exchange.download.all": "Télécharger tout ce que vous pouvez voir :",
+	"exchange.cap":          "Alerte CAP (systèmes d'alerte)",
+	"exchange.stix":         "Lot STIX 2.1 (CERT)",
+	"exchange.geojson":      "GeoJSON (cartes)",
+	"exchange.hxl":          "Tableur HXL",
+	"exchange.stop":         "Tableau STOP des coupures",
+	"exchange.restoration":  "rétablissement (HXL)",
+	"exchange.feed":         "Flux Atom des incidents publics",
+	"exchange.needs":        "besoins (HXL)",
+	"exchange.offers":       "offres (HXL)",
+	"exchange.commitments":  "engagements (HXL)",
+	"exchange.edxl":         "Message EDXL-RM (logistique)",
+	"feed.all":              "Incidents publics",
+	"feed.country":          "Incidents publics : %s",
+	"feed.kind":             "Incidents publics : %s",
 }

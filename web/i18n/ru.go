@@ -479,4 +479,22 @@ var ru = Messages{
 	"hazard.storm":                  "Шторм",
 	"hazard.tsunami":                "Цунами",
 	"hazard.volcano":                "Извержение вулкана",
+
+	// Exchange: downloads, Atom feeds and notifications.
+	"exchange.download":     "Скачать:",
+	"exchange.download.all": "Скачать всё, что вам доступно:",
+	"exchange.cap":          "Оповещение CAP (системы оповещения)",
+	"exchange.stix":         "Пакет STIX 2.1 (CERT)",
+	"exchange.geojson":      "GeoJSON (карты)",
+	"exchange.hxl":          "Таблица HXL",
+	"exchange.stop":         "Таблица отключений STOP",
+	"exchange.restoration":  "восстановление (HXL)",
+	"exchange.feed":         "Лента Atom публичных инцидентов",
+	"exchange.needs":        "потребности (HXL)",
+	"exchange.offers":       "предложения (HXL)",
+	"exchange.commitments":  "обязательства (HXL)",
+	"exchange.edxl":         "Сообщение EDXL-RM (логистика)",
+	"feed.all":              "Публичные инциденты",
+	"feed.country":          "Публичные инциденты: %s",
+	"feed.kind":             "Публичные инциденты: %s",
 }

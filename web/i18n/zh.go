@@ -479,4 +479,22 @@ var zh = Messages{
 	"hazard.storm":                  "风暴",
 	"hazard.tsunami":                "海啸",
 	"hazard.volcano":                "火山",
+
+	// Exchange: downloads, Atom feeds and notifications.
+	"exchange.download":     "下载：",
+	"exchange.download.all": "下载您可查看的全部内容：",
+	"exchange.cap":          "CAP 警报（预警系统）",
+	"exchange.stix":         "STIX 2.1 数据包（CERT）",
+	"exchange.geojson":      "GeoJSON（地图）",
+	"exchange.hxl":          "HXL 电子表格",
+	"exchange.stop":         "STOP 断网记录表",
+	"exchange.restoration":  "恢复情况（HXL）",
+	"exchange.feed":         "公开事件的 Atom 订阅源",
+	"exchange.needs":        "需求（HXL）",
+	"exchange.offers":       "供给（HXL）",
+	"exchange.commitments":  "承诺（HXL）",
+	"exchange.edxl":         "EDXL-RM 消息（后勤）",
+	"feed.all":              "公开事件",
+	"feed.country":          "%s 的公开事件",
+	"feed.kind":             "公开事件：%s",
 }
