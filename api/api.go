@@ -62,6 +62,9 @@ type Options struct {
 	Instance string
 	// Now is the clock of exchange documents; nil: time.Now.
 	Now func() time.Time
+	// Subscriptions are the organisations' webhooks; nil: the webhook
+	// routes answer 404.
+	Subscriptions coord.SubscriptionService
 }
 
 // Server is the API as an http.Handler. It is safe for concurrent use.
@@ -79,6 +82,7 @@ type Server struct {
 	mux      *http.ServeMux
 	instance string
 	now      func() time.Time
+	subs     coord.SubscriptionService
 }
 
 // New returns the API over svc.
@@ -87,7 +91,7 @@ func New(svc coord.Services, opt Options) *Server {
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
-	s.instance, s.now = opt.Instance, opt.Now
+	s.instance, s.now, s.subs = opt.Instance, opt.Now, opt.Subscriptions
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -206,6 +210,12 @@ func (s *Server) routes() []route {
 		{"PATCH", "/api/v1/matches/{id}", true, s.patchMatch},
 
 		{"GET", "/api/v1/events", false, s.listEvents},
+
+		{"GET", "/api/v1/webhooks", true, s.listWebhooks},
+		{"POST", "/api/v1/webhooks", true, s.createWebhook},
+		{"DELETE", "/api/v1/webhooks/{id}", true, s.deleteWebhook},
+		{"POST", "/api/v1/webhooks/{id}/test", true, s.testWebhook},
+		{"GET", "/api/v1/webhooks/{id}/deliveries", true, s.webhookDeliveries},
 	}
 }
 
