@@ -40,7 +40,9 @@ type view struct {
 	Lang   i18n.Lang
 	Switch []langLink // the language switch
 	Feeds  []feedLink // Atom feeds of the page, for the head
-	Data   any
+	// Webhooks links the organisation's webhooks page, for members.
+	Webhooks bool
+	Data     any
 }
 
 // langLink is one entry of the language switch: a plain link to the same
@@ -141,7 +143,8 @@ func (s *server) renderScript(w http.ResponseWriter, r *http.Request, rq *reques
 		panic("web: no page template " + name)
 	}
 	v := view{Name: s.name, Title: title, Viewer: rq.viewer, User: rq.user, CSRF: rq.csrf,
-		Coord: s.svc.Complete(), Path: r.URL.Path, Script: script, Lang: lang, Switch: switchLinks(r, lang), Feeds: s.feedsFor(r, rq), Data: data}
+		Coord: s.svc.Complete(), Path: r.URL.Path, Script: script, Lang: lang, Switch: switchLinks(r, lang), Feeds: s.feedsFor(r, rq),
+		Webhooks: s.cfg.Subscriptions != nil && !rq.viewer.Anonymous(), Data: data}
 	var buf bytes.Buffer
 	if err := p.t.Execute(&buf, v); err != nil {
 		s.log.Error("web: render", "page", name, "err", lifeline.Trace(err))

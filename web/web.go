@@ -56,6 +56,9 @@ type Config struct {
 	// Lang is the language (ar, zh, en, fr, ru or es) of a visitor who has
 	// not chosen one; "" follows the browser's Accept-Language.
 	Lang string
+	// Subscriptions are the organisations' webhooks, which their
+	// administrators manage on /webhooks; nil: not served.
+	Subscriptions coord.SubscriptionService
 	// Site is the absolute URL the interface is reached at, such as
 	// "https://lifeline.example.org", which feeds link to; "" takes the
 	// request's scheme and host.
@@ -186,6 +189,7 @@ func (s *server) routes() {
 	}
 	s.coordRoutes()
 	s.exchangeRoutes()
+	s.webhookRoutes()
 	s.page("/", s.notFound)
 }
 

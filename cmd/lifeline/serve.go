@@ -24,6 +24,7 @@ import (
 	"lifeline/coord"
 	"lifeline/demo"
 	"lifeline/impact"
+	"lifeline/notify"
 	"lifeline/store"
 	"lifeline/store/sqlite"
 	"lifeline/web"
@@ -35,7 +36,8 @@ func newServeCmd() *cobra.Command {
 	var burst int
 	var seed bool
 	var pullEvery time.Duration
-	var lang string
+	var lang, site string
+	var webhooksPrivate bool
 	var af atlasFlags
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -108,7 +110,7 @@ commitments; it prints a token for one member of each organisation.`,
 			}
 			registry := prometheus.NewRegistry()
 			apiHandler := api.New(db.Services(),
-				api.Options{Logger: log, Rate: rate, Burst: burst, CursorKey: cursorKey, Registry: registry,
+				api.Options{Logger: log, Rate: rate, Burst: burst, CursorKey: cursorKey, Registry: registry, Subscriptions: db,
 					Health: func(ctx context.Context) error { return db.SQL().PingContext(ctx) }, LogCheck: func() (any, bool) {
 						c := db.LastCheck()
 						if err := db.Broken(); err != nil {
@@ -124,8 +126,8 @@ commitments; it prints a token for one member of each organisation.`,
 				return err
 			}
 			webHandler, err := web.New(web.Config{Atlas: a, Graph: g, Logger: log, Lang: lang,
-				Sessions: storeSessions{db: db, log: log}, Key: csrfKey,
-				Services: db.Services()})
+				Sessions: storeSessions{db: db, log: log}, Key: csrfKey, Site: site,
+				Services: db.Services(), Subscriptions: db})
 			if err != nil {
 				return err
 			}
@@ -161,6 +163,12 @@ commitments; it prints a token for one member of each organisation.`,
 			errc := make(chan error, 1)
 			go func() { errc <- srv.Serve(ln) }()
 			go checkLogInBackground(ctx, db, stderr)
+			// Webhooks: queued from the log and delivered from the outbox
+			// in the database, so a restart loses none (docs/notify.md).
+			dispatcher := notify.New(db, db.Services(), notify.Options{Logger: log, AllowPrivate: webhooksPrivate})
+			dispatched := make(chan struct{})
+			go func() { defer close(dispatched); dispatcher.Run(ctx) }()
+			defer func() { stop(); <-dispatched }()
 			select {
 			case err := <-errc:
 				return err
@@ -184,6 +192,8 @@ commitments; it prints a token for one member of each organisation.`,
 	cmd.Flags().Float64Var(&rate, "rate", 50, "requests per second allowed per token (or anonymous address); 0 for no limit")
 	cmd.Flags().IntVar(&burst, "burst", 0, "requests allowed at once above the rate (default 4×rate)")
 	cmd.Flags().DurationVar(&pullEvery, "pull-every", time.Minute, "how often to pull from peers with a URL (they also notify when they have something new); 0 never")
+	cmd.Flags().StringVar(&site, "site", "", "the absolute URL the web interface is reached at (e.g. https://lifeline.example.org), which Atom feeds link to (default: the request's host)")
+	cmd.Flags().BoolVar(&webhooksPrivate, "webhooks-private", false, "let webhooks call loopback and private addresses (off: a webhook cannot reach the server's own network)")
 	cmd.Flags().StringVar(&lang, "lang", "", "language of the web interface for visitors who have not chosen one: ar, zh, en, fr, ru or es (default: the browser's)")
 	return cmd
 }
