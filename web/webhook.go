@@ -84,9 +84,7 @@ func (s *server) webhookCreate(w http.ResponseWriter, r *http.Request, rq *reque
 	sub := &coord.Subscription{URL: strings.TrimSpace(f.Get("url")), Filter: coord.SubscriptionFilter{
 		Incidents: f.Get("incidents") != "", Alerts: f.Get("alerts") != "", MatchingNeeds: f.Get("matching_needs") != "",
 		MinSeverity: f.Get("min_severity")}}
-	for _, c := range strings.FieldsFunc(strings.ToUpper(f.Get("countries")), func(r rune) bool { return r == ',' || r == ' ' }) {
-		sub.Filter.Countries = append(sub.Filter.Countries, c)
-	}
+	sub.Filter.Countries = strings.FieldsFunc(strings.ToUpper(f.Get("countries")), func(r rune) bool { return r == ',' || r == ' ' })
 	for _, k := range f["kinds"] {
 		sub.Filter.Kinds = append(sub.Filter.Kinds, coord.IncidentKind(k))
 	}
