@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"net/mail"
 	"net/url"
 	"slices"
 	"strconv"
@@ -73,9 +74,13 @@ const MaxSubscriptionsPerOrg = 20
 // Validate checks a subscription's URL and filter.
 func (s *Subscription) Validate() error {
 	const op = "coord.Subscription.Validate"
-	u, err := url.Parse(s.URL)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil || len(s.URL) > 2000 {
-		return lifeline.Errorf(lifeline.EINVALID, op, "url: expected an absolute http or https URL without credentials, at most 2000 bytes, found %q", truncate(s.URL, 80))
+	if addr, ok := strings.CutPrefix(s.URL, "mailto:"); ok {
+		// An e-mail digest (package notify): one plain address.
+		if a, err := mail.ParseAddress(addr); err != nil || a.Address != addr || a.Name != "" {
+			return lifeline.Errorf(lifeline.EINVALID, op, "url: expected mailto: followed by one e-mail address such as ops@example.org, found %q", truncate(s.URL, 80))
+		}
+	} else if u, err := url.Parse(s.URL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil || len(s.URL) > 2000 {
+		return lifeline.Errorf(lifeline.EINVALID, op, "url: expected an absolute http or https URL without credentials, at most 2000 bytes, or mailto: and an e-mail address, found %q", truncate(s.URL, 80))
 	}
 	f := s.Filter
 	if !f.Incidents && !f.Alerts && !f.MatchingNeeds {

@@ -78,6 +78,9 @@ type Options struct {
 	// Batch is how many events are read at a time per subscription and
 	// how many notifications are claimed at a time; 0: 200.
 	Batch int
+	// Mail is the SMTP server of e-mail digests (subscriptions to a
+	// mailto: address); see digest.go.
+	Mail MailOptions
 }
 
 // Dispatcher queues and delivers notifications. Run it once per process;
@@ -115,6 +118,9 @@ func New(outbox coord.Outbox, svc coord.Services, opt Options) *Dispatcher {
 	}
 	if opt.Batch <= 0 {
 		opt.Batch = 200
+	}
+	if opt.Mail.Every <= 0 {
+		opt.Mail.Every = time.Hour
 	}
 	d := &Dispatcher{outbox: outbox, svc: svc, opt: opt, log: opt.Logger, wake: make(chan struct{}, 1)}
 	if d.log == nil {
@@ -243,6 +249,7 @@ func (d *Dispatcher) scanOne(ctx context.Context, s *coord.WatchedSubscription) 
 			if err != nil {
 				return queued, err
 			}
+			n.NextAttempt = d.digestDue(s.URL, now)
 			ns = append(ns, n)
 		}
 		if page.Next == "" {
@@ -306,13 +313,14 @@ const maxParallel = 4
 // outcome. It returns how many it attempted.
 func (d *Dispatcher) Deliver(ctx context.Context) (int, error) {
 	now := d.opt.Now()
-	ns, err := d.outbox.ClaimDue(ctx, now, 2*d.opt.Timeout+10*time.Second, d.opt.Batch)
+	claimed, err := d.outbox.ClaimDue(ctx, now, 2*d.opt.Timeout+10*time.Second, d.opt.Batch)
 	if err != nil {
 		return 0, err
 	}
+	ns, err := d.sendDigests(ctx, claimed)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
-	var errs []error
+	errs := []error{err}
 	slots := make(chan struct{}, maxParallel)
 	for i := range ns {
 		n := &ns[i]
@@ -332,22 +340,25 @@ func (d *Dispatcher) Deliver(ctx context.Context) (int, error) {
 		}()
 	}
 	wg.Wait()
-	return len(ns), errors.Join(errs...)
+	return len(claimed), errors.Join(errs...)
 }
 
 // attempt sends n once and says how it went and what comes next.
 func (d *Dispatcher) attempt(ctx context.Context, n *coord.Notification) coord.Attempt {
 	status, err := d.post(ctx, n)
-	a := coord.Attempt{At: d.opt.Now(), HTTPStatus: status}
 	switch {
 	case err == nil && status >= 200 && status < 300:
-		a.Status = coord.DeliveryDelivered
-		return a
-	case err != nil:
-		a.Error = err.Error()
-	default:
-		a.Error = fmt.Sprintf("the receiver answered %d %s", status, http.StatusText(status))
+		return coord.Attempt{At: d.opt.Now(), HTTPStatus: status, Status: coord.DeliveryDelivered}
+	case err == nil:
+		err = fmt.Errorf("the receiver answered %d %s", status, http.StatusText(status))
 	}
+	return d.failed(n, status, err)
+}
+
+// failed is the outcome of a failed attempt: tried again after the
+// backoff, or given up after MaxAttempts.
+func (d *Dispatcher) failed(n *coord.Notification, status int, err error) coord.Attempt {
+	a := coord.Attempt{At: d.opt.Now(), HTTPStatus: status, Error: err.Error()}
 	tries := n.Attempts + 1
 	if tries >= d.opt.MaxAttempts {
 		a.Status = coord.DeliveryFailed

@@ -38,6 +38,8 @@ func newServeCmd() *cobra.Command {
 	var pullEvery time.Duration
 	var lang, site string
 	var webhooksPrivate bool
+	var smtpAddr, smtpFrom, smtpUser string
+	var digestEvery time.Duration
 	var af atlasFlags
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -165,7 +167,8 @@ commitments; it prints a token for one member of each organisation.`,
 			go checkLogInBackground(ctx, db, stderr)
 			// Webhooks: queued from the log and delivered from the outbox
 			// in the database, so a restart loses none (docs/notify.md).
-			dispatcher := notify.New(db, db.Services(), notify.Options{Logger: log, AllowPrivate: webhooksPrivate})
+			dispatcher := notify.New(db, db.Services(), notify.Options{Logger: log, AllowPrivate: webhooksPrivate,
+				Mail: notify.MailOptions{Addr: smtpAddr, From: smtpFrom, Username: smtpUser, Password: os.Getenv("LIFELINE_SMTP_PASSWORD"), Every: digestEvery}})
 			dispatched := make(chan struct{})
 			go func() { defer close(dispatched); dispatcher.Run(ctx) }()
 			defer func() { stop(); <-dispatched }()
@@ -194,6 +197,10 @@ commitments; it prints a token for one member of each organisation.`,
 	cmd.Flags().DurationVar(&pullEvery, "pull-every", time.Minute, "how often to pull from peers with a URL (they also notify when they have something new); 0 never")
 	cmd.Flags().StringVar(&site, "site", "", "the absolute URL the web interface is reached at (e.g. https://lifeline.example.org), which Atom feeds link to (default: the request's host)")
 	cmd.Flags().BoolVar(&webhooksPrivate, "webhooks-private", false, "let webhooks call loopback and private addresses (off: a webhook cannot reach the server's own network)")
+	cmd.Flags().StringVar(&smtpAddr, "smtp-addr", "", "SMTP server (HOST:PORT) of e-mail digests, for webhooks subscribed to a mailto: address; the password is read from $LIFELINE_SMTP_PASSWORD")
+	cmd.Flags().StringVar(&smtpFrom, "smtp-from", "lifeline@localhost", "sender address of e-mail digests")
+	cmd.Flags().StringVar(&smtpUser, "smtp-user", "", "user name on the SMTP server (sent only over TLS or to localhost)")
+	cmd.Flags().DurationVar(&digestEvery, "digest-every", time.Hour, "how long an e-mail digest gathers notifications")
 	cmd.Flags().StringVar(&lang, "lang", "", "language of the web interface for visitors who have not chosen one: ar, zh, en, fr, ru or es (default: the browser's)")
 	return cmd
 }
