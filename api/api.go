@@ -65,6 +65,14 @@ type Options struct {
 	// incident, need, offer or match read by its id then carries it as
 	// "origin" when it was received from another instance.
 	Origins federation.Origins
+	// Instance is the host name exchange documents are written under
+	// (CAP senders, STIX identities); "" takes the request's host.
+	Instance string
+	// Now is the clock of exchange documents; nil: time.Now.
+	Now func() time.Time
+	// Subscriptions are the organisations' webhooks; nil: the webhook
+	// routes answer 404.
+	Subscriptions coord.SubscriptionService
 }
 
 // Server is the API as an http.Handler. It is safe for concurrent use.
@@ -82,6 +90,9 @@ type Server struct {
 	metrics  *metrics
 	mux      *http.ServeMux
 	origins  federation.Origins
+	instance string
+	now      func() time.Time
+	subs     coord.SubscriptionService
 }
 
 // New returns the API over svc.
@@ -89,6 +100,10 @@ func New(svc coord.Services, opt Options) *Server {
 	s := &Server{svc: svc, health: opt.Health, logCheck: opt.LogCheck, norms: opt.Norms, changes: opt.Changes, log: opt.Logger, maxBody: opt.MaxBody, origins: opt.Origins}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
+	}
+	s.instance, s.now, s.subs = opt.Instance, opt.Now, opt.Subscriptions
+	if s.now == nil {
+		s.now = time.Now
 	}
 	if s.norms == nil {
 		// The embedded catalogue is checked by its tests; failing to load
@@ -209,6 +224,11 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/changes", true, s.proposeChange},
 		{"GET", "/api/v1/changes", false, s.listChanges},
 		{"GET", "/api/v1/changes/{id}", false, s.getChange},
+		{"GET", "/api/v1/webhooks", true, s.listWebhooks},
+		{"POST", "/api/v1/webhooks", true, s.createWebhook},
+		{"DELETE", "/api/v1/webhooks/{id}", true, s.deleteWebhook},
+		{"POST", "/api/v1/webhooks/{id}/test", true, s.testWebhook},
+		{"GET", "/api/v1/webhooks/{id}/deliveries", true, s.webhookDeliveries},
 	}
 }
 

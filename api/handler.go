@@ -52,7 +52,7 @@ func listAll[T any](s *Server, w http.ResponseWriter, r *http.Request, v coord.V
 	find func(context.Context, coord.Viewer, coord.ListFilter) (coord.Page[T], error)) {
 	f, err := listFilter(r)
 	if err == nil {
-		err = queryParams(r, append([]string{"after", "limit"}, coord.ListNarrowing[list]...)...)
+		err = queryParams(r, append(append([]string{"after", "limit"}, coord.ListNarrowing[list]...), "format")...)
 	}
 	if err != nil {
 		s.problem(w, r, v, err)

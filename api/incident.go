@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"lifeline/coord"
+	"lifeline/exchange"
 )
 
 // incidentCreate is the body of POST /api/v1/incidents: what a reporter
@@ -46,10 +47,26 @@ func (s *Server) createIncident(w http.ResponseWriter, r *http.Request, v coord.
 }
 
 func (s *Server) getIncident(w http.ResponseWriter, r *http.Request, v coord.Viewer) {
+	f, ok := s.negotiate(w, r, incidentFormats)
+	if !ok {
+		return
+	}
+	if f != jsonFormat {
+		s.export(w, r, v, exchange.Request{Format: f, Incident: r.PathValue("id")})
+		return
+	}
 	getOne(s, w, r, v, s.svc.Incidents.FindIncidentByID, func(in *coord.Incident) int64 { return in.Version })
 }
 
 func (s *Server) listIncidents(w http.ResponseWriter, r *http.Request, v coord.Viewer) {
+	f, ok := s.negotiate(w, r, incidentListFormats)
+	if !ok {
+		return
+	}
+	if f != jsonFormat {
+		s.exportList(w, r, v, "incidents", f)
+		return
+	}
 	listAll(s, w, r, v, "incidents", s.svc.Incidents.FindIncidents)
 }
 

@@ -39,8 +39,16 @@ func (s *Server) writeBody(w http.ResponseWriter, r *http.Request, st int, v any
 		http.Error(w, `{"status":500,"code":"internal","title":"Internal Server Error"}`, http.StatusInternalServerError)
 		return
 	}
-	body = append(body, '\n')
+	s.writeRaw(w, r, st, "", append(body, '\n'), etag)
+}
+
+// writeRaw writes body with status as writeJSON does (ETag, 304, gzip),
+// under contentType when it is not "".
+func (s *Server) writeRaw(w http.ResponseWriter, r *http.Request, st int, contentType string, body []byte, etag string) {
 	h := w.Header()
+	if contentType != "" {
+		h.Set("Content-Type", contentType)
+	}
 	if st == http.StatusOK && (r.Method == http.MethodGet || r.Method == http.MethodHead || r.Method == http.MethodPatch) {
 		if etag == "" {
 			sum := sha256.Sum256(body)

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"lifeline/coord"
+	"lifeline/exchange"
 )
 
 func (s *Server) createMatch(w http.ResponseWriter, r *http.Request, v coord.Viewer) {
@@ -20,10 +21,22 @@ func (s *Server) createMatch(w http.ResponseWriter, r *http.Request, v coord.Vie
 }
 
 func (s *Server) getMatch(w http.ResponseWriter, r *http.Request, v coord.Viewer) {
+	if f, ok := s.negotiate(w, r, resourceFormats); !ok || f != jsonFormat {
+		if ok {
+			s.export(w, r, v, exchange.Request{Format: f, Match: r.PathValue("id")})
+		}
+		return
+	}
 	getOne(s, w, r, v, s.svc.Matches.FindMatchByID, func(m *coord.Match) int64 { return m.Version })
 }
 
 func (s *Server) listMatches(w http.ResponseWriter, r *http.Request, v coord.Viewer) {
+	if f, ok := s.negotiate(w, r, resourceListFormats); !ok || f != jsonFormat {
+		if ok {
+			s.exportList(w, r, v, "matches", f)
+		}
+		return
+	}
 	listAll(s, w, r, v, "matches", s.svc.Matches.FindMatches)
 }
 

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"lifeline/coord"
+	"lifeline/exchange"
 )
 
 // resourceCreate is the body of POST /api/v1/needs and /api/v1/offers.
@@ -60,18 +61,42 @@ func (s *Server) createOffer(w http.ResponseWriter, r *http.Request, v coord.Vie
 }
 
 func (s *Server) getNeed(w http.ResponseWriter, r *http.Request, v coord.Viewer) {
+	if f, ok := s.negotiate(w, r, resourceFormats); !ok || f != jsonFormat {
+		if ok {
+			s.export(w, r, v, exchange.Request{Format: f, Need: r.PathValue("id")})
+		}
+		return
+	}
 	getOne(s, w, r, v, s.svc.Needs.FindNeedByID, func(n *coord.Need) int64 { return n.Version })
 }
 
 func (s *Server) getOffer(w http.ResponseWriter, r *http.Request, v coord.Viewer) {
+	if f, ok := s.negotiate(w, r, resourceFormats); !ok || f != jsonFormat {
+		if ok {
+			s.export(w, r, v, exchange.Request{Format: f, Offer: r.PathValue("id")})
+		}
+		return
+	}
 	getOne(s, w, r, v, s.svc.Offers.FindOfferByID, func(o *coord.Offer) int64 { return o.Version })
 }
 
 func (s *Server) listNeeds(w http.ResponseWriter, r *http.Request, v coord.Viewer) {
+	if f, ok := s.negotiate(w, r, resourceListFormats); !ok || f != jsonFormat {
+		if ok {
+			s.exportList(w, r, v, "needs", f)
+		}
+		return
+	}
 	listAll(s, w, r, v, "needs", s.svc.Needs.FindNeeds)
 }
 
 func (s *Server) listOffers(w http.ResponseWriter, r *http.Request, v coord.Viewer) {
+	if f, ok := s.negotiate(w, r, resourceListFormats); !ok || f != jsonFormat {
+		if ok {
+			s.exportList(w, r, v, "offers", f)
+		}
+		return
+	}
 	listAll(s, w, r, v, "offers", s.svc.Offers.FindOffers)
 }
 

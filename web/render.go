@@ -42,7 +42,10 @@ type view struct {
 	Script bool // the page uses app.js
 	Lang   i18n.Lang
 	Switch []langLink // the language switch
-	Data   any
+	Feeds  []feedLink // Atom feeds of the page, for the head
+	// Webhooks links the organisation's webhooks page, for members.
+	Webhooks bool
+	Data     any
 }
 
 // langLink is one entry of the language switch: a plain link to the same
@@ -143,7 +146,8 @@ func (s *server) renderScript(w http.ResponseWriter, r *http.Request, rq *reques
 		panic("web: no page template " + name)
 	}
 	v := view{Name: s.name, Title: title, Viewer: rq.viewer, User: rq.user, CSRF: rq.csrf,
-		Coord: s.svc.Complete(), Fed: s.cfg.Federation != nil && s.svc.Complete(), Origin: rq.origin, Path: r.URL.Path, Script: script, Lang: lang, Switch: switchLinks(r, lang), Data: data}
+		Coord: s.svc.Complete(), Fed: s.cfg.Federation != nil && s.svc.Complete(), Origin: rq.origin, Path: r.URL.Path, Script: script, Lang: lang, Switch: switchLinks(r, lang), Feeds: s.feedsFor(r, rq),
+		Webhooks: s.cfg.Subscriptions != nil && !rq.viewer.Anonymous(), Data: data}
 	var buf bytes.Buffer
 	if err := p.t.Execute(&buf, v); err != nil {
 		s.log.Error("web: render", "page", name, "err", lifeline.Trace(err))

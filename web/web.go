@@ -60,6 +60,13 @@ type Config struct {
 	// Federation, if not nil, serves the instance administrators' page of
 	// peers (/admin/federation).
 	Federation *Federation
+	// Subscriptions are the organisations' webhooks, which their
+	// administrators manage on /webhooks; nil: not served.
+	Subscriptions coord.SubscriptionService
+	// Site is the absolute URL the interface is reached at, such as
+	// "https://lifeline.example.org", which feeds link to; "" takes the
+	// request's scheme and host.
+	Site string
 }
 
 // server is the web interface.
@@ -186,6 +193,8 @@ func (s *server) routes() {
 	}
 	s.coordRoutes()
 	s.fedRoutes()
+	s.exchangeRoutes()
+	s.webhookRoutes()
 	s.page("/", s.notFound)
 }
 

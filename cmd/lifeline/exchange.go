@@ -1,7 +1,7 @@
 package main
 
 import (
-	"context"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -17,32 +17,7 @@ import (
 	"lifeline/exchange"
 )
 
-var exportFormats = []string{"cap", "edxl", "geojson", "hxl", "stix", "stop"}
-
-// all reads every page of a list.
-func all[T any](ctx context.Context, list func(context.Context, coord.Viewer, coord.ListFilter) (coord.Page[T], error), v coord.Viewer) ([]T, error) {
-	var out []T
-	f := coord.ListFilter{Limit: coord.MaxPageSize}
-	for {
-		page, err := list(ctx, v, f)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, page.Items...)
-		if page.Next == "" {
-			return out, nil
-		}
-		f.After = page.Next
-	}
-}
-
-func deref[T any](ps []*T) []T {
-	out := make([]T, len(ps))
-	for i, p := range ps {
-		out[i] = *p
-	}
-	return out
-}
+var exportFormats = exchange.Formats
 
 func newExportCmd() *cobra.Command {
 	var dsn, format, kind, incident, need, offer, match, out, instance string
@@ -74,89 +49,22 @@ what anybody may see).
 			}
 			defer db.Close()
 			opt := exchange.Options{Instance: instance, Now: time.Now().UTC()}
-			var write func(io.Writer) error
-			switch format {
-			case "cap":
-				if incident == "" {
-					return &usageError{errors.New("--incident: required with --format cap (one alert per incident)")}
-				}
-				in, err := db.FindIncidentByID(ctx, v, incident)
-				if err != nil {
-					return err
-				}
-				write = func(w io.Writer) error { return exchange.ExportCAP(w, v, in, opt) }
-			case "edxl":
-				switch {
-				case need != "":
-					n, err := db.FindNeedByID(ctx, v, need)
-					if err != nil {
-						return err
-					}
-					write = func(w io.Writer) error { return exchange.ExportRequestResource(w, v, n, opt) }
-				case offer != "":
-					o, err := db.FindOfferByID(ctx, v, offer)
-					if err != nil {
-						return err
-					}
-					write = func(w io.Writer) error { return exchange.ExportOfferUnsolicitedResource(w, v, o, opt) }
-				case match != "":
-					m, err := db.FindMatchByID(ctx, v, match)
-					if err != nil {
-						return err
-					}
-					o, err := db.FindOfferByID(ctx, v, m.OfferID)
-					if lifeline.ErrorCode(err) == lifeline.ENOTFOUND {
-						o, err = nil, nil // the commitment is described without its offer
-					}
-					if err != nil {
-						return err
-					}
-					write = func(w io.Writer) error { return exchange.ExportCommitResource(w, v, m, o, opt) }
-				default:
-					return &usageError{errors.New("--need, --offer or --match: one is required with --format edxl")}
-				}
-			default:
-				incidents, err := all(ctx, db.FindIncidents, v)
-				if err != nil {
-					return err
-				}
-				ins := deref(incidents)
-				switch format {
-				case "geojson":
-					write = func(w io.Writer) error { return exchange.ExportGeoJSON(w, v, ins) }
-				case "stix":
-					write = func(w io.Writer) error { return exchange.ExportSTIX(w, v, ins, opt) }
-				case "stop":
-					write = func(w io.Writer) error { return exchange.ExportSTOP(w, v, ins) }
-				case "hxl":
-					switch kind {
-					case "incidents":
-						write = func(w io.Writer) error { return exchange.ExportHXLIncidents(w, v, ins) }
-					case "restoration":
-						write = func(w io.Writer) error { return exchange.ExportHXLRestoration(w, v, ins) }
-					case "needs":
-						needs, err := all(ctx, db.FindNeeds, v)
-						if err != nil {
-							return err
-						}
-						write = func(w io.Writer) error { return exchange.ExportHXLNeeds(w, v, deref(needs)) }
-					case "offers":
-						offers, err := all(ctx, db.FindOffers, v)
-						if err != nil {
-							return err
-						}
-						write = func(w io.Writer) error { return exchange.ExportHXLOffers(w, v, deref(offers)) }
-					case "commitments":
-						matches, err := all(ctx, db.FindMatches, v)
-						if err != nil {
-							return err
-						}
-						write = func(w io.Writer) error { return exchange.ExportHXLCommitments(w, v, deref(matches)) }
-					default:
-						return &usageError{fmt.Errorf("--kind: expected incidents, needs, offers, commitments or restoration, found %q", kind)}
-					}
-				}
+			req := exchange.Request{Format: format, Kind: kind, Incident: incident, Need: need, Offer: offer, Match: match}
+			switch {
+			case format == "cap" && incident == "":
+				return &usageError{errors.New("--incident: required with --format cap (one alert per incident)")}
+			case format == "edxl" && need == "" && offer == "" && match == "":
+				return &usageError{errors.New("--need, --offer or --match: one is required with --format edxl")}
+			case format == "hxl" && !slices.Contains(exchange.HXLKinds, kind):
+				return &usageError{fmt.Errorf("--kind: expected incidents, needs, offers, commitments or restoration, found %q", kind)}
 			}
+			// The whole export is made before anything is written, so a
+			// failure leaves no half-written file.
+			var buf bytes.Buffer
+			if err := exchange.Export(ctx, &buf, db.Services(), v, req, opt); err != nil {
+				return err
+			}
+			write := func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }
 			return writeOutput(cmd.OutOrStdout(), out, write)
 		},
 	}

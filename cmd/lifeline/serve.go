@@ -24,6 +24,7 @@ import (
 	"lifeline/coord"
 	"lifeline/demo"
 	"lifeline/impact"
+	"lifeline/notify"
 	"lifeline/store"
 	"lifeline/store/sqlite"
 	"lifeline/web"
@@ -35,7 +36,10 @@ func newServeCmd() *cobra.Command {
 	var burst int
 	var seed bool
 	var pullEvery time.Duration
-	var lang string
+	var lang, site string
+	var webhooksPrivate bool
+	var smtpAddr, smtpFrom, smtpUser string
+	var digestEvery time.Duration
 	var af atlasFlags
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -108,7 +112,7 @@ commitments; it prints a token for one member of each organisation.`,
 			}
 			registry := prometheus.NewRegistry()
 			apiHandler := api.New(db.Services(),
-				api.Options{Logger: log, Rate: rate, Burst: burst, CursorKey: cursorKey, Registry: registry, Changes: db, Origins: db,
+				api.Options{Logger: log, Rate: rate, Burst: burst, CursorKey: cursorKey, Registry: registry, Changes: db, Origins: db, Subscriptions: db,
 					Health: func(ctx context.Context) error { return db.SQL().PingContext(ctx) }, LogCheck: func() (any, bool) {
 						c := db.LastCheck()
 						if err := db.Broken(); err != nil {
@@ -129,8 +133,8 @@ commitments; it prints a token for one member of each organisation.`,
 				return err
 			}
 			webHandler, err := web.New(web.Config{Atlas: a, Graph: g, Logger: log, Lang: lang,
-				Sessions: storeSessions{db: db, log: log}, Key: csrfKey,
-				Services: db.Services(), Federation: webFederation(db, client)})
+				Sessions: storeSessions{db: db, log: log}, Key: csrfKey, Site: site,
+				Services: db.Services(), Federation: webFederation(db, client), Subscriptions: db})
 			if err != nil {
 				return err
 			}
@@ -162,6 +166,13 @@ commitments; it prints a token for one member of each organisation.`,
 			errc := make(chan error, 1)
 			go func() { errc <- srv.Serve(ln) }()
 			go checkLogInBackground(ctx, db, stderr)
+			// Webhooks: queued from the log and delivered from the outbox
+			// in the database, so a restart loses none (docs/notify.md).
+			dispatcher := notify.New(db, db.Services(), notify.Options{Logger: log, AllowPrivate: webhooksPrivate,
+				Mail: notify.MailOptions{Addr: smtpAddr, From: smtpFrom, Username: smtpUser, Password: os.Getenv("LIFELINE_SMTP_PASSWORD"), Every: digestEvery}})
+			dispatched := make(chan struct{})
+			go func() { defer close(dispatched); dispatcher.Run(ctx) }()
+			defer func() { stop(); <-dispatched }()
 			select {
 			case err := <-errc:
 				return err
@@ -185,6 +196,12 @@ commitments; it prints a token for one member of each organisation.`,
 	cmd.Flags().Float64Var(&rate, "rate", 50, "requests per second allowed per token (or anonymous address); 0 for no limit")
 	cmd.Flags().IntVar(&burst, "burst", 0, "requests allowed at once above the rate (default 4×rate)")
 	cmd.Flags().DurationVar(&pullEvery, "pull-every", time.Minute, "how often to pull from peers with a URL (they also notify when they have something new); 0 never")
+	cmd.Flags().StringVar(&site, "site", "", "the absolute URL the web interface is reached at (e.g. https://lifeline.example.org), which Atom feeds link to (default: the request's host)")
+	cmd.Flags().BoolVar(&webhooksPrivate, "webhooks-private", false, "let webhooks call loopback and private addresses (off: a webhook cannot reach the server's own network)")
+	cmd.Flags().StringVar(&smtpAddr, "smtp-addr", "", "SMTP server (HOST:PORT) of e-mail digests, for webhooks subscribed to a mailto: address; the password is read from $LIFELINE_SMTP_PASSWORD")
+	cmd.Flags().StringVar(&smtpFrom, "smtp-from", "lifeline@localhost", "sender address of e-mail digests")
+	cmd.Flags().StringVar(&smtpUser, "smtp-user", "", "user name on the SMTP server (sent only over TLS or to localhost)")
+	cmd.Flags().DurationVar(&digestEvery, "digest-every", time.Hour, "how long an e-mail digest gathers notifications")
 	cmd.Flags().StringVar(&lang, "lang", "", "language of the web interface for visitors who have not chosen one: ar, zh, en, fr, ru or es (default: the browser's)")
 	return cmd
 }

@@ -47,6 +47,8 @@ var rules = map[string][]string{
 	"lifeline/fedhttp":  {"database/sql", "lifeline/store", "lifeline/api", "lifeline/web", "lifeline/cmd", "lifeline/demo"},
 	"lifeline/feed/...": {"database/sql", "lifeline/store", "lifeline/api", "lifeline/web", "lifeline/cmd", "lifeline/coord"},
 	"lifeline/download": {"database/sql", "lifeline/store", "lifeline/api", "lifeline/web", "lifeline/cmd", "lifeline/coord"},
+	// Webhooks: the outbox through coord.Outbox, never the store itself.
+	"lifeline/notify": {"database/sql", "lifeline/store", "lifeline/api", "lifeline/web", "lifeline/cmd", "lifeline/demo"},
 
 	// Test helpers and the binary.
 	"lifeline/internal/...": {"lifeline/cmd", "lifeline/api", "lifeline/web"},
