@@ -63,6 +63,7 @@ func Run(t *testing.T, open Opener) {
 		{"Sessions", testSessions},
 		{"Peers", testPeers},
 		{"Federation", testFederation},
+		{"Alerts", testAlerts},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })
