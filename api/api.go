@@ -57,6 +57,9 @@ type Options struct {
 	// Norms is the legal and normative catalogue the incidents' norms and
 	// briefs apply; nil: the embedded one (norms.Default).
 	Norms *norms.Catalogue
+	// Alerts are the alerts of the instance's detector, served under
+	// /api/v1/alerts; nil serves none.
+	Alerts coord.AlertService
 }
 
 // Server is the API as an http.Handler. It is safe for concurrent use.
@@ -65,6 +68,7 @@ type Server struct {
 	health   func(ctx context.Context) error
 	logCheck func() (any, bool)
 	norms    *norms.Catalogue
+	alerts   coord.AlertService
 	cursors  *cursors
 	log      *slog.Logger
 	maxBody  int64
@@ -76,7 +80,7 @@ type Server struct {
 
 // New returns the API over svc.
 func New(svc coord.Services, opt Options) *Server {
-	s := &Server{svc: svc, health: opt.Health, logCheck: opt.LogCheck, norms: opt.Norms, log: opt.Logger, maxBody: opt.MaxBody}
+	s := &Server{svc: svc, health: opt.Health, logCheck: opt.LogCheck, norms: opt.Norms, log: opt.Logger, maxBody: opt.MaxBody, alerts: opt.Alerts}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -195,6 +199,9 @@ func (s *Server) routes() []route {
 		{"PATCH", "/api/v1/matches/{id}", true, s.patchMatch},
 
 		{"GET", "/api/v1/events", false, s.listEvents},
+
+		{"GET", "/api/v1/alerts", false, s.listAlerts},
+		{"GET", "/api/v1/alerts/{id}", false, s.getAlert},
 	}
 }
 
