@@ -25,6 +25,9 @@ type Alerter struct {
 	Alerts AlertService
 	// By records the alerts: the instance (System).
 	By Viewer
+	// TLP marks new alerts; "" means TLP:CLEAR (they come from public
+	// data).
+	TLP TLP
 	// Drafter files draft incidents from confirmed alerts; nil files none.
 	Drafter *Drafter
 	// Incidents reads the drafts' status, to record a dismissal on their
@@ -123,6 +126,7 @@ func (x *Alerter) sync(ctx context.Context, wa *watch.Alert, now time.Time, seri
 	// before the data passes it.
 	recovered := !wa.Ongoing && !wa.End.After(now)
 	if k == nil {
+		next.TLP = x.TLP
 		if err := x.Alerts.RaiseAlert(ctx, x.By, next); err != nil {
 			return err
 		}

@@ -56,6 +56,12 @@ type Config struct {
 	// Lang is the language (ar, zh, en, fr, ru or es) of a visitor who has
 	// not chosen one; "" follows the browser's Accept-Language.
 	Lang string
+	// Alerts are the alerts of the instance's detector, shown on the
+	// dashboard and the country pages; nil shows none.
+	Alerts coord.AlertService
+	// Sources, if set, gives the status of the detector's live sources for
+	// the operators' page (/admin/sources).
+	Sources func() []Source
 }
 
 // server is the web interface.

@@ -39,6 +39,16 @@ type followConfig struct {
 	StatusFile  string         `json:"status_file"`
 	StatusEvery string         `json:"status_every"`
 	Sources     []sourceConfig `json:"sources"`
+	// Alerts says how lifeline serve records alerts; watch run ignores it.
+	Alerts *alertsConfig `json:"alerts"`
+}
+
+// alertsConfig is how lifeline serve records the alerts of its sources.
+type alertsConfig struct {
+	TLP       string `json:"tlp"`        // of new alerts; default TLP:CLEAR
+	Drafts    *bool  `json:"drafts"`     // file draft incidents from confirmed alerts; default true
+	History   int    `json:"history"`    // bins of every series kept to show with an alert; default 36
+	SyncEvery string `json:"sync_every"` // how often alerts are recorded when no bin closes; default 30s
 }
 
 type sourceConfig struct {
@@ -218,13 +228,16 @@ func timeField(file string, i int, field, v string) (time.Time, error) {
 
 // follower owns the engine; sources hand it their data under its lock.
 type follower struct {
-	mu     sync.Mutex
-	e      *stream.Engine
-	newest time.Time // newest data time seen
-	grace  time.Duration
-	out    io.Writer
-	json   bool
-	errOut io.Writer
+	// changed, if set, is called (under mu) when a source brought events
+	// from elsewhere.
+	changed func()
+	mu      sync.Mutex
+	e       *stream.Engine
+	newest  time.Time // newest data time seen
+	grace   time.Duration
+	out     io.Writer
+	json    bool
+	errOut  io.Writer
 }
 
 func (f *follower) raised(ev watch.Event) {
@@ -337,6 +350,9 @@ func (f *follower) sources(file string, cfg *followConfig) ([]runner, error) {
 					for _, ev := range res.Events {
 						ev.Source = "ioda"
 						f.e.Import(ev)
+					}
+					if f.changed != nil {
+						defer f.changed()
 					}
 					for i := range res.Series {
 						s := res.Series[i]
@@ -478,15 +494,7 @@ loop:
 			break loop
 		case <-tick.C:
 			now := time.Now()
-			f.mu.Lock()
-			// The clock closes the bins of a quiet stream, but only of a
-			// live one: a replay of the past moves with its data.
-			if !f.newest.IsZero() && now.Sub(f.newest) < time.Hour {
-				if err := f.e.Advance(now.Add(-f.grace)); err != nil {
-					fmt.Fprintf(stderr, "lifeline: watch: %v\n", err)
-				}
-			}
-			f.mu.Unlock()
+			f.advance(now)
 			st := statuses()
 			feed.WriteStatus(stderr, now, st)
 			if err := writeStatusFile(cfg.StatusFile, st); err != nil {
@@ -513,6 +521,18 @@ loop:
 		printWatchAlerts(stdout, alerts)
 	}
 	return errors.Join(errs...)
+}
+
+// advance closes the bins that ended before now less the grace, when the
+// data is live: a replay of the past moves with its data only.
+func (f *follower) advance(now time.Time) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !f.newest.IsZero() && now.Sub(f.newest) < time.Hour {
+		if err := f.e.Advance(now.Add(-f.grace)); err != nil {
+			fmt.Fprintf(f.errOut, "lifeline: watch: %v\n", err)
+		}
+	}
 }
 
 func (f *follower) loadRIB(path string) error {
