@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -18,6 +19,7 @@ import (
 	"lifeline/feed/ristest"
 	"lifeline/internal/mrtreplay"
 	"lifeline/mrt"
+	"lifeline/store/sqlite"
 	"lifeline/watch/rislive"
 )
 
@@ -299,5 +301,43 @@ func TestServeLiveConfigErrors(t *testing.T) {
 		if code != 2 || !strings.Contains(stderr, c.want) || !strings.Contains(stderr, "live.json") {
 			t.Errorf("%q: code %d, %s; want 2 and %q", c.text, code, stderr, c.want)
 		}
+	}
+}
+
+// TestServeLiveDocExample builds the sources of the serve-live example of
+// docs/watch.md, as lifeline serve --live does.
+func TestServeLiveDocExample(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/watch.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(doc), "```serve-live\n")
+	if !ok {
+		t.Fatal("docs/watch.md has no serve-live example")
+	}
+	example, _, _ := strings.Cut(rest, "```")
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "delegated"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeDelegated(t, filepath.Join(dir, "delegated", "delegated-afrinic-extended"))
+	p := filepath.Join(dir, "live.json")
+	if err := os.WriteFile(p, []byte(example), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sqlite.Open(t.Context(), filepath.Join(dir, "l.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	l, err := newLive(p, db, io.Discard, slog.New(slog.DiscardHandler), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.runners) != 2 || l.runners[0].name != "ris-live" || l.alerter.Drafter == nil || l.alerter.TLP != coord.TLPClear || l.syncEvery != 30*time.Second || !l.routing {
+		t.Errorf("live from the example: %d sources, drafter %v, tlp %s, sync every %v", len(l.runners), l.alerter.Drafter != nil, l.alerter.TLP, l.syncEvery)
+	}
+	if st := l.webSources(); len(st) != 2 || st[1].Kind != "ioda" {
+		t.Errorf("statuses: %+v", st)
 	}
 }
