@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"lifeline"
 	"lifeline/coord"
 	"lifeline/feed/ristest"
 	"lifeline/internal/mrtreplay"
@@ -340,4 +341,25 @@ func TestServeLiveDocExample(t *testing.T) {
 	if st := l.webSources(); len(st) != 2 || st[1].Kind != "ioda" {
 		t.Errorf("statuses: %+v", st)
 	}
+}
+
+// FuzzFollowConfig: any file gives a configuration or an invalid-input
+// error that names the file, never a panic.
+func FuzzFollowConfig(f *testing.F) {
+	f.Add([]byte(`{"sources": [{"type": "ioda", "countries": ["SD"]}], "alerts": {"tlp": "TLP:CLEAR"}}`))
+	f.Add([]byte("{\n \"sources\": [\n {\"type\": \"ris-live\", \"max_message\": \"x\"}]}"))
+	f.Add([]byte(`{"sources": [{"name": "a"}, {"name": "a"}]} []`))
+	f.Add([]byte(`{"rib": [1], "sources": null}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		cfg, err := parseFollowConfig("live.json", b)
+		if err != nil {
+			if lifeline.ErrorCode(err) != lifeline.EINVALID || !strings.Contains(lifeline.ErrorMessage(err), "live.json") {
+				t.Fatalf("error %v: want invalid input naming the file", err)
+			}
+			return
+		}
+		if len(cfg.Sources) == 0 {
+			t.Fatal("a configuration without sources was accepted")
+		}
+	})
 }

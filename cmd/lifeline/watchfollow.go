@@ -91,6 +91,18 @@ func readFollowConfig(path string) (*followConfig, error) {
 	if err != nil {
 		return nil, lifeline.Errorf(lifeline.EINVALID, op, "%s: %v", path, pathError(err))
 	}
+	return parseFollowConfig(path, b)
+}
+
+// maxConfig bounds a configuration file: a few kilobytes are plenty.
+const maxConfig = 1 << 20
+
+// parseFollowConfig reads the configuration b of the file path.
+func parseFollowConfig(path string, b []byte) (*followConfig, error) {
+	const op = "watch.follow"
+	if len(b) > maxConfig {
+		return nil, lifeline.Errorf(lifeline.EINVALID, op, "%s: %d bytes; a configuration is at most %d", path, len(b), maxConfig)
+	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	var cfg followConfig
