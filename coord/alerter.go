@@ -2,10 +2,13 @@ package coord
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
 
+	"lifeline"
 	"lifeline/watch"
 )
 
@@ -44,6 +47,9 @@ type Alerter struct {
 
 	loaded bool
 	known  []*Alert
+	// refused are the alerts and drafts the store refused as invalid, by
+	// entity and start: reported once, not tried again.
+	refused map[string]bool
 }
 
 // Known returns the alerts the Alerter holds: open, or recovered within
@@ -54,6 +60,11 @@ func (x *Alerter) Known() []*Alert { return slices.Clone(x.known) }
 // data had reached now; series gives what was kept of a signal's recent
 // values (false when nothing). The first call reads the alerts already
 // recorded, so a restarted server does not record them twice.
+//
+// An alert or a draft the store refuses as invalid (EINVALID: a draft of
+// a country the incidents do not know, say) does not stop the others: it
+// is reported once in the returned error and not tried again. Other errors
+// stop Sync; the next call takes up what was left.
 func (x *Alerter) Sync(ctx context.Context, alerts []watch.Alert, now time.Time, series func(watch.Key) (AlertSignal, bool)) error {
 	keep := x.Keep
 	if keep <= 0 {
@@ -65,13 +76,22 @@ func (x *Alerter) Sync(ctx context.Context, alerts []watch.Alert, now time.Time,
 		}
 		x.loaded = true
 	}
+	var refused []error
 	for i := range alerts {
+		key := alerts[i].Entity.String() + "@" + alerts[i].Start.UTC().Format(time.RFC3339)
+		if x.refused[key] {
+			continue
+		}
 		if err := x.sync(ctx, &alerts[i], now, series); err != nil {
-			return err
+			if lifeline.ErrorCode(err) != lifeline.EINVALID {
+				return err
+			}
+			x.refuse(key)
+			refused = append(refused, fmt.Errorf("alert of %s: %w", alerts[i].Entity, err))
 		}
 	}
 	if x.Drafter != nil {
-		if err := x.draft(ctx, alerts); err != nil {
+		if err := x.draft(ctx, alerts, &refused); err != nil {
 			return err
 		}
 	}
@@ -81,7 +101,14 @@ func (x *Alerter) Sync(ctx context.Context, alerts []watch.Alert, now time.Time,
 		}
 	}
 	x.known = slices.DeleteFunc(x.known, func(a *Alert) bool { return a.Recovered != nil && a.Recovered.Before(now.Add(-keep)) })
-	return nil
+	return errors.Join(refused...)
+}
+
+func (x *Alerter) refuse(key string) {
+	if x.refused == nil {
+		x.refused = map[string]bool{}
+	}
+	x.refused[key] = true
 }
 
 func (x *Alerter) load(ctx context.Context, since time.Time) error {
@@ -250,9 +277,10 @@ func mergeSignal(a, b AlertSignal) AlertSignal {
 
 // draft files an incident for every confirmed draft whose recorded
 // alerts have none, and records it on them.
-func (x *Alerter) draft(ctx context.Context, alerts []watch.Alert) error {
+func (x *Alerter) draft(ctx context.Context, alerts []watch.Alert, refused *[]error) error {
 	for _, d := range watch.Drafts(alerts) {
-		if d.Status != watch.StatusConfirmed || len(d.Countries) == 0 {
+		key := "draft " + d.Title + "@" + d.Start.UTC().Format(time.RFC3339)
+		if d.Status != watch.StatusConfirmed || len(d.Countries) == 0 || x.refused[key] {
 			continue
 		}
 		var without []*Alert
@@ -265,6 +293,11 @@ func (x *Alerter) draft(ctx context.Context, alerts []watch.Alert) error {
 			continue
 		}
 		id, err := x.Drafter.DraftIncident(ctx, d)
+		if lifeline.ErrorCode(err) == lifeline.EINVALID {
+			x.refuse(key)
+			*refused = append(*refused, fmt.Errorf("draft %q: %w", d.Title, err))
+			continue
+		}
 		if err != nil {
 			return err
 		}

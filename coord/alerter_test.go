@@ -3,6 +3,7 @@ package coord_test
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -120,5 +121,41 @@ func TestAlerter(t *testing.T) {
 	sync(t0.Add(110*time.Minute), done)
 	if l := list(); l[0].Dismissal == nil || l[0].Dismissal.Means != coord.DismissalMeans || l[0].Dismissal.Incident != in.ID {
 		t.Errorf("dismissal: %+v", l[0].Dismissal)
+	}
+}
+
+// TestAlerterRefused: a draft of a country the incidents do not know (a
+// user-assigned code) is refused once, reported once, and does not stop
+// the alert from being recorded.
+func TestAlerterRefused(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "l.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Init(ctx, "Ops", "root", 0); err != nil {
+		t.Fatal(err)
+	}
+	x := &coord.Alerter{Alerts: db, By: coord.System, Drafter: &coord.Drafter{Incidents: db, By: coord.System}}
+	t0 := time.Date(2026, 6, 3, 6, 0, 0, 0, time.UTC)
+	ent := watch.Country("QZ")
+	ev := func(k watch.Kind) watch.Event {
+		return watch.Event{Key: watch.Key{Kind: k, Entity: ent}, Start: t0, End: t0.Add(10 * time.Minute), Ongoing: true,
+			Raised: t0.Add(10 * time.Minute), Level: watch.LevelCritical, Baseline: 1000, Lowest: 80, Severity: 900}
+	}
+	a := watch.Alert{Entity: ent, Country: "QZ", Status: watch.StatusConfirmed, Start: t0, End: t0.Add(10 * time.Minute), Ongoing: true,
+		Raised: t0.Add(10 * time.Minute), Confirmed: t0.Add(10 * time.Minute), Level: watch.LevelCritical, Drop: 0.92, Score: 1,
+		Kinds: []watch.Kind{watch.KindBGP, watch.KindProbing}, Events: []watch.Event{ev(watch.KindBGP), ev(watch.KindProbing)}}
+	err = x.Sync(ctx, []watch.Alert{a}, t0.Add(15*time.Minute), nil)
+	if err == nil || !strings.Contains(err.Error(), "QZ") {
+		t.Errorf("first sync: %v; want the refused draft reported", err)
+	}
+	if err := x.Sync(ctx, []watch.Alert{a}, t0.Add(20*time.Minute), nil); err != nil {
+		t.Errorf("second sync: %v; want the refusal not repeated", err)
+	}
+	p, _ := db.FindAlerts(ctx, coord.Viewer{}, coord.AlertFilter{})
+	if len(p.Items) != 1 || p.Items[0].Incident != "" {
+		t.Errorf("alerts: %+v; want one, without incident", p.Items)
 	}
 }
