@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"lifeline/coord"
+	"lifeline/web/i18n"
 )
 
 // TestAlertsOnPages: the detector's alerts are on the dashboard's fresh
@@ -79,6 +80,16 @@ func TestAlertsOnPages(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(body, "ris-live") || !strings.Contains(body, `<strong class="problem">stalled</strong>`) ||
 		!strings.Contains(body, "the stream stalled") || !strings.Contains(body, "disconnected") {
 		t.Errorf("/admin/sources: %d %.2000s", resp.StatusCode, body)
+	}
+	// Every language shows the alerts and the sources without a key or a
+	// formatting fault.
+	for _, l := range i18n.Langs {
+		for _, p := range []string{"/", "/atlas/countries/SD", "/admin/sources"} {
+			_, body := admin.get(p + "?lang=" + l.Code)
+			if fault := keyOrFault(body); fault != "" || !strings.Contains(body, `<html lang="`+l.Code+`"`) {
+				t.Errorf("%s %s: %q shows", l.Code, p, fault)
+			}
+		}
 	}
 	// A page's weight: one alert adds well under a kilobyte, and the ten
 	// the dashboard shows at most a few kilobytes gzipped.
