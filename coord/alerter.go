@@ -127,14 +127,19 @@ func (x *Alerter) load(ctx context.Context, since time.Time) error {
 }
 
 // match returns the recorded alert that wa is: of its entity, with its
-// start, or open and overlapping it.
+// start, or open, overlapping it and begun less than Keep before it (an
+// alert left open by a server stopped mid-fall is not a later fall's).
 func (x *Alerter) match(wa *watch.Alert) *Alert {
+	keep := x.Keep
+	if keep <= 0 {
+		keep = 7 * 24 * time.Hour
+	}
 	ent := wa.Entity.String()
 	for _, k := range x.known {
 		if k.Entity != ent {
 			continue
 		}
-		if k.Start.Equal(wa.Start) || k.Recovered == nil && !k.Start.After(wa.End) {
+		if k.Start.Equal(wa.Start) || k.Recovered == nil && !k.Start.After(wa.End) && !k.Start.Before(wa.Start.Add(-keep)) {
 			return k
 		}
 	}
