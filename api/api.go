@@ -73,6 +73,9 @@ type Options struct {
 	// Subscriptions are the organisations' webhooks; nil: the webhook
 	// routes answer 404.
 	Subscriptions coord.SubscriptionService
+	// Alerts are the alerts of the instance's detector, served under
+	// /api/v1/alerts; nil serves none.
+	Alerts coord.AlertService
 }
 
 // Server is the API as an http.Handler. It is safe for concurrent use.
@@ -82,6 +85,7 @@ type Server struct {
 	logCheck func() (any, bool)
 	norms    *norms.Catalogue
 	changes  coord.ChangeService
+	alerts   coord.AlertService
 	cursors  *cursors
 	log      *slog.Logger
 	maxBody  int64
@@ -97,7 +101,7 @@ type Server struct {
 
 // New returns the API over svc.
 func New(svc coord.Services, opt Options) *Server {
-	s := &Server{svc: svc, health: opt.Health, logCheck: opt.LogCheck, norms: opt.Norms, changes: opt.Changes, log: opt.Logger, maxBody: opt.MaxBody, origins: opt.Origins}
+	s := &Server{svc: svc, health: opt.Health, logCheck: opt.LogCheck, norms: opt.Norms, changes: opt.Changes, log: opt.Logger, maxBody: opt.MaxBody, origins: opt.Origins, alerts: opt.Alerts}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -229,6 +233,8 @@ func (s *Server) routes() []route {
 		{"DELETE", "/api/v1/webhooks/{id}", true, s.deleteWebhook},
 		{"POST", "/api/v1/webhooks/{id}/test", true, s.testWebhook},
 		{"GET", "/api/v1/webhooks/{id}/deliveries", true, s.webhookDeliveries},
+		{"GET", "/api/v1/alerts", false, s.listAlerts},
+		{"GET", "/api/v1/alerts/{id}", false, s.getAlert},
 	}
 }
 

@@ -346,4 +346,11 @@ func TestStatusText(t *testing.T) {
 	if b.String() != want {
 		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
 	}
+	s.fail(now.Add(-2*time.Minute), errors.New("refused"))
+	s.fail(now.Add(-time.Minute), errors.New("the stream stalled"))
+	b.Reset()
+	WriteStatus(&b, now, []Status{s})
+	if !strings.Contains(b.String(), "  2 errors; last error (1m ago): the stream stalled\n") || s.Errors != 2 {
+		t.Errorf("errors counted %d:\n%s", s.Errors, b.String())
+	}
 }

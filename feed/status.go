@@ -39,11 +39,14 @@ type Status struct {
 	Stalls     int   `json:"stalls"`
 	// Gaps are the most recent gaps (at most MaxGaps); GapCount and
 	// GapTime count all of them.
-	Gaps      []Gap         `json:"gaps"`
-	GapCount  int           `json:"gap_count"`
-	GapTime   time.Duration `json:"gap_ns"`
-	LastError string        `json:"last_error,omitempty"`
-	ErrorAt   time.Time     `json:"error_at,omitzero"`
+	Gaps     []Gap         `json:"gaps"`
+	GapCount int           `json:"gap_count"`
+	GapTime  time.Duration `json:"gap_ns"`
+	// Errors counts the failures recorded as the last error: connections
+	// refused or broken, stalls, files or responses that could not be had.
+	Errors    int64     `json:"errors"`
+	LastError string    `json:"last_error,omitempty"`
+	ErrorAt   time.Time `json:"error_at,omitzero"`
 	// Cursor is where a polling source will resume: the next period to
 	// fetch.
 	Cursor time.Time `json:"cursor,omitzero"`
@@ -101,6 +104,7 @@ func (s *Status) addGap(g Gap) {
 
 func (s *Status) fail(now time.Time, err error) {
 	s.LastError, s.ErrorAt = err.Error(), now
+	s.Errors++
 }
 
 // WriteStatus prints statuses for people: one block per source.
@@ -127,7 +131,7 @@ func WriteStatus(w io.Writer, now time.Time, list []Status) {
 			fmt.Fprintln(w, "  no gaps")
 		}
 		if s.LastError != "" {
-			fmt.Fprintf(w, "  last error (%s ago): %s\n", roundDur(now.Sub(s.ErrorAt)), s.LastError)
+			fmt.Fprintf(w, "  %d errors; last error (%s ago): %s\n", s.Errors, roundDur(now.Sub(s.ErrorAt)), s.LastError)
 		}
 	}
 }

@@ -26,7 +26,7 @@ func insertEvent(ctx context.Context, tx *sql.Tx, db *DB, rec ledger.Record, e l
 }
 
 // projections are the state tables, emptied by Rebuild.
-var projections = []string{"orgs", "members", "incidents", "needs", "offers", "matches", "situations", "changes"}
+var projections = []string{"orgs", "members", "incidents", "needs", "offers", "matches", "situations", "changes", "alerts"}
 
 // apply projects one event onto the state tables. It reads nothing but
 // the event, so a replay of the log gives the same state.
@@ -53,6 +53,13 @@ func apply(ctx context.Context, tx *sql.Tx, db *DB, e ledger.Event) error {
 			ON CONFLICT (id) DO UPDATE SET doc = excluded.doc, marking = excluded.marking`, e.Subject, e.Seq, st.Country, doc, marking)
 	case coord.EventChangeProposed, coord.EventChangeDecided:
 		return applyChange(exec, e.Seq, e.Payload, marking)
+	case coord.EventAlertRaised, coord.EventAlertUpdated, coord.EventAlertRecovered:
+		var a coord.Alert
+		if err := json.Unmarshal(e.Payload, &a); err != nil {
+			return fmt.Errorf("event %d: %w", e.Seq, err)
+		}
+		return exec(`INSERT INTO alerts (id, ord, entity, country, doc, marking) VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET country = excluded.country, doc = excluded.doc, marking = excluded.marking`, e.Subject, e.Seq, a.Entity, a.Country, doc, marking)
 	case coord.EventReceived:
 		// An event of another instance, verified when it arrived: it
 		// applies as its origin wrote it, ordered where it arrived.

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"time"
 
 	"lifeline"
 	"lifeline/atlas"
@@ -270,6 +271,8 @@ type countryPage struct {
 	LPs     []*atlas.LandingPoint
 	// N1Sim links each single point of failure to a simulation of its loss.
 	N1Sim map[string]string
+	// Alerts are the detector's alerts of the country and its networks.
+	Alerts []alertView
 }
 
 func (s *server) countryPage(w http.ResponseWriter, r *http.Request, rq *request) error {
@@ -322,6 +325,9 @@ func (s *server) countryPage(w http.ResponseWriter, r *http.Request, rq *request
 	drawCables(m, s.atlas, p.Cables, nil)
 	drawLandingPoints(rq, m, p.LPs, nil)
 	p.Map = m.String()
+	if p.Alerts, err = s.alertsFor(r.Context(), rq, c.Code, s.now().Add(-7*24*time.Hour), 10); err != nil {
+		return err
+	}
 	s.render(w, r, rq, http.StatusOK, "country", c.Name, p)
 	return nil
 }

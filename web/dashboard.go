@@ -40,6 +40,7 @@ func (s *server) coordRoutes() {
 	s.page("POST /admin/members", s.memberCreate)
 	s.page("POST /admin/members/{id}/token", s.memberToken)
 	s.page("POST /admin/members/{id}/revoke", s.memberRevoke)
+	s.page("GET /admin/sources", s.sourcesPage)
 }
 
 // picture is what the viewer may see of the crisis: every list read
@@ -147,6 +148,7 @@ type dashboardPage struct {
 	Map       string
 	Open      []*coord.Incident
 	Fresh     []*coord.Incident
+	Alerts    []alertView // the detector's, open first
 	Unmet     []needState
 	Matches   []*coord.Match
 	Orgs      map[string]string
@@ -247,6 +249,9 @@ func (s *server) dashboard(w http.ResponseWriter, r *http.Request, rq *request) 
 	p.Map = m.String()
 	if len(p.Fresh) > 10 {
 		p.Fresh = p.Fresh[:10]
+	}
+	if p.Alerts, err = s.alertsFor(ctx, rq, "", now.Add(-freshFor), 10); err != nil {
+		return err
 	}
 	s.render(w, r, rq, http.StatusOK, "dashboard", rq.t("nav.dashboard"), p)
 	return nil

@@ -252,6 +252,15 @@ type incidentPage struct {
 	// the viewer may see of it and of the situations recorded around it;
 	// nil when the engine could not read the incident.
 	Norms *norms.Explanation
+	// DismissMeans: the incident was drafted from signals and may be, or
+	// was, dismissed; the page says what a dismissal records.
+	DismissMeans bool
+}
+
+// fromSignals says whether an incident carries measured signals as
+// evidence, as those drafted from the detector's alerts do.
+func fromSignals(in *coord.Incident) bool {
+	return slices.ContainsFunc(in.Evidence, func(e coord.Evidence) bool { return e.Kind == "signal" })
 }
 
 // elementRef is an element as a page shows it: its name and its page.
@@ -319,6 +328,7 @@ func (s *server) incidentPage(w http.ResponseWriter, r *http.Request, rq *reques
 			p.Moves = append(p.Moves, to)
 		}
 	}
+	p.DismissMeans = fromSignals(in) && (slices.Contains(p.Moves, coord.IncidentDismissed) || in.Status == coord.IncidentDismissed)
 	p.Repair = coord.CanCoordinate(v, in.Marking) && open(in)
 	p.Elements = slices.Clone(in.Elements)
 	for _, rs := range in.Restoration {

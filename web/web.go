@@ -67,6 +67,12 @@ type Config struct {
 	// "https://lifeline.example.org", which feeds link to; "" takes the
 	// request's scheme and host.
 	Site string
+	// Alerts are the alerts of the instance's detector, shown on the
+	// dashboard and the country pages; nil shows none.
+	Alerts coord.AlertService
+	// Sources, if set, gives the status of the detector's live sources for
+	// the operators' page (/admin/sources).
+	Sources func() []Source
 }
 
 // server is the web interface.

@@ -36,7 +36,7 @@ func newServeCmd() *cobra.Command {
 	var burst int
 	var seed bool
 	var pullEvery time.Duration
-	var lang, site string
+	var lang, site, liveFile string
 	var webhooksPrivate bool
 	var smtpAddr, smtpFrom, smtpUser string
 	var digestEvery time.Duration
@@ -68,12 +68,22 @@ interface with that token.
 
 --demo seeds a new instance with a demonstration: organisations of every
 kind, incidents computed from scenarios on the atlas, needs, offers and
-commitments; it prints a token for one member of each organisation.`,
+commitments; it prints a token for one member of each organisation.
+
+--live FILE follows live routing and measurement sources — RIPE RIS Live,
+MRT update archives, IODA — configured in FILE (the format of watch run
+--follow, docs/watch.md). Their alerts are recorded as signed events of the
+instance (TLP:CLEAR by default: they come from public data), served under
+/api/v1/alerts and shown on the dashboard and the country pages; a
+confirmed alert (two kinds of signal agreeing) files a draft incident for
+coordinators to verify or dismiss. The sources' status is on
+/admin/sources (instance administrators) and in the metrics.`,
 		Example: `  lifeline serve
   lifeline serve --demo --db demo.db
   lifeline serve --demo --lang ar
   lifeline serve --addr 0.0.0.0:8080 --db postgres://lifeline@db/lifeline --atlas full.json
-  lifeline serve --metrics-addr 127.0.0.1:9090`,
+  lifeline serve --metrics-addr 127.0.0.1:9090
+  lifeline serve --live watch.json --metrics-addr 127.0.0.1:9090`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
@@ -111,8 +121,15 @@ commitments; it prints a token for one member of each organisation.`,
 				return err
 			}
 			registry := prometheus.NewRegistry()
+			var lv *live
+			if liveFile != "" {
+				if lv, err = newLive(liveFile, db, stderr, log, func(ctx context.Context, a *coord.Alert) { onAlertRecovered(ctx, db, log, a) }); err != nil {
+					return err
+				}
+				registry.MustRegister(newSourceCollector(lv))
+			}
 			apiHandler := api.New(db.Services(),
-				api.Options{Logger: log, Rate: rate, Burst: burst, CursorKey: cursorKey, Registry: registry, Changes: db, Origins: db, Subscriptions: db,
+				api.Options{Logger: log, Rate: rate, Burst: burst, CursorKey: cursorKey, Registry: registry, Changes: db, Origins: db, Subscriptions: db, Alerts: db,
 					Health: func(ctx context.Context) error { return db.SQL().PingContext(ctx) }, LogCheck: func() (any, bool) {
 						c := db.LastCheck()
 						if err := db.Broken(); err != nil {
@@ -132,9 +149,13 @@ commitments; it prints a token for one member of each organisation.`,
 			if err != nil {
 				return err
 			}
-			webHandler, err := web.New(web.Config{Atlas: a, Graph: g, Logger: log, Lang: lang,
+			wcfg := web.Config{Atlas: a, Graph: g, Logger: log, Lang: lang,
 				Sessions: storeSessions{db: db, log: log}, Key: csrfKey, Site: site,
-				Services: db.Services(), Federation: webFederation(db, client), Subscriptions: db})
+				Services: db.Services(), Federation: webFederation(db, client), Subscriptions: db, Alerts: db}
+			if lv != nil {
+				wcfg.Sources = lv.webSources
+			}
+			webHandler, err := web.New(wcfg)
 			if err != nil {
 				return err
 			}
@@ -173,6 +194,13 @@ commitments; it prints a token for one member of each organisation.`,
 			dispatched := make(chan struct{})
 			go func() { defer close(dispatched); dispatcher.Run(ctx) }()
 			defer func() { stop(); <-dispatched }()
+			liveDone := make(chan struct{})
+			if lv != nil {
+				go func() { lv.run(ctx); close(liveDone) }()
+				fmt.Fprintf(stderr, "lifeline: following %d live sources of %s; their status at /admin/sources\n", len(lv.runners), liveFile)
+			} else {
+				close(liveDone)
+			}
 			select {
 			case err := <-errc:
 				return err
@@ -183,6 +211,10 @@ commitments; it prints a token for one member of each organisation.`,
 			defer cancel()
 			if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 				return err
+			}
+			select {
+			case <-liveDone:
+			case <-sctx.Done():
 			}
 			return nil
 		},
@@ -202,6 +234,7 @@ commitments; it prints a token for one member of each organisation.`,
 	cmd.Flags().StringVar(&smtpFrom, "smtp-from", "lifeline@localhost", "sender address of e-mail digests")
 	cmd.Flags().StringVar(&smtpUser, "smtp-user", "", "user name on the SMTP server (sent only over TLS or to localhost)")
 	cmd.Flags().DurationVar(&digestEvery, "digest-every", time.Hour, "how long an e-mail digest gathers notifications")
+	cmd.Flags().StringVar(&liveFile, "live", "", "follow the live sources (RIS Live, MRT archives, IODA) configured in this file and record their alerts (docs/watch.md)")
 	cmd.Flags().StringVar(&lang, "lang", "", "language of the web interface for visitors who have not chosen one: ar, zh, en, fr, ru or es (default: the browser's)")
 	return cmd
 }

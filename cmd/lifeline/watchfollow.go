@@ -10,6 +10,9 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -36,6 +39,16 @@ type followConfig struct {
 	StatusFile  string         `json:"status_file"`
 	StatusEvery string         `json:"status_every"`
 	Sources     []sourceConfig `json:"sources"`
+	// Alerts says how lifeline serve records alerts; watch run ignores it.
+	Alerts *alertsConfig `json:"alerts"`
+}
+
+// alertsConfig is how lifeline serve records the alerts of its sources.
+type alertsConfig struct {
+	TLP       string `json:"tlp"`        // of new alerts; default TLP:CLEAR
+	Drafts    *bool  `json:"drafts"`     // file draft incidents from confirmed alerts; default true
+	History   int    `json:"history"`    // bins of every series kept to show with an alert; default 36
+	SyncEvery string `json:"sync_every"` // how often alerts are recorded when no bin closes; default 30s
 }
 
 type sourceConfig struct {
@@ -78,11 +91,26 @@ func readFollowConfig(path string) (*followConfig, error) {
 	if err != nil {
 		return nil, lifeline.Errorf(lifeline.EINVALID, op, "%s: %v", path, pathError(err))
 	}
+	return parseFollowConfig(path, b)
+}
+
+// maxConfig bounds a configuration file: a few kilobytes are plenty.
+const maxConfig = 1 << 20
+
+// parseFollowConfig reads the configuration b of the file path.
+func parseFollowConfig(path string, b []byte) (*followConfig, error) {
+	const op = "watch.follow"
+	if len(b) > maxConfig {
+		return nil, lifeline.Errorf(lifeline.EINVALID, op, "%s: %d bytes; a configuration is at most %d", path, len(b), maxConfig)
+	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	var cfg followConfig
 	if err := dec.Decode(&cfg); err != nil {
-		return nil, lifeline.Errorf(lifeline.EINVALID, op, "%s: %v (docs/watch.md shows the format)", path, err)
+		return nil, lifeline.Errorf(lifeline.EINVALID, op, "%s: %s (docs/watch.md shows the format)", path, jsonProblem(b, dec.InputOffset(), err))
+	}
+	if dec.More() {
+		return nil, lifeline.Errorf(lifeline.EINVALID, op, "%s: line %d: more after the configuration's closing brace; want one JSON object", path, lineAt(b, dec.InputOffset()))
 	}
 	if len(cfg.Sources) == 0 {
 		return nil, lifeline.Errorf(lifeline.EINVALID, op, "%s: sources: none; want at least one of type ris-live, mrt-archive or ioda", path)
@@ -114,6 +142,69 @@ func readFollowConfig(path string) (*followConfig, error) {
 		names[s.Name] = true
 	}
 	return &cfg, nil
+}
+
+// jsonProblem says where and what is wrong in a JSON file, in words: the
+// line, the field, what was expected and what was found.
+func jsonProblem(b []byte, at int64, err error) string {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.Is(err, io.EOF):
+		return "empty; want a JSON object"
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return fmt.Sprintf("line %d: the file ends inside the JSON", lineAt(b, int64(len(b))))
+	case errors.As(err, &se):
+		return fmt.Sprintf("line %d: %s", lineAt(b, se.Offset), strings.TrimPrefix(se.Error(), "json: "))
+	case errors.As(err, &te):
+		return fmt.Sprintf("line %d: field %s: expected %s, found %s", lineAt(b, te.Offset), te.Field, jsonKind(te.Type), jsonValue(te.Value))
+	}
+	msg := strings.TrimPrefix(err.Error(), "json: ")
+	return fmt.Sprintf("line %d: %s", lineAt(b, at), msg)
+}
+
+func lineAt(b []byte, off int64) int {
+	off = min(max(off, 0), int64(len(b)))
+	return 1 + bytes.Count(b[:off], []byte("\n"))
+}
+
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Slice, reflect.Array:
+		return "a list [ … ]"
+	case reflect.Struct, reflect.Map:
+		return "an object { … }"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return "a whole number"
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number ≥ 0"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	}
+	return "another kind of value"
+}
+
+func jsonValue(v string) string {
+	switch v {
+	case "string":
+		return "a string"
+	case "bool":
+		return "true or false"
+	case "array":
+		return "a list"
+	case "object":
+		return "an object"
+	case "null":
+		return "null"
+	}
+	if strings.HasPrefix(v, "number") {
+		return "the number" + strings.TrimPrefix(v, "number")
+	}
+	return v
 }
 
 func pathError(err error) error {
@@ -149,13 +240,16 @@ func timeField(file string, i int, field, v string) (time.Time, error) {
 
 // follower owns the engine; sources hand it their data under its lock.
 type follower struct {
-	mu     sync.Mutex
-	e      *stream.Engine
-	newest time.Time // newest data time seen
-	grace  time.Duration
-	out    io.Writer
-	json   bool
-	errOut io.Writer
+	// changed, if set, is called (under mu) when a source brought events
+	// from elsewhere.
+	changed func()
+	mu      sync.Mutex
+	e       *stream.Engine
+	newest  time.Time // newest data time seen
+	grace   time.Duration
+	out     io.Writer
+	json    bool
+	errOut  io.Writer
 }
 
 func (f *follower) raised(ev watch.Event) {
@@ -269,6 +363,9 @@ func (f *follower) sources(file string, cfg *followConfig) ([]runner, error) {
 						ev.Source = "ioda"
 						f.e.Import(ev)
 					}
+					if f.changed != nil {
+						defer f.changed()
+					}
 					for i := range res.Series {
 						s := res.Series[i]
 						// IODA's BGP signal would mix with ours under one key;
@@ -299,57 +396,85 @@ func lifelineMessage(err error) string {
 	return err.Error()
 }
 
-// follow runs the sources of the configuration until ctx ends, runFor
-// passes or every source has stopped, printing events as they are raised,
-// and returns the alerts.
-func follow(ctx context.Context, cfgPath string, det detectorFlags, runFor time.Duration, asJSON bool, stdout, stderr io.Writer) error {
+// newFollower reads the configuration, loads its AS table and RIB
+// snapshot, and builds the engine (with opt's OnBin and History) and the
+// sources; raised events are printed on stdout.
+func newFollower(cfgPath string, det detectorFlags, opt stream.Options, asJSON bool, stdout, stderr io.Writer) (*follower, *followConfig, []runner, error) {
 	cfg, err := readFollowConfig(cfgPath)
 	if err != nil {
-		return err
+		return nil, nil, nil, err
 	}
-	det.thresholds = append(cfg.Thresholds, det.thresholds...)
+	def := watch.DefaultConfig()
+	for i, spec := range cfg.Thresholds {
+		if _, _, err := watch.ParseThreshold(spec, def.Threshold); err != nil {
+			return nil, nil, nil, lifeline.Errorf(lifeline.EINVALID, "watch.follow", "%s: thresholds[%d]: %s", cfgPath, i, lifelineMessage(err))
+		}
+	}
+	det.thresholds = append(slices.Clone(cfg.Thresholds), det.thresholds...)
 	dcfg, err := det.config()
 	if err != nil {
-		return err
+		return nil, nil, nil, err
 	}
 	vopt := visibility.Options{FullFeedV4: cfg.FullFeedV4, FullFeedV6: cfg.FullFeedV6}
 	if len(cfg.RIR) > 0 {
 		tab, err := source.LoadASTable(cfg.RIR)
 		if err != nil {
-			return err
+			return nil, nil, nil, err
 		}
 		dcfg.CountryOf, vopt.CountryOf = tab.Country, tab.Country
 		fmt.Fprintf(stderr, "watch: AS table of %d AS numbers\n", tab.Len())
 	}
 	d, err := watch.NewDetector(dcfg)
 	if err != nil {
-		return err
+		return nil, nil, nil, err
 	}
 	f := &follower{out: stdout, json: asJSON, errOut: stderr, grace: 2 * time.Minute}
 	if cfg.Grace != "" {
 		if f.grace, err = watch.ParseDuration(cfg.Grace); err != nil {
-			return lifeline.Errorf(lifeline.EINVALID, "watch.follow", "%s: grace: %v", cfgPath, err)
+			return nil, nil, nil, lifeline.Errorf(lifeline.EINVALID, "watch.follow", "%s: grace: %v", cfgPath, err)
 		}
 	}
-	statusEvery := time.Minute
-	if cfg.StatusEvery != "" {
-		if statusEvery, err = watch.ParseDuration(cfg.StatusEvery); err != nil || statusEvery <= 0 {
-			return lifeline.Errorf(lifeline.EINVALID, "watch.follow", "%s: status_every %q: want a duration such as 1m", cfgPath, cfg.StatusEvery)
-		}
-	}
-	f.e, err = stream.New(stream.Options{Visibility: vopt, Detector: d, OnRaised: f.raised})
+	opt.Visibility, opt.Detector, opt.OnRaised = vopt, d, f.raised
+	f.e, err = stream.New(opt)
 	if err != nil {
-		return err
+		return nil, nil, nil, err
 	}
 	for _, p := range cfg.RIB {
 		if err := f.loadRIB(p); err != nil {
-			return err
+			return nil, nil, nil, err
 		}
 	}
 	if len(cfg.RIB) > 0 {
 		fmt.Fprintf(stderr, "watch: RIB snapshot: %s\n", f.e.Stats().Visibility)
 	}
 	runners, err := f.sources(cfgPath, cfg)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return f, cfg, runners, nil
+}
+
+// statusEvery reads the configuration's status_every.
+func (cfg *followConfig) statusEvery(path string) (time.Duration, error) {
+	if cfg.StatusEvery == "" {
+		return time.Minute, nil
+	}
+	d, err := watch.ParseDuration(cfg.StatusEvery)
+	if err != nil || d <= 0 {
+		return 0, lifeline.Errorf(lifeline.EINVALID, "watch.follow", "%s: status_every %q: want a duration such as 1m", path, cfg.StatusEvery)
+	}
+	return d, nil
+}
+
+// follow runs the sources of the configuration until ctx ends, runFor
+// passes or every source has stopped, printing events as they are raised,
+// and returns the alerts.
+func follow(ctx context.Context, cfgPath string, det detectorFlags, runFor time.Duration, asJSON bool, stdout, stderr io.Writer) error {
+	f, cfg, runners, err := newFollower(cfgPath, det, stream.Options{}, asJSON, stdout, stderr)
+	if err != nil {
+		return err
+	}
+	statusEvery, err := cfg.statusEvery(cfgPath)
 	if err != nil {
 		return err
 	}
@@ -381,15 +506,7 @@ loop:
 			break loop
 		case <-tick.C:
 			now := time.Now()
-			f.mu.Lock()
-			// The clock closes the bins of a quiet stream, but only of a
-			// live one: a replay of the past moves with its data.
-			if !f.newest.IsZero() && now.Sub(f.newest) < time.Hour {
-				if err := f.e.Advance(now.Add(-f.grace)); err != nil {
-					fmt.Fprintf(stderr, "lifeline: watch: %v\n", err)
-				}
-			}
-			f.mu.Unlock()
+			f.advance(now)
 			st := statuses()
 			feed.WriteStatus(stderr, now, st)
 			if err := writeStatusFile(cfg.StatusFile, st); err != nil {
@@ -416,6 +533,18 @@ loop:
 		printWatchAlerts(stdout, alerts)
 	}
 	return errors.Join(errs...)
+}
+
+// advance closes the bins that ended before now less the grace, when the
+// data is live: a replay of the past moves with its data only.
+func (f *follower) advance(now time.Time) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !f.newest.IsZero() && now.Sub(f.newest) < time.Hour {
+		if err := f.e.Advance(now.Add(-f.grace)); err != nil {
+			fmt.Fprintf(f.errOut, "lifeline: watch: %v\n", err)
+		}
+	}
 }
 
 func (f *follower) loadRIB(path string) error {

@@ -64,6 +64,7 @@ func Run(t *testing.T, open Opener) {
 		{"Peers", testPeers},
 		{"Federation", testFederation},
 		{"ChangesFromElsewhere", testChangesFromElsewhere},
+		{"Alerts", testAlerts},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })

@@ -68,3 +68,29 @@ func TestObserve(t *testing.T) {
 		t.Errorf("alerts %+v; want one ongoing", a)
 	}
 }
+
+// TestRecent: the last values of a series, missing bins as NaN, at most
+// History of them.
+func TestRecent(t *testing.T) {
+	t0 := time.Date(2024, 1, 5, 0, 0, 0, 0, time.UTC)
+	e, err := stream.New(stream.Options{History: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := watch.Key{Kind: watch.KindProbing, Entity: watch.Country("IR")}
+	s := watch.Series{Key: k, Start: t0, Step: 10 * time.Minute, Values: []float64{1, 2, 3, 4, 5}}
+	if _, err := e.Observe(&s); err != nil {
+		t.Fatal(err)
+	}
+	s = watch.Series{Key: k, Start: t0.Add(60 * time.Minute), Step: 10 * time.Minute, Values: []float64{7}}
+	if _, err := e.Observe(&s); err != nil {
+		t.Fatal(err)
+	}
+	start, step, v, ok := e.Recent(k)
+	if !ok || step != 10*time.Minute || !start.Equal(t0.Add(30*time.Minute)) || len(v) != 4 || v[0] != 4 || v[1] != 5 || !math.IsNaN(v[2]) || v[3] != 7 {
+		t.Errorf("Recent = %s, %v, %v, %v; want 4, 5, NaN, 7 from 00:30", start, step, v, ok)
+	}
+	if _, _, _, ok := e.Recent(watch.Key{Kind: watch.KindBGP, Entity: watch.Country("IR")}); ok {
+		t.Error("Recent of a series never seen")
+	}
+}

@@ -22,6 +22,7 @@
 package stream
 
 import (
+	"math"
 	"net/netip"
 	"time"
 
@@ -59,6 +60,9 @@ type Options struct {
 	OnBin func(start time.Time)
 	// Keep is how long ended events stay in Alerts; 0 means 7 days.
 	Keep time.Duration
+	// History is how many of the last bins of every series Recent
+	// returns; 0 keeps none. It costs 4 bytes a bin per series.
+	History int
 }
 
 // Stats describe what an Engine has seen.
@@ -80,6 +84,34 @@ type Engine struct {
 	err     error // the first error of the detector, returned by the next call
 	lastBin time.Time
 	stats   Stats
+	recent  map[watch.Key]*history
+}
+
+// history is a ring of the last values of one series.
+type history struct {
+	last time.Time // start of the newest bin
+	step time.Duration
+	n    int // values written
+	v    []float32
+}
+
+func (h *history) push(start time.Time, step time.Duration, v float64) {
+	if h.n > 0 && (step != h.step || !start.After(h.last)) {
+		return
+	}
+	if h.n > 0 {
+		// Bins skipped are missing.
+		for t := h.last.Add(step); t.Before(start) && h.n < 1<<30; t = t.Add(step) {
+			h.v[h.n%len(h.v)] = float32(math.NaN())
+			h.n++
+			if t.Sub(h.last) > time.Duration(len(h.v))*step {
+				break
+			}
+		}
+	}
+	h.step, h.last = step, start
+	h.v[h.n%len(h.v)] = float32(v)
+	h.n++
 }
 
 // New returns an Engine with no routing data.
@@ -111,6 +143,7 @@ func (e *Engine) emit(k watch.Key, start time.Time, step time.Duration, v float6
 		e.lastBin = start
 		e.online.Forget(start.Add(-e.opt.Keep))
 	}
+	e.remember(k, start, step, v)
 	ev, err := e.online.Push(k, start, step, v)
 	if err != nil && e.err == nil {
 		e.err = err
@@ -198,6 +231,7 @@ func (e *Engine) Import(ev ...watch.Event) { e.online.Import(ev...) }
 func (e *Engine) Observe(s *watch.Series) ([]watch.Event, error) {
 	var raised []watch.Event
 	for i, v := range s.Values {
+		e.remember(s.Key, s.Time(i), s.Step, v)
 		ev, err := e.online.Push(s.Key, s.Time(i), s.Step, v)
 		if err != nil {
 			return raised, err
@@ -210,6 +244,37 @@ func (e *Engine) Observe(s *watch.Series) ([]watch.Event, error) {
 		}
 	}
 	return raised, nil
+}
+
+func (e *Engine) remember(k watch.Key, start time.Time, step time.Duration, v float64) {
+	if e.opt.History <= 0 {
+		return
+	}
+	if e.recent == nil {
+		e.recent = make(map[watch.Key]*history)
+	}
+	h := e.recent[k]
+	if h == nil {
+		h = &history{v: make([]float32, e.opt.History)}
+		e.recent[k] = h
+	}
+	h.push(start, step, v)
+}
+
+// Recent returns the last values of series k (at most Options.History,
+// NaN where missing), the start of the first and the step; ok is false
+// for a series not seen.
+func (e *Engine) Recent(k watch.Key) (start time.Time, step time.Duration, values []float64, ok bool) {
+	h := e.recent[k]
+	if h == nil || h.n == 0 {
+		return time.Time{}, 0, nil, false
+	}
+	n := min(h.n, len(h.v))
+	values = make([]float64, n)
+	for i := range n {
+		values[i] = float64(h.v[(h.n-n+i)%len(h.v)])
+	}
+	return h.last.Add(-time.Duration(n-1) * h.step), h.step, values, true
 }
 
 // Stats returns what the Engine has seen so far.
