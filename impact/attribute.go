@@ -524,3 +524,32 @@ func (g *Graph) SimulateElements(ctx context.Context, name string, ids []string)
 func (c Candidate) String() string {
 	return fmt.Sprintf("%.3f %s", c.Score, strings.Join(c.Elements, " + "))
 }
+
+// ObservedLoss is the larger of the country's capacity loss to the core
+// and its circuit loss towards the regions its own cables reach (all
+// regions for a country whose cables reach none): what monitoring sees
+// fall, and what attribution compares with observed drops.
+func (c CountryImpact) ObservedLoss() float64 {
+	l := c.CapacityLoss
+	own := slices.ContainsFunc(c.Regions, func(r RegionImpact) bool { return r.DirectBeforeGbps > 0 })
+	for _, r := range c.Regions {
+		if !own || r.DirectBeforeGbps > 0 {
+			l = max(l, r.CircuitLoss)
+		}
+	}
+	return math.Min(1, l)
+}
+
+// Affected returns the countries whose ObservedLoss exceeds DropFloor,
+// sorted: those whose signals an element's failure should make fall, and
+// whose recovery closes its restoration.
+func (r *Result) Affected() []string {
+	var out []string
+	for _, c := range r.Countries {
+		if c.ObservedLoss() > DropFloor {
+			out = append(out, c.Country)
+		}
+	}
+	slices.Sort(out)
+	return out
+}

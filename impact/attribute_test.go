@@ -216,7 +216,7 @@ func TestPredictorAgreesWithSimulate(t *testing.T) {
 		m := byCountry(r)
 		got := pr.predict(f, idx)
 		for i, c := range idx {
-			want, _ := worstLoss(m[a.Countries[c].Code])
+			want := m[a.Countries[c].Code].ObservedLoss()
 			if math.Abs(got[i]-want) > 1e-5 {
 				t.Errorf("%v: %s: predictor %.6f, simulation %.6f", ids, a.Countries[c].Code, got[i], want)
 			}
