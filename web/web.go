@@ -56,6 +56,10 @@ type Config struct {
 	// Lang is the language (ar, zh, en, fr, ru or es) of a visitor who has
 	// not chosen one; "" follows the browser's Accept-Language.
 	Lang string
+	// Drops, when not nil, gives what is observed about an incident beyond
+	// what it records itself — the falls and recoveries of its countries'
+	// alerts — for its candidate failures (coord.DropsOf).
+	Drops func(ctx context.Context, v coord.Viewer, in *coord.Incident) ([]coord.Drop, error)
 }
 
 // server is the web interface.
@@ -75,6 +79,7 @@ type server struct {
 	pages    map[string]map[string]*pageTemplate // by language, then name
 	mux      *http.ServeMux
 	simSlots chan struct{} // bounds simulations run at once
+	engine   engineCache   // the engine's answers about incidents
 	norms    *norms.Catalogue
 
 	profilesOnce sync.Once
