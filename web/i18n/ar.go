@@ -483,7 +483,7 @@ var ar = Messages{
 	"hazard.volcano":                "بركان",
 
 	// incident impact and attribution (which cable was cut)
-	"element.segment":       "المقطع %[1]d من %[2]s (%[3]s – %[4]s)",
+	"element.segment":       "المقطع %[1]d من %[2]s: %[3]s – %[4]s",
 	"element.bu":            "وحدة تفرّع",
 	"restoration.untracked": "لم تُسجَّل أي خطوة بعد",
 	"change.elements":       "أُضيفت عناصر متأثرة: %s",

@@ -499,7 +499,7 @@ var en = Messages{
 	"hazard.volcano":                "Volcano",
 
 	// incident impact and attribution (which cable was cut)
-	"element.segment":       "Segment %[1]d of %[2]s (%[3]s – %[4]s)",
+	"element.segment":       "Segment %[1]d of %[2]s: %[3]s – %[4]s",
 	"element.bu":            "branching unit",
 	"restoration.untracked": "No step recorded yet",
 	"change.elements":       "affected elements added: %s",

@@ -481,7 +481,7 @@ var es = Messages{
 	"hazard.volcano":                "Volcán",
 
 	// incident impact and attribution (which cable was cut)
-	"element.segment":       "Segmento %[1]d de %[2]s (%[3]s – %[4]s)",
+	"element.segment":       "Segmento %[1]d de %[2]s: %[3]s – %[4]s",
 	"element.bu":            "unidad de ramificación",
 	"restoration.untracked": "Ningún paso registrado aún",
 	"change.elements":       "elementos afectados añadidos: %s",

@@ -480,7 +480,7 @@ var fr = Messages{
 	"hazard.volcano":                "Volcan",
 
 	// incident impact and attribution (which cable was cut)
-	"element.segment":       "Segment %[1]d de %[2]s (%[3]s – %[4]s)",
+	"element.segment":       "Segment %[1]d de %[2]s : %[3]s – %[4]s",
 	"element.bu":            "unité de branchement",
 	"restoration.untracked": "Aucune étape enregistrée",
 	"change.elements":       "éléments touchés ajoutés : %s",

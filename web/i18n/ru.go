@@ -481,7 +481,7 @@ var ru = Messages{
 	"hazard.volcano":                "Извержение вулкана",
 
 	// incident impact and attribution (which cable was cut)
-	"element.segment":       "Сегмент %[1]d кабеля %[2]s (%[3]s – %[4]s)",
+	"element.segment":       "Сегмент %[1]d кабеля %[2]s: %[3]s – %[4]s",
 	"element.bu":            "разветвительный блок",
 	"restoration.untracked": "Шагов пока не записано",
 	"change.elements":       "добавлены затронутые элементы: %s",

@@ -481,7 +481,7 @@ var zh = Messages{
 	"hazard.volcano":                "火山",
 
 	// incident impact and attribution (which cable was cut)
-	"element.segment":       "%[2]s 的第 %[1]d 段（%[3]s – %[4]s）",
+	"element.segment":       "%[2]s 的第 %[1]d 段：%[3]s – %[4]s",
 	"element.bu":            "分支单元",
 	"restoration.untracked": "尚未记录任何步骤",
 	"change.elements":       "新增受影响要素：%s",
