@@ -348,8 +348,8 @@ func (pr *predictor) recable() {
 	}
 }
 
-// predict returns the predicted loss (predictedLoss) of each country of
-// idx when f fails.
+// predict returns the predicted loss of each country of idx when f
+// fails: what CountryImpact.ObservedLoss gives in a full simulation.
 func (pr *predictor) predict(f failure, idx []int) []float64 {
 	g, st, w, cs := pr.g, pr.st, pr.w, pr.cs
 	pr.touched = pr.touched[:0]
@@ -387,21 +387,6 @@ func (pr *predictor) predict(f failure, idx []int) []float64 {
 	st.reset()
 	pr.recable()
 	return out
-}
-
-// predictedLoss is what monitoring would see of country c in the
-// evaluator's state: the larger of its capacity loss to the core and its
-// circuit loss towards the regions it weighs (its own cables' regions; for
-// a country whose cables reach none, all of them).
-func (g *Graph) predictedLoss(ev *evaluator, c int) float64 {
-	l := ev.loss[c]
-	nReg := len(g.regions)
-	for r := range nReg {
-		if g.weighsRegion(c, r) {
-			l = max(l, ev.circLoss[c*nReg+r])
-		}
-	}
-	return math.Min(1, l)
 }
 
 // touches reports whether a prediction loses anything in a dropped
