@@ -34,7 +34,7 @@ func TestIncidentCandidatesAndImpact(t *testing.T) {
 	b := in.browser(t)
 	b.login(in.tokB)
 	_, body = b.get(loc)
-	if !strings.Contains(body, "Which cable was cut?") || !strings.Contains(body, "Observed falls:") {
+	if !strings.Contains(body, "Which cable was cut?") || !strings.Contains(body, "Observed falls:") || !strings.Contains(body, "Mauritania (named, extent unknown)") {
 		t.Fatalf("the open incident shows no candidates:\n%s", body)
 	}
 	if strings.Contains(body, `id="impact"`) {

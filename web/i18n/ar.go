@@ -506,6 +506,7 @@ var ar = Messages{
 	"cand.fit":              "المتوقَّع / المرصود:",
 	"cand.accepted":         "مقبول",
 	"cand.accept":           "اقبله عناصرَ متأثرة",
+	"cand.named":            "مذكور، المدى غير معروف",
 	"wregion.europe":        "أوروبا",
 	"wregion.north_america": "أمريكا الشمالية",
 	"wregion.asia":          "آسيا",

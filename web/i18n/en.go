@@ -522,6 +522,7 @@ var en = Messages{
 	"cand.fit":              "Predicted / observed:",
 	"cand.accepted":         "accepted",
 	"cand.accept":           "Accept as the affected elements",
+	"cand.named":            "named, extent unknown",
 	"wregion.europe":        "Europe",
 	"wregion.north_america": "North America",
 	"wregion.asia":          "Asia",

@@ -504,6 +504,7 @@ var es = Messages{
 	"cand.fit":              "Previsto / observado:",
 	"cand.accepted":         "aceptado",
 	"cand.accept":           "Aceptar como elementos afectados",
+	"cand.named":            "nombrado, alcance desconocido",
 	"wregion.europe":        "Europa",
 	"wregion.north_america": "América del Norte",
 	"wregion.asia":          "Asia",

@@ -503,6 +503,7 @@ var fr = Messages{
 	"cand.fit":              "Prévu / observé :",
 	"cand.accepted":         "accepté",
 	"cand.accept":           "Accepter comme éléments touchés",
+	"cand.named":            "nommé, ampleur inconnue",
 	"wregion.europe":        "Europe",
 	"wregion.north_america": "Amérique du Nord",
 	"wregion.asia":          "Asie",

@@ -504,6 +504,7 @@ var ru = Messages{
 	"cand.fit":              "Прогноз / наблюдение:",
 	"cand.accepted":         "принято",
 	"cand.accept":           "Принять как затронутые элементы",
+	"cand.named":            "назван, масштаб неизвестен",
 	"wregion.europe":        "Европа",
 	"wregion.north_america": "Северная Америка",
 	"wregion.asia":          "Азия",

@@ -504,6 +504,7 @@ var zh = Messages{
 	"cand.fit":              "预测 / 观测：",
 	"cand.accepted":         "已采纳",
 	"cand.accept":           "采纳为受影响要素",
+	"cand.named":            "已列出，程度未知",
 	"wregion.europe":        "欧洲",
 	"wregion.north_america": "北美",
 	"wregion.asia":          "亚洲",
