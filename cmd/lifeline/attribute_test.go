@@ -54,3 +54,21 @@ func TestAttributeErrors(t *testing.T) {
 		}
 	}
 }
+
+// FuzzReadObservations: any file or argument is read into observations
+// or refused with an error, never a panic.
+func FuzzReadObservations(f *testing.F) {
+	f.Add("observed:\n  - {country: MR, drop: 1}\n  - {country: PT, drop: 0}\n", "MR=1")
+	f.Add("observed: 3\n", "=")
+	f.Add("event: x\nobserved: [{country: TO, drop: .NaN}]\n", "to=-1")
+	f.Fuzz(func(t *testing.T, doc, arg string) {
+		file := t.TempDir() + "/obs.yaml"
+		writeFile(t, file, doc)
+		if obs, err := readObservations(file, nil); err == nil && len(obs) == 0 {
+			t.Error("a file read without error gave no observation")
+		}
+		if obs, err := readObservations("", []string{arg}); err == nil && (len(obs) != 1 || len(obs[0].Country) != 2) {
+			t.Errorf("%q read as %+v", arg, obs)
+		}
+	})
+}
