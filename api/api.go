@@ -34,6 +34,7 @@ import (
 	"lifeline"
 	"lifeline/coord"
 	"lifeline/federation"
+	"lifeline/impact"
 	"lifeline/norms"
 )
 
@@ -76,6 +77,14 @@ type Options struct {
 	// Alerts are the alerts of the instance's detector, served under
 	// /api/v1/alerts; nil serves none.
 	Alerts coord.AlertService
+	// Graph is the impact engine's graph of the atlas, which ranks the
+	// candidate failures of an incident (GET
+	// /api/v1/incidents/{id}/candidates); nil: that route answers 404.
+	Graph *impact.Graph
+	// Drops, when not nil, gives what is observed about an incident beyond
+	// what it records itself — the falls and recoveries of the alerts of
+	// its countries — for its candidates (coord.DropsOf).
+	Drops func(ctx context.Context, v coord.Viewer, in *coord.Incident) ([]coord.Drop, error)
 }
 
 // Server is the API as an http.Handler. It is safe for concurrent use.
@@ -86,6 +95,8 @@ type Server struct {
 	norms    *norms.Catalogue
 	changes  coord.ChangeService
 	alerts   coord.AlertService
+	graph    *impact.Graph
+	drops    func(ctx context.Context, v coord.Viewer, in *coord.Incident) ([]coord.Drop, error)
 	cursors  *cursors
 	log      *slog.Logger
 	maxBody  int64
@@ -101,7 +112,8 @@ type Server struct {
 
 // New returns the API over svc.
 func New(svc coord.Services, opt Options) *Server {
-	s := &Server{svc: svc, health: opt.Health, logCheck: opt.LogCheck, norms: opt.Norms, changes: opt.Changes, log: opt.Logger, maxBody: opt.MaxBody, origins: opt.Origins, alerts: opt.Alerts}
+	s := &Server{svc: svc, health: opt.Health, logCheck: opt.LogCheck, norms: opt.Norms, changes: opt.Changes, log: opt.Logger, maxBody: opt.MaxBody, origins: opt.Origins, alerts: opt.Alerts,
+		graph: opt.Graph, drops: opt.Drops}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -204,6 +216,7 @@ func (s *Server) routes() []route {
 		{"PATCH", "/api/v1/incidents/{id}", true, s.patchIncident},
 		{"GET", "/api/v1/incidents/{id}/norms", false, s.incidentNorms},
 		{"GET", "/api/v1/incidents/{id}/brief", false, s.incidentBrief},
+		{"GET", "/api/v1/incidents/{id}/candidates", false, s.incidentCandidates},
 		{"GET", "/api/v1/situations", false, s.listSituations},
 		{"POST", "/api/v1/situations", true, s.createSituation},
 

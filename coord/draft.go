@@ -3,6 +3,7 @@ package coord
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -72,7 +73,7 @@ func (d *Drafter) DraftIncident(ctx context.Context, dr watch.Draft) (string, er
 		in.End = &end
 	}
 	for _, e := range dr.Evidence {
-		in.Evidence = append(in.Evidence, Evidence{Kind: "signal", Signal: e.Signal,
+		in.Evidence = append(in.Evidence, Evidence{Kind: "signal", Signal: e.Signal, Drop: math.Min(1, math.Max(0, e.Drop)),
 			Note: fmt.Sprintf("%s fell %.0f%% (%s) from %s to %s", e.Signal, 100*e.Drop, e.Level, e.Start.UTC().Format(time.RFC3339), e.End.UTC().Format(time.RFC3339))})
 	}
 	in.Marking = Marking{TLP: TLPClear}

@@ -17,6 +17,8 @@ import (
 // is shared with — and, for TLP:CLEAR and TLP:GREEN items, of any verified
 // organisation — move its status and repairs; nobody else, named
 // recipients of a TLP:AMBER+STRICT or TLP:RED item included, rewrites it.
+// Accepting an attribution candidate and closing a repair by its signal
+// are steps of the response, as repairs are.
 func TestEditMatrix(t *testing.T) {
 	now := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	relations := []struct {
@@ -105,6 +107,14 @@ func TestEditMatrix(t *testing.T) {
 				repair := &coord.RepairUpdate{Element: "cable:eassy", Status: coord.RepairDamaged}
 				if got := lifeline.ErrorCode(coord.ApplyIncidentUpdate(v, testIncident(level), coord.IncidentUpdate{Repair: repair}, now)); got != want(coordinate) {
 					t.Errorf("%s: incident repair: %q, want %q", name, got, want(coordinate))
+				}
+				accept := &coord.CandidateAccept{Elements: []string{"segment:eassy/3"}, Score: 0.9}
+				if got := lifeline.ErrorCode(coord.ApplyIncidentUpdate(v, testIncident(level), coord.IncidentUpdate{AcceptCandidate: accept}, now)); got != want(coordinate) {
+					t.Errorf("%s: incident accept_candidate: %q, want %q", name, got, want(coordinate))
+				}
+				rec := &coord.SignalRecovery{Element: "cable:eassy", Affected: []string{"SO"}, Recovered: []coord.Drop{{Country: "SO", At: now}}}
+				if got := lifeline.ErrorCode(coord.ApplyIncidentUpdate(v, testIncident(level), coord.IncidentUpdate{Recovered: rec}, now)); got != want(coordinate) {
+					t.Errorf("%s: incident recovered: %q, want %q", name, got, want(coordinate))
 				}
 				for _, what := range []string{"Need", "Offer"} {
 					for field, upd := range resourceFields {

@@ -1,6 +1,7 @@
 package coord
 
 import (
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -118,6 +119,9 @@ type Evidence struct {
 	Signal string `json:"signal,omitempty"` // e.g. "ioda:bgp:AS37211"
 	SHA256 string `json:"sha256,omitempty"` // hex, for files
 	Note   string `json:"note,omitempty"`
+	// Drop is how far the signal fell, 0..1, when it was measured: what
+	// attribution reads (DropsOf).
+	Drop float64 `json:"drop,omitempty"`
 }
 
 // Shutdown carries the fields of Access Now's #KeepItOn STOP dataset for
@@ -232,6 +236,9 @@ func (e Evidence) validate(i int) error {
 		}
 	default:
 		return lifeline.Errorf(lifeline.EINVALID, op, "evidence[%d].kind: expected link, signal or file, found %q", i, e.Kind)
+	}
+	if math.IsNaN(e.Drop) || e.Drop < 0 || e.Drop > 1 || e.Drop > 0 && e.Kind != "signal" {
+		return lifeline.Errorf(lifeline.EINVALID, op, "evidence[%d].drop: expected a share from 0 to 1 for a signal, found %v", i, e.Drop)
 	}
 	if len(e.URL)+len(e.Signal)+len(e.Note) > 4000 {
 		return lifeline.Errorf(lifeline.EINVALID, op, "evidence[%d]: at most 4000 bytes", i)

@@ -223,7 +223,12 @@ type IncidentUpdate struct {
 	ShareWithOrgs *[]string       `json:"share_with_orgs,omitempty"`
 	Recipients    *[]string       `json:"recipients,omitempty"`
 	Repair        *RepairUpdate   `json:"repair,omitempty"`
-	IfVersion     int64           `json:"-"` // when not 0, ECONFLICT unless the incident is at this version
+	// AcceptCandidate adds an attribution candidate's elements
+	// (AcceptCandidate); Recovered closes an element's restoration by
+	// its signal (RecoverBySignal). Both need CanCoordinate.
+	AcceptCandidate *CandidateAccept `json:"accept_candidate,omitempty"`
+	Recovered       *SignalRecovery  `json:"recovered,omitempty"`
+	IfVersion       int64            `json:"-"` // when not 0, ECONFLICT unless the incident is at this version
 }
 
 // RepairUpdate moves one affected element along its repair.

@@ -74,7 +74,8 @@ func widen(v Viewer, m *Marking, tlp *TLP, orgs, members *[]string) error {
 }
 
 // ApplyIncidentUpdate applies upd to in by v at now: description fields
-// need CanEdit, a status CanMoveIncident, a repair MoveRepair, a marking
+// need CanEdit, a status CanMoveIncident, a repair MoveRepair, an accepted
+// candidate AcceptCandidate, a recovery RecoverBySignal, a marking
 // CanWiden. On error in may be half changed: callers apply to a copy. It
 // returns ENOTFOUND if v may not see in, ECONFLICT for a stale IfVersion.
 func ApplyIncidentUpdate(v Viewer, in *Incident, upd IncidentUpdate, now time.Time) error {
@@ -91,7 +92,8 @@ func ApplyIncidentUpdate(v Viewer, in *Incident, upd IncidentUpdate, now time.Ti
 		{"severity", upd.Severity != nil}, {"urgency", upd.Urgency != nil}, {"certainty", upd.Certainty != nil},
 		{"evidence", upd.Evidence != nil}, {"shutdown", upd.Shutdown != nil}}
 	all := append(slices.Clip(content), field{"status", upd.Status != nil}, field{"repair", upd.Repair != nil},
-		field{"tlp", upd.TLP != nil}, field{"share_with_orgs", upd.ShareWithOrgs != nil}, field{"recipients", upd.Recipients != nil})
+		field{"tlp", upd.TLP != nil}, field{"share_with_orgs", upd.ShareWithOrgs != nil}, field{"recipients", upd.Recipients != nil},
+		field{"accept_candidate", upd.AcceptCandidate != nil}, field{"recovered", upd.Recovered != nil})
 	if !slices.ContainsFunc(all, func(f field) bool { return f.set }) {
 		return noChange(op, all)
 	}
@@ -127,6 +129,16 @@ func ApplyIncidentUpdate(v Viewer, in *Incident, upd IncidentUpdate, now time.Ti
 	}
 	if upd.Repair != nil {
 		if err := MoveRepair(v, in, upd.Repair.Element, upd.Repair.Status, upd.Repair.Note, now); err != nil {
+			return err
+		}
+	}
+	if upd.AcceptCandidate != nil {
+		if err := AcceptCandidate(v, in, *upd.AcceptCandidate); err != nil {
+			return err
+		}
+	}
+	if upd.Recovered != nil {
+		if err := RecoverBySignal(v, in, *upd.Recovered, now); err != nil {
 			return err
 		}
 	}

@@ -279,13 +279,21 @@ func (g *Graph) cableReach(st *state, k int, cs *circuitScratch, offsets []int) 
 
 // evalCircuits computes every country's circuits to every region.
 func (g *Graph) evalCircuits(st *state, cs *circuitScratch) {
-	nReg := len(g.regions)
 	clear(cs.reach)
 	for k := range g.atlas.Cables {
 		if g.cableUsed[k] {
 			g.cableReach(st, k, cs, g.cabOffset)
 		}
 	}
+	g.directCircuits(cs)
+	for c := range g.nCountry {
+		g.countryCircuits(st, cs, c)
+	}
+}
+
+// directCircuits sums each country's direct circuits from cs.reach.
+func (g *Graph) directCircuits(cs *circuitScratch) {
+	nReg := len(g.regions)
 	clear(cs.direct)
 	for c := range g.nCountry {
 		for j, k := range g.countryCabs[c] {
@@ -298,45 +306,48 @@ func (g *Graph) evalCircuits(st *state, cs *circuitScratch) {
 			}
 		}
 	}
-	copy(cs.out, cs.direct)
-	// One hop: a cable or a border to a neighbour whose own cables reach
-	// the region carries circuits in proportion to what the neighbour keeps.
-	for c := range g.nCountry {
-		if st.down[c] || st.withdrawn[c] {
-			for r := range nReg {
-				cs.out[c*nReg+r] = 0
-			}
-			continue
-		}
+}
+
+// countryCircuits sets country c's circuits to every region in cs.out:
+// its direct circuits (directCircuits), plus one hop — a cable or a
+// border to a neighbour whose own cables reach the region carries
+// circuits in proportion to what the neighbour keeps.
+func (g *Graph) countryCircuits(st *state, cs *circuitScratch, c int) {
+	nReg := len(g.regions)
+	if st.down[c] || st.withdrawn[c] {
 		for r := range nReg {
-			bit := uint64(1) << r
-			var extra, best float64
-			cur := int32(-2)
-			for _, h := range g.hops[c] {
-				if h.cable != cur {
-					extra += best
-					best, cur = 0, h.cable
-				}
-				if h.regions&bit != 0 || (g.regMask[h.via]&bit == 0 && g.baseDirect[int(h.via)*nReg+r] == 0) {
-					continue // reaches the region itself, or the neighbour cannot
-				}
-				if !g.hopAlive(st, cs, h) {
-					continue
-				}
-				n := int(h.via)
-				share := 1.0
-				if g.regMask[n]&bit == 0 {
-					share = float64(cs.direct[n*nReg+r]) / float64(g.baseDirect[n*nReg+r])
-				}
-				if h.cable < 0 {
-					extra += float64(h.cap) * share // each border counts
-				} else {
-					best = max(best, float64(h.cap)*share) // a cable counts once, by its best exit
-				}
-			}
-			extra += best
-			cs.out[c*nReg+r] += int64(math.Round(extra))
+			cs.out[c*nReg+r] = 0
 		}
+		return
+	}
+	for r := range nReg {
+		bit := uint64(1) << r
+		var extra, best float64
+		cur := int32(-2)
+		for _, h := range g.hops[c] {
+			if h.cable != cur {
+				extra += best
+				best, cur = 0, h.cable
+			}
+			if h.regions&bit != 0 || (g.regMask[h.via]&bit == 0 && g.baseDirect[int(h.via)*nReg+r] == 0) {
+				continue // reaches the region itself, or the neighbour cannot
+			}
+			if !g.hopAlive(st, cs, h) {
+				continue
+			}
+			n := int(h.via)
+			share := 1.0
+			if g.regMask[n]&bit == 0 {
+				share = float64(cs.direct[n*nReg+r]) / float64(g.baseDirect[n*nReg+r])
+			}
+			if h.cable < 0 {
+				extra += float64(h.cap) * share // each border counts
+			} else {
+				best = max(best, float64(h.cap)*share) // a cable counts once, by its best exit
+			}
+		}
+		extra += best
+		cs.out[c*nReg+r] = cs.direct[c*nReg+r] + int64(math.Round(extra))
 	}
 }
 

@@ -116,6 +116,11 @@ func (g *Graph) Simulate(ctx context.Context, sc *Scenario, opt RunOptions) (*Re
 	if err != nil {
 		return nil, err
 	}
+	return g.run(ctx, sc, p, opt)
+}
+
+// run evaluates a compiled plan.
+func (g *Graph) run(ctx context.Context, sc *Scenario, p *plan, opt RunOptions) (*Result, error) {
 	g.prepare(p)
 	p.circBase = g.circuitBase(p)
 	samples := 1

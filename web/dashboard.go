@@ -21,6 +21,7 @@ func (s *server) coordRoutes() {
 	s.page("GET /incidents/{id}", s.incidentPage)
 	s.page("POST /incidents/{id}/status", s.incidentStatus)
 	s.page("POST /incidents/{id}/repair", s.incidentRepair)
+	s.page("POST /incidents/{id}/candidate", s.incidentAccept)
 	s.page("GET /needs", s.board)
 	s.page("GET /needs/new", s.needForm)
 	s.page("POST /needs", s.needCreate)

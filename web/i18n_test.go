@@ -86,6 +86,7 @@ func enumerations() map[string][]string {
 		"hazard":  of(impact.RegionKinds),
 		"region":  regionNames,
 		"element": {"cable", "landing_point", "country"}, // impact.Element.Kind
+		"wregion": regionsOf(impact.DefaultRegions),
 	}
 }
 
@@ -530,4 +531,12 @@ func TestLabelsContainVisibleText(t *testing.T) {
 			}
 		}
 	}
+}
+
+func regionsOf(rs []impact.WorldRegion) []string {
+	var out []string
+	for _, r := range rs {
+		out = append(out, r.Name)
+	}
+	return out
 }

@@ -14,6 +14,7 @@ import (
 	"lifeline/atlas"
 	"lifeline/coord"
 	"lifeline/geo"
+	"lifeline/impact"
 	"lifeline/norms"
 	"lifeline/web/svgmap"
 )
@@ -255,6 +256,20 @@ type incidentPage struct {
 	// DismissMeans: the incident was drafted from signals and may be, or
 	// was, dismissed; the page says what a dismissal records.
 	DismissMeans bool
+	// Impact is what the named elements cost (nil when it names none);
+	// Candidates the failures that explain its drops (nil when closed).
+	Impact     *impactPanel
+	Candidates *candidatesView
+	// Restoration has a row for every affected element, tracked or not.
+	Restoration []restorationRow
+}
+
+// restorationRow is one element's repair; Status is "" when no step is
+// recorded yet.
+type restorationRow struct {
+	Element  string
+	Status   coord.RepairStatus
+	Timeline []coord.RepairStep
 }
 
 // fromSignals says whether an incident carries measured signals as
@@ -275,6 +290,10 @@ func (s *server) elementRef(rq *request, id string) elementRef {
 	case "cable":
 		if c, ok := s.atlas.Cable(ref); ok {
 			return elementRef{Name: rq.t("element.named", rq.t("element.cable"), c.Name), URL: "/atlas/cables/" + url.PathEscape(c.ID)}
+		}
+	case "segment":
+		if ref, ok := s.segmentRef(rq, ref); ok {
+			return ref
 		}
 	case "landing_point", "lp":
 		if lp, ok := s.atlas.LandingPoint(ref); ok {
@@ -343,28 +362,28 @@ func (s *server) incidentPage(w http.ResponseWriter, r *http.Request, rq *reques
 	if p.Timeline, err = s.timeline(ctx, rq, in.ID, pic.Orgs); err != nil {
 		return err
 	}
-	p.Map = s.incidentMap(rq, in)
+	for _, e := range p.Elements {
+		row := restorationRow{Element: e}
+		for _, rs := range in.Restoration {
+			if rs.Element == e {
+				row.Status, row.Timeline = rs.Status, rs.Timeline
+			}
+		}
+		p.Restoration = append(p.Restoration, row)
+	}
+	res := s.elementsImpact(ctx, in)
+	p.Impact = impactPanelOf(res)
+	p.Candidates = s.incidentCandidates(ctx, rq, in)
+	p.Map = s.incidentMap(rq, in, res)
 	s.render(w, r, rq, http.StatusOK, "incident", in.Title, p)
 	return nil
 }
 
-// incidentMap draws an incident: its countries shaded, its area, and the
-// cables it names.
-func (s *server) incidentMap(rq *request, in *coord.Incident) string {
-	pts := areaPoints(in.Area)
-	var cables []*atlas.Cable
-	for _, e := range in.Elements {
-		if id, ok := strings.CutPrefix(e, "cable:"); ok {
-			if c, ok := s.atlas.Cable(id); ok {
-				cables = append(cables, c)
-				for _, lpID := range c.LandingPoints {
-					if lp, ok := s.atlas.LandingPoint(lpID); ok {
-						pts = append(pts, geo.Point{Lon: lp.Lon, Lat: lp.Lat})
-					}
-				}
-			}
-		}
-	}
+// incidentMap draws an incident: its countries shaded — by the capacity
+// its named elements cost them, when it names any (res) — its area, and
+// its elements where they are: a segment, not its whole cable.
+func (s *server) incidentMap(rq *request, in *coord.Incident, res *impact.Result) string {
+	pts := append(areaPoints(in.Area), s.elementPoints(in)...)
 	for _, c := range in.Countries {
 		if co, ok := geo.Lookup(c); ok {
 			pts = append(pts, co.Centroid)
@@ -374,15 +393,29 @@ func (s *server) incidentMap(rq *request, in *coord.Incident) string {
 	if len(pts) > 0 {
 		box = viewAround(pts)
 	}
+	loss := map[string]float64{}
+	if res != nil {
+		for _, c := range res.Countries {
+			if l := c.ObservedLoss(); l >= 0.005 || !c.Reachable {
+				loss[c.Country] = l
+				if !c.Reachable {
+					loss[c.Country] = 1
+				}
+			}
+		}
+	}
 	m := newMap(box, rq.t("map.incident", in.Title))
 	m.LinksOutOfTabOrder()
 	m.Countries(func(code, name string) svgmap.Style {
+		if l, ok := loss[code]; ok {
+			return svgmap.Style{Class: lossClass(l)}
+		}
 		if slices.Contains(in.Countries, code) {
 			return svgmap.Style{Class: "affected"}
 		}
 		return svgmap.Style{}
 	})
-	drawCables(m, s.atlas, cables, func(*atlas.Cable) string { return "failed" })
+	s.drawIncidentElements(rq, m, in)
 	for _, poly := range areaRings(in.Area) {
 		m.Polygon(poly, svgmap.Style{Class: "area", Title: rq.t("dash.legend.area")})
 	}
@@ -442,6 +475,17 @@ func (s *server) describeChange(rq *request, prev, in *coord.Incident) string {
 		}
 		if old != string(r.Status) {
 			parts = append(parts, rq.t("change.repair", s.elementRef(rq, r.Element).Name, enumName(p, "repair", r.Status)))
+		}
+	}
+	if !slices.Equal(prev.Elements, in.Elements) {
+		var names []string
+		for _, e := range in.Elements {
+			if !slices.Contains(prev.Elements, e) {
+				names = append(names, s.elementRef(rq, e).Name)
+			}
+		}
+		if len(names) > 0 {
+			parts = append(parts, rq.t("change.elements", strings.Join(names, rq.t("list.sep"))))
 		}
 	}
 	if prev.TLP != in.TLP || len(prev.Orgs) != len(in.Orgs) || len(prev.Members) != len(in.Members) {

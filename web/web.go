@@ -73,6 +73,10 @@ type Config struct {
 	// Sources, if set, gives the status of the detector's live sources for
 	// the operators' page (/admin/sources).
 	Sources func() []Source
+	// Drops, when not nil, gives what is observed about an incident beyond
+	// what it records itself — the falls and recoveries of its countries'
+	// alerts — for its candidate failures (coord.DropsOf).
+	Drops func(ctx context.Context, v coord.Viewer, in *coord.Incident) ([]coord.Drop, error)
 }
 
 // server is the web interface.
@@ -92,6 +96,7 @@ type server struct {
 	pages    map[string]map[string]*pageTemplate // by language, then name
 	mux      *http.ServeMux
 	simSlots chan struct{} // bounds simulations run at once
+	engine   engineCache   // the engine's answers about incidents
 	norms    *norms.Catalogue
 
 	profilesOnce sync.Once

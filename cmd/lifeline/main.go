@@ -68,7 +68,7 @@ Every command works out of the box on an embedded starter atlas; run
 	})
 	root.AddCommand(
 		newAtlasCmd(),
-		newSimulateCmd(), newAssessCmd(),
+		newSimulateCmd(), newAssessCmd(), newAttributeCmd(),
 		newBGPCmd(),
 		newServeCmd(), newAdminCmd(), newOrgCmd(), newMemberCmd(),
 		newWatchCmd(),

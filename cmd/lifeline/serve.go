@@ -129,7 +129,7 @@ coordinators to verify or dismiss. The sources' status is on
 				registry.MustRegister(newSourceCollector(lv))
 			}
 			apiHandler := api.New(db.Services(),
-				api.Options{Logger: log, Rate: rate, Burst: burst, CursorKey: cursorKey, Registry: registry, Changes: db, Origins: db, Subscriptions: db, Alerts: db,
+				api.Options{Logger: log, Rate: rate, Burst: burst, CursorKey: cursorKey, Registry: registry, Changes: db, Origins: db, Subscriptions: db, Alerts: db, Graph: g,
 					Health: func(ctx context.Context) error { return db.SQL().PingContext(ctx) }, LogCheck: func() (any, bool) {
 						c := db.LastCheck()
 						if err := db.Broken(); err != nil {
