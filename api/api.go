@@ -22,6 +22,7 @@ package api
 import (
 	"context"
 	"crypto/rand"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -34,6 +35,7 @@ import (
 	"lifeline"
 	"lifeline/coord"
 	"lifeline/norms"
+	"lifeline/sitrep"
 )
 
 // Options tune a Server; the zero value gives the defaults.
@@ -57,6 +59,14 @@ type Options struct {
 	// Norms is the legal and normative catalogue the incidents' norms and
 	// briefs apply; nil: the embedded one (norms.Default).
 	Norms *norms.Catalogue
+	// SitrepHTML writes a situation report as one HTML file in the
+	// language lang (a code, or "" to choose from acceptLanguage);
+	// lifeline serve gives web.SitrepHTML. Nil: GET /api/v1/sitrep
+	// answers JSON only.
+	SitrepHTML func(w io.Writer, rep *sitrep.Report, lang, acceptLanguage string) error
+	// SitrepEstimate estimates what an incident breaks, for the report
+	// (web.SitrepEstimate over the served atlas); nil: no estimate.
+	SitrepEstimate func(ctx context.Context, in *coord.Incident) ([]sitrep.Loss, error)
 }
 
 // Server is the API as an http.Handler. It is safe for concurrent use.
@@ -65,18 +75,22 @@ type Server struct {
 	health   func(ctx context.Context) error
 	logCheck func() (any, bool)
 	norms    *norms.Catalogue
-	cursors  *cursors
-	log      *slog.Logger
-	maxBody  int64
-	limiter  *limiter
-	auth     *authCache
-	metrics  *metrics
-	mux      *http.ServeMux
+	// the situation report's renderer and estimate (Options)
+	sitrepHTML     func(w io.Writer, rep *sitrep.Report, lang, acceptLanguage string) error
+	sitrepEstimate func(ctx context.Context, in *coord.Incident) ([]sitrep.Loss, error)
+	cursors        *cursors
+	log            *slog.Logger
+	maxBody        int64
+	limiter        *limiter
+	auth           *authCache
+	metrics        *metrics
+	mux            *http.ServeMux
 }
 
 // New returns the API over svc.
 func New(svc coord.Services, opt Options) *Server {
-	s := &Server{svc: svc, health: opt.Health, logCheck: opt.LogCheck, norms: opt.Norms, log: opt.Logger, maxBody: opt.MaxBody}
+	s := &Server{svc: svc, health: opt.Health, logCheck: opt.LogCheck, norms: opt.Norms, log: opt.Logger, maxBody: opt.MaxBody,
+		sitrepHTML: opt.SitrepHTML, sitrepEstimate: opt.SitrepEstimate}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -195,6 +209,8 @@ func (s *Server) routes() []route {
 		{"PATCH", "/api/v1/matches/{id}", true, s.patchMatch},
 
 		{"GET", "/api/v1/events", false, s.listEvents},
+
+		{"GET", "/api/v1/sitrep", false, s.sitrepGet},
 	}
 }
 

@@ -368,3 +368,21 @@ func (s *server) sitrepEstimate(ctx context.Context, in *coord.Incident) ([]sitr
 	}
 	return SitrepEstimate(s.graph)(ctx, in)
 }
+
+// SitrepHTML returns the renderer the API takes (api.Options.SitrepHTML):
+// the report in the language lang (a code), or when lang is empty in the
+// language acceptLanguage prefers, naming elements from a.
+//
+// Errors: EINVALID for a language the catalogue does not speak.
+func SitrepHTML(a *atlas.Atlas, instance string) func(w io.Writer, rep *sitrep.Report, lang, acceptLanguage string) error {
+	return func(w io.Writer, rep *sitrep.Report, lang, acceptLanguage string) error {
+		l := i18n.Match(acceptLanguage)
+		if lang != "" {
+			var ok bool
+			if l, ok = i18n.ByCode(lang); !ok {
+				return lifeline.Errorf(lifeline.EINVALID, "web.sitrep", "lang: expected one of ar, zh, en, fr, ru, es, found %q", truncate(lang, 20))
+			}
+		}
+		return WriteSitrep(w, rep, SitrepOptions{Lang: l.Code, Instance: instance, Atlas: a})
+	}
+}

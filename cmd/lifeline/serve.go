@@ -109,6 +109,7 @@ commitments; it prints a token for one member of each organisation.`,
 			registry := prometheus.NewRegistry()
 			apiHandler := api.New(db.Services(),
 				api.Options{Logger: log, Rate: rate, Burst: burst, CursorKey: cursorKey, Registry: registry,
+					SitrepHTML: web.SitrepHTML(a, ""), SitrepEstimate: web.SitrepEstimate(g),
 					Health: func(ctx context.Context) error { return db.SQL().PingContext(ctx) }, LogCheck: func() (any, bool) {
 						c := db.LastCheck()
 						if err := db.Broken(); err != nil {
