@@ -172,4 +172,178 @@ func TestSitrepMarkingIsTheMostRestrictive(t *testing.T) {
 	}
 }
 
-var _ = rand.New
+// TestSitrepShowsOnlyWhatItsReaderMaySee draws random incidents, needs,
+// offers, commitments at every step and alerts, under random markings, by
+// members of four organisations (one unverified), and writes every
+// member's report and anyone's: the report holds an item only if
+// coord.CanSee lets the reader see it, names a committing organisation
+// only where the reader may see the commitment, shows each need's
+// coverage counted over every commitment, and is marked at least as
+// narrowly as every item it holds.
+func TestSitrepShowsOnlyWhatItsReaderMaySee(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "lifeline.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	inst, err := db.Init(ctx, "Lifeline", "Admin", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin, _ := db.Authenticate(ctx, inst.Token)
+	var members []coord.Viewer
+	var orgIDs []string
+	orgName := map[string]string{}
+	for i, name := range []string{"Alpha Telecom", "Bravo Relief", "Charlie Agency", "Delta Unverified"} {
+		o := &coord.Org{Name: name, Kind: coord.OrgOperator, Countries: []string{"SD"}, Verified: i < 3}
+		if err := db.CreateOrg(ctx, admin, o); err != nil {
+			t.Fatal(err)
+		}
+		orgIDs = append(orgIDs, o.ID)
+		orgName[o.ID] = name
+		for j := range 2 - i/2 {
+			tok, err := db.CreateMember(ctx, admin, &coord.Member{OrgID: o.ID, Name: fmt.Sprintf("%s %d", name, j), Role: coord.RoleCoordinator})
+			if err != nil {
+				t.Fatal(err)
+			}
+			v, err := db.Authenticate(ctx, tok)
+			if err != nil {
+				t.Fatal(err)
+			}
+			members = append(members, v)
+		}
+	}
+	rng := rand.New(rand.NewPCG(15, 4))
+	marking := func() coord.Marking {
+		m := coord.Marking{TLP: coord.TLPs[rng.IntN(len(coord.TLPs))]}
+		for _, o := range orgIDs {
+			if (m.TLP == coord.TLPAmber || m.TLP == coord.TLPAmberStrict) && rng.IntN(3) == 0 {
+				m.Orgs = append(m.Orgs, o)
+			}
+		}
+		for _, v := range members {
+			if m.TLP != coord.TLPClear && m.TLP != coord.TLPGreen && rng.IntN(4) == 0 {
+				m.Members = append(m.Members, v.MemberID)
+			}
+		}
+		return m
+	}
+	by := func() coord.Viewer { return members[rng.IntN(len(members))] }
+	// Every item carries a unique word in its title, found in a report
+	// only if the item is.
+	type item struct {
+		word    string
+		marking coord.Marking
+	}
+	var items []item
+	var needs []*coord.Need
+	var offers []*coord.Offer
+	for i := range 14 {
+		in := &coord.Incident{Title: fmt.Sprintf("Incident zq%02dx", i), Kind: coord.KindCableCut, Countries: []string{"SD"}}
+		in.Marking = marking()
+		if err := db.CreateIncident(ctx, by(), in); err == nil {
+			items = append(items, item{fmt.Sprintf("zq%02dx", i), in.Marking})
+		}
+		n := &coord.Need{Resource: coord.Resource{Title: fmt.Sprintf("Need zn%02dx", i), Category: "power/generator", Quantity: 1 + rng.Int64N(9),
+			Unit: "units", Countries: []string{"SD"}}}
+		n.Marking = marking()
+		if err := db.CreateNeed(ctx, by(), n); err == nil {
+			items = append(items, item{fmt.Sprintf("zn%02dx", i), n.Marking})
+			needs = append(needs, n)
+		}
+		o := &coord.Offer{Resource: coord.Resource{Title: fmt.Sprintf("Offer zo%02dx", i), Category: "power/generator", Quantity: 20,
+			Unit: "units", Countries: []string{"SD"}}}
+		o.Marking = marking()
+		if err := db.CreateOffer(ctx, by(), o); err == nil {
+			offers = append(offers, o)
+		}
+	}
+	// Commitments: a member who sees both a need and an offer matches
+	// them, and the parties move the match on; each match is kept as its
+	// last mover read it, which is its state (no viewer, the instance's
+	// included, may read every match back).
+	var matches []*coord.Match
+	steps := []coord.MatchStatus{coord.MatchCommitted, coord.MatchDispatched, coord.MatchDelivered}
+	for range 60 {
+		n, o, v := needs[rng.IntN(len(needs))], offers[rng.IntN(len(offers))], by()
+		m, err := db.CreateMatch(ctx, v, coord.MatchCreate{NeedID: n.ID, OfferID: o.ID, Quantity: 1})
+		if err != nil {
+			continue
+		}
+		for _, st := range steps[:rng.IntN(len(steps)+1)] {
+			for _, u := range members {
+				if nm, err := db.UpdateMatch(ctx, u, m.ID, coord.MatchUpdate{Status: st}); err == nil {
+					m = nm
+					break
+				}
+			}
+		}
+		matches = append(matches, m)
+	}
+	if len(matches) < 5 {
+		t.Fatalf("only %d matches were made; the test would prove little", len(matches))
+	}
+	var alerts []sitrep.Alert
+	for i := range 6 {
+		v := by()
+		m := marking()
+		m.Org, m.Author = v.OrgID, v.MemberID
+		alerts = append(alerts, sitrep.Alert{Title: fmt.Sprintf("Alert za%02dx", i), Countries: []string{"SD"}, At: time.Now().Add(-time.Hour),
+			Source: "detector", Marking: m})
+		items = append(items, item{fmt.Sprintf("za%02dx", i), m})
+	}
+	seen, named, unnamed := 0, 0, 0
+	for _, v := range append(members, coord.Viewer{}) {
+		rep, err := sitrep.Build(ctx, db.Services(), v, sitrep.Options{Now: time.Now(), Alerts: alerts})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := WriteSitrep(&buf, rep, SitrepOptions{Lang: "en"}); err != nil {
+			t.Fatal(err)
+		}
+		page := buf.String()
+		for _, it := range items {
+			may := coord.CanSee(v, it.marking)
+			if !may && strings.Contains(page, it.word) {
+				t.Errorf("%s's report holds %s, marked %+v, which it may not see", v.MemberID, it.word, it.marking)
+			}
+			if may {
+				seen++
+				if rep.TLP.Wider(it.marking.TLP) && strings.Contains(page, it.word) {
+					t.Errorf("%s's report is %s and holds %s, marked %s", v.MemberID, rep.TLP, it.word, it.marking.TLP)
+				}
+			}
+		}
+		for _, n := range rep.Needs {
+			var covered int64
+			for _, m := range matches {
+				if m.NeedID == n.ID && m.Active() && m.Status != coord.MatchProposed {
+					covered += m.Quantity
+				}
+			}
+			if n.Covered != covered {
+				t.Errorf("%s's report shows %d of need %s covered, want %d from every commitment", v.MemberID, n.Covered, n.ID, covered)
+			}
+			visible := map[string]bool{}
+			for _, m := range matches {
+				if m.NeedID == n.ID && coord.CanSee(v, m.Marking) {
+					visible[m.OfferOrg] = true
+				}
+			}
+			if n.Covered > 0 && len(n.By) == 0 {
+				unnamed++
+			}
+			for _, c := range n.By {
+				named++
+				if !visible[c.Org] {
+					t.Errorf("%s's report names %s as committed to need %s through a commitment it may not see", v.MemberID, c.Org, n.ID)
+				}
+			}
+		}
+	}
+	if seen == 0 || named == 0 || unnamed == 0 {
+		t.Fatalf("%d items seen, %d commitments named, %d covered needs shown without who covered them: the draw proves too little", seen, named, unnamed)
+	}
+}
