@@ -43,6 +43,10 @@ const FreshFor = 72 * time.Hour
 // file on the largest instance; Report.Omitted says how many were left out.
 const MaxItems = 200
 
+// MaxEstimates is how many incidents, the newest first, get an estimate
+// of what they break: each is a run of the impact engine.
+const MaxEstimates = 12
+
 // Options say what a report covers.
 type Options struct {
 	// Country narrows the report to one country (ISO 3166-1 alpha-2):
@@ -223,6 +227,7 @@ func Build(ctx context.Context, svc coord.Services, v coord.Viewer, opt Options)
 		rep.Reader = cmp.Or(orgName[v.OrgID], v.OrgID)
 	}
 	affected := map[string]bool{}
+	var estimate []*coord.Incident // the incidents listed, to estimate
 	var alerts []Alert
 	for _, in := range incidents {
 		if !coord.CanSee(v, in.Marking) || !names(in.Countries, country) {
@@ -247,15 +252,11 @@ func Build(ctx context.Context, svc coord.Services, v coord.Viewer, opt Options)
 		for _, e := range in.Elements {
 			ri.Elements = append(ri.Elements, name(e))
 		}
-		if opt.Estimate != nil {
-			if loss, err := opt.Estimate(ctx, in); err == nil {
-				ri.Loss = loss
-			}
-		}
 		for _, c := range in.Countries {
 			affected[c] = true
 		}
 		rep.Incidents = append(rep.Incidents, ri)
+		estimate = append(estimate, in)
 		for _, r := range in.Restoration {
 			since := in.Created
 			if n := len(r.Timeline); n > 0 {
@@ -267,6 +268,17 @@ func Build(ctx context.Context, svc coord.Services, v coord.Viewer, opt Options)
 	// The most urgent first: the newest incidents, the repairs furthest
 	// from done.
 	slices.SortStableFunc(rep.Incidents, func(a, b Incident) int { return b.Start.Compare(a.Start) })
+	if opt.Estimate != nil {
+		byID := map[string]*coord.Incident{}
+		for _, in := range estimate {
+			byID[in.ID] = in
+		}
+		for i := range rep.Incidents[:min(len(rep.Incidents), MaxEstimates)] {
+			if loss, err := opt.Estimate(ctx, byID[rep.Incidents[i].ID]); err == nil {
+				rep.Incidents[i].Loss = loss
+			}
+		}
+	}
 	slices.SortStableFunc(rep.Repairs, func(a, b Repair) int { return cmp.Compare(repairRank(a.Status), repairRank(b.Status)) })
 	if len(rep.Repairs) > MaxItems {
 		rep.Omitted += len(rep.Repairs) - MaxItems

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
+	"fmt"
 	"html/template"
 	"io"
 	"net/http"
@@ -260,7 +261,7 @@ func SitrepEstimate(g *impact.Graph) func(ctx context.Context, in *coord.Inciden
 				ev.LandingPoints = append(ev.LandingPoints, ref)
 			}
 		}
-		sc := &impact.Scenario{}
+		sc := &impact.Scenario{Name: "incident " + in.ID}
 		if len(ev.CutCables) > 0 || len(ev.LandingPoints) > 0 {
 			sc.Events = append(sc.Events, ev)
 		}
@@ -354,11 +355,19 @@ func styleHashes(page []byte) string {
 	return strings.Join(out, " ")
 }
 
-// sitrepEstimate estimates an incident's loss on the server's graph, one
-// simulation at a time with the simulator's.
+// sitrepEstimate estimates an incident's loss on the server's graph, with
+// the simulator's bound on simulations at once, and remembers it for the
+// incident's version: a report asked for again costs no simulation.
 func (s *server) sitrepEstimate(ctx context.Context, in *coord.Incident) ([]sitrep.Loss, error) {
 	if s.graph == nil {
 		return nil, nil
+	}
+	key := fmt.Sprintf("%p %s@%d", s.graph, in.ID, in.Version)
+	estimates.Lock()
+	loss, ok := estimates.m[key]
+	estimates.Unlock()
+	if ok {
+		return loss, nil
 	}
 	select {
 	case s.simSlots <- struct{}{}:
@@ -366,7 +375,25 @@ func (s *server) sitrepEstimate(ctx context.Context, in *coord.Incident) ([]sitr
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
-	return SitrepEstimate(s.graph)(ctx, in)
+	loss, err := SitrepEstimate(s.graph)(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	estimates.Lock()
+	defer estimates.Unlock()
+	if estimates.m == nil || len(estimates.m) >= 4096 {
+		estimates.m = map[string][]sitrep.Loss{}
+	}
+	estimates.m[key] = loss
+	return loss, nil
+}
+
+// estimates remembers the estimates of incidents by graph, id and
+// version: an estimate depends only on the incident and the graph, which a
+// server never changes. It is emptied when it holds 4,096.
+var estimates struct {
+	sync.Mutex
+	m map[string][]sitrep.Loss
 }
 
 // SitrepHTML returns the renderer the API takes (api.Options.SitrepHTML):

@@ -78,6 +78,15 @@ func TestSitrepOnFullDataset(t *testing.T) {
 			if !v.Anonymous() && country == "" && (len(rep.Incidents) == 0 || len(rep.Needs) == 0) {
 				t.Fatalf("the demonstration's report for a member lists %d incidents and %d needs", len(rep.Incidents), len(rep.Needs))
 			}
+			estimated := 0
+			for _, in := range rep.Incidents {
+				if len(in.Loss) > 0 {
+					estimated++
+				}
+			}
+			if country == "" && estimated == 0 {
+				t.Errorf("%s report: no incident has an estimate of what it breaks (the Red Sea cut should)", reader(v))
+			}
 			for _, l := range i18n.Langs {
 				var buf bytes.Buffer
 				if err := WriteSitrep(&buf, rep, SitrepOptions{Lang: l.Code, Instance: "Lifeline", Atlas: a}); err != nil {
