@@ -1,0 +1,48 @@
+package main
+
+import "lifeline/web/i18n"
+
+// msgAR is the command line's Arabic. A terminal that lays text out from
+// the left shows it as written; the isolates around names (i18n.Printer.T)
+// keep Latin names in their order.
+var msgAR = i18n.Messages{
+	"num.pct": "%.1f٪",
+
+	"sim.samples":     "%[1]d عيّنة (البذرة %[2]s)، وخسارة السعة محسوبة من %[3]d",
+	"sim.failed":      "المتعطّل: الكابلات %[1]d، المقاطع %[2]d، نقاط الإنزال %[3]d، الوصلات البرية %[4]d، البلدان المقطوعة عن الشبكة %[5]d",
+	"sim.head":        "البلد\tالاسم\tيمكن الوصول إليه\tاحتمال الانقطاع\tالسعة المفقودة\tالدوائر المفقودة (أسوأ منطقة)\tالكابلات المتعطّلة\tالسكان\tالسكان × الخسارة\t",
+	"sim.yes":         "نعم",
+	"sim.no":          "لا",
+	"sim.none":        "لا يتأثر أي بلد",
+	"sim.more":        i18n.Plural{Arg: 1, Zero: "… ولا بلدان متأثرة أخرى", One: "… وبلد متأثر واحد آخر (‎--top 0 أو ‎--json للجميع)", Two: "… وبلدان متأثران آخران (‎--top 0 أو ‎--json للجميع)", Few: "… و%d بلدان متأثرة أخرى (‎--top 0 أو ‎--json للجميع)", Many: "… و%d بلدًا متأثرًا آخر (‎--top 0 أو ‎--json للجميع)", Other: "… و%d بلد متأثر آخر (‎--top 0 أو ‎--json للجميع)"},
+	"sim.people":      "السكان × الخسارة قيمة مكافئة وليست عدد المنقطعين عن الاتصال: ١٠٠ مليون شخص يفقدون عُشر السعة يُحسبون ١٠ ملايين",
+	"sim.ases.only":   "simulate: الحدث %d ‏(ases) يعمل على مستوى الأنظمة المستقلة فقط؛ أضف ‎--asrel FILE لتشغيله",
+	"sim.err.formats": "‎--json و‎--geojson: اختر أحدهما",
+	"sim.err.samples": "‎--samples و‎--flow-samples: المطلوب صفر أو أكثر",
+	"sim.err.country": "‎--as-country يخدم مستوى الأنظمة المستقلة: أضف ‎--asrel FILE أيضًا",
+	"sim.err.geojson": "‎--geojson يعرض مستوى الكابلات فقط: احذف ‎--asrel أو استخدم ‎--json",
+	"sim.err.asrel":   "‎--asrel: الحدث %[1]d ‏(%[2]s) يحتاج إلى ‎--as-country FILE لمعرفة شبكات البلد",
+	"err.asof":        "‎--as-of: المطلوب سنة مثل ٢٠٠٨، والموجود %s",
+	"assess.err.rank": "‎--rank لا يقبل بلدانًا",
+
+	"assess.profile":     "%[1]s ‏(%[2]s)  الدرجة %[3]d/١٠٠  [N-1 %[4]s، N-2 %[5]s، السعة %[6]s، المواقع %[7]s]",
+	"assess.inputs":      "  المدخلات: أرقام السعة %[1]s منشورة، و%[2]s مقدّرة، و%[3]s مفترضة (بحسب Gbit/s)",
+	"assess.hub":         "  محور من محاور قلب الإنترنت",
+	"assess.unreachable": "  لا مسار إلى القلب حتى دون أي عطل",
+	"assess.cables":      "  الكابلات (%[1]d): %[2]s",
+	"assess.stations":    "  محطات الإنزال: %[1]d في %[2]d موقع متميّز",
+	"assess.flow":        "  أقصى تدفق إلى القلب: %[1]s Gbit/s ‏(%[2]s kbit/s للشخص)",
+	"assess.cutsoff":     "%s (يعزله)",
+	"assess.loss":        "%[1]s ‏(−%[2]s)",
+	"assess.depends":     "  يعتمد على: %s",
+	"assess.n1.none":     "  N-1: لا خسارة منفردة تعزله",
+	"assess.n1":          "  N-1: كل واحد من هذه يعزله بمفرده:",
+	"assess.critical":    "  حرجة للسعة (كل واحد بمفرده يكلّف أكثر من %s):",
+	"assess.to.core":     "    %[1]s: ‎−%[2]s من سعته إلى القلب",
+	"assess.to.region":   "    %[1]s: ‎−%[2]s من دوائره إلى %[3]s",
+	"assess.n2.none":     "  N-2: لا زوج من الخسائر يعزله (خارج مجموعة N-1)",
+	"assess.n2":          i18n.Plural{Arg: 1, Zero: "  N-2: لا أزواج تعزله:", One: "  N-2: زوج واحد يعزله:", Two: "  N-2: زوجان يعزلانه:", Few: "  N-2: %d أزواج تعزله:", Many: "  N-2: %d زوجًا يعزله:", Other: "  N-2: %d زوج يعزله:"},
+	"assess.n2.more":     "    … و%d غيرها (‎--json للجميع)",
+	"assess.score.head":  "البلد\tالاسم\tالدرجة\tالكابلات\tالمواقع\tN-1\tN-2\tGbit/s\t",
+	"assess.rank.head":   "النوع\tالمعرّف\tالسكان المعزولون\tالبلدان",
+}
