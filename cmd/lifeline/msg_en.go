@@ -45,4 +45,16 @@ var msgEN = i18n.Messages{
 	"assess.n2.more":     "    … and %d more (--json for all)",
 	"assess.score.head":  "country\tname\tscore\tcables\tsites\tN-1\tN-2\tGbit/s\t",
 	"assess.rank.head":   "kind\tid\tpopulation cut off\tcountries",
+
+	// simulate, the AS level
+	"as.head":           "AS level: %[1]s ASes, %[2]s provider-customer and %[3]s peer links",
+	"as.failed":         "failed: %s AS(es)",
+	"as.failed.shut":    "failed: %[1]s AS(es); shut down: %[2]s",
+	"as.lost":           "lost: %[1]s ordered pairs of live ASes (%[2]s); %[3]s ASes lose at least one destination, %[4]s of them below the failed ones",
+	"as.countries.head": "country\tname\tASes\tfailed\taffected\tcut off\tshare lost\t",
+	"as.countries.more": i18n.Plural{Arg: 1, One: "… and %d more country (--json for all)", Other: "… and %d more countries (--json for all)"},
+	"as.none":           "no network loses a path",
+	"as.networks":       "networks that lose the most (below: their paths up crossed a failed network)",
+	"as.networks.head":  "AS\tcountry\tlost\tshare\tbelow\tfailed providers\t",
+	"as.networks.more":  "… and %[1]s more listed in --json; %[2]s more lose less than %[3]s of the others each (at most %[4]s)",
 }

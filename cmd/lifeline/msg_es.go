@@ -43,4 +43,16 @@ var msgES = i18n.Messages{
 	"assess.n2.more":     "    … y %d más (--json para todos)",
 	"assess.score.head":  "país\tnombre\tpuntuación\tcables\tsitios\tN-1\tN-2\tGbit/s\t",
 	"assess.rank.head":   "tipo\tid\tpoblación aislada\tpaíses",
+
+	// simulate, the AS level
+	"as.head":           "nivel de AS: %[1]s AS, %[2]s enlaces proveedor-cliente y %[3]s enlaces entre pares",
+	"as.failed":         "fuera de servicio: %s AS",
+	"as.failed.shut":    "fuera de servicio: %[1]s AS; con apagón: %[2]s",
+	"as.lost":           "perdido: %[1]s pares ordenados de AS activos (%[2]s); %[3]s AS pierden al menos un destino, %[4]s de ellos por debajo de los caídos",
+	"as.countries.head": "país\tnombre\tAS\tcaídos\tafectados\taislados\tparte perdida\t",
+	"as.countries.more": i18n.Plural{Arg: 1, One: "… y %d país más (--json para todos)", Other: "… y %d países más (--json para todos)"},
+	"as.none":           "ninguna red pierde un camino",
+	"as.networks":       "redes que más pierden (debajo: sus caminos hacia arriba cruzaban una red caída)",
+	"as.networks.head":  "AS\tpaís\tperdido\tparte\tdebajo\tproveedores caídos\t",
+	"as.networks.more":  "… y %[1]s más en --json; %[2]s más pierden cada una menos del %[3]s de las demás (como mucho %[4]s)",
 }

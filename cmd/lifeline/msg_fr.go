@@ -44,4 +44,16 @@ var msgFR = i18n.Messages{
 	"assess.n2.more":     "    … et %d de plus (--json pour toutes)",
 	"assess.score.head":  "pays\tnom\tnote\tcâbles\tsites\tN-1\tN-2\tGbit/s\t",
 	"assess.rank.head":   "type\tid\tpopulation coupée\tpays",
+
+	// simulate, the AS level
+	"as.head":           "niveau des AS : %[1]s AS, %[2]s liens fournisseur-client et %[3]s liens de pair à pair",
+	"as.failed":         "hors service : %s AS",
+	"as.failed.shut":    "hors service : %[1]s AS ; coupés : %[2]s",
+	"as.lost":           "perdu : %[1]s paires ordonnées d’AS en service (%[2]s) ; %[3]s AS perdent au moins une destination, dont %[4]s sous les AS hors service",
+	"as.countries.head": "pays\tnom\tAS\thors service\ttouchés\tcoupés\tpart perdue\t",
+	"as.countries.more": i18n.Plural{Arg: 1, One: "… et %d autre pays (--json pour tous)", Other: "… et %d autres pays (--json pour tous)"},
+	"as.none":           "aucun réseau ne perd de chemin",
+	"as.networks":       "réseaux qui perdent le plus (dessous : leurs chemins vers le haut passaient par un réseau hors service)",
+	"as.networks.head":  "AS\tpays\tperdu\tpart\tdessous\tfournisseurs hors service\t",
+	"as.networks.more":  "… et %[1]s autres dans --json ; %[2]s autres perdent chacun moins de %[3]s des autres (au plus %[4]s)",
 }

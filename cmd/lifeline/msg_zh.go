@@ -43,4 +43,16 @@ var msgZH = i18n.Messages{
 	"assess.n2.more":     "    ……另有 %d 对（--json 显示全部）",
 	"assess.score.head":  "国家\t名称\t评分\t海缆\t站点\tN-1\tN-2\tGbit/s\t",
 	"assess.rank.head":   "类型\tid\t断网人口\t国家",
+
+	// simulate, the AS level
+	"as.head":           "AS 层面：%[1]s 个 AS，%[2]s 条提供商—客户链路，%[3]s 条对等链路",
+	"as.failed":         "失效：%s 个 AS",
+	"as.failed.shut":    "失效：%[1]s 个 AS；断网：%[2]s",
+	"as.lost":           "损失：%[1]s 对在用 AS 的有序对（%[2]s）；%[3]s 个 AS 至少失去一个目的地，其中 %[4]s 个位于失效 AS 之下",
+	"as.countries.head": "国家\t名称\tAS\t失效\t受影响\t断开\t损失比例\t",
+	"as.countries.more": i18n.Plural{Arg: 1, Other: "……另有 %d 个国家（--json 显示全部）"},
+	"as.none":           "没有网络失去路径",
+	"as.networks":       "损失最大的网络（之下：其向上的路径经过失效网络）",
+	"as.networks.head":  "AS\t国家\t损失\t比例\t之下\t失效的提供商\t",
+	"as.networks.more":  "……另有 %[1]s 个列于 --json；另有 %[2]s 个各自损失不到其他网络的 %[3]s（最多 %[4]s）",
 }

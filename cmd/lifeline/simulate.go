@@ -160,7 +160,7 @@ registered. docs/impact.md, "The AS level", explains the figures.`,
 				return err
 			}
 			if r.ASLevel != nil {
-				return writeASTable(out, r.ASLevel)
+				return writeASTable(out, pr, r.ASLevel)
 			}
 			return nil
 		},
@@ -207,17 +207,20 @@ func simulateAS(cmd *cobra.Command, sc *impact.Scenario, asrelFile string, asCou
 // asTableRows is how many countries and networks the AS section shows.
 const asTableRows = 10
 
-// writeASTable prints the AS level: what failed, what was lost, the most
-// affected countries and networks.
-func writeASTable(w io.Writer, as *impact.ASLevel) error {
-	fmt.Fprintf(w, "\nAS level: %d ASes, %d provider-customer and %d peer links\n", as.ASes, as.P2CLinks, as.P2PLinks)
+// writeASTable prints the AS level in the printer's language: what
+// failed, what was lost, the most affected countries and networks. Counts
+// of ASes are written without grouping, as AS numbers are.
+func writeASTable(w io.Writer, pr *i18n.Printer, as *impact.ASLevel) error {
+	d := func(n int) string { return pr.Digits(n, 1) }
+	fmt.Fprintf(w, "\n%s\n", pr.T("as.head", d(as.ASes), d(as.P2CLinks), d(as.P2PLinks)))
 	var shut []string
 	for _, s := range as.Shutdowns {
-		shut = append(shut, fmt.Sprintf("%s (%d)", s.Country, s.ASes))
+		shut = append(shut, fmt.Sprintf("%s (%s)", s.Country, d(s.ASes)))
 	}
-	fmt.Fprintf(w, "failed: %d AS(es)", len(as.Failed))
 	if len(shut) > 0 {
-		fmt.Fprintf(w, "; shut down: %s", strings.Join(shut, ", "))
+		fmt.Fprint(w, pr.T("as.failed.shut", d(len(as.Failed)), strings.Join(shut, ", ")))
+	} else {
+		fmt.Fprint(w, pr.T("as.failed", d(len(as.Failed))))
 	}
 	below := 0
 	for _, n := range as.Networks {
@@ -225,45 +228,47 @@ func writeASTable(w io.Writer, as *impact.ASLevel) error {
 			below++
 		}
 	}
-	fmt.Fprintf(w, "\nlost: %d ordered pairs of live ASes (%s); %d ASes lose at least one destination, %d of them below the failed ones\n",
-		as.LostPairs, pct(as.LostShare), as.Affected, below)
+	fmt.Fprintf(w, "\n%s\n", pr.T("as.lost", d(int(as.LostPairs)), lpct(pr, as.LostShare), d(as.Affected), d(below)))
 	if len(as.Countries) > 0 {
 		fmt.Fprintln(w)
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "country\tname\tASes\tfailed\taffected\tcut off\tshare lost\t")
+		fmt.Fprintln(tw, pr.T("as.countries.head"))
 		for _, c := range as.Countries[:min(asTableRows, len(as.Countries))] {
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%s\t\n", c.Country, clipName(c.Name, 28), c.ASes, c.Failed, c.Affected, c.CutOff, pct(c.LostShare))
+			name := c.Name
+			if pr.Lang.Code != "en" {
+				name = pr.Country(c.Country, c.Name)
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", c.Country, clipName(name, 28), d(c.ASes), d(c.Failed), d(c.Affected), d(c.CutOff), lpct(pr, c.LostShare))
 		}
 		if err := tw.Flush(); err != nil {
 			return err
 		}
 		if n := len(as.Countries) - asTableRows; n > 0 {
-			fmt.Fprintf(w, "… and %d more countries (--json for all)\n", n)
+			fmt.Fprintln(w, pr.T("as.countries.more", n))
 		}
 	}
 	if len(as.Networks) == 0 {
-		fmt.Fprintln(w, "no network loses a path")
+		fmt.Fprintln(w, pr.T("as.none"))
 		return nil
 	}
-	fmt.Fprintln(w, "\nnetworks that lose the most (below: their paths up crossed a failed network)")
+	fmt.Fprintf(w, "\n%s\n", pr.T("as.networks"))
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "AS\tcountry\tlost\tshare\tbelow\tfailed providers\t")
+	fmt.Fprintln(tw, pr.T("as.networks.head"))
 	for _, n := range as.Networks[:min(asTableRows, len(as.Networks))] {
 		below, provs := "", make([]string, len(n.FailedProviders))
 		if n.InFailedCone {
-			below = "yes"
+			below = pr.T("sim.yes")
 		}
 		for i, p := range n.FailedProviders {
 			provs[i] = fmt.Sprintf("AS%d", p)
 		}
-		fmt.Fprintf(tw, "AS%d\t%s\t%d\t%s\t%s\t%s\t\n", n.ASN, n.Country, n.Lost, pct(n.LostShare), below, strings.Join(provs, " "))
+		fmt.Fprintf(tw, "AS%d\t%s\t%s\t%s\t%s\t%s\t\n", n.ASN, n.Country, d(int(n.Lost)), lpct(pr, n.LostShare), below, strings.Join(provs, " "))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	if n := len(as.Networks) - asTableRows; n > 0 || as.Unlisted.Networks > 0 {
-		fmt.Fprintf(w, "… and %d more listed in --json; %d more lose less than %s of the others each (at most %d)\n",
-			max(0, n), as.Unlisted.Networks, pct(impact.ListShare), as.Unlisted.MaxLost)
+		fmt.Fprintln(w, pr.T("as.networks.more", d(max(0, n)), d(as.Unlisted.Networks), lpct(pr, impact.ListShare), d(int(as.Unlisted.MaxLost))))
 	}
 	return nil
 }
