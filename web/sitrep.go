@@ -249,58 +249,82 @@ func sitrepNeedPoint(n sitrep.Need) (geo.Point, bool) {
 // SitrepEstimate returns the estimate of what an incident breaks that
 // sitrep.Build takes: the incident's cables and landing points cut, or its
 // country shut down, run through the impact engine on g once, without
-// chance. An incident with nothing the engine models gets no estimate.
+// chance. An incident with nothing the engine models gets no estimate. An
+// estimate is remembered for the incident's version on g: a report asked
+// for again runs no simulation.
 func SitrepEstimate(g *impact.Graph) func(ctx context.Context, in *coord.Incident) ([]sitrep.Loss, error) {
 	return func(ctx context.Context, in *coord.Incident) ([]sitrep.Loss, error) {
-		var ev impact.Event
-		for _, e := range in.Elements {
-			switch kind, ref, _ := strings.Cut(e, ":"); kind {
-			case "cable":
-				ev.CutCables = append(ev.CutCables, ref)
-			case "landing_point", "lp":
-				ev.LandingPoints = append(ev.LandingPoints, ref)
-			}
+		key := fmt.Sprintf("%p %s@%d", g, in.ID, in.Version)
+		estimates.Lock()
+		loss, ok := estimates.m[key]
+		estimates.Unlock()
+		if ok {
+			return loss, nil
 		}
-		sc := &impact.Scenario{Name: "incident " + in.ID}
-		if len(ev.CutCables) > 0 || len(ev.LandingPoints) > 0 {
-			sc.Events = append(sc.Events, ev)
-		}
-		if in.Kind == coord.KindShutdown && in.Shutdown != nil && in.Shutdown.GeoScope == "national" && len(in.Countries) == 1 {
-			sc.Events = append(sc.Events, impact.Event{Shutdown: &impact.Shutdown{Country: in.Countries[0]}})
-		}
-		if len(sc.Events) == 0 {
-			return nil, nil
-		}
-		res, err := g.Simulate(ctx, sc, impact.RunOptions{Samples: 1, FlowSamples: 1, Seed: 1, Workers: 1})
+		loss, err := estimate(ctx, g, in)
 		if err != nil {
 			return nil, err
 		}
-		var out []sitrep.Loss
-		for _, c := range res.Countries {
-			if c.ReachableBefore && (c.CapacityLoss >= 0.005 || !c.Reachable) {
-				out = append(out, sitrep.Loss{Country: c.Country, Capacity: c.CapacityLoss, CutOff: !c.Reachable})
-			}
+		estimates.Lock()
+		defer estimates.Unlock()
+		if estimates.m == nil || len(estimates.m) >= 4096 {
+			estimates.m = map[string][]sitrep.Loss{}
 		}
-		slices.SortStableFunc(out, func(a, b sitrep.Loss) int {
-			if a.CutOff != b.CutOff {
-				if a.CutOff {
-					return -1
-				}
-				return 1
-			}
-			switch {
-			case a.Capacity > b.Capacity:
-				return -1
-			case a.Capacity < b.Capacity:
-				return 1
-			}
-			return strings.Compare(a.Country, b.Country)
-		})
-		if len(out) > 8 {
-			out = out[:8]
-		}
-		return out, nil
+		estimates.m[key] = loss
+		return loss, nil
 	}
+}
+
+// estimate runs the impact engine once on what an incident breaks.
+func estimate(ctx context.Context, g *impact.Graph, in *coord.Incident) ([]sitrep.Loss, error) {
+	var ev impact.Event
+	for _, e := range in.Elements {
+		switch kind, ref, _ := strings.Cut(e, ":"); kind {
+		case "cable":
+			ev.CutCables = append(ev.CutCables, ref)
+		case "landing_point", "lp":
+			ev.LandingPoints = append(ev.LandingPoints, ref)
+		}
+	}
+	sc := &impact.Scenario{Name: "incident " + in.ID}
+	if len(ev.CutCables) > 0 || len(ev.LandingPoints) > 0 {
+		sc.Events = append(sc.Events, ev)
+	}
+	if in.Kind == coord.KindShutdown && in.Shutdown != nil && in.Shutdown.GeoScope == "national" && len(in.Countries) == 1 {
+		sc.Events = append(sc.Events, impact.Event{Shutdown: &impact.Shutdown{Country: in.Countries[0]}})
+	}
+	if len(sc.Events) == 0 {
+		return nil, nil
+	}
+	res, err := g.Simulate(ctx, sc, impact.RunOptions{Samples: 1, FlowSamples: 1, Seed: 1, Workers: 1})
+	if err != nil {
+		return nil, err
+	}
+	var out []sitrep.Loss
+	for _, c := range res.Countries {
+		if c.ReachableBefore && (c.CapacityLoss >= 0.005 || !c.Reachable) {
+			out = append(out, sitrep.Loss{Country: c.Country, Capacity: c.CapacityLoss, CutOff: !c.Reachable})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b sitrep.Loss) int {
+		if a.CutOff != b.CutOff {
+			if a.CutOff {
+				return -1
+			}
+			return 1
+		}
+		switch {
+		case a.Capacity > b.Capacity:
+			return -1
+		case a.Capacity < b.Capacity:
+			return 1
+		}
+		return strings.Compare(a.Country, b.Country)
+	})
+	if len(out) > 8 {
+		out = out[:8]
+	}
+	return out, nil
 }
 
 // sitrepPage answers GET /sitrep[?country=XX]: the situation report as
@@ -356,18 +380,10 @@ func styleHashes(page []byte) string {
 }
 
 // sitrepEstimate estimates an incident's loss on the server's graph, with
-// the simulator's bound on simulations at once, and remembers it for the
-// incident's version: a report asked for again costs no simulation.
+// the simulator's bound on simulations at once.
 func (s *server) sitrepEstimate(ctx context.Context, in *coord.Incident) ([]sitrep.Loss, error) {
 	if s.graph == nil {
 		return nil, nil
-	}
-	key := fmt.Sprintf("%p %s@%d", s.graph, in.ID, in.Version)
-	estimates.Lock()
-	loss, ok := estimates.m[key]
-	estimates.Unlock()
-	if ok {
-		return loss, nil
 	}
 	select {
 	case s.simSlots <- struct{}{}:
@@ -375,17 +391,7 @@ func (s *server) sitrepEstimate(ctx context.Context, in *coord.Incident) ([]sitr
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
-	loss, err := SitrepEstimate(s.graph)(ctx, in)
-	if err != nil {
-		return nil, err
-	}
-	estimates.Lock()
-	defer estimates.Unlock()
-	if estimates.m == nil || len(estimates.m) >= 4096 {
-		estimates.m = map[string][]sitrep.Loss{}
-	}
-	estimates.m[key] = loss
-	return loss, nil
+	return SitrepEstimate(s.graph)(ctx, in)
 }
 
 // estimates remembers the estimates of incidents by graph, id and
