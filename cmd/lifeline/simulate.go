@@ -355,20 +355,6 @@ func worstRegion(c impact.CountryImpact) (float64, string) {
 	return worst, name
 }
 
-func pct(x float64) string {
-	if x == 0 {
-		return "0"
-	}
-	return fmt.Sprintf("%.1f%%", 100*x)
-}
-
-func trimFloat(x float64) string {
-	if x == float64(int64(x)) {
-		return fmt.Sprintf("%d", int64(x))
-	}
-	return fmt.Sprintf("%.2f", x)
-}
-
 func clipName(s string, n int) string {
 	r := []rune(s)
 	if len(r) <= n {
