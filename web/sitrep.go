@@ -113,19 +113,8 @@ func sitrepFuncs(p *i18n.Printer) template.FuncMap {
 		"num":      func(x any) string { return num(p, x) },
 		"pct":      p.Pct,
 		"tlpClass": tlpClass,
-		// tlpColour is the marking's colour of TLP 2.0, on black.
-		"tlpColour": func(t coord.TLP) string {
-			switch t {
-			case coord.TLPRed:
-				return "#ff2b2b"
-			case coord.TLPAmber, coord.TLPAmberStrict:
-				return "#ffc000"
-			case coord.TLPGreen:
-				return "#33ff00"
-			}
-			return "#ffffff"
-		},
-		"country": func(code string) string { return countryName(p, code) },
+		"pageRule": pageRule,
+		"country":  func(code string) string { return countryName(p, code) },
 		"countries": func(codes []string) string {
 			names := make([]string, len(codes))
 			for i, c := range codes {
@@ -136,6 +125,23 @@ func sitrepFuncs(p *i18n.Printer) template.FuncMap {
 		"svg": func(s string) template.HTML { return template.HTML(s) }, // drawn by svgmap, which escapes every text
 		"asn": func(n uint32) string { return "AS" + p.Digits(int(n), 1) },
 	}
+}
+
+// pageRule is the report's @page rule: margins, and the marking in the
+// top and bottom margin boxes of every printed page in its TLP 2.0 colour
+// on black, with the page number. It is written here, not in the
+// template, because html/template reads "TLP:AMBER" in a CSS string as a
+// URL of an unknown scheme and blanks it; only the five levels are ever
+// written, so the rule holds nothing from outside.
+func pageRule(t coord.TLP) template.CSS {
+	colour := map[coord.TLP]string{coord.TLPClear: "#fff", coord.TLPGreen: "#33ff00", coord.TLPAmber: "#ffc000",
+		coord.TLPAmberStrict: "#ffc000", coord.TLPRed: "#ff2b2b"}[t]
+	if colour == "" {
+		t, colour = coord.TLPRed, "#ff2b2b" // an unknown level is read as the narrowest
+	}
+	box := `{content:"` + string(t) + `";font:700 10pt sans-serif;color:` + colour + `;background:#000;padding:0 3mm}`
+	return template.CSS(`@page{margin:16mm 12mm;@top-center` + box + `@bottom-center` + box +
+		`@bottom-right{content:counter(page) " / " counter(pages);font:9pt sans-serif}}`)
 }
 
 // elementName names an element in the language from the atlas, else as

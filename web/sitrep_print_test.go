@@ -1,9 +1,13 @@
 package web
 
 import (
+	"bytes"
+	"compress/zlib"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -12,15 +16,110 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// pdfPage finds a page object of a PDF (not the /Pages tree).
-var pdfPage = regexp.MustCompile(`/Type\s*/Page[^s]`)
+var (
+	pdfObject  = regexp.MustCompile(`(?s)(\d+) 0 obj(.*?)endobj`)
+	pdfStream  = regexp.MustCompile(`(?s)stream\r?\n(.*?)\r?\nendstream`)
+	pdfPage    = regexp.MustCompile(`/Type\s*/Page[^s]`) // a page, not the /Pages tree
+	pdfRef     = regexp.MustCompile(`/(ToUnicode|Contents) (\d+) 0 R`)
+	pdfBfChar  = regexp.MustCompile(`(?s)beginbfchar(.*?)endbfchar`)
+	pdfBfRange = regexp.MustCompile(`(?s)beginbfrange(.*?)endbfrange`)
+	pdfHex     = regexp.MustCompile(`<([0-9A-Fa-f]+)>`)
+)
+
+// pdfPageTexts reads the text of each page of a PDF as Chromium (Skia)
+// writes it: Flate-compressed content streams that show two-byte glyph
+// ids, mapped to text by the fonts' ToUnicode maps. It is enough to find
+// a word on a page, not a PDF reader; the glyph maps of all fonts are
+// merged, which may garble text in several fonts, never invent a word.
+func pdfPageTexts(t *testing.T, pdf []byte) []string {
+	t.Helper()
+	objs := map[string][]byte{}
+	var pages []string
+	for _, m := range pdfObject.FindAllSubmatch(pdf, -1) {
+		objs[string(m[1])] = m[2]
+		if pdfPage.Match(m[2]) {
+			pages = append(pages, string(m[1]))
+		}
+	}
+	stream := func(id string) []byte {
+		m := pdfStream.FindSubmatch(objs[id])
+		if m == nil {
+			return nil
+		}
+		if !bytes.Contains(objs[id], []byte("FlateDecode")) {
+			return m[1]
+		}
+		r, err := zlib.NewReader(bytes.NewReader(m[1]))
+		if err != nil {
+			return nil
+		}
+		b, _ := io.ReadAll(r)
+		return b
+	}
+	hex := func(s []byte) []rune {
+		var out []rune
+		for i := 0; i+4 <= len(s); i += 4 {
+			n, _ := strconv.ParseUint(string(s[i:i+4]), 16, 16)
+			out = append(out, rune(n))
+		}
+		return out
+	}
+	glyphs := map[rune]rune{}
+	for _, body := range objs {
+		for _, ref := range pdfRef.FindAllSubmatch(body, -1) {
+			if string(ref[1]) != "ToUnicode" {
+				continue
+			}
+			cmap := stream(string(ref[2]))
+			for _, blk := range pdfBfChar.FindAllSubmatch(cmap, -1) {
+				h := pdfHex.FindAllSubmatch(blk[1], -1)
+				for i := 0; i+1 < len(h); i += 2 {
+					if g, u := hex(h[i][1]), hex(h[i+1][1]); len(g) == 1 && len(u) >= 1 {
+						glyphs[g[0]] = u[0]
+					}
+				}
+			}
+			for _, blk := range pdfBfRange.FindAllSubmatch(cmap, -1) {
+				h := pdfHex.FindAllSubmatch(blk[1], -1)
+				for i := 0; i+2 < len(h); i += 3 {
+					lo, hi, u := hex(h[i][1]), hex(h[i+1][1]), hex(h[i+2][1])
+					if len(lo) == 1 && len(hi) == 1 && len(u) >= 1 {
+						for g := lo[0]; g <= hi[0]; g++ {
+							glyphs[g] = u[0] + g - lo[0]
+						}
+					}
+				}
+			}
+		}
+	}
+	if len(glyphs) == 0 {
+		t.Fatal("the PDF has no ToUnicode map: its text cannot be read")
+	}
+	var texts []string
+	for _, id := range pages {
+		var text []rune
+		for _, ref := range pdfRef.FindAllSubmatch(objs[id], -1) {
+			if string(ref[1]) != "Contents" {
+				continue
+			}
+			for _, h := range pdfHex.FindAllSubmatch(stream(string(ref[2])), -1) {
+				for _, g := range hex(h[1]) {
+					text = append(text, glyphs[g])
+				}
+			}
+		}
+		texts = append(texts, string(text))
+	}
+	return texts
+}
 
 // TestSitrepPrints opens the demonstration's situation report in
 // Chromium, as a member, on the full cable dataset, in English and in
 // Arabic: the inline style applies under the report's own CSP, nothing is
 // fetched, and printed to PDF on A4 and on Letter it takes a sane number
-// of pages, with nothing wider than the printable width and no table row
-// split across pages. It writes the PDFs and a screenshot of each to
+// of pages, each carrying the marking at its top and its bottom, with
+// nothing wider than the printable width and no table row split across
+// pages. It writes the PDFs and a screenshot of each to
 // $LIFELINE_SCREENSHOTS.
 func TestSitrepPrints(t *testing.T) {
 	if testing.Short() {
@@ -88,10 +187,17 @@ func TestSitrepPrints(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s: print to PDF: %v", name, err)
 			}
-			pages := len(pdfPage.FindAll(pdf.Data, -1))
+			texts := pdfPageTexts(t, pdf.Data)
+			pages := len(texts)
 			t.Logf("%s: %d pages, %d bytes of PDF", name, pages, len(pdf.Data))
 			if pages < 1 || pages > 8 {
 				t.Errorf("%s: %d pages, want 1 to 8 for the demonstration", name, pages)
+			}
+			mark := eval[string](t, ctx, `document.querySelector("header").textContent.trim()`)
+			for i, text := range texts {
+				if n := strings.Count(text, mark); n < 2 {
+					t.Errorf("%s: page %d carries the marking %s %d times, want it at its top and its bottom", name, i+1, mark, n)
+				}
 			}
 			if err := os.WriteFile(filepath.Join(shots, "sitrep-"+lang+"-"+p.name+".pdf"), pdf.Data, 0o644); err != nil {
 				t.Error(err)

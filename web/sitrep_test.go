@@ -109,7 +109,7 @@ func TestSitrepOnFullDataset(t *testing.T) {
 					!strings.HasPrefix(page[footer:], `<footer class="mark">`+mark) {
 					t.Errorf("%s: the marking %s is not in the header and the footer", name, rep.TLP)
 				}
-				if strings.Count(page, `@top-center{content:"`) != 1 || strings.Count(page, `@bottom-center{content:"`) != 1 {
+				if strings.Count(page, `@top-center{content:"`+string(rep.TLP)+`"`) != 1 || strings.Count(page, `@bottom-center{content:"`+string(rep.TLP)+`"`) != 1 {
 					t.Errorf("%s: the printed pages do not carry the marking in their margins", name)
 				}
 				for _, bad := range []string{"%!", "sitrep.", "<no value>"} {
