@@ -356,3 +356,26 @@ func TestSitrepShowsOnlyWhatItsReaderMaySee(t *testing.T) {
 		t.Fatalf("%d items seen, %d commitments named, %d covered needs shown without who covered them: the draw proves too little", seen, named, unnamed)
 	}
 }
+
+// TestSitrepPage: /sitrep answers the report in the page's language with
+// a Content-Security-Policy that allows its inline style by hash and
+// nothing else, and refuses a parameter it does not take.
+func TestSitrepPage(t *testing.T) {
+	in := newInstance(t)
+	br := in.browser(t)
+	br.login(in.tokA)
+	resp, page := br.get("/sitrep?country=SD&lang=fr")
+	if resp.StatusCode != 200 || !strings.Contains(page, `<html lang="fr" dir="ltr">`) || resp.Header.Get("Content-Language") != "fr" {
+		t.Fatalf("GET /sitrep = %d, Content-Language %q:\n%.300s", resp.StatusCode, resp.Header.Get("Content-Language"), page)
+	}
+	csp := resp.Header.Get("Content-Security-Policy")
+	if !strings.HasPrefix(csp, "default-src 'none'; img-src data:; style-src "+styleHashes([]byte(page))+";") || !strings.Contains(csp, "'sha256-") {
+		t.Errorf("the report's CSP is %q", csp)
+	}
+	if resp, _ := br.get("/sitrep?colour=red"); resp.StatusCode != 400 {
+		t.Errorf("GET /sitrep?colour=red = %d, want 400", resp.StatusCode)
+	}
+	if resp, _ := br.get("/sitrep?country=Narnia"); resp.StatusCode != 400 {
+		t.Errorf("GET /sitrep?country=Narnia = %d, want 400", resp.StatusCode)
+	}
+}
