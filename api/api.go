@@ -22,6 +22,7 @@ package api
 import (
 	"context"
 	"crypto/rand"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -36,6 +37,7 @@ import (
 	"lifeline/federation"
 	"lifeline/impact"
 	"lifeline/norms"
+	"lifeline/sitrep"
 )
 
 // Options tune a Server; the zero value gives the defaults.
@@ -85,6 +87,14 @@ type Options struct {
 	// what it records itself — the falls and recoveries of the alerts of
 	// its countries — for its candidates (coord.DropsOf).
 	Drops func(ctx context.Context, v coord.Viewer, in *coord.Incident) ([]coord.Drop, error)
+	// SitrepHTML writes a situation report as one HTML file in the
+	// language lang (a code, or "" to choose from acceptLanguage);
+	// lifeline serve gives web.SitrepHTML. Nil: GET /api/v1/sitrep
+	// answers JSON only.
+	SitrepHTML func(w io.Writer, rep *sitrep.Report, lang, acceptLanguage string) error
+	// SitrepEstimate estimates what an incident breaks, for the report
+	// (web.SitrepEstimate over the served atlas); nil: no estimate.
+	SitrepEstimate func(ctx context.Context, in *coord.Incident) ([]sitrep.Loss, error)
 }
 
 // Server is the API as an http.Handler. It is safe for concurrent use.
@@ -97,23 +107,26 @@ type Server struct {
 	alerts   coord.AlertService
 	graph    *impact.Graph
 	drops    func(ctx context.Context, v coord.Viewer, in *coord.Incident) ([]coord.Drop, error)
-	cursors  *cursors
-	log      *slog.Logger
-	maxBody  int64
-	limiter  *limiter
-	auth     *authCache
-	metrics  *metrics
-	mux      *http.ServeMux
-	origins  federation.Origins
-	instance string
-	now      func() time.Time
-	subs     coord.SubscriptionService
+	// the situation report's renderer and estimate (Options)
+	sitrepHTML     func(w io.Writer, rep *sitrep.Report, lang, acceptLanguage string) error
+	sitrepEstimate func(ctx context.Context, in *coord.Incident) ([]sitrep.Loss, error)
+	cursors        *cursors
+	log            *slog.Logger
+	maxBody        int64
+	limiter        *limiter
+	auth           *authCache
+	metrics        *metrics
+	mux            *http.ServeMux
+	origins        federation.Origins
+	instance       string
+	now            func() time.Time
+	subs           coord.SubscriptionService
 }
 
 // New returns the API over svc.
 func New(svc coord.Services, opt Options) *Server {
 	s := &Server{svc: svc, health: opt.Health, logCheck: opt.LogCheck, norms: opt.Norms, changes: opt.Changes, log: opt.Logger, maxBody: opt.MaxBody, origins: opt.Origins, alerts: opt.Alerts,
-		graph: opt.Graph, drops: opt.Drops}
+		graph: opt.Graph, drops: opt.Drops, sitrepHTML: opt.SitrepHTML, sitrepEstimate: opt.SitrepEstimate}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -248,6 +261,7 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/webhooks/{id}/deliveries", true, s.webhookDeliveries},
 		{"GET", "/api/v1/alerts", false, s.listAlerts},
 		{"GET", "/api/v1/alerts/{id}", false, s.getAlert},
+		{"GET", "/api/v1/sitrep", false, s.sitrepGet},
 	}
 }
 

@@ -42,6 +42,7 @@ func (s *server) coordRoutes() {
 	s.page("POST /admin/members/{id}/token", s.memberToken)
 	s.page("POST /admin/members/{id}/revoke", s.memberRevoke)
 	s.page("GET /admin/sources", s.sourcesPage)
+	s.page("GET /sitrep", s.sitrepPage)
 }
 
 // picture is what the viewer may see of the crisis: every list read

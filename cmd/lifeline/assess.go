@@ -1,8 +1,10 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"text/tabwriter"
 
@@ -10,6 +12,7 @@ import (
 
 	"lifeline/atlas"
 	"lifeline/impact"
+	"lifeline/web/i18n"
 )
 
 func newAssessCmd() *cobra.Command {
@@ -17,6 +20,7 @@ func newAssessCmd() *cobra.Command {
 	var gf graphFlags
 	var asJSON, rank bool
 	var workers, top int
+	var lang string
 	cmd := &cobra.Command{
 		Use:   "assess [flags] [COUNTRY…]",
 		Short: "Resilience profiles: what each country depends on, its single points of failure, a score",
@@ -35,11 +39,15 @@ loses every path to the core when each fails alone.`,
   lifeline assess --json --atlas ../shared/data/cables
   lifeline assess --rank --top 20`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			pr, err := printerFor(lang)
+			if err != nil {
+				return err
+			}
 			if rank && len(args) > 0 {
-				return &usageError{fmt.Errorf("--rank takes no countries")}
+				return &usageError{errors.New(pr.T("assess.err.rank"))}
 			}
 			if gf.asOf != 0 && (gf.asOf < 1850 || gf.asOf > 2100) {
-				return &usageError{fmt.Errorf("--as-of: want a year such as 2008, found %d", gf.asOf)}
+				return &usageError{errors.New(pr.T("err.asof", fmt.Sprint(gf.asOf)))}
 			}
 			a, err := af.load(cmd, atlas.WithAsOf(gf.asOf))
 			if err != nil {
@@ -65,7 +73,7 @@ loses every path to the core when each fails alone.`,
 				if asJSON {
 					return writeJSON(out, r)
 				}
-				return writeRankTable(out, r)
+				return writeRankTable(out, pr, r)
 			}
 			ps, err := g.Assess(cmd.Context(), args, workers)
 			if err != nil {
@@ -75,10 +83,10 @@ loses every path to the core when each fails alone.`,
 				return writeJSON(out, ps)
 			}
 			if len(args) == 0 {
-				return writeScoreTable(out, ps)
+				return writeScoreTable(out, pr, ps)
 			}
 			for i := range ps {
-				writeProfile(out, &ps[i])
+				writeProfile(out, pr, &ps[i])
 			}
 			return nil
 		},
@@ -89,85 +97,98 @@ loses every path to the core when each fails alone.`,
 	cmd.Flags().BoolVar(&rank, "rank", false, "rank cables and stations by the population their loss cuts off")
 	cmd.Flags().IntVar(&top, "top", 30, "entries of --rank (0: all)")
 	cmd.Flags().IntVar(&workers, "workers", 0, "goroutines (default: the number of cores)")
+	langFlag(cmd.Flags(), &lang)
 	return cmd
 }
 
-func writeProfile(w io.Writer, p *impact.Profile) {
-	fmt.Fprintf(w, "%s (%s)  score %d/100  [N-1 %.1f, N-2 %.1f, capacity %.1f, sites %.1f]\n", p.Name, p.Country, p.Score, p.ScoreN1, p.ScoreN2, p.ScoreCapacity, p.ScoreDiversity)
+// writeProfile prints a country's profile in the printer's language;
+// element ids and names stay as the atlas has them.
+func writeProfile(w io.Writer, pr *i18n.Printer, p *impact.Profile) {
+	name := p.Name
+	if pr.Lang.Code != "en" {
+		name = pr.Country(p.Country, p.Name)
+	}
+	fmt.Fprintln(w, pr.T("assess.profile", name, p.Country, p.Score, pr.Dec(p.ScoreN1), pr.Dec(p.ScoreN2), pr.Dec(p.ScoreCapacity), pr.Dec(p.ScoreDiversity)))
 	if !p.Hub && p.Reachable {
-		fmt.Fprintf(w, "  inputs: capacity figures %.0f%% reported, %.0f%% estimated, %.0f%% assumed (by Gbit/s)\n", 100*p.Inputs.Reported, 100*p.Inputs.Estimated, 100*p.Inputs.Assumed)
+		fmt.Fprintln(w, pr.T("assess.inputs", pr.Pct(p.Inputs.Reported), pr.Pct(p.Inputs.Estimated), pr.Pct(p.Inputs.Assumed)))
 	}
 	switch {
 	case p.Hub:
-		fmt.Fprintln(w, "  a hub of the core")
+		fmt.Fprintln(w, pr.T("assess.hub"))
 	case !p.Reachable:
-		fmt.Fprintln(w, "  no path to the core even with nothing failed")
+		fmt.Fprintln(w, pr.T("assess.unreachable"))
 	}
-	fmt.Fprintf(w, "  cables (%d): %s\n", len(p.Cables), strings.Join(p.Cables, ", "))
-	fmt.Fprintf(w, "  landing stations: %d at %d distinct site(s)\n", len(p.LandingPoints), p.LandingSites)
+	fmt.Fprintln(w, pr.T("assess.cables", len(p.Cables), strings.Join(p.Cables, ", ")))
+	fmt.Fprintln(w, pr.T("assess.stations", len(p.LandingPoints), p.LandingSites))
 	if !p.Hub {
-		fmt.Fprintf(w, "  max-flow to the core: %.0f Gbit/s (%.1f kbit/s per person)\n", p.CapacityGbps, p.KbpsPerPerson)
+		fmt.Fprintln(w, pr.T("assess.flow", pr.Num(int64(math.Round(p.CapacityGbps))), pr.Dec(p.KbpsPerPerson)))
 	}
 	var deps []string
 	for _, d := range p.Neighbours {
 		switch {
 		case d.CutsOff:
-			deps = append(deps, d.Country+" (cuts off)")
+			deps = append(deps, pr.T("assess.cutsoff", d.Country))
 		case d.CapacityLoss > 0:
-			deps = append(deps, fmt.Sprintf("%s (−%.1f%%)", d.Country, 100*d.CapacityLoss))
+			deps = append(deps, pr.T("assess.loss", d.Country, lpct(pr, d.CapacityLoss)))
 		}
 	}
 	if len(deps) > 0 {
-		fmt.Fprintf(w, "  depends on: %s\n", strings.Join(deps, ", "))
+		fmt.Fprintln(w, pr.T("assess.depends", strings.Join(deps, ", ")))
 	}
 	if len(p.N1) == 0 {
-		fmt.Fprintln(w, "  N-1: no single loss cuts it off")
+		fmt.Fprintln(w, pr.T("assess.n1.none"))
 	} else {
-		fmt.Fprintln(w, "  N-1: each of these alone cuts it off:")
+		fmt.Fprintln(w, pr.T("assess.n1"))
 		for _, e := range p.N1 {
 			fmt.Fprintf(w, "    %s %s\n", e.Kind, e.ID)
 		}
 	}
 	if len(p.Critical) > 0 {
-		fmt.Fprintf(w, "  capacity-critical (each alone costs more than %.0f%%):\n", 100*impact.CriticalShare)
+		fmt.Fprintln(w, pr.T("assess.critical", pr.Pct(impact.CriticalShare)))
 		for _, c := range p.Critical {
-			towards := "of its capacity to the core"
-			if c.Towards != "core" {
-				towards = "of its circuits to " + c.Towards
+			what := c.Kind + " " + c.ID
+			if c.Towards == "core" {
+				fmt.Fprintln(w, pr.T("assess.to.core", what, lpct(pr, c.Loss)))
+			} else {
+				fmt.Fprintln(w, pr.T("assess.to.region", what, lpct(pr, c.Loss), c.Towards))
 			}
-			fmt.Fprintf(w, "    %s %s: −%.1f%% %s\n", c.Kind, c.ID, 100*c.Loss, towards)
 		}
 	}
 	switch n := len(p.N2); {
 	case n == 0:
-		fmt.Fprintln(w, "  N-2: no pair of losses cuts it off (beyond the N-1 set)")
+		fmt.Fprintln(w, pr.T("assess.n2.none"))
 	default:
-		fmt.Fprintf(w, "  N-2: %d pair(s) cut it off:\n", n)
-		for i, pr := range p.N2 {
+		fmt.Fprintln(w, pr.T("assess.n2", n))
+		for i, pair := range p.N2 {
 			if i == 10 {
-				fmt.Fprintf(w, "    … and %d more (--json for all)\n", n-10)
+				fmt.Fprintln(w, pr.T("assess.n2.more", n-10))
 				break
 			}
-			fmt.Fprintf(w, "    %s %s + %s %s\n", pr[0].Kind, pr[0].ID, pr[1].Kind, pr[1].ID)
+			fmt.Fprintf(w, "    %s %s + %s %s\n", pair[0].Kind, pair[0].ID, pair[1].Kind, pair[1].ID)
 		}
 	}
 	fmt.Fprintln(w)
 }
 
-func writeScoreTable(w io.Writer, ps []impact.Profile) error {
+func writeScoreTable(w io.Writer, pr *i18n.Printer, ps []impact.Profile) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "country\tname\tscore\tcables\tsites\tN-1\tN-2\tGbit/s\t")
+	fmt.Fprintln(tw, pr.T("assess.score.head"))
 	for _, p := range ps {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%.0f\t\n", p.Country, clipName(p.Name, 28), p.Score, len(p.Cables), p.LandingSites, len(p.N1), len(p.N2), p.CapacityGbps)
+		name := p.Name
+		if pr.Lang.Code != "en" {
+			name = pr.Country(p.Country, p.Name)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", p.Country, clipName(name, 28), pr.Num(int64(p.Score)), pr.Num(int64(len(p.Cables))),
+			pr.Num(int64(p.LandingSites)), pr.Num(int64(len(p.N1))), pr.Num(int64(len(p.N2))), pr.Num(int64(math.Round(p.CapacityGbps))))
 	}
 	return tw.Flush()
 }
 
-func writeRankTable(w io.Writer, r []impact.Ranked) error {
+func writeRankTable(w io.Writer, pr *i18n.Printer, r []impact.Ranked) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "kind\tid\tpopulation cut off\tcountries")
+	fmt.Fprintln(tw, pr.T("assess.rank.head"))
 	for _, x := range r {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\n", x.Kind, x.ID, x.Population, strings.Join(x.Countries, " "))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", x.Kind, x.ID, pr.Num(x.Population), strings.Join(x.Countries, " "))
 	}
 	return tw.Flush()
 }

@@ -73,7 +73,7 @@ Every command works out of the box on an embedded starter atlas; run
 		newServeCmd(), newAdminCmd(), newOrgCmd(), newMemberCmd(),
 		newWatchCmd(),
 		newPeerCmd(), newSyncCmd(),
-		newNormsCmd(), newBriefCmd(), newEvidenceCmd(),
+		newNormsCmd(), newBriefCmd(), newSitrepCmd(), newEvidenceCmd(),
 		newExportCmd(), newImportCmd(),
 	)
 	return root

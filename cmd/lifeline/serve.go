@@ -130,6 +130,7 @@ coordinators to verify or dismiss. The sources' status is on
 			}
 			apiHandler := api.New(db.Services(),
 				api.Options{Logger: log, Rate: rate, Burst: burst, CursorKey: cursorKey, Registry: registry, Changes: db, Origins: db, Subscriptions: db, Alerts: db, Graph: g,
+					SitrepHTML: web.SitrepHTML(a, ""), SitrepEstimate: web.SitrepEstimate(g),
 					Health: func(ctx context.Context) error { return db.SQL().PingContext(ctx) }, LogCheck: func() (any, bool) {
 						c := db.LastCheck()
 						if err := db.Broken(); err != nil {

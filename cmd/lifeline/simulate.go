@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -15,6 +16,7 @@ import (
 	"lifeline/impact"
 	"lifeline/impact/asrel"
 	"lifeline/watch/source"
+	"lifeline/web/i18n"
 )
 
 // graphFlags are the flags that shape the compiled graph.
@@ -56,6 +58,7 @@ func newSimulateCmd() *cobra.Command {
 	var top int
 	var asrelFile string
 	var asCountry []string
+	var lang string
 	cmd := &cobra.Command{
 		Use:   "simulate [flags] SCENARIO",
 		Short: "Simulate what a crisis breaks: who is cut off, who loses capacity",
@@ -83,17 +86,21 @@ registered. docs/impact.md, "The AS level", explains the figures.`,
   lifeline simulate --asrel 20240101.as-rel.txt.bz2 --as-country delegated/ shutdown.yaml`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			pr, err := printerFor(lang)
+			if err != nil {
+				return err
+			}
 			if asJSON && asGeoJSON {
-				return &usageError{fmt.Errorf("--json and --geojson: choose one")}
+				return &usageError{errors.New(pr.T("sim.err.formats"))}
 			}
 			if opt.Samples < 0 || opt.FlowSamples < 0 {
-				return &usageError{fmt.Errorf("--samples and --flow-samples: want 0 or more")}
+				return &usageError{errors.New(pr.T("sim.err.samples"))}
 			}
 			if asrelFile == "" && len(asCountry) > 0 {
-				return &usageError{fmt.Errorf("--as-country serves the AS level: give --asrel FILE too")}
+				return &usageError{errors.New(pr.T("sim.err.country"))}
 			}
 			if asrelFile != "" && asGeoJSON {
-				return &usageError{fmt.Errorf("--geojson shows the cable level only: drop --asrel, or use --json")}
+				return &usageError{errors.New(pr.T("sim.err.geojson"))}
 			}
 			sc, err := readScenario(cmd, args[0])
 			if err != nil {
@@ -102,19 +109,19 @@ registered. docs/impact.md, "The AS level", explains the figures.`,
 			if asrelFile == "" {
 				for i, e := range sc.Events {
 					if e.ASes != nil {
-						fmt.Fprintf(cmd.ErrOrStderr(), "simulate: event %d (ases) acts at the AS level only; give --asrel FILE to run it\n", i+1)
+						fmt.Fprintln(cmd.ErrOrStderr(), pr.T("sim.ases.only", i+1))
 					}
 				}
 			}
 			if asrelFile != "" && len(asCountry) == 0 {
 				for i, e := range sc.Events {
 					if e.Shutdown != nil || e.Isolation != nil {
-						return &usageError{fmt.Errorf("--asrel: event %d (%s) needs --as-country FILE to know the country's networks", i+1, e.Type())}
+						return &usageError{errors.New(pr.T("sim.err.asrel", i+1, e.Type()))}
 					}
 				}
 			}
 			if gf.asOf != 0 && (gf.asOf < 1850 || gf.asOf > 2100) {
-				return &usageError{fmt.Errorf("--as-of: want a year such as 2008, found %d", gf.asOf)}
+				return &usageError{errors.New(pr.T("err.asof", fmt.Sprint(gf.asOf)))}
 			}
 			a, err := af.load(cmd, atlas.WithAsOf(gf.asOf))
 			if err != nil {
@@ -149,11 +156,11 @@ registered. docs/impact.md, "The AS level", explains the figures.`,
 			case asGeoJSON:
 				return writeJSON(out, r.GeoJSON(a))
 			}
-			if err := writeImpactTable(out, r, top); err != nil {
+			if err := writeImpactTable(out, pr, r, top); err != nil {
 				return err
 			}
 			if r.ASLevel != nil {
-				return writeASTable(out, r.ASLevel)
+				return writeASTable(out, pr, r.ASLevel)
 			}
 			return nil
 		},
@@ -169,6 +176,7 @@ registered. docs/impact.md, "The AS level", explains the figures.`,
 	cmd.Flags().IntVar(&top, "top", 25, "countries in the table (0: every affected country)")
 	cmd.Flags().StringVar(&asrelFile, "asrel", "", "CAIDA AS relationship file (serial-1, plain or bzip2): run shutdown and ases events at the AS level too")
 	cmd.Flags().StringArrayVar(&asCountry, "as-country", nil, "RIR delegated-extended file or directory mapping ASes to countries (repeatable)")
+	langFlag(cmd.Flags(), &lang)
 	return cmd
 }
 
@@ -199,17 +207,20 @@ func simulateAS(cmd *cobra.Command, sc *impact.Scenario, asrelFile string, asCou
 // asTableRows is how many countries and networks the AS section shows.
 const asTableRows = 10
 
-// writeASTable prints the AS level: what failed, what was lost, the most
-// affected countries and networks.
-func writeASTable(w io.Writer, as *impact.ASLevel) error {
-	fmt.Fprintf(w, "\nAS level: %d ASes, %d provider-customer and %d peer links\n", as.ASes, as.P2CLinks, as.P2PLinks)
+// writeASTable prints the AS level in the printer's language: what
+// failed, what was lost, the most affected countries and networks. Counts
+// of ASes are written without grouping, as AS numbers are.
+func writeASTable(w io.Writer, pr *i18n.Printer, as *impact.ASLevel) error {
+	d := func(n int) string { return pr.Digits(n, 1) }
+	fmt.Fprintf(w, "\n%s\n", pr.T("as.head", d(as.ASes), d(as.P2CLinks), d(as.P2PLinks)))
 	var shut []string
 	for _, s := range as.Shutdowns {
-		shut = append(shut, fmt.Sprintf("%s (%d)", s.Country, s.ASes))
+		shut = append(shut, fmt.Sprintf("%s (%s)", s.Country, d(s.ASes)))
 	}
-	fmt.Fprintf(w, "failed: %d AS(es)", len(as.Failed))
 	if len(shut) > 0 {
-		fmt.Fprintf(w, "; shut down: %s", strings.Join(shut, ", "))
+		fmt.Fprint(w, pr.T("as.failed.shut", d(len(as.Failed)), strings.Join(shut, ", ")))
+	} else {
+		fmt.Fprint(w, pr.T("as.failed", d(len(as.Failed))))
 	}
 	below := 0
 	for _, n := range as.Networks {
@@ -217,45 +228,47 @@ func writeASTable(w io.Writer, as *impact.ASLevel) error {
 			below++
 		}
 	}
-	fmt.Fprintf(w, "\nlost: %d ordered pairs of live ASes (%s); %d ASes lose at least one destination, %d of them below the failed ones\n",
-		as.LostPairs, pct(as.LostShare), as.Affected, below)
+	fmt.Fprintf(w, "\n%s\n", pr.T("as.lost", d(int(as.LostPairs)), lpct(pr, as.LostShare), d(as.Affected), d(below)))
 	if len(as.Countries) > 0 {
 		fmt.Fprintln(w)
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "country\tname\tASes\tfailed\taffected\tcut off\tshare lost\t")
+		fmt.Fprintln(tw, pr.T("as.countries.head"))
 		for _, c := range as.Countries[:min(asTableRows, len(as.Countries))] {
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%s\t\n", c.Country, clipName(c.Name, 28), c.ASes, c.Failed, c.Affected, c.CutOff, pct(c.LostShare))
+			name := c.Name
+			if pr.Lang.Code != "en" {
+				name = pr.Country(c.Country, c.Name)
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", c.Country, clipName(name, 28), d(c.ASes), d(c.Failed), d(c.Affected), d(c.CutOff), lpct(pr, c.LostShare))
 		}
 		if err := tw.Flush(); err != nil {
 			return err
 		}
 		if n := len(as.Countries) - asTableRows; n > 0 {
-			fmt.Fprintf(w, "… and %d more countries (--json for all)\n", n)
+			fmt.Fprintln(w, pr.T("as.countries.more", n))
 		}
 	}
 	if len(as.Networks) == 0 {
-		fmt.Fprintln(w, "no network loses a path")
+		fmt.Fprintln(w, pr.T("as.none"))
 		return nil
 	}
-	fmt.Fprintln(w, "\nnetworks that lose the most (below: their paths up crossed a failed network)")
+	fmt.Fprintf(w, "\n%s\n", pr.T("as.networks"))
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "AS\tcountry\tlost\tshare\tbelow\tfailed providers\t")
+	fmt.Fprintln(tw, pr.T("as.networks.head"))
 	for _, n := range as.Networks[:min(asTableRows, len(as.Networks))] {
 		below, provs := "", make([]string, len(n.FailedProviders))
 		if n.InFailedCone {
-			below = "yes"
+			below = pr.T("sim.yes")
 		}
 		for i, p := range n.FailedProviders {
 			provs[i] = fmt.Sprintf("AS%d", p)
 		}
-		fmt.Fprintf(tw, "AS%d\t%s\t%d\t%s\t%s\t%s\t\n", n.ASN, n.Country, n.Lost, pct(n.LostShare), below, strings.Join(provs, " "))
+		fmt.Fprintf(tw, "AS%d\t%s\t%s\t%s\t%s\t%s\t\n", n.ASN, n.Country, d(int(n.Lost)), lpct(pr, n.LostShare), below, strings.Join(provs, " "))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	if n := len(as.Networks) - asTableRows; n > 0 || as.Unlisted.Networks > 0 {
-		fmt.Fprintf(w, "… and %d more listed in --json; %d more lose less than %s of the others each (at most %d)\n",
-			max(0, n), as.Unlisted.Networks, pct(impact.ListShare), as.Unlisted.MaxLost)
+		fmt.Fprintln(w, pr.T("as.networks.more", d(max(0, n)), d(as.Unlisted.Networks), lpct(pr, impact.ListShare), d(int(as.Unlisted.MaxLost))))
 	}
 	return nil
 }
@@ -273,17 +286,17 @@ func readScenario(cmd *cobra.Command, path string) (*impact.Scenario, error) {
 	return impact.ParseScenario(f, path)
 }
 
-// writeImpactTable prints the affected countries, most affected first.
-func writeImpactTable(w io.Writer, r *impact.Result, top int) error {
+// writeImpactTable prints the affected countries, most affected first, in
+// the printer's language.
+func writeImpactTable(w io.Writer, pr *i18n.Printer, r *impact.Result, top int) error {
 	fmt.Fprintf(w, "%s\n", r.Scenario)
 	if r.Samples > 1 {
-		fmt.Fprintf(w, "%d samples (seed %d), capacity loss from %d\n", r.Samples, r.Seed, r.FlowSamples)
+		fmt.Fprintln(w, pr.T("sim.samples", r.Samples, fmt.Sprint(r.Seed), r.FlowSamples))
 	}
 	f := r.Failed
-	fmt.Fprintf(w, "failed: %d cable(s), %d segment(s), %d landing point(s), %d land link(s), %d countr%s shut down\n\n",
-		len(f.Cables), len(f.Segments), len(f.LandingPoints), len(f.Links), len(f.Countries), map[bool]string{true: "y", false: "ies"}[len(f.Countries) == 1])
+	fmt.Fprintf(w, "%s\n\n", pr.T("sim.failed", len(f.Cables), len(f.Segments), len(f.LandingPoints), len(f.Links), len(f.Countries)))
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "country\tname\treachable\tp(cut off)\tcapacity lost\tcircuits lost (worst region)\tcables failed\tpopulation\tpop × lost\t")
+	fmt.Fprintln(tw, pr.T("sim.head"))
 	shown, affected := 0, 0
 	for _, c := range r.Countries {
 		worst, region := worstRegion(c)
@@ -295,28 +308,32 @@ func writeImpactTable(w io.Writer, r *impact.Result, top int) error {
 			continue
 		}
 		shown++
-		reach := "yes"
+		reach := pr.T("sim.yes")
 		if !c.Reachable {
-			reach = "NO"
+			reach = pr.T("sim.no")
 		}
-		circ := pct(worst)
+		circ := lpct(pr, worst)
 		if worst > 0 {
 			circ += " " + region
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s/%d\t%d\t%d\t\n", c.Country, clipName(c.Name, 28), reach,
-			pct(c.PUnreachable), pct(c.CapacityLoss), circ, trimFloat(c.CablesFailed), c.CablesTotal, c.Population, c.PopulationAffected)
+		name := c.Name
+		if pr.Lang.Code != "en" {
+			name = pr.Country(c.Country, c.Name)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s/%s\t%s\t%s\t\n", c.Country, clipName(name, 28), reach,
+			lpct(pr, c.PUnreachable), lpct(pr, c.CapacityLoss), circ, pr.Dec(c.CablesFailed), pr.Num(int64(c.CablesTotal)), pr.Num(c.Population), pr.Num(c.PopulationAffected))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	switch {
 	case affected == 0:
-		fmt.Fprintln(w, "no country is affected")
+		fmt.Fprintln(w, pr.T("sim.none"))
 	case shown < affected:
-		fmt.Fprintf(w, "… and %d more affected countries (--top 0 or --json for all)\n", affected-shown)
+		fmt.Fprintln(w, pr.T("sim.more", affected-shown))
 	}
 	if affected > 0 {
-		fmt.Fprintln(w, "pop × lost is an equivalent, not people offline: 100 million people losing a tenth of capacity count 10 million")
+		fmt.Fprintln(w, pr.T("sim.people"))
 	}
 	return nil
 }
@@ -336,20 +353,6 @@ func worstRegion(c impact.CountryImpact) (float64, string) {
 		}
 	}
 	return worst, name
-}
-
-func pct(x float64) string {
-	if x == 0 {
-		return "0"
-	}
-	return fmt.Sprintf("%.1f%%", 100*x)
-}
-
-func trimFloat(x float64) string {
-	if x == float64(int64(x)) {
-		return fmt.Sprintf("%d", int64(x))
-	}
-	return fmt.Sprintf("%.2f", x)
 }
 
 func clipName(s string, n int) string {

@@ -34,6 +34,9 @@ var rules = map[string][]string{
 	"lifeline/norms":      engine("lifeline/atlas", "lifeline/impact", "lifeline/mrt", "lifeline/ledger"),
 	"lifeline/exchange":   engine("lifeline/atlas", "lifeline/impact", "lifeline/mrt", "lifeline/ledger"),
 	"lifeline/demo":       engine(),
+	// The situation report gathers through coord's services; the web
+	// package renders it.
+	"lifeline/sitrep": engine("lifeline/ledger"),
 
 	// Adapters.
 	"lifeline/store":              {"lifeline/store/sqlite", "lifeline/store/postgres", "modernc.org/sqlite", "github.com/jackc/pgx/v5", "net/http", "lifeline/api", "lifeline/web", "lifeline/cmd"},

@@ -93,11 +93,14 @@ var (
 // build loads every file into one catalogue. A key a language lacks, or
 // gets wrong, takes the English text (the completeness test keeps that
 // from happening).
-func build() *catalog.Builder {
+func build() *catalog.Builder { return buildFrom(Catalogues) }
+
+// buildFrom loads message files, by language code, into one catalogue.
+func buildFrom(files map[string]Messages) *catalog.Builder {
 	b := catalog.NewBuilder(catalog.Fallback(language.English))
 	for _, l := range Langs {
-		msgs := Catalogues[l.Code]
-		for key, en := range Catalogues["en"] {
+		msgs := files[l.Code]
+		for key, en := range files["en"] {
 			m, ok := msgs[key]
 			if !ok || b.Set(l.Tag, key, toCatalog(m)...) != nil {
 				b.Set(l.Tag, key, catalog.String(plain(en)))

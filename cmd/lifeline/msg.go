@@ -1,0 +1,37 @@
+package main
+
+import (
+	"lifeline/web/i18n"
+)
+
+// cliMessages is the command line's message catalogue: the prose of the
+// human output (simulate, assess, sitrep) and the sentences of the errors
+// the commands write themselves, in the six languages of the web
+// interface, one file each (msg_en.go, msg_ar.go, …), printed the same
+// way (golang.org/x/text/message: plural rules, each language's digits
+// and grouping). English is the reference; TestCLICatalogue keeps the
+// others complete and every key used. What the domain packages write (a
+// scenario's validation, the atlas's lookups) stays in English, as on the
+// web.
+var cliMessages = i18n.NewCatalogue(map[string]i18n.Messages{
+	"ar": msgAR, "zh": msgZH, "en": msgEN, "fr": msgFR, "ru": msgRU, "es": msgES,
+})
+
+// printerFor returns the printer of the language --lang names, or of the
+// locale (chooseLang).
+func printerFor(flag string) (*i18n.Printer, error) {
+	l, err := chooseLang(flag)
+	if err != nil {
+		return nil, err
+	}
+	return cliMessages.Printer(l), nil
+}
+
+// lpct writes a share in 0..1 as a percentage with one decimal, in the
+// printer's language ("12.3%", "12,3 %", "١٢٫٣٪"); zero is "0".
+func lpct(pr *i18n.Printer, x float64) string {
+	if x == 0 {
+		return pr.Num(0)
+	}
+	return pr.T("num.pct", 100*x)
+}
