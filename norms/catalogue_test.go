@@ -144,7 +144,7 @@ func TestDecodeErrors(t *testing.T) {
 	entry := func(s string) string {
 		return `{"schema": 1, "entries": [` + s + `]}`
 	}
-	good := `{"id": "x-1", "instrument": "I", "citation": "Article 1", "kind": "treaty", "date": "2000-01-01",
+	good := `{"id": "x-1", "instrument": "I", "citation": "Article 1", "kind": "treaty", "topic": "itu_law", "date": "2000-01-01",
 		"binds": ["states"], "summary": "S", "source_url": "https://example.org/", "checked": "read at https://example.org/",
 		"applies": [{"when": {"kind": ["shutdown"]}, "because": "B"}]}`
 	if _, err := Decode(strings.NewReader(entry(good)), "t.json"); err != nil {
@@ -163,6 +163,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"bad id", entry(strings.Replace(good, `"x-1"`, `"X 1"`, 1)), `entry 1 ("X 1"): id: expected lower-case letters`},
 		{"no citation", entry(strings.Replace(good, `"Article 1"`, `""`, 1)), `entry 1 ("x-1"): citation: required`},
 		{"kind", entry(strings.Replace(good, `"treaty"`, `"law"`, 1)), `kind: expected one of treaty, customary_rule`},
+		{"topic", entry(strings.Replace(good, `"itu_law"`, `"telecoms"`, 1)), `topic: expected one of human_rights, regional_systems`},
 		{"date", entry(strings.Replace(good, `"2000-01-01"`, `"1 Jan 2000"`, 1)), `date: expected YYYY-MM-DD, found "1 Jan 2000"`},
 		{"binds", entry(strings.Replace(good, `["states"]`, `["everyone"]`, 1)), `binds[0]: expected one of states`},
 		{"url", entry(strings.Replace(good, `"https://example.org/"`, `"example.org"`, 1)), `source_url: expected an http(s) URL`},
@@ -188,7 +189,7 @@ func TestDecodeErrors(t *testing.T) {
 
 func FuzzDecode(f *testing.F) {
 	f.Add(embedded)
-	f.Add([]byte(`{"schema": 1, "entries": [{"id": "a", "instrument": "I", "citation": "C", "kind": "treaty", "date": "2000-01-01", "binds": ["states"], "summary": "S", "source_url": "https://e.org/", "checked": "x", "applies": [{"when": {"kind": ["shutdown"]}, "because": "B"}]}]}`))
+	f.Add([]byte(`{"schema": 1, "entries": [{"id": "a", "instrument": "I", "citation": "C", "kind": "treaty", "topic": "evidence", "date": "2000-01-01", "binds": ["states"], "summary": "S", "source_url": "https://e.org/", "checked": "x", "applies": [{"when": {"kind": ["shutdown"]}, "because": "B"}]}]}`))
 	f.Add([]byte(`{"schema": 1, "entries": [{"applies": [{"when": {"kind": null}}]}]}`))
 	f.Add([]byte("{\n\"schema\": 1,\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
