@@ -56,20 +56,25 @@ func orOther(s string, parse func(string) (string, bool)) string {
 // events about it the reader's event service returned (the timeline). It
 // decides no visibility itself — give it nothing the reader may not see.
 // Evidence items carry the incident's marking, since they travel inside
-// it.
+// it; each is dated and signed by the first event of the timeline that
+// records it (CustodyOf).
 func BriefFor(c *Catalogue, in *coord.Incident, timeline []*coord.Event, situations []Situation, now time.Time) (*Brief, error) {
 	b := &Brief{IncidentID: in.ID, Title: in.Title, Description: in.Description, Marking: in.Marking.TLP,
 		Generated: now.UTC(), Incident: FromCoord(in), Situations: situations}
 	for _, e := range timeline {
 		b.Timeline = append(b.Timeline, Event{At: e.Time, Text: timelineText(e)})
 	}
-	for _, ev := range in.Evidence {
+	for _, c := range CustodyOf(in, timeline) {
+		ev := c.Evidence
 		ref := ev.URL
 		if ref == "" {
 			ref = ev.Signal
 		}
-		b.Evidence = append(b.Evidence, EvidenceItem{Kind: ev.Kind, Ref: ref, SHA256: ev.SHA256, TLP: in.Marking.TLP, Note: ev.Note,
-			Submitted: in.Created, SubmittedBy: in.Marking.Author})
+		item := EvidenceItem{Kind: ev.Kind, Ref: ref, SHA256: ev.SHA256, TLP: in.Marking.TLP, Note: ev.Note}
+		if c.Recorded {
+			item.Submitted, item.SubmittedBy, item.Seq, item.Event = c.At, c.Author, c.Seq, c.Event
+		}
+		b.Evidence = append(b.Evidence, item)
 	}
 	ex, err := c.Apply(b.Incident, situations)
 	if err != nil {
