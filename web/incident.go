@@ -252,6 +252,8 @@ type incidentPage struct {
 	// the viewer may see of it and of the situations recorded around it;
 	// nil when the engine could not read the incident.
 	Norms *norms.Explanation
+	// Custody is the chain of custody of the evidence the viewer may see.
+	Custody []norms.Custody
 }
 
 // elementRef is an element as a page shows it: its name and its page.
@@ -304,6 +306,7 @@ func (s *server) incidentPage(w http.ResponseWriter, r *http.Request, rq *reques
 	}
 	p.Needs = needStates(needs, pic.Matches)
 	p.Norms = s.incidentNorms(ctx, v, in)
+	p.Custody = s.custody(ctx, v, in)
 	var ms []*coord.Match
 	for _, m := range pic.Matches {
 		if _, ok := p.NeedTitle[m.NeedID]; ok {
