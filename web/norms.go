@@ -288,15 +288,15 @@ func (s *server) custodyCheck(w http.ResponseWriter, r *http.Request, rq *reques
 	const op = "web.custodyCheck"
 	ctx := r.Context()
 	v := rq.viewer
-	in, err := s.svc.Incidents.FindIncidentByID(ctx, v, r.PathValue("id"))
-	if err != nil {
-		return err
-	}
 	part, err := s.custodyForm(w, r, rq)
 	if err != nil {
 		return err
 	}
 	defer part.Close()
+	in, err := s.svc.Incidents.FindIncidentByID(ctx, v, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
 	h := sha256.New()
 	n, err := io.Copy(h, part)
 	if err != nil {
