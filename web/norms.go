@@ -175,7 +175,7 @@ func (s *server) normPage(w http.ResponseWriter, r *http.Request, rq *request) e
 // incidentsEngaging lists, newest first, the incidents v may see that
 // engage entry id in the context v may see, at most maxNormIncidents of
 // them, and how many more there are. The engine runs on each incident
-// in memory: a catalogue of this size costs microseconds an incident.
+// in memory, about 0.1 ms an incident (BenchmarkApply, docs/performance.md).
 func (s *server) incidentsEngaging(ctx context.Context, v coord.Viewer, id string) ([]*coord.Incident, int, error) {
 	all, err := listAll(ctx, func(f coord.ListFilter) (coord.Page[*coord.Incident], error) {
 		return s.svc.Incidents.FindIncidents(ctx, v, f)
