@@ -56,22 +56,7 @@ func (s *Server) incidentBrief(w http.ResponseWriter, r *http.Request, v coord.V
 		return
 	}
 	id := r.PathValue("id")
-	in, err := s.svc.Incidents.FindIncidentByID(r.Context(), v, id)
-	if err != nil {
-		s.problem(w, r, v, err)
-		return
-	}
-	timeline, err := coord.EventsAbout(r.Context(), s.svc.Events, v, id, 0)
-	if err != nil {
-		s.problem(w, r, v, err)
-		return
-	}
-	situations, err := s.situationsFor(r.Context(), v, in)
-	if err != nil {
-		s.problem(w, r, v, err)
-		return
-	}
-	b, err := norms.BriefFor(s.norms, in, timeline, situations, time.Now())
+	b, err := norms.BriefOf(r.Context(), s.norms, s.svc, v, id, time.Now())
 	if err != nil {
 		s.problem(w, r, v, err)
 		return

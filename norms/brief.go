@@ -44,13 +44,17 @@ type Event struct {
 
 // EvidenceItem is one piece of evidence as submitted: what it is, where it
 // is (a link, a signal or a file name), its SHA-256, when and by whom it was
-// submitted, and its own marking.
+// submitted, the signed event of the log that records it, and its own
+// marking. A zero Submitted means the reader may not see the event that
+// recorded it; the brief says so.
 type EvidenceItem struct {
 	Kind        string // link, signal or file
 	Ref         string
 	SHA256      string
 	Submitted   time.Time
 	SubmittedBy string
+	Seq         int64  // the recording event's sequence number in the log
+	Event       string // the recording event's hash
 	TLP         coord.TLP
 	Note        string
 }
@@ -140,9 +144,10 @@ var briefTemplate = template.Must(template.New("brief").Funcs(template.FuncMap{
 	"tlpClass": func(t coord.TLP) string {
 		return strings.ToLower(strings.NewReplacer("TLP:", "", "+", "-").Replace(string(t)))
 	},
-	"join":  strings.Join,
-	"inc":   func(i int) int { return i + 1 },
-	"words": func(s string) string { return strings.ReplaceAll(s, "_", " ") },
+	"join":     strings.Join,
+	"inc":      func(i int) int { return i + 1 },
+	"words":    func(s string) string { return strings.ReplaceAll(s, "_", " ") },
+	"notInLog": func() string { return notInLog },
 }).Parse(briefHTML))
 
 type briefView struct {
@@ -199,8 +204,13 @@ func RenderMarkdown(w io.Writer, b *Brief) error {
 		p("No evidence recorded.\n")
 	}
 	for i, e := range b.Evidence {
-		p("%d. %s: %s  \n   SHA-256 `%s`; submitted %s by %s; %s", i+1, md(e.Kind), md(e.Ref), codeSafe(e.SHA256),
-			e.Submitted.UTC().Format(time.RFC3339), md(e.SubmittedBy), md(string(e.TLP)))
+		p("%d. %s: %s  \n   SHA-256 `%s`; ", i+1, md(e.Kind), md(e.Ref), codeSafe(e.SHA256))
+		if e.Submitted.IsZero() {
+			p("%s; %s", notInLog, md(string(e.TLP)))
+		} else {
+			p("submitted %s by %s; signed event %d `%s`; %s", e.Submitted.UTC().Format(time.RFC3339), md(e.SubmittedBy),
+				e.Seq, codeSafe(e.Event), md(string(e.TLP)))
+		}
 		if e.Note != "" {
 			p("  \n   %s", md(e.Note))
 		}
@@ -238,6 +248,10 @@ func RenderMarkdown(w io.Writer, b *Brief) error {
 	_, err := io.WriteString(w, s.String())
 	return err
 }
+
+// notInLog is what the brief says of evidence whose recording event the
+// reader may not see.
+const notInLog = "its submission is not in the part of the signed log this brief's reader may see"
 
 const disclaimer = "This brief states which texts apply to the facts recorded and why. It does not decide whether any of them was breached, " +
 	"who is responsible, whether a state is party to a universal treaty, or how a situation is classified in law; those are judgements for people. " +

@@ -29,7 +29,8 @@ func sampleBrief(t *testing.T) *Brief {
 		Impact: []string{"About 30 million users lose access (estimate from the atlas)."},
 		Evidence: []EvidenceItem{
 			{Kind: "signal", Ref: "ioda:bgp:ET", SHA256: strings.Repeat("ab", 32), Submitted: time.Date(2026, 11, 5, 7, 0, 0, 0, time.UTC), SubmittedBy: "monitor-1", TLP: coord.TLPGreen},
-			{Kind: "file", Ref: "order.pdf", SHA256: strings.Repeat("0f", 32), Submitted: time.Date(2026, 11, 5, 10, 0, 0, 0, time.UTC), SubmittedBy: "lawyer-2", TLP: coord.TLPRed, Note: "copy of the order | leaked"},
+			{Kind: "file", Ref: "order.pdf", SHA256: strings.Repeat("0f", 32), Submitted: time.Date(2026, 11, 5, 10, 0, 0, 0, time.UTC), SubmittedBy: "lawyer-2", Seq: 17, Event: strings.Repeat("e1", 32), TLP: coord.TLPRed, Note: "copy of the order | leaked"},
+			{Kind: "link", Ref: "https://example.org/report", TLP: coord.TLPAmber},
 		},
 		Situations: emergencyET,
 		Findings:   ex,
@@ -41,7 +42,7 @@ func TestBriefMarkingIsTheNarrowest(t *testing.T) {
 	if got := b.TLP(); got != coord.TLPRed {
 		t.Errorf("TLP() = %s; the narrowest evidence is TLP:RED", got)
 	}
-	b.Evidence = b.Evidence[:1]
+	b.Evidence = b.Evidence[:1:1]
 	if got := b.TLP(); got != coord.TLPAmber {
 		t.Errorf("TLP() = %s; the incident's TLP:AMBER is narrower than the evidence's TLP:GREEN", got)
 	}
@@ -61,7 +62,8 @@ func TestRenderMarkdown(t *testing.T) {
 	for _, want := range []string{
 		`# Legal brief: Nationwide shutdown \<script\>alert(1)\</script\> \[x\](http://evil.example)`,
 		`\# not a heading \| nor a table`,
-		"SHA-256 `" + strings.Repeat("0f", 32) + "`; submitted 2026-11-05T10:00:00Z by lawyer-2; TLP:RED",
+		"SHA-256 `" + strings.Repeat("0f", 32) + "`; submitted 2026-11-05T10:00:00Z by lawyer-2; signed event 17 `" + strings.Repeat("e1", 32) + "`; TLP:RED",
+		"report  \n   SHA-256 ``; its submission is not in the part of the signed log this brief's reader may see; TLP:AMBER",
 		`copy of the order \| leaked`,
 		`an order \*from the Council\*`,
 		"source: Council of Ministers, State of Emergency Proclamation",
@@ -98,6 +100,8 @@ func TestRenderHTML(t *testing.T) {
 		`<code>` + strings.Repeat("ab", 32) + `</code>`,
 		`id="iccpr-4"`, `Article 4(1)-(3)`, `@media print`,
 		`<td>2</td><td>file</td>`,
+		`<td>17<br><code>` + strings.Repeat("e1", 32) + `</code></td>`,
+		`<td colspan="3">its submission is not in the part of the signed log this brief&#39;s reader may see</td>`,
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the HTML brief lacks %q", want)

@@ -34,6 +34,7 @@ type Entry struct {
 	Instrument  string   `json:"instrument"`            // the full name of the instrument
 	Citation    string   `json:"citation"`              // article and paragraph, e.g. "Article 19(3)"
 	Kind        string   `json:"kind"`                  // one of Kinds
+	Topic       string   `json:"topic"`                 // one of the names of Topics
 	Date        string   `json:"date"`                  // adoption, signature or decision, YYYY-MM-DD
 	Binds       []string `json:"binds"`                 // whom it binds or addresses, from Addressees
 	Summary     string   `json:"summary"`               // in our words; short quotations marked and cited
@@ -200,6 +201,9 @@ func (e *Entry) validate() error {
 	}
 	if !slices.Contains(Kinds, e.Kind) {
 		return fmt.Errorf("kind: expected one of %s, found %q", strings.Join(Kinds, ", "), e.Kind)
+	}
+	if _, ok := TopicByName(e.Topic); !ok {
+		return fmt.Errorf("topic: expected one of %s, found %q", strings.Join(topicNames(), ", "), e.Topic)
 	}
 	if _, err := time.Parse(time.DateOnly, e.Date); err != nil {
 		return fmt.Errorf("date: expected YYYY-MM-DD, found %q", e.Date)

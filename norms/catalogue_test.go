@@ -103,22 +103,86 @@ func TestCoverage(t *testing.T) {
 	}
 }
 
-// Every region of the vocabulary has a membership table of known countries.
-func TestRegions(t *testing.T) {
+// TestRegionTable holds the membership table to its data: every region of
+// the vocabulary has a table, every code is an ISO 3166-1 alpha-2 code the
+// geo package knows (or EH, the Sahrawi Republic, an African Union member),
+// no state is listed twice in one system, periods are valid dates in order,
+// and every table names its source and the day it was checked.
+func TestRegionTable(t *testing.T) {
 	for _, r := range regionNames() {
-		ms := regions[r]
-		if len(ms) == 0 {
+		tab, ok := regions[r]
+		if !ok || len(tab.members) == 0 {
 			t.Errorf("region %s has no members", r)
+			continue
 		}
-		for _, m := range ms {
+		if !strings.Contains(tab.source, "http") {
+			t.Errorf("region %s: the source does not say where the list was read: %q", r, tab.source)
+		}
+		if _, err := time.Parse(time.DateOnly, tab.checked); err != nil {
+			t.Errorf("region %s: checked %q is not a date", r, tab.checked)
+		}
+		seen := map[string]bool{}
+		for _, m := range tab.members {
+			if len(m.country) != 2 || strings.ToUpper(m.country) != m.country {
+				t.Errorf("region %s: %q is not an upper-case alpha-2 code", r, m.country)
+			}
 			if _, ok := geo.Lookup(m.country); !ok && m.country != "EH" {
 				t.Errorf("region %s: unknown country %s", r, m.country)
+			}
+			if seen[m.country] {
+				t.Errorf("region %s: %s listed twice", r, m.country)
+			}
+			seen[m.country] = true
+			var from, until time.Time
+			var err error
+			if m.from != "" {
+				if from, err = time.Parse(time.DateOnly, m.from); err != nil {
+					t.Errorf("region %s: %s: from %q", r, m.country, m.from)
+				}
+			}
+			if m.until != "" {
+				if until, err = time.Parse(time.DateOnly, m.until); err != nil {
+					t.Errorf("region %s: %s: until %q", r, m.country, m.until)
+				}
+			}
+			if m.from != "" && m.until != "" && until.Before(from) {
+				t.Errorf("region %s: %s: until %s is before from %s", r, m.country, m.until, m.from)
 			}
 		}
 	}
 	if len(regions) != len(regionNames()) {
 		t.Errorf("%d membership tables for %d regions", len(regions), len(regionNames()))
 	}
+	// The counts the sources give (docs/norms.md, "Regional membership").
+	bound := func(r, d string) int {
+		n := 0
+		for _, m := range regions[r].members {
+			if memberAt(r, m.country, day(d), day(d)) {
+				n++
+			}
+		}
+		return n
+	}
+	for _, tc := range []struct {
+		region, day string
+		want        int
+	}{
+		{"african_charter", "2026-01-01", 54}, // the AU's 55 members but Morocco
+		{"ecowas", "2024-06-01", 15},
+		{"ecowas", "2025-06-01", 12},
+		{"echr", "2022-01-01", 47},
+		{"echr", "2023-01-01", 46},
+		{"achr", "2026-01-01", 23}, // the Inter-American Court's list
+		{"achr", "2010-01-01", 24},
+	} {
+		if got := bound(tc.region, tc.day); got != tc.want {
+			t.Errorf("%s on %s: %d states bound, the sources say %d", tc.region, tc.day, got, tc.want)
+		}
+	}
+}
+
+// Memberships begin and end on the days the table gives.
+func TestRegions(t *testing.T) {
 	for _, tc := range []struct {
 		region, country string
 		at              string
@@ -129,6 +193,8 @@ func TestRegions(t *testing.T) {
 		{"echr", "FR", "2026-01-01", true},
 		{"achr", "VE", "2019-01-21", false},
 		{"achr", "VE", "2010-01-01", true},
+		{"achr", "TT", "1999-05-27", true},
+		{"achr", "TT", "1999-05-28", false},
 		{"ecowas", "ML", "2025-01-28", true},
 		{"ecowas", "ML", "2025-02-01", false},
 		{"african_charter", "MA", "2026-01-01", false},
@@ -144,7 +210,7 @@ func TestDecodeErrors(t *testing.T) {
 	entry := func(s string) string {
 		return `{"schema": 1, "entries": [` + s + `]}`
 	}
-	good := `{"id": "x-1", "instrument": "I", "citation": "Article 1", "kind": "treaty", "date": "2000-01-01",
+	good := `{"id": "x-1", "instrument": "I", "citation": "Article 1", "kind": "treaty", "topic": "itu_law", "date": "2000-01-01",
 		"binds": ["states"], "summary": "S", "source_url": "https://example.org/", "checked": "read at https://example.org/",
 		"applies": [{"when": {"kind": ["shutdown"]}, "because": "B"}]}`
 	if _, err := Decode(strings.NewReader(entry(good)), "t.json"); err != nil {
@@ -163,6 +229,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"bad id", entry(strings.Replace(good, `"x-1"`, `"X 1"`, 1)), `entry 1 ("X 1"): id: expected lower-case letters`},
 		{"no citation", entry(strings.Replace(good, `"Article 1"`, `""`, 1)), `entry 1 ("x-1"): citation: required`},
 		{"kind", entry(strings.Replace(good, `"treaty"`, `"law"`, 1)), `kind: expected one of treaty, customary_rule`},
+		{"topic", entry(strings.Replace(good, `"itu_law"`, `"telecoms"`, 1)), `topic: expected one of human_rights, regional_systems`},
 		{"date", entry(strings.Replace(good, `"2000-01-01"`, `"1 Jan 2000"`, 1)), `date: expected YYYY-MM-DD, found "1 Jan 2000"`},
 		{"binds", entry(strings.Replace(good, `["states"]`, `["everyone"]`, 1)), `binds[0]: expected one of states`},
 		{"url", entry(strings.Replace(good, `"https://example.org/"`, `"example.org"`, 1)), `source_url: expected an http(s) URL`},
@@ -188,7 +255,7 @@ func TestDecodeErrors(t *testing.T) {
 
 func FuzzDecode(f *testing.F) {
 	f.Add(embedded)
-	f.Add([]byte(`{"schema": 1, "entries": [{"id": "a", "instrument": "I", "citation": "C", "kind": "treaty", "date": "2000-01-01", "binds": ["states"], "summary": "S", "source_url": "https://e.org/", "checked": "x", "applies": [{"when": {"kind": ["shutdown"]}, "because": "B"}]}]}`))
+	f.Add([]byte(`{"schema": 1, "entries": [{"id": "a", "instrument": "I", "citation": "C", "kind": "treaty", "topic": "evidence", "date": "2000-01-01", "binds": ["states"], "summary": "S", "source_url": "https://e.org/", "checked": "x", "applies": [{"when": {"kind": ["shutdown"]}, "because": "B"}]}]}`))
 	f.Add([]byte(`{"schema": 1, "entries": [{"applies": [{"when": {"kind": null}}]}]}`))
 	f.Add([]byte("{\n\"schema\": 1,\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -71,3 +71,28 @@ func TestDocExample(t *testing.T) {
 		}
 	}
 }
+
+// TestDocTopics checks that docs/norms.md lists each entry under the
+// heading of its topic, so the reviewer's list and the web's grouping agree.
+func TestDocTopics(t *testing.T) {
+	_, list, ok := strings.Cut(readDoc(t), "## The entries")
+	if !ok {
+		t.Fatal("docs/norms.md has no list of entries")
+	}
+	heading := ""
+	under := map[string]string{}
+	for _, line := range strings.Split(list, "\n") {
+		if h, ok := strings.CutPrefix(line, "### "); ok {
+			heading = strings.TrimSpace(h)
+		}
+		if m := regexp.MustCompile("^[0-9]+\\. \\*\\*`([a-z0-9-]+)`\\*\\*").FindStringSubmatch(line); m != nil {
+			under[m[1]] = heading
+		}
+	}
+	for _, e := range mustDefault(t).Entries {
+		topic, _ := TopicByName(e.Topic)
+		if under[e.ID] != topic.Title {
+			t.Errorf("%s (topic %s) is listed under %q, want %q", e.ID, e.Topic, under[e.ID], topic.Title)
+		}
+	}
+}

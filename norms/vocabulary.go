@@ -151,3 +151,40 @@ var Kinds = []string{"treaty", "customary_rule", "resolution", "general_comment"
 
 // Addressees an entry may bind or address.
 var Addressees = []string{"states", "states_parties", "parties_to_conflict", "occupying_powers", "companies", "operators", "itu_member_states", "investigators"}
+
+// Topic is a field of law the catalogue groups its entries by. Title is
+// the heading docs/norms.md lists the topic's entries under.
+type Topic struct {
+	Name  string // as written in the catalogue, e.g. "humanitarian_law"
+	Title string // e.g. "Humanitarian law"
+}
+
+// Topics lists the topics in the order docs/norms.md presents them.
+var Topics = []Topic{
+	{"human_rights", "Human rights: universal"},
+	{"regional_systems", "Human rights: regional systems and courts"},
+	{"humanitarian_law", "Humanitarian law"},
+	{"itu_law", "ITU law"},
+	{"disaster_relief", "Tampere Convention"},
+	{"law_of_the_sea", "Law of the sea and submarine cables"},
+	{"cyber_norms", "Responsible state behaviour in cyberspace"},
+	{"business", "Business and human rights"},
+	{"evidence", "Evidence"},
+}
+
+// TopicByName returns the topic called name.
+func TopicByName(name string) (Topic, bool) {
+	i := slices.IndexFunc(Topics, func(t Topic) bool { return t.Name == name })
+	if i < 0 {
+		return Topic{}, false
+	}
+	return Topics[i], true
+}
+
+func topicNames() []string {
+	out := make([]string, len(Topics))
+	for i, t := range Topics {
+		out[i] = t.Name
+	}
+	return out
+}

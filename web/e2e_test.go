@@ -476,6 +476,9 @@ func checkPages(t *testing.T, ctx context.Context, base, incidentPath, needPath 
 		{"organisations", "/orgs"},
 		{"organisation", orgPath},
 		{"members", "/admin/members"},
+		{"norms", "/norms"},
+		{"norms-search", "/norms?q=shutdown&kind=treaty"},
+		{"norm", "/norms/iccpr-19-3"},
 	}
 	w := newWeigher(t, ctx, base)
 	var report strings.Builder

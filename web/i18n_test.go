@@ -15,6 +15,7 @@ import (
 	"lifeline/coord"
 	"lifeline/demo"
 	"lifeline/impact"
+	"lifeline/norms"
 	"lifeline/web/i18n"
 )
 
@@ -87,7 +88,19 @@ func enumerations() map[string][]string {
 		"region":  regionNames,
 		"element": {"cable", "landing_point", "country"}, // impact.Element.Kind
 		"wregion": regionsOf(impact.DefaultRegions),
+		// Law and norms: the catalogue's vocabularies.
+		"topic":    normTopics(),
+		"normkind": norms.Kinds,
+		"binds":    norms.Addressees,
 	}
+}
+
+func normTopics() []string {
+	var out []string
+	for _, t := range norms.Topics {
+		out = append(out, t.Name)
+	}
+	return out
 }
 
 // usedKeys lists every key the templates and the Go code use.

@@ -262,6 +262,8 @@ type incidentPage struct {
 	Candidates *candidatesView
 	// Restoration has a row for every affected element, tracked or not.
 	Restoration []restorationRow
+	// Custody is the chain of custody of the evidence the viewer may see.
+	Custody []norms.Custody
 }
 
 // restorationRow is one element's repair; Status is "" when no step is
@@ -335,6 +337,7 @@ func (s *server) incidentPage(w http.ResponseWriter, r *http.Request, rq *reques
 	}
 	p.Needs = needStates(needs, pic.Matches)
 	p.Norms = s.incidentNorms(ctx, v, in)
+	p.Custody = s.custody(ctx, v, in)
 	var ms []*coord.Match
 	for _, m := range pic.Matches {
 		if _, ok := p.NeedTitle[m.NeedID]; ok {

@@ -57,7 +57,8 @@ type langLink struct {
 }
 
 // parsePages parses each templates/*.html, once per language, into its
-// own set with the layout and the shared partials, so that every page may
+// own set with the layout, the shared partials and the sections of pages
+// kept in files of their own (templates/blocks), so that every page may
 // define "content" and every template function prints in its language.
 func parsePages(as *assets) (map[string]map[string]*pageTemplate, error) {
 	out := map[string]map[string]*pageTemplate{}
@@ -125,7 +126,7 @@ func parseLang(as *assets, p *i18n.Printer) (map[string]*pageTemplate, error) {
 		if name == "layout" || name == "partials" {
 			continue
 		}
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", f)
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", "templates/blocks/*.html", f)
 		if err != nil {
 			return nil, fmt.Errorf("web: parse %s: %w", f, err)
 		}

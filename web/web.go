@@ -196,6 +196,7 @@ func (s *server) routes() {
 	s.page("GET /login", s.loginForm)
 	s.page("POST /login", s.login)
 	s.page("POST /logout", s.logout)
+	s.normsRoutes()
 
 	if !s.svc.Complete() {
 		s.page("GET /{$}", s.publicHome)
@@ -226,6 +227,12 @@ type request struct {
 // page registers h under pattern with the session, CSRF and error
 // handling every page shares.
 func (s *server) page(pattern string, h handler) {
+	s.pageChecked(pattern, h, s.checkCSRF)
+}
+
+// pageChecked is page with check as the CSRF check of a POST; a nil check
+// leaves it to h, which must then make it (a form read as a stream).
+func (s *server) pageChecked(pattern string, h handler, check func(*http.Request, *request) error) {
 	s.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
 			if p := recover(); p != nil {
@@ -238,8 +245,8 @@ func (s *server) page(pattern string, h handler) {
 		if rq != nil {
 			rq.printer = p
 		}
-		if err == nil && r.Method == http.MethodPost {
-			err = s.checkCSRF(r, rq)
+		if err == nil && r.Method == http.MethodPost && check != nil {
+			err = check(r, rq)
 		}
 		if err == nil {
 			err = h(w, r, rq)

@@ -90,6 +90,8 @@ func TestPageWeight(t *testing.T) {
 		{"organisations", "/orgs"},
 		{"organisation", orgPath},
 		{"members", "/admin/members"},
+		{"norms", "/norms"},
+		{"norm", "/norms/iccpr-19-3"},
 	}
 	for _, r := range regions[1:] {
 		pages = append(pages, struct{ name, path string }{"atlas " + r.Name, "/atlas?bbox=" + r.Query()})

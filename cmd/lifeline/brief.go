@@ -35,19 +35,12 @@ HTML page is self-contained and prints cleanly to PDF.`,
 				return err
 			}
 			defer db.Close()
-			in, err := db.FindIncidentByID(ctx, v, args[0])
-			if err != nil {
-				return err
-			}
-			timeline, err := coord.EventsAbout(ctx, db, v, in.ID, 0)
-			if err != nil {
-				return err
-			}
 			cat, err := norms.Default()
 			if err != nil {
 				return err
 			}
-			b, err := norms.BriefFor(cat, in, timeline, nil, time.Now())
+			svc := coord.Services{Incidents: db, Events: db, Situations: db}
+			b, err := norms.BriefOf(ctx, cat, svc, v, args[0], time.Now())
 			if err != nil {
 				return err
 			}

@@ -39,7 +39,7 @@ docs/norms.md.`,
 }
 
 func newNormsListCmd() *cobra.Command {
-	var kind, binds, search string
+	var kind, binds, topic, search string
 	var asJSON, unconfirmed bool
 	cmd := &cobra.Command{
 		Use:   "list [flags]",
@@ -48,6 +48,7 @@ func newNormsListCmd() *cobra.Command {
   lifeline norms list --kind judgment
   lifeline norms list --binds operators --json
   lifeline norms list --search tampere
+  lifeline norms list --topic humanitarian_law
   lifeline norms list --unconfirmed   # what a reviewer should check first`,
 		Args: cobra.NoArgs,
 		RunE: forPeople(func(cmd *cobra.Command, args []string) error {
@@ -57,22 +58,21 @@ func newNormsListCmd() *cobra.Command {
 			if binds != "" && !slices.Contains(norms.Addressees, binds) {
 				return &usageError{fmt.Errorf("--binds: expected one of %s, found %q", strings.Join(norms.Addressees, ", "), binds)}
 			}
+			if _, ok := norms.TopicByName(topic); topic != "" && !ok {
+				var names []string
+				for _, t := range norms.Topics {
+					names = append(names, t.Name)
+				}
+				return &usageError{fmt.Errorf("--topic: expected one of %s, found %q", strings.Join(names, ", "), topic)}
+			}
 			c, err := norms.Default()
 			if err != nil {
 				return err
 			}
-			needle := strings.ToLower(search)
-			var out []norms.Entry
-			for _, e := range c.Entries {
-				if (kind == "" || e.Kind == kind) && (binds == "" || slices.Contains(e.Binds, binds)) &&
-					(needle == "" || strings.Contains(strings.ToLower(e.ID+" "+e.Instrument+" "+e.Citation+" "+e.Summary), needle)) &&
-					(!unconfirmed || e.Unconfirmed != "") {
-					out = append(out, e)
-				}
-			}
+			out := c.Find(norms.Query{Text: search, Kind: kind, Binds: binds, Topic: topic, Unconfirmed: unconfirmed})
 			if asJSON {
 				if out == nil {
-					out = []norms.Entry{}
+					out = []*norms.Entry{}
 				}
 				return writeJSON(cmd.OutOrStdout(), out)
 			}
@@ -90,7 +90,8 @@ func newNormsListCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&kind, "kind", "", "only entries of this kind ("+strings.Join(norms.Kinds, ", ")+")")
 	cmd.Flags().StringVar(&binds, "binds", "", "only entries that bind or address ("+strings.Join(norms.Addressees, ", ")+")")
-	cmd.Flags().StringVar(&search, "search", "", "only entries whose id, instrument, citation or summary contain this text")
+	cmd.Flags().StringVar(&topic, "topic", "", "only entries of this field of law (human_rights, regional_systems, humanitarian_law, itu_law, …)")
+	cmd.Flags().StringVar(&search, "search", "", "only entries whose id, instrument, citation or summary contain every word of this text")
 	cmd.Flags().BoolVar(&unconfirmed, "unconfirmed", false, "only entries with something not confirmed against its source")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
@@ -135,7 +136,7 @@ func newNormsShowCmd() *cobra.Command {
 
 func writeEntry(w io.Writer, e *norms.Entry) {
 	fmt.Fprintf(w, "%s\n%s, %s\n", e.ID, e.Instrument, e.Citation)
-	fmt.Fprintf(w, "kind: %s   date: %s   binds or addresses: %s\n\n", e.Kind, e.Date, strings.Join(e.Binds, ", "))
+	fmt.Fprintf(w, "kind: %s   topic: %s   date: %s   binds or addresses: %s\n\n", e.Kind, e.Topic, e.Date, strings.Join(e.Binds, ", "))
 	fmt.Fprintf(w, "%s\n\n", e.Summary)
 	fmt.Fprintf(w, "source: %s\nchecked: %s\n", e.SourceURL, e.Checked)
 	if e.Unconfirmed != "" {
