@@ -39,6 +39,32 @@ func BenchmarkStormFlow(b *testing.B) {
 	}
 }
 
+// BenchmarkStormFlowReference is BenchmarkStormFlow computed as before the
+// warm start: every max-flow from zero, every sample's circuits from
+// scratch (warm.go).
+func BenchmarkStormFlowReference(b *testing.B) {
+	g, sc := benchScenario(b, stormScenario)
+	referenceFlow = true
+	defer func() { referenceFlow = false }()
+	for b.Loop() {
+		if _, err := g.Simulate(context.Background(), sc, RunOptions{Samples: 64, Workers: 1}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkStormFlow1000 is 1,000 solar-storm samples with capacity loss
+// in every one, on one goroutine: the per-sample cost of a long run, where
+// the scenario's set-up (the likely outcome's flows) is spread thin.
+func BenchmarkStormFlow1000(b *testing.B) {
+	g, sc := benchScenario(b, stormScenario)
+	for b.Loop() {
+		if _, err := g.Simulate(context.Background(), sc, RunOptions{Samples: 1000, Workers: 1}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkDeterministic is one deterministic scenario (the Red Sea cuts of
 // February 2024), with capacity loss for every country.
 func BenchmarkDeterministic(b *testing.B) {

@@ -45,6 +45,7 @@ type workspace struct {
 	cap     []int64  // per arc: the pair's capacity, the sum of its live edges
 	res     []int64  // per arc: residual capacity during a max-flow
 	reached []bool   // per node: a path to the core remains
+	dist    []int32  // per node reached: hop distance from the core
 	level   []int32
 	// Union-find scratch of reachRegions.
 	comp     []int32
@@ -53,13 +54,23 @@ type workspace struct {
 	regFirst []int32
 	iter     []int32
 	queue    []int32
+	pool     cutPool // cuts found by earlier max-flows (warm.go)
+	// Depth-first search marks of augmentDFS (warm.go).
+	seen     []uint32
+	deadEnd  []uint32
+	epoch    uint32
+	round    uint32
+	curRound []uint32 // per node: the round its current arc belongs to
+	cur      []int32  // per node: its current arc, an index into adjNear
+	pathArc  []int32
+	visited  []int32 // the nodes the last search reached
 }
 
 func (g *Graph) newWorkspace() *workspace {
 	m := len(g.eU)
 	return &workspace{dead: make([]bool, m), deadW: make([]uint64, (m+63)/64),
 		cap: make([]int64, 2*len(g.pU)), res: make([]int64, 2*len(g.pU)),
-		reached: make([]bool, g.nNode), level: make([]int32, g.nNode),
+		reached: make([]bool, g.nNode), dist: make([]int32, g.nNode), level: make([]int32, g.nNode),
 		iter: make([]int32, g.nNode), queue: make([]int32, 0, g.nNode)}
 }
 
@@ -92,16 +103,19 @@ func (w *workspace) load(g *Graph, st *state) {
 	}
 }
 
-// reach marks every node that keeps a path to the core.
+// reach marks every node that keeps a path to the core, and numbers each
+// by its hop distance from the core over live links (w.dist).
 func (w *workspace) reach(g *Graph) {
 	clear(w.reached)
 	q := append(w.queue[:0], g.core)
 	w.reached[g.core] = true
+	w.dist[g.core] = 0
 	for i := 0; i < len(q); i++ {
 		u := q[i]
 		for _, a := range g.adjArc[g.adjStart[u]:g.adjStart[u+1]] {
 			if v := g.arcHead[a]; w.cap[a] > 0 && !w.reached[v] {
 				w.reached[v] = true
+				w.dist[v] = w.dist[u] + 1
 				q = append(q, v)
 			}
 		}
@@ -118,8 +132,15 @@ func (w *workspace) maxFlow(g *Graph, s, t int32, bound int64) int64 {
 	if bound <= 0 {
 		bound = math.MaxInt64
 	}
+	return w.augment(g, s, t, bound)
+}
+
+// augment adds to the flow held in w.res, from s to t, until it is
+// maximum or bound more has been sent, and returns how much it added.
+func (w *workspace) augment(g *Graph, s, t int32, bound int64) int64 {
 	var total int64
 	for total < bound && w.levels(g, s, t) {
+
 		copy(w.iter, g.adjStart[:g.nNode])
 		for {
 			f := w.push(g, s, t, math.MaxInt64)

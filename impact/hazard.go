@@ -20,9 +20,12 @@ type plan struct {
 	groups []group
 
 	// Filled in by prepare: what the certain failures do to cables.
-	fixedCab     []bool   // per cable: a segment fails in every sample
-	stationsDown [][]bool // per country, parallel to Graph.countryCabs: all its stations there are down
-	circBase     []int64  // circuits before per country × region (circuitBase)
+	fixedCab     []bool          // per cable: a segment fails in every sample
+	stationsDown [][]bool        // per country, parallel to Graph.countryCabs: all its stations there are down
+	circBase     []int64         // circuits before per country × region (circuitBase)
+	likely       []flowPaths     // per country: max-flow paths of the likely outcome (likelyPaths)
+	likelyCut    [][]int32       // per country: a minimum cut of the likely outcome
+	fixedCS      *circuitScratch // the circuits of the certain failures alone
 }
 
 // group is a set of segments that fail together with probability p.

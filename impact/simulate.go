@@ -118,6 +118,11 @@ func (g *Graph) Simulate(ctx context.Context, sc *Scenario, opt RunOptions) (*Re
 	}
 	g.prepare(p)
 	p.circBase = g.circuitBase(p)
+	if p.probabilistic() && !referenceFlow {
+		p.likely, p.likelyCut = g.likelyPaths(p)
+		p.fixedCS = g.newCircuitScratch()
+		g.evalCircuits(p.fixed, p.fixedCS)
+	}
 	samples := 1
 	if p.probabilistic() {
 		samples = cmp.Or(opt.Samples, DefaultSamples)
@@ -267,6 +272,7 @@ type evaluator struct {
 	cs         *circuitScratch
 	regUnreach []bool    // per country × region
 	circLoss   []float64 // per country × region
+	changed    []int32   // cables of the groups fired in this sample
 }
 
 func (g *Graph) newEvaluator(p *plan) *evaluator {
@@ -324,19 +330,39 @@ func (ev *evaluator) evaluate(flow bool) {
 		return
 	}
 	for c := range g.nCountry {
-		ev.loss[c] = g.countryLoss(w, st, c, ev.unreach[c])
+		ev.loss[c] = g.countryLossFrom(w, st, c, ev.unreach[c], p.likely, p.likelyCut)
 	}
 	g.reachRegions(w, st, ev.regUnreach)
 	for i, ok := range ev.regUnreach {
 		ev.regUnreach[i] = !ok
 	}
-	g.evalCircuits(st, ev.cs)
+	if p.fixedCS != nil && !referenceFlow {
+		ev.changed = ev.changed[:0]
+		for gi, f := range ev.fired {
+			if f {
+				ev.changed = append(ev.changed, p.groups[gi].cables...)
+			}
+		}
+		g.evalCircuitsFrom(st, ev.cs, p.fixedCS, ev.changed)
+	} else {
+		g.evalCircuits(st, ev.cs)
+	}
 	g.regionLoss(ev.cs, p.circBase, ev.circLoss)
 }
 
 // countryLoss is one minus the country's max-flow to the core over its
 // baseline, with w loaded with the state.
 func (g *Graph) countryLoss(w *workspace, st *state, c int, unreach bool) float64 {
+	return g.countryLossFrom(w, st, c, unreach, nil, nil)
+}
+
+// countryLossFrom is countryLoss with the flow started from the paths of
+// ref (per country; nil for none) before the intact ones, and bounded by
+// the live capacity of the cuts of refCut (per country; nil for none).
+func (g *Graph) countryLossFrom(w *workspace, st *state, c int, unreach bool, ref []flowPaths, refCut [][]int32) float64 {
+	if referenceFlow {
+		return g.countryLossReference(w, st, c, unreach)
+	}
 	switch {
 	case !g.baseReach[c]:
 		return 0 // nothing to lose
@@ -361,7 +387,26 @@ func (g *Graph) countryLoss(w *workspace, st *state, c int, unreach bool) float6
 	for _, a := range g.adjArc[g.adjStart[c]:g.adjStart[c+1]] {
 		local += w.cap[a]
 	}
-	f := w.maxFlow(g, int32(c), g.core, min(local, g.baseFlow[c]))
+	f := w.warmFlow(g, c, min(local, g.baseFlow[c]), ref, refCut)
+	return 1 - float64(f)/float64(g.baseFlow[c])
+}
+
+// referenceFlow makes every capacity loss a max-flow from zero (Dinic's
+// algorithm) and every sample's circuits a computation from scratch: the
+// reference the fast path is tested and benchmarked against. Tests only.
+var referenceFlow = false
+
+// countryLossReference is countryLoss computed from zero.
+func (g *Graph) countryLossReference(w *workspace, st *state, c int, unreach bool) float64 {
+	switch {
+	case !g.baseReach[c]:
+		return 0
+	case st.down[c] || st.withdrawn[c] || unreach:
+		return 1
+	case g.isHub[c]:
+		return 0
+	}
+	f := w.maxFlow(g, int32(c), g.core, 0)
 	return 1 - float64(f)/float64(g.baseFlow[c])
 }
 
