@@ -45,7 +45,6 @@ type workspace struct {
 	cap     []int64  // per arc: the pair's capacity, the sum of its live edges
 	res     []int64  // per arc: residual capacity during a max-flow
 	reached []bool   // per node: a path to the core remains
-	dist    []int32  // per node reached: hop distance from the core
 	level   []int32
 	// Union-find scratch of reachRegions.
 	comp     []int32
@@ -54,7 +53,6 @@ type workspace struct {
 	regFirst []int32
 	iter     []int32
 	queue    []int32
-	pool     cutPool // cuts found by earlier max-flows (warm.go)
 	// Depth-first search marks of augmentDFS (warm.go).
 	seen     []uint32
 	deadEnd  []uint32
@@ -63,14 +61,13 @@ type workspace struct {
 	curRound []uint32 // per node: the round its current arc belongs to
 	cur      []int32  // per node: its current arc, an index into adjNear
 	pathArc  []int32
-	visited  []int32 // the nodes the last search reached
 }
 
 func (g *Graph) newWorkspace() *workspace {
 	m := len(g.eU)
 	return &workspace{dead: make([]bool, m), deadW: make([]uint64, (m+63)/64),
 		cap: make([]int64, 2*len(g.pU)), res: make([]int64, 2*len(g.pU)),
-		reached: make([]bool, g.nNode), dist: make([]int32, g.nNode), level: make([]int32, g.nNode),
+		reached: make([]bool, g.nNode), level: make([]int32, g.nNode),
 		iter: make([]int32, g.nNode), queue: make([]int32, 0, g.nNode)}
 }
 
@@ -103,19 +100,16 @@ func (w *workspace) load(g *Graph, st *state) {
 	}
 }
 
-// reach marks every node that keeps a path to the core, and numbers each
-// by its hop distance from the core over live links (w.dist).
+// reach marks every node that keeps a path to the core.
 func (w *workspace) reach(g *Graph) {
 	clear(w.reached)
 	q := append(w.queue[:0], g.core)
 	w.reached[g.core] = true
-	w.dist[g.core] = 0
 	for i := 0; i < len(q); i++ {
 		u := q[i]
 		for _, a := range g.adjArc[g.adjStart[u]:g.adjStart[u+1]] {
 			if v := g.arcHead[a]; w.cap[a] > 0 && !w.reached[v] {
 				w.reached[v] = true
-				w.dist[v] = w.dist[u] + 1
 				q = append(q, v)
 			}
 		}

@@ -25,7 +25,7 @@ type plan struct {
 	circBase     []int64         // circuits before per country × region (circuitBase)
 	likely       []flowPaths     // per country: max-flow paths of the likely outcome (likelyPaths)
 	likelyCut    [][]int32       // per country: a minimum cut of the likely outcome
-	fixedCS      *circuitScratch // the circuits of the certain failures alone
+	likelyCS     *circuitScratch // the circuits of the likely outcome (likelyState)
 }
 
 // group is a set of segments that fail together with probability p.

@@ -3,6 +3,7 @@ package impact
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 	"strings"
 
@@ -360,24 +361,14 @@ func (g *Graph) sumCircuits(st *state, cs *circuitScratch) {
 				}
 				cur = h.cable
 			}
-			alive := int8(-1) // not known yet
+			if h.want == 0 || !g.hopAlive(st, cs, h) {
+				continue
+			}
 			n := int(h.via)
-			for r := range nReg {
-				bit := uint64(1) << r
-				if h.regions&bit != 0 || (g.regMask[n]&bit == 0 && g.baseDirect[n*nReg+r] == 0) {
-					continue // reaches the region itself, or the neighbour cannot
-				}
-				if alive < 0 {
-					alive = 0
-					if g.hopAlive(st, cs, h) {
-						alive = 1
-					}
-				}
-				if alive == 0 {
-					break
-				}
+			for m := h.want; m != 0; m &= m - 1 {
+				r := bits.TrailingZeros64(m)
 				share := 1.0
-				if g.regMask[n]&bit == 0 {
+				if g.regMask[n]&(1<<r) == 0 {
 					share = float64(cs.direct[n*nReg+r]) / float64(g.baseDirect[n*nReg+r])
 				}
 				if h.cable < 0 {
@@ -397,14 +388,18 @@ func (g *Graph) sumCircuits(st *state, cs *circuitScratch) {
 // hop is a way from a country to a neighbour: a cable landing in both, or
 // a land border.
 type hop struct {
-	via     int32   // the neighbour
-	cable   int32   // cable index, or -1 for a border
-	link    int32   // link index for a border
-	slot    int32   // index into circuitScratch.reach of (country, cable)
-	regions uint64  // for a cable: regions the cable reaches directly (baseline)
-	cap     int64   // Mbit/s
-	from    []int32 // for a cable: the local nodes of the country's stations
-	to      []int32 // and of the neighbour's
+	via     int32  // the neighbour
+	cable   int32  // cable index, or -1 for a border
+	link    int32  // link index for a border
+	slot    int32  // index into circuitScratch.reach of (country, cable)
+	regions uint64 // for a cable: regions the cable reaches directly (baseline)
+	// want is the regions the hop can carry circuits to: those the
+	// cable does not reach itself and that the neighbour is part of or
+	// reaches with its own cables.
+	want uint64
+	cap  int64   // Mbit/s
+	from []int32 // for a cable: the local nodes of the country's stations
+	to   []int32 // and of the neighbour's
 }
 
 // hopAlive reports whether the hop still joins the country to the
@@ -489,6 +484,18 @@ func (g *Graph) baselineCircuits() {
 		u, v := g.eU[e], g.eV[e]
 		g.hops[u] = append(g.hops[u], hop{via: v, cable: -1, link: int32(i), cap: g.eCap[e]})
 		g.hops[v] = append(g.hops[v], hop{via: u, cable: -1, link: int32(i), cap: g.eCap[e]})
+	}
+	for c := range g.hops {
+		for i := range g.hops[c] {
+			h := &g.hops[c][i]
+			n := int(h.via)
+			for r := range nReg {
+				bit := uint64(1) << r
+				if h.regions&bit == 0 && (g.regMask[n]&bit != 0 || g.baseDirect[n*nReg+r] != 0) {
+					h.want |= bit
+				}
+			}
+		}
 	}
 	g.evalCircuits(st, cs)
 	g.baseCircuits = slices.Clone(cs.out)

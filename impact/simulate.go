@@ -120,8 +120,8 @@ func (g *Graph) Simulate(ctx context.Context, sc *Scenario, opt RunOptions) (*Re
 	p.circBase = g.circuitBase(p)
 	if p.probabilistic() && !referenceFlow {
 		p.likely, p.likelyCut = g.likelyPaths(p)
-		p.fixedCS = g.newCircuitScratch()
-		g.evalCircuits(p.fixed, p.fixedCS)
+		p.likelyCS = g.newCircuitScratch()
+		g.evalCircuits(g.likelyState(p), p.likelyCS)
 	}
 	samples := 1
 	if p.probabilistic() {
@@ -272,7 +272,7 @@ type evaluator struct {
 	cs         *circuitScratch
 	regUnreach []bool    // per country × region
 	circLoss   []float64 // per country × region
-	changed    []int32   // cables of the groups fired in this sample
+	changed    []int32   // cables of the groups that fare otherwise than in the likely outcome
 }
 
 func (g *Graph) newEvaluator(p *plan) *evaluator {
@@ -336,14 +336,16 @@ func (ev *evaluator) evaluate(flow bool) {
 	for i, ok := range ev.regUnreach {
 		ev.regUnreach[i] = !ok
 	}
-	if p.fixedCS != nil && !referenceFlow {
+	if p.likelyCS != nil && !referenceFlow {
+		// Only the cables of groups that fare otherwise than in the
+		// likely outcome differ from it.
 		ev.changed = ev.changed[:0]
 		for gi, f := range ev.fired {
-			if f {
-				ev.changed = append(ev.changed, p.groups[gi].cables...)
+			if gr := &p.groups[gi]; f != gr.likely() {
+				ev.changed = append(ev.changed, gr.cables...)
 			}
 		}
-		g.evalCircuitsFrom(st, ev.cs, p.fixedCS, ev.changed)
+		g.evalCircuitsFrom(st, ev.cs, p.likelyCS, ev.changed)
 	} else {
 		g.evalCircuits(st, ev.cs)
 	}

@@ -19,8 +19,9 @@ import "math"
 //     nothing crosses a failed element, and what is sent is a feasible flow.
 //  2. Bounds. The flow can be no more than the live capacity around the
 //     country, its intact flow, and the live capacity of any cut between
-//     it and the core: the minimum cut of the likely outcome, and the last
-//     cuts that earlier samples ended on (cutPool). When the rebuilt flow
+//     it and the core, such as the minimum cut of the likely outcome. (Cuts
+//     that earlier samples ended on were tried too, and cost more than they
+//     saved.) When the rebuilt flow
 //     reaches the bound, the flow is maximum and no search is made.
 //  3. Augmenting paths. Otherwise a depth-first search, trying the links
 //     towards the core first and skipping dead ends within a round, adds
@@ -143,15 +144,7 @@ func (w *workspace) resend(fp *flowPaths, bound int64) int64 {
 // in a sample, the cut's live capacity bounds the flow from above, and
 // when the likely paths all survive and fill it, no search is needed.
 func (g *Graph) likelyPaths(p *plan) ([]flowPaths, [][]int32) {
-	st := g.newState()
-	st.copyFrom(p.fixed)
-	for _, gr := range p.groups {
-		if gr.p >= 0.5 {
-			for _, s := range gr.segs {
-				st.seg[s] = true
-			}
-		}
-	}
+	st := g.likelyState(p)
 	w := g.newWorkspace()
 	w.load(g, st)
 	w.reach(g)
@@ -174,6 +167,24 @@ func (g *Graph) likelyPaths(p *plan) ([]flowPaths, [][]int32) {
 	return out, cuts
 }
 
+// likelyState is the plan's likely outcome: its certain failures, and every
+// group more likely to fail than not (likely).
+func (g *Graph) likelyState(p *plan) *state {
+	st := g.newState()
+	st.copyFrom(p.fixed)
+	for _, gr := range p.groups {
+		if gr.likely() {
+			for _, s := range gr.segs {
+				st.seg[s] = true
+			}
+		}
+	}
+	return st
+}
+
+// likely reports whether the group is more likely to fail than not.
+func (gr *group) likely() bool { return gr.p >= 0.5 }
+
 // liveCap is the capacity of the pairs of a cut with w's failures.
 func (w *workspace) liveCap(cut []int32) int64 {
 	var s int64
@@ -183,68 +194,14 @@ func (w *workspace) liveCap(cut []int32) int64 {
 	return s
 }
 
-// cutsKept is how many cuts a workspace keeps per country.
-const cutsKept = 4
-
-// cutPool holds, per country, cuts found by earlier max-flows in the same
-// workspace: each is the set of pairs that leave a node set holding the
-// country and not the core. Whatever the failures, the live capacity of
-// such a cut bounds the country's flow from above.
-type cutPool struct {
-	cuts [][][]int32 // per country: up to cutsKept cuts, each its pairs
-	next []int8      // per country: the slot the next cut goes to
-}
-
-// cutBound is the smallest live capacity of the cuts kept for c, or
-// MaxInt64.
-func (w *workspace) cutBound(c int) int64 {
-	b := int64(math.MaxInt64)
-	if w.pool.cuts == nil {
-		return b
-	}
-	for _, cut := range w.pool.cuts[c] {
-		b = min(b, w.liveCap(cut))
-	}
-	return b
-}
-
-// keepCut records the cut that a max-flow from c ended on: side lists the
-// nodes the residual graph reaches from c, and in reports whether a node
-// is one of them; the pairs leaving them are saturated.
-func (w *workspace) keepCut(g *Graph, c int, side []int32, in func(int32) bool) {
-	if w.pool.cuts == nil {
-		w.pool.cuts = make([][][]int32, g.nCountry)
-		w.pool.next = make([]int8, g.nCountry)
-	}
-	k := int(w.pool.next[c])
-	var cut []int32
-	if k < len(w.pool.cuts[c]) {
-		cut = w.pool.cuts[c][k][:0] // reuse the slot's storage
-	}
-	for _, u := range side {
-		for _, a := range g.adjArc[g.adjStart[u]:g.adjStart[u+1]] {
-			if !in(g.arcHead[a]) {
-				cut = append(cut, a/2)
-			}
-		}
-	}
-	if k < len(w.pool.cuts[c]) {
-		w.pool.cuts[c][k] = cut
-	} else {
-		w.pool.cuts[c] = append(w.pool.cuts[c], cut)
-	}
-	w.pool.next[c] = int8((k + 1) % cutsKept)
-}
-
 // warmFlow is the max-flow from country c to the core over the capacities
 // loaded in w, started from c's intact flow paths. bound is an upper bound
-// on the flow (≤ 0: none); the cuts kept from earlier flows tighten it.
+// on the flow (≤ 0: none); the live capacity of refCut[c] tightens it.
 func (w *workspace) warmFlow(g *Graph, c int, bound int64, ref []flowPaths, refCut [][]int32) int64 {
 	copy(w.res, w.cap)
 	if bound <= 0 {
 		bound = math.MaxInt64
 	}
-	bound = min(bound, w.cutBound(c))
 	if refCut != nil && refCut[c] != nil {
 		bound = min(bound, w.liveCap(refCut[c]))
 	}
@@ -264,23 +221,9 @@ func (w *workspace) warmFlow(g *Graph, c int, bound int64, ref []flowPaths, refC
 	case total >= bound:
 		return total
 	case stuck:
-		// No augmenting path: the flow is maximum, and the nodes the
-		// last search reached are one side of a minimum cut.
-		w.keepCut(g, c, w.visited, func(n int32) bool { return w.seen[n] == w.epoch })
-		return total
+		return total // no augmenting path: the flow is maximum
 	}
-	total += w.augment(g, int32(c), g.core, bound-total)
-	if total < bound {
-		side := w.visited[:0]
-		for n, l := range w.level {
-			if l >= 0 {
-				side = append(side, int32(n))
-			}
-		}
-		w.visited = side
-		w.keepCut(g, c, side, func(n int32) bool { return w.level[n] >= 0 })
-	}
-	return total
+	return total + w.augment(g, int32(c), g.core, bound-total)
 }
 
 // dfsTries bounds the searches of augmentDFS before Dinic's algorithm takes
@@ -292,13 +235,12 @@ const dfsTries = 256
 // a depth-first search that tries, at each node, the arcs towards the core
 // first (by hop distance in the intact network). Nodes a search left
 // without finding a path are skipped by the next searches of the same
-// round, as Dinic's algorithm skips dead ends; a search that fails starts
-// a new round, and one that fails with no node skipped proves the flow
-// maximum. It stops when bound more has been sent, when no path is left,
+// round, and each node resumes its arcs where it left them, as in Dinic's
+// algorithm; a search that fails starts a new round from a clean slate,
+// and the first search of a round that fails proves the flow maximum. It stops when bound more has been sent, when no path is left,
 // or after dfsTries searches; it returns how much it sent, and whether no
-// path was left (w.visited then lists the nodes the residual graph
-// reaches, and w.seen marks them). What is left is a feasible flow, so
-// whatever it stops on, Dinic's algorithm can finish the job exactly.
+// path was left. What is left is a feasible flow, so whatever it stops on,
+// Dinic's algorithm can finish the job exactly.
 func (w *workspace) augmentDFS(g *Graph, s int32, bound int64) (int64, bool) {
 	if len(w.seen) < g.nNode {
 		w.seen = make([]uint32, g.nNode)
@@ -318,7 +260,6 @@ func (w *workspace) augmentDFS(g *Graph, s int32, bound int64) (int64, bool) {
 			clear(w.curRound)
 			w.epoch, w.round = 1, 1
 		}
-		w.visited = w.visited[:0]
 		path, ok := w.dfs(g, s, w.pathArc[:0])
 		w.pathArc = path
 		if !ok {
@@ -348,7 +289,6 @@ func (w *workspace) augmentDFS(g *Graph, s int32, bound int64) (int64, bool) {
 // round.
 func (w *workspace) dfs(g *Graph, u int32, path []int32) ([]int32, bool) {
 	w.seen[u] = w.epoch
-	w.visited = append(w.visited, u)
 	if w.curRound[u] != w.round {
 		w.curRound[u] = w.round
 		w.cur[u] = g.adjStart[u]
