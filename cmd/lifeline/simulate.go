@@ -66,8 +66,9 @@ of its capacity to the core is lost, most affected first.
 
 Scenarios with events that strike by chance (solar storms, earthquakes) are
 sampled: --samples runs, each drawn from --seed and its index, so the same
-seed gives the same output whatever the number of cores. Reachability is
-computed in every sample, capacity loss in the first --flow-samples.
+seed gives the same output whatever the number of cores. Reachability and
+capacity loss are computed in every sample (--flow-samples limits capacity
+to the first ones); the table gives the capacity loss with its 95% interval.
 
 With --asrel (a CAIDA AS relationship file, plain or bzip2), the scenario's
 shutdown and ases events also fail networks in the graph of autonomous
@@ -164,7 +165,7 @@ registered. docs/impact.md, "The AS level", explains the figures.`,
 	cmd.Flags().BoolVar(&asGeoJSON, "geojson", false, "print the failed elements and affected countries as GeoJSON")
 	cmd.Flags().IntVar(&opt.Samples, "samples", impact.DefaultSamples, "Monte Carlo samples of a scenario with chance events")
 	cmd.Flags().Uint64Var(&opt.Seed, "seed", 1, "seed of the samples")
-	cmd.Flags().IntVar(&opt.FlowSamples, "flow-samples", 1000, "samples that compute capacity loss (0: all)")
+	cmd.Flags().IntVar(&opt.FlowSamples, "flow-samples", 0, "samples that compute capacity loss, the first ones (0: all)")
 	cmd.Flags().IntVar(&opt.Workers, "workers", 0, "goroutines (default: the number of cores); results do not depend on it")
 	cmd.Flags().IntVar(&top, "top", 25, "countries in the table (0: every affected country)")
 	cmd.Flags().StringVar(&asrelFile, "asrel", "", "CAIDA AS relationship file (serial-1, plain or bzip2): run shutdown and ases events at the AS level too")
@@ -276,8 +277,11 @@ func readScenario(cmd *cobra.Command, path string) (*impact.Scenario, error) {
 // writeImpactTable prints the affected countries, most affected first.
 func writeImpactTable(w io.Writer, r *impact.Result, top int) error {
 	fmt.Fprintf(w, "%s\n", r.Scenario)
-	if r.Samples > 1 {
-		fmt.Fprintf(w, "%d samples (seed %d), capacity loss from %d\n", r.Samples, r.Seed, r.FlowSamples)
+	switch {
+	case r.Samples > 1 && r.FlowSamples == r.Samples:
+		fmt.Fprintf(w, "%d samples (seed %d); capacity lost: mean [95%% interval]\n", r.Samples, r.Seed)
+	case r.Samples > 1:
+		fmt.Fprintf(w, "%d samples (seed %d), capacity loss from the first %d; capacity lost: mean [95%% interval]\n", r.Samples, r.Seed, r.FlowSamples)
 	}
 	f := r.Failed
 	fmt.Fprintf(w, "failed: %d cable(s), %d segment(s), %d landing point(s), %d land link(s), %d countr%s shut down\n\n",
@@ -303,8 +307,12 @@ func writeImpactTable(w io.Writer, r *impact.Result, top int) error {
 		if worst > 0 {
 			circ += " " + region
 		}
+		lost := pct(c.CapacityLoss)
+		if r.FlowSamples > 1 && c.CapacityLossCI[0] != c.CapacityLossCI[1] {
+			lost += fmt.Sprintf(" [%s–%s]", pct(c.CapacityLossCI[0]), pct(c.CapacityLossCI[1]))
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s/%d\t%d\t%d\t\n", c.Country, clipName(c.Name, 28), reach,
-			pct(c.PUnreachable), pct(c.CapacityLoss), circ, trimFloat(c.CablesFailed), c.CablesTotal, c.Population, c.PopulationAffected)
+			pct(c.PUnreachable), lost, circ, trimFloat(c.CablesFailed), c.CablesTotal, c.Population, c.PopulationAffected)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
