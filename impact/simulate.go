@@ -398,7 +398,10 @@ func (g *Graph) countryLossFrom(w *workspace, st *state, c int, unreach bool, re
 // reference the fast path is tested and benchmarked against. Tests only.
 var referenceFlow = false
 
-// countryLossReference is countryLoss computed from zero.
+// countryLossReference is countryLoss computed from zero, as it was before
+// the warm start: a country whose intact flow uses no failed edge keeps it,
+// and the others get Dinic's algorithm, bounded by their intact flow and
+// the capacity left around them.
 func (g *Graph) countryLossReference(w *workspace, st *state, c int, unreach bool) float64 {
 	switch {
 	case !g.baseReach[c]:
@@ -408,7 +411,21 @@ func (g *Graph) countryLossReference(w *workspace, st *state, c int, unreach boo
 	case g.isHub[c]:
 		return 0
 	}
-	f := w.maxFlow(g, int32(c), g.core, 0)
+	intact := true
+	for i, u := range g.baseUse[c] {
+		if u&w.deadW[i] != 0 {
+			intact = false
+			break
+		}
+	}
+	if intact {
+		return 0
+	}
+	var local int64
+	for _, a := range g.adjArc[g.adjStart[c]:g.adjStart[c+1]] {
+		local += w.cap[a]
+	}
+	f := w.maxFlow(g, int32(c), g.core, min(local, g.baseFlow[c]))
 	return 1 - float64(f)/float64(g.baseFlow[c])
 }
 
