@@ -1,6 +1,9 @@
 package impact
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // state is one outcome of a scenario: which elements have failed. Slices
 // are indexed like the atlas's (segments, landing points, links, countries).
@@ -98,6 +101,38 @@ func (w *workspace) load(g *Graph, st *state) {
 		w.cap[2*p] += g.eCap[e]
 		w.cap[2*p+1] += g.eCap[e]
 	}
+}
+
+// loaded is a workspace's load of one state, kept to start others from.
+type loaded struct {
+	dead  []bool
+	deadW []uint64
+	cap   []int64
+}
+
+// snapshot keeps the workspace's current load.
+func (w *workspace) snapshot() *loaded {
+	return &loaded{dead: slices.Clone(w.dead), deadW: slices.Clone(w.deadW), cap: slices.Clone(w.cap)}
+}
+
+// loadFrom restores a kept load.
+func (w *workspace) loadFrom(l *loaded) {
+	copy(w.dead, l.dead)
+	copy(w.deadW, l.deadW)
+	copy(w.cap, l.cap)
+}
+
+// kill marks edge e dead, if it is not already, and takes its capacity
+// from its pair: the same load as load's for a state with e failed too.
+func (w *workspace) kill(g *Graph, e int32) {
+	if w.dead[e] {
+		return
+	}
+	w.dead[e] = true
+	w.deadW[e/64] |= 1 << (e % 64)
+	p := g.ePair[e]
+	w.cap[2*p] -= g.eCap[e]
+	w.cap[2*p+1] -= g.eCap[e]
 }
 
 // reach marks every node that keeps a path to the core.

@@ -94,7 +94,10 @@ type Graph struct {
 	linkEdge    []int32
 	countryLPs  [][]int32
 	countryCabs [][]int32 // evaluated cables landing in each country
-	cableLPs    [][]int32 // landing points of each cable
+	// cableCountries lists, per cable, each country it lands in and the
+	// cable's index in that country's countryCabs.
+	cableCountries [][][2]int32
+	cableLPs       [][]int32 // landing points of each cable
 
 	// Baseline: every country's max-flow to the core with nothing failed,
 	// and the edges that flow uses (a bitset per country).
@@ -225,6 +228,12 @@ func NewGraph(a *atlas.Atlas, opt Options) (*Graph, error) {
 			if lv >= 0 && lv != lu {
 				g.lpEdges[lv] = append(g.lpEdges[lv], e)
 			}
+		}
+	}
+	g.cableCountries = make([][][2]int32, len(a.Cables))
+	for c, cabs := range g.countryCabs {
+		for k, cb := range cabs {
+			g.cableCountries[cb] = append(g.cableCountries[cb], [2]int32{int32(c), int32(k)})
 		}
 	}
 	g.linkEdge = make([]int32, len(a.Links))

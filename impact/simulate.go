@@ -32,6 +32,12 @@ type RunOptions struct {
 	Progress func(done, total int)
 }
 
+// warmMinSamples is the fewest capacity samples for which a run first
+// computes its likely outcome (warm.go): about one sample's worth of
+// max-flows, which a handful of samples would not repay. The results are
+// the same either way.
+const warmMinSamples = 16
+
 // DefaultSamples is the number of samples of a probabilistic scenario when
 // none is given.
 const DefaultSamples = 1000
@@ -118,11 +124,6 @@ func (g *Graph) Simulate(ctx context.Context, sc *Scenario, opt RunOptions) (*Re
 	}
 	g.prepare(p)
 	p.circBase = g.circuitBase(p)
-	if p.probabilistic() && !referenceFlow {
-		p.likely, p.likelyCut = g.likelyPaths(p)
-		p.likelyCS = g.newCircuitScratch()
-		g.evalCircuits(g.likelyState(p), p.likelyCS)
-	}
 	samples := 1
 	if p.probabilistic() {
 		samples = cmp.Or(opt.Samples, DefaultSamples)
@@ -130,6 +131,11 @@ func (g *Graph) Simulate(ctx context.Context, sc *Scenario, opt RunOptions) (*Re
 	flowSamples := samples
 	if opt.FlowSamples > 0 && opt.FlowSamples < samples {
 		flowSamples = opt.FlowSamples
+	}
+	if p.probabilistic() && flowSamples >= warmMinSamples && !referenceFlow {
+		p.likely, p.likelyCut = g.likelyPaths(p)
+		p.likelyCS = g.newCircuitScratch()
+		g.evalCircuits(g.likelyState(p), p.likelyCS)
 	}
 	workers := cmp.Or(opt.Workers, runtime.GOMAXPROCS(0))
 	nBlocks := (samples + blockSize - 1) / blockSize
@@ -273,13 +279,15 @@ type evaluator struct {
 	regUnreach []bool    // per country × region
 	circLoss   []float64 // per country × region
 	changed    []int32   // cables of the groups that fare otherwise than in the likely outcome
+	rs         reachScratch
+	reached    []bool // per country, from reachFast
 }
 
 func (g *Graph) newEvaluator(p *plan) *evaluator {
 	return &evaluator{g: g, w: g.newWorkspace(), st: g.newState(), unreach: make([]bool, g.nCountry),
 		loss: make([]float64, g.nCountry), cabsFailed: make([]int32, g.nCountry), cabFailed: make([]bool, len(g.atlas.Cables)),
 		fired: make([]bool, len(p.groups)), p: p, cs: g.newCircuitScratch(),
-		regUnreach: make([]bool, g.nCountry*len(g.regions)), circLoss: make([]float64, g.nCountry*len(g.regions))}
+		reached: make([]bool, g.nCountry), regUnreach: make([]bool, g.nCountry*len(g.regions)), circLoss: make([]float64, g.nCountry*len(g.regions))}
 }
 
 // sample draws sample i of the plan into the evaluator's state.
@@ -303,28 +311,52 @@ func (ev *evaluator) sample(p *plan, i, seed uint64) {
 // loss for the state.
 func (ev *evaluator) evaluate(flow bool) {
 	g, w, st := ev.g, ev.w, ev.st
-	w.load(g, st)
-	w.reach(g)
-	for c := range g.nCountry {
-		ev.unreach[c] = !w.reached[c] || st.down[c] || st.withdrawn[c]
-	}
 	p := ev.p
-	copy(ev.cabFailed, p.fixedCab)
-	for gi, f := range ev.fired {
-		if f {
-			for _, cb := range p.groups[gi].cables {
-				ev.cabFailed[cb] = true
+	reached := w.reached
+	switch {
+	case !flow && p.reach != nil && !referenceFlow:
+		g.reachFast(p.reach, ev.fired, &ev.rs, ev.reached)
+		reached = ev.reached
+	case p.fixedLoad != nil && !referenceFlow:
+		// The certain failures' load, then the segments of the groups
+		// fired in this sample.
+		w.loadFrom(p.fixedLoad)
+		for gi, f := range ev.fired {
+			if f {
+				for _, sg := range p.groups[gi].segs {
+					if e := g.segEdge[sg]; e >= 0 {
+						w.kill(g, e)
+					}
+				}
 			}
 		}
+		w.reach(g)
+	default:
+		w.load(g, st)
+		w.reach(g)
 	}
 	for c := range g.nCountry {
-		n := int32(0)
-		for k, cb := range g.countryCabs[c] {
-			if ev.cabFailed[cb] || p.stationsDown[c][k] {
-				n++
+		ev.unreach[c] = !reached[c] || st.down[c] || st.withdrawn[c]
+	}
+	// Failed cables per country: the certain ones, and each cable a fired
+	// group adds, counted once in each country where it is not already.
+	copy(ev.cabFailed, p.fixedCab)
+	copy(ev.cabsFailed, p.fixedCabsFailed)
+	for gi, f := range ev.fired {
+		if !f {
+			continue
+		}
+		for _, cb := range p.groups[gi].cables {
+			if ev.cabFailed[cb] {
+				continue
+			}
+			ev.cabFailed[cb] = true
+			for _, ck := range g.cableCountries[cb] {
+				if !p.stationsDown[ck[0]][ck[1]] {
+					ev.cabsFailed[ck[0]]++
+				}
 			}
 		}
-		ev.cabsFailed[c] = n
 	}
 	if !flow {
 		return

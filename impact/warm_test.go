@@ -76,7 +76,8 @@ func TestWarmFlowMatchesReference(t *testing.T) {
 }
 
 // Whole simulations agree byte for byte between the fast path (warm
-// starts, circuits of changed cables only) and the reference computation.
+// starts, circuits of changed cables only, reachability from components)
+// and the reference computation.
 func TestSimulateFastMatchesReference(t *testing.T) {
 	g := realGraph(t)
 	for _, doc := range []string{
@@ -88,10 +89,10 @@ func TestSimulateFastMatchesReference(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		run := func(reference bool) string {
+		run := func(reference bool, opt RunOptions) string {
 			referenceFlow = reference
 			defer func() { referenceFlow = false }()
-			r, err := g.Simulate(context.Background(), sc, RunOptions{Samples: 40, Seed: 5, Workers: 2})
+			r, err := g.Simulate(context.Background(), sc, opt)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -101,8 +102,14 @@ func TestSimulateFastMatchesReference(t *testing.T) {
 			}
 			return string(b)
 		}
-		if fast, slow := run(false), run(true); fast != slow {
+		every := RunOptions{Samples: 40, Seed: 5, Workers: 2}
+		if fast, slow := run(false, every), run(true, every); fast != slow {
 			t.Errorf("%s: the fast path and the reference differ", sc.Name)
+		}
+		// Most samples compute reachability only (reachfast.go).
+		few := RunOptions{Samples: 400, FlowSamples: 3, Seed: 6, Workers: 2}
+		if fast, slow := run(false, few), run(true, few); fast != slow {
+			t.Errorf("%s, reachability alone: the fast path and the reference differ", sc.Name)
 		}
 	}
 }
