@@ -28,6 +28,19 @@ func BenchmarkStormReachability(b *testing.B) {
 	}
 }
 
+// BenchmarkStormReachability5000 is BenchmarkStormReachability with 5,000
+// samples: the difference between the two is the cost of 4,000 samples
+// without the run's set-up (compiling the scenario, the baseline), which
+// is how the reference (bench/reference/impact.py) times itself.
+func BenchmarkStormReachability5000(b *testing.B) {
+	g, sc := benchScenario(b, stormScenario)
+	for b.Loop() {
+		if _, err := g.Simulate(context.Background(), sc, RunOptions{Samples: 5000, FlowSamples: 1, Workers: 1}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkStormFlow is 64 solar-storm samples with capacity loss, on one
 // goroutine.
 func BenchmarkStormFlow(b *testing.B) {

@@ -1,5 +1,7 @@
 package impact
 
+import "slices"
+
 // Reachability without capacities, for the samples that compute no
 // capacity loss.
 //
@@ -18,6 +20,12 @@ type reachPlan struct {
 	comp  []int32   // per node: its component over the certain live edges
 	nComp int       // number of components
 	edges [][]int32 // per group: its edges that can carry a path
+	// The components joined by the groups' edges, as CSR adjacency:
+	// component x's neighbours are adjComp[adjStart[x]:adjStart[x+1]],
+	// along edges adjEdge[…].
+	adjStart []int32
+	adjComp  []int32
+	adjEdge  []int32
 }
 
 // newReachPlan merges the edges that no group fails and that are alive
@@ -60,7 +68,112 @@ func (g *Graph) newReachPlan(p *plan, l *loaded) *reachPlan {
 		}
 		rp.comp[n] = id[r]
 	}
+	deg := make([]int32, rp.nComp+1)
+	for e, in := range inGroup {
+		if in {
+			deg[rp.comp[g.eU[e]]+1]++
+			deg[rp.comp[g.eV[e]]+1]++
+		}
+	}
+	for x := 1; x <= rp.nComp; x++ {
+		deg[x] += deg[x-1]
+	}
+	rp.adjStart = slices.Clone(deg)
+	rp.adjComp = make([]int32, deg[rp.nComp])
+	rp.adjEdge = make([]int32, deg[rp.nComp])
+	for e, in := range inGroup {
+		if !in {
+			continue
+		}
+		a, b := rp.comp[g.eU[e]], rp.comp[g.eV[e]]
+		rp.adjComp[deg[a]], rp.adjEdge[deg[a]] = b, int32(e)
+		deg[a]++
+		rp.adjComp[deg[b]], rp.adjEdge[deg[b]] = a, int32(e)
+		deg[b]++
+	}
 	return rp
+}
+
+// blockReach is the reachability of up to 64 samples at once: bit j of a
+// mask stands for sample j of the block.
+type blockReach struct {
+	fired []uint64 // per group: the samples that fire it
+	dead  []uint64 // per edge: the samples in which a fired group fails it
+	reach []uint64 // per component: the samples in which it reaches the core
+	inQ   []bool
+	queue []int32
+}
+
+// reachBlock computes, for the samples first..first+n−1 (n ≤ 64), which
+// groups fire (the same draws as sample) and which components reach the
+// core: a search that carries, along each edge, the samples in which the
+// edge is alive, until nothing changes.
+func (g *Graph) reachBlock(p *plan, first uint64, n int, seed uint64, br *blockReach) {
+	rp := p.reach
+	if br.fired == nil {
+		br.fired = make([]uint64, len(p.groups))
+		br.dead = make([]uint64, len(g.eU))
+		br.reach = make([]uint64, rp.nComp)
+		br.inQ = make([]bool, rp.nComp)
+	}
+	clear(br.fired)
+	for j := range n {
+		r := newRNG(seed, first+uint64(j))
+		for gi, gr := range p.groups {
+			if r.float64() < gr.p {
+				br.fired[gi] |= 1 << j
+			}
+		}
+	}
+	for gi := range p.groups {
+		for _, e := range rp.edges[gi] {
+			br.dead[e] = 0
+		}
+	}
+	for gi, m := range br.fired {
+		if m != 0 {
+			for _, e := range rp.edges[gi] {
+				br.dead[e] |= m
+			}
+		}
+	}
+	all := ^uint64(0)
+	if n < 64 {
+		all = 1<<n - 1
+	}
+	clear(br.reach)
+	core := rp.comp[g.core]
+	br.reach[core] = all
+	q := append(br.queue[:0], core)
+	br.inQ[core] = true
+	for i := 0; i < len(q); i++ {
+		x := q[i]
+		br.inQ[x] = false
+		m := br.reach[x]
+		for k := rp.adjStart[x]; k < rp.adjStart[x+1]; k++ {
+			y := rp.adjComp[k]
+			if nm := br.reach[y] | m&^br.dead[rp.adjEdge[k]]; nm != br.reach[y] {
+				br.reach[y] = nm
+				if !br.inQ[y] {
+					br.inQ[y] = true
+					q = append(q, y)
+				}
+			}
+		}
+	}
+	br.queue = q[:0]
+}
+
+// blockSample sets the evaluator's fired groups and reached countries for
+// sample j of the block reachBlock computed.
+func (g *Graph) blockSample(p *plan, br *blockReach, j int, fired, reached []bool) {
+	bit := uint64(1) << j
+	for gi, m := range br.fired {
+		fired[gi] = m&bit != 0
+	}
+	for c := range g.nCountry {
+		reached[c] = br.reach[p.reach.comp[c]]&bit != 0
+	}
 }
 
 // find is the root of x in a union-find forest, halving paths.

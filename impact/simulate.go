@@ -164,9 +164,23 @@ func (g *Graph) Simulate(ctx context.Context, sc *Scenario, opt RunOptions) (*Re
 					return
 				}
 				bs := blockSum{loss: make([]float64, nc), loss2: make([]float64, nc), circ: make([]float64, len(ev.circLoss)), circ2: make([]float64, len(ev.circLoss))}
-				for i := b * blockSize; i < min(samples, (b+1)*blockSize); i++ {
-					ev.sample(p, uint64(i), opt.Seed)
+				first, end := b*blockSize, min(samples, (b+1)*blockSize)
+				bitwise := p.reach != nil && !referenceFlow && end > flowSamples
+				if bitwise {
+					g.reachBlock(p, uint64(first), end-first, opt.Seed, &ev.br)
+				}
+				for i := first; i < end; i++ {
 					flow := i < flowSamples
+					ev.preReached = bitwise && !flow
+					if ev.preReached {
+						// The state's failed segments are not needed, only
+						// its shut-down countries, which are the plan's.
+						copy(ev.st.down, p.fixed.down)
+						copy(ev.st.withdrawn, p.fixed.withdrawn)
+						g.blockSample(p, &ev.br, i-first, ev.fired, ev.reached)
+					} else {
+						ev.sample(p, uint64(i), opt.Seed)
+					}
 					ev.evaluate(flow)
 					loc.add(ev, flow)
 					if flow {
@@ -280,7 +294,9 @@ type evaluator struct {
 	circLoss   []float64 // per country × region
 	changed    []int32   // cables of the groups that fare otherwise than in the likely outcome
 	rs         reachScratch
-	reached    []bool // per country, from reachFast
+	reached    []bool // per country, from reachFast or reachBlock
+	br         blockReach
+	preReached bool // reached and fired hold this sample's, from reachBlock
 }
 
 func (g *Graph) newEvaluator(p *plan) *evaluator {
@@ -314,6 +330,8 @@ func (ev *evaluator) evaluate(flow bool) {
 	p := ev.p
 	reached := w.reached
 	switch {
+	case ev.preReached:
+		reached = ev.reached // the block's search (reachBlock)
 	case !flow && p.reach != nil && !referenceFlow:
 		g.reachFast(p.reach, ev.fired, &ev.rs, ev.reached)
 		reached = ev.reached
