@@ -27,6 +27,7 @@ type plan struct {
 	fixedLoad       *loaded         // the workspace load of the certain failures
 	circBase        []int64         // circuits before per country × region (circuitBase)
 	likely          []flowPaths     // per country: max-flow paths of the likely outcome (likelyPaths)
+	places          []placePlan     // the named places the scenario asks about (place.go)
 	likelyCut       [][]int32       // per country: a minimum cut of the likely outcome
 	likelyCS        *circuitScratch // the circuits of the likely outcome (likelyState)
 }

@@ -57,6 +57,9 @@ type Result struct {
 	Core        []string        `json:"core"`
 	Countries   []CountryImpact `json:"countries"` // most affected first
 	Failed      Failed          `json:"failed"`
+	// Places is what happens to the named places the scenario asks
+	// about, computed in the samples that compute capacity loss.
+	Places []PlaceImpact `json:"places,omitempty"`
 	// ASLevel is the scenario at the AS level (SimulateAS), when it was
 	// run.
 	ASLevel *ASLevel `json:"as_level,omitempty"`
@@ -124,6 +127,9 @@ func (g *Graph) Simulate(ctx context.Context, sc *Scenario, opt RunOptions) (*Re
 	}
 	g.prepare(p)
 	p.circBase = g.circuitBase(p)
+	if p.places, err = g.compilePlaces(sc); err != nil {
+		return nil, err
+	}
 	samples := 1
 	if p.probabilistic() {
 		samples = cmp.Or(opt.Samples, DefaultSamples)
@@ -229,6 +235,7 @@ func (g *Graph) Simulate(ctx context.Context, sc *Scenario, opt RunOptions) (*Re
 		}
 	}
 	r := g.result(sc, p, opt.Seed, samples, flowSamples, tot, loss, loss2)
+	r.Places = placeResults(p.places, flowSamples, tot.placeUnreach, tot.placeCabs)
 	g.regionResults(r, p.circBase, flowSamples, tot, circ, circ2)
 	return r, nil
 }
@@ -243,10 +250,13 @@ type totals struct {
 	unreach      []int64 // per country
 	cablesFailed []int64 // per country
 	fired        []int64 // per group of the plan
+	placeUnreach []int64 // per place of the scenario, over the flow samples
+	placeCabs    []int64 // per place: its failed cables, over the flow samples
 }
 
 func newTotals(g *Graph, p *plan) *totals {
-	return &totals{regUnreach: make([]int64, g.nCountry*len(g.regions)), unreach: make([]int64, g.nCountry), cablesFailed: make([]int64, g.nCountry), fired: make([]int64, len(p.groups))}
+	return &totals{regUnreach: make([]int64, g.nCountry*len(g.regions)), unreach: make([]int64, g.nCountry), cablesFailed: make([]int64, g.nCountry), fired: make([]int64, len(p.groups)),
+		placeUnreach: make([]int64, len(p.places)), placeCabs: make([]int64, len(p.places))}
 }
 
 func (t *totals) add(ev *evaluator, flow bool) {
@@ -255,6 +265,12 @@ func (t *totals) add(ev *evaluator, flow bool) {
 			if u {
 				t.regUnreach[i]++
 			}
+		}
+		for i, u := range ev.placeUnreach {
+			if u {
+				t.placeUnreach[i]++
+			}
+			t.placeCabs[i] += int64(ev.placeCabs[i])
 		}
 	}
 	for c, u := range ev.unreach {
@@ -271,7 +287,7 @@ func (t *totals) add(ev *evaluator, flow bool) {
 }
 
 func (t *totals) merge(o *totals) {
-	for _, p := range [][2][]int64{{t.regUnreach, o.regUnreach}, {t.unreach, o.unreach}, {t.cablesFailed, o.cablesFailed}, {t.fired, o.fired}} {
+	for _, p := range [][2][]int64{{t.regUnreach, o.regUnreach}, {t.unreach, o.unreach}, {t.cablesFailed, o.cablesFailed}, {t.fired, o.fired}, {t.placeUnreach, o.placeUnreach}, {t.placeCabs, o.placeCabs}} {
 		for i := range p[0] {
 			p[0][i] += p[1][i]
 		}
@@ -280,30 +296,32 @@ func (t *totals) merge(o *totals) {
 
 // evaluator evaluates samples; each worker has its own.
 type evaluator struct {
-	g          *Graph
-	w          *workspace
-	st         *state
-	unreach    []bool
-	loss       []float64
-	cabsFailed []int32
-	cabFailed  []bool
-	fired      []bool // per group: failed in this sample
-	p          *plan
-	cs         *circuitScratch
-	regUnreach []bool    // per country × region
-	circLoss   []float64 // per country × region
-	changed    []int32   // cables of the groups that fare otherwise than in the likely outcome
-	rs         reachScratch
-	reached    []bool // per country, from reachFast or reachBlock
-	br         blockReach
-	preReached bool // reached and fired hold this sample's, from reachBlock
+	g            *Graph
+	w            *workspace
+	st           *state
+	unreach      []bool
+	loss         []float64
+	cabsFailed   []int32
+	cabFailed    []bool
+	fired        []bool // per group: failed in this sample
+	p            *plan
+	cs           *circuitScratch
+	regUnreach   []bool    // per country × region
+	circLoss     []float64 // per country × region
+	changed      []int32   // cables of the groups that fare otherwise than in the likely outcome
+	rs           reachScratch
+	reached      []bool // per country, from reachFast or reachBlock
+	br           blockReach
+	preReached   bool    // reached and fired hold this sample's, from reachBlock
+	placeUnreach []bool  // per place of the scenario
+	placeCabs    []int32 // per place: its failed cables
 }
 
 func (g *Graph) newEvaluator(p *plan) *evaluator {
 	return &evaluator{g: g, w: g.newWorkspace(), st: g.newState(), unreach: make([]bool, g.nCountry),
 		loss: make([]float64, g.nCountry), cabsFailed: make([]int32, g.nCountry), cabFailed: make([]bool, len(g.atlas.Cables)),
 		fired: make([]bool, len(p.groups)), p: p, cs: g.newCircuitScratch(),
-		reached: make([]bool, g.nCountry), regUnreach: make([]bool, g.nCountry*len(g.regions)), circLoss: make([]float64, g.nCountry*len(g.regions))}
+		reached: make([]bool, g.nCountry), placeUnreach: make([]bool, len(p.places)), placeCabs: make([]int32, len(p.places)), regUnreach: make([]bool, g.nCountry*len(g.regions)), circLoss: make([]float64, g.nCountry*len(g.regions))}
 }
 
 // sample draws sample i of the plan into the evaluator's state.
@@ -400,6 +418,17 @@ func (ev *evaluator) evaluate(flow bool) {
 		g.evalCircuits(st, ev.cs)
 	}
 	g.regionLoss(ev.cs, p.circBase, ev.circLoss)
+	for i := range p.places {
+		pp := &p.places[i]
+		ev.placeUnreach[i] = !g.placeReachable(st, ev.cs, ev.unreach, pp)
+		n := int32(0)
+		for _, k := range pp.cables {
+			if ev.cabFailed[k] {
+				n++
+			}
+		}
+		ev.placeCabs[i] = n
+	}
 }
 
 // countryLoss is one minus the country's max-flow to the core over its

@@ -323,6 +323,13 @@ func writeImpactTable(w io.Writer, r *impact.Result, top int) error {
 	case shown < affected:
 		fmt.Fprintf(w, "… and %d more affected countries (--top 0 or --json for all)\n", affected-shown)
 	}
+	for _, p := range r.Places {
+		state := "reachable"
+		if !p.Reachable {
+			state = "CUT OFF"
+		}
+		fmt.Fprintf(w, "place %s (%s, %s): %s, p(cut off) %s, %s/%d of its cables failed\n", p.Name, p.Place, p.Country, state, pct(p.PUnreachable), trimFloat(p.CablesFailed), p.CablesTotal)
+	}
 	if affected > 0 {
 		fmt.Fprintln(w, "pop × lost is an equivalent, not people offline: 100 million people losing a tenth of capacity count 10 million")
 	}
