@@ -481,4 +481,17 @@ var ar = Messages{
 	"hazard.storm":                  "عاصفة",
 	"hazard.tsunami":                "تسونامي",
 	"hazard.volcano":                "بركان",
+	// Model fidelity: loss per region in the simulator
+	"simreg.title":           "الخسائر حسب المنطقة",
+	"simreg.caption":         "الدوائر المفقودة نحو كل منطقة من مناطق العالم كما يعلنها المشغّلون (دون تحويل المسار عبر سعة بلدان أخرى)، والمناطق التي لم يعد البلد قادرًا على الوصول إليها.",
+	"simreg.col.regions":     "المناطق",
+	"simreg.cutoff":          "%s: منقطع",
+	"simreg.loss":            "%[1]s: فُقد %[2]s من الدوائر",
+	"simreg.r.europe":        "أوروبا",
+	"simreg.r.north_america": "أمريكا الشمالية",
+	"simreg.r.asia":          "آسيا",
+	"simreg.r.middle_east":   "الشرق الأوسط",
+	"simreg.r.africa":        "أفريقيا",
+	"simreg.r.south_america": "أمريكا الجنوبية",
+	"simreg.r.oceania":       "أوقيانوسيا",
 }

@@ -497,4 +497,17 @@ var en = Messages{
 	"hazard.storm":                  "Storm",
 	"hazard.tsunami":                "Tsunami",
 	"hazard.volcano":                "Volcano",
+	// Model fidelity: loss per region in the simulator
+	"simreg.title":           "Loss per region",
+	"simreg.caption":         "Circuits lost to each region of the world, as operators report them (without rerouting over other countries' capacity), and the regions a country can no longer reach.",
+	"simreg.col.regions":     "Regions",
+	"simreg.cutoff":          "%s: cut off",
+	"simreg.loss":            "%[1]s: %[2]s of circuits lost",
+	"simreg.r.europe":        "Europe",
+	"simreg.r.north_america": "North America",
+	"simreg.r.asia":          "Asia",
+	"simreg.r.middle_east":   "Middle East",
+	"simreg.r.africa":        "Africa",
+	"simreg.r.south_america": "South America",
+	"simreg.r.oceania":       "Oceania",
 }

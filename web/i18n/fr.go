@@ -478,4 +478,17 @@ var fr = Messages{
 	"hazard.storm":                  "Tempête",
 	"hazard.tsunami":                "Tsunami",
 	"hazard.volcano":                "Volcan",
+	// Model fidelity: loss per region in the simulator
+	"simreg.title":           "Pertes par région",
+	"simreg.caption":         "Circuits perdus vers chaque région du monde, comme les opérateurs les déclarent (sans détour par la capacité d’autres pays), et régions qu’un pays ne peut plus atteindre.",
+	"simreg.col.regions":     "Régions",
+	"simreg.cutoff":          "%s : coupé",
+	"simreg.loss":            "%[1]s : %[2]s des circuits perdus",
+	"simreg.r.europe":        "Europe",
+	"simreg.r.north_america": "Amérique du Nord",
+	"simreg.r.asia":          "Asie",
+	"simreg.r.middle_east":   "Moyen-Orient",
+	"simreg.r.africa":        "Afrique",
+	"simreg.r.south_america": "Amérique du Sud",
+	"simreg.r.oceania":       "Océanie",
 }

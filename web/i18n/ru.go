@@ -479,4 +479,17 @@ var ru = Messages{
 	"hazard.storm":                  "Шторм",
 	"hazard.tsunami":                "Цунами",
 	"hazard.volcano":                "Извержение вулкана",
+	// Model fidelity: loss per region in the simulator
+	"simreg.title":           "Потери по регионам",
+	"simreg.caption":         "Каналы, потерянные в направлении каждого региона мира, как о них сообщают операторы (без обхода через ёмкость других стран), и регионы, которые страна больше не может достичь.",
+	"simreg.col.regions":     "Регионы",
+	"simreg.cutoff":          "%s: связь потеряна",
+	"simreg.loss":            "%[1]s: потеряно %[2]s каналов",
+	"simreg.r.europe":        "Европа",
+	"simreg.r.north_america": "Северная Америка",
+	"simreg.r.asia":          "Азия",
+	"simreg.r.middle_east":   "Ближний Восток",
+	"simreg.r.africa":        "Африка",
+	"simreg.r.south_america": "Южная Америка",
+	"simreg.r.oceania":       "Океания",
 }

@@ -479,4 +479,17 @@ var zh = Messages{
 	"hazard.storm":                  "风暴",
 	"hazard.tsunami":                "海啸",
 	"hazard.volcano":                "火山",
+	// Model fidelity: loss per region in the simulator
+	"simreg.title":           "各地区的损失",
+	"simreg.caption":         "按运营商的报告口径（不经其他国家的容量绕行）计算的通往世界各地区的电路损失，以及一国已无法到达的地区。",
+	"simreg.col.regions":     "地区",
+	"simreg.cutoff":          "%s：中断",
+	"simreg.loss":            "%[1]s：损失 %[2]s 的电路",
+	"simreg.r.europe":        "欧洲",
+	"simreg.r.north_america": "北美洲",
+	"simreg.r.asia":          "亚洲",
+	"simreg.r.middle_east":   "中东",
+	"simreg.r.africa":        "非洲",
+	"simreg.r.south_america": "南美洲",
+	"simreg.r.oceania":       "大洋洲",
 }
