@@ -63,6 +63,13 @@ func perPairGbps(year int) float64 {
 // (0: as of now): the latest published figure, else the era rule.
 func estimateCableCapacity(id string, rfsYear int, asOf int) Capacity {
 	if f, ok := cableFactAsOf(id, asOf); ok {
+		if f.Kind == "companion" {
+			// A power interconnector's fibre is not a telecom system of its
+			// era: the era rule, fitted to those, does not apply, and
+			// nothing is published of what it carries.
+			return Capacity{Gbps: f.Gbps, Rule: "fibre laid with a power interconnector, no telecom capacity published: the conservative default of a land border",
+				Source: f.Source, Confidence: Assumed}
+		}
 		rule := fmt.Sprintf("published %s capacity, %d", f.Kind, f.Year)
 		if f.Pairs > 0 {
 			rule += fmt.Sprintf(", %d fibre pairs", f.Pairs)

@@ -118,7 +118,7 @@ type CableFact struct {
 	Year   int      // the year it applies from
 	Gbps   float64
 	Pairs  int    // fibre pairs, 0 if not published
-	Kind   string // "design", "upgrade", or "lit" (capacity in service, not the design)
+	Kind   string // "design", "upgrade", "lit" (capacity in service, not the design), or "companion" (fibre laid with a power cable; no telecom figure)
 	Source string
 }
 
@@ -318,8 +318,8 @@ func parseCableFacts(r io.Reader, name string) ([]CableFact, error) {
 		if f.Pairs, err = strconv.Atoi(rec[3]); err != nil || f.Pairs < 0 {
 			return nil, fmt.Errorf("%s: pairs: want 0 or more, found %q", at, rec[3])
 		}
-		if f.Kind != "design" && f.Kind != "upgrade" && f.Kind != "lit" {
-			return nil, fmt.Errorf("%s: kind: want design, upgrade or lit, found %q", at, f.Kind)
+		if f.Kind != "design" && f.Kind != "upgrade" && f.Kind != "lit" && f.Kind != "companion" {
+			return nil, fmt.Errorf("%s: kind: want design, upgrade, lit or companion, found %q", at, f.Kind)
 		}
 		if strings.TrimSpace(f.Source) == "" || slices.Contains(f.IDs, "") {
 			return nil, fmt.Errorf("%s: want cable ids and a source", at)

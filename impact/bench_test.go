@@ -28,12 +28,51 @@ func BenchmarkStormReachability(b *testing.B) {
 	}
 }
 
+// BenchmarkStormReachability5000 is BenchmarkStormReachability with 5,000
+// samples: the difference between the two is the cost of 4,000 samples
+// without the run's set-up (compiling the scenario, the baseline), which
+// is how the reference (bench/reference/impact.py) times itself.
+func BenchmarkStormReachability5000(b *testing.B) {
+	g, sc := benchScenario(b, stormScenario)
+	for b.Loop() {
+		if _, err := g.Simulate(context.Background(), sc, RunOptions{Samples: 5000, FlowSamples: 1, Workers: 1}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkStormFlow is 64 solar-storm samples with capacity loss, on one
 // goroutine.
 func BenchmarkStormFlow(b *testing.B) {
 	g, sc := benchScenario(b, stormScenario)
 	for b.Loop() {
 		if _, err := g.Simulate(context.Background(), sc, RunOptions{Samples: 64, Workers: 1}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkStormFlowReference is BenchmarkStormFlow computed as before the
+// warm start: every max-flow from zero, every sample's circuits from
+// scratch (warm.go).
+func BenchmarkStormFlowReference(b *testing.B) {
+	g, sc := benchScenario(b, stormScenario)
+	referenceFlow = true
+	defer func() { referenceFlow = false }()
+	for b.Loop() {
+		if _, err := g.Simulate(context.Background(), sc, RunOptions{Samples: 64, Workers: 1}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkStormFlow1000 is 1,000 solar-storm samples with capacity loss
+// in every one, on one goroutine: the per-sample cost of a long run, where
+// the scenario's set-up (the likely outcome's flows) is spread thin.
+func BenchmarkStormFlow1000(b *testing.B) {
+	g, sc := benchScenario(b, stormScenario)
+	for b.Loop() {
+		if _, err := g.Simulate(context.Background(), sc, RunOptions{Samples: 1000, Workers: 1}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,6 +1,9 @@
 package impact
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // state is one outcome of a scenario: which elements have failed. Slices
 // are indexed like the atlas's (segments, landing points, links, countries).
@@ -53,6 +56,14 @@ type workspace struct {
 	regFirst []int32
 	iter     []int32
 	queue    []int32
+	// Depth-first search marks of augmentDFS (warm.go).
+	seen     []uint32
+	deadEnd  []uint32
+	epoch    uint32
+	round    uint32
+	curRound []uint32 // per node: the round its current arc belongs to
+	cur      []int32  // per node: its current arc, an index into adjNear
+	pathArc  []int32
 }
 
 func (g *Graph) newWorkspace() *workspace {
@@ -92,6 +103,38 @@ func (w *workspace) load(g *Graph, st *state) {
 	}
 }
 
+// loaded is a workspace's load of one state, kept to start others from.
+type loaded struct {
+	dead  []bool
+	deadW []uint64
+	cap   []int64
+}
+
+// snapshot keeps the workspace's current load.
+func (w *workspace) snapshot() *loaded {
+	return &loaded{dead: slices.Clone(w.dead), deadW: slices.Clone(w.deadW), cap: slices.Clone(w.cap)}
+}
+
+// loadFrom restores a kept load.
+func (w *workspace) loadFrom(l *loaded) {
+	copy(w.dead, l.dead)
+	copy(w.deadW, l.deadW)
+	copy(w.cap, l.cap)
+}
+
+// kill marks edge e dead, if it is not already, and takes its capacity
+// from its pair: the same load as load's for a state with e failed too.
+func (w *workspace) kill(g *Graph, e int32) {
+	if w.dead[e] {
+		return
+	}
+	w.dead[e] = true
+	w.deadW[e/64] |= 1 << (e % 64)
+	p := g.ePair[e]
+	w.cap[2*p] -= g.eCap[e]
+	w.cap[2*p+1] -= g.eCap[e]
+}
+
 // reach marks every node that keeps a path to the core.
 func (w *workspace) reach(g *Graph) {
 	clear(w.reached)
@@ -118,8 +161,15 @@ func (w *workspace) maxFlow(g *Graph, s, t int32, bound int64) int64 {
 	if bound <= 0 {
 		bound = math.MaxInt64
 	}
+	return w.augment(g, s, t, bound)
+}
+
+// augment adds to the flow held in w.res, from s to t, until it is
+// maximum or bound more has been sent, and returns how much it added.
+func (w *workspace) augment(g *Graph, s, t int32, bound int64) int64 {
 	var total int64
 	for total < bound && w.levels(g, s, t) {
+
 		copy(w.iter, g.adjStart[:g.nNode])
 		for {
 			f := w.push(g, s, t, math.MaxInt64)

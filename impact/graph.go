@@ -1,6 +1,7 @@
 package impact
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"strings"
@@ -78,6 +79,9 @@ type Graph struct {
 	adjStart []int32
 	adjArc   []int32
 	arcHead  []int32
+	// adjNear is adjArc with each node's arcs ordered by the hop distance
+	// of their head from the core (nearest first), for augmentDFS.
+	adjNear []int32
 
 	// Element tables, indexed like the atlas's slices.
 	segEdge     []int32    // edge of each segment, -1 if not in the graph (planned, or inside one country)
@@ -90,13 +94,17 @@ type Graph struct {
 	linkEdge    []int32
 	countryLPs  [][]int32
 	countryCabs [][]int32 // evaluated cables landing in each country
-	cableLPs    [][]int32 // landing points of each cable
+	// cableCountries lists, per cable, each country it lands in and the
+	// cable's index in that country's countryCabs.
+	cableCountries [][][2]int32
+	cableLPs       [][]int32 // landing points of each cable
 
 	// Baseline: every country's max-flow to the core with nothing failed,
 	// and the edges that flow uses (a bitset per country).
 	baseFlow  []int64
 	baseReach []bool
 	baseUse   [][]uint64
+	basePaths []flowPaths // the baseline flow of each country as paths (warm.go)
 
 	// Regions (region.go): each country's region bits, each cable's own
 	// graph, and the intact circuits per country × region.
@@ -222,6 +230,12 @@ func NewGraph(a *atlas.Atlas, opt Options) (*Graph, error) {
 			}
 		}
 	}
+	g.cableCountries = make([][][2]int32, len(a.Cables))
+	for c, cabs := range g.countryCabs {
+		for k, cb := range cabs {
+			g.cableCountries[cb] = append(g.cableCountries[cb], [2]int32{int32(c), int32(k)})
+		}
+	}
 	g.linkEdge = make([]int32, len(a.Links))
 	for i, l := range a.Links {
 		gbps := l.Capacity.Gbps
@@ -289,12 +303,44 @@ func NewGraph(a *atlas.Atlas, opt Options) (*Graph, error) {
 		fill[v]++
 	}
 
+	g.orderNear()
 	if err := g.compileRegions(opt.Regions); err != nil {
 		return nil, err
 	}
 	g.baseline()
 	g.baselineCircuits()
 	return g, nil
+}
+
+// orderNear fills adjNear: a search from the core gives every node its hop
+// distance, and each node's arcs are sorted by it (stably, so runs are
+// deterministic).
+func (g *Graph) orderNear() {
+	dist := make([]int32, g.nNode)
+	for i := range dist {
+		dist[i] = math.MaxInt32
+	}
+	dist[g.core] = 0
+	q := []int32{g.core}
+	for i := 0; i < len(q); i++ {
+		u := q[i]
+		for _, a := range g.adjArc[g.adjStart[u]:g.adjStart[u+1]] {
+			if v := g.arcHead[a]; dist[v] == math.MaxInt32 {
+				dist[v] = dist[u] + 1
+				q = append(q, v)
+			}
+		}
+	}
+	pairCap := make([]int64, len(g.pU))
+	for e, p := range g.ePair {
+		pairCap[p] += g.eCap[e]
+	}
+	g.adjNear = slices.Clone(g.adjArc)
+	for n := range g.nNode {
+		slices.SortStableFunc(g.adjNear[g.adjStart[n]:g.adjStart[n+1]], func(a, b int32) int {
+			return cmp.Or(cmp.Compare(dist[g.arcHead[a]], dist[g.arcHead[b]]), cmp.Compare(pairCap[b/2], pairCap[a/2]))
+		})
+	}
 }
 
 // capMbps turns a capacity in Gbit/s into whole Mbit/s, so that flows are
@@ -316,6 +362,7 @@ func (g *Graph) baseline() {
 	g.baseReach = slices.Clone(w.reached[:g.nCountry])
 	g.baseFlow = make([]int64, g.nCountry)
 	g.baseUse = make([][]uint64, g.nCountry)
+	g.basePaths = make([]flowPaths, g.nCountry)
 	words := (len(g.eU) + 63) / 64
 	for c := range g.nCountry {
 		if g.isHub[c] || !g.baseReach[c] {
@@ -329,6 +376,7 @@ func (g *Graph) baseline() {
 			}
 		}
 		g.baseUse[c] = use
+		g.basePaths[c] = w.decompose(g, int32(c), g.core)
 	}
 }
 

@@ -20,9 +20,16 @@ type plan struct {
 	groups []group
 
 	// Filled in by prepare: what the certain failures do to cables.
-	fixedCab     []bool   // per cable: a segment fails in every sample
-	stationsDown [][]bool // per country, parallel to Graph.countryCabs: all its stations there are down
-	circBase     []int64  // circuits before per country × region (circuitBase)
+	fixedCab        []bool          // per cable: a segment fails in every sample
+	stationsDown    [][]bool        // per country, parallel to Graph.countryCabs: all its stations there are down
+	fixedCabsFailed []int32         // per country: its cables failed by the certain failures, or with all its stations down
+	reach           *reachPlan      // fast reachability (reachfast.go)
+	fixedLoad       *loaded         // the workspace load of the certain failures
+	circBase        []int64         // circuits before per country × region (circuitBase)
+	likely          []flowPaths     // per country: max-flow paths of the likely outcome (likelyPaths)
+	places          []placePlan     // the named places the scenario asks about (place.go)
+	likelyCut       [][]int32       // per country: a minimum cut of the likely outcome
+	likelyCS        *circuitScratch // the circuits of the likely outcome (likelyState)
 }
 
 // group is a set of segments that fail together with probability p.
@@ -46,6 +53,20 @@ func (g *Graph) prepare(p *plan) {
 		for k, cb := range g.countryCabs[c] {
 			p.stationsDown[c][k] = g.allDownIn(p.fixed, int(cb), int32(c))
 		}
+	}
+	p.fixedCabsFailed = make([]int32, g.nCountry)
+	for c := range g.nCountry {
+		for k, cb := range g.countryCabs[c] {
+			if p.fixedCab[cb] || p.stationsDown[c][k] {
+				p.fixedCabsFailed[c]++
+			}
+		}
+	}
+	w := g.newWorkspace()
+	w.load(g, p.fixed)
+	p.fixedLoad = w.snapshot()
+	if len(p.groups) > 0 {
+		p.reach = g.newReachPlan(p, p.fixedLoad)
 	}
 	for i := range p.groups {
 		gr := &p.groups[i]

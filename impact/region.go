@@ -3,6 +3,7 @@ package impact
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 	"strings"
 
@@ -149,7 +150,10 @@ func (g *Graph) compileRegions(regs []WorldRegion) error {
 // cables reaching the region) into direct. dead reports whether a segment
 // is failed; the scratch slices are reused.
 type circuitScratch struct {
-	comps  [][]int32 // per cable: each local node's component root
+	comps  [][]int32 // per cable: each local node's component root (own, or a base's)
+	own    [][]int32 // per cable: this scratch's own roots
+	extra  []float64 // per region, sumCircuits
+	best   []float64
 	comp   []int32
 	first  []int32  // per component × region: first member country met, -1 for none
 	multi  []uint64 // per component: regions with two member countries or more
@@ -166,10 +170,12 @@ func (g *Graph) newCircuitScratch() *circuitScratch {
 		nk += len(g.countryCabs[c])
 	}
 	comps := make([][]int32, len(g.atlas.Cables))
+	own := make([][]int32, len(g.atlas.Cables))
 	for k := range comps {
-		comps[k] = make([]int32, len(g.cabNodeLP[k]))
+		own[k] = make([]int32, len(g.cabNodeLP[k])+1) // never empty, so that its address tells it apart
+		comps[k] = own[k]
 	}
-	return &circuitScratch{comps: comps, reach: make([]uint64, nk), direct: make([]int64, g.nCountry*n), out: make([]int64, g.nCountry*n)}
+	return &circuitScratch{comps: comps, own: own, reach: make([]uint64, nk), direct: make([]int64, g.nCountry*n), out: make([]int64, g.nCountry*n)}
 }
 
 // segDead reports whether segment s of cable k is down in the state.
@@ -248,7 +254,7 @@ func (g *Graph) cableReach(st *state, k int, cs *circuitScratch, offsets []int) 
 			}
 		}
 	}
-	roots := cs.comps[k]
+	roots := cs.own[k]
 	for i := range nodes {
 		roots[i] = find(int32(i))
 	}
@@ -281,10 +287,41 @@ func (g *Graph) cableReach(st *state, k int, cs *circuitScratch, offsets []int) 
 func (g *Graph) evalCircuits(st *state, cs *circuitScratch) {
 	clear(cs.reach)
 	for k := range g.atlas.Cables {
+		cs.comps[k] = cs.own[k]
 		if g.cableUsed[k] {
 			g.cableReach(st, k, cs, g.cabOffset)
 		}
 	}
+	g.sumCircuits(st, cs)
+}
+
+// evalCircuitsFrom is evalCircuits for a state that differs from the one
+// base was computed for only in segments of the cables listed in changed
+// (repeats allowed): the other cables' components and reach are base's.
+func (g *Graph) evalCircuitsFrom(st *state, cs, base *circuitScratch, changed []int32) {
+	copy(cs.reach, base.reach)
+	copy(cs.comps, base.comps)
+	for _, k := range changed {
+		if &cs.comps[k][0] == &cs.own[k][0] || !g.cableUsed[k] {
+			continue // done already
+		}
+		for _, l := range g.cabNodeLP[k] {
+			if l >= 0 {
+				c := g.lpCountry[l]
+				if j := slices.Index(g.countryCabs[c], k); j >= 0 {
+					cs.reach[g.cabOffset[c]+j] = 0
+				}
+			}
+		}
+		cs.comps[k] = cs.own[k]
+		g.cableReach(st, int(k), cs, g.cabOffset)
+	}
+	g.sumCircuits(st, cs)
+}
+
+// sumCircuits turns the cables' reach in cs into every country's circuits
+// to every region.
+func (g *Graph) sumCircuits(st *state, cs *circuitScratch) {
 	g.directCircuits(cs)
 	for c := range g.nCountry {
 		g.countryCircuits(st, cs, c)
@@ -306,12 +343,16 @@ func (g *Graph) directCircuits(cs *circuitScratch) {
 			}
 		}
 	}
+	if len(cs.extra) < nReg {
+		cs.extra = make([]float64, nReg)
+		cs.best = make([]float64, nReg)
+	}
 }
 
 // countryCircuits sets country c's circuits to every region in cs.out:
-// its direct circuits (directCircuits), plus one hop — a cable or a
-// border to a neighbour whose own cables reach the region carries
-// circuits in proportion to what the neighbour keeps.
+// its direct circuits (directCircuits, which must have run), plus one hop
+// — a cable or a border to a neighbour whose own cables reach the region
+// carries circuits in proportion to what the neighbour keeps.
 func (g *Graph) countryCircuits(st *state, cs *circuitScratch, c int) {
 	nReg := len(g.regions)
 	if st.down[c] || st.withdrawn[c] {
@@ -320,48 +361,56 @@ func (g *Graph) countryCircuits(st *state, cs *circuitScratch, c int) {
 		}
 		return
 	}
-	for r := range nReg {
-		bit := uint64(1) << r
-		var extra, best float64
-		cur := int32(-2)
-		for _, h := range g.hops[c] {
-			if h.cable != cur {
-				extra += best
-				best, cur = 0, h.cable
+	extra, best := cs.extra[:nReg], cs.best[:nReg]
+	clear(extra)
+	clear(best)
+	cur := int32(-2)
+	for _, h := range g.hops[c] {
+		if h.cable != cur {
+			for r := range nReg {
+				extra[r] += best[r]
+				best[r] = 0
 			}
-			if h.regions&bit != 0 || (g.regMask[h.via]&bit == 0 && g.baseDirect[int(h.via)*nReg+r] == 0) {
-				continue // reaches the region itself, or the neighbour cannot
-			}
-			if !g.hopAlive(st, cs, h) {
-				continue
-			}
-			n := int(h.via)
+			cur = h.cable
+		}
+		if h.want == 0 || !g.hopAlive(st, cs, h) {
+			continue
+		}
+		n := int(h.via)
+		for m := h.want; m != 0; m &= m - 1 {
+			r := bits.TrailingZeros64(m)
 			share := 1.0
-			if g.regMask[n]&bit == 0 {
+			if g.regMask[n]&(1<<r) == 0 {
 				share = float64(cs.direct[n*nReg+r]) / float64(g.baseDirect[n*nReg+r])
 			}
 			if h.cable < 0 {
-				extra += float64(h.cap) * share // each border counts
+				extra[r] += float64(h.cap) * share // each border counts
 			} else {
-				best = max(best, float64(h.cap)*share) // a cable counts once, by its best exit
+				best[r] = max(best[r], float64(h.cap)*share) // a cable counts once, by its best exit
 			}
 		}
-		extra += best
-		cs.out[c*nReg+r] = cs.direct[c*nReg+r] + int64(math.Round(extra))
+	}
+	for r := range nReg {
+		extra[r] += best[r]
+		cs.out[c*nReg+r] = cs.direct[c*nReg+r] + int64(math.Round(extra[r]))
 	}
 }
 
 // hop is a way from a country to a neighbour: a cable landing in both, or
 // a land border.
 type hop struct {
-	via     int32   // the neighbour
-	cable   int32   // cable index, or -1 for a border
-	link    int32   // link index for a border
-	slot    int32   // index into circuitScratch.reach of (country, cable)
-	regions uint64  // for a cable: regions the cable reaches directly (baseline)
-	cap     int64   // Mbit/s
-	from    []int32 // for a cable: the local nodes of the country's stations
-	to      []int32 // and of the neighbour's
+	via     int32  // the neighbour
+	cable   int32  // cable index, or -1 for a border
+	link    int32  // link index for a border
+	slot    int32  // index into circuitScratch.reach of (country, cable)
+	regions uint64 // for a cable: regions the cable reaches directly (baseline)
+	// want is the regions the hop can carry circuits to: those the
+	// cable does not reach itself and that the neighbour is part of or
+	// reaches with its own cables.
+	want uint64
+	cap  int64   // Mbit/s
+	from []int32 // for a cable: the local nodes of the country's stations
+	to   []int32 // and of the neighbour's
 }
 
 // hopAlive reports whether the hop still joins the country to the
@@ -446,6 +495,18 @@ func (g *Graph) baselineCircuits() {
 		u, v := g.eU[e], g.eV[e]
 		g.hops[u] = append(g.hops[u], hop{via: v, cable: -1, link: int32(i), cap: g.eCap[e]})
 		g.hops[v] = append(g.hops[v], hop{via: u, cable: -1, link: int32(i), cap: g.eCap[e]})
+	}
+	for c := range g.hops {
+		for i := range g.hops[c] {
+			h := &g.hops[c][i]
+			n := int(h.via)
+			for r := range nReg {
+				bit := uint64(1) << r
+				if h.regions&bit == 0 && (g.regMask[n]&bit != 0 || g.baseDirect[n*nReg+r] != 0) {
+					h.want |= bit
+				}
+			}
+		}
 	}
 	g.evalCircuits(st, cs)
 	g.baseCircuits = slices.Clone(cs.out)

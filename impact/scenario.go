@@ -24,6 +24,9 @@ type Scenario struct {
 	Description string   `yaml:"description,omitempty"`
 	Sources     []string `yaml:"sources,omitempty"` // where the facts behind it come from
 	Events      []Event  `yaml:"events"`
+	// Places names sub-national places to report on (atlas.Place ids or
+	// names: shetland, canary-islands, …).
+	Places []string `yaml:"places,omitempty"`
 }
 
 // Event is one thing that happens in a scenario. Exactly one of its fields

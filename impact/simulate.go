@@ -32,6 +32,12 @@ type RunOptions struct {
 	Progress func(done, total int)
 }
 
+// warmMinSamples is the fewest capacity samples for which a run first
+// computes its likely outcome (warm.go): about one sample's worth of
+// max-flows, which a handful of samples would not repay. The results are
+// the same either way.
+const warmMinSamples = 16
+
 // DefaultSamples is the number of samples of a probabilistic scenario when
 // none is given.
 const DefaultSamples = 1000
@@ -51,6 +57,9 @@ type Result struct {
 	Core        []string        `json:"core"`
 	Countries   []CountryImpact `json:"countries"` // most affected first
 	Failed      Failed          `json:"failed"`
+	// Places is what happens to the named places the scenario asks
+	// about, computed in the samples that compute capacity loss.
+	Places []PlaceImpact `json:"places,omitempty"`
 	// ASLevel is the scenario at the AS level (SimulateAS), when it was
 	// run.
 	ASLevel *ASLevel `json:"as_level,omitempty"`
@@ -123,6 +132,10 @@ func (g *Graph) Simulate(ctx context.Context, sc *Scenario, opt RunOptions) (*Re
 func (g *Graph) run(ctx context.Context, sc *Scenario, p *plan, opt RunOptions) (*Result, error) {
 	g.prepare(p)
 	p.circBase = g.circuitBase(p)
+	var err error
+	if p.places, err = g.compilePlaces(sc); err != nil {
+		return nil, err
+	}
 	samples := 1
 	if p.probabilistic() {
 		samples = cmp.Or(opt.Samples, DefaultSamples)
@@ -130,6 +143,11 @@ func (g *Graph) run(ctx context.Context, sc *Scenario, p *plan, opt RunOptions) 
 	flowSamples := samples
 	if opt.FlowSamples > 0 && opt.FlowSamples < samples {
 		flowSamples = opt.FlowSamples
+	}
+	if p.probabilistic() && flowSamples >= warmMinSamples && !referenceFlow {
+		p.likely, p.likelyCut = g.likelyPaths(p)
+		p.likelyCS = g.newCircuitScratch()
+		g.evalCircuits(g.likelyState(p), p.likelyCS)
 	}
 	workers := cmp.Or(opt.Workers, runtime.GOMAXPROCS(0))
 	nBlocks := (samples + blockSize - 1) / blockSize
@@ -158,9 +176,23 @@ func (g *Graph) run(ctx context.Context, sc *Scenario, p *plan, opt RunOptions) 
 					return
 				}
 				bs := blockSum{loss: make([]float64, nc), loss2: make([]float64, nc), circ: make([]float64, len(ev.circLoss)), circ2: make([]float64, len(ev.circLoss))}
-				for i := b * blockSize; i < min(samples, (b+1)*blockSize); i++ {
-					ev.sample(p, uint64(i), opt.Seed)
+				first, end := b*blockSize, min(samples, (b+1)*blockSize)
+				bitwise := p.reach != nil && !referenceFlow && end > flowSamples
+				if bitwise {
+					g.reachBlock(p, uint64(first), end-first, opt.Seed, &ev.br)
+				}
+				for i := first; i < end; i++ {
 					flow := i < flowSamples
+					ev.preReached = bitwise && !flow
+					if ev.preReached {
+						// The state's failed segments are not needed, only
+						// its shut-down countries, which are the plan's.
+						copy(ev.st.down, p.fixed.down)
+						copy(ev.st.withdrawn, p.fixed.withdrawn)
+						g.blockSample(p, &ev.br, i-first, ev.fired, ev.reached)
+					} else {
+						ev.sample(p, uint64(i), opt.Seed)
+					}
 					ev.evaluate(flow)
 					loc.add(ev, flow)
 					if flow {
@@ -209,6 +241,7 @@ func (g *Graph) run(ctx context.Context, sc *Scenario, p *plan, opt RunOptions) 
 		}
 	}
 	r := g.result(sc, p, opt.Seed, samples, flowSamples, tot, loss, loss2)
+	r.Places = placeResults(p.places, flowSamples, tot.placeUnreach, tot.placeCabs)
 	g.regionResults(r, p.circBase, flowSamples, tot, circ, circ2)
 	return r, nil
 }
@@ -223,10 +256,13 @@ type totals struct {
 	unreach      []int64 // per country
 	cablesFailed []int64 // per country
 	fired        []int64 // per group of the plan
+	placeUnreach []int64 // per place of the scenario, over the flow samples
+	placeCabs    []int64 // per place: its failed cables, over the flow samples
 }
 
 func newTotals(g *Graph, p *plan) *totals {
-	return &totals{regUnreach: make([]int64, g.nCountry*len(g.regions)), unreach: make([]int64, g.nCountry), cablesFailed: make([]int64, g.nCountry), fired: make([]int64, len(p.groups))}
+	return &totals{regUnreach: make([]int64, g.nCountry*len(g.regions)), unreach: make([]int64, g.nCountry), cablesFailed: make([]int64, g.nCountry), fired: make([]int64, len(p.groups)),
+		placeUnreach: make([]int64, len(p.places)), placeCabs: make([]int64, len(p.places))}
 }
 
 func (t *totals) add(ev *evaluator, flow bool) {
@@ -235,6 +271,12 @@ func (t *totals) add(ev *evaluator, flow bool) {
 			if u {
 				t.regUnreach[i]++
 			}
+		}
+		for i, u := range ev.placeUnreach {
+			if u {
+				t.placeUnreach[i]++
+			}
+			t.placeCabs[i] += int64(ev.placeCabs[i])
 		}
 	}
 	for c, u := range ev.unreach {
@@ -251,7 +293,7 @@ func (t *totals) add(ev *evaluator, flow bool) {
 }
 
 func (t *totals) merge(o *totals) {
-	for _, p := range [][2][]int64{{t.regUnreach, o.regUnreach}, {t.unreach, o.unreach}, {t.cablesFailed, o.cablesFailed}, {t.fired, o.fired}} {
+	for _, p := range [][2][]int64{{t.regUnreach, o.regUnreach}, {t.unreach, o.unreach}, {t.cablesFailed, o.cablesFailed}, {t.fired, o.fired}, {t.placeUnreach, o.placeUnreach}, {t.placeCabs, o.placeCabs}} {
 		for i := range p[0] {
 			p[0][i] += p[1][i]
 		}
@@ -260,25 +302,32 @@ func (t *totals) merge(o *totals) {
 
 // evaluator evaluates samples; each worker has its own.
 type evaluator struct {
-	g          *Graph
-	w          *workspace
-	st         *state
-	unreach    []bool
-	loss       []float64
-	cabsFailed []int32
-	cabFailed  []bool
-	fired      []bool // per group: failed in this sample
-	p          *plan
-	cs         *circuitScratch
-	regUnreach []bool    // per country × region
-	circLoss   []float64 // per country × region
+	g            *Graph
+	w            *workspace
+	st           *state
+	unreach      []bool
+	loss         []float64
+	cabsFailed   []int32
+	cabFailed    []bool
+	fired        []bool // per group: failed in this sample
+	p            *plan
+	cs           *circuitScratch
+	regUnreach   []bool    // per country × region
+	circLoss     []float64 // per country × region
+	changed      []int32   // cables of the groups that fare otherwise than in the likely outcome
+	rs           reachScratch
+	reached      []bool // per country, from reachFast or reachBlock
+	br           blockReach
+	preReached   bool    // reached and fired hold this sample's, from reachBlock
+	placeUnreach []bool  // per place of the scenario
+	placeCabs    []int32 // per place: its failed cables
 }
 
 func (g *Graph) newEvaluator(p *plan) *evaluator {
 	return &evaluator{g: g, w: g.newWorkspace(), st: g.newState(), unreach: make([]bool, g.nCountry),
 		loss: make([]float64, g.nCountry), cabsFailed: make([]int32, g.nCountry), cabFailed: make([]bool, len(g.atlas.Cables)),
 		fired: make([]bool, len(p.groups)), p: p, cs: g.newCircuitScratch(),
-		regUnreach: make([]bool, g.nCountry*len(g.regions)), circLoss: make([]float64, g.nCountry*len(g.regions))}
+		reached: make([]bool, g.nCountry), placeUnreach: make([]bool, len(p.places)), placeCabs: make([]int32, len(p.places)), regUnreach: make([]bool, g.nCountry*len(g.regions)), circLoss: make([]float64, g.nCountry*len(g.regions))}
 }
 
 // sample draws sample i of the plan into the evaluator's state.
@@ -302,46 +351,105 @@ func (ev *evaluator) sample(p *plan, i, seed uint64) {
 // loss for the state.
 func (ev *evaluator) evaluate(flow bool) {
 	g, w, st := ev.g, ev.w, ev.st
-	w.load(g, st)
-	w.reach(g)
-	for c := range g.nCountry {
-		ev.unreach[c] = !w.reached[c] || st.down[c] || st.withdrawn[c]
-	}
 	p := ev.p
-	copy(ev.cabFailed, p.fixedCab)
-	for gi, f := range ev.fired {
-		if f {
-			for _, cb := range p.groups[gi].cables {
-				ev.cabFailed[cb] = true
+	reached := w.reached
+	switch {
+	case ev.preReached:
+		reached = ev.reached // the block's search (reachBlock)
+	case !flow && p.reach != nil && !referenceFlow:
+		g.reachFast(p.reach, ev.fired, &ev.rs, ev.reached)
+		reached = ev.reached
+	case p.fixedLoad != nil && !referenceFlow:
+		// The certain failures' load, then the segments of the groups
+		// fired in this sample.
+		w.loadFrom(p.fixedLoad)
+		for gi, f := range ev.fired {
+			if f {
+				for _, sg := range p.groups[gi].segs {
+					if e := g.segEdge[sg]; e >= 0 {
+						w.kill(g, e)
+					}
+				}
 			}
 		}
+		w.reach(g)
+	default:
+		w.load(g, st)
+		w.reach(g)
 	}
 	for c := range g.nCountry {
-		n := int32(0)
-		for k, cb := range g.countryCabs[c] {
-			if ev.cabFailed[cb] || p.stationsDown[c][k] {
-				n++
+		ev.unreach[c] = !reached[c] || st.down[c] || st.withdrawn[c]
+	}
+	// Failed cables per country: the certain ones, and each cable a fired
+	// group adds, counted once in each country where it is not already.
+	copy(ev.cabFailed, p.fixedCab)
+	copy(ev.cabsFailed, p.fixedCabsFailed)
+	for gi, f := range ev.fired {
+		if !f {
+			continue
+		}
+		for _, cb := range p.groups[gi].cables {
+			if ev.cabFailed[cb] {
+				continue
+			}
+			ev.cabFailed[cb] = true
+			for _, ck := range g.cableCountries[cb] {
+				if !p.stationsDown[ck[0]][ck[1]] {
+					ev.cabsFailed[ck[0]]++
+				}
 			}
 		}
-		ev.cabsFailed[c] = n
 	}
 	if !flow {
 		return
 	}
 	for c := range g.nCountry {
-		ev.loss[c] = g.countryLoss(w, st, c, ev.unreach[c])
+		ev.loss[c] = g.countryLossFrom(w, st, c, ev.unreach[c], p.likely, p.likelyCut)
 	}
 	g.reachRegions(w, st, ev.regUnreach)
 	for i, ok := range ev.regUnreach {
 		ev.regUnreach[i] = !ok
 	}
-	g.evalCircuits(st, ev.cs)
+	if p.likelyCS != nil && !referenceFlow {
+		// Only the cables of groups that fare otherwise than in the
+		// likely outcome differ from it.
+		ev.changed = ev.changed[:0]
+		for gi, f := range ev.fired {
+			if gr := &p.groups[gi]; f != gr.likely() {
+				ev.changed = append(ev.changed, gr.cables...)
+			}
+		}
+		g.evalCircuitsFrom(st, ev.cs, p.likelyCS, ev.changed)
+	} else {
+		g.evalCircuits(st, ev.cs)
+	}
 	g.regionLoss(ev.cs, p.circBase, ev.circLoss)
+	for i := range p.places {
+		pp := &p.places[i]
+		ev.placeUnreach[i] = !g.placeReachable(st, ev.cs, ev.unreach, pp)
+		n := int32(0)
+		for _, k := range pp.cables {
+			if ev.cabFailed[k] {
+				n++
+			}
+		}
+		ev.placeCabs[i] = n
+	}
 }
 
 // countryLoss is one minus the country's max-flow to the core over its
 // baseline, with w loaded with the state.
 func (g *Graph) countryLoss(w *workspace, st *state, c int, unreach bool) float64 {
+	return g.countryLossFrom(w, st, c, unreach, nil, nil)
+}
+
+// countryLossFrom is countryLoss with the flow started from the paths of
+// ref (per country; nil for none) before the intact ones, and bounded by
+// the live capacity of the cuts of refCut (per country; nil for none).
+func (g *Graph) countryLossFrom(w *workspace, st *state, c int, unreach bool, ref []flowPaths, refCut [][]int32) float64 {
+	if referenceFlow {
+		return g.countryLossReference(w, st, c, unreach)
+	}
 	switch {
 	case !g.baseReach[c]:
 		return 0 // nothing to lose
@@ -362,6 +470,42 @@ func (g *Graph) countryLoss(w *workspace, st *state, c int, unreach bool) float6
 	}
 	// The flow is bounded by the baseline (flows never grow) and by the
 	// capacity left around the country itself.
+	var local int64
+	for _, a := range g.adjArc[g.adjStart[c]:g.adjStart[c+1]] {
+		local += w.cap[a]
+	}
+	f := w.warmFlow(g, c, min(local, g.baseFlow[c]), ref, refCut)
+	return 1 - float64(f)/float64(g.baseFlow[c])
+}
+
+// referenceFlow makes every capacity loss a max-flow from zero (Dinic's
+// algorithm) and every sample's circuits a computation from scratch: the
+// reference the fast path is tested and benchmarked against. Tests only.
+var referenceFlow = false
+
+// countryLossReference is countryLoss computed from zero, as it was before
+// the warm start: a country whose intact flow uses no failed edge keeps it,
+// and the others get Dinic's algorithm, bounded by their intact flow and
+// the capacity left around them.
+func (g *Graph) countryLossReference(w *workspace, st *state, c int, unreach bool) float64 {
+	switch {
+	case !g.baseReach[c]:
+		return 0
+	case st.down[c] || st.withdrawn[c] || unreach:
+		return 1
+	case g.isHub[c]:
+		return 0
+	}
+	intact := true
+	for i, u := range g.baseUse[c] {
+		if u&w.deadW[i] != 0 {
+			intact = false
+			break
+		}
+	}
+	if intact {
+		return 0
+	}
 	var local int64
 	for _, a := range g.adjArc[g.adjStart[c]:g.adjStart[c+1]] {
 		local += w.cap[a]

@@ -229,6 +229,58 @@ type simulateResultPage struct {
 	Regions  []region
 	Query    string // the form's query without bbox, for zoom links
 	Again    string // the form's query, to change the selection
+	ByRegion []regionLossRow
+}
+
+// regionLossRow is one country's losses towards the world's regions: the
+// regions it can no longer reach, and its circuits lost to the others.
+type regionLossRow struct {
+	Country string
+	Cells   []string
+}
+
+// regionLossOf lists the regions a country is cut off from, or loses at least
+// 1% of its circuits to; an empty row when there are none.
+func regionLossOf(rq *request, c impact.CountryImpact) regionLossRow {
+	row := regionLossRow{}
+	if !c.ReachableBefore {
+		return row
+	}
+	for _, r := range c.Regions {
+		name := worldRegionName(rq, r.Region)
+		switch {
+		case !r.Reachable:
+			row.Cells = append(row.Cells, rq.t("simreg.cutoff", name))
+		case r.CircuitLoss >= 0.01:
+			row.Cells = append(row.Cells, rq.t("simreg.loss", name, rq.printer.Pct(r.CircuitLoss)))
+		}
+	}
+	if len(row.Cells) > 0 {
+		row.Country = c.Country
+	}
+	return row
+}
+
+// worldRegionName names one of impact.DefaultRegions in the reader's
+// language; another region keeps the name it was given.
+func worldRegionName(rq *request, name string) string {
+	switch name {
+	case "Europe":
+		return rq.t("simreg.r.europe")
+	case "North America":
+		return rq.t("simreg.r.north_america")
+	case "Asia":
+		return rq.t("simreg.r.asia")
+	case "Middle East":
+		return rq.t("simreg.r.middle_east")
+	case "Africa":
+		return rq.t("simreg.r.africa")
+	case "South America":
+		return rq.t("simreg.r.south_america")
+	case "Oceania":
+		return rq.t("simreg.r.oceania")
+	}
+	return name
 }
 
 // runScenario runs sc with a bounded number of samples, at most two at
@@ -255,6 +307,9 @@ func (s *server) runScenario(w http.ResponseWriter, r *http.Request, rq *request
 	p := simulateResultPage{Scenario: sc, YAML: string(y), Result: res, Sampled: res.Samples > 1, Regions: regions}
 	loss := map[string]float64{}
 	for _, c := range res.Countries {
+		if row := regionLossOf(rq, c); row.Country != "" {
+			p.ByRegion = append(p.ByRegion, row)
+		}
 		// A country with no path even before (its cables all planned)
 		// loses nothing to the scenario.
 		if c.ReachableBefore && (c.CapacityLoss > 0 || c.PUnreachable > 0) {

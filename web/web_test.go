@@ -120,7 +120,7 @@ func TestPublicPages(t *testing.T) {
 		{"/atlas/search?q=seacom", 303, nil},
 		{"/atlas/search?q=zzzzqqq", 404, []string{"Nothing matches"}},
 		{"/simulate", 200, []string{`data-pick="sim"`, `name="cable"`, `name="lp"`, `name="radius_km"`, `enctype="multipart/form-data"`, `name="csrf"`}},
-		{"/simulate/result?cable=seacom&cable=aae-1&cable=eig", 200, []string{"Impact", "Capacity lost", `class="cable failed"`}},
+		{"/simulate/result?cable=seacom&cable=aae-1&cable=eig", 200, []string{"Impact", "Capacity lost", `class="cable failed"`, "Loss per region", "of circuits lost"}},
 		{"/simulate/result?shutdown=ZA", 200, []string{"Lesotho", "cut off"}},
 		{"/simulate/result?lon=42.3&lat=14.9&radius_km=80&kind=conflict", 200, []string{`class="area"`, "Conflict within 80 km"}},
 		{"/simulate/result", 400, []string{"choose at least one"}},

@@ -22,7 +22,7 @@ SplitMix64 generator seeded with (seed, sample index), so results agree
 sample for sample. Besides the countries, the output lists the failed
 segments, landing points and links (in any sample).
 
-Usage: impact.py ATLAS.json SCENARIO.yaml [--samples N] [--seed S] [--flows K] [--core DE,FR,...]
+Usage: impact.py ATLAS.json SCENARIO.yaml [--samples N] [--seed S] [--flows K | --reach-only] [--core DE,FR,...]
 Prints one JSON object on standard output.
 """
 import argparse
@@ -290,6 +290,7 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--core", default=",".join(DEFAULT_CORE))
     ap.add_argument("--flows", type=int, default=0, help="samples that compute capacity loss, the first ones (0: all)")
+    ap.add_argument("--reach-only", action="store_true", help="compute reachability only, in every sample (no capacity loss)")
     args = ap.parse_args()
     with open(args.atlas) as f:
         atlas = json.load(f)
@@ -364,6 +365,8 @@ def main():
 
     samples = args.samples if groups else 1
     flows = samples if args.flows <= 0 else min(args.flows, samples)
+    if args.reach_only:
+        flows = 0
     unreach = {c: 0 for c in model.countries}
     loss = {c: 0.0 for c in model.countries}
     t0 = time.perf_counter()
@@ -392,7 +395,7 @@ def main():
             c: {
                 "reachable": 2 * unreach[c] < samples,
                 "p_unreachable": unreach[c] / samples,
-                "capacity_loss": loss[c] / flows,
+                "capacity_loss": loss[c] / flows if flows else 0.0,
                 "capacity_before_gbps": base_flow.get(c, 0) / 1000,
             }
             for c in sorted(model.countries)

@@ -69,8 +69,9 @@ of its capacity to the core is lost, most affected first.
 
 Scenarios with events that strike by chance (solar storms, earthquakes) are
 sampled: --samples runs, each drawn from --seed and its index, so the same
-seed gives the same output whatever the number of cores. Reachability is
-computed in every sample, capacity loss in the first --flow-samples.
+seed gives the same output whatever the number of cores. Reachability and
+capacity loss are computed in every sample (--flow-samples limits capacity
+to the first ones); the table gives the capacity loss with its 95% interval.
 
 With --asrel (a CAIDA AS relationship file, plain or bzip2), the scenario's
 shutdown and ases events also fail networks in the graph of autonomous
@@ -171,7 +172,7 @@ registered. docs/impact.md, "The AS level", explains the figures.`,
 	cmd.Flags().BoolVar(&asGeoJSON, "geojson", false, "print the failed elements and affected countries as GeoJSON")
 	cmd.Flags().IntVar(&opt.Samples, "samples", impact.DefaultSamples, "Monte Carlo samples of a scenario with chance events")
 	cmd.Flags().Uint64Var(&opt.Seed, "seed", 1, "seed of the samples")
-	cmd.Flags().IntVar(&opt.FlowSamples, "flow-samples", 1000, "samples that compute capacity loss (0: all)")
+	cmd.Flags().IntVar(&opt.FlowSamples, "flow-samples", 0, "samples that compute capacity loss, the first ones (0: all)")
 	cmd.Flags().IntVar(&opt.Workers, "workers", 0, "goroutines (default: the number of cores); results do not depend on it")
 	cmd.Flags().IntVar(&top, "top", 25, "countries in the table (0: every affected country)")
 	cmd.Flags().StringVar(&asrelFile, "asrel", "", "CAIDA AS relationship file (serial-1, plain or bzip2): run shutdown and ases events at the AS level too")
@@ -290,7 +291,10 @@ func readScenario(cmd *cobra.Command, path string) (*impact.Scenario, error) {
 // the printer's language.
 func writeImpactTable(w io.Writer, pr *i18n.Printer, r *impact.Result, top int) error {
 	fmt.Fprintf(w, "%s\n", r.Scenario)
-	if r.Samples > 1 {
+	switch {
+	case r.Samples > 1 && r.FlowSamples == r.Samples:
+		fmt.Fprintln(w, pr.T("sim.samples.all", r.Samples, fmt.Sprint(r.Seed)))
+	case r.Samples > 1:
 		fmt.Fprintln(w, pr.T("sim.samples", r.Samples, fmt.Sprint(r.Seed), r.FlowSamples))
 	}
 	f := r.Failed
@@ -320,8 +324,12 @@ func writeImpactTable(w io.Writer, pr *i18n.Printer, r *impact.Result, top int) 
 		if pr.Lang.Code != "en" {
 			name = pr.Country(c.Country, c.Name)
 		}
+		lost := lpct(pr, c.CapacityLoss)
+		if r.FlowSamples > 1 && c.CapacityLossCI[0] != c.CapacityLossCI[1] {
+			lost += " [" + lpct(pr, c.CapacityLossCI[0]) + "–" + lpct(pr, c.CapacityLossCI[1]) + "]"
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s/%s\t%s\t%s\t\n", c.Country, clipName(name, 28), reach,
-			lpct(pr, c.PUnreachable), lpct(pr, c.CapacityLoss), circ, pr.Dec(c.CablesFailed), pr.Num(int64(c.CablesTotal)), pr.Num(c.Population), pr.Num(c.PopulationAffected))
+			lpct(pr, c.PUnreachable), lost, circ, pr.Dec(c.CablesFailed), pr.Num(int64(c.CablesTotal)), pr.Num(c.Population), pr.Num(c.PopulationAffected))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -331,6 +339,13 @@ func writeImpactTable(w io.Writer, pr *i18n.Printer, r *impact.Result, top int) 
 		fmt.Fprintln(w, pr.T("sim.none"))
 	case shown < affected:
 		fmt.Fprintln(w, pr.T("sim.more", affected-shown))
+	}
+	for _, p := range r.Places {
+		state := pr.T("sim.place.reachable")
+		if !p.Reachable {
+			state = pr.T("sim.place.cutoff")
+		}
+		fmt.Fprintln(w, pr.T("sim.place", p.Name, p.Place, p.Country, state, lpct(pr, p.PUnreachable), pr.Dec(p.CablesFailed), pr.Num(int64(p.CablesTotal))))
 	}
 	if affected > 0 {
 		fmt.Fprintln(w, pr.T("sim.people"))

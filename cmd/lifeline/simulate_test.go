@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"lifeline/impact"
 	"lifeline/internal/shareddata"
 )
 
@@ -87,6 +88,44 @@ func TestSimulateSameSeed(t *testing.T) {
 	b, _, c2 := runCLI(t, "simulate", "--atlas", data, "--json", "--samples", "200", "--flow-samples", "20", "--seed", "5", "--workers", "2", storm)
 	if c1 != 0 || c2 != 0 || a != b {
 		t.Errorf("same seed, different output (codes %d, %d)", c1, c2)
+	}
+}
+
+// By default every sample computes capacity loss; the output is the same
+// whatever the number of workers, and the table gives the interval.
+func TestSimulateCapacityEverySample(t *testing.T) {
+	isolate(t)
+	data := shareddata.Path(t, "cables")
+	storm := t.TempDir() + "/storm.yaml"
+	writeFile(t, storm, "name: storm\nevents:\n  - solar_storm: {spacing_km: 100, p: [1, 0.1, 0.01]}\n")
+	a, _, c1 := runCLI(t, "simulate", "--atlas", data, "--json", "--samples", "150", "--seed", "5", "--workers", "1", storm)
+	b, _, c2 := runCLI(t, "simulate", "--atlas", data, "--json", "--samples", "150", "--seed", "5", "--workers", "2", storm)
+	if c1 != 0 || c2 != 0 || a != b {
+		t.Fatalf("same seed, different output (codes %d, %d)", c1, c2)
+	}
+	var r impact.Result
+	if err := json.Unmarshal([]byte(a), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.FlowSamples != 150 {
+		t.Errorf("flow_samples = %d, want every one of the 150 samples", r.FlowSamples)
+	}
+	partial := 0
+	for _, c := range r.Countries {
+		ci := c.CapacityLossCI
+		if !(ci[0] <= c.CapacityLoss && c.CapacityLoss <= ci[1]) {
+			t.Errorf("%s: interval %v does not hold the mean %v", c.Country, ci, c.CapacityLoss)
+		}
+		if ci[0] < ci[1] {
+			partial++
+		}
+	}
+	if partial == 0 {
+		t.Error("no country has an interval of some width: the storm is sampled")
+	}
+	out, _, code := runCLI(t, "simulate", "--atlas", data, "--samples", "150", "--seed", "5", "--top", "40", storm)
+	if code != 0 || !strings.Contains(out, "capacity lost: mean [95% interval]") || !strings.Contains(out, "%–") {
+		t.Errorf("table without the capacity interval:\n%s", out)
 	}
 }
 

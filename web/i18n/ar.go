@@ -792,4 +792,17 @@ var ar = Messages{
 	"custody.match.unseen":      "هذا الملف هو عنصر الأدلة رقم %d لهذا الحادث؛ وتقديمه مسجَّل في جزء من السجل لا يحق لك رؤيته.",
 	"custody.nomatch":           "لا يطابق هذا الملف أيًّا من أدلة هذا الحادث التي يحق لك رؤيتها.",
 	"custody.notkept":           "حُسبت بصمة الملف عند وصوله ولم يُحتفظ به.",
+	// Model fidelity: loss per region in the simulator
+	"simreg.title":           "الخسائر حسب المنطقة",
+	"simreg.caption":         "الدوائر المفقودة نحو كل منطقة من مناطق العالم كما يعلنها المشغّلون (دون تحويل المسار عبر سعة بلدان أخرى)، والمناطق التي لم يعد البلد قادرًا على الوصول إليها.",
+	"simreg.col.regions":     "المناطق",
+	"simreg.cutoff":          "%s: منقطع",
+	"simreg.loss":            "%[1]s: فُقد %[2]s من الدوائر",
+	"simreg.r.europe":        "أوروبا",
+	"simreg.r.north_america": "أمريكا الشمالية",
+	"simreg.r.asia":          "آسيا",
+	"simreg.r.middle_east":   "الشرق الأوسط",
+	"simreg.r.africa":        "أفريقيا",
+	"simreg.r.south_america": "أمريكا الجنوبية",
+	"simreg.r.oceania":       "أوقيانوسيا",
 }

@@ -808,4 +808,17 @@ var en = Messages{
 	"custody.match.unseen":      "This file is evidence item %d of this incident; its submission is in a part of the log you may not see.",
 	"custody.nomatch":           "This file matches none of the evidence of this incident that you may see.",
 	"custody.notkept":           "The file was fingerprinted as it arrived and was not kept.",
+	// Model fidelity: loss per region in the simulator
+	"simreg.title":           "Loss per region",
+	"simreg.caption":         "Circuits lost to each region of the world, as operators report them (without rerouting over other countries' capacity), and the regions a country can no longer reach.",
+	"simreg.col.regions":     "Regions",
+	"simreg.cutoff":          "%s: cut off",
+	"simreg.loss":            "%[1]s: %[2]s of circuits lost",
+	"simreg.r.europe":        "Europe",
+	"simreg.r.north_america": "North America",
+	"simreg.r.asia":          "Asia",
+	"simreg.r.middle_east":   "Middle East",
+	"simreg.r.africa":        "Africa",
+	"simreg.r.south_america": "South America",
+	"simreg.r.oceania":       "Oceania",
 }

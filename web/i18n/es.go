@@ -790,4 +790,17 @@ var es = Messages{
 	"custody.match.unseen":      "Este archivo es el elemento de prueba n.º %d de este incidente; su presentación está en una parte del registro que usted no puede ver.",
 	"custody.nomatch":           "Este archivo no coincide con ninguna de las pruebas de este incidente que usted puede ver.",
 	"custody.notkept":           "La huella del archivo se calculó al llegar; el archivo no se guardó.",
+	// Model fidelity: loss per region in the simulator
+	"simreg.title":           "Pérdidas por región",
+	"simreg.caption":         "Circuitos perdidos hacia cada región del mundo, tal como los declaran los operadores (sin desvíos por la capacidad de otros países), y regiones que un país ya no puede alcanzar.",
+	"simreg.col.regions":     "Regiones",
+	"simreg.cutoff":          "%s: sin conexión",
+	"simreg.loss":            "%[1]s: %[2]s de los circuitos perdidos",
+	"simreg.r.europe":        "Europa",
+	"simreg.r.north_america": "América del Norte",
+	"simreg.r.asia":          "Asia",
+	"simreg.r.middle_east":   "Oriente Medio",
+	"simreg.r.africa":        "África",
+	"simreg.r.south_america": "América del Sur",
+	"simreg.r.oceania":       "Oceanía",
 }

@@ -789,4 +789,17 @@ var fr = Messages{
 	"custody.match.unseen":      "Ce fichier est l’élément de preuve n° %d de cet incident ; son dépôt figure dans une partie du journal que vous ne pouvez pas voir.",
 	"custody.nomatch":           "Ce fichier ne correspond à aucune des preuves de cet incident que vous pouvez voir.",
 	"custody.notkept":           "L’empreinte du fichier a été calculée à son arrivée ; il n’a pas été conservé.",
+	// Model fidelity: loss per region in the simulator
+	"simreg.title":           "Pertes par région",
+	"simreg.caption":         "Circuits perdus vers chaque région du monde, comme les opérateurs les déclarent (sans détour par la capacité d’autres pays), et régions qu’un pays ne peut plus atteindre.",
+	"simreg.col.regions":     "Régions",
+	"simreg.cutoff":          "%s : coupé",
+	"simreg.loss":            "%[1]s : %[2]s des circuits perdus",
+	"simreg.r.europe":        "Europe",
+	"simreg.r.north_america": "Amérique du Nord",
+	"simreg.r.asia":          "Asie",
+	"simreg.r.middle_east":   "Moyen-Orient",
+	"simreg.r.africa":        "Afrique",
+	"simreg.r.south_america": "Amérique du Sud",
+	"simreg.r.oceania":       "Océanie",
 }

@@ -790,4 +790,17 @@ var zh = Messages{
 	"custody.match.unseen":      "此文件是本事件的第 %d 项证据；其提交记录位于您无权查看的日志部分。",
 	"custody.nomatch":           "此文件与您可查看的本事件证据均不匹配。",
 	"custody.notkept":           "文件在到达时计算了指纹，未予保存。",
+	// Model fidelity: loss per region in the simulator
+	"simreg.title":           "各地区的损失",
+	"simreg.caption":         "按运营商的报告口径（不经其他国家的容量绕行）计算的通往世界各地区的电路损失，以及一国已无法到达的地区。",
+	"simreg.col.regions":     "地区",
+	"simreg.cutoff":          "%s：中断",
+	"simreg.loss":            "%[1]s：损失 %[2]s 的电路",
+	"simreg.r.europe":        "欧洲",
+	"simreg.r.north_america": "北美洲",
+	"simreg.r.asia":          "亚洲",
+	"simreg.r.middle_east":   "中东",
+	"simreg.r.africa":        "非洲",
+	"simreg.r.south_america": "南美洲",
+	"simreg.r.oceania":       "大洋洲",
 }

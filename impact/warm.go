@@ -1,0 +1,316 @@
+package impact
+
+import "math"
+
+// Warm start of the capacity computation.
+//
+// A country's capacity loss is one max-flow from the country to the core.
+// Computed from zero (Dinic's algorithm, flow.go) it costs a few
+// augmenting phases, each a search of the whole graph, for each of some
+// two hundred countries in every sample. Most of a country's flow survives
+// any one sample, so the engine starts from flows already known:
+//
+//  1. Paths. Every country's max-flow in the intact network (NewGraph) and,
+//     for a probabilistic scenario, in its likely outcome (the certain
+//     failures and every group more likely to fail than not, likelyPaths)
+//     are kept as paths, each with its amount (a flow decomposition). In a
+//     sample the likely paths, then the intact ones, are sent again, each as
+//     much of its amount as the sample's residual capacities let through:
+//     nothing crosses a failed element, and what is sent is a feasible flow.
+//  2. Bounds. The flow can be no more than the live capacity around the
+//     country, its intact flow, and the live capacity of any cut between
+//     it and the core, such as the minimum cut of the likely outcome. (Cuts
+//     that earlier samples ended on were tried too, and cost more than they
+//     saved.) When the rebuilt flow
+//     reaches the bound, the flow is maximum and no search is made.
+//  3. Augmenting paths. Otherwise a depth-first search, trying the links
+//     towards the core first and skipping dead ends within a round, adds
+//     augmenting paths until the bound is reached or a search from a clean
+//     slate finds none — which proves the flow maximum. A country that
+//     would need more than dfsTries paths is finished by Dinic's algorithm.
+//
+// Every step keeps a feasible flow and stops only on a proof of maximality
+// (a bound reached, or no augmenting path), and every capacity is a whole
+// number of Mbit/s, so the value is the exact max-flow, equal to the bit to
+// the computation from zero (TestWarmFlowMatchesReference compares them on
+// random failure sets; TestSimulateFastMatchesReference whole simulations).
+
+// flowPaths is one country's intact flow as paths: the arcs of path i are
+// arcs[start[i]:start[i+1]] and it carries amount[i] Mbit/s.
+type flowPaths struct {
+	start  []int32
+	arcs   []int32
+	amount []int64
+}
+
+// decompose splits the flow left in w (cap − res on each arc, from s to
+// t) into paths; cycles carry nothing from s to t and are dropped. It
+// changes w.res.
+func (w *workspace) decompose(g *Graph, s, t int32) flowPaths {
+	fp := flowPaths{start: []int32{0}}
+	flow := func(a int32) int64 { return w.cap[a] - w.res[a] }
+	send := func(arcs []int32, amt int64) {
+		for _, a := range arcs {
+			w.res[a] += amt
+			w.res[a^1] -= amt
+		}
+	}
+	at := make([]int32, g.nNode) // 1 + position of a node on the walk, 0 if off it
+	nodes := []int32{s}          // the walk: nodes[i] −walk[i]→ nodes[i+1]
+	var walk []int32
+	at[s] = 1
+	for {
+		u := nodes[len(nodes)-1]
+		if u == t {
+			amt := int64(math.MaxInt64)
+			for _, a := range walk {
+				amt = min(amt, flow(a))
+			}
+			send(walk, amt)
+			fp.arcs = append(fp.arcs, walk...)
+			fp.start = append(fp.start, int32(len(fp.arcs)))
+			fp.amount = append(fp.amount, amt)
+			for _, n := range nodes[1:] {
+				at[n] = 0
+			}
+			nodes, walk = nodes[:1], walk[:0]
+			continue
+		}
+		next := int32(-1)
+		for _, a := range g.adjArc[g.adjStart[u]:g.adjStart[u+1]] {
+			if flow(a) > 0 {
+				next = a
+				break
+			}
+		}
+		if next < 0 {
+			// Nothing leaves u: at s the flow is all taken; elsewhere the
+			// flow would not be conserved, which a max-flow never leaves.
+			return fp
+		}
+		v := g.arcHead[next]
+		if j := at[v]; j > 0 {
+			// A cycle back to v: cancel it and go on from v.
+			cyc := append(walk[j-1:], next)
+			amt := int64(math.MaxInt64)
+			for _, a := range cyc {
+				amt = min(amt, flow(a))
+			}
+			send(cyc, amt)
+			for _, n := range nodes[j:] {
+				at[n] = 0
+			}
+			nodes, walk = nodes[:j], walk[:j-1]
+			continue
+		}
+		walk = append(walk, next)
+		nodes = append(nodes, v)
+		at[v] = int32(len(nodes))
+	}
+}
+
+// resend sends the paths of fp again, each as much of its amount as the
+// residual capacities let through, up to bound in all, and returns what it
+// sent.
+func (w *workspace) resend(fp *flowPaths, bound int64) int64 {
+	var total int64
+	for i, amt := range fp.amount {
+		arcs := fp.arcs[fp.start[i]:fp.start[i+1]]
+		amt = min(amt, bound-total)
+		for _, a := range arcs {
+			amt = min(amt, w.res[a])
+		}
+		if amt <= 0 {
+			continue
+		}
+		for _, a := range arcs {
+			w.res[a] -= amt
+			w.res[a^1] += amt
+		}
+		total += amt
+		if total >= bound {
+			break
+		}
+	}
+	return total
+}
+
+// likelyPaths computes, for a plan, every country's max-flow paths in the
+// plan's likely outcome: its certain failures and every group more likely
+// to fail than not. Samples of a probabilistic scenario resemble that
+// outcome more than the intact network, so its paths are a closer start.
+//
+// It also returns each country's minimum cut in that outcome (its pairs):
+// in a sample, the cut's live capacity bounds the flow from above, and
+// when the likely paths all survive and fill it, no search is needed.
+func (g *Graph) likelyPaths(p *plan) ([]flowPaths, [][]int32) {
+	st := g.likelyState(p)
+	w := g.newWorkspace()
+	w.load(g, st)
+	w.reach(g)
+	out := make([]flowPaths, g.nCountry)
+	cuts := make([][]int32, g.nCountry)
+	for c := range g.nCountry {
+		if g.isHub[c] || !w.reached[c] || st.down[c] || st.withdrawn[c] {
+			continue
+		}
+		w.maxFlow(g, int32(c), g.core, 0)
+		// The last search of the max-flow failed: the nodes it labelled
+		// are the side of a minimum cut that holds c.
+		for p := range g.pU {
+			if (w.level[g.pU[p]] >= 0) != (w.level[g.pV[p]] >= 0) {
+				cuts[c] = append(cuts[c], int32(p))
+			}
+		}
+		out[c] = w.decompose(g, int32(c), g.core)
+	}
+	return out, cuts
+}
+
+// likelyState is the plan's likely outcome: its certain failures, and every
+// group more likely to fail than not (likely).
+func (g *Graph) likelyState(p *plan) *state {
+	st := g.newState()
+	st.copyFrom(p.fixed)
+	for _, gr := range p.groups {
+		if gr.likely() {
+			for _, s := range gr.segs {
+				st.seg[s] = true
+			}
+		}
+	}
+	return st
+}
+
+// likely reports whether the group is more likely to fail than not.
+func (gr *group) likely() bool { return gr.p >= 0.5 }
+
+// liveCap is the capacity of the pairs of a cut with w's failures.
+func (w *workspace) liveCap(cut []int32) int64 {
+	var s int64
+	for _, p := range cut {
+		s += w.cap[2*p]
+	}
+	return s
+}
+
+// warmFlow is the max-flow from country c to the core over the capacities
+// loaded in w, started from c's intact flow paths. bound is an upper bound
+// on the flow (≤ 0: none); the live capacity of refCut[c] tightens it.
+func (w *workspace) warmFlow(g *Graph, c int, bound int64, ref []flowPaths, refCut [][]int32) int64 {
+	copy(w.res, w.cap)
+	if bound <= 0 {
+		bound = math.MaxInt64
+	}
+	if refCut != nil && refCut[c] != nil {
+		bound = min(bound, w.liveCap(refCut[c]))
+	}
+	var total int64
+	if ref != nil {
+		total = w.resend(&ref[c], bound)
+	}
+	if total < bound {
+		total += w.resend(&g.basePaths[c], bound-total)
+	}
+	if total >= bound {
+		return total
+	}
+	sent, stuck := w.augmentDFS(g, int32(c), bound-total)
+	total += sent
+	switch {
+	case total >= bound:
+		return total
+	case stuck:
+		return total // no augmenting path: the flow is maximum
+	}
+	return total + w.augment(g, int32(c), g.core, bound-total)
+}
+
+// dfsTries bounds the searches of augmentDFS before Dinic's algorithm takes
+// over (started from a flow this rich, Dinic's phases are many: the depth-
+// first searches are kept going for long).
+const dfsTries = 256
+
+// augmentDFS sends flow from s to the core along augmenting paths found by
+// a depth-first search that tries, at each node, the arcs towards the core
+// first (by hop distance in the intact network). Nodes a search left
+// without finding a path are skipped by the next searches of the same
+// round, and each node resumes its arcs where it left them, as in Dinic's
+// algorithm; a search that fails starts a new round from a clean slate,
+// and the first search of a round that fails proves the flow maximum. It stops when bound more has been sent, when no path is left,
+// or after dfsTries searches; it returns how much it sent, and whether no
+// path was left. What is left is a feasible flow, so whatever it stops on,
+// Dinic's algorithm can finish the job exactly.
+func (w *workspace) augmentDFS(g *Graph, s int32, bound int64) (int64, bool) {
+	if len(w.seen) < g.nNode {
+		w.seen = make([]uint32, g.nNode)
+		w.deadEnd = make([]uint32, g.nNode)
+		w.curRound = make([]uint32, g.nNode)
+		w.cur = make([]int32, g.nNode)
+		w.pathArc = make([]int32, 0, g.nNode)
+	}
+	var total int64
+	fresh := true // no node is skipped in this round yet
+	w.round++
+	for try := 0; try < dfsTries && total < bound; try++ {
+		w.epoch++
+		if w.epoch == 0 || w.round == 0 { // wrapped: clear the marks
+			clear(w.seen)
+			clear(w.deadEnd)
+			clear(w.curRound)
+			w.epoch, w.round = 1, 1
+		}
+		path, ok := w.dfs(g, s, w.pathArc[:0])
+		w.pathArc = path
+		if !ok {
+			if fresh {
+				return total, true
+			}
+			w.round++
+			fresh = true
+			continue
+		}
+		fresh = false
+		amt := bound - total
+		for _, a := range path {
+			amt = min(amt, w.res[a])
+		}
+		for _, a := range path {
+			w.res[a] -= amt
+			w.res[a^1] += amt
+		}
+		total += amt
+	}
+	return total, false
+}
+
+// dfs looks for a path of residual capacity from u to the core, appending
+// its arcs to path; it marks the nodes it leaves without one dead for the
+// round.
+func (w *workspace) dfs(g *Graph, u int32, path []int32) ([]int32, bool) {
+	w.seen[u] = w.epoch
+	if w.curRound[u] != w.round {
+		w.curRound[u] = w.round
+		w.cur[u] = g.adjStart[u]
+	}
+	// Within a round each node resumes its arcs where it left them, as in
+	// Dinic's algorithm; an arc passed over can come back to life, which
+	// the round's last search, from a clean slate, catches.
+	for end := g.adjStart[u+1]; w.cur[u] < end; w.cur[u]++ {
+		a := g.adjNear[w.cur[u]]
+		v := g.arcHead[a]
+		if w.res[a] <= 0 || w.seen[v] == w.epoch || w.deadEnd[v] == w.round {
+			continue
+		}
+		path = append(path, a)
+		if v == g.core {
+			return path, true
+		}
+		if p, ok := w.dfs(g, v, path); ok {
+			return p, true
+		}
+		path = path[:len(path)-1]
+	}
+	w.deadEnd[u] = w.round
+	return path, false
+}
