@@ -38,7 +38,16 @@ func (s *Server) sitrepGet(w http.ResponseWriter, r *http.Request, v coord.Viewe
 		s.problem(w, r, v, lifeline.Errorf(lifeline.EINVALID, op, "lang: the language applies to format=html only"))
 		return
 	}
-	rep, err := sitrep.Build(r.Context(), s.svc, v, sitrep.Options{Country: q.Get("country"), Now: time.Now(), Estimate: s.sitrepEstimate})
+	now := time.Now()
+	var alerts []sitrep.Alert
+	if s.alerts != nil {
+		var err error
+		if alerts, err = sitrep.DetectorAlerts(r.Context(), s.alerts, v, now); err != nil {
+			s.problem(w, r, v, err)
+			return
+		}
+	}
+	rep, err := sitrep.Build(r.Context(), s.svc, v, sitrep.Options{Country: q.Get("country"), Now: now, Estimate: s.sitrepEstimate, Alerts: alerts})
 	if err != nil {
 		s.problem(w, r, v, err)
 		return

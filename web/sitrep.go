@@ -344,8 +344,13 @@ func (s *server) sitrepPage(w http.ResponseWriter, r *http.Request, rq *request)
 			return lifeline.Errorf(lifeline.EINVALID, "web.sitrep", "%s: the report takes country and lang only", truncate(k, 30))
 		}
 	}
-	rep, err := sitrep.Build(r.Context(), s.svc, rq.viewer, sitrep.Options{Country: q.Get("country"), Now: s.now(),
-		Estimate: s.sitrepEstimate})
+	now := s.now()
+	alerts, err := sitrep.DetectorAlerts(r.Context(), s.cfg.Alerts, rq.viewer, now)
+	if err != nil {
+		return err
+	}
+	rep, err := sitrep.Build(r.Context(), s.svc, rq.viewer, sitrep.Options{Country: q.Get("country"), Now: now,
+		Estimate: s.sitrepEstimate, Alerts: alerts})
 	if err != nil {
 		return err
 	}

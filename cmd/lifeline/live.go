@@ -14,6 +14,7 @@ import (
 	"lifeline"
 	"lifeline/coord"
 	"lifeline/feed"
+	"lifeline/impact"
 	"lifeline/store"
 	"lifeline/watch"
 	"lifeline/watch/stream"
@@ -278,9 +279,27 @@ func (c *sourceCollector) Collect(ch chan<- prometheus.Metric) {
 
 // onAlertRecovered is called by the live pipeline with every alert whose
 // recovery has just been recorded (event alert.recovered): the signals of
-// its entity are back. This is where the restoration of the elements an
-// incident names is closed from a recovery; until then it is logged.
-func onAlertRecovered(ctx context.Context, db *store.DB, log *slog.Logger, a *coord.Alert) {
-	_, _ = ctx, db
+// its entity are back. The restoration of each element that open
+// incidents of its country name is closed when every country the
+// element's loss affects (the impact engine) has recovered
+// (coord.RecoverIncidents), recorded by the instance.
+func onAlertRecovered(ctx context.Context, db *store.DB, g *impact.Graph, log *slog.Logger, a *coord.Alert) {
 	log.Info("live: alert recovered", "alert", a.ID, "entity", a.Entity, "recovered", a.Recovered, "incident", a.Incident)
+	if a.Country == "" || g == nil {
+		return
+	}
+	affected := func(ctx context.Context, element string) ([]string, error) {
+		res, err := g.SimulateElements(ctx, element, []string{element})
+		if err != nil {
+			return nil, err
+		}
+		return res.Affected(), nil
+	}
+	n, err := coord.RecoverIncidents(ctx, db, db, coord.System, a.Country, affected)
+	if n > 0 {
+		log.Info("live: restoration closed by the signal's recovery", "country", a.Country, "elements", n)
+	}
+	if err != nil {
+		log.Warn("live: restoration not closed by the recovery", "country", a.Country, "err", lifeline.Trace(err))
+	}
 }

@@ -123,14 +123,14 @@ coordinators to verify or dismiss. The sources' status is on
 			registry := prometheus.NewRegistry()
 			var lv *live
 			if liveFile != "" {
-				if lv, err = newLive(liveFile, db, stderr, log, func(ctx context.Context, a *coord.Alert) { onAlertRecovered(ctx, db, log, a) }); err != nil {
+				if lv, err = newLive(liveFile, db, stderr, log, func(ctx context.Context, a *coord.Alert) { onAlertRecovered(ctx, db, g, log, a) }); err != nil {
 					return err
 				}
 				registry.MustRegister(newSourceCollector(lv))
 			}
 			apiHandler := api.New(db.Services(),
 				api.Options{Logger: log, Rate: rate, Burst: burst, CursorKey: cursorKey, Registry: registry, Changes: db, Origins: db, Subscriptions: db, Alerts: db, Graph: g,
-					SitrepHTML: web.SitrepHTML(a, ""), SitrepEstimate: web.SitrepEstimate(g),
+					SitrepHTML: web.SitrepHTML(a, ""), SitrepEstimate: web.SitrepEstimate(g), Drops: alertDrops(db),
 					Health: func(ctx context.Context) error { return db.SQL().PingContext(ctx) }, LogCheck: func() (any, bool) {
 						c := db.LastCheck()
 						if err := db.Broken(); err != nil {
@@ -152,7 +152,7 @@ coordinators to verify or dismiss. The sources' status is on
 			}
 			wcfg := web.Config{Atlas: a, Graph: g, Logger: log, Lang: lang,
 				Sessions: storeSessions{db: db, log: log}, Key: csrfKey, Site: site,
-				Services: db.Services(), Federation: webFederation(db, client), Subscriptions: db, Alerts: db}
+				Services: db.Services(), Federation: webFederation(db, client), Subscriptions: db, Alerts: db, Drops: alertDrops(db)}
 			if lv != nil {
 				wcfg.Sources = lv.webSources
 			}
@@ -388,5 +388,13 @@ func checkStateInBackground(ctx context.Context, db *store.DB, stderr io.Writer)
 		fmt.Fprintf(stderr, "lifeline: %s\nlifeline: serving for reading only\n", lifeline.ErrorMessage(db.Broken()))
 	case err == nil:
 		fmt.Fprintln(stderr, "lifeline: the state tables match the log")
+	}
+}
+
+// alertDrops gives the candidate failures of an incident what the
+// instance's alerts observed of its countries (coord.AlertDrops).
+func alertDrops(db *store.DB) func(ctx context.Context, v coord.Viewer, in *coord.Incident) ([]coord.Drop, error) {
+	return func(ctx context.Context, v coord.Viewer, in *coord.Incident) ([]coord.Drop, error) {
+		return coord.AlertDrops(ctx, db, v, in)
 	}
 }

@@ -56,8 +56,13 @@ from $LC_ALL, $LC_MESSAGES or $LANG). --json writes the report's data.`,
 			if err != nil {
 				return err
 			}
-			rep, err := sitrep.Build(ctx, db.Services(), v, sitrep.Options{Country: strings.ToUpper(country), Now: time.Now(),
-				Estimate: web.SitrepEstimate(g), Name: elementNamer(a)})
+			now := time.Now()
+			alerts, err := sitrep.DetectorAlerts(ctx, db, v, now)
+			if err != nil {
+				return err
+			}
+			rep, err := sitrep.Build(ctx, db.Services(), v, sitrep.Options{Country: strings.ToUpper(country), Now: now,
+				Estimate: web.SitrepEstimate(g), Name: elementNamer(a), Alerts: alerts})
 			if err != nil {
 				return err
 			}
