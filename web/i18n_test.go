@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -205,7 +206,7 @@ func TestCatalogueComplete(t *testing.T) {
 					if _, isPlural := ref.(i18n.Plural); isPlural && len(want) > 1 {
 						t.Errorf("%s: a plain text where English has a plural", k)
 					}
-					if got := verbs(m); !sameVerbs(got, refArgs) {
+					if got := i18n.Verbs(m); !maps.Equal(got, refArgs) {
 						t.Errorf("%s: arguments %v, English has %v: %q", k, got, refArgs, m)
 					}
 				case i18n.Plural:
@@ -220,7 +221,7 @@ func TestCatalogueComplete(t *testing.T) {
 					var names []string
 					for _, f := range i18n.PluralForms(m) {
 						names = append(names, f.Name)
-						got := verbs(f.Text)
+						got := i18n.Verbs(f.Text)
 						// A form may leave the count out ("one country",
 						// "واحد"), never another argument.
 						for i, v := range refArgs {
@@ -258,11 +259,11 @@ func argsOf(t *testing.T, key string, m any) map[int]string {
 	t.Helper()
 	switch m := m.(type) {
 	case string:
-		return verbs(m)
+		return i18n.Verbs(m)
 	case i18n.Plural:
 		all := map[int]string{}
 		for _, f := range i18n.PluralForms(m) {
-			for i, v := range verbs(f.Text) {
+			for i, v := range i18n.Verbs(f.Text) {
 				all[i] = v
 			}
 		}
@@ -270,41 +271,6 @@ func argsOf(t *testing.T, key string, m any) map[int]string {
 	}
 	t.Fatalf("%s: a %T", key, m)
 	return nil
-}
-
-var verb = regexp.MustCompile(`%(?:\[(\d+)\])?[-+# 0]*\d*(?:\.\d+)?([a-zA-Z%])`)
-
-// verbs maps each argument (1-based) of a format to its verb: "%[2]s
-// %d" is {2: "s", 3: "d"}, as fmt counts them.
-func verbs(format string) map[int]string {
-	out := map[int]string{}
-	if strings.Contains(verb.ReplaceAllString(format, ""), "%") {
-		out[0] = "a lone % (write %% for a percent sign)"
-	}
-	next := 1
-	for _, m := range verb.FindAllStringSubmatch(format, -1) {
-		if m[2] == "%" {
-			continue
-		}
-		if m[1] != "" {
-			fmt.Sscan(m[1], &next)
-		}
-		out[next] = m[2]
-		next++
-	}
-	return out
-}
-
-func sameVerbs(a, b map[int]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }
 
 // The checks above must be able to fail.
@@ -319,11 +285,11 @@ func TestVerbs(t *testing.T) {
 		{"%.1f and %v", map[int]string{1: "f", 2: "v"}},
 		{"under 25%", map[int]string{0: "a lone % (write %% for a percent sign)"}},
 	} {
-		if got := verbs(tc.in); !sameVerbs(got, tc.want) {
-			t.Errorf("verbs(%q) = %v, want %v", tc.in, got, tc.want)
+		if got := i18n.Verbs(tc.in); !maps.Equal(got, tc.want) {
+			t.Errorf("i18n.Verbs(%q) = %v, want %v", tc.in, got, tc.want)
 		}
 	}
-	if sameVerbs(verbs("%[1]s %[2]s"), verbs("%s")) {
+	if maps.Equal(i18n.Verbs("%[1]s %[2]s"), i18n.Verbs("%s")) {
 		t.Error("a missing argument goes unnoticed")
 	}
 }

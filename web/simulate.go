@@ -262,25 +262,10 @@ func regionLossOf(rq *request, c impact.CountryImpact) regionLossRow {
 }
 
 // worldRegionName names one of impact.DefaultRegions in the reader's
-// language; another region keeps the name it was given.
+// language (the "wregion" enumeration, as the incident's impact panel
+// does); another region keeps the name it was given.
 func worldRegionName(rq *request, name string) string {
-	switch name {
-	case "Europe":
-		return rq.t("simreg.r.europe")
-	case "North America":
-		return rq.t("simreg.r.north_america")
-	case "Asia":
-		return rq.t("simreg.r.asia")
-	case "Middle East":
-		return rq.t("simreg.r.middle_east")
-	case "Africa":
-		return rq.t("simreg.r.africa")
-	case "South America":
-		return rq.t("simreg.r.south_america")
-	case "Oceania":
-		return rq.t("simreg.r.oceania")
-	}
-	return name
+	return enumName(rq.printer, "wregion", name)
 }
 
 // runScenario runs sc with a bounded number of samples, at most two at

@@ -2,6 +2,7 @@ package i18n
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"sort"
@@ -76,7 +77,7 @@ func (c *Catalogue) Check() []error {
 				if _, plural := en[key].(Plural); plural && len(forms) > 1 {
 					bad(l.Code, key, "a plain text where English has a plural")
 				}
-				if got := verbsOf(m); !sameArgs(got, ref) {
+				if got := Verbs(m); !maps.Equal(got, ref) {
 					bad(l.Code, key, "arguments %v, English has %v: %q", got, ref, m)
 				}
 			case Plural:
@@ -91,7 +92,7 @@ func (c *Catalogue) Check() []error {
 				var names []string
 				for _, f := range PluralForms(m) {
 					names = append(names, f.Name)
-					got := verbsOf(f.Text)
+					got := Verbs(f.Text)
 					for i, v := range ref {
 						if i != m.Arg && got[i] != v {
 							bad(l.Code, key, "(%s) argument %d is %q, English %q: %q", f.Name, i, got[i], v, f.Text)
@@ -124,21 +125,21 @@ func argsOfMessage(m any) map[int]string {
 	if p, ok := m.(Plural); ok {
 		all := map[int]string{}
 		for _, f := range PluralForms(p) {
-			for i, v := range verbsOf(f.Text) {
+			for i, v := range Verbs(f.Text) {
 				all[i] = v
 			}
 		}
 		return all
 	}
 	s, _ := m.(string)
-	return verbsOf(s)
+	return Verbs(s)
 }
 
 var verbRE = regexp.MustCompile(`%(?:\[(\d+)\])?[-+# 0]*\d*(?:\.\d+)?([a-zA-Z%])`)
 
-// verbsOf maps each argument (1-based, as fmt counts them) of a format to
+// Verbs maps each argument (1-based, as fmt counts them) of a format to
 // its verb; a lone % is argument 0.
-func verbsOf(format string) map[int]string {
+func Verbs(format string) map[int]string {
 	out := map[int]string{}
 	if strings.Contains(verbRE.ReplaceAllString(format, ""), "%") {
 		out[0] = "a lone % (write %% for a percent sign)"
@@ -155,16 +156,4 @@ func verbsOf(format string) map[int]string {
 		next++
 	}
 	return out
-}
-
-func sameArgs(a, b map[int]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }
