@@ -11,7 +11,7 @@ import (
 )
 
 // DetectorAlerts returns the instance's detector alerts v may see that
-// were open or raised within FreshFor before now, as the report lists
+// are still open (Build keeps those raised within FreshFor), as the report lists
 // them (Options.Alerts); alerts nil returns none. Build checks each one's
 // marking again.
 func DetectorAlerts(ctx context.Context, alerts coord.AlertService, v coord.Viewer, now time.Time) ([]Alert, error) {
@@ -19,7 +19,7 @@ func DetectorAlerts(ctx context.Context, alerts coord.AlertService, v coord.View
 		return nil, nil
 	}
 	var out []Alert
-	f := coord.AlertFilter{Since: now.Add(-FreshFor), Limit: 200}
+	f := coord.AlertFilter{Since: now.Add(-FreshFor), State: coord.AlertOpen, Limit: 200}
 	for range 5 {
 		p, err := alerts.FindAlerts(ctx, v, f)
 		if err != nil {
@@ -36,8 +36,8 @@ func DetectorAlerts(ctx context.Context, alerts coord.AlertService, v coord.View
 	return out, nil
 }
 
-// alertOf is a detector alert as the report lists it: what fell, how far,
-// and by which kinds of signal.
+// alertOf is a detector alert as the report lists it, in words of no
+// language: what fell, how far, and which kinds of signal saw it.
 func alertOf(a *coord.Alert) Alert {
 	what := a.Entity
 	if a.ASN != 0 {
@@ -45,10 +45,7 @@ func alertOf(a *coord.Alert) Alert {
 	} else if a.Country != "" {
 		what = a.Country
 	}
-	title := fmt.Sprintf("%s: −%d %% (%s, %s)", what, int(math.Round(a.Drop*100)), strings.Join(a.Kinds, ", "), a.Status)
-	if a.Recovered != nil {
-		title += ", recovered " + a.Recovered.UTC().Format("2006-01-02 15:04") + " UTC"
-	}
+	title := fmt.Sprintf("%s: −%d %% (%s)", what, int(math.Round(a.Drop*100)), strings.Join(a.Kinds, ", "))
 	var cc []string
 	if a.Country != "" {
 		cc = []string{a.Country}
