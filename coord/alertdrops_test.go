@@ -2,14 +2,13 @@ package coord_test
 
 import (
 	"context"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"lifeline/coord"
-	"lifeline/store/sqlite"
+	"lifeline/internal/testdb"
 )
 
 // TestAlertsObserveIncidents follows an incident from the alerts of its
@@ -18,25 +17,9 @@ import (
 // countries' alerts have recovered, with the time of the later recovery.
 func TestAlertsObserveIncidents(t *testing.T) {
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "l.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Init(ctx, "Ops", "root", 0); err != nil {
-		t.Fatal(err)
-	}
+	db, _ := testdb.SQLite(t)
 	t0 := time.Now().UTC().Add(-2 * time.Hour).Truncate(time.Minute)
-	raise := func(cc string, drop float64) *coord.Alert {
-		t.Helper()
-		a := &coord.Alert{Entity: "country/" + cc, Country: cc, Status: "confirmed", Level: "critical", Kinds: []string{"bgp", "probing"},
-			Start: t0, Raised: t0.Add(10 * time.Minute), Drop: drop, Score: 100}
-		if err := db.RaiseAlert(ctx, coord.System, a); err != nil {
-			t.Fatal(err)
-		}
-		return a
-	}
-	sd, er := raise("SD", 0.9), raise("ER", 0.4)
+	sd, er := testdb.RaiseCountryAlert(t, db, "SD", t0, 0.9), testdb.RaiseCountryAlert(t, db, "ER", t0, 0.4)
 	in := &coord.Incident{Title: "Cable cut in the Red Sea", Kind: coord.KindCableCut, Countries: []string{"SD", "ER", "DJ"},
 		Elements: []string{"cable:x"}, Start: &t0}
 	if err := db.CreateIncident(ctx, coord.System, in); err != nil {

@@ -2,13 +2,12 @@ package coord_test
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"lifeline/coord"
-	"lifeline/store/sqlite"
+	"lifeline/internal/testdb"
 	"lifeline/watch"
 )
 
@@ -19,14 +18,7 @@ import (
 // dismissal recorded on the alert in words.
 func TestAlerter(t *testing.T) {
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "l.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Init(ctx, "Ops", "root", 0); err != nil {
-		t.Fatal(err)
-	}
+	db, _ := testdb.SQLite(t)
 	var recovered []*coord.Alert
 	newAlerter := func() *coord.Alerter {
 		return &coord.Alerter{Alerts: db, By: coord.System, Drafter: &coord.Drafter{Incidents: db, By: coord.System}, Incidents: db,
@@ -129,14 +121,7 @@ func TestAlerter(t *testing.T) {
 // the alert from being recorded.
 func TestAlerterRefused(t *testing.T) {
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "l.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Init(ctx, "Ops", "root", 0); err != nil {
-		t.Fatal(err)
-	}
+	db, _ := testdb.SQLite(t)
 	x := &coord.Alerter{Alerts: db, By: coord.System, Drafter: &coord.Drafter{Incidents: db, By: coord.System}}
 	t0 := time.Date(2026, 6, 3, 6, 0, 0, 0, time.UTC)
 	ent := watch.Country("QZ")
@@ -147,7 +132,7 @@ func TestAlerterRefused(t *testing.T) {
 	a := watch.Alert{Entity: ent, Country: "QZ", Status: watch.StatusConfirmed, Start: t0, End: t0.Add(10 * time.Minute), Ongoing: true,
 		Raised: t0.Add(10 * time.Minute), Confirmed: t0.Add(10 * time.Minute), Level: watch.LevelCritical, Drop: 0.92, Score: 1,
 		Kinds: []watch.Kind{watch.KindBGP, watch.KindProbing}, Events: []watch.Event{ev(watch.KindBGP), ev(watch.KindProbing)}}
-	err = x.Sync(ctx, []watch.Alert{a}, t0.Add(15*time.Minute), nil)
+	err := x.Sync(ctx, []watch.Alert{a}, t0.Add(15*time.Minute), nil)
 	if err == nil || !strings.Contains(err.Error(), "QZ") {
 		t.Errorf("first sync: %v; want the refused draft reported", err)
 	}

@@ -2,28 +2,19 @@ package coord_test
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"lifeline"
 	"lifeline/coord"
-	"lifeline/store/sqlite"
+	"lifeline/internal/testdb"
 	"lifeline/watch"
 )
 
 func TestDrafter(t *testing.T) {
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "l.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	inst, err := db.Init(ctx, "Ops", "root", 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, inst := testdb.SQLite(t)
 	m := &coord.Member{OrgID: inst.OrgID, Role: coord.RoleReporter, Name: "detector"}
 	tok, err := db.CreateMember(ctx, coord.System, m)
 	if err != nil {

@@ -2,14 +2,13 @@ package sitrep_test
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"lifeline/coord"
+	"lifeline/internal/testdb"
 	"lifeline/sitrep"
-	"lifeline/store/sqlite"
 )
 
 // TestDetectorAlerts gives the report the detector's open alerts, not one
@@ -17,32 +16,16 @@ import (
 // raised ten days ago.
 func TestDetectorAlerts(t *testing.T) {
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "l.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Init(ctx, "Ops", "root", 0); err != nil {
-		t.Fatal(err)
-	}
+	db, _ := testdb.SQLite(t)
 	now := time.Now().UTC()
-	raise := func(cc string, start time.Time, drop float64) *coord.Alert {
-		t.Helper()
-		a := &coord.Alert{Entity: "country/" + cc, Country: cc, Status: "confirmed", Level: "critical", Kinds: []string{"bgp", "probing"},
-			Start: start, Raised: start.Add(10 * time.Minute), Drop: drop, Score: 100}
-		if err := db.RaiseAlert(ctx, coord.System, a); err != nil {
-			t.Fatal(err)
-		}
-		return a
-	}
-	raise("SD", now.Add(-2*time.Hour), 0.92)
-	back := raise("ER", now.Add(-3*time.Hour), 0.5)
+	testdb.RaiseCountryAlert(t, db, "SD", now.Add(-2*time.Hour), 0.92)
+	back := testdb.RaiseCountryAlert(t, db, "ER", now.Add(-3*time.Hour), 0.5)
 	at := now.Add(-time.Hour)
 	back.Recovered = &at
 	if _, err := db.UpdateAlert(ctx, coord.System, back); err != nil {
 		t.Fatal(err)
 	}
-	raise("DJ", now.Add(-10*24*time.Hour), 0.7)
+	testdb.RaiseCountryAlert(t, db, "DJ", now.Add(-10*24*time.Hour), 0.7)
 
 	alerts, err := sitrep.DetectorAlerts(ctx, db, coord.Viewer{}, now)
 	if err != nil {

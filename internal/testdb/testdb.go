@@ -1,0 +1,47 @@
+// Package testdb gives tests a fresh, initialised instance on an embedded
+// SQLite database in the test's temporary directory, and alerts to fill it
+// with: the set-up that tests of the domain, the detector's alerts and the
+// situation report share.
+package testdb
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"lifeline/coord"
+	"lifeline/store"
+	"lifeline/store/sqlite"
+)
+
+// SQLite opens a new database in t's temporary directory, initialises an
+// instance whose first organisation is "Ops" and first member "root", and
+// closes it when the test ends.
+func SQLite(t testing.TB) (*store.DB, *store.Instance) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "lifeline.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	inst, err := db.Init(ctx, "Ops", "root", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db, inst
+}
+
+// RaiseCountryAlert records, as the instance, a confirmed critical alert
+// of country cc (bgp and probing agreeing) that began at start and fell by
+// drop, and returns it.
+func RaiseCountryAlert(t testing.TB, db *store.DB, cc string, start time.Time, drop float64) *coord.Alert {
+	t.Helper()
+	a := &coord.Alert{Entity: "country/" + cc, Country: cc, Status: "confirmed", Level: "critical", Kinds: []string{"bgp", "probing"},
+		Start: start, Raised: start.Add(10 * time.Minute), Drop: drop, Score: 100}
+	if err := db.RaiseAlert(context.Background(), coord.System, a); err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
