@@ -29,7 +29,7 @@ func countryAlerts(ctx context.Context, alerts AlertService, v Viewer, cc string
 	return out, nil
 }
 
-// since is when alerts start to count for the incident.
+// alertsSince is when alerts start to count for the incident.
 func alertsSince(in *Incident) time.Time {
 	at := in.Created
 	if in.Start != nil {
@@ -63,30 +63,23 @@ func AlertDrops(ctx context.Context, alerts AlertService, v Viewer, in *Incident
 	return out, nil
 }
 
-// AlertRecoveries returns, for each of the countries, when its signal came
-// back: a country counts as recovered when it raised alerts from since on
-// and every one of them has recovered; its Drop's At is the latest
-// recovery, its Share 0. A country with an open alert, or none, is left
-// out, so RecoverBySignal refuses until all have recovered.
-func AlertRecoveries(ctx context.Context, alerts AlertService, v Viewer, countries []string, since time.Time) ([]Drop, error) {
-	var out []Drop
-	for _, cc := range countries {
-		list, err := countryAlerts(ctx, alerts, v, cc, since)
-		if err != nil {
-			return nil, err
-		}
-		if len(list) == 0 || slices.ContainsFunc(list, func(a *Alert) bool { return a.Recovered == nil }) {
-			continue
-		}
-		var last time.Time
-		for _, a := range list {
-			if a.Recovered.After(last) {
-				last = *a.Recovered
-			}
-		}
-		out = append(out, Drop{Country: cc, Share: 0, Signal: "alerts of " + cc, At: last})
+// recoveryOf says when country cc's signal came back: it counts as
+// recovered when it raised alerts v may see from since on and every one of
+// them has recovered; the Drop's At is the latest recovery, its Share 0. A
+// country with an open alert, or none, has not recovered, so
+// RecoverBySignal is not asked until all have.
+func recoveryOf(ctx context.Context, alerts AlertService, v Viewer, cc string, since time.Time) (Drop, bool, error) {
+	list, err := countryAlerts(ctx, alerts, v, cc, since)
+	if err != nil || len(list) == 0 || slices.ContainsFunc(list, func(a *Alert) bool { return a.Recovered == nil }) {
+		return Drop{}, false, err
 	}
-	return out, nil
+	var last time.Time
+	for _, a := range list {
+		if a.Recovered.After(last) {
+			last = *a.Recovered
+		}
+	}
+	return Drop{Country: cc, Share: 0, Signal: "alerts of " + cc, At: last}, true, nil
 }
 
 // RecoverIncidents closes, on every open incident that names country cc
@@ -101,6 +94,19 @@ func RecoverIncidents(ctx context.Context, incidents IncidentService, alerts Ale
 	affected func(ctx context.Context, element string) ([]string, error)) (int, error) {
 	closed := 0
 	var first error
+	keep := func(err error) {
+		if first == nil {
+			first = err
+		}
+	}
+	// An element's countries and a country's recovery are read once per
+	// call, however many incidents name them.
+	type recovery struct {
+		d  Drop
+		ok bool
+	}
+	affects := map[string][]string{}
+	recovered := map[string]recovery{} // country and since
 	f := ListFilter{Country: cc, Limit: 200}
 	for range 20 {
 		p, err := incidents.FindIncidents(ctx, v, f)
@@ -108,32 +114,45 @@ func RecoverIncidents(ctx context.Context, incidents IncidentService, alerts Ale
 			return closed, err
 		}
 		for _, in := range p.Items {
-			if in.Status == IncidentResolved || in.Status == IncidentDismissed || len(in.Elements) == 0 {
+			if in.Status == IncidentResolved || in.Status == IncidentDismissed {
 				continue
 			}
+			since := alertsSince(in)
 			for _, el := range in.Elements {
 				if slices.ContainsFunc(in.Restoration, func(r Restoration) bool { return r.Element == el && r.Status == RepairRestored }) {
 					continue
 				}
-				aff, err := affected(ctx, el)
-				if err != nil || !slices.Contains(aff, cc) {
-					if err != nil && first == nil {
-						first = err
+				aff, seen := affects[el]
+				if !seen {
+					if aff, err = affected(ctx, el); err != nil {
+						keep(err)
 					}
+					affects[el] = aff
+				}
+				if !slices.Contains(aff, cc) {
 					continue
 				}
-				recs, err := AlertRecoveries(ctx, alerts, v, aff, alertsSince(in))
-				if err != nil {
-					return closed, err
+				var recs []Drop
+				for _, c := range aff {
+					key := c + " " + since.Format(time.RFC3339Nano)
+					r, seen := recovered[key]
+					if !seen {
+						if r.d, r.ok, err = recoveryOf(ctx, alerts, v, c, since); err != nil {
+							return closed, err
+						}
+						recovered[key] = r
+					}
+					if !r.ok {
+						break
+					}
+					recs = append(recs, r.d)
 				}
 				if len(recs) < len(aff) {
 					continue
 				}
 				got, err := incidents.UpdateIncident(ctx, v, in.ID, IncidentUpdate{Recovered: &SignalRecovery{Element: el, Affected: aff, Recovered: recs}})
 				if err != nil {
-					if first == nil {
-						first = err
-					}
+					keep(err)
 					continue
 				}
 				in = got
