@@ -1,6 +1,7 @@
 package norms
 
 import (
+	"fmt"
 	"os"
 	"regexp"
 	"strings"
@@ -30,6 +31,11 @@ func TestDocListsEveryEntry(t *testing.T) {
 		if e.Unconfirmed != "" && !strings.Contains(doc, e.Unconfirmed) {
 			t.Errorf("docs/norms.md does not say what is unconfirmed about %s", e.ID)
 		}
+	}
+	unconfirmed := len(c.Find(Query{Unconfirmed: true}))
+	count := fmt.Sprintf("Not confirmed: %d of the %d entries", unconfirmed, len(c.Entries))
+	if !strings.Contains(doc, count) {
+		t.Errorf("docs/norms.md does not give the count of entries not confirmed: %q", count)
 	}
 	for _, f := range Fields {
 		if !strings.Contains(doc, "| `"+f.Name+"` |") {
