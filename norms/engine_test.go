@@ -109,6 +109,13 @@ var fixtures = []struct {
 			Shutdown: &Shutdown{OrderedBy: "government", Type: "throttle", GeoScope: "national", TelcosInvolved: []string{"CANTV"}}},
 		nil,
 		set(shutdownCore, stateOrdered, nationwide, operators, []string{"ungp-23"})},
+	// The 2011 Joint Declaration says of cutting off access that “the same
+	// applies to slow-downs imposed on the Internet or parts of the Internet”.
+	{"Iran: the whole network slowed down nationwide by the government, no reason given",
+		Incident{Kind: "throttling", Countries: []string{"IR"}, Start: day("2026-01-08"),
+			Shutdown: &Shutdown{OrderedBy: "government", Type: "throttle", GeoScope: "national", Extent: "full_network"}},
+		nil,
+		set(shutdownCore, stateOrdered, nationwide, []string{"joint-declaration-2011-6b"})},
 	{"Colombia, 2021: regional throttling during protests, ordered by nobody known",
 		Incident{Kind: "throttling", Countries: []string{"CO"}, Start: day("2021-05-04"),
 			Shutdown: &Shutdown{OrderedBy: "unknown", ActualCause: "protests", GeoScope: "regional"}},
