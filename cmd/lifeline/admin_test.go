@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -377,5 +378,16 @@ func TestAdminOrgMemberLanguages(t *testing.T) {
 	}
 	if _, stderr, code := runCLI(t, "org", "list", "--db", db, "--lang", "de"); code != 2 || !strings.Contains(stderr, "--lang: expected one of") {
 		t.Errorf("org list --lang de: code %d, %s", code, stderr)
+	}
+	// The example of docs/web.md, on a log of five events as this one.
+	doc, err := os.ReadFile("../../docs/web.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, example, ok := strings.Cut(string(doc), "$ lifeline admin verify --lang fr\n")
+	example, _, _ = strings.Cut(example, "\n")
+	out, _, _ = runCLI(t, "admin", "verify", "--db", db, "--lang", "fr")
+	if first, _, _ := strings.Cut(out, "\n"); !ok || first != example {
+		t.Errorf("docs/web.md shows admin verify --lang fr as %q; it prints %q", example, first)
 	}
 }
