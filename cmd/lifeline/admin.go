@@ -28,12 +28,6 @@ func dbFlag(cmd *cobra.Command, dst *string) {
 	cmd.Flags().StringVar(dst, "db", defaultDB, "the store: a SQLite file, or a postgres:// URL")
 }
 
-// openDB opens the store that --db names; its own errors are in English
-// (openStore writes them in a command's language).
-func openDB(ctx context.Context, dsn string) (*store.DB, error) {
-	return openStore(ctx, cliMessages.Printer(i18n.English), dsn)
-}
-
 // openStore opens the store that --db names, saying what is wrong with
 // --db in pr's language.
 func openStore(ctx context.Context, pr *i18n.Printer, dsn string) (*store.DB, error) {

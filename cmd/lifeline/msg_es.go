@@ -110,7 +110,7 @@ var msgES = i18n.Messages{
 	"peer.err.required":    "--name y --key: obligatorios",
 	"peer.added":           "par añadido: %[1]s\nhuella:     %[2]s\ncomparar:   %[3]s (compruébela con los administradores del par)",
 	"peer.none":            "aún no hay pares: «%s» explica cómo añadir uno",
-	"peer.list.head":       "huella\tnombre\testado\tdescargado\trecibidos\trechazados\túltimo contacto\túltimo error",
+	"peer.list.head":       "huella\tnombre\testado\trecibido hasta\teventos recibidos\tlotes rechazados\túltimo contacto\túltimo motivo",
 	"peer.state.bundles":   "solo paquetes sin conexión",
 	"peer.state.suspended": "suspendido",
 	"peer.never":           "nunca",

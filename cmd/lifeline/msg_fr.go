@@ -111,7 +111,7 @@ var msgFR = i18n.Messages{
 	"peer.err.required":    "--name et --key : obligatoires",
 	"peer.added":           "pair ajouté : %[1]s\nempreinte :   %[2]s\nà comparer :  %[3]s (vérifiez-la avec les administrateurs du pair)",
 	"peer.none":            "aucun pair pour l’instant : « %s » explique comment en ajouter un",
-	"peer.list.head":       "empreinte\tnom\tétat\trécupéré\treçus\trefusés\tdernier contact\tdernière erreur",
+	"peer.list.head":       "empreinte\tnom\tétat\treçu jusqu’à\tévénements reçus\tlots refusés\tdernier contact\tdernière raison",
 	"peer.state.bundles":   "paquets hors ligne seulement",
 	"peer.state.suspended": "suspendu",
 	"peer.never":           "jamais",

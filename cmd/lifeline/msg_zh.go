@@ -110,7 +110,7 @@ var msgZH = i18n.Messages{
 	"peer.err.required":    "--name 与 --key：必须提供",
 	"peer.added":           "已添加对等实例：%[1]s\n指纹：%[2]s\n核对：%[3]s（请与对等实例的管理员核对）",
 	"peer.none":            "尚无对等实例：“%s”说明了如何添加",
-	"peer.list.head":       "指纹\t名称\t状态\t已拉取至\t已接收\t已拒绝\t最近联系\t最近错误",
+	"peer.list.head":       "指纹\t名称\t状态\t已接收至\t已接收事件\t被拒绝的批次\t最近联系\t最近原因",
 	"peer.state.bundles":   "仅离线数据包",
 	"peer.state.suspended": "已暂停",
 	"peer.never":           "从未",
