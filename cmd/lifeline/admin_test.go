@@ -360,7 +360,7 @@ func TestAdminOrgMemberLanguages(t *testing.T) {
 		{"member fr", []string{"member", "add", "--lang", "fr"}, "", 2, "lifeline: --org, --role et --name\u202f: obligatoires\n"},
 		// The locale, and --lang over it.
 		{"rebuild es", []string{"admin", "rebuild"}, "es_ES.UTF-8", 0, "reconstruido a partir de 5 eventos; estado sin cambios\n"},
-		{"verify ru", []string{"admin", "verify", "--lang", "ru", "--no-state"}, "es_ES.UTF-8", 0, "ok: событий, прошедших проверку: 5\nвершина: 5 "},
+		{"verify ru", []string{"admin", "verify", "--lang", "ru", "--no-state"}, "es_ES.UTF-8", 0, "в порядке: событий, прошедших проверку: 5\nвершина: 5 "},
 		{"restore zh", []string{"admin", "restore"}, "zh_CN.UTF-8", 2, "lifeline: -i：必须提供（用 - 表示标准输入）\n"},
 		{"list ar", []string{"org", "list"}, "ar_SD.UTF-8", 0, "المعرّف"},
 	} {

@@ -66,7 +66,7 @@ var msgES = i18n.Messages{
 	"admin.err.org":             "--org: obligatorio",
 	"admin.init.done":           "instancia creada\norganización: %[1]s\nmiembro:      %[2]s (instance_admin)\ntoken:        %[3]s\n(el token solo se muestra ahora: guárdelo)",
 	"admin.verify.bad":          "el registro no se verifica: evento %[1]s: %[2]s (los %[3]d eventos anteriores se verifican). %[4]s",
-	"admin.verify.ok":           "ok: %d eventos se verifican",
+	"admin.verify.ok":           "correcto: %d eventos se verifican",
 	"admin.verify.state":        "; las tablas de estado coinciden con una reproducción del registro",
 	"admin.verify.state.differ": "el registro se verifica (%[1]d eventos) pero las tablas de estado difieren de su reproducción: %[2]s; lifeline admin rebuild las reescribe a partir del registro",
 	"admin.verify.anchor":       "; el registro contiene el evento anclado %s",

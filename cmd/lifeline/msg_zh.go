@@ -66,7 +66,7 @@ var msgZH = i18n.Messages{
 	"admin.err.org":             "--org：必须提供",
 	"admin.init.done":           "实例已创建\n组织：%[1]s\n成员：%[2]s（instance_admin）\n令牌：%[3]s\n（令牌只显示这一次：请妥善保存）",
 	"admin.verify.bad":          "日志未通过验证：事件 %[1]s：%[2]s（此前 %[3]d 个事件通过验证）。%[4]s",
-	"admin.verify.ok":           "ok：%d 个事件通过验证",
+	"admin.verify.ok":           "正常：%d 个事件通过验证",
 	"admin.verify.state":        "；状态表与日志重放的结果一致",
 	"admin.verify.state.differ": "日志通过验证（%[1]d 个事件），但状态表与日志重放的结果不同：%[2]s；lifeline admin rebuild 会根据日志重写状态表",
 	"admin.verify.anchor":       "；日志包含已锚定的事件 %s",
