@@ -293,9 +293,9 @@ func TestAdminIntegrity(t *testing.T) {
 	s.Close()
 }
 
-// noLocale clears the locale, so that a command without --lang writes
-// English whatever the machine's locale.
-func noLocale(t *testing.T) {
+// withoutLocale clears the locale, so that a command without --lang
+// writes English whatever the machine's locale.
+func withoutLocale(t *testing.T) {
 	t.Helper()
 	for _, env := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
 		t.Setenv(env, "")
@@ -307,7 +307,7 @@ func noLocale(t *testing.T) {
 // English as before; the token and the ids are printed as typed, without
 // the isolates of a right-to-left language, so that they copy whole.
 func TestAdminOrgMemberLanguages(t *testing.T) {
-	noLocale(t)
+	withoutLocale(t)
 	dir := t.TempDir()
 	db := filepath.Join(dir, "lifeline.db")
 	out, stderr, code := runCLI(t, "admin", "init", "--db", db, "--org", "Ops", "--lang", "ar")

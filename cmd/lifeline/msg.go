@@ -15,7 +15,8 @@ import (
 // language's digits and grouping). English is the reference;
 // TestCLICatalogue keeps the others complete and every key used. Each
 // command takes its language from --lang (langFlag), else the locale
-// (chooseLang).
+// (chooseLang); serve's --lang is the web interface's, so its lines
+// follow the locale.
 //
 // What stays in English: --help (Short, Long, Example and the flags'
 // usage, which name flags and values to type), JSON output, identifiers

@@ -88,8 +88,9 @@ coordinators to verify or dismiss. The sources' status is on
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			// --lang is the web interface's language for visitors who
-			// have not chosen one, and the language of the lines below.
-			pr, err := printerFor(lang)
+			// have not chosen one; the lines on standard error are for
+			// whoever runs the server, in the locale's language.
+			pr, err := printerFor("")
 			if err != nil {
 				return err
 			}
@@ -243,7 +244,7 @@ coordinators to verify or dismiss. The sources' status is on
 	cmd.Flags().StringVar(&smtpUser, "smtp-user", "", "user name on the SMTP server (sent only over TLS or to localhost)")
 	cmd.Flags().DurationVar(&digestEvery, "digest-every", time.Hour, "how long an e-mail digest gathers notifications")
 	cmd.Flags().StringVar(&liveFile, "live", "", "follow the live sources (RIS Live, MRT archives, IODA) configured in this file and record their alerts (docs/watch.md)")
-	cmd.Flags().StringVar(&lang, "lang", "", "language of the web interface for visitors who have not chosen one, and of the lines on standard error: ar, zh, en, fr, ru or es (default: the browser's; for the lines, from $LC_ALL, $LC_MESSAGES or $LANG, else English)")
+	cmd.Flags().StringVar(&lang, "lang", "", "language of the web interface for visitors who have not chosen one: ar, zh, en, fr, ru or es (default: the browser's; the lines on standard error follow $LC_ALL, $LC_MESSAGES or $LANG)")
 	return cmd
 }
 

@@ -138,7 +138,7 @@ func (s *server) request(method, path, token, body string) (int, []byte, error) 
 // an empty directory: it creates lifeline.db, initialises the instance,
 // prints the admin token once, and serves.
 func TestServeFirstStart(t *testing.T) {
-	noLocale(t)
+	withoutLocale(t)
 	dir := t.TempDir()
 	s := startServer(t, dir, "--addr", "127.0.0.1:0")
 	if !strings.HasPrefix(s.token, "llt_") {
@@ -484,18 +484,19 @@ func TestServeEditedState(t *testing.T) {
 }
 
 // TestServeLanguages: the lines serve writes on standard error for the
-// person who started it come in the language of --lang (which is also the
-// web interface's for visitors who have not chosen one), the admin's
-// token on its own, as typed.
+// person who started it come in the language of the locale, the admin's
+// token as typed; --lang is the web interface's language for visitors,
+// which need not be the operator's.
 func TestServeLanguages(t *testing.T) {
-	noLocale(t)
-	s := startServer(t, t.TempDir(), "--addr", "127.0.0.1:0", "--lang", "fr")
+	withoutLocale(t)
+	t.Setenv("LANG", "fr_FR.UTF-8")
+	s := startServer(t, t.TempDir(), "--addr", "127.0.0.1:0", "--lang", "ar")
 	if !strings.HasPrefix(s.token, "llt_") {
 		t.Fatal("no admin token printed on first start")
 	}
 	code, body, err := s.request("GET", "/", "", "")
-	if err != nil || code != 200 || !strings.Contains(string(body), `lang="fr"`) {
-		t.Errorf("GET / with serve --lang fr = %d %v: want the interface in French", code, err)
+	if err != nil || code != 200 || !strings.Contains(string(body), `lang="ar"`) {
+		t.Errorf("GET / with serve --lang ar = %d %v: want the interface in Arabic", code, err)
 	}
 	s.cmd.Process.Signal(syscall.SIGTERM)
 	<-s.done
@@ -507,10 +508,10 @@ func TestServeLanguages(t *testing.T) {
 		"lifeline: arrêt en cours",
 	} {
 		if !strings.Contains(log, want) {
-			t.Errorf("serve --lang fr: the log lacks %q:\n%s", want, log)
+			t.Errorf("serve with LANG=fr_FR.UTF-8: the log lacks %q:\n%s", want, log)
 		}
 	}
 	if strings.Contains(log, "serving on") || strings.Contains(log, "shutting down") {
-		t.Errorf("serve --lang fr writes English:\n%s", log)
+		t.Errorf("serve with LANG=fr_FR.UTF-8 writes English:\n%s", log)
 	}
 }
