@@ -16,6 +16,7 @@ import (
 	"lifeline/store"
 	"lifeline/store/postgres"
 	"lifeline/store/sqlite"
+	"lifeline/web/i18n"
 )
 
 // defaultDB is where the coordination store lives unless --db says
@@ -27,13 +28,14 @@ func dbFlag(cmd *cobra.Command, dst *string) {
 	cmd.Flags().StringVar(dst, "db", defaultDB, "the store: a SQLite file, or a postgres:// URL")
 }
 
-// openDB opens the store that --db names.
-func openDB(ctx context.Context, dsn string) (*store.DB, error) {
+// openStore opens the store that --db names, saying what is wrong with
+// --db in pr's language.
+func openStore(ctx context.Context, pr *i18n.Printer, dsn string) (*store.DB, error) {
 	if postgres.IsURL(dsn) {
 		return postgres.Open(ctx, dsn)
 	}
 	if dsn == "" {
-		return nil, &usageError{errors.New("--db: empty")}
+		return nil, &usageError{errors.New(pr.T("admin.err.db"))}
 	}
 	return sqlite.Open(ctx, dsn)
 }
@@ -61,7 +63,7 @@ event log (see docs/ledger.md) and state tables projected from it.`,
 }
 
 func newAdminInitCmd() *cobra.Command {
-	var dsn, org, name string
+	var dsn, org, name, lang string
 	var endorsements int
 	var asJSON bool
 	cmd := &cobra.Command{
@@ -74,10 +76,14 @@ admin's bearer token is printed once; it is stored only as a hash.`,
   lifeline admin init --db postgres://lifeline@db/lifeline --org Ops --json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if org == "" {
-				return &usageError{errors.New("--org: required")}
+			pr, err := printerFor(lang)
+			if err != nil {
+				return err
 			}
-			db, err := openDB(cmd.Context(), dsn)
+			if org == "" {
+				return &usageError{errors.New(pr.T("admin.err.org"))}
+			}
+			db, err := openStore(cmd.Context(), pr, dsn)
 			if err != nil {
 				return err
 			}
@@ -86,8 +92,7 @@ admin's bearer token is printed once; it is stored only as a hash.`,
 			if err != nil {
 				return err
 			}
-			return printResult(cmd.OutOrStdout(), asJSON, inst, fmt.Sprintf(
-				"instance created\norg:    %s\nmember: %s (instance_admin)\ntoken:  %s\n(the token is shown only now: keep it)", inst.OrgID, inst.MemberID, inst.Token))
+			return printResult(cmd.OutOrStdout(), asJSON, inst, pr.T("admin.init.done", verbatim(inst.OrgID), verbatim(inst.MemberID), verbatim(inst.Token)))
 		},
 	}
 	dbFlag(cmd, &dsn)
@@ -95,11 +100,12 @@ admin's bearer token is printed once; it is stored only as a hash.`,
 	cmd.Flags().StringVar(&name, "name", "admin", "name of the first member")
 	cmd.Flags().IntVar(&endorsements, "endorsements", 2, "endorsements by verified organisations that verify another")
 	cmd.Flags().BoolVar(&asJSON, "json", false, `print {"org_id", "member_id", "token"}`)
+	langFlag(cmd.Flags(), &lang)
 	return cmd
 }
 
 func newAdminVerifyCmd() *cobra.Command {
-	var dsn, anchor string
+	var dsn, anchor, lang string
 	var asJSON, noState bool
 	cmd := &cobra.Command{
 		Use:   "verify",
@@ -119,6 +125,10 @@ mailbox), and check later with --anchor that the log still holds it.`,
   lifeline admin verify --anchor "1234 9f2c…e1"`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			pr, err := printerFor(lang)
+			if err != nil {
+				return err
+			}
 			var want ledger.Head
 			if anchor != "" {
 				h, err := ledger.ParseAnchor(anchor)
@@ -127,7 +137,7 @@ mailbox), and check later with --anchor that the log still holds it.`,
 				}
 				want = h
 			}
-			db, err := openDB(cmd.Context(), dsn)
+			db, err := openStore(cmd.Context(), pr, dsn)
 			if err != nil {
 				return err
 			}
@@ -142,7 +152,7 @@ mailbox), and check later with --anchor that the log still holds it.`,
 				if asJSON {
 					printResult(out, true, map[string]any{"ok": false, "verified": n, "bad_event": ve.Seq, "reason": ve.Reason}, "")
 				}
-				return lifeline.Errorf(lifeline.ECONFLICT, "", "the log does not verify: event %d: %s (%d events before it verify). %s", ve.Seq, ve.Reason, n, store.Recovery)
+				return lifeline.Errorf(lifeline.ECONFLICT, "", "%s", pr.T("admin.verify.bad", verbatim(fmt.Sprint(ve.Seq)), ve.Reason, n, store.Recovery))
 			}
 			if err != nil {
 				return err
@@ -155,7 +165,7 @@ mailbox), and check later with --anchor that the log still holds it.`,
 			if anchor != "" {
 				res["anchor"] = "found"
 			}
-			msg := fmt.Sprintf("ok: %d events verify", n)
+			msg := pr.T("admin.verify.ok", n)
 			if !noState {
 				diff, err := db.VerifyState(cmd.Context())
 				if err != nil {
@@ -165,15 +175,15 @@ mailbox), and check later with --anchor that the log still holds it.`,
 					if asJSON {
 						printResult(out, true, map[string]any{"ok": false, "verified": n, "state": diff}, "")
 					}
-					return lifeline.Errorf(lifeline.ECONFLICT, "", "the log verifies (%d events) but the state tables differ from a replay of it: %s; lifeline admin rebuild rewrites them from the log", n, diff)
+					return lifeline.Errorf(lifeline.ECONFLICT, "", "%s", pr.T("admin.verify.state.differ", n, diff))
 				}
 				res["state"] = "matches the log"
-				msg += "; the state tables match a replay of the log"
+				msg += pr.T("admin.verify.state")
 			}
 			if anchor != "" {
-				msg += fmt.Sprintf("; the log holds the anchored event %d", want.Seq)
+				msg += pr.T("admin.verify.anchor", verbatim(fmt.Sprint(want.Seq)))
 			}
-			msg += "\n" + headLine(head)
+			msg += "\n" + headLine(pr, head)
 			return printResult(out, asJSON, res, msg)
 		},
 	}
@@ -181,19 +191,20 @@ mailbox), and check later with --anchor that the log still holds it.`,
 	cmd.Flags().StringVar(&anchor, "anchor", "", `a head written down earlier, "SEQ HASH" as admin head prints it: check the log still holds it`)
 	cmd.Flags().BoolVar(&noState, "no-state", false, "check the log only, not the state tables (no replay; writes need not wait)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, `print {"ok", "verified", "head", "state", …}`)
+	langFlag(cmd.Flags(), &lang)
 	return cmd
 }
 
 // headLine says the signed head for people.
-func headLine(h ledger.Head) string {
+func headLine(pr *i18n.Printer, h ledger.Head) string {
 	if h.Seq < 0 {
-		return "head: not signed yet (the next change signs it)"
+		return pr.T("admin.head.line.unsigned")
 	}
-	return "head: " + h.String() + "\n(write it down elsewhere; check it later with: lifeline admin verify --anchor \"" + fmt.Sprintf("%d %s", h.Seq, h.Hash) + "\")"
+	return pr.T("admin.head.line", verbatim(h.String()), verbatim(fmt.Sprintf("%d %s", h.Seq, h.Hash)))
 }
 
 func newAdminHeadCmd() *cobra.Command {
-	var dsn string
+	var dsn, lang string
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "head",
@@ -209,7 +220,11 @@ base64).`,
   lifeline admin head --json >> /secure/anchors.jsonl`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			db, err := openDB(cmd.Context(), dsn)
+			pr, err := printerFor(lang)
+			if err != nil {
+				return err
+			}
+			db, err := openStore(cmd.Context(), pr, dsn)
 			if err != nil {
 				return err
 			}
@@ -220,18 +235,19 @@ base64).`,
 			}
 			human := h.String()
 			if h.Seq < 0 {
-				human = "the head is not signed yet: the next change signs it"
+				human = pr.T("admin.head.unsigned")
 			}
 			return printResult(cmd.OutOrStdout(), asJSON, h, human)
 		},
 	}
 	dbFlag(cmd, &dsn)
 	cmd.Flags().BoolVar(&asJSON, "json", false, `print {"seq", "hash", "sig"} (sig in base64)`)
+	langFlag(cmd.Flags(), &lang)
 	return cmd
 }
 
 func newAdminRebuildCmd() *cobra.Command {
-	var dsn string
+	var dsn, lang string
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "rebuild",
@@ -244,7 +260,11 @@ says whether it differs from the state before.`,
 		Example: `  lifeline admin rebuild --json`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			db, err := openDB(cmd.Context(), dsn)
+			pr, err := printerFor(lang)
+			if err != nil {
+				return err
+			}
+			db, err := openStore(cmd.Context(), pr, dsn)
 			if err != nil {
 				return err
 			}
@@ -262,23 +282,24 @@ says whether it differs from the state before.`,
 				return err
 			}
 			same := before == after && rewritten == 0
-			msg := fmt.Sprintf("rebuilt from %d events; state unchanged", n)
+			msg := pr.T("admin.rebuild.same", n)
 			if before != after {
-				msg = fmt.Sprintf("rebuilt from %d events; the state tables had drifted from the log and now match it", n)
+				msg = pr.T("admin.rebuild.drift", n)
 			}
 			if rewritten > 0 {
-				msg += fmt.Sprintf("; the query columns of %d events differed from their signed bytes and were rewritten", rewritten)
+				msg += pr.T("admin.rebuild.columns", rewritten)
 			}
 			return printResult(cmd.OutOrStdout(), asJSON, map[string]any{"events": n, "unchanged": same, "columns_rewritten": rewritten}, msg)
 		},
 	}
 	dbFlag(cmd, &dsn)
 	cmd.Flags().BoolVar(&asJSON, "json", false, `print {"events", "unchanged", "columns_rewritten"}`)
+	langFlag(cmd.Flags(), &lang)
 	return cmd
 }
 
 func newAdminBackupCmd() *cobra.Command {
-	var dsn, out string
+	var dsn, out, lang string
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "backup",
@@ -289,10 +310,14 @@ as the database. A backup restores into SQLite or PostgreSQL alike.`,
 		Example: `  lifeline admin backup -o lifeline-backup.jsonl`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if out == "" {
-				return &usageError{errors.New("-o: required (use - for standard output)")}
+			pr, err := printerFor(lang)
+			if err != nil {
+				return err
 			}
-			db, err := openDB(cmd.Context(), dsn)
+			if out == "" {
+				return &usageError{errors.New(pr.T("admin.err.output"))}
+			}
+			db, err := openStore(cmd.Context(), pr, dsn)
 			if err != nil {
 				return err
 			}
@@ -302,17 +327,18 @@ as the database. A backup restores into SQLite or PostgreSQL alike.`,
 				return err
 			}
 			n, _ := db.Verify(cmd.Context())
-			return printResult(cmd.OutOrStdout(), asJSON, map[string]any{"file": out, "events": n}, fmt.Sprintf("backup of %d events written to %s", n, out))
+			return printResult(cmd.OutOrStdout(), asJSON, map[string]any{"file": out, "events": n}, pr.T("admin.backup.done", n, verbatim(out)))
 		},
 	}
 	dbFlag(cmd, &dsn)
 	cmd.Flags().StringVarP(&out, "output", "o", "", "file to write (- for standard output)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, `print {"file", "events"}`)
+	langFlag(cmd.Flags(), &lang)
 	return cmd
 }
 
 func newAdminRestoreCmd() *cobra.Command {
-	var dsn, in string
+	var dsn, in, lang string
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "restore",
@@ -324,8 +350,12 @@ from the log. Nothing is written if any of it is bad.`,
   lifeline admin restore -i lifeline-backup.jsonl --db postgres://lifeline@db/lifeline`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			pr, err := printerFor(lang)
+			if err != nil {
+				return err
+			}
 			if in == "" {
-				return &usageError{errors.New("-i: required (use - for standard input)")}
+				return &usageError{errors.New(pr.T("admin.err.input"))}
 			}
 			r := cmd.InOrStdin()
 			if in != "-" {
@@ -336,7 +366,7 @@ from the log. Nothing is written if any of it is bad.`,
 				defer f.Close()
 				r = f
 			}
-			db, err := openDB(cmd.Context(), dsn)
+			db, err := openStore(cmd.Context(), pr, dsn)
 			if err != nil {
 				return err
 			}
@@ -345,12 +375,13 @@ from the log. Nothing is written if any of it is bad.`,
 			if err != nil {
 				return err
 			}
-			return printResult(cmd.OutOrStdout(), asJSON, map[string]any{"events": n}, fmt.Sprintf("restored %d events", n))
+			return printResult(cmd.OutOrStdout(), asJSON, map[string]any{"events": n}, pr.T("admin.restore.done", n))
 		},
 	}
 	dbFlag(cmd, &dsn)
 	cmd.Flags().StringVarP(&in, "input", "i", "", "backup file to read (- for standard input)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, `print {"events"}`)
+	langFlag(cmd.Flags(), &lang)
 	return cmd
 }
 
@@ -360,9 +391,15 @@ const tokenEnv = "LIFELINE_TOKEN"
 
 // openAs opens the store that --db names and returns it with the member
 // whose token is in $LIFELINE_TOKEN, or the anonymous viewer without one:
-// such commands see and do only what that member may.
+// such commands see and do only what that member may. Its own errors are
+// in English (openStoreAs writes them in a command's language).
 func openAs(ctx context.Context, dsn string) (*store.DB, coord.Viewer, error) {
-	db, err := openDB(ctx, dsn)
+	return openStoreAs(ctx, cliMessages.Printer(i18n.English), dsn)
+}
+
+// openStoreAs is openAs saying what is wrong in pr's language.
+func openStoreAs(ctx context.Context, pr *i18n.Printer, dsn string) (*store.DB, coord.Viewer, error) {
+	db, err := openStore(ctx, pr, dsn)
 	if err != nil {
 		return nil, coord.Viewer{}, err
 	}
@@ -373,7 +410,7 @@ func openAs(ctx context.Context, dsn string) (*store.DB, coord.Viewer, error) {
 	v, err := db.Authenticate(ctx, tok)
 	if err != nil {
 		db.Close()
-		return nil, coord.Viewer{}, lifeline.Errorf(lifeline.EINVALID, "", "$%s: the token is unknown or revoked", tokenEnv)
+		return nil, coord.Viewer{}, lifeline.Errorf(lifeline.EINVALID, "", "%s", pr.T("admin.err.token", verbatim(tokenEnv)))
 	}
 	return db, v, nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -290,4 +291,103 @@ func TestAdminIntegrity(t *testing.T) {
 		t.Errorf("verify names Go identifiers: %s", stderr)
 	}
 	s.Close()
+}
+
+// withoutLocale clears the locale, so that a command without --lang
+// writes English whatever the machine's locale.
+func withoutLocale(t *testing.T) {
+	t.Helper()
+	for _, env := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		t.Setenv(env, "")
+	}
+}
+
+// TestAdminOrgMemberLanguages: admin, org and member write their prose and
+// their own errors in the language of --lang, else of the locale, else
+// English as before; the token and the ids are printed as typed, without
+// the isolates of a right-to-left language, so that they copy whole.
+func TestAdminOrgMemberLanguages(t *testing.T) {
+	withoutLocale(t)
+	dir := t.TempDir()
+	db := filepath.Join(dir, "lifeline.db")
+	out, stderr, code := runCLI(t, "admin", "init", "--db", db, "--org", "Ops", "--lang", "ar")
+	if code != 0 || !strings.Contains(out, "أُنشئت النسخة") || !strings.Contains(out, "لا يُعرَض الرمز إلا الآن") {
+		t.Fatalf("admin init --lang ar: code %d: %s%s", code, out, stderr)
+	}
+	if strings.ContainsAny(out, "\u2068\u2069") {
+		t.Errorf("admin init --lang ar isolates what people copy: %q", out)
+	}
+	var token string
+	for _, line := range strings.Split(out, "\n") {
+		if f := strings.Fields(line); len(f) == 2 && strings.HasPrefix(f[1], "llt_") {
+			token = f[1]
+		}
+	}
+	s, err := sqlite.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Authenticate(context.Background(), token)
+	s.Close()
+	if err != nil {
+		t.Errorf("the token printed in Arabic (%q) does not authenticate: %v", token, err)
+	}
+
+	var org struct {
+		OrgID string `json:"org_id"`
+	}
+	cliJSON(t, &org, "org", "add", "--db", db, "--name", "Sudatel", "--kind", "operator", "--lang", "fr", "--json")
+	if !strings.HasPrefix(org.OrgID, "org_") {
+		t.Fatalf("org add --lang fr --json = %+v: the JSON is the same in every language", org)
+	}
+	for _, tt := range []struct {
+		name string
+		args []string
+		env  string
+		code int
+		want string // on standard output, or standard error when code is not 0
+	}{
+		// English, as it was.
+		{"verify", []string{"admin", "verify"}, "", 0, "ok: 4 events verify; the state tables match a replay of the log\nhead: 4 "},
+		{"list", []string{"org", "list"}, "", 0, "ID                    KIND      VERIFIED  NAME\n"},
+		{"org verify", []string{"org", "verify", org.OrgID}, "", 0, org.OrgID + " verified\n"},
+		{"rebuild", []string{"admin", "rebuild"}, "", 0, "rebuilt from 5 events; state unchanged\n"},
+		{"member", []string{"member", "add"}, "", 2, "lifeline: --org, --role and --name: required\n"},
+		{"backup", []string{"admin", "backup"}, "", 2, "lifeline: -o: required (use - for standard output)\n"},
+		// French from --lang, narrow no-break spaces before the colon.
+		{"verify fr", []string{"admin", "verify", "--lang", "fr"}, "", 0, "ok\u202f: 5 événements se vérifient\u202f; les tables d’état correspondent à une relecture du journal\ntête\u202f: 5 "},
+		{"list fr", []string{"org", "list", "--lang", "fr"}, "", 0, "TYPE      VÉRIFIÉE  NOM\n"},
+		{"member fr", []string{"member", "add", "--lang", "fr"}, "", 2, "lifeline: --org, --role et --name\u202f: obligatoires\n"},
+		// The locale, and --lang over it.
+		{"rebuild es", []string{"admin", "rebuild"}, "es_ES.UTF-8", 0, "reconstruido a partir de 5 eventos; estado sin cambios\n"},
+		{"verify ru", []string{"admin", "verify", "--lang", "ru", "--no-state"}, "es_ES.UTF-8", 0, "в порядке: событий, прошедших проверку: 5\nвершина: 5 "},
+		{"restore zh", []string{"admin", "restore"}, "zh_CN.UTF-8", 2, "lifeline: -i：必须提供（用 - 表示标准输入）\n"},
+		{"list ar", []string{"org", "list"}, "ar_SD.UTF-8", 0, "المعرّف"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("LANG", tt.env)
+			out, stderr, code := runCLI(t, append(tt.args, "--db", db)...)
+			got := out
+			if tt.code != 0 {
+				got = stderr
+			}
+			if code != tt.code || !strings.Contains(got, tt.want) {
+				t.Errorf("%v (LANG=%s): code %d, want %d and %q in:\n%s%s", tt.args, tt.env, code, tt.code, tt.want, out, stderr)
+			}
+		})
+	}
+	if _, stderr, code := runCLI(t, "org", "list", "--db", db, "--lang", "de"); code != 2 || !strings.Contains(stderr, "--lang: expected one of") {
+		t.Errorf("org list --lang de: code %d, %s", code, stderr)
+	}
+	// The example of docs/web.md, on a log of five events as this one.
+	doc, err := os.ReadFile("../../docs/web.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, example, ok := strings.Cut(string(doc), "$ lifeline admin verify --lang fr\n")
+	example, _, _ = strings.Cut(example, "\n")
+	out, _, _ = runCLI(t, "admin", "verify", "--db", db, "--lang", "fr")
+	if first, _, _ := strings.Cut(out, "\n"); !ok || first != example {
+		t.Errorf("docs/web.md shows admin verify --lang fr as %q; it prints %q", example, first)
+	}
 }

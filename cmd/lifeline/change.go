@@ -4,16 +4,19 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
 	"lifeline/coord"
 	"lifeline/federation"
+	"lifeline/web/i18n"
 )
 
 func newSyncProposeCmd() *cobra.Command {
-	var dsn, kind, item, request string
+	var dsn, kind, item, request, lang string
 	var ifVersion int64
 	var asJSON bool
 	cmd := &cobra.Command{
@@ -36,25 +39,29 @@ with lifeline sync changes.`,
       --request '{"need_id":"need_7q…","offer_id":"offer_2m…","quantity":4}' --json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			pr, err := printerFor(lang)
+			if err != nil {
+				return err
+			}
 			if kind == "" || item == "" || request == "" {
-				return &usageError{errors.New("--kind, --item and --request: required")}
+				return &usageError{errors.New(pr.T("change.err.required"))}
 			}
 			if !json.Valid([]byte(request)) {
-				return &usageError{errors.New("--request: expected a JSON object, such as '{\"status\":\"closed\"}'")}
+				return &usageError{errors.New(pr.T("change.err.request", verbatim(`'{"status":"closed"}'`)))}
 			}
-			db, v, err := openAs(cmd.Context(), dsn)
+			db, v, err := openStoreAs(cmd.Context(), pr, dsn)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
 			if v.Anonymous() {
-				return &usageError{fmt.Errorf("$%s: a member's token is required to propose a change", tokenEnv)}
+				return &usageError{errors.New(pr.T("change.err.token", verbatim(tokenEnv)))}
 			}
 			c := &coord.Change{Kind: kind, Subject: item, Request: json.RawMessage(request), IfVersion: ifVersion}
 			if err := db.ProposeChange(cmd.Context(), v, c); err != nil {
 				return err
 			}
-			human := fmt.Sprintf("proposed %s: %s, sent to the instance that keeps %s (%s); pending until it decides", c.ID, c.What(), item, c.To[:16])
+			human := pr.T("change.proposed", verbatim(c.ID), changeWhat(pr, c), verbatim(item), verbatim(c.To[:16]))
 			return printResult(cmd.OutOrStdout(), asJSON, c, human)
 		},
 	}
@@ -64,11 +71,12 @@ with lifeline sync changes.`,
 	cmd.Flags().StringVar(&request, "request", "", "the change, as the JSON body of the local edit (required)")
 	cmd.Flags().Int64Var(&ifVersion, "if-version", 0, "refuse the change unless the item is still at this version")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the change as JSON")
+	langFlag(cmd.Flags(), &lang)
 	return cmd
 }
 
 func newSyncChangesCmd() *cobra.Command {
-	var dsn, status string
+	var dsn, status, lang string
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "changes [--status pending|applied|refused]",
@@ -81,7 +89,11 @@ refused with the origin's reason in sentences.`,
   lifeline sync changes --json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			db, v, err := openAs(cmd.Context(), dsn)
+			pr, err := printerFor(lang)
+			if err != nil {
+				return err
+			}
+			db, v, err := openStoreAs(cmd.Context(), pr, dsn)
 			if err != nil {
 				return err
 			}
@@ -104,15 +116,19 @@ refused with the origin's reason in sentences.`,
 			}
 			var b strings.Builder
 			if len(all) == 0 {
-				b.WriteString("no changes")
+				b.WriteString(pr.T("change.none"))
+			}
+			width := 0
+			for _, s := range coord.ChangeStatuses {
+				width = max(width, utf8.RuneCountInString(changeStatus(pr, s)))
 			}
 			for i, c := range all {
 				if i > 0 {
 					b.WriteString("\n")
 				}
-				fmt.Fprintf(&b, "%s  %-8s %s — %s", c.ID, c.Status, c.Subject, c.What())
+				fmt.Fprintf(&b, "%s  %-*s %s — %s", c.ID, width, changeStatus(pr, c.Status), c.Subject, changeWhat(pr, c))
 				if c.Status == coord.ChangeApplied && c.Version > 0 {
-					fmt.Fprintf(&b, " (version %d)", c.Version)
+					b.WriteString(pr.T("change.version", c.Version))
 				}
 				if c.Reason != "" {
 					fmt.Fprintf(&b, "\n    %s", c.Reason)
@@ -124,21 +140,84 @@ refused with the origin's reason in sentences.`,
 	dbFlag(cmd, &dsn)
 	cmd.Flags().StringVar(&status, "status", "", "only changes in this state: pending, applied or refused")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the changes as JSON")
+	langFlag(cmd.Flags(), &lang)
 	return cmd
 }
 
 // changesNote says what a received batch did to changes from elsewhere,
 // for the line sync import prints ("" when nothing).
-func changesNote(r *federation.Received) string {
+func changesNote(pr *i18n.Printer, r *federation.Received) string {
 	var parts []string
 	if r.Decided > 0 {
-		parts = append(parts, fmt.Sprintf("decided %d change(s) proposed elsewhere to items kept here", r.Decided))
+		parts = append(parts, pr.T("change.decided", r.Decided))
 	}
 	if r.Answered > 0 {
-		parts = append(parts, fmt.Sprintf("%d change(s) proposed here were decided (lifeline sync changes shows how)", r.Answered))
+		parts = append(parts, pr.T("change.answered", r.Answered, verbatim("lifeline sync changes")))
 	}
 	if len(parts) == 0 {
 		return ""
 	}
-	return "; " + strings.Join(parts, "; ")
+	sep := pr.T("change.sep")
+	return sep + strings.Join(parts, sep)
+}
+
+// changeStatus names a change's state (pending, applied, refused) in the
+// printer's language.
+func changeStatus(pr *i18n.Printer, s string) string {
+	switch s {
+	case coord.ChangePending:
+		return pr.T("change.status.pending")
+	case coord.ChangeApplied:
+		return pr.T("change.status.applied")
+	case coord.ChangeRefused:
+		return pr.T("change.status.refused")
+	}
+	return s
+}
+
+// changeWhat says what a change does, as coord.Change.What does in
+// English, in the printer's language: the element, the statuses and the
+// request's field names stay as the API spells them.
+func changeWhat(pr *i18n.Printer, c *coord.Change) string {
+	var fields map[string]json.RawMessage
+	_ = json.Unmarshal(c.Request, &fields)
+	names := make([]string, 0, len(fields))
+	for k := range fields {
+		names = append(names, strings.ReplaceAll(k, "_", " "))
+	}
+	slices.Sort(names)
+	switch c.Kind {
+	case coord.ChangeMatchCreate:
+		return pr.T("change.what.match.create")
+	case coord.ChangeMatchUpdate:
+		var u coord.MatchUpdate
+		_ = json.Unmarshal(c.Request, &u)
+		return pr.T("change.what.match.update", verbatim(u.Status))
+	case coord.ChangeIncidentUpdate:
+		var u coord.IncidentUpdate
+		_ = json.Unmarshal(c.Request, &u)
+		if u.Repair != nil && len(names) == 1 {
+			return pr.T("change.what.repair", verbatim(u.Repair.Element), verbatim(u.Repair.Status))
+		}
+	}
+	list := verbatim(strings.Join(names, ", "))
+	switch item := strings.SplitN(c.Kind, ".", 2)[0]; {
+	case item == "incident" && len(names) == 0:
+		return pr.T("change.what.incident")
+	case item == "incident":
+		return pr.T("change.what.incident.fields", list)
+	case item == "need" && len(names) == 0:
+		return pr.T("change.what.need")
+	case item == "need":
+		return pr.T("change.what.need.fields", list)
+	case item == "offer" && len(names) == 0:
+		return pr.T("change.what.offer")
+	case item == "offer":
+		return pr.T("change.what.offer.fields", list)
+	case item == "match" && len(names) == 0:
+		return pr.T("change.what.match")
+	case item == "match":
+		return pr.T("change.what.match.fields", list)
+	}
+	return c.What()
 }

@@ -16,6 +16,7 @@ import (
 // other refused with A's reason.
 func TestSyncProposeByBundle(t *testing.T) {
 	isolate(t)
+	withoutLocale(t)
 	dir := t.TempDir()
 	dbA, dbB := filepath.Join(dir, "a.db"), filepath.Join(dir, "b.db")
 	var instA, instB struct {
@@ -84,6 +85,14 @@ func TestSyncProposeByBundle(t *testing.T) {
 	if out, _, _ := runCLI(t, "sync", "changes", "--db", dbB, "--status", "pending"); strings.Count(out, "pending") != 2 {
 		t.Errorf("sync changes before A decides: %q, want two pending", out)
 	}
+	out, _, _ = runCLI(t, "sync", "changes", "--db", dbB, "--lang", "fr")
+	if strings.Count(out, "en attente") != 2 || !strings.Contains(out, "faire passer le rétablissement de cable-peace à repair_scheduled") ||
+		!strings.Contains(out, "modifier les champs status de cet incident") {
+		t.Errorf("sync changes --lang fr before A decides: %q, want two pending changes said in French", out)
+	}
+	if _, stderr, code := runCLI(t, "sync", "propose", "--db", dbB, "--kind", "incident.update", "--lang", "ar"); code != 2 || !strings.Contains(stderr, ": مطلوبة") {
+		t.Errorf("sync propose --lang ar without --item: code %d, %q", code, stderr)
+	}
 	if out := carry(dbB, dbA, selfA.Fingerprint); !strings.Contains(out, "decided 2 change(s) proposed elsewhere") {
 		t.Errorf("A imports B's proposals: %q, want it to say it decided two", out)
 	}
@@ -94,6 +103,10 @@ func TestSyncProposeByBundle(t *testing.T) {
 	t.Log(out)
 	if code != 0 || !strings.Contains(out, "applied") || !strings.Contains(out, "refused") || !strings.Contains(out, "cannot go from reported to resolved") {
 		t.Errorf("sync changes after A decided: code %d: %s%s; want one applied, one refused with the reason", code, out, stderr)
+	}
+	out, _, _ = runCLI(t, "sync", "changes", "--db", dbB, "--lang", "es")
+	if !strings.Contains(out, "aplicado  ") || !strings.Contains(out, "rechazado") || !strings.Contains(out, "cannot go from reported to resolved") {
+		t.Errorf("sync changes --lang es after A decided: %s; want the states in Spanish, the origin's reason as it gave it", out)
 	}
 	var changes []coord.Change
 	cliJSON(t, &changes, "sync", "changes", "--db", dbB, "--status", "refused", "--json")

@@ -38,7 +38,7 @@ type custody struct {
 }
 
 func newEvidenceVerifyCmd() *cobra.Command {
-	var dsn string
+	var dsn, lang string
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "verify FILE INCIDENT",
@@ -53,6 +53,10 @@ the chain of custody — or fails when the incident holds no such file.
   LIFELINE_TOKEN=… lifeline evidence verify photo.jpg inc_4k2x… --json`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			pr, err := printerFor(lang)
+			if err != nil {
+				return err
+			}
 			f, err := os.Open(args[0])
 			if err != nil {
 				return err
@@ -61,11 +65,11 @@ the chain of custody — or fails when the incident holds no such file.
 			_, err = io.Copy(h, f)
 			f.Close()
 			if err != nil {
-				return fmt.Errorf("read %s: %w", args[0], err)
+				return fmt.Errorf("%s: %w", pr.T("evidence.err.read", verbatim(args[0])), err)
 			}
 			sum := hex.EncodeToString(h.Sum(nil))
 			ctx := cmd.Context()
-			db, v, err := openAs(ctx, dsn)
+			db, v, err := openStoreAs(ctx, pr, dsn)
 			if err != nil {
 				return err
 			}
@@ -90,14 +94,15 @@ the chain of custody — or fails when the incident holds no such file.
 				}
 			}
 			if len(found) == 0 {
-				return lifeline.Errorf(lifeline.ENOTFOUND, "", "%s (SHA-256 %s) is not evidence of incident %s, as far as you may see", args[0], sum, args[1])
+				return lifeline.Errorf(lifeline.ENOTFOUND, "", "%s", pr.T("evidence.none", verbatim(args[0]), verbatim(sum), verbatim(args[1])))
 			}
 			c := found[0]
-			return printResult(cmd.OutOrStdout(), asJSON, c, fmt.Sprintf("%s is evidence of %s\nsha256:    %s\nsubmitted: %s by %s (%s)\nrecorded:  event %s of the signed log",
-				args[0], c.Incident, c.SHA256, c.Submitted.UTC().Format(time.RFC3339), c.By, c.Org, c.Event))
+			return printResult(cmd.OutOrStdout(), asJSON, c, pr.T("evidence.found", verbatim(args[0]), verbatim(c.Incident), verbatim(c.SHA256),
+				ltime(pr, c.Submitted), verbatim(c.By), verbatim(c.Org), verbatim(c.Event)))
 		},
 	}
 	dbFlag(cmd, &dsn)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the custody record as JSON")
+	langFlag(cmd.Flags(), &lang)
 	return cmd
 }

@@ -112,6 +112,7 @@ func TestExportImport(t *testing.T) {
 // incident, and refuses a changed copy.
 func TestEvidenceVerify(t *testing.T) {
 	isolate(t)
+	withoutLocale(t)
 	dir := t.TempDir()
 	db := filepath.Join(dir, "l.db")
 	_, v := seedReporter(t, db)
@@ -139,7 +140,19 @@ func TestEvidenceVerify(t *testing.T) {
 	if c.By != v.MemberID || len(c.Event) != 64 {
 		t.Errorf("custody: %+v", c)
 	}
+	out, stderr, code := runCLI(t, "evidence", "verify", "--db", db, order, in.ID)
+	if code != 0 || !strings.HasPrefix(out, order+" is evidence of "+in.ID+"\nsha256:    "+c.SHA256+"\nsubmitted: ") || !strings.Contains(out, " UTC by "+v.MemberID) {
+		t.Errorf("evidence verify: code %d: %s%s", code, out, stderr)
+	}
+	out, stderr, code = runCLI(t, "evidence", "verify", "--db", db, order, in.ID, "--lang", "fr")
+	if code != 0 || !strings.Contains(out, " est un élément de preuve de "+in.ID) || !strings.Contains(out, " UTC par "+v.MemberID) ||
+		!strings.Contains(out, "événement "+c.Event+" du journal signé") {
+		t.Errorf("evidence verify --lang fr: code %d: %s%s", code, out, stderr)
+	}
 	os.WriteFile(order, []byte("By order of the ministry, mobile data is suspended from 07:00.\n"), 0o600)
+	if _, stderr, code := runCLI(t, "evidence", "verify", "--db", db, order, in.ID, "--lang", "ar"); code == 0 || !strings.Contains(stderr, "ليس من أدلة الحادث "+in.ID) {
+		t.Errorf("a changed file, in Arabic: code %d, %s", code, stderr)
+	}
 	if _, stderr, code := runCLI(t, "evidence", "verify", "--db", db, order, in.ID); code == 0 || !strings.Contains(stderr, "is not evidence") {
 		t.Errorf("a changed file: code %d, %s", code, stderr)
 	}

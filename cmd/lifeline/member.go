@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"fmt"
 
 	"github.com/spf13/cobra"
 
@@ -19,7 +18,7 @@ func newMemberCmd() *cobra.Command {
 }
 
 func newMemberAddCmd() *cobra.Command {
-	var dsn, org, role, name, contact string
+	var dsn, org, role, name, contact, lang string
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "add",
@@ -30,10 +29,14 @@ as a hash.`,
 		Example: `  lifeline member add --org org_abc --role coordinator --name "Amal" --json`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if org == "" || role == "" || name == "" {
-				return &usageError{errors.New("--org, --role and --name: required")}
+			pr, err := printerFor(lang)
+			if err != nil {
+				return err
 			}
-			db, err := openDB(cmd.Context(), dsn)
+			if org == "" || role == "" || name == "" {
+				return &usageError{errors.New(pr.T("member.err.required"))}
+			}
+			db, err := openStore(cmd.Context(), pr, dsn)
 			if err != nil {
 				return err
 			}
@@ -44,7 +47,7 @@ as a hash.`,
 				return err
 			}
 			return printResult(cmd.OutOrStdout(), asJSON, map[string]string{"member_id": m.ID, "token": tok},
-				fmt.Sprintf("member: %s\ntoken:  %s\n(the token is shown only now: keep it)", m.ID, tok))
+				pr.T("member.add.done", verbatim(m.ID), verbatim(tok)))
 		},
 	}
 	dbFlag(cmd, &dsn)
@@ -53,5 +56,6 @@ as a hash.`,
 	cmd.Flags().StringVar(&name, "name", "", "name (required)")
 	cmd.Flags().StringVar(&contact, "contact", "", "how to reach the member")
 	cmd.Flags().BoolVar(&asJSON, "json", false, `print {"member_id", "token"}`)
+	langFlag(cmd.Flags(), &lang)
 	return cmd
 }

@@ -20,7 +20,7 @@ func newOrgCmd() *cobra.Command {
 }
 
 func newOrgAddCmd() *cobra.Command {
-	var dsn, name, kind string
+	var dsn, name, kind, lang string
 	var countries []string
 	var asns []uint
 	var verified, asJSON bool
@@ -35,10 +35,14 @@ admin's act); otherwise verified organisations endorse it through the API.`,
   lifeline org add --name "Digital rights NGO" --kind civil_society --json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if name == "" || kind == "" {
-				return &usageError{errors.New("--name and --kind: required")}
+			pr, err := printerFor(lang)
+			if err != nil {
+				return err
 			}
-			db, err := openDB(cmd.Context(), dsn)
+			if name == "" || kind == "" {
+				return &usageError{errors.New(pr.T("org.err.required"))}
+			}
+			db, err := openStore(cmd.Context(), pr, dsn)
 			if err != nil {
 				return err
 			}
@@ -60,11 +64,12 @@ admin's act); otherwise verified organisations endorse it through the API.`,
 	cmd.Flags().UintSliceVar(&asns, "asn", nil, "an AS number it operates (repeatable)")
 	cmd.Flags().BoolVar(&verified, "verified", false, "verify it now")
 	cmd.Flags().BoolVar(&asJSON, "json", false, `print {"org_id"}`)
+	langFlag(cmd.Flags(), &lang)
 	return cmd
 }
 
 func newOrgListCmd() *cobra.Command {
-	var dsn string
+	var dsn, lang string
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:     "list",
@@ -72,7 +77,11 @@ func newOrgListCmd() *cobra.Command {
 		Example: `  lifeline org list --json`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			db, err := openDB(cmd.Context(), dsn)
+			pr, err := printerFor(lang)
+			if err != nil {
+				return err
+			}
+			db, err := openStore(cmd.Context(), pr, dsn)
 			if err != nil {
 				return err
 			}
@@ -94,20 +103,26 @@ func newOrgListCmd() *cobra.Command {
 				return printResult(cmd.OutOrStdout(), true, map[string]any{"items": all}, "")
 			}
 			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tKIND\tVERIFIED\tNAME")
+			fmt.Fprintln(tw, pr.T("org.list.head"))
+			yes, no := pr.T("org.list.yes"), pr.T("org.list.no")
 			for _, o := range all {
-				fmt.Fprintf(tw, "%s\t%s\t%v\t%s\n", o.ID, o.Kind, o.Verified, o.Name)
+				verified := no
+				if o.Verified {
+					verified = yes
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", o.ID, o.Kind, verified, o.Name)
 			}
 			return tw.Flush()
 		},
 	}
 	dbFlag(cmd, &dsn)
 	cmd.Flags().BoolVar(&asJSON, "json", false, `print {"items": […]}`)
+	langFlag(cmd.Flags(), &lang)
 	return cmd
 }
 
 func newOrgVerifyCmd() *cobra.Command {
-	var dsn string
+	var dsn, lang string
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "verify ORG_ID",
@@ -119,7 +134,11 @@ it (POST /api/v1/orgs/{id}/endorse).`,
 		Example: `  lifeline org verify org_abc --json`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			db, err := openDB(cmd.Context(), dsn)
+			pr, err := printerFor(lang)
+			if err != nil {
+				return err
+			}
+			db, err := openStore(cmd.Context(), pr, dsn)
 			if err != nil {
 				return err
 			}
@@ -128,10 +147,11 @@ it (POST /api/v1/orgs/{id}/endorse).`,
 			if err != nil {
 				return err
 			}
-			return printResult(cmd.OutOrStdout(), asJSON, map[string]any{"org_id": o.ID, "verified": o.Verified}, o.ID+" verified")
+			return printResult(cmd.OutOrStdout(), asJSON, map[string]any{"org_id": o.ID, "verified": o.Verified}, pr.T("org.verified", verbatim(o.ID)))
 		},
 	}
 	dbFlag(cmd, &dsn)
 	cmd.Flags().BoolVar(&asJSON, "json", false, `print {"org_id", "verified"}`)
+	langFlag(cmd.Flags(), &lang)
 	return cmd
 }

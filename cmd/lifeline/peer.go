@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -14,6 +13,7 @@ import (
 	"lifeline/coord"
 	"lifeline/federation"
 	"lifeline/store"
+	"lifeline/web/i18n"
 )
 
 func newPeerCmd() *cobra.Command {
@@ -32,7 +32,7 @@ instance's key and fingerprint to give them.`,
 }
 
 func newPeerSelfCmd() *cobra.Command {
-	var dsn string
+	var dsn, lang string
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:     "self",
@@ -40,7 +40,11 @@ func newPeerSelfCmd() *cobra.Command {
 		Example: `  lifeline peer self`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			db, err := openDB(cmd.Context(), dsn)
+			pr, err := printerFor(lang)
+			if err != nil {
+				return err
+			}
+			db, err := openStore(cmd.Context(), pr, dsn)
 			if err != nil {
 				return err
 			}
@@ -51,16 +55,17 @@ func newPeerSelfCmd() *cobra.Command {
 			}
 			out := map[string]string{"key": b64(key), "fingerprint": fp, "short": federation.ShortFingerprint(key)}
 			return printResult(cmd.OutOrStdout(), asJSON, out,
-				fmt.Sprintf("key:         %s\nfingerprint: %s\ncompare:     %s", out["key"], fp, out["short"]))
+				pr.T("peer.self", verbatim(out["key"]), verbatim(fp), verbatim(out["short"])))
 		},
 	}
 	dbFlag(cmd, &dsn)
 	cmd.Flags().BoolVar(&asJSON, "json", false, `print {"key", "fingerprint", "short"}`)
+	langFlag(cmd.Flags(), &lang)
 	return cmd
 }
 
 func newPeerAddCmd() *cobra.Command {
-	var dsn, name, url, key string
+	var dsn, name, url, key, lang string
 	var orgs []string
 	var community, asJSON bool
 	cmd := &cobra.Command{
@@ -76,14 +81,18 @@ this instance's TLP:GREEN community.`,
   lifeline peer add --name "Field office (USB only)" --key 3f2a91c0...`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			pr, err := printerFor(lang)
+			if err != nil {
+				return err
+			}
 			if name == "" || key == "" {
-				return &usageError{errors.New("--name and --key: required")}
+				return &usageError{errors.New(pr.T("peer.err.required"))}
 			}
 			k, err := federation.ParseKey(key)
 			if err != nil {
 				return err
 			}
-			db, err := openDB(cmd.Context(), dsn)
+			db, err := openStore(cmd.Context(), pr, dsn)
 			if err != nil {
 				return err
 			}
@@ -93,7 +102,7 @@ this instance's TLP:GREEN community.`,
 				return err
 			}
 			return printResult(cmd.OutOrStdout(), asJSON, p,
-				fmt.Sprintf("peer added: %s\nfingerprint: %s\ncompare:     %s (check it with the peer's administrators)", name, p.Fingerprint, federation.ShortFingerprint(k)))
+				pr.T("peer.added", name, verbatim(p.Fingerprint), verbatim(federation.ShortFingerprint(k))))
 		},
 	}
 	dbFlag(cmd, &dsn)
@@ -103,11 +112,12 @@ this instance's TLP:GREEN community.`,
 	cmd.Flags().StringSliceVar(&orgs, "org", nil, "id of an organisation it hosts (repeatable)")
 	cmd.Flags().BoolVar(&community, "community", false, "share TLP:GREEN with it")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the peer as JSON")
+	langFlag(cmd.Flags(), &lang)
 	return cmd
 }
 
 func newPeerListCmd() *cobra.Command {
-	var dsn string
+	var dsn, lang string
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:     "list",
@@ -115,7 +125,11 @@ func newPeerListCmd() *cobra.Command {
 		Example: `  lifeline peer list --json`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			db, err := openDB(cmd.Context(), dsn)
+			pr, err := printerFor(lang)
+			if err != nil {
+				return err
+			}
+			db, err := openStore(cmd.Context(), pr, dsn)
 			if err != nil {
 				return err
 			}
@@ -131,39 +145,44 @@ func newPeerListCmd() *cobra.Command {
 				return writeJSON(cmd.OutOrStdout(), peers)
 			}
 			if len(peers) == 0 {
-				fmt.Fprintln(cmd.OutOrStdout(), `no peers yet: "lifeline peer add --help" says how to add one`)
+				fmt.Fprintln(cmd.OutOrStdout(), pr.T("peer.none", verbatim("lifeline peer add --help")))
 				return nil
 			}
 			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 2, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "fingerprint\tname\tstate\tpulled\treceived\trefused\tlast contact\tlast error")
+			fmt.Fprintln(tw, pr.T("peer.list.head"))
 			for _, p := range peers {
-				state := "bundles only"
+				state := pr.T("peer.state.bundles")
 				if p.URL != "" {
 					state = p.URL
 				}
 				if p.Suspended {
-					state = "suspended"
+					state = pr.T("peer.state.suspended")
 				}
-				contact := "never"
+				contact := pr.T("peer.never")
 				if !p.LastContact.IsZero() {
-					contact = p.LastContact.UTC().Format(time.RFC3339)
+					contact = ltime(pr, p.LastContact)
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%s\t%s\n", federation.ShortFingerprint(p.Key), p.Name, state, p.Pulled, p.Received, p.Refused, contact, p.LastError)
+				// The position pulled is where --since starts: written
+				// as typed; the counts in the language's digits.
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\n", federation.ShortFingerprint(p.Key), p.Name, state, p.Pulled,
+					pr.Num(p.Received), pr.Num(p.Refused), contact, p.LastError)
 			}
 			return tw.Flush()
 		},
 	}
 	dbFlag(cmd, &dsn)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the peers as JSON")
+	langFlag(cmd.Flags(), &lang)
 	return cmd
 }
 
 // findPeer finds the peer a fingerprint names: the whole of it, or its
-// beginning (at least 8 hex digits, spaces allowed as printed).
-func findPeer(ctx context.Context, db *store.DB, arg string) (*federation.PeerStatus, error) {
+// beginning (at least 8 hex digits, spaces allowed as printed); what is
+// wrong with arg is said in pr's language.
+func findPeer(ctx context.Context, pr *i18n.Printer, db *store.DB, arg string) (*federation.PeerStatus, error) {
 	want := strings.ToLower(strings.ReplaceAll(arg, " ", ""))
 	if len(want) < 8 {
-		return nil, &usageError{fmt.Errorf("fingerprint %q: give at least its first 8 hex digits", arg)}
+		return nil, &usageError{errors.New(pr.T("peer.err.short", verbatim(arg)))}
 	}
 	peers, err := db.FindPeers(ctx, coord.System)
 	if err != nil {
@@ -177,15 +196,15 @@ func findPeer(ctx context.Context, db *store.DB, arg string) (*federation.PeerSt
 	}
 	switch len(found) {
 	case 0:
-		return nil, lifeline.Errorf(lifeline.ENOTFOUND, "", "no peer has a fingerprint starting %q (see lifeline peer list)", arg)
+		return nil, lifeline.Errorf(lifeline.ENOTFOUND, "", "%s", pr.T("peer.err.none", verbatim(arg)))
 	case 1:
 		return found[0], nil
 	}
-	return nil, lifeline.Errorf(lifeline.EINVALID, "", "%d peers have fingerprints starting %q: give more of it", len(found), arg)
+	return nil, lifeline.Errorf(lifeline.EINVALID, "", "%s", pr.T("peer.err.many", len(found), verbatim(arg)))
 }
 
 func newPeerUpdateCmd() *cobra.Command {
-	var dsn, name, url string
+	var dsn, name, url, lang string
 	var orgs []string
 	var community, suspend, resume, asJSON bool
 	cmd := &cobra.Command{
@@ -197,15 +216,19 @@ with the peer at once, both ways, until --resume; what it sent stays.`,
   lifeline peer update 3f2a91c0 --org org_4k2x --org org_9q1m --community=true`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if suspend && resume {
-				return &usageError{errors.New("--suspend and --resume: choose one")}
+			pr, err := printerFor(lang)
+			if err != nil {
+				return err
 			}
-			db, err := openDB(cmd.Context(), dsn)
+			if suspend && resume {
+				return &usageError{errors.New(pr.T("peer.err.both"))}
+			}
+			db, err := openStore(cmd.Context(), pr, dsn)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			ps, err := findPeer(cmd.Context(), db, args[0])
+			ps, err := findPeer(cmd.Context(), pr, db, args[0])
 			if err != nil {
 				return err
 			}
@@ -230,7 +253,7 @@ with the peer at once, both ways, until --resume; what it sent stays.`,
 			if err != nil {
 				return err
 			}
-			return printResult(cmd.OutOrStdout(), asJSON, out, "peer updated: "+out.Name)
+			return printResult(cmd.OutOrStdout(), asJSON, out, pr.T("peer.updated", out.Name))
 		},
 	}
 	dbFlag(cmd, &dsn)
@@ -241,33 +264,39 @@ with the peer at once, both ways, until --resume; what it sent stays.`,
 	cmd.Flags().BoolVar(&suspend, "suspend", false, "stop all exchange with it")
 	cmd.Flags().BoolVar(&resume, "resume", false, "lift a suspension")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the peer as JSON")
+	langFlag(cmd.Flags(), &lang)
 	return cmd
 }
 
 func newPeerRemoveCmd() *cobra.Command {
-	var dsn string
+	var dsn, lang string
 	cmd := &cobra.Command{
 		Use:     "remove FINGERPRINT",
 		Short:   "Forget a peer: it can no longer pull, notify or send bundles",
 		Example: `  lifeline peer remove 3f2a91c0`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			db, err := openDB(cmd.Context(), dsn)
+			pr, err := printerFor(lang)
+			if err != nil {
+				return err
+			}
+			db, err := openStore(cmd.Context(), pr, dsn)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			p, err := findPeer(cmd.Context(), db, args[0])
+			p, err := findPeer(cmd.Context(), pr, db, args[0])
 			if err != nil {
 				return err
 			}
 			if err := db.RemovePeer(cmd.Context(), coord.System, p.Fingerprint); err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "peer removed: %s (what it sent stays)\n", p.Name)
+			fmt.Fprintln(cmd.OutOrStdout(), pr.T("peer.removed", p.Name))
 			return nil
 		},
 	}
 	dbFlag(cmd, &dsn)
+	langFlag(cmd.Flags(), &lang)
 	return cmd
 }

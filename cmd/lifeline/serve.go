@@ -28,6 +28,7 @@ import (
 	"lifeline/store"
 	"lifeline/store/sqlite"
 	"lifeline/web"
+	"lifeline/web/i18n"
 )
 
 func newServeCmd() *cobra.Command {
@@ -86,19 +87,26 @@ coordinators to verify or dismiss. The sources' status is on
   lifeline serve --live watch.json --metrics-addr 127.0.0.1:9090`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			// --lang is the web interface's language for visitors who
+			// have not chosen one; the lines on standard error are for
+			// whoever runs the server, in the locale's language.
+			pr, err := printerFor("")
+			if err != nil {
+				return err
+			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
 			stderr := cmd.ErrOrStderr()
 			log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-			db, err := openDB(ctx, dsn)
+			db, err := openStore(ctx, pr, dsn)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			if err := initOnFirstStart(ctx, db, org, cmd); err != nil {
+			if err := initOnFirstStart(ctx, pr, db, org, cmd); err != nil {
 				return err
 			}
-			checkLogAtStart(ctx, db, stderr)
+			checkLogAtStart(ctx, pr, db, stderr)
 			a, err := af.load(cmd)
 			if err != nil {
 				return err
@@ -109,7 +117,7 @@ coordinators to verify or dismiss. The sources' status is on
 				return err
 			}
 			if seed {
-				if err := seedDemo(ctx, db, g, cmd); err != nil {
+				if err := seedDemo(ctx, pr, db, g, cmd); err != nil {
 					return err
 				}
 			}
@@ -178,16 +186,16 @@ coordinators to verify or dismiss. The sources' status is on
 				msrv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 				go msrv.Serve(mln)
 				defer msrv.Close()
-				fmt.Fprintf(stderr, "lifeline: metrics on http://%s/metrics (for operators only: keep this address private)\n", mln.Addr())
+				fmt.Fprintln(stderr, "lifeline:", pr.T("serve.metrics", verbatim("http://"+mln.Addr().String()+"/metrics")))
 			}
 			// Generous read and write timeouts: clients on satellite or
 			// USB-modem links are slow, not malicious.
 			srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
 				WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10}
-			fmt.Fprintf(stderr, "lifeline: serving on http://%s — web interface at /, API at /api/v1 (store: %s %s)\n", ln.Addr(), db.Dialect(), redact(dsn))
+			fmt.Fprintln(stderr, "lifeline:", pr.T("serve.serving", verbatim("http://"+ln.Addr().String()), verbatim(db.Dialect()+" "+redact(dsn))))
 			errc := make(chan error, 1)
 			go func() { errc <- srv.Serve(ln) }()
-			go checkLogInBackground(ctx, db, stderr)
+			go checkLogInBackground(ctx, pr, db, stderr)
 			// Webhooks: queued from the log and delivered from the outbox
 			// in the database, so a restart loses none (docs/notify.md).
 			dispatcher := notify.New(db, db.Services(), notify.Options{Logger: log, AllowPrivate: webhooksPrivate,
@@ -198,7 +206,7 @@ coordinators to verify or dismiss. The sources' status is on
 			liveDone := make(chan struct{})
 			if lv != nil {
 				go func() { lv.run(ctx); close(liveDone) }()
-				fmt.Fprintf(stderr, "lifeline: following %d live sources of %s; their status at /admin/sources\n", len(lv.runners), liveFile)
+				fmt.Fprintln(stderr, "lifeline:", pr.T("serve.live", len(lv.runners), verbatim(liveFile)))
 			} else {
 				close(liveDone)
 			}
@@ -207,7 +215,7 @@ coordinators to verify or dismiss. The sources' status is on
 				return err
 			case <-ctx.Done():
 			}
-			fmt.Fprintln(stderr, "lifeline: shutting down")
+			fmt.Fprintln(stderr, "lifeline:", pr.T("serve.shutdown"))
 			sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
 			if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -236,13 +244,13 @@ coordinators to verify or dismiss. The sources' status is on
 	cmd.Flags().StringVar(&smtpUser, "smtp-user", "", "user name on the SMTP server (sent only over TLS or to localhost)")
 	cmd.Flags().DurationVar(&digestEvery, "digest-every", time.Hour, "how long an e-mail digest gathers notifications")
 	cmd.Flags().StringVar(&liveFile, "live", "", "follow the live sources (RIS Live, MRT archives, IODA) configured in this file and record their alerts (docs/watch.md)")
-	cmd.Flags().StringVar(&lang, "lang", "", "language of the web interface for visitors who have not chosen one: ar, zh, en, fr, ru or es (default: the browser's)")
+	cmd.Flags().StringVar(&lang, "lang", "", "language of the web interface for visitors who have not chosen one: ar, zh, en, fr, ru or es (default: the browser's; the lines on standard error follow $LC_ALL, $LC_MESSAGES or $LANG)")
 	return cmd
 }
 
 // initOnFirstStart initialises an empty store and prints the admin token,
 // the only time it is shown.
-func initOnFirstStart(ctx context.Context, db *store.DB, org string, cmd *cobra.Command) error {
+func initOnFirstStart(ctx context.Context, pr *i18n.Printer, db *store.DB, org string, cmd *cobra.Command) error {
 	ok, err := db.Initialized(ctx)
 	if err != nil || ok {
 		return err
@@ -251,26 +259,26 @@ func initOnFirstStart(ctx context.Context, db *store.DB, org string, cmd *cobra.
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(cmd.ErrOrStderr(), "lifeline: new instance: organisation %s, admin member %s\nlifeline: admin token (shown only now, keep it): %s\n", inst.OrgID, inst.MemberID, inst.Token)
+	fmt.Fprintln(cmd.ErrOrStderr(), "lifeline:", pr.T("serve.new", verbatim(inst.OrgID), verbatim(inst.MemberID)))
+	fmt.Fprintln(cmd.ErrOrStderr(), "lifeline:", pr.T("serve.token", verbatim(inst.Token)))
 	return nil
 }
 
 // seedDemo fills a new instance with the demonstration and prints a token
 // for one member of each organisation. An instance that already holds more
 // than its first organisation is left as it is.
-func seedDemo(ctx context.Context, db *store.DB, g *impact.Graph, cmd *cobra.Command) error {
+func seedDemo(ctx context.Context, pr *i18n.Printer, db *store.DB, g *impact.Graph, cmd *cobra.Command) error {
 	stderr := cmd.ErrOrStderr()
 	res, err := demo.Seed(ctx, db.Services(), coord.System, g)
 	if lifeline.ErrorCode(err) == lifeline.ECONFLICT {
-		fmt.Fprintln(stderr, "lifeline: --demo: this instance already holds data; serving it as it is")
+		fmt.Fprintln(stderr, "lifeline:", pr.T("serve.demo.exists"))
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("seed the demonstration: %w", err)
+		return fmt.Errorf("%s: %w", pr.T("serve.demo.err"), err)
 	}
-	fmt.Fprintf(stderr, "lifeline: demonstration: %d organisations, %d incidents, %d needs, %d offers, %d commitments\n",
-		res.Orgs, res.Incidents, res.Needs, res.Offers, res.Matches)
-	fmt.Fprintln(stderr, "lifeline: log in as any of these members (tokens shown only now):")
+	fmt.Fprintln(stderr, "lifeline:", pr.T("serve.demo", res.Orgs, res.Incidents, res.Needs, res.Offers, res.Matches))
+	fmt.Fprintln(stderr, "lifeline:", pr.T("serve.demo.login"))
 	tw := tabwriter.NewWriter(stderr, 0, 0, 2, ' ', 0)
 	for _, m := range res.Members {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", m.Name, m.Org, m.Role, m.Token)
@@ -295,17 +303,17 @@ const tailChecked = 1000
 // checkLogAtStart verifies the end of the log and the signed head before
 // the server serves; if they do not verify, the store refuses writes and
 // the reason, with how to recover, is printed.
-func checkLogAtStart(ctx context.Context, db *store.DB, stderr io.Writer) {
+func checkLogAtStart(ctx context.Context, pr *i18n.Printer, db *store.DB, stderr io.Writer) {
 	if err := db.CheckTail(ctx, tailChecked); err != nil {
 		db.RefuseWrites(err)
-		fmt.Fprintf(stderr, "lifeline: %s\nlifeline: serving for reading only\n", lifeline.ErrorMessage(db.Broken()))
+		fmt.Fprintf(stderr, "lifeline: %s\nlifeline: %s\n", lifeline.ErrorMessage(db.Broken()), pr.T("serve.readonly"))
 	}
 }
 
 // checkLogInBackground verifies the whole log while the server serves,
 // printing its progress every ten seconds at most; a log that does not
 // verify makes the store refuse writes.
-func checkLogInBackground(ctx context.Context, db *store.DB, stderr io.Writer) {
+func checkLogInBackground(ctx context.Context, pr *i18n.Printer, db *store.DB, stderr io.Writer) {
 	if db.Broken() != nil {
 		return
 	}
@@ -313,15 +321,15 @@ func checkLogInBackground(ctx context.Context, db *store.DB, stderr io.Writer) {
 	c := db.CheckLog(ctx, func(c store.LogCheck) {
 		if time.Since(last) >= 10*time.Second {
 			last = time.Now()
-			fmt.Fprintf(stderr, "lifeline: checking the signed log: %d of %d events verify so far\n", c.Checked, c.Events)
+			fmt.Fprintln(stderr, "lifeline:", pr.T("serve.check.progress", c.Checked, c.Events))
 		}
 	})
 	switch c.State {
 	case "ok":
-		fmt.Fprintf(stderr, "lifeline: the signed log verifies: %d events\n", c.Checked)
-		checkStateInBackground(ctx, db, stderr)
+		fmt.Fprintln(stderr, "lifeline:", pr.T("serve.check.ok", c.Checked))
+		checkStateInBackground(ctx, pr, db, stderr)
 	case "broken":
-		fmt.Fprintf(stderr, "lifeline: %s\nlifeline: serving for reading only\n", c.Error)
+		fmt.Fprintf(stderr, "lifeline: %s\nlifeline: %s\n", c.Error, pr.T("serve.readonly"))
 	}
 }
 
@@ -366,28 +374,28 @@ func (s storeSessions) Delete(id string) error {
 // log in a throw-away SQLite file, without holding the writes: an edited
 // state row would otherwise be served, and signed into the log by the
 // next change of its item. If they differ, the store refuses appends.
-func checkStateInBackground(ctx context.Context, db *store.DB, stderr io.Writer) {
+func checkStateInBackground(ctx context.Context, pr *i18n.Printer, db *store.DB, stderr io.Writer) {
 	dir, err := os.MkdirTemp("", "lifeline-replay-")
 	if err != nil {
-		fmt.Fprintf(stderr, "lifeline: cannot compare the state tables with the log: %v\n", err)
+		fmt.Fprintln(stderr, "lifeline:", pr.T("serve.state.cannot", err.Error()))
 		return
 	}
 	defer os.RemoveAll(dir) // the replay holds the instance key
 	scratch, err := sqlite.Open(ctx, filepath.Join(dir, "replay.db"))
 	if err != nil {
-		fmt.Fprintf(stderr, "lifeline: cannot compare the state tables with the log: %v\n", err)
+		fmt.Fprintln(stderr, "lifeline:", pr.T("serve.state.cannot", err.Error()))
 		return
 	}
 	defer scratch.Close()
 	diff, err := db.CompareState(ctx, scratch)
 	switch {
 	case err != nil && ctx.Err() == nil:
-		fmt.Fprintf(stderr, "lifeline: cannot compare the state tables with the log: %s\n", lifeline.ErrorMessage(err))
+		fmt.Fprintln(stderr, "lifeline:", pr.T("serve.state.cannot", lifeline.ErrorMessage(err)))
 	case diff != "":
 		db.RefuseWrites(fmt.Errorf("the state tables differ from the log: %s", diff))
-		fmt.Fprintf(stderr, "lifeline: %s\nlifeline: serving for reading only\n", lifeline.ErrorMessage(db.Broken()))
+		fmt.Fprintf(stderr, "lifeline: %s\nlifeline: %s\n", lifeline.ErrorMessage(db.Broken()), pr.T("serve.readonly"))
 	case err == nil:
-		fmt.Fprintln(stderr, "lifeline: the state tables match the log")
+		fmt.Fprintln(stderr, "lifeline:", pr.T("serve.state.ok"))
 	}
 }
 

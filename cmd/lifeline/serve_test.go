@@ -82,15 +82,18 @@ func startServer(t testing.TB, dir string, args ...string) *server {
 			line := sc.Text()
 			mu.Lock()
 			log.WriteString(line + "\n")
-			if tok, ok := strings.CutPrefix(line, "lifeline: admin token (shown only now, keep it): "); ok {
-				s.token = tok
+			// The admin's token ends the line that gives it, in any
+			// language of --lang; the demonstration's are indented.
+			if f := strings.Fields(line); len(f) > 1 && f[0] == "lifeline:" && strings.HasPrefix(f[len(f)-1], "llt_") {
+				s.token = f[len(f)-1]
 			}
 			if f := strings.Fields(line); len(f) > 1 && strings.HasPrefix(f[len(f)-1], "llt_") && strings.HasPrefix(line, "  ") {
 				s.demoTokens = append(s.demoTokens, f[len(f)-1])
 			}
 			s.log = append(s.log, line)
-			if _, after, ok := strings.Cut(line, "serving on "); ok && s.url == "" {
-				s.url, _, _ = strings.Cut(after, " ")
+			// The line that says where it serves names the API.
+			if _, after, ok := strings.Cut(line, "http://"); ok && strings.Contains(line, "/api/v1") && s.url == "" {
+				s.url, _, _ = strings.Cut("http://"+after, " ")
 				close(ready)
 			}
 			mu.Unlock()
@@ -135,6 +138,7 @@ func (s *server) request(method, path, token, body string) (int, []byte, error) 
 // an empty directory: it creates lifeline.db, initialises the instance,
 // prints the admin token once, and serves.
 func TestServeFirstStart(t *testing.T) {
+	withoutLocale(t)
 	dir := t.TempDir()
 	s := startServer(t, dir, "--addr", "127.0.0.1:0")
 	if !strings.HasPrefix(s.token, "llt_") {
@@ -159,6 +163,11 @@ func TestServeFirstStart(t *testing.T) {
 	<-s.done
 	if s.exit != nil {
 		t.Errorf("lifeline serve after SIGTERM: %v, want a clean exit", s.exit)
+	}
+	if log := strings.Join(s.log, "\n"); !strings.Contains(log, "lifeline: admin token (shown only now, keep it): "+s.token) ||
+		!strings.Contains(log, "lifeline: serving on "+s.url+" — web interface at /, API at /api/v1 (store: sqlite lifeline.db)") ||
+		!strings.Contains(log, "lifeline: shutting down") {
+		t.Errorf("the first start's lines, in English without a locale, up to shutting down:\n%s", log)
 	}
 	again := startServer(t, dir, "--addr", "127.0.0.1:0")
 	if again.token != "" {
@@ -471,5 +480,38 @@ func TestServeEditedState(t *testing.T) {
 	code, body, _ = s.request("POST", "/api/v1/incidents", token, `{"title": "x", "kind": "other", "countries": ["SD"], "tlp": "TLP:CLEAR"}`)
 	if code != 409 || !strings.Contains(string(body), "orgs, row org_") {
 		t.Errorf("POST after the state check = %d %s; want 409 naming the row", code, body)
+	}
+}
+
+// TestServeLanguages: the lines serve writes on standard error for the
+// person who started it come in the language of the locale, the admin's
+// token as typed; --lang is the web interface's language for visitors,
+// which need not be the operator's.
+func TestServeLanguages(t *testing.T) {
+	withoutLocale(t)
+	t.Setenv("LANG", "fr_FR.UTF-8")
+	s := startServer(t, t.TempDir(), "--addr", "127.0.0.1:0", "--lang", "ar")
+	if !strings.HasPrefix(s.token, "llt_") {
+		t.Fatal("no admin token printed on first start")
+	}
+	code, body, err := s.request("GET", "/", "", "")
+	if err != nil || code != 200 || !strings.Contains(string(body), `lang="ar"`) {
+		t.Errorf("GET / with serve --lang ar = %d %v: want the interface in Arabic", code, err)
+	}
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	<-s.done
+	log := strings.Join(s.log, "\n")
+	for _, want := range []string{
+		"lifeline: nouvelle instance\u202f: organisation org_",
+		"lifeline: jeton d’administration (affiché seulement maintenant, conservez-le)\u202f: " + s.token + "\n",
+		"lifeline: en service sur " + s.url + " — interface web à /, API à /api/v1 (stockage\u202f: sqlite lifeline.db)",
+		"lifeline: arrêt en cours",
+	} {
+		if !strings.Contains(log, want) {
+			t.Errorf("serve with LANG=fr_FR.UTF-8: the log lacks %q:\n%s", want, log)
+		}
+	}
+	if strings.Contains(log, "serving on") || strings.Contains(log, "shutting down") {
+		t.Errorf("serve with LANG=fr_FR.UTF-8 writes English:\n%s", log)
 	}
 }

@@ -11,16 +11,25 @@ import (
 )
 
 // submitDrafts files the confirmed drafts as incidents awaiting review
-// (coord.Drafter) and prints what each became.
+// (coord.Drafter) and prints what each became, in the language of the
+// command's --lang if it has one, else of the locale.
 func submitDrafts(cmd *cobra.Command, dsn string, drafts []watch.Draft, asJSON bool) error {
+	var lang string
+	if f := cmd.Flags().Lookup("lang"); f != nil {
+		lang = f.Value.String()
+	}
+	pr, err := printerFor(lang)
+	if err != nil {
+		return err
+	}
 	ctx := cmd.Context()
-	db, v, err := openAs(ctx, dsn)
+	db, v, err := openStoreAs(ctx, pr, dsn)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	if v.Anonymous() {
-		return lifeline.Errorf(lifeline.EINVALID, "", "--submit files incidents: put a reporter's token in $%s", tokenEnv)
+		return lifeline.Errorf(lifeline.EINVALID, "", "%s", pr.T("submit.err.token", verbatim(tokenEnv)))
 	}
 	d := &coord.Drafter{Incidents: db, By: v}
 	type filed struct {
@@ -36,7 +45,7 @@ func submitDrafts(cmd *cobra.Command, dsn string, drafts []watch.Draft, asJSON b
 		}
 		id, err := d.DraftIncident(ctx, dr)
 		if err != nil {
-			return fmt.Errorf("file %q: %w", dr.Title, err)
+			return fmt.Errorf("%s: %w", pr.T("submit.err.file", dr.Title), err)
 		}
 		out = append(out, filed{Title: dr.Title, Incident: id})
 	}
@@ -45,9 +54,10 @@ func submitDrafts(cmd *cobra.Command, dsn string, drafts []watch.Draft, asJSON b
 	}
 	for _, f := range out {
 		if f.Incident != "" {
-			fmt.Fprintf(cmd.OutOrStdout(), "%s: incident %s, awaiting review\n", f.Title, f.Incident)
+			fmt.Fprintln(cmd.OutOrStdout(), pr.T("submit.filed", f.Title, verbatim(f.Incident)))
 		} else {
-			fmt.Fprintf(cmd.OutOrStdout(), "%s: not filed (%s)\n", f.Title, f.Skipped)
+			// The JSON keeps the reason in English, as data.
+			fmt.Fprintln(cmd.OutOrStdout(), pr.T("submit.suspected", f.Title))
 		}
 	}
 	return nil

@@ -33,7 +33,7 @@ takes bundles in any order. See docs/federation.md.`,
 }
 
 func newSyncExportCmd() *cobra.Command {
-	var dsn, peer, out string
+	var dsn, peer, out, lang string
 	var since int64
 	var asJSON bool
 	cmd := &cobra.Command{
@@ -48,15 +48,19 @@ events; the command says when more remain.`,
   lifeline sync export --peer 3f2a91c0 --since 0 -o everything.llb --json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if peer == "" || out == "" {
-				return &usageError{errors.New("--peer and -o: required")}
+			pr, err := printerFor(lang)
+			if err != nil {
+				return err
 			}
-			db, err := openDB(cmd.Context(), dsn)
+			if peer == "" || out == "" {
+				return &usageError{errors.New(pr.T("sync.err.required"))}
+			}
+			db, err := openStore(cmd.Context(), pr, dsn)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			p, err := findPeer(cmd.Context(), db, peer)
+			p, err := findPeer(cmd.Context(), pr, db, peer)
 			if err != nil {
 				return err
 			}
@@ -83,9 +87,11 @@ events; the command says when more remain.`,
 				return err
 			}
 			res := map[string]any{"file": out, "peer": p.Fingerprint, "since": from, "until": until, "events": events, "more": until < head}
-			human := fmt.Sprintf("wrote %s for %s: %d event(s), positions %d to %d", out, p.Name, events, from, until)
+			// Positions as typed after --since; the count in the
+			// language's digits.
+			human := pr.T("sync.export.done", verbatim(out), p.Name, events, verbatim(fmt.Sprint(from)), verbatim(fmt.Sprint(until)))
 			if until < head {
-				human += "\nmore remain: run the same command again for the next bundle"
+				human += "\n" + pr.T("sync.export.more")
 			}
 			return printResult(cmd.OutOrStdout(), asJSON, res, human)
 		},
@@ -95,11 +101,12 @@ events; the command says when more remain.`,
 	cmd.Flags().StringVarP(&out, "output", "o", "", "the bundle file to write (required)")
 	cmd.Flags().Int64Var(&since, "since", 0, "start after this position (default: where the last bundle for the peer ended)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print what was written as JSON")
+	langFlag(cmd.Flags(), &lang)
 	return cmd
 }
 
 func newSyncImportCmd() *cobra.Command {
-	var dsn string
+	var dsn, lang string
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "import FILE…",
@@ -113,7 +120,11 @@ are still imported.`,
   lifeline sync import from-khartoum.llb --json`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			db, err := openDB(cmd.Context(), dsn)
+			pr, err := printerFor(lang)
+			if err != nil {
+				return err
+			}
+			db, err := openStore(cmd.Context(), pr, dsn)
 			if err != nil {
 				return err
 			}
@@ -133,9 +144,9 @@ are still imported.`,
 				results = append(results, map[string]any{"file": name, "result": r})
 				if !asJSON {
 					if r.Repeated {
-						fmt.Fprintf(cmd.OutOrStdout(), "%s: already imported; nothing changed\n", name)
+						fmt.Fprintln(cmd.OutOrStdout(), pr.T("sync.import.repeated", verbatim(name)))
 					} else {
-						fmt.Fprintf(cmd.OutOrStdout(), "%s: %d new event(s), %d already here%s\n", name, r.Applied, r.Skipped, changesNote(r))
+						fmt.Fprintln(cmd.OutOrStdout(), pr.T("sync.import.done", verbatim(name), r.Applied, r.Skipped)+changesNote(pr, r))
 					}
 				}
 			}
@@ -145,13 +156,14 @@ are still imported.`,
 				}
 			}
 			if refused > 0 {
-				return fmt.Errorf("%d of %d bundle(s) were refused", refused, len(args))
+				return errors.New(pr.T("sync.import.refused", refused, len(args)))
 			}
 			return nil
 		},
 	}
 	dbFlag(cmd, &dsn)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one result per file as JSON")
+	langFlag(cmd.Flags(), &lang)
 	return cmd
 }
 
@@ -169,7 +181,7 @@ func importBundle(cmd *cobra.Command, db *store.DB, name string) (*federation.Re
 }
 
 func newSyncPullCmd() *cobra.Command {
-	var dsn, peer string
+	var dsn, peer, lang string
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "pull [--peer FINGERPRINT]",
@@ -180,7 +192,11 @@ few minutes at a time, or from cron. "lifeline serve" also pulls on its own.`,
   lifeline sync pull --peer 3f2a91c0 --json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			db, err := openDB(cmd.Context(), dsn)
+			pr, err := printerFor(lang)
+			if err != nil {
+				return err
+			}
+			db, err := openStore(cmd.Context(), pr, dsn)
 			if err != nil {
 				return err
 			}
@@ -195,7 +211,7 @@ few minutes at a time, or from cron. "lifeline serve" also pulls on its own.`,
 				return err
 			}
 			if peer != "" {
-				p, err := findPeer(cmd.Context(), db, peer)
+				p, err := findPeer(cmd.Context(), pr, db, peer)
 				if err != nil {
 					return err
 				}
@@ -224,7 +240,7 @@ few minutes at a time, or from cron. "lifeline serve" also pulls on its own.`,
 					if err != nil {
 						fmt.Fprintf(cmd.ErrOrStderr(), "lifeline: %s: %v\n", p.Name, err)
 					} else {
-						fmt.Fprintf(cmd.OutOrStdout(), "%s: %d new event(s)\n", p.Name, n)
+						fmt.Fprintln(cmd.OutOrStdout(), pr.T("sync.pull.done", p.Name, n))
 					}
 				}
 			}
@@ -237,7 +253,7 @@ few minutes at a time, or from cron. "lifeline serve" also pulls on its own.`,
 				}
 			}
 			if failed > 0 {
-				return fmt.Errorf("%d peer(s) could not be pulled", failed)
+				return errors.New(pr.T("sync.pull.failed", failed))
 			}
 			return nil
 		},
@@ -245,5 +261,6 @@ few minutes at a time, or from cron. "lifeline serve" also pulls on its own.`,
 	dbFlag(cmd, &dsn)
 	cmd.Flags().StringVar(&peer, "peer", "", "pull only from this peer")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one result per peer as JSON")
+	langFlag(cmd.Flags(), &lang)
 	return cmd
 }

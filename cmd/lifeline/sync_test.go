@@ -125,3 +125,65 @@ func TestBrief(t *testing.T) {
 		t.Errorf("the author's brief: code %d, %s%s", code, out, stderr)
 	}
 }
+
+// TestPeerSyncLanguages: peer and sync write their prose and their own
+// errors in the language of --lang, else of the locale, else English as
+// before; keys and fingerprints come as typed, dates in the language's
+// words.
+func TestPeerSyncLanguages(t *testing.T) {
+	isolate(t)
+	withoutLocale(t)
+	dir := t.TempDir()
+	dbA, dbB := filepath.Join(dir, "a.db"), filepath.Join(dir, "b.db")
+	var inst struct {
+		OrgID string `json:"org_id"`
+	}
+	cliJSON(t, &inst, "admin", "init", "--db", dbA, "--org", "A ops", "--json")
+	cliJSON(t, &inst, "admin", "init", "--db", dbB, "--org", "B ops", "--json")
+	var selfA, selfB struct{ Key, Fingerprint string }
+	cliJSON(t, &selfA, "peer", "self", "--db", dbA, "--json")
+	cliJSON(t, &selfB, "peer", "self", "--db", dbB, "--json")
+	check := func(wantCode int, want string, args ...string) string {
+		t.Helper()
+		out, stderr, code := runCLI(t, args...)
+		got := out
+		if wantCode != 0 {
+			got = stderr
+		}
+		if code != wantCode || !strings.Contains(got, want) {
+			t.Errorf("%v: code %d, want %d and %q in:\n%s%s", args, code, wantCode, want, out, stderr)
+		}
+		return out
+	}
+	check(0, "no peers yet: \"lifeline peer add --help\" says how to add one\n", "peer", "list", "--db", dbA)
+	check(0, "لا نظراء بعد", "peer", "list", "--db", dbA, "--lang", "ar")
+	out := check(0, "pair ajouté\u202f: B\nempreinte\u202f:   "+selfB.Fingerprint+"\nà comparer\u202f:  ", "peer", "add", "--db", dbA, "--name", "B", "--key", selfB.Key, "--lang", "fr")
+	if strings.ContainsAny(out, "\u2068\u2069") {
+		t.Errorf("peer add --lang fr isolates: %q", out)
+	}
+	out = check(0, "المفتاح:   "+selfB.Key+"\nالبصمة:    "+selfB.Fingerprint+"\n", "peer", "self", "--db", dbB, "--lang", "ar")
+	if strings.ContainsAny(out, "\u2068\u2069") {
+		t.Errorf("peer self --lang ar isolates the key: %q", out)
+	}
+	check(0, "peer added: A\nfingerprint: "+selfA.Fingerprint+"\ncompare:     ", "peer", "add", "--db", dbB, "--name", "A", "--key", selfA.Key)
+	check(2, "lifeline: --suspend и --resume: выберите одно", "peer", "update", selfB.Fingerprint[:8], "--db", dbA, "--suspend", "--resume", "--lang", "ru")
+	check(2, "lifeline: empreinte \"3f2a\"\u202f: donnez au moins ses 8 premiers chiffres hexadécimaux", "peer", "update", "3f2a", "--db", dbA, "--lang", "fr")
+	check(1, "lifeline: ningún par tiene una huella que empiece por \"00000000\"", "peer", "remove", "00000000", "--db", dbA, "--lang", "es")
+
+	bundle := filepath.Join(dir, "to-b.llb")
+	check(2, "lifeline: --peer 与 -o：必须提供", "sync", "export", "--db", dbA, "--peer", selfB.Fingerprint[:8], "--lang", "zh")
+	check(0, "écrit pour B\u202f: 1 événement(s), positions 0 à 3", "sync", "export", "--db", dbA, "--peer", selfB.Fingerprint[:8], "-o", bundle, "--lang", "fr")
+	t.Setenv("LANG", "ar_SD.UTF-8")
+	check(0, ": الأحداث الجديدة ١، والموجودة هنا من قبل ٠", "sync", "import", "--db", dbB, bundle)
+	check(0, ": already imported; nothing changed", "sync", "import", "--db", dbB, bundle, "--lang", "en")
+	t.Setenv("LANG", "")
+	out = check(0, "fingerprint", "peer", "list", "--db", dbB)
+	if !strings.Contains(out, "last contact") || !strings.Contains(out, " UTC") || strings.Contains(out, "never") {
+		t.Errorf("peer list on B after an import: the last contact is a date in English words:\n%s", out)
+	}
+	out = check(0, "dernier contact", "peer", "list", "--db", dbB, "--lang", "fr")
+	if !strings.Contains(out, " à ") || !strings.Contains(out, " UTC") || !strings.Contains(out, "paquets hors ligne seulement") {
+		t.Errorf("peer list --lang fr: the last contact as a French date, the state in words:\n%s", out)
+	}
+	check(0, "партнёр удалён: A (присланное им остаётся)", "peer", "remove", selfA.Fingerprint[:8], "--db", dbB, "--lang", "ru")
+}
