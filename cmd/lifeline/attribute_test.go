@@ -64,10 +64,10 @@ func FuzzReadObservations(f *testing.F) {
 	f.Fuzz(func(t *testing.T, doc, arg string) {
 		file := t.TempDir() + "/obs.yaml"
 		writeFile(t, file, doc)
-		if obs, err := readObservations(file, nil); err == nil && len(obs) == 0 {
+		if obs, err := readObservations(english, file, nil); err == nil && len(obs) == 0 {
 			t.Error("a file read without error gave no observation")
 		}
-		if obs, err := readObservations("", []string{arg}); err == nil && (len(obs) != 1 || len(obs[0].Country) != 2) {
+		if obs, err := readObservations(english, "", []string{arg}); err == nil && (len(obs) != 1 || len(obs[0].Country) != 2) {
 			t.Errorf("%q read as %+v", arg, obs)
 		}
 	})

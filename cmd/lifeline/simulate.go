@@ -50,6 +50,28 @@ func (f *graphFlags) options() (impact.Options, error) {
 	return impact.Options{Core: core, Planned: f.planned, BorderGbps: f.borderGbps, Regions: regions}, nil
 }
 
+// graph checks --as-of, loads the atlas as it stood then (saying on
+// stderr which one, in the printer's language) and compiles the graph the
+// flags shape: the start of simulate, assess and attribute.
+func (f *graphFlags) graph(cmd *cobra.Command, pr *i18n.Printer, af *atlasFlags) (*atlas.Atlas, *impact.Graph, error) {
+	if f.asOf != 0 && (f.asOf < 1850 || f.asOf > 2100) {
+		return nil, nil, &usageError{errors.New(pr.T("err.asof", fmt.Sprint(f.asOf)))}
+	}
+	a, err := af.loadIn(cmd, pr, atlas.WithAsOf(f.asOf))
+	if err != nil {
+		return nil, nil, err
+	}
+	gopt, err := f.options()
+	if err != nil {
+		return nil, nil, err
+	}
+	g, err := impact.NewGraph(a, gopt)
+	if err != nil {
+		return nil, nil, err
+	}
+	return a, g, nil
+}
+
 func newSimulateCmd() *cobra.Command {
 	var af atlasFlags
 	var gf graphFlags
@@ -121,18 +143,7 @@ registered. docs/impact.md, "The AS level", explains the figures.`,
 					}
 				}
 			}
-			if gf.asOf != 0 && (gf.asOf < 1850 || gf.asOf > 2100) {
-				return &usageError{errors.New(pr.T("err.asof", fmt.Sprint(gf.asOf)))}
-			}
-			a, err := af.load(cmd, atlas.WithAsOf(gf.asOf))
-			if err != nil {
-				return err
-			}
-			gopt, err := gf.options()
-			if err != nil {
-				return err
-			}
-			g, err := impact.NewGraph(a, gopt)
+			a, g, err := gf.graph(cmd, pr, &af)
 			if err != nil {
 				return err
 			}

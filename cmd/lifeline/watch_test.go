@@ -130,7 +130,7 @@ func TestWatchRunMRT(t *testing.T) {
 		t.Errorf("stderr does not explain the missing full-feed peers: %s", stderr)
 	}
 	_, stderr, _ = runCLI(t, "watch", "run", "--signals", rib, "--full-feed-v4", "100000")
-	if !strings.Contains(stderr, "(1 IPv4") || !strings.Contains(stderr, "13409 series") {
+	if !strings.Contains(stderr, "(1 IPv4") || !strings.Contains(stderr, "13,409 series") {
 		t.Errorf("with --full-feed-v4 100000: %s", stderr)
 	}
 }

@@ -25,6 +25,7 @@ import (
 	"lifeline/watch/source"
 	"lifeline/watch/stream"
 	"lifeline/watch/visibility"
+	"lifeline/web/i18n"
 )
 
 // followConfig is the file --follow reads: where the routing data comes
@@ -250,6 +251,7 @@ type follower struct {
 	out     io.Writer
 	json    bool
 	errOut  io.Writer
+	pr      *i18n.Printer // the language of the lines for people
 }
 
 func (f *follower) raised(ev watch.Event) {
@@ -260,9 +262,9 @@ func (f *follower) raised(ev watch.Event) {
 	}
 	drop := ""
 	if ev.Baseline > 0 {
-		drop = fmt.Sprintf(" −%.0f%% (%s → %s)", 100*ev.Drop(), watchNum(ev.Baseline), watchNum(ev.Lowest))
+		drop = fmt.Sprintf(" −%s (%s → %s)", f.pr.Pct(ev.Drop()), watchNum(f.pr, ev.Baseline), watchNum(f.pr, ev.Lowest))
 	}
-	fmt.Fprintf(f.out, "RAISED  %s  since %s UTC  %s%s\n", ev.Key, ev.Start.UTC().Format("2006-01-02 15:04"), ev.Level, drop)
+	fmt.Fprintln(f.out, f.pr.T("watch.raised", ev.Key.String(), lstamp(f.pr, ev.Start), watchLevel(f.pr, ev.Level), drop))
 }
 
 // sources builds the runners of the configuration.
@@ -294,7 +296,7 @@ func (f *follower) sources(file string, cfg *followConfig) ([]runner, error) {
 					}
 					if err := f.e.Apply(&u); err != nil {
 						// A wild timestamp is one bad message, not a reason to stop.
-						fmt.Fprintf(f.errOut, "lifeline: watch: %s: message %s skipped: %v\n", s.Name, d.ID, err)
+						fmt.Fprintln(f.errOut, "lifeline: watch:", f.pr.T("watch.message.skipped", s.Name, d.ID, err.Error()))
 					}
 					return nil
 				})
@@ -399,7 +401,7 @@ func lifelineMessage(err error) string {
 // newFollower reads the configuration, loads its AS table and RIB
 // snapshot, and builds the engine (with opt's OnBin and History) and the
 // sources; raised events are printed on stdout.
-func newFollower(cfgPath string, det detectorFlags, opt stream.Options, asJSON bool, stdout, stderr io.Writer) (*follower, *followConfig, []runner, error) {
+func newFollower(pr *i18n.Printer, cfgPath string, det detectorFlags, opt stream.Options, asJSON bool, stdout, stderr io.Writer) (*follower, *followConfig, []runner, error) {
 	cfg, err := readFollowConfig(cfgPath)
 	if err != nil {
 		return nil, nil, nil, err
@@ -422,13 +424,13 @@ func newFollower(cfgPath string, det detectorFlags, opt stream.Options, asJSON b
 			return nil, nil, nil, err
 		}
 		dcfg.CountryOf, vopt.CountryOf = tab.Country, tab.Country
-		fmt.Fprintf(stderr, "watch: AS table of %d AS numbers\n", tab.Len())
+		fmt.Fprintln(stderr, "watch:", pr.T("watch.astable", tab.Len()))
 	}
 	d, err := watch.NewDetector(dcfg)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	f := &follower{out: stdout, json: asJSON, errOut: stderr, grace: 2 * time.Minute}
+	f := &follower{out: stdout, json: asJSON, errOut: stderr, grace: 2 * time.Minute, pr: pr}
 	if cfg.Grace != "" {
 		if f.grace, err = watch.ParseDuration(cfg.Grace); err != nil {
 			return nil, nil, nil, lifeline.Errorf(lifeline.EINVALID, "watch.follow", "%s: grace: %v", cfgPath, err)
@@ -445,7 +447,7 @@ func newFollower(cfgPath string, det detectorFlags, opt stream.Options, asJSON b
 		}
 	}
 	if len(cfg.RIB) > 0 {
-		fmt.Fprintf(stderr, "watch: RIB snapshot: %s\n", f.e.Stats().Visibility)
+		fmt.Fprintln(stderr, "watch:", pr.T("watch.rib", f.e.Stats().Visibility.String()))
 	}
 	runners, err := f.sources(cfgPath, cfg)
 	if err != nil {
@@ -469,8 +471,8 @@ func (cfg *followConfig) statusEvery(path string) (time.Duration, error) {
 // follow runs the sources of the configuration until ctx ends, runFor
 // passes or every source has stopped, printing events as they are raised,
 // and returns the alerts.
-func follow(ctx context.Context, cfgPath string, det detectorFlags, runFor time.Duration, asJSON bool, stdout, stderr io.Writer) error {
-	f, cfg, runners, err := newFollower(cfgPath, det, stream.Options{}, asJSON, stdout, stderr)
+func follow(ctx context.Context, pr *i18n.Printer, cfgPath string, det detectorFlags, runFor time.Duration, asJSON bool, stdout, stderr io.Writer) error {
+	f, cfg, runners, err := newFollower(pr, cfgPath, det, stream.Options{}, asJSON, stdout, stderr)
 	if err != nil {
 		return err
 	}
@@ -510,13 +512,13 @@ loop:
 			st := statuses()
 			feed.WriteStatus(stderr, now, st)
 			if err := writeStatusFile(cfg.StatusFile, st); err != nil {
-				fmt.Fprintf(stderr, "lifeline: watch: %v\n", err)
+				fmt.Fprintln(stderr, "lifeline: watch:", pr.T("watch.err.statusfile", err.Error()))
 			}
 		}
 	}
 	st := statuses()
 	if err := writeStatusFile(cfg.StatusFile, st); err != nil {
-		fmt.Fprintf(stderr, "lifeline: watch: %v\n", err)
+		fmt.Fprintln(stderr, "lifeline: watch:", pr.T("watch.err.statusfile", err.Error()))
 	}
 	feed.WriteStatus(stderr, time.Now(), st)
 	f.mu.Lock()
@@ -530,7 +532,7 @@ loop:
 		b, _ := json.Marshal(map[string]any{"alerts": watchNonNil(alerts)})
 		fmt.Fprintf(stdout, "%s\n", b)
 	} else {
-		printWatchAlerts(stdout, alerts)
+		printWatchAlerts(stdout, pr, alerts)
 	}
 	return errors.Join(errs...)
 }
@@ -581,10 +583,10 @@ func writeStatusFile(path string, st []feed.Status) error {
 	}
 	tmp := path + ".tmp"
 	if err := os.WriteFile(tmp, b.Bytes(), 0o644); err != nil {
-		return fmt.Errorf("write status file: %w", err)
+		return err
 	}
 	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("write status file: %w", err)
+		return err
 	}
 	return nil
 }
