@@ -54,7 +54,7 @@ func newLive(path string, db *store.DB, stderr io.Writer, log *slog.Logger, onRe
 	// stderr are for whoever runs the server, in the locale's language.
 	pr, _ := printerFor("")
 	l := &live{path: path, kick: make(chan struct{}, 1), syncEvery: 30 * time.Second, stderr: stderr, pr: pr, log: log}
-	cfg, err := readFollowConfig(path)
+	cfg, err := readFollowConfig(pr, path)
 	if err != nil {
 		return nil, err
 	}
@@ -81,7 +81,7 @@ func newLive(path string, db *store.DB, stderr io.Writer, log *slog.Logger, onRe
 			return nil, lifeline.Errorf(lifeline.EINVALID, op, "%s", pr.T("live.err.sync", path, strconv.Quote(ac.SyncEvery)))
 		}
 	}
-	if l.statusEvery, err = cfg.statusEvery(path); err != nil {
+	if l.statusEvery, err = cfg.statusEvery(pr, path); err != nil {
 		return nil, err
 	}
 	l.f, _, l.runners, err = newFollower(pr, path, detectorFlags{maxInpaint: "7d", recovery: "1h"},

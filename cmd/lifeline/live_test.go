@@ -351,7 +351,7 @@ func FuzzFollowConfig(f *testing.F) {
 	f.Add([]byte(`{"sources": [{"name": "a"}, {"name": "a"}]} []`))
 	f.Add([]byte(`{"rib": [1], "sources": null}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		cfg, err := parseFollowConfig("live.json", b)
+		cfg, err := parseFollowConfig(english, "live.json", b)
 		if err != nil {
 			if lifeline.ErrorCode(err) != lifeline.EINVALID || !strings.Contains(lifeline.ErrorMessage(err), "live.json") {
 				t.Fatalf("error %v: want invalid input naming the file", err)

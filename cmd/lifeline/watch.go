@@ -364,14 +364,26 @@ func printWatchAlerts(w io.Writer, pr *i18n.Printer, alerts []watch.Alert) {
 			}
 			d := ""
 			if e.Baseline > 0 {
-				d = fmt.Sprintf(", %s → %s (−%s)", watchNum(pr, e.Baseline), watchNum(pr, e.Lowest), pr.Pct(e.Drop()))
+				d = pr.T("watch.fell", watchNum(pr, e.Baseline), watchNum(pr, e.Lowest), pr.Pct(e.Drop()))
 			}
-			fmt.Fprintf(w, "  %-10s %s – %s%s, %s%s\n", e.Kind, lclock(pr, e.Start), lclock(pr, e.End), d, pr.T("watch.severity", watchNum(pr, e.Severity)), src)
+			fmt.Fprintf(w, "  %-10s %s – %s%s%s%s\n", e.Kind, lclock(pr, e.Start), lclock(pr, e.End), d, pr.T("watch.severity", watchNum(pr, e.Severity)), src)
 		}
 		if a.Hint != "" {
-			fmt.Fprintf(w, "  %s\n", pr.T("watch.hint", string(a.Hint), strings.Join(a.Reasons, "; ")))
+			fmt.Fprintf(w, "  %s\n", pr.T("watch.hint", watchHint(pr, a.Hint), strings.Join(a.Reasons, "; ")))
 		}
 	}
+}
+
+// watchHint names what a hint says the alert is in the printer's
+// language; the reasons behind it are the detector's, in English.
+func watchHint(pr *i18n.Printer, h watch.Hint) string {
+	switch h {
+	case watch.HintShutdown:
+		return pr.T("watch.hint.shutdown")
+	case watch.HintOutage:
+		return pr.T("watch.hint.outage")
+	}
+	return string(h)
 }
 
 // watchLevel names an alert's level in the printer's language.
@@ -589,10 +601,10 @@ func printWatchEval(w io.Writer, pr *i18n.Printer, cfg eval.Config, r *eval.Resu
 	for _, group := range [][]eval.Bucket{r.ByDepth, r.ByLength} {
 		for _, b := range group {
 			if b.Outages == 0 {
-				fmt.Fprintf(tw, "  %s\t%s\t\t\n", b.Label, pr.T("watch.eval.none"))
+				fmt.Fprintf(tw, "  %s\t%s\n", b.Label, pr.T("watch.eval.none"))
 				continue
 			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t\n", b.Label, pct(b.Recall), of(b.Detected, b.Outages))
+			fmt.Fprintf(tw, "  %s\t%s\t%s\n", b.Label, pct(b.Recall), of(b.Detected, b.Outages))
 		}
 	}
 	if err := tw.Flush(); err != nil {

@@ -179,11 +179,11 @@ func TestWatchFollowDocExample(t *testing.T) {
 	if err := os.WriteFile(p, []byte(example), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := readFollowConfig(p)
+	cfg, err := readFollowConfig(english, p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &follower{}
+	f := &follower{pr: english}
 	runners, err := f.sources(p, cfg)
 	if err != nil {
 		t.Fatal(err)
