@@ -103,3 +103,23 @@ func TestCLILanguages(t *testing.T) {
 		t.Errorf("assess --lang xx: code %d, %q", code, stderr)
 	}
 }
+
+// noLocale runs a test as if the environment named no language, so that
+// the commands speak English unless --lang says otherwise.
+func noLocale(t *testing.T) {
+	t.Helper()
+	for _, env := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		t.Setenv(env, "")
+	}
+}
+
+// lacks returns the texts of want that s does not contain.
+func lacks(s string, want ...string) []string {
+	var out []string
+	for _, w := range want {
+		if !strings.Contains(s, w) {
+			out = append(out, w)
+		}
+	}
+	return out
+}

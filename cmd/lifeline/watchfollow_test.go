@@ -192,3 +192,29 @@ func TestWatchFollowDocExample(t *testing.T) {
 		t.Errorf("%d sources; config %+v", len(runners), cfg)
 	}
 }
+
+// TestWatchFollowConfigErrorsLanguage: the errors of a configuration name
+// the file and field in any language, and say what is wrong in --lang's.
+func TestWatchFollowConfigErrorsLanguage(t *testing.T) {
+	noLocale(t)
+	dir := t.TempDir()
+	for _, c := range []struct {
+		cfg        map[string]any
+		lang, want string
+	}{
+		{map[string]any{}, "", "sources: none; want at least one of type ris-live"},
+		{map[string]any{}, "fr", "sources\u202f: aucune\u202f; au moins une source de type ris-live"},
+		{map[string]any{"sources": []map[string]any{{"type": "bgpstream"}}}, "ru", `sources[0]: type "bgpstream": ожидается ris-live, mrt-archive или ioda`},
+		{map[string]any{"sources": []map[string]any{{"type": "ris-live", "max_message": "1MB"}}}, "zh", "字段 sources.max_message：应为整数，实际为字符串"},
+	} {
+		p := writeConfig(t, dir, c.cfg)
+		args := []string{"watch", "run", "--follow", "--config", p}
+		if c.lang != "" {
+			args = append(args, "--lang", c.lang)
+		}
+		_, stderr, code := runCLI(t, args...)
+		if code != 2 || !strings.Contains(stderr, c.want) || !strings.Contains(stderr, p) {
+			t.Errorf("%v --lang %q: code %d, stderr %q; want 2, the file and %q", c.cfg, c.lang, code, stderr, c.want)
+		}
+	}
+}
