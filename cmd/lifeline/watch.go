@@ -305,7 +305,7 @@ was never published).`,
 			if asJSON {
 				return feed.WriteStatusJSON(cmd.OutOrStdout(), st.Sources)
 			}
-			feed.WriteStatus(cmd.OutOrStdout(), time.Now(), st.Sources)
+			writeSourceStatus(cmd.OutOrStdout(), pr, time.Now(), st.Sources)
 			return nil
 		},
 	}
@@ -340,7 +340,7 @@ func printWatchAlerts(w io.Writer, pr *i18n.Printer, alerts []watch.Alert) {
 		if a.End.Sub(a.Start) >= 24*time.Hour {
 			end = lstamp(pr, a.End)
 		}
-		span := pr.T("watch.span", lstamp(pr, a.Start), end, watchDuration(a.End.Sub(a.Start)))
+		span := pr.T("watch.span", lstamp(pr, a.Start), end, ldur(pr, a.End.Sub(a.Start)))
 		if a.Ongoing {
 			span = pr.T("watch.span.ongoing", span)
 		}
@@ -395,18 +395,6 @@ func watchLevel(pr *i18n.Printer, l watch.Level) string {
 		return pr.T("watch.level.critical")
 	}
 	return pr.T("watch.level.normal")
-}
-
-// watchDuration writes 1h30m rather than 1h30m0s.
-func watchDuration(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
 }
 
 // watchNum writes a signal value without float noise, in the printer's

@@ -514,7 +514,7 @@ loop:
 			now := time.Now()
 			f.advance(now)
 			st := statuses()
-			feed.WriteStatus(stderr, now, st)
+			writeSourceStatus(stderr, pr, now, st)
 			if err := writeStatusFile(cfg.StatusFile, st); err != nil {
 				fmt.Fprintln(stderr, "lifeline: watch:", pr.T("watch.err.statusfile", err.Error()))
 			}
@@ -524,7 +524,7 @@ loop:
 	if err := writeStatusFile(cfg.StatusFile, st); err != nil {
 		fmt.Fprintln(stderr, "lifeline: watch:", pr.T("watch.err.statusfile", err.Error()))
 	}
-	feed.WriteStatus(stderr, time.Now(), st)
+	writeSourceStatus(stderr, pr, time.Now(), st)
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if err := f.e.Close(); err != nil {
