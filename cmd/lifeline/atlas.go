@@ -69,7 +69,7 @@ func (f *atlasFlags) loadIn(cmd *cobra.Command, pr *i18n.Printer, extra ...atlas
 // else the starter atlas. It returns a description of what it used.
 func openAtlas(pr *i18n.Printer, path string, opts ...atlas.Option) (*atlas.Atlas, string, error) {
 	if path == "" {
-		if dir, err := fetchedDir(); err == nil && opencable.IsDataset(dir) {
+		if dir, err := fetchedDir(pr); err == nil && opencable.IsDataset(dir) {
 			a, err := opencable.Load(dir, opts...)
 			if err != nil {
 				return nil, "", fmt.Errorf("%s: %w", pr.T("atlas.err.fetched", dir), err)
@@ -111,10 +111,10 @@ func unwrapPathErr(err error) error {
 }
 
 // fetchedDir is where "atlas fetch" keeps the open cable map dataset.
-func fetchedDir() (string, error) {
+func fetchedDir(pr *i18n.Printer) (string, error) {
 	base, err := os.UserCacheDir()
 	if err != nil {
-		return "", fmt.Errorf("no cache directory: %w (set XDG_CACHE_HOME)", err)
+		return "", fmt.Errorf("%s: %w", pr.T("atlas.err.cache"), err)
 	}
 	return filepath.Join(base, "lifeline", "opencable"), nil
 }
@@ -434,7 +434,7 @@ The dataset is replaced only once the new copy has loaded cleanly.`,
 			if err != nil {
 				return err
 			}
-			dir, err := fetchedDir()
+			dir, err := fetchedDir(pr)
 			if err != nil {
 				return err
 			}

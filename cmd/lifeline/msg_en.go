@@ -253,4 +253,7 @@ var msgEN = i18n.Messages{
 	"watch.dur.m":              "%dm",
 	"watch.dur.h":              "%dh",
 	"watch.dur.sep":            "",
+	"watch.err.range":          "want MIN-MAX",
+	"watch.err.number":         "%s is not a number",
+	"atlas.err.cache":          "no cache directory (set XDG_CACHE_HOME)",
 }

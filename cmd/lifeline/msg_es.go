@@ -96,7 +96,7 @@ var msgES = i18n.Messages{
 	"watch.hint.shutdown":      "apagón",
 	"watch.hint.outage":        "corte",
 	"watch.hint":               "indicio: %[1]s: %[2]s",
-	"watch.raised":             "ALERTA  %[1]s  desde %[2]s UTC  %[3]s%[4]s",
+	"watch.raised":             "ACTIVADA  %[1]s  desde %[2]s UTC  %[3]s%[4]s",
 	"watch.num.sig":            "%.3g",
 	"watch.num.f3":             "%.3f",
 	"watch.eval.world":         "Semilla %[1]s: %[2]d entidades (%[3]d países de %[4]d redes) durante %[5]s semana(s) = %[6]s entidades-semana.",
@@ -251,4 +251,7 @@ var msgES = i18n.Messages{
 	"watch.dur.m":              "%d min",
 	"watch.dur.h":              "%d h",
 	"watch.dur.sep":            " ",
+	"watch.err.range":          "se espera MÍN-MÁX",
+	"watch.err.number":         "%s no es un número",
+	"atlas.err.cache":          "no hay directorio de caché (defina XDG_CACHE_HOME)",
 }

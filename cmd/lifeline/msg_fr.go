@@ -97,7 +97,7 @@ var msgFR = i18n.Messages{
 	"watch.hint.shutdown":      "coupure",
 	"watch.hint.outage":        "panne",
 	"watch.hint":               "indice : %[1]s : %[2]s",
-	"watch.raised":             "LEVÉE  %[1]s  depuis %[2]s UTC  %[3]s%[4]s",
+	"watch.raised":             "DÉCLENCHÉE  %[1]s  depuis %[2]s UTC  %[3]s%[4]s",
 	"watch.num.sig":            "%.3g",
 	"watch.num.f3":             "%.3f",
 	"watch.eval.world":         "Graine %[1]s : %[2]d entités (%[3]d pays de %[4]d réseaux) sur %[5]s semaine(s) = %[6]s entités-semaines.",
@@ -252,4 +252,7 @@ var msgFR = i18n.Messages{
 	"watch.dur.m":              "%d min",
 	"watch.dur.h":              "%d h",
 	"watch.dur.sep":            " ",
+	"watch.err.range":          "MIN-MAX est attendu",
+	"watch.err.number":         "%s n’est pas un nombre",
+	"atlas.err.cache":          "pas de répertoire de cache (définissez XDG_CACHE_HOME)",
 }

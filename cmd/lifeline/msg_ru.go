@@ -96,7 +96,7 @@ var msgRU = i18n.Messages{
 	"watch.hint.shutdown":      "отключение",
 	"watch.hint.outage":        "сбой",
 	"watch.hint":               "подсказка: %[1]s: %[2]s",
-	"watch.raised":             "ПОДНЯТО  %[1]s  с %[2]s UTC  %[3]s%[4]s",
+	"watch.raised":             "ОБНАРУЖЕНО  %[1]s  с %[2]s UTC  %[3]s%[4]s",
 	"watch.num.sig":            "%.3g",
 	"watch.num.f3":             "%.3f",
 	"watch.eval.world":         "Зерно %[1]s: объектов: %[2]d (стран: %[3]d, сетей в каждой: %[4]d), недель: %[5]s, итого объекто-недель: %[6]s.",
@@ -251,4 +251,7 @@ var msgRU = i18n.Messages{
 	"watch.dur.m":              "%d мин",
 	"watch.dur.h":              "%d ч",
 	"watch.dur.sep":            " ",
+	"watch.err.range":          "ожидается МИН-МАКС",
+	"watch.err.number":         "%s — не число",
+	"atlas.err.cache":          "нет каталога кэша (задайте XDG_CACHE_HOME)",
 }

@@ -251,4 +251,7 @@ var msgZH = i18n.Messages{
 	"watch.dur.m":              "%d 分钟",
 	"watch.dur.h":              "%d 小时",
 	"watch.dur.sep":            " ",
+	"watch.err.range":          "应为 最小值-最大值",
+	"watch.err.number":         "%s 不是数字",
+	"atlas.err.cache":          "没有缓存目录（请设置 XDG_CACHE_HOME）",
 }

@@ -155,7 +155,7 @@ func newNormsShowCmd() *cobra.Command {
 // the entry.
 func writeEntry(w io.Writer, pr *i18n.Printer, e *norms.Entry) {
 	fmt.Fprintf(w, "%s\n%s, %s\n", e.ID, e.Instrument, e.Citation)
-	fmt.Fprintf(w, "%s\n\n", pr.T("norms.entry.meta", e.Kind, e.Topic, e.Date, strings.Join(e.Binds, ", ")))
+	fmt.Fprintf(w, "%s\n\n", pr.T("norms.entry.meta", normWord(pr, "normkind", e.Kind), normWord(pr, "topic", e.Topic), e.Date, normWords(pr, "binds", e.Binds)))
 	fmt.Fprintf(w, "%s\n\n", e.Summary)
 	fmt.Fprintln(w, pr.T("norms.entry.source", e.SourceURL))
 	fmt.Fprintln(w, pr.T("norms.entry.checked", e.Checked))
@@ -174,6 +174,26 @@ func writeEntry(w io.Writer, pr *i18n.Printer, e *norms.Entry) {
 		fmt.Fprintf(w, "  - %s:\n      %s\n", strings.Join(clauses, pr.T("norms.entry.and")), r.Because)
 	}
 	normsInEnglish(w, pr)
+}
+
+// normWord names a value of the catalogue's enumerations (a kind, a
+// field of law, an addressee) as the web's norms pages do, with the value
+// itself that --kind, --topic and --binds take; in English, the value.
+func normWord(pr *i18n.Printer, prefix, value string) string {
+	key := i18n.Key(prefix, value)
+	if pr.Lang.Code == i18n.English.Code || !i18n.Has(key) {
+		return value
+	}
+	return pr.Lang.Printer().T(key) + " (" + value + ")"
+}
+
+// normWords names a list of values with normWord.
+func normWords(pr *i18n.Printer, prefix string, values []string) string {
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = normWord(pr, prefix, v)
+	}
+	return strings.Join(out, ", ")
 }
 
 // normsInEnglish says, in any language but English, that the catalogue's
@@ -402,7 +422,7 @@ func writeExplanation(w io.Writer, pr *i18n.Printer, ex *norms.Explanation, tota
 	fmt.Fprintf(w, "\n%s\n", pr.T("norms.apply", len(ex.Findings), total))
 	for _, f := range ex.Findings {
 		fmt.Fprintf(w, "\n%s — %s, %s\n", f.ID, f.Instrument, f.Citation)
-		fmt.Fprintf(w, "  %s\n", pr.T("norms.finding", f.Kind, strings.Join(f.Binds, ", "), f.SourceURL))
+		fmt.Fprintf(w, "  %s\n", pr.T("norms.finding", normWord(pr, "normkind", f.Kind), normWords(pr, "binds", f.Binds), f.SourceURL))
 		for _, r := range f.Reasons {
 			fmt.Fprintf(w, "  %s\n", pr.T("norms.why", r.Because))
 			fmt.Fprintf(w, "  %s\n", pr.T("norms.on", strings.Join(r.Facts, "; ")))

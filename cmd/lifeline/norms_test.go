@@ -238,7 +238,7 @@ func TestNormsLanguages(t *testing.T) {
 		t.Errorf("norms list --lang fr lacks %q: code %d\n%s", miss, code, out)
 	}
 	out, _, code = runCLI(t, "norms", "show", "itu-cs-35", "--lang", "ar")
-	if miss := lacks(out, "متى يدرجه Lifeline:", "Article 35 (No. 182)", "geo_scope", " هو "); code != 0 || len(miss) > 0 {
+	if miss := lacks(out, "متى يدرجه Lifeline:", "Article 35 (No. 182)", "geo_scope", " هو ", "معاهدة (treaty)"); code != 0 || len(miss) > 0 {
 		t.Errorf("norms show --lang ar lacks %q: code %d\n%s", miss, code, out)
 	}
 	out, _, code = runCLI(t, "norms", "explain", "--lang", "es", "--kind", "shutdown", "--country", "ET", "--ordered-by", "government")

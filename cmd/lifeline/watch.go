@@ -488,10 +488,10 @@ entity-week on the clean world. The same seed gives the same figures.`,
 			if cfg.Warmup, err = watch.ParseDuration(warmup); err != nil {
 				return &usageError{fmt.Errorf("--warmup: %v", err)}
 			}
-			if cfg.MinDepth, cfg.MaxDepth, err = parseWatchRange(depth, parseWatchFrac); err != nil {
+			if cfg.MinDepth, cfg.MaxDepth, err = parseWatchRange(pr, depth, func(s string) (float64, error) { return parseWatchFrac(pr, s) }); err != nil {
 				return &usageError{fmt.Errorf("--depth %q: %v", depth, err)}
 			}
-			minL, maxL, err := parseWatchRange(length, func(s string) (float64, error) {
+			minL, maxL, err := parseWatchRange(pr, length, func(s string) (float64, error) {
 				d, err := watch.ParseDuration(s)
 				return float64(d), err
 			})
@@ -540,10 +540,10 @@ entity-week on the clean world. The same seed gives the same figures.`,
 }
 
 // parseWatchRange reads "A-B".
-func parseWatchRange(s string, parse func(string) (float64, error)) (float64, float64, error) {
+func parseWatchRange(pr *i18n.Printer, s string, parse func(string) (float64, error)) (float64, float64, error) {
 	a, b, ok := strings.Cut(s, "-")
 	if !ok {
-		return 0, 0, fmt.Errorf("want MIN-MAX")
+		return 0, 0, errors.New(pr.T("watch.err.range"))
 	}
 	lo, err := parse(a)
 	if err != nil {
@@ -556,10 +556,10 @@ func parseWatchRange(s string, parse func(string) (float64, error)) (float64, fl
 	return lo, hi, nil
 }
 
-func parseWatchFrac(s string) (float64, error) {
+func parseWatchFrac(pr *i18n.Printer, s string) (float64, error) {
 	var v float64
 	if _, err := fmt.Sscan(s, &v); err != nil {
-		return 0, fmt.Errorf("%q is not a number", s)
+		return 0, errors.New(pr.T("watch.err.number", strconv.Quote(s)))
 	}
 	return v, nil
 }
