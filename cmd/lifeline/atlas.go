@@ -452,7 +452,7 @@ The dataset is replaced only once the new copy has loaded cleanly.`,
 			}
 			defer os.RemoveAll(tmp)
 			fmt.Fprintln(stderr, pr.T("atlas.fetch.url", url))
-			bar := newProgress(stderr, pr.T("atlas.fetch.progress"))
+			bar := newProgress(stderr, pr, pr.T("atlas.fetch.progress"))
 			n, err := download.Tarball(cmd.Context(), url, tmp, download.Options{Keep: opencable.Keep, Progress: bar.update})
 			bar.finish()
 			if err != nil {

@@ -256,4 +256,8 @@ var msgAR = i18n.Messages{
 	"watch.err.range":          "المطلوب MIN-MAX",
 	"watch.err.number":         "%s ليس عددًا",
 	"atlas.err.cache":          "لا يوجد دليل للتخزين المؤقت (اضبط XDG_CACHE_HOME)",
+	"progress.items":           "%[1]s: %[2]d٪ (%[3]d من %[4]d)",
+	"progress.bytes":           "%[1]s: %[2]d٪ (%[3]d من %[4]d بايت)",
+	"sim.progress":             "أخذ العيّنات",
+	"as.progress":              "مسارات الأنظمة المستقلة",
 }

@@ -256,4 +256,8 @@ var msgEN = i18n.Messages{
 	"watch.err.range":          "want MIN-MAX",
 	"watch.err.number":         "%s is not a number",
 	"atlas.err.cache":          "no cache directory (set XDG_CACHE_HOME)",
+	"progress.items":           "%[1]s: %[2]d%% (%[3]d of %[4]d)",
+	"progress.bytes":           "%[1]s: %[2]d%% (%[3]d of %[4]d bytes)",
+	"sim.progress":             "sampling",
+	"as.progress":              "AS paths",
 }

@@ -254,4 +254,8 @@ var msgES = i18n.Messages{
 	"watch.err.range":          "se espera MÍN-MÁX",
 	"watch.err.number":         "%s no es un número",
 	"atlas.err.cache":          "no hay directorio de caché (defina XDG_CACHE_HOME)",
+	"progress.items":           "%[1]s: %[2]d %% (%[3]d de %[4]d)",
+	"progress.bytes":           "%[1]s: %[2]d %% (%[3]d de %[4]d bytes)",
+	"sim.progress":             "muestreo",
+	"as.progress":              "rutas de los AS",
 }

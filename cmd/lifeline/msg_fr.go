@@ -255,4 +255,8 @@ var msgFR = i18n.Messages{
 	"watch.err.range":          "MIN-MAX est attendu",
 	"watch.err.number":         "%s n’est pas un nombre",
 	"atlas.err.cache":          "pas de répertoire de cache (définissez XDG_CACHE_HOME)",
+	"progress.items":           "%[1]s : %[2]d %% (%[3]d sur %[4]d)",
+	"progress.bytes":           "%[1]s : %[2]d %% (%[3]d octets sur %[4]d)",
+	"sim.progress":             "tirages",
+	"as.progress":              "chemins des AS",
 }

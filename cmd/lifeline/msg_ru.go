@@ -254,4 +254,8 @@ var msgRU = i18n.Messages{
 	"watch.err.range":          "ожидается МИН-МАКС",
 	"watch.err.number":         "%s — не число",
 	"atlas.err.cache":          "нет каталога кэша (задайте XDG_CACHE_HOME)",
+	"progress.items":           "%[1]s: %[2]d %% (%[3]d из %[4]d)",
+	"progress.bytes":           "%[1]s: %[2]d %% (%[3]d из %[4]d байт)",
+	"sim.progress":             "выборка",
+	"as.progress":              "пути AS",
 }

@@ -254,4 +254,8 @@ var msgZH = i18n.Messages{
 	"watch.err.range":          "应为 最小值-最大值",
 	"watch.err.number":         "%s 不是数字",
 	"atlas.err.cache":          "没有缓存目录（请设置 XDG_CACHE_HOME）",
+	"progress.items":           "%[1]s：%[2]d%%（%[4]d 中的 %[3]d）",
+	"progress.bytes":           "%[1]s：%[2]d%%（%[4]d 字节中的 %[3]d）",
+	"sim.progress":             "抽样",
+	"as.progress":              "AS 路径",
 }

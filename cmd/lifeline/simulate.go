@@ -148,7 +148,7 @@ registered. docs/impact.md, "The AS level", explains the figures.`,
 				return err
 			}
 			if f, ok := cmd.ErrOrStderr().(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-				p := newCountProgress(f, "sampling")
+				p := newCountProgress(f, pr, pr.T("sim.progress"))
 				opt.Progress = func(done, total int) { p.update(int64(done), int64(total)) }
 				defer p.finish()
 			}
@@ -157,7 +157,7 @@ registered. docs/impact.md, "The AS level", explains the figures.`,
 				return err
 			}
 			if asrelFile != "" {
-				if r.ASLevel, err = simulateAS(cmd, sc, asrelFile, asCountry, opt.Workers); err != nil {
+				if r.ASLevel, err = simulateAS(cmd, pr, sc, asrelFile, asCountry, opt.Workers); err != nil {
 					return err
 				}
 			}
@@ -194,7 +194,7 @@ registered. docs/impact.md, "The AS level", explains the figures.`,
 
 // simulateAS loads the AS graph and the country table and runs the
 // scenario at the AS level.
-func simulateAS(cmd *cobra.Command, sc *impact.Scenario, asrelFile string, asCountry []string, workers int) (*impact.ASLevel, error) {
+func simulateAS(cmd *cobra.Command, pr *i18n.Printer, sc *impact.Scenario, asrelFile string, asCountry []string, workers int) (*impact.ASLevel, error) {
 	stderr := cmd.ErrOrStderr()
 	g, err := asrel.Open(asrelFile)
 	if err != nil {
@@ -209,7 +209,7 @@ func simulateAS(cmd *cobra.Command, sc *impact.Scenario, asrelFile string, asCou
 		opt.Countries = tab
 	}
 	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		p := newCountProgress(f, "AS paths")
+		p := newCountProgress(f, pr, pr.T("as.progress"))
 		opt.Progress = func(done, total int) { p.update(int64(done), int64(total)) }
 		defer p.finish()
 	}

@@ -209,7 +209,7 @@ stopped (an archive with an end), and prints the alerts.`,
 				opt.Visibility.CountryOf = tab.Country
 				fmt.Fprintln(stderr, "watch:", pr.T("watch.astable.from", tab.Len(), strings.Join(asFiles, ", ")))
 			}
-			p := newProgress(stderr, pr.T("watch.progress.read"))
+			p := newProgress(stderr, pr, pr.T("watch.progress.read"))
 			opt.Progress = p.update
 			set, err := source.Load(paths, opt)
 			p.finish()
@@ -506,7 +506,7 @@ entity-week on the clean world. The same seed gives the same figures.`,
 			if err != nil {
 				return err
 			}
-			p := newCountProgress(cmd.ErrOrStderr(), pr.T("watch.progress.detect"))
+			p := newCountProgress(cmd.ErrOrStderr(), pr, pr.T("watch.progress.detect"))
 			r, err := eval.Run(cfg, dcfg, func(done, total int) { p.update(int64(done), int64(total)) })
 			p.finish()
 			if err != nil {
