@@ -208,7 +208,7 @@ var msgAR = i18n.Messages{
 	"atlas.none":               "لا شيء",
 	"atlas.landing":            "محطة الإنزال",
 	"atlas.location":           "الموقع",
-	"atlas.lonlat":             "%[1].4f، %[2].4f (خط الطول، خط العرض)",
+	"atlas.lonlat":             "%.4f، %.4f (خط الطول، خط العرض)",
 	"atlas.cables.names":       "الكابلات",
 	"atlas.fetch.present":      "مجموعة البيانات موجودة في %s (استخدم \u200e--force لتنزيلها من جديد)",
 	"atlas.fetch.url":          "تنزيل %s",

@@ -208,7 +208,7 @@ var msgEN = i18n.Messages{
 	"atlas.none":               "none",
 	"atlas.landing":            "landing point",
 	"atlas.location":           "location",
-	"atlas.lonlat":             "%[1].4f, %[2].4f (lon, lat)",
+	"atlas.lonlat":             "%.4f, %.4f (lon, lat)",
 	"atlas.cables.names":       "cables",
 	"atlas.fetch.present":      "the dataset is already in %s (use --force to download it again)",
 	"atlas.fetch.url":          "downloading %s",

@@ -206,7 +206,7 @@ var msgES = i18n.Messages{
 	"atlas.none":               "ninguno",
 	"atlas.landing":            "estación de amarre",
 	"atlas.location":           "posición",
-	"atlas.lonlat":             "%[1].4f, %[2].4f (longitud, latitud)",
+	"atlas.lonlat":             "%.4f; %.4f (longitud, latitud)",
 	"atlas.cables.names":       "cables",
 	"atlas.fetch.present":      "el conjunto de datos ya está en %s (use --force para volver a descargarlo)",
 	"atlas.fetch.url":          "descargando %s",

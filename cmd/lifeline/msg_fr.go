@@ -207,7 +207,7 @@ var msgFR = i18n.Messages{
 	"atlas.none":               "aucun",
 	"atlas.landing":            "station d’atterrissement",
 	"atlas.location":           "position",
-	"atlas.lonlat":             "%[1].4f, %[2].4f (longitude, latitude)",
+	"atlas.lonlat":             "%.4f ; %.4f (longitude, latitude)",
 	"atlas.cables.names":       "câbles",
 	"atlas.fetch.present":      "le jeu de données est déjà dans %s (--force pour le télécharger à nouveau)",
 	"atlas.fetch.url":          "téléchargement de %s",

@@ -206,7 +206,7 @@ var msgRU = i18n.Messages{
 	"atlas.none":               "нет",
 	"atlas.landing":            "точка выхода на берег",
 	"atlas.location":           "координаты",
-	"atlas.lonlat":             "%[1].4f, %[2].4f (долгота, широта)",
+	"atlas.lonlat":             "%.4f; %.4f (долгота, широта)",
 	"atlas.cables.names":       "кабели",
 	"atlas.fetch.present":      "набор данных уже находится в %s (--force, чтобы загрузить его заново)",
 	"atlas.fetch.url":          "загрузка %s",

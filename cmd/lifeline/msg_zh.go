@@ -206,7 +206,7 @@ var msgZH = i18n.Messages{
 	"atlas.none":               "无",
 	"atlas.landing":            "登陆站",
 	"atlas.location":           "位置",
-	"atlas.lonlat":             "%[1].4f, %[2].4f（经度，纬度）",
+	"atlas.lonlat":             "%.4f, %.4f（经度，纬度）",
 	"atlas.cables.names":       "光缆",
 	"atlas.fetch.present":      "数据集已在 %s 中（使用 --force 重新下载）",
 	"atlas.fetch.url":          "正在下载 %s",
