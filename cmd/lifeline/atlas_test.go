@@ -266,6 +266,10 @@ func TestAtlasLanguages(t *testing.T) {
 	if miss := lacks(out, "光缆", "登陆站", "在用", "公里"); code != 0 || len(miss) > 0 {
 		t.Errorf("atlas show 'Tonga Cable' --lang zh lacks %q: code %d\n%s", miss, code, out)
 	}
+	out, _, code = runCLI(t, "atlas", "show", "nukualofa-tonga", "--lang", "fr")
+	if miss := lacks(out, "station d’atterrissement", "-21,", "(longitude, latitude)"); code != 0 || len(miss) > 0 || strings.Contains(out, "%!") {
+		t.Errorf("atlas show nukualofa-tonga --lang fr lacks %q: code %d\n%s", miss, code, out)
+	}
 	t.Setenv("LC_ALL", "ar_EG.UTF-8")
 	out, stderr, code = runCLI(t, "atlas", "stats")
 	if miss := lacks(out, "أنظمة الكابلات في الخدمة", "١٠٠"); code != 0 || len(miss) > 0 || !strings.Contains(stderr, "محطات إنزال: ٣١٢") {
