@@ -260,4 +260,8 @@ var msgAR = i18n.Messages{
 	"progress.bytes":           "%[1]s: %[2]d٪ (%[3]d من %[4]d بايت)",
 	"sim.progress":             "أخذ العيّنات",
 	"as.progress":              "مسارات الأنظمة المستقلة",
+	"watch.submit.token":       "\u200e--submit يسجّل حوادث: ضع رمز مُبلِّغ في %s",
+	"watch.submit.failed":      "تسجيل %s",
+	"watch.submit.filed":       "%[1]s: الحادث %[2]s، بانتظار المراجعة",
+	"watch.submit.skipped":     "%s: لم يُسجَّل (مشتبه به: نوع واحد من الإشارات)",
 }

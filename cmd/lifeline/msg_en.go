@@ -260,4 +260,8 @@ var msgEN = i18n.Messages{
 	"progress.bytes":           "%[1]s: %[2]d%% (%[3]d of %[4]d bytes)",
 	"sim.progress":             "sampling",
 	"as.progress":              "AS paths",
+	"watch.submit.token":       "--submit files incidents: put a reporter's token in %s",
+	"watch.submit.failed":      "file %s",
+	"watch.submit.filed":       "%[1]s: incident %[2]s, awaiting review",
+	"watch.submit.skipped":     "%s: not filed (suspected: one kind of signal only)",
 }

@@ -258,4 +258,8 @@ var msgES = i18n.Messages{
 	"progress.bytes":           "%[1]s: %[2]d %% (%[3]d de %[4]d bytes)",
 	"sim.progress":             "muestreo",
 	"as.progress":              "rutas de los AS",
+	"watch.submit.token":       "--submit registra incidentes: ponga el token de un informante en %s",
+	"watch.submit.failed":      "registro de %s",
+	"watch.submit.filed":       "%[1]s: incidente %[2]s, pendiente de revisión",
+	"watch.submit.skipped":     "%s: no registrado (sospechada: un solo tipo de señal)",
 }

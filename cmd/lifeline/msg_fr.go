@@ -259,4 +259,8 @@ var msgFR = i18n.Messages{
 	"progress.bytes":           "%[1]s : %[2]d %% (%[3]d octets sur %[4]d)",
 	"sim.progress":             "tirages",
 	"as.progress":              "chemins des AS",
+	"watch.submit.token":       "--submit crée des incidents : mettez le jeton d’un rapporteur dans %s",
+	"watch.submit.failed":      "enregistrement de %s",
+	"watch.submit.filed":       "%[1]s : incident %[2]s, en attente d’examen",
+	"watch.submit.skipped":     "%s : non enregistré (soupçonnée : un seul type de signal)",
 }

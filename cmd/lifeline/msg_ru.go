@@ -258,4 +258,8 @@ var msgRU = i18n.Messages{
 	"progress.bytes":           "%[1]s: %[2]d %% (%[3]d из %[4]d байт)",
 	"sim.progress":             "выборка",
 	"as.progress":              "пути AS",
+	"watch.submit.token":       "--submit создаёт инциденты: поместите токен корреспондента в %s",
+	"watch.submit.failed":      "регистрация %s",
+	"watch.submit.filed":       "%[1]s: инцидент %[2]s ожидает проверки",
+	"watch.submit.skipped":     "%s: не зарегистрировано (предположительно: только один вид сигнала)",
 }

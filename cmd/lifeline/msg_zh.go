@@ -258,4 +258,8 @@ var msgZH = i18n.Messages{
 	"progress.bytes":           "%[1]s：%[2]d%%（%[4]d 字节中的 %[3]d）",
 	"sim.progress":             "抽样",
 	"as.progress":              "AS 路径",
+	"watch.submit.token":       "--submit 会登记事件：请将报告者的令牌放入 %s",
+	"watch.submit.failed":      "登记 %s",
+	"watch.submit.filed":       "%[1]s：事件 %[2]s，等待审核",
+	"watch.submit.skipped":     "%s：未登记（疑似：仅一类信号）",
 }

@@ -2,17 +2,19 @@ package main
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/spf13/cobra"
 
 	"lifeline"
 	"lifeline/coord"
 	"lifeline/watch"
+	"lifeline/web/i18n"
 )
 
 // submitDrafts files the confirmed drafts as incidents awaiting review
 // (coord.Drafter) and prints what each became.
-func submitDrafts(cmd *cobra.Command, dsn string, drafts []watch.Draft, asJSON bool) error {
+func submitDrafts(cmd *cobra.Command, pr *i18n.Printer, dsn string, drafts []watch.Draft, asJSON bool) error {
 	ctx := cmd.Context()
 	db, v, err := openAs(ctx, dsn)
 	if err != nil {
@@ -20,7 +22,7 @@ func submitDrafts(cmd *cobra.Command, dsn string, drafts []watch.Draft, asJSON b
 	}
 	defer db.Close()
 	if v.Anonymous() {
-		return lifeline.Errorf(lifeline.EINVALID, "", "--submit files incidents: put a reporter's token in $%s", tokenEnv)
+		return lifeline.Errorf(lifeline.EINVALID, "", "%s", pr.T("watch.submit.token", "$"+tokenEnv))
 	}
 	d := &coord.Drafter{Incidents: db, By: v}
 	type filed struct {
@@ -36,7 +38,7 @@ func submitDrafts(cmd *cobra.Command, dsn string, drafts []watch.Draft, asJSON b
 		}
 		id, err := d.DraftIncident(ctx, dr)
 		if err != nil {
-			return fmt.Errorf("file %q: %w", dr.Title, err)
+			return fmt.Errorf("%s: %w", pr.T("watch.submit.failed", strconv.Quote(dr.Title)), err)
 		}
 		out = append(out, filed{Title: dr.Title, Incident: id})
 	}
@@ -45,9 +47,9 @@ func submitDrafts(cmd *cobra.Command, dsn string, drafts []watch.Draft, asJSON b
 	}
 	for _, f := range out {
 		if f.Incident != "" {
-			fmt.Fprintf(cmd.OutOrStdout(), "%s: incident %s, awaiting review\n", f.Title, f.Incident)
+			fmt.Fprintln(cmd.OutOrStdout(), pr.T("watch.submit.filed", f.Title, f.Incident))
 		} else {
-			fmt.Fprintf(cmd.OutOrStdout(), "%s: not filed (%s)\n", f.Title, f.Skipped)
+			fmt.Fprintln(cmd.OutOrStdout(), pr.T("watch.submit.skipped", f.Title))
 		}
 	}
 	return nil

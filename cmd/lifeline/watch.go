@@ -234,7 +234,7 @@ stopped (an archive with an end), and prints the alerts.`,
 			out := cmd.OutOrStdout()
 			switch {
 			case submit:
-				return submitDrafts(cmd, dsn, watch.Drafts(alerts), asJSON)
+				return submitDrafts(cmd, pr, dsn, watch.Drafts(alerts), asJSON)
 			case drafts:
 				return writeJSON(out, map[string]any{"drafts": watchNonNil(watch.Drafts(alerts))})
 			case asJSON:
