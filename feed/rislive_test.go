@@ -331,26 +331,21 @@ func TestRISLiveHostile(t *testing.T) {
 	}
 }
 
-func TestStatusText(t *testing.T) {
+// TestStatusCounts: a status counts every gap and failure, keeps the last
+// MaxGaps gaps and the last error.
+func TestStatusCounts(t *testing.T) {
 	now := time.Date(2024, 1, 5, 12, 0, 0, 0, time.UTC)
-	s := Status{Name: "ris", Kind: "ris-live", State: StateStreaming, LastMessage: now.Add(-3 * time.Second),
-		LastData: now.Add(-5 * time.Second), Lag: 2 * time.Second, Messages: 10, Updates: 9, Skipped: 1, Connects: 2, Reconnects: 1}
-	s.addGap(Gap{From: now.Add(-time.Hour), To: now.Add(-59 * time.Minute), Reason: "disconnected"})
-	var b strings.Builder
-	WriteStatus(&b, now, []Status{s})
-	want := `ris (ris-live): streaming
-  last message: 3s ago; data of 2024-01-05 11:59:55 UTC, lag 2s
-  10 messages, 9 updates, 1 skipped; 2 connections, 0 stalls
-  1 gaps, 1m in all; last: 2024-01-05 11:00:00 – 11:01:00 UTC (disconnected)
-`
-	if b.String() != want {
-		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
+	var s Status
+	for i := range MaxGaps + 3 {
+		s.addGap(Gap{From: now.Add(time.Duration(i) * time.Hour), To: now.Add(time.Duration(i)*time.Hour + time.Minute), Reason: "disconnected"})
+	}
+	s.addGap(Gap{From: now, To: now.Add(-time.Minute)}) // backwards: not a gap
+	if s.GapCount != MaxGaps+3 || s.GapTime != time.Duration(MaxGaps+3)*time.Minute || len(s.Gaps) != MaxGaps || !s.Gaps[0].From.Equal(now.Add(3*time.Hour)) {
+		t.Errorf("gaps: count %d, time %s, kept %d, first %s", s.GapCount, s.GapTime, len(s.Gaps), s.Gaps[0].From)
 	}
 	s.fail(now.Add(-2*time.Minute), errors.New("refused"))
 	s.fail(now.Add(-time.Minute), errors.New("the stream stalled"))
-	b.Reset()
-	WriteStatus(&b, now, []Status{s})
-	if !strings.Contains(b.String(), "  2 errors; last error (1m ago): the stream stalled\n") || s.Errors != 2 {
-		t.Errorf("errors counted %d:\n%s", s.Errors, b.String())
+	if s.Errors != 2 || s.LastError != "the stream stalled" || !s.ErrorAt.Equal(now.Add(-time.Minute)) {
+		t.Errorf("errors: %d, last %q at %s", s.Errors, s.LastError, s.ErrorAt)
 	}
 }

@@ -2,10 +2,8 @@ package feed
 
 import (
 	"encoding/json"
-	"fmt"
 	"io"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 )
@@ -107,35 +105,6 @@ func (s *Status) fail(now time.Time, err error) {
 	s.Errors++
 }
 
-// WriteStatus prints statuses for people: one block per source.
-func WriteStatus(w io.Writer, now time.Time, list []Status) {
-	for i, s := range list {
-		if i > 0 {
-			fmt.Fprintln(w)
-		}
-		fmt.Fprintf(w, "%s (%s): %s\n", s.Name, s.Kind, s.State)
-		if s.LastMessage.IsZero() {
-			fmt.Fprintln(w, "  last message: never")
-		} else {
-			fmt.Fprintf(w, "  last message: %s ago; data of %s UTC, lag %s\n",
-				roundDur(now.Sub(s.LastMessage)), s.LastData.UTC().Format("2006-01-02 15:04:05"), roundDur(s.Lag))
-		}
-		fmt.Fprintf(w, "  %d messages, %d updates, %d skipped; %d connections, %d stalls\n", s.Messages, s.Updates, s.Skipped, s.Connects, s.Stalls)
-		if !s.Cursor.IsZero() {
-			fmt.Fprintf(w, "  next period: %s UTC\n", s.Cursor.UTC().Format("2006-01-02 15:04"))
-		}
-		if s.GapCount > 0 {
-			fmt.Fprintf(w, "  %d gaps, %s in all; last: %s – %s UTC (%s)\n", s.GapCount, roundDur(s.GapTime),
-				s.Gaps[len(s.Gaps)-1].From.UTC().Format("2006-01-02 15:04:05"), s.Gaps[len(s.Gaps)-1].To.UTC().Format("15:04:05"), s.Gaps[len(s.Gaps)-1].Reason)
-		} else {
-			fmt.Fprintln(w, "  no gaps")
-		}
-		if s.LastError != "" {
-			fmt.Fprintf(w, "  %d errors; last error (%s ago): %s\n", s.Errors, roundDur(now.Sub(s.ErrorAt)), s.LastError)
-		}
-	}
-}
-
 // WriteStatusJSON prints {"sources": […]}.
 func WriteStatusJSON(w io.Writer, list []Status) error {
 	enc := json.NewEncoder(w)
@@ -144,23 +113,4 @@ func WriteStatusJSON(w io.Writer, list []Status) error {
 		list = []Status{}
 	}
 	return enc.Encode(map[string]any{"sources": list})
-}
-
-func roundDur(d time.Duration) string {
-	switch {
-	case d >= time.Hour:
-		d = d.Round(time.Minute)
-	case d >= time.Second:
-		d = d.Round(time.Second)
-	default:
-		d = d.Round(time.Millisecond)
-	}
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
 }

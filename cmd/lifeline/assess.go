@@ -10,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"lifeline/atlas"
 	"lifeline/impact"
 	"lifeline/web/i18n"
 )
@@ -46,18 +45,7 @@ loses every path to the core when each fails alone.`,
 			if rank && len(args) > 0 {
 				return &usageError{errors.New(pr.T("assess.err.rank"))}
 			}
-			if gf.asOf != 0 && (gf.asOf < 1850 || gf.asOf > 2100) {
-				return &usageError{errors.New(pr.T("err.asof", fmt.Sprint(gf.asOf)))}
-			}
-			a, err := af.load(cmd, atlas.WithAsOf(gf.asOf))
-			if err != nil {
-				return err
-			}
-			gopt, err := gf.options()
-			if err != nil {
-				return err
-			}
-			g, err := impact.NewGraph(a, gopt)
+			_, g, err := gf.graph(cmd, pr, &af)
 			if err != nil {
 				return err
 			}

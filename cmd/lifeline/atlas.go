@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -18,6 +20,7 @@ import (
 	"lifeline/atlas/opencable"
 	"lifeline/atlas/starter"
 	"lifeline/download"
+	"lifeline/web/i18n"
 )
 
 // atlasFlags are the flags of every command that reads the atlas.
@@ -31,13 +34,20 @@ func (f *atlasFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.capacity, "capacity", "", "CSV file of capacity overrides: id,gbps,source (see docs/atlas.md)")
 }
 
-// load opens the atlas the flags name and says on stderr which one it used.
+// load opens the atlas the flags name and says on stderr, in English,
+// which one it used.
 func (f *atlasFlags) load(cmd *cobra.Command, extra ...atlas.Option) (*atlas.Atlas, error) {
+	return f.loadIn(cmd, english, extra...)
+}
+
+// loadIn opens the atlas the flags name and says on stderr, in the
+// printer's language, which one it used.
+func (f *atlasFlags) loadIn(cmd *cobra.Command, pr *i18n.Printer, extra ...atlas.Option) (*atlas.Atlas, error) {
 	opts := extra
 	if f.capacity != "" {
 		file, err := os.Open(f.capacity)
 		if err != nil {
-			return nil, lifeline.Errorf(lifeline.EINVALID, "", "capacity overrides: %v", err)
+			return nil, lifeline.Errorf(lifeline.EINVALID, "", "%s", pr.T("atlas.err.capacity", unwrapPathErr(err).Error()))
 		}
 		ov, err := atlas.ReadOverrides(file, f.capacity)
 		file.Close()
@@ -46,50 +56,50 @@ func (f *atlasFlags) load(cmd *cobra.Command, extra ...atlas.Option) (*atlas.Atl
 		}
 		opts = append(opts, atlas.WithOverrides(ov))
 	}
-	a, which, err := openAtlas(f.path, opts...)
+	a, which, err := openAtlas(pr, f.path, opts...)
 	if err != nil {
 		return nil, err
 	}
 	st := a.Stats()
-	fmt.Fprintf(cmd.ErrOrStderr(), "atlas: %s (%d cables in service, %d landing points)\n", which, st.Cables, st.LandingPoints)
+	fmt.Fprintln(cmd.ErrOrStderr(), "atlas:", pr.T("atlas.loaded", which, st.Cables, st.LandingPoints))
 	return a, nil
 }
 
 // openAtlas resolves the atlas: an explicit path, else the fetched dataset,
 // else the starter atlas. It returns a description of what it used.
-func openAtlas(path string, opts ...atlas.Option) (*atlas.Atlas, string, error) {
+func openAtlas(pr *i18n.Printer, path string, opts ...atlas.Option) (*atlas.Atlas, string, error) {
 	if path == "" {
-		if dir, err := fetchedDir(); err == nil && opencable.IsDataset(dir) {
+		if dir, err := fetchedDir(pr); err == nil && opencable.IsDataset(dir) {
 			a, err := opencable.Load(dir, opts...)
 			if err != nil {
-				return nil, "", fmt.Errorf("the fetched dataset in %s does not load (run \"lifeline atlas fetch --force\"): %w", dir, err)
+				return nil, "", fmt.Errorf("%s: %w", pr.T("atlas.err.fetched", dir), err)
 			}
-			return a, "open cable map dataset in " + dir, nil
+			return a, pr.T("atlas.which.dataset", dir), nil
 		}
 		a, err := starter.Load(opts...)
 		if err != nil {
 			return nil, "", err
 		}
-		return a, "embedded starter atlas (approximate; run \"lifeline atlas fetch\" for the full dataset)", nil
+		return a, pr.T("atlas.which.starter"), nil
 	}
 	st, err := os.Stat(path)
 	if err != nil {
-		return nil, "", lifeline.Errorf(lifeline.EINVALID, "", "atlas %s: %v", path, unwrapPathErr(err))
+		return nil, "", lifeline.Errorf(lifeline.EINVALID, "", "%s", pr.T("atlas.err.path", path, unwrapPathErr(err).Error()))
 	}
 	if st.IsDir() {
 		if !opencable.IsDataset(path) {
-			return nil, "", lifeline.Errorf(lifeline.EINVALID, "", "atlas %s: a directory must hold the open cable map layout (%s, %s)", path, opencable.RoutesFile, opencable.LandingPointFile)
+			return nil, "", lifeline.Errorf(lifeline.EINVALID, "", "%s", pr.T("atlas.err.dir", path, opencable.RoutesFile, opencable.LandingPointFile))
 		}
 		a, err := opencable.Load(path, opts...)
-		return a, "open cable map dataset in " + path, err
+		return a, pr.T("atlas.which.dataset", path), err
 	}
 	file, err := os.Open(path)
 	if err != nil {
-		return nil, "", lifeline.Errorf(lifeline.EINVALID, "", "atlas %s: %v", path, unwrapPathErr(err))
+		return nil, "", lifeline.Errorf(lifeline.EINVALID, "", "%s", pr.T("atlas.err.path", path, unwrapPathErr(err).Error()))
 	}
 	defer file.Close()
 	a, err := atlas.Decode(file, path, opts...)
-	return a, "atlas file " + path, err
+	return a, pr.T("atlas.which.file", path), err
 }
 
 func unwrapPathErr(err error) error {
@@ -101,10 +111,10 @@ func unwrapPathErr(err error) error {
 }
 
 // fetchedDir is where "atlas fetch" keeps the open cable map dataset.
-func fetchedDir() (string, error) {
+func fetchedDir(pr *i18n.Printer) (string, error) {
 	base, err := os.UserCacheDir()
 	if err != nil {
-		return "", fmt.Errorf("no cache directory: %w (set XDG_CACHE_HOME)", err)
+		return "", fmt.Errorf("%s: %w", pr.T("atlas.err.cache"), err)
 	}
 	return filepath.Join(base, "lifeline", "opencable"), nil
 }
@@ -127,6 +137,7 @@ present, else the embedded starter atlas, and say on stderr which they used.`,
 func newAtlasStatsCmd() *cobra.Command {
 	var af atlasFlags
 	var asJSON bool
+	var lang string
 	cmd := &cobra.Command{
 		Use:   "stats",
 		Short: "Count what the atlas holds",
@@ -134,7 +145,11 @@ func newAtlasStatsCmd() *cobra.Command {
   lifeline atlas stats --json --atlas ../shared/data/cables`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			a, err := af.load(cmd)
+			pr, err := printerFor(lang)
+			if err != nil {
+				return err
+			}
+			a, err := af.loadIn(cmd, pr)
 			if err != nil {
 				return err
 			}
@@ -143,27 +158,30 @@ func newAtlasStatsCmd() *cobra.Command {
 				return writeJSON(cmd.OutOrStdout(), st)
 			}
 			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
-			fmt.Fprintf(w, "source\t%s\n", st.Source)
-			fmt.Fprintf(w, "cable systems in service\t%d\n", st.Cables)
-			fmt.Fprintf(w, "planned cable systems\t%d\n", st.PlannedCables)
-			fmt.Fprintf(w, "landing points\t%d\n", st.LandingPoints)
-			fmt.Fprintf(w, "countries\t%d\n", st.Countries)
-			fmt.Fprintf(w, "cable segments in service\t%d\n", st.Segments)
-			fmt.Fprintf(w, "terrestrial border links\t%d\n", st.TerrestrialLinks)
+			n := func(v int) string { return pr.Num(int64(v)) }
+			fmt.Fprintf(w, "%s\t%s\n", pr.T("atlas.source"), st.Source)
+			fmt.Fprintf(w, "%s\t%s\n", pr.T("atlas.cables"), n(st.Cables))
+			fmt.Fprintf(w, "%s\t%s\n", pr.T("atlas.planned"), n(st.PlannedCables))
+			fmt.Fprintf(w, "%s\t%s\n", pr.T("atlas.landings"), n(st.LandingPoints))
+			fmt.Fprintf(w, "%s\t%s\n", pr.T("atlas.countries"), n(st.Countries))
+			fmt.Fprintf(w, "%s\t%s\n", pr.T("atlas.segments"), n(st.Segments))
+			fmt.Fprintf(w, "%s\t%s\n", pr.T("atlas.borders"), n(st.TerrestrialLinks))
 			if a.Attribution != "" {
-				fmt.Fprintf(w, "data\t%s\n", a.Attribution)
+				fmt.Fprintf(w, "%s\t%s\n", pr.T("atlas.data"), a.Attribution)
 			}
 			return w.Flush()
 		},
 	}
 	af.register(cmd)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
+	langFlag(cmd.Flags(), &lang)
 	return cmd
 }
 
 func newAtlasShowCmd() *cobra.Command {
 	var af atlasFlags
 	var asJSON bool
+	var lang string
 	cmd := &cobra.Command{
 		Use:   "show CABLE|COUNTRY|LANDING-POINT",
 		Short: "Show one cable system, country or landing point",
@@ -176,7 +194,11 @@ closest ones.`,
   lifeline atlas show ace --json`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			a, err := af.load(cmd)
+			pr, err := printerFor(lang)
+			if err != nil {
+				return err
+			}
+			a, err := af.loadIn(cmd, pr)
 			if err != nil {
 				return err
 			}
@@ -186,27 +208,28 @@ closest ones.`,
 				if asJSON {
 					return writeJSON(out, c)
 				}
-				return printCountry(out, a, c)
+				return printCountry(out, pr, a, c)
 			}
 			if c, err := a.FindCable(q); err == nil {
 				if asJSON {
 					return writeJSON(out, cableView(a, c))
 				}
-				return printCable(out, a, c)
+				return printCable(out, pr, a, c)
 			}
 			lp, err := a.FindLandingPoint(q)
 			if err == nil {
 				if asJSON {
 					return writeJSON(out, lp)
 				}
-				return printLandingPoint(out, a, lp)
+				return printLandingPoint(out, pr, a, lp)
 			}
 			_, cerr := a.FindCable(q)
-			return lifeline.Errorf(lifeline.ENOTFOUND, "", "no country, cable or landing point matches %q\n  %v\n  %v", q, cerr, err)
+			return lifeline.Errorf(lifeline.ENOTFOUND, "", "%s\n  %v\n  %v", pr.T("atlas.err.nomatch", strconv.Quote(q)), cerr, err)
 		},
 	}
 	af.register(cmd)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
+	langFlag(cmd.Flags(), &lang)
 	return cmd
 }
 
@@ -223,40 +246,59 @@ func cableView(a *atlas.Atlas, c *atlas.Cable) cableJSON {
 	return v
 }
 
-func printCable(w io.Writer, a *atlas.Atlas, c *atlas.Cable) error {
+func printCable(w io.Writer, pr *i18n.Printer, a *atlas.Atlas, c *atlas.Cable) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	status := "in service"
+	status := pr.T("atlas.inservice")
 	if c.Planned {
-		status = "planned"
+		status = pr.T("atlas.planned.status")
 	}
-	fmt.Fprintf(tw, "cable\t%s (%s)\n", c.Name, c.ID)
-	fmt.Fprintf(tw, "status\t%s\n", status)
+	row := func(label, value string) { fmt.Fprintf(tw, "%s\t%s\n", label, value) }
+	row(pr.T("atlas.cable"), c.Name+" ("+c.ID+")")
+	row(pr.T("atlas.status"), status)
 	if c.RFSYear != 0 {
-		fmt.Fprintf(tw, "ready for service\t%d\n", c.RFSYear)
+		row(pr.T("atlas.rfs"), pr.Digits(c.RFSYear, 4))
 	}
-	fmt.Fprintf(tw, "length\t%.0f km (%s)\n", c.LengthKm, c.LengthFrom)
-	fmt.Fprintf(tw, "capacity\t%s (%s: %s)\n", formatGbps(c.Capacity.Gbps), c.Capacity.Confidence, capacityNote(c.Capacity))
-	fmt.Fprintf(tw, "countries\t%s\n", strings.Join(c.Countries, ", "))
+	lengthFrom := pr.T("atlas.length.route")
+	if c.LengthFrom == "reported" {
+		lengthFrom = pr.T("atlas.length.reported")
+	}
+	row(pr.T("atlas.length"), pr.T("atlas.km", pr.Num(int64(math.Round(c.LengthKm))), lengthFrom))
+	row(pr.T("atlas.capacity"), fmt.Sprintf("%s (%s: %s)", formatGbps(pr, c.Capacity.Gbps), confidence(pr, c.Capacity.Confidence), capacityNote(c.Capacity)))
+	row(pr.T("atlas.countries"), strings.Join(c.Countries, ", "))
 	if len(c.Owners) > 0 {
-		fmt.Fprintf(tw, "owners\t%s\n", strings.Join(c.Owners, ", "))
+		row(pr.T("atlas.owners"), strings.Join(c.Owners, ", "))
 	}
 	if c.URL != "" {
-		fmt.Fprintf(tw, "url\t%s\n", c.URL)
+		row(pr.T("atlas.url"), c.URL)
 	}
 	if c.Source != "" {
-		fmt.Fprintf(tw, "source\t%s\n", c.Source)
+		row(pr.T("atlas.source"), c.Source)
 	}
-	fmt.Fprintf(tw, "landing points\t%d\n", len(c.LandingPoints))
+	row(pr.T("atlas.landings"), pr.Num(int64(len(c.LandingPoints))))
 	for _, id := range c.LandingPoints {
 		lp, _ := a.LandingPoint(id)
 		fmt.Fprintf(tw, "  %s\t%s (%s)\n", lp.ID, lp.Name, lp.Country)
 	}
-	fmt.Fprintf(tw, "segments\t%d\n", len(c.Segments))
+	row(pr.T("atlas.segments.n"), pr.Num(int64(len(c.Segments))))
 	for _, i := range c.Segments {
 		s := a.Segments[i]
-		fmt.Fprintf(tw, "  %s\t%s → %s, %.0f km\n", s.ID, s.From, s.To, s.LengthKm)
+		fmt.Fprintf(tw, "  %s\t%s → %s, %s\n", s.ID, s.From, s.To, pr.T("atlas.km.only", pr.Num(int64(math.Round(s.LengthKm)))))
 	}
 	return tw.Flush()
+}
+
+// confidence names how a capacity figure is known, in the words of
+// assess's inputs.
+func confidence(pr *i18n.Printer, c atlas.Confidence) string {
+	switch c {
+	case atlas.Reported:
+		return pr.T("atlas.conf.reported")
+	case atlas.Estimated:
+		return pr.T("atlas.conf.estimated")
+	case atlas.Assumed:
+		return pr.T("atlas.conf.assumed")
+	}
+	return string(c)
 }
 
 func capacityNote(c atlas.Capacity) string {
@@ -266,36 +308,38 @@ func capacityNote(c atlas.Capacity) string {
 	return c.Rule
 }
 
-func printCountry(w io.Writer, a *atlas.Atlas, c *atlas.Country) error {
+func printCountry(w io.Writer, pr *i18n.Printer, a *atlas.Atlas, c *atlas.Country) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "country\t%s (%s)\n", c.Name, c.Code)
-	fmt.Fprintf(tw, "population\t%d\n", c.Population)
-	fmt.Fprintf(tw, "cable systems in service\t%d\n", len(c.Cables))
+	row := func(label, value string) { fmt.Fprintf(tw, "%s\t%s\n", label, value) }
+	row(pr.T("atlas.country"), pr.Country(c.Code, c.Name)+" ("+c.Code+")")
+	row(pr.T("atlas.population"), pr.Num(c.Population))
+	row(pr.T("atlas.cables"), pr.Num(int64(len(c.Cables))))
 	for _, id := range c.Cables {
 		cb, _ := a.Cable(id)
-		fmt.Fprintf(tw, "  %s\t%s, %s\n", cb.ID, cb.Name, formatGbps(cb.Capacity.Gbps))
+		fmt.Fprintf(tw, "  %s\t%s, %s\n", cb.ID, cb.Name, formatGbps(pr, cb.Capacity.Gbps))
 	}
 	if len(c.PlannedCables) > 0 {
-		fmt.Fprintf(tw, "planned cable systems\t%d\n", len(c.PlannedCables))
+		row(pr.T("atlas.planned"), pr.Num(int64(len(c.PlannedCables))))
 		for _, id := range c.PlannedCables {
 			cb, _ := a.Cable(id)
 			fmt.Fprintf(tw, "  %s\t%s\n", cb.ID, cb.Name)
 		}
 	}
-	fmt.Fprintf(tw, "landing points\t%d\n", len(c.LandingPoints))
+	row(pr.T("atlas.landings"), pr.Num(int64(len(c.LandingPoints))))
 	for _, id := range c.LandingPoints {
 		lp, _ := a.LandingPoint(id)
 		fmt.Fprintf(tw, "  %s\t%s\n", lp.ID, lp.Name)
 	}
-	fmt.Fprintf(tw, "land neighbours\t%s\n", orNone(strings.Join(c.Neighbours, ", ")))
+	row(pr.T("atlas.neighbours"), orNone(pr, strings.Join(c.Neighbours, ", ")))
 	return tw.Flush()
 }
 
-func printLandingPoint(w io.Writer, a *atlas.Atlas, lp *atlas.LandingPoint) error {
+func printLandingPoint(w io.Writer, pr *i18n.Printer, a *atlas.Atlas, lp *atlas.LandingPoint) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "landing point\t%s (%s)\n", lp.Name, lp.ID)
-	fmt.Fprintf(tw, "country\t%s\n", lp.Country)
-	fmt.Fprintf(tw, "location\t%.4f, %.4f (lon, lat)\n", lp.Lon, lp.Lat)
+	row := func(label, value string) { fmt.Fprintf(tw, "%s\t%s\n", label, value) }
+	row(pr.T("atlas.landing"), lp.Name+" ("+lp.ID+")")
+	row(pr.T("atlas.country"), lp.Country)
+	row(pr.T("atlas.location"), pr.T("atlas.lonlat", lp.Lon, lp.Lat))
 	var cables []string
 	for i := range a.Cables {
 		for _, id := range a.Cables[i].LandingPoints {
@@ -305,27 +349,29 @@ func printLandingPoint(w io.Writer, a *atlas.Atlas, lp *atlas.LandingPoint) erro
 		}
 	}
 	sort.Strings(cables)
-	fmt.Fprintf(tw, "cables\t%s\n", orNone(strings.Join(cables, ", ")))
+	row(pr.T("atlas.cables.names"), orNone(pr, strings.Join(cables, ", ")))
 	return tw.Flush()
 }
 
-func orNone(s string) string {
+func orNone(pr *i18n.Printer, s string) string {
 	if s == "" {
-		return "none"
+		return pr.T("atlas.none")
 	}
 	return s
 }
 
-func formatGbps(g float64) string {
+// formatGbps writes a capacity to three significant digits, in Tbit/s
+// from a thousand Gbit/s up.
+func formatGbps(pr *i18n.Printer, g float64) string {
 	if g >= 1000 {
-		return fmt.Sprintf("%.3g Tbit/s", g/1000)
+		return pr.T("atlas.tbps", g/1000)
 	}
-	return fmt.Sprintf("%.3g Gbit/s", g)
+	return pr.T("atlas.gbps", g)
 }
 
 func newAtlasExportCmd() *cobra.Command {
 	var af atlasFlags
-	var format, output string
+	var format, output, lang string
 	var planned bool
 	cmd := &cobra.Command{
 		Use:   "export",
@@ -341,10 +387,14 @@ func newAtlasExportCmd() *cobra.Command {
   lifeline atlas export --format json --atlas ../shared/data/cables > full.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if format != "geojson" && format != "json" {
-				return &usageError{fmt.Errorf("--format: want geojson or json, found %q", format)}
+			pr, err := printerFor(lang)
+			if err != nil {
+				return err
 			}
-			a, err := af.load(cmd)
+			if format != "geojson" && format != "json" {
+				return &usageError{errors.New(pr.T("atlas.err.format", strconv.Quote(format)))}
+			}
+			a, err := af.loadIn(cmd, pr)
 			if err != nil {
 				return err
 			}
@@ -360,11 +410,12 @@ func newAtlasExportCmd() *cobra.Command {
 	cmd.Flags().StringVar(&format, "format", "geojson", "geojson or json")
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to this file instead of stdout (written whole or not at all)")
 	cmd.Flags().BoolVar(&planned, "planned", false, "include planned cables in GeoJSON")
+	langFlag(cmd.Flags(), &lang)
 	return cmd
 }
 
 func newAtlasFetchCmd() *cobra.Command {
-	var url string
+	var url, lang string
 	var force bool
 	cmd := &cobra.Command{
 		Use:   "fetch",
@@ -379,13 +430,17 @@ The dataset is replaced only once the new copy has loaded cleanly.`,
   lifeline atlas fetch --url http://mirror.example.org/open_undersea_cable_map.tar.gz`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			dir, err := fetchedDir()
+			pr, err := printerFor(lang)
+			if err != nil {
+				return err
+			}
+			dir, err := fetchedDir(pr)
 			if err != nil {
 				return err
 			}
 			stderr := cmd.ErrOrStderr()
 			if opencable.IsDataset(dir) && !force {
-				fmt.Fprintf(stderr, "the dataset is already in %s (use --force to download it again)\n", dir)
+				fmt.Fprintln(stderr, pr.T("atlas.fetch.present", dir))
 				return nil
 			}
 			if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
@@ -396,17 +451,17 @@ The dataset is replaced only once the new copy has loaded cleanly.`,
 				return fmt.Errorf("fetch: %w", err)
 			}
 			defer os.RemoveAll(tmp)
-			fmt.Fprintf(stderr, "downloading %s\n", url)
-			bar := newProgress(stderr, "downloading")
+			fmt.Fprintln(stderr, pr.T("atlas.fetch.url", url))
+			bar := newProgress(stderr, pr, pr.T("atlas.fetch.progress"))
 			n, err := download.Tarball(cmd.Context(), url, tmp, download.Options{Keep: opencable.Keep, Progress: bar.update})
 			bar.finish()
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(stderr, "unpacked %d files; checking that the dataset loads\n", n)
+			fmt.Fprintln(stderr, pr.T("atlas.fetch.unpacked", n))
 			a, err := opencable.Load(tmp)
 			if err != nil {
-				return fmt.Errorf("the downloaded dataset does not load, the previous one is kept: %w", err)
+				return fmt.Errorf("%s: %w", pr.T("atlas.fetch.bad"), err)
 			}
 			old := dir + ".old"
 			os.RemoveAll(old)
@@ -420,12 +475,12 @@ The dataset is replaced only once the new copy has loaded cleanly.`,
 			}
 			os.RemoveAll(old)
 			st := a.Stats()
-			fmt.Fprintf(stderr, "saved in %s: %d cables in service, %d planned, %d landing points, %d countries\n",
-				dir, st.Cables, st.PlannedCables, st.LandingPoints, st.Countries)
+			fmt.Fprintln(stderr, pr.T("atlas.fetch.saved", dir, st.Cables, st.PlannedCables, st.LandingPoints, st.Countries))
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&url, "url", opencable.DatasetURL, "where to download the dataset (a .tar.gz of the repository)")
 	cmd.Flags().BoolVar(&force, "force", false, "download again even if the dataset is present")
+	langFlag(cmd.Flags(), &lang)
 	return cmd
 }

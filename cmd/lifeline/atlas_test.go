@@ -247,3 +247,35 @@ func TestAtlasCapacityOverrides(t *testing.T) {
 		t.Errorf("bad override file: code %d, stderr %q", code, stderr)
 	}
 }
+
+// TestAtlasLanguages: atlas stats and show label their rows, name the
+// country and print numbers in the language of --lang or the locale; the
+// line on stderr that says which atlas was used follows it too.
+func TestAtlasLanguages(t *testing.T) {
+	isolate(t)
+	noLocale(t)
+	out, stderr, code := runCLI(t, "atlas", "show", "TO")
+	if code != 0 || len(lacks(out, "land neighbours", "population")) > 0 || !strings.Contains(stderr, "atlas: embedded starter atlas") {
+		t.Errorf("atlas show TO in English: code %d, %s\n%s", code, stderr, out)
+	}
+	out, stderr, code = runCLI(t, "atlas", "show", "TO", "--lang", "fr")
+	if miss := lacks(out, "voisins terrestres", "stations d’atterrissement", "aucun"); code != 0 || len(miss) > 0 || !strings.Contains(stderr, "atlas de départ intégré") {
+		t.Errorf("atlas show TO --lang fr lacks %q: code %d, %s\n%s", miss, code, stderr, out)
+	}
+	out, _, code = runCLI(t, "atlas", "show", "Tonga Cable", "--lang", "zh")
+	if miss := lacks(out, "光缆", "登陆站", "在用", "公里"); code != 0 || len(miss) > 0 {
+		t.Errorf("atlas show 'Tonga Cable' --lang zh lacks %q: code %d\n%s", miss, code, out)
+	}
+	out, _, code = runCLI(t, "atlas", "show", "nukualofa-tonga", "--lang", "fr")
+	if miss := lacks(out, "station d’atterrissement", "-21,", "(longitude, latitude)"); code != 0 || len(miss) > 0 || strings.Contains(out, "%!") {
+		t.Errorf("atlas show nukualofa-tonga --lang fr lacks %q: code %d\n%s", miss, code, out)
+	}
+	t.Setenv("LC_ALL", "ar_EG.UTF-8")
+	out, stderr, code = runCLI(t, "atlas", "stats")
+	if miss := lacks(out, "أنظمة الكابلات في الخدمة", "١٠٠"); code != 0 || len(miss) > 0 || !strings.Contains(stderr, "محطات إنزال: ٣١٢") {
+		t.Errorf("atlas stats in the locale's Arabic lacks %q: code %d, %s\n%s", miss, code, stderr, out)
+	}
+	if _, stderr, code := runCLI(t, "atlas", "export", "--format", "kml", "--lang", "es"); code != 2 || !strings.Contains(stderr, `se espera geojson o json; se encontró "kml"`) {
+		t.Errorf("atlas export --format kml --lang es: code %d, %q", code, stderr)
+	}
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -12,13 +13,14 @@ import (
 
 	"lifeline/atlas"
 	"lifeline/impact"
+	"lifeline/web/i18n"
 )
 
 func newAttributeCmd() *cobra.Command {
 	var af atlasFlags
 	var gf graphFlags
 	var asJSON bool
-	var file string
+	var file, lang string
 	var opt impact.AttributeOptions
 	cmd := &cobra.Command{
 		Use:   "attribute [flags] CC=SHARE...",
@@ -40,25 +42,18 @@ for an event of a past year.`,
   lifeline attribute --atlas ../shared/data/cables --as-of 2022 --observed impact/testdata/attribution/2022-tonga-eruption.yaml
   lifeline attribute --json --top 3 TO=1 FJ=0`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			obs, err := readObservations(file, args)
+			pr, err := printerFor(lang)
 			if err != nil {
 				return err
 			}
-			if gf.asOf != 0 && (gf.asOf < 1850 || gf.asOf > 2100) {
-				return &usageError{fmt.Errorf("--as-of: want a year such as 2008, found %d", gf.asOf)}
+			obs, err := readObservations(pr, file, args)
+			if err != nil {
+				return err
 			}
 			if opt.Limit < 0 || opt.PairsFrom < 0 {
-				return &usageError{fmt.Errorf("--top and --pairs-from: want 0 or more")}
+				return &usageError{errors.New(pr.T("attr.err.top"))}
 			}
-			a, err := af.load(cmd, atlas.WithAsOf(gf.asOf))
-			if err != nil {
-				return err
-			}
-			gopt, err := gf.options()
-			if err != nil {
-				return err
-			}
-			g, err := impact.NewGraph(a, gopt)
+			a, g, err := gf.graph(cmd, pr, &af)
 			if err != nil {
 				return err
 			}
@@ -70,23 +65,24 @@ for an event of a past year.`,
 			if asJSON {
 				return writeJSON(out, at)
 			}
-			fmt.Fprintf(out, "%d single candidates and %d pairs for %d observed countries\n\n", at.Singles, at.Pairs, len(obs))
+			fmt.Fprintf(out, "%s\n\n", pr.T("attr.count", at.Singles, at.Pairs, len(obs)))
 			tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "RANK\tSCORE\tERROR\tFAILURE\tSAME PREDICTION")
+			fmt.Fprintln(tw, pr.T("attr.head"))
 			for i, c := range at.Candidates {
 				var names []string
 				for _, e := range c.Elements {
-					names = append(names, describeElement(a, e))
+					names = append(names, describeElement(pr, a, e))
 				}
 				same := ""
 				if c.EquivalentCount > 0 {
-					same = fmt.Sprintf("%d more", c.EquivalentCount)
+					same = pr.T("attr.same", c.EquivalentCount)
 				}
-				fmt.Fprintf(tw, "%d\t%.3f\t%.3f\t%s\t%s\n", i+1, c.Score, c.Error, strings.Join(names, " + "), same)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", pr.Num(int64(i+1)), pr.T("attr.num", c.Score), pr.T("attr.num", c.Error), strings.Join(names, " + "), same)
 			}
 			return tw.Flush()
 		},
 	}
+	langFlag(cmd.Flags(), &lang)
 	af.register(cmd)
 	gf.register(cmd)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the ranking as one JSON object, with each candidate's predicted and observed loss per country")
@@ -98,12 +94,12 @@ for an event of a past year.`,
 }
 
 // readObservations reads --observed FILE or CC=SHARE arguments (not both).
-func readObservations(file string, args []string) ([]impact.Observation, error) {
+func readObservations(pr *i18n.Printer, file string, args []string) ([]impact.Observation, error) {
 	switch {
 	case file != "" && len(args) > 0:
-		return nil, &usageError{fmt.Errorf("give observations as CC=SHARE arguments or --observed FILE, not both")}
+		return nil, &usageError{errors.New(pr.T("attr.err.both"))}
 	case file == "" && len(args) == 0:
-		return nil, &usageError{fmt.Errorf("no observation: give CC=SHARE arguments (MR=1 PT=0) or --observed FILE")}
+		return nil, &usageError{errors.New(pr.T("attr.err.none"))}
 	}
 	if file != "" {
 		data, err := os.ReadFile(file)
@@ -117,7 +113,7 @@ func readObservations(file string, args []string) ([]impact.Observation, error) 
 			return nil, fmt.Errorf("%s: %v", file, err)
 		}
 		if len(doc.Observed) == 0 {
-			return nil, fmt.Errorf("%s: no observed list; expected observed: [{country: MR, drop: 1}, …]", file)
+			return nil, errors.New(pr.T("attr.err.list", file))
 		}
 		return doc.Observed, nil
 	}
@@ -126,7 +122,7 @@ func readObservations(file string, args []string) ([]impact.Observation, error) 
 		cc, share, ok := strings.Cut(a, "=")
 		x, err := strconv.ParseFloat(share, 64)
 		if !ok || err != nil || len(cc) != 2 {
-			return nil, &usageError{fmt.Errorf("argument %d: expected CC=SHARE such as MR=1 or PT=0, found %q", i+1, a)}
+			return nil, &usageError{errors.New(pr.T("attr.err.arg", i+1, strconv.Quote(a)))}
 		}
 		obs = append(obs, impact.Observation{Country: strings.ToUpper(cc), Drop: x})
 	}
@@ -134,25 +130,25 @@ func readObservations(file string, args []string) ([]impact.Observation, error) 
 }
 
 // describeElement names an element id for the table.
-func describeElement(a *atlas.Atlas, id string) string {
+func describeElement(pr *i18n.Printer, a *atlas.Atlas, id string) string {
 	kind, key, _ := strings.Cut(id, ":")
 	switch kind {
 	case "segment":
 		if s, ok := a.Segment(key); ok {
 			c, _ := a.Cable(s.Cable)
-			return fmt.Sprintf("%s segment %d (%s – %s)", c.Name, s.Index, nodeName(a, s.From), nodeName(a, s.To))
+			return pr.T("attr.segment", c.Name, s.Index, nodeName(pr, a, s.From), nodeName(pr, a, s.To))
 		}
 	case "landing_point":
 		if lp, ok := a.LandingPoint(key); ok {
-			return "station " + lp.Name
+			return pr.T("attr.station", lp.Name)
 		}
 	}
 	return id
 }
 
-func nodeName(a *atlas.Atlas, node string) string {
+func nodeName(pr *i18n.Printer, a *atlas.Atlas, node string) string {
 	if lp, ok := a.LandingPoint(node); ok {
 		return lp.Name
 	}
-	return "branching unit"
+	return pr.T("attr.branching")
 }

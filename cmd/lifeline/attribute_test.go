@@ -64,11 +64,41 @@ func FuzzReadObservations(f *testing.F) {
 	f.Fuzz(func(t *testing.T, doc, arg string) {
 		file := t.TempDir() + "/obs.yaml"
 		writeFile(t, file, doc)
-		if obs, err := readObservations(file, nil); err == nil && len(obs) == 0 {
+		if obs, err := readObservations(english, file, nil); err == nil && len(obs) == 0 {
 			t.Error("a file read without error gave no observation")
 		}
-		if obs, err := readObservations("", []string{arg}); err == nil && (len(obs) != 1 || len(obs[0].Country) != 2) {
+		if obs, err := readObservations(english, "", []string{arg}); err == nil && (len(obs) != 1 || len(obs[0].Country) != 2) {
 			t.Errorf("%q read as %+v", arg, obs)
 		}
 	})
+}
+
+// TestAttributeLanguages: the ranking's headers, the names of what failed
+// and the errors follow --lang; the scores are printed in its digits.
+func TestAttributeLanguages(t *testing.T) {
+	isolate(t)
+	noLocale(t)
+	for _, c := range []struct {
+		lang string
+		want []string
+	}{
+		{"", []string{"RANK  SCORE", "Tonga Cable segment 0 (Suva, Fiji – Nuku'alofa, Tonga)", "single candidates"}},
+		{"es", []string{"PUESTO  PUNTUACIÓN", "Tonga Cable, segmento 0 (Suva, Fiji – Nuku'alofa, Tonga)", "1,000", "candidatos simples: 2"}},
+		{"ar", []string{"الترتيب", "المقطع", "١٫٠٠٠"}},
+	} {
+		args := []string{"attribute", "TO=1", "FJ=0"}
+		if c.lang != "" {
+			args = append(args, "--lang", c.lang)
+		}
+		out, stderr, code := runCLI(t, args...)
+		if miss := lacks(out, c.want...); code != 0 || len(miss) > 0 {
+			t.Errorf("--lang %q lacks %q: code %d, %s\n%s", c.lang, miss, code, stderr, out)
+		}
+	}
+	if _, stderr, code := runCLI(t, "attribute", "--lang", "fr"); code != 2 || !strings.Contains(stderr, "aucune observation") {
+		t.Errorf("no observation, --lang fr: code %d, %q", code, stderr)
+	}
+	if _, stderr, code := runCLI(t, "attribute", "--lang", "ru", "--as-of", "3000", "TO=1"); code != 2 || !strings.Contains(stderr, "--as-of: ") {
+		t.Errorf("--as-of 3000, --lang ru: code %d, %q", code, stderr)
+	}
 }

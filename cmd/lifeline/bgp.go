@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 
 	"github.com/spf13/cobra"
 
 	"lifeline/mrt"
+	"lifeline/web/i18n"
 )
 
 func newBGPCmd() *cobra.Command {
@@ -25,6 +27,7 @@ func newBGPDumpCmd() *cobra.Command {
 		keepGoing bool
 		workers   int
 		mask      bool
+		lang      string
 	)
 	cmd := &cobra.Command{
 		Use:   "dump [--keep-going] [--workers N] FILE…",
@@ -69,16 +72,24 @@ on stderr and skipped. docs/mrt.md has the details.`,
   # The origin AS of every route in a RouteViews RIB, skipping bad records
   lifeline bgp dump --keep-going rib.20150401.0000.bz2 | awk -F'|' '{n=split($7,p," "); print $6, p[n]}'`,
 		Args: func(cmd *cobra.Command, args []string) error {
+			pr, err := printerFor(lang)
+			if err != nil {
+				return err
+			}
 			if len(args) == 0 {
-				return &usageError{fmt.Errorf("bgp dump needs at least one MRT file (see %q)", cmd.CommandPath()+" --help")}
+				return &usageError{errors.New(pr.T("bgp.err.files", strconv.Quote(cmd.CommandPath()+" --help")))}
 			}
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			pr, err := printerFor(lang)
+			if err != nil {
+				return err
+			}
 			out := bufio.NewWriterSize(cmd.OutOrStdout(), 1<<20)
 			opt := mrt.DumpOptions{Workers: workers, Format: mrt.FormatOptions{MaskTrailingBits: mask}}
 			for _, path := range args {
-				err := dumpFile(out, path, keepGoing, opt, cmd)
+				err := dumpFile(out, pr, path, keepGoing, opt, cmd)
 				if ferr := out.Flush(); err == nil && ferr != nil {
 					err = ferr
 				}
@@ -92,11 +103,12 @@ on stderr and skipped. docs/mrt.md has the details.`,
 	cmd.Flags().BoolVar(&keepGoing, "keep-going", false, "skip corrupt or truncated records (reported on stderr) instead of stopping")
 	cmd.Flags().IntVar(&workers, "workers", 0, "goroutines formatting records (default: one per CPU)")
 	cmd.Flags().BoolVar(&mask, "mask-trailing-bits", false, "clear prefix bits past the prefix length, as bgpdump after 1.6.2 does")
+	langFlag(cmd.Flags(), &lang)
 	return cmd
 }
 
 // dumpFile writes the lines of one MRT file.
-func dumpFile(out *bufio.Writer, path string, keepGoing bool, opt mrt.DumpOptions, cmd *cobra.Command) error {
+func dumpFile(out *bufio.Writer, pr *i18n.Printer, path string, keepGoing bool, opt mrt.DumpOptions, cmd *cobra.Command) error {
 	f, err := os.Open(path)
 	if err != nil {
 		var pe *os.PathError
@@ -111,7 +123,7 @@ func dumpFile(out *bufio.Writer, path string, keepGoing bool, opt mrt.DumpOption
 		KeepGoing: keepGoing,
 		Readahead: true,
 		OnSkip: func(err error) {
-			fmt.Fprintf(stderr, "lifeline: dump %s: skipped %v\n", path, err)
+			fmt.Fprintf(stderr, "lifeline: dump %s: %s\n", path, pr.T("bgp.skipped", err.Error()))
 		},
 	})
 	if err != nil {
@@ -121,10 +133,8 @@ func dumpFile(out *bufio.Writer, path string, keepGoing bool, opt mrt.DumpOption
 	if err := mrt.Dump(out, r, opt); err != nil {
 		return err
 	}
-	if n := r.Skipped(); n == 1 {
-		fmt.Fprintf(stderr, "lifeline: dump %s: skipped 1 record\n", path)
-	} else if n > 1 {
-		fmt.Fprintf(stderr, "lifeline: dump %s: skipped %d records\n", path, n)
+	if n := r.Skipped(); n > 0 {
+		fmt.Fprintf(stderr, "lifeline: dump %s: %s\n", path, pr.T("bgp.skipped.n", n))
 	}
 	return nil
 }

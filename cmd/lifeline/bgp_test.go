@@ -92,3 +92,17 @@ func TestBGPDumpShared(t *testing.T) {
 		t.Errorf("code %d, stderr %q, output differs from bgpdump -m:\n%s", code, stderr, out)
 	}
 }
+
+// TestBGPDumpLanguage: the lines are bgpdump's in any language; the
+// errors and the count of skipped records follow --lang.
+func TestBGPDumpLanguage(t *testing.T) {
+	noLocale(t)
+	truncated := writeMRT(t, "cut.mrt", stateChange, stateChange[:40])
+	out, stderr, code := runCLI(t, "bgp", "dump", "--keep-going", "--lang", "ru", truncated)
+	if code != 0 || out != "BGP4MP|1427846400|STATE|10.0.0.1|65001|3|6\n" || !strings.Contains(stderr, "пропущена 1 запись") {
+		t.Errorf("--keep-going --lang ru: code %d, stdout %q, stderr %q", code, out, stderr)
+	}
+	if _, stderr, code := runCLI(t, "bgp", "dump", "--lang", "fr"); code != 2 || !strings.Contains(stderr, "bgp dump a besoin d’au moins un fichier MRT") {
+		t.Errorf("no file, --lang fr: code %d, %q", code, stderr)
+	}
+}

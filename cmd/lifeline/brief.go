@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"io"
+	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -12,7 +13,7 @@ import (
 )
 
 func newBriefCmd() *cobra.Command {
-	var dsn, format, out string
+	var dsn, format, out, lang string
 	cmd := &cobra.Command{
 		Use:   "brief INCIDENT",
 		Short: "Write an incident's legal brief (HTML or Markdown) as a member sees it",
@@ -21,13 +22,19 @@ hashes and the entries of the normative catalogue it engages with the reasons
 and citations (docs/norms.md). The brief is built only from what the member
 whose token is in $LIFELINE_TOKEN may see — without a token, what anybody may
 see — and carries the incident's TLP marking in its header and footer. The
-HTML page is self-contained and prints cleanly to PDF.`,
+HTML page is self-contained and prints cleanly to PDF. Like the web's brief,
+it is in English, the language in which the catalogue's citations were
+checked; --lang sets the language of the command's own messages.`,
 		Example: `  LIFELINE_TOKEN=… lifeline brief inc_4k2x… -o brief.html
   lifeline brief inc_4k2x… --format markdown`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			pr, err := printerFor(lang)
+			if err != nil {
+				return err
+			}
 			if format != "html" && format != "markdown" {
-				return &usageError{errors.New("--format: expected html or markdown")}
+				return &usageError{errors.New(pr.T("norms.err.brief", "--format", strconv.Quote(format)))}
 			}
 			ctx := cmd.Context()
 			db, v, err := openAs(ctx, dsn)
@@ -55,5 +62,6 @@ HTML page is self-contained and prints cleanly to PDF.`,
 	dbFlag(cmd, &dsn)
 	cmd.Flags().StringVar(&format, "format", "html", "html or markdown")
 	cmd.Flags().StringVarP(&out, "output", "o", "", "write to this file (default: standard output)")
+	langFlag(cmd.Flags(), &lang)
 	return cmd
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -20,7 +21,7 @@ import (
 var exportFormats = exchange.Formats
 
 func newExportCmd() *cobra.Command {
-	var dsn, format, kind, incident, need, offer, match, out, instance string
+	var dsn, format, kind, incident, need, offer, match, out, instance, lang string
 	cmd := &cobra.Command{
 		Use:   "export --format FORMAT",
 		Short: "Write records in the formats the field reads: CAP, EDXL-RM, HXL, STIX, STOP, GeoJSON",
@@ -39,8 +40,12 @@ what anybody may see).
   lifeline export --format cap --incident inc_4k2x…`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			pr, err := printerFor(lang)
+			if err != nil {
+				return err
+			}
 			if !slices.Contains(exportFormats, format) {
-				return &usageError{fmt.Errorf("--format: expected one of %s, found %q", strings.Join(exportFormats, ", "), format)}
+				return &usageError{errors.New(pr.T("xchg.err.oneof", "--format", strings.Join(exportFormats, ", "), strconv.Quote(format)))}
 			}
 			ctx := cmd.Context()
 			db, v, err := openAs(ctx, dsn)
@@ -52,11 +57,11 @@ what anybody may see).
 			req := exchange.Request{Format: format, Kind: kind, Incident: incident, Need: need, Offer: offer, Match: match}
 			switch {
 			case format == "cap" && incident == "":
-				return &usageError{errors.New("--incident: required with --format cap (one alert per incident)")}
+				return &usageError{errors.New(pr.T("xchg.err.cap"))}
 			case format == "edxl" && need == "" && offer == "" && match == "":
-				return &usageError{errors.New("--need, --offer or --match: one is required with --format edxl")}
+				return &usageError{errors.New(pr.T("xchg.err.edxl"))}
 			case format == "hxl" && !slices.Contains(exchange.HXLKinds, kind):
-				return &usageError{fmt.Errorf("--kind: expected incidents, needs, offers, commitments or restoration, found %q", kind)}
+				return &usageError{errors.New(pr.T("xchg.err.oneof", "--kind", strings.Join(exchange.HXLKinds, ", "), strconv.Quote(kind)))}
 			}
 			// The whole export is made before anything is written, so a
 			// failure leaves no half-written file.
@@ -81,13 +86,14 @@ what anybody may see).
 	cmd.Flags().StringVar(&match, "match", "", "with edxl: a commitment (CommitResource)")
 	cmd.Flags().StringVar(&instance, "instance", host, "this instance's host name, which makes identifiers unique (CAP sender, STIX identity)")
 	cmd.Flags().StringVarP(&out, "output", "o", "", "write to this file (default: standard output)")
+	langFlag(cmd.Flags(), &lang)
 	return cmd
 }
 
 var importFormats = []string{"cap", "edxl", "geojson", "hxl", "stix", "stop"}
 
 func newImportCmd() *cobra.Command {
-	var dsn, format, kind, tlp string
+	var dsn, format, kind, tlp, lang string
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "import --format FORMAT FILE",
@@ -104,8 +110,12 @@ line, element or record.`,
   LIFELINE_TOKEN=… lifeline import --format hxl --kind needs needs.csv`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			pr, err := printerFor(lang)
+			if err != nil {
+				return err
+			}
 			if !slices.Contains(importFormats, format) {
-				return &usageError{fmt.Errorf("--format: expected one of %s, found %q", strings.Join(importFormats, ", "), format)}
+				return &usageError{errors.New(pr.T("xchg.err.oneof", "--format", strings.Join(importFormats, ", "), strconv.Quote(format)))}
 			}
 			ctx := cmd.Context()
 			db, v, err := openAs(ctx, dsn)
@@ -114,7 +124,7 @@ line, element or record.`,
 			}
 			defer db.Close()
 			if v.Anonymous() {
-				return lifeline.Errorf(lifeline.EINVALID, "", "importing creates items: put a reporter's token in $%s", tokenEnv)
+				return lifeline.Errorf(lifeline.EINVALID, "", "%s", pr.T("xchg.err.token", "$"+tokenEnv))
 			}
 			f, err := os.Open(args[0])
 			if err != nil {
@@ -147,7 +157,7 @@ line, element or record.`,
 				case "offers":
 					offers, err = exchange.ImportHXLOffers(f, v)
 				default:
-					return &usageError{fmt.Errorf("--kind: expected incidents, needs or offers, found %q", kind)}
+					return &usageError{errors.New(pr.T("xchg.err.oneof", "--kind", "incidents, needs, offers", strconv.Quote(kind)))}
 				}
 			}
 			if err != nil {
@@ -159,7 +169,7 @@ line, element or record.`,
 			}
 			res := map[string]int{"incidents": len(ip), "needs": len(np), "offers": len(op)}
 			return printResult(cmd.OutOrStdout(), asJSON, res,
-				fmt.Sprintf("%s: imported %d incident(s), %d need(s), %d offer(s)", args[0], len(ip), len(np), len(op)))
+				pr.T("xchg.imported", args[0], len(ip), len(np), len(op)))
 		},
 	}
 	dbFlag(cmd, &dsn)
@@ -167,6 +177,7 @@ line, element or record.`,
 	cmd.Flags().StringVar(&kind, "kind", "incidents", "with hxl: incidents, needs or offers")
 	cmd.Flags().StringVar(&tlp, "tlp", "", "with stop: the marking of the imported incidents (default TLP:AMBER; TLP:CLEAR for the public dataset)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, `print {"incidents", "needs", "offers"}`)
+	langFlag(cmd.Flags(), &lang)
 	return cmd
 }
 

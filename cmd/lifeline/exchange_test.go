@@ -157,3 +157,33 @@ func TestEvidenceVerify(t *testing.T) {
 		t.Errorf("a changed file: code %d, %s", code, stderr)
 	}
 }
+
+// TestExchangeLanguages: export and import write their errors and their
+// summary in the language of --lang or the locale; the file stays as it is.
+func TestExchangeLanguages(t *testing.T) {
+	isolate(t)
+	noLocale(t)
+	db := filepath.Join(t.TempDir(), "x.db")
+	tok, _ := seedReporter(t, db)
+	if _, stderr, code := runCLI(t, "export", "--db", db, "--format", "pdf", "--lang", "ru"); code != 2 || !strings.Contains(stderr, `--format: ожидается одно из значений cap, `) {
+		t.Errorf("export --format pdf --lang ru: code %d, %q", code, stderr)
+	}
+	stop := filepath.Join(t.TempDir(), "stop.csv")
+	if _, stderr, code := runCLI(t, "export", "--db", db, "--format", "stop", "-o", stop, "--lang", "ar"); code != 0 {
+		t.Fatalf("export: %s", stderr)
+	}
+	t.Setenv(tokenEnv, "")
+	if _, stderr, code := runCLI(t, "import", "--db", db, "--format", "stop", stop, "--lang", "zh"); code != 2 || !strings.Contains(stderr, "导入会创建条目") {
+		t.Errorf("import without a token, --lang zh: code %d, %q", code, stderr)
+	}
+	t.Setenv(tokenEnv, tok)
+	t.Setenv("LANG", "fr_FR.UTF-8")
+	out, stderr, code := runCLI(t, "import", "--db", db, "--format", "stop", stop)
+	if code != 0 || !strings.Contains(out, "importés\u202f: 0 incident(s), 0 besoin(s), 0 offre(s)") {
+		t.Errorf("import in the locale's French: code %d, %s\n%s", code, stderr, out)
+	}
+	out, _, code = runCLI(t, "import", "--db", db, "--format", "stop", stop, "--lang", "en")
+	if code != 0 || !strings.Contains(out, "imported 0 incident(s), 0 need(s), 0 offer(s)") {
+		t.Errorf("import --lang en: code %d\n%s", code, out)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"strconv"
 	"sync"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 	"lifeline/watch"
 	"lifeline/watch/stream"
 	"lifeline/web"
+	"lifeline/web/i18n"
 )
 
 // live is the detection inside lifeline serve: the sources of a --live
@@ -35,6 +37,7 @@ type live struct {
 	statusEvery time.Duration
 	routing     bool // a source brings routing data
 	stderr      io.Writer
+	pr          *i18n.Printer // the language of its lines on stderr: the locale's
 	log         *slog.Logger
 
 	mu       sync.Mutex // guards lastSync and syncErr
@@ -47,8 +50,11 @@ type live struct {
 // just recorded.
 func newLive(path string, db *store.DB, stderr io.Writer, log *slog.Logger, onRecovered func(context.Context, *coord.Alert)) (*live, error) {
 	const op = "serve.live"
-	l := &live{path: path, kick: make(chan struct{}, 1), syncEvery: 30 * time.Second, stderr: stderr, log: log}
-	cfg, err := readFollowConfig(path)
+	// serve's --lang is the web's language for visitors; the lines on
+	// stderr are for whoever runs the server, in the locale's language.
+	pr, _ := printerFor("")
+	l := &live{path: path, kick: make(chan struct{}, 1), syncEvery: 30 * time.Second, stderr: stderr, pr: pr, log: log}
+	cfg, err := readFollowConfig(pr, path)
 	if err != nil {
 		return nil, err
 	}
@@ -60,25 +66,25 @@ func newLive(path string, db *store.DB, stderr io.Writer, log *slog.Logger, onRe
 	if ac.TLP != "" {
 		tlp = coord.TLP(ac.TLP)
 		if !tlp.Valid() {
-			return nil, lifeline.Errorf(lifeline.EINVALID, op, "%s: alerts: tlp %q: want TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT or TLP:RED", path, ac.TLP)
+			return nil, lifeline.Errorf(lifeline.EINVALID, op, "%s", pr.T("live.err.tlp", path, strconv.Quote(ac.TLP)))
 		}
 	}
 	history := 36
 	if ac.History != 0 {
 		if ac.History < 2 || ac.History > coord.MaxAlertValues {
-			return nil, lifeline.Errorf(lifeline.EINVALID, op, "%s: alerts: history %d: want 2 to %d bins", path, ac.History, coord.MaxAlertValues)
+			return nil, lifeline.Errorf(lifeline.EINVALID, op, "%s", pr.T("live.err.history", path, strconv.Itoa(ac.History), coord.MaxAlertValues))
 		}
 		history = ac.History
 	}
 	if ac.SyncEvery != "" {
 		if l.syncEvery, err = watch.ParseDuration(ac.SyncEvery); err != nil || l.syncEvery <= 0 {
-			return nil, lifeline.Errorf(lifeline.EINVALID, op, "%s: alerts: sync_every %q: want a duration such as 30s", path, ac.SyncEvery)
+			return nil, lifeline.Errorf(lifeline.EINVALID, op, "%s", pr.T("live.err.sync", path, strconv.Quote(ac.SyncEvery)))
 		}
 	}
-	if l.statusEvery, err = cfg.statusEvery(path); err != nil {
+	if l.statusEvery, err = cfg.statusEvery(pr, path); err != nil {
 		return nil, err
 	}
-	l.f, _, l.runners, err = newFollower(path, detectorFlags{maxInpaint: "7d", recovery: "1h"},
+	l.f, _, l.runners, err = newFollower(pr, path, detectorFlags{maxInpaint: "7d", recovery: "1h"},
 		stream.Options{History: history, OnBin: func(time.Time) { l.poke() }}, false, io.Discard, stderr)
 	if err != nil {
 		return nil, err
@@ -110,7 +116,7 @@ func (l *live) run(ctx context.Context) {
 	for _, r := range l.runners {
 		wg.Go(func() {
 			if err := r.run(ctx); err != nil && ctx.Err() == nil {
-				fmt.Fprintf(l.stderr, "lifeline: live source %s stopped: %s\n", r.name, lifeline.ErrorMessage(err))
+				fmt.Fprintln(l.stderr, "lifeline:", l.pr.T("live.stopped", r.name, lifeline.ErrorMessage(err)))
 			}
 		})
 	}

@@ -351,7 +351,7 @@ func FuzzFollowConfig(f *testing.F) {
 	f.Add([]byte(`{"sources": [{"name": "a"}, {"name": "a"}]} []`))
 	f.Add([]byte(`{"rib": [1], "sources": null}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		cfg, err := parseFollowConfig("live.json", b)
+		cfg, err := parseFollowConfig(english, "live.json", b)
 		if err != nil {
 			if lifeline.ErrorCode(err) != lifeline.EINVALID || !strings.Contains(lifeline.ErrorMessage(err), "live.json") {
 				t.Fatalf("error %v: want invalid input naming the file", err)
@@ -362,4 +362,26 @@ func FuzzFollowConfig(f *testing.F) {
 			t.Fatal("a configuration without sources was accepted")
 		}
 	})
+}
+
+// TestServeLiveLanguage: serve's --lang is the web's; the lines of the
+// live detection follow the locale of whoever runs the server.
+func TestServeLiveLanguage(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "live.json")
+	if err := os.WriteFile(p, []byte(`{"sources": [{"type": "ioda", "countries": ["SD"]}], "alerts": {"history": 100000}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ lang, want string }{
+		{"", "alerts: history 100000: want 2 to 288 bins"},
+		{"fr_FR.UTF-8", "alerts\u202f: history 100000\u202f: de 2 à 288 intervalles attendus"},
+		{"es_ES.UTF-8", "alerts: history 100000: se esperan de 2 a 288 intervalos"},
+	} {
+		noLocale(t)
+		t.Setenv("LANG", c.lang)
+		_, stderr, code := runCLI(t, "serve", "--addr", "127.0.0.1:0", "--db", filepath.Join(dir, "l.db"), "--live", p, "--lang", "ar")
+		if code != 2 || !strings.Contains(stderr, c.want) {
+			t.Errorf("LANG=%q: code %d, %s; want 2 and %q", c.lang, code, stderr, c.want)
+		}
+	}
 }

@@ -7,8 +7,9 @@ import (
 )
 
 // cliMessages is the command line's message catalogue: the prose of the
-// human output (simulate, assess, sitrep; admin, org, member, serve's
-// lines on standard error, peer, sync, evidence, watch --submit) and the
+// human output (simulate, assess, sitrep, watch, norms, brief, export,
+// import, attribute, atlas, bgp; admin, org, member, peer, sync, evidence;
+// serve's lines on standard error and its live detection) and the
 // sentences of the errors the commands write themselves, in the six
 // languages of the web interface, one file each (msg_en.go, msg_ar.go, …),
 // printed the same way (golang.org/x/text/message: plural rules, each
@@ -60,3 +61,21 @@ type verbatim string
 func ltime(pr *i18n.Printer, t time.Time) string {
 	return pr.Lang.Printer().Time(t)
 }
+
+// lstamp writes a moment in UTC as "2024-01-05 09:20", the order of ISO
+// 8601 that reads the same in every language, in the printer's digits.
+func lstamp(pr *i18n.Printer, t time.Time) string {
+	t = t.UTC()
+	return pr.Digits(t.Year(), 4) + "-" + pr.Digits(int(t.Month()), 2) + "-" + pr.Digits(t.Day(), 2) + " " + lclock(pr, t)
+}
+
+// lclock writes the hour and minute of a moment in UTC ("09:20") in the
+// printer's digits.
+func lclock(pr *i18n.Printer, t time.Time) string {
+	t = t.UTC()
+	return pr.Digits(t.Hour(), 2) + ":" + pr.Digits(t.Minute(), 2)
+}
+
+// english is the printer of the reference language, for the lines of
+// code shared with commands that do not take --lang.
+var english = cliMessages.Printer(i18n.English)

@@ -4,9 +4,12 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
+
+	"lifeline/web/i18n"
 )
 
 // TestCLICatalogue: the command line's catalogue is complete in the six
@@ -101,5 +104,62 @@ func TestCLILanguages(t *testing.T) {
 	}
 	if _, stderr, code := runCLI(t, "assess", "--lang", "xx", "Sudan"); code != 2 || !strings.Contains(stderr, "--lang: expected one of") {
 		t.Errorf("assess --lang xx: code %d, %q", code, stderr)
+	}
+}
+
+// noLocale runs a test as if the environment named no language, so that
+// the commands speak English unless --lang says otherwise.
+func noLocale(t *testing.T) {
+	t.Helper()
+	for _, env := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		t.Setenv(env, "")
+	}
+}
+
+// lacks returns the texts of want that s does not contain.
+func lacks(s string, want ...string) []string {
+	var out []string
+	for _, w := range want {
+		if !strings.Contains(s, w) {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// TestCLICatalogueFormats prints every message of every language with
+// arguments of the kinds its English text takes, and each plural with
+// counts of every form: no text may come out with a verb the printer
+// cannot fill ("%!f(BADINDEX)", "%!d(MISSING)").
+func TestCLICatalogueFormats(t *testing.T) {
+	for _, key := range cliMessages.Keys() {
+		text, counts := msgEN[key], []int{3}
+		p, isPlural := text.(i18n.Plural)
+		if isPlural {
+			text, counts = p.Other, []int{0, 1, 2, 3, 11, 100, 101}
+		}
+		verbs := i18n.Verbs(text.(string))
+		args := make([]any, len(verbs))
+		for i := 1; i <= len(verbs); i++ {
+			switch verbs[i] {
+			case "d":
+				args[i-1] = 3
+			case "f", "g", "e":
+				args[i-1] = 1.5
+			default:
+				args[i-1] = "x"
+			}
+		}
+		for _, l := range i18n.Langs {
+			pr := cliMessages.Printer(l)
+			for _, n := range counts {
+				if isPlural {
+					args[p.Arg-1] = n
+				}
+				if out := pr.T(key, slices.Clone(args)...); strings.Contains(out, "%!") {
+					t.Errorf("%s: %s with %v: %q", l.Code, key, args, out)
+				}
+			}
+		}
 	}
 }

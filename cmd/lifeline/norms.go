@@ -1,10 +1,12 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -14,6 +16,7 @@ import (
 	"lifeline"
 	"lifeline/coord"
 	"lifeline/norms"
+	"lifeline/web/i18n"
 )
 
 func newNormsCmd() *cobra.Command {
@@ -39,7 +42,7 @@ docs/norms.md.`,
 }
 
 func newNormsListCmd() *cobra.Command {
-	var kind, binds, topic, search string
+	var kind, binds, topic, search, lang string
 	var asJSON, unconfirmed bool
 	cmd := &cobra.Command{
 		Use:   "list [flags]",
@@ -52,18 +55,22 @@ func newNormsListCmd() *cobra.Command {
   lifeline norms list --unconfirmed   # what a reviewer should check first`,
 		Args: cobra.NoArgs,
 		RunE: forPeople(func(cmd *cobra.Command, args []string) error {
+			pr, err := printerFor(lang)
+			if err != nil {
+				return err
+			}
 			if kind != "" && !slices.Contains(norms.Kinds, kind) {
-				return &usageError{fmt.Errorf("--kind: expected one of %s, found %q", strings.Join(norms.Kinds, ", "), kind)}
+				return &usageError{errors.New(pr.T("norms.err.oneof", "--kind", strings.Join(norms.Kinds, ", "), strconv.Quote(kind)))}
 			}
 			if binds != "" && !slices.Contains(norms.Addressees, binds) {
-				return &usageError{fmt.Errorf("--binds: expected one of %s, found %q", strings.Join(norms.Addressees, ", "), binds)}
+				return &usageError{errors.New(pr.T("norms.err.oneof", "--binds", strings.Join(norms.Addressees, ", "), strconv.Quote(binds)))}
 			}
 			if _, ok := norms.TopicByName(topic); topic != "" && !ok {
 				var names []string
 				for _, t := range norms.Topics {
 					names = append(names, t.Name)
 				}
-				return &usageError{fmt.Errorf("--topic: expected one of %s, found %q", strings.Join(names, ", "), topic)}
+				return &usageError{errors.New(pr.T("norms.err.oneof", "--topic", strings.Join(names, ", "), strconv.Quote(topic)))}
 			}
 			c, err := norms.Default()
 			if err != nil {
@@ -77,14 +84,15 @@ func newNormsListCmd() *cobra.Command {
 				return writeJSON(cmd.OutOrStdout(), out)
 			}
 			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tKIND\tDATE\tCITATION")
+			fmt.Fprintln(tw, pr.T("norms.list.head"))
 			for _, e := range out {
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s, %s\n", e.ID, e.Kind, e.Date, shortInstrument(e.Instrument), e.Citation)
 			}
 			if err := tw.Flush(); err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%d of %d entries\n", len(out), len(c.Entries))
+			fmt.Fprintln(cmd.OutOrStdout(), pr.T("norms.list.count", len(out), len(c.Entries)))
+			normsInEnglish(cmd.OutOrStdout(), pr)
 			return nil
 		}),
 	}
@@ -94,6 +102,7 @@ func newNormsListCmd() *cobra.Command {
 	cmd.Flags().StringVar(&search, "search", "", "only entries whose id, instrument, citation or summary contain every word of this text")
 	cmd.Flags().BoolVar(&unconfirmed, "unconfirmed", false, "only entries with something not confirmed against its source")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	langFlag(cmd.Flags(), &lang)
 	return cmd
 }
 
@@ -108,6 +117,7 @@ func shortInstrument(s string) string {
 
 func newNormsShowCmd() *cobra.Command {
 	var asJSON bool
+	var lang string
 	cmd := &cobra.Command{
 		Use:   "show ID",
 		Short: "Show one entry: citation, summary, source, where it was checked, when it applies",
@@ -115,43 +125,82 @@ func newNormsShowCmd() *cobra.Command {
   lifeline norms show tampere-9 --json`,
 		Args: cobra.ExactArgs(1),
 		RunE: forPeople(func(cmd *cobra.Command, args []string) error {
+			pr, err := printerFor(lang)
+			if err != nil {
+				return err
+			}
 			c, err := norms.Default()
 			if err != nil {
 				return err
 			}
 			e, ok := c.Entry(args[0])
 			if !ok {
-				return &usageError{fmt.Errorf("no entry %q in the catalogue (see \"lifeline norms list\")", args[0])}
+				return &usageError{errors.New(pr.T("norms.err.entry", strconv.Quote(args[0])))}
 			}
 			if asJSON {
 				return writeJSON(cmd.OutOrStdout(), e)
 			}
-			writeEntry(cmd.OutOrStdout(), e)
+			writeEntry(cmd.OutOrStdout(), pr, e)
 			return nil
 		}),
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	langFlag(cmd.Flags(), &lang)
 	return cmd
 }
 
-func writeEntry(w io.Writer, e *norms.Entry) {
+// writeEntry writes one entry: its own texts (citation, summary, note,
+// the reasons of its rules) as the catalogue has them, in English; the
+// labels around them in the printer's language, as on the web's page of
+// the entry.
+func writeEntry(w io.Writer, pr *i18n.Printer, e *norms.Entry) {
 	fmt.Fprintf(w, "%s\n%s, %s\n", e.ID, e.Instrument, e.Citation)
-	fmt.Fprintf(w, "kind: %s   topic: %s   date: %s   binds or addresses: %s\n\n", e.Kind, e.Topic, e.Date, strings.Join(e.Binds, ", "))
+	fmt.Fprintf(w, "%s\n\n", pr.T("norms.entry.meta", normWord(pr, "normkind", e.Kind), normWord(pr, "topic", e.Topic), e.Date, normWords(pr, "binds", e.Binds)))
 	fmt.Fprintf(w, "%s\n\n", e.Summary)
-	fmt.Fprintf(w, "source: %s\nchecked: %s\n", e.SourceURL, e.Checked)
+	fmt.Fprintln(w, pr.T("norms.entry.source", e.SourceURL))
+	fmt.Fprintln(w, pr.T("norms.entry.checked", e.Checked))
 	if e.Unconfirmed != "" {
-		fmt.Fprintf(w, "not confirmed: %s\n", e.Unconfirmed)
+		fmt.Fprintln(w, pr.T("norms.unconfirmed", e.Unconfirmed))
 	}
 	if e.Note != "" {
-		fmt.Fprintf(w, "note: %s\n", e.Note)
+		fmt.Fprintln(w, pr.T("norms.note", e.Note))
 	}
-	fmt.Fprintln(w, "\napplies when:")
+	fmt.Fprintf(w, "\n%s\n", pr.T("norms.entry.applies"))
 	for _, r := range e.Applies {
 		var clauses []string
 		for _, name := range r.Clauses() {
-			clauses = append(clauses, name+" is "+strings.Join(r.When[name], " or "))
+			clauses = append(clauses, pr.T("norms.entry.clause", name, strings.Join(r.When[name], pr.T("norms.entry.or"))))
 		}
-		fmt.Fprintf(w, "  - %s:\n      %s\n", strings.Join(clauses, " and "), r.Because)
+		fmt.Fprintf(w, "  - %s:\n      %s\n", strings.Join(clauses, pr.T("norms.entry.and")), r.Because)
+	}
+	normsInEnglish(w, pr)
+}
+
+// normWord names a value of the catalogue's enumerations (a kind, a
+// field of law, an addressee) as the web's norms pages do, with the value
+// itself that --kind, --topic and --binds take; in English, the value.
+func normWord(pr *i18n.Printer, prefix, value string) string {
+	key := i18n.Key(prefix, value)
+	if pr.Lang.Code == i18n.English.Code || !i18n.Has(key) {
+		return value
+	}
+	return pr.Lang.Printer().T(key) + " (" + value + ")"
+}
+
+// normWords names a list of values with normWord.
+func normWords(pr *i18n.Printer, prefix string, values []string) string {
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = normWord(pr, prefix, v)
+	}
+	return strings.Join(out, ", ")
+}
+
+// normsInEnglish says, in any language but English, that the catalogue's
+// own texts are in English, in the words of the web's pages.
+func normsInEnglish(w io.Writer, pr *i18n.Printer) {
+	if pr.Lang.Code != i18n.English.Code {
+		fmt.Fprintf(w, "\n%s\n", pr.Lang.Printer().T("norms.english"))
 	}
 }
 
@@ -196,16 +245,16 @@ var incidentFlagNames = []string{"kind", "country", "start", "end", "element", "
 	"justification", "cause", "scope", "type", "extent", "telco", "election", "violence", "abuses"}
 
 // read returns the case the flags describe.
-func (f *incidentFlags) read(cmd *cobra.Command) (norms.Case, error) {
+func (f *incidentFlags) read(cmd *cobra.Command, pr *i18n.Printer) (norms.Case, error) {
 	var c norms.Case
 	if f.file != "" {
 		for _, name := range incidentFlagNames {
 			if cmd.Flags().Changed(name) {
-				return c, &usageError{fmt.Errorf("--%s: the incident comes from --file; give one or the other", name)}
+				return c, &usageError{errors.New(pr.T("norms.err.file.flag", "--"+name))}
 			}
 		}
 		var r io.Reader = cmd.InOrStdin()
-		name := "standard input"
+		name := pr.T("norms.stdin")
 		if f.file != "-" {
 			file, err := os.Open(f.file)
 			if err != nil {
@@ -220,17 +269,17 @@ func (f *incidentFlags) read(cmd *cobra.Command) (norms.Case, error) {
 		}
 	} else {
 		if f.kind == "" {
-			return c, &usageError{fmt.Errorf("describe the incident with --kind and other flags, or give --file")}
+			return c, &usageError{errors.New(pr.T("norms.err.describe"))}
 		}
 		in := norms.Incident{Kind: f.kind, Elements: f.elements, AttributedTo: f.attributedTo}
 		for _, cc := range f.countries {
 			in.Countries = append(in.Countries, strings.ToUpper(strings.TrimSpace(cc)))
 		}
 		var err error
-		if in.Start, err = parseWhen("--start", f.start); err != nil {
+		if in.Start, err = parseWhen(pr, "--start", f.start); err != nil {
 			return c, err
 		}
-		if in.End, err = parseWhen("--end", f.end); err != nil {
+		if in.End, err = parseWhen(pr, "--end", f.end); err != nil {
 			return c, err
 		}
 		s := &norms.Shutdown{OrderedBy: f.orderedBy, GovJustification: f.justification, ActualCause: f.cause,
@@ -260,7 +309,7 @@ func (f *incidentFlags) read(cmd *cobra.Command) (norms.Case, error) {
 	return c, nil
 }
 
-func parseWhen(flag, s string) (*time.Time, error) {
+func parseWhen(pr *i18n.Printer, flag, s string) (*time.Time, error) {
 	if s == "" {
 		return nil, nil
 	}
@@ -269,13 +318,13 @@ func parseWhen(flag, s string) (*time.Time, error) {
 			return &t, nil
 		}
 	}
-	return nil, &usageError{fmt.Errorf("%s: expected YYYY-MM-DD or RFC 3339 such as 2026-11-05T06:00:00Z, found %q", flag, s)}
+	return nil, &usageError{errors.New(pr.T("norms.err.when", flag, strconv.Quote(s)))}
 }
 
 func newNormsExplainCmd() *cobra.Command {
 	var f incidentFlags
 	var asJSON bool
-	var brief, title, tlp, output string
+	var brief, title, tlp, output, lang string
 	cmd := &cobra.Command{
 		Use:   "explain [flags]",
 		Short: "Say which entries an incident engages, each with the reasons it applies",
@@ -308,19 +357,23 @@ lawful or who is responsible.`,
       --title 'Shutdown in Ethiopia, November 2026' --output brief.html`,
 		Args: cobra.NoArgs,
 		RunE: forPeople(func(cmd *cobra.Command, args []string) error {
+			pr, err := printerFor(lang)
+			if err != nil {
+				return err
+			}
 			if brief != "" && brief != "html" && brief != "markdown" {
-				return &usageError{fmt.Errorf("--brief: expected html or markdown, found %q", brief)}
+				return &usageError{errors.New(pr.T("norms.err.brief", "--brief", strconv.Quote(brief)))}
 			}
 			if brief != "" && (tlp == "" || title == "") {
-				return &usageError{fmt.Errorf("--brief needs --tlp (the marking of what it reveals) and --title")}
+				return &usageError{errors.New(pr.T("norms.err.brief.needs"))}
 			}
 			if brief == "" && (tlp != "" || title != "" || output != "") {
-				return &usageError{fmt.Errorf("--tlp, --title and --output go with --brief")}
+				return &usageError{errors.New(pr.T("norms.err.brief.only"))}
 			}
 			if brief != "" && asJSON {
-				return &usageError{fmt.Errorf("--brief and --json: give one or the other")}
+				return &usageError{errors.New(pr.T("norms.err.brief.json"))}
 			}
-			cs, err := f.read(cmd)
+			cs, err := f.read(cmd, pr)
 			if err != nil {
 				return err
 			}
@@ -344,7 +397,7 @@ lawful or who is responsible.`,
 			if asJSON {
 				return writeJSON(cmd.OutOrStdout(), ex)
 			}
-			writeExplanation(cmd.OutOrStdout(), ex, len(c.Entries))
+			writeExplanation(cmd.OutOrStdout(), pr, ex, len(c.Entries))
 			return nil
 		}),
 	}
@@ -354,30 +407,35 @@ lawful or who is responsible.`,
 	cmd.Flags().StringVar(&title, "title", "", "the brief's title")
 	cmd.Flags().StringVar(&tlp, "tlp", "", "the brief's marking: TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT or TLP:RED")
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write the brief to this file (default: standard output)")
+	langFlag(cmd.Flags(), &lang)
 	return cmd
 }
 
-func writeExplanation(w io.Writer, ex *norms.Explanation, total int) {
-	fmt.Fprintln(w, "Facts:")
+// writeExplanation writes the facts and the entries that apply: the
+// engine's sentences and the catalogue's texts in English, the labels and
+// the closing caution in the printer's language.
+func writeExplanation(w io.Writer, pr *i18n.Printer, ex *norms.Explanation, total int) {
+	fmt.Fprintln(w, pr.T("norms.facts"))
 	for _, f := range ex.Facts {
 		fmt.Fprintf(w, "  - %s\n", f.Sentence)
 	}
-	fmt.Fprintf(w, "\n%d of %d entries apply:\n", len(ex.Findings), total)
+	fmt.Fprintf(w, "\n%s\n", pr.T("norms.apply", len(ex.Findings), total))
 	for _, f := range ex.Findings {
 		fmt.Fprintf(w, "\n%s — %s, %s\n", f.ID, f.Instrument, f.Citation)
-		fmt.Fprintf(w, "  %s; binds or addresses %s; %s\n", f.Kind, strings.Join(f.Binds, ", "), f.SourceURL)
+		fmt.Fprintf(w, "  %s\n", pr.T("norms.finding", normWord(pr, "normkind", f.Kind), normWords(pr, "binds", f.Binds), f.SourceURL))
 		for _, r := range f.Reasons {
-			fmt.Fprintf(w, "  why: %s\n", r.Because)
-			fmt.Fprintf(w, "       on: %s\n", strings.Join(r.Facts, "; "))
+			fmt.Fprintf(w, "  %s\n", pr.T("norms.why", r.Because))
+			fmt.Fprintf(w, "  %s\n", pr.T("norms.on", strings.Join(r.Facts, "; ")))
 		}
 		if f.Note != "" {
-			fmt.Fprintf(w, "  note: %s\n", f.Note)
+			fmt.Fprintf(w, "  %s\n", pr.T("norms.note", f.Note))
 		}
 		if f.Unconfirmed != "" {
-			fmt.Fprintf(w, "  not confirmed: %s\n", f.Unconfirmed)
+			fmt.Fprintf(w, "  %s\n", pr.T("norms.unconfirmed", f.Unconfirmed))
 		}
 	}
-	fmt.Fprintln(w, "\nThese texts apply to the facts given; whether any was breached, and by whom, is for people to judge (docs/norms.md).")
+	fmt.Fprintf(w, "\n%s\n", pr.T("norms.judge"))
+	normsInEnglish(w, pr)
 }
 
 // forPeople drops the operation name from the project's errors that a norms

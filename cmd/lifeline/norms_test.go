@@ -223,3 +223,33 @@ func TestNormsBriefPrints(t *testing.T) {
 		t.Errorf("the printed brief is not a PDF of several pages (%d bytes, %d pages)", len(b), len(pages))
 	}
 }
+
+// TestNormsLanguages: the commands' labels, counts and errors are in the
+// language of --lang or the locale; the catalogue's own texts (citations,
+// summaries, reasons) stay in English, and say so, as on the web.
+func TestNormsLanguages(t *testing.T) {
+	noLocale(t)
+	out, _, code := runCLI(t, "norms", "list")
+	if code != 0 || len(lacks(out, "ID  ", "63 of 63 entries")) > 0 || strings.Contains(out, "in English") {
+		t.Errorf("norms list in English: code %d\n%s", code, out)
+	}
+	out, _, code = runCLI(t, "norms", "list", "--lang", "fr")
+	if miss := lacks(out, "IDENTIFIANT", "Entrées\u202f: 63 sur 63", "Article 19(3)", "Les entrées sont en anglais"); code != 0 || len(miss) > 0 {
+		t.Errorf("norms list --lang fr lacks %q: code %d\n%s", miss, code, out)
+	}
+	out, _, code = runCLI(t, "norms", "show", "itu-cs-35", "--lang", "ar")
+	if miss := lacks(out, "متى يدرجه Lifeline:", "Article 35 (No. 182)", "geo_scope", " هو ", "معاهدة (treaty)"); code != 0 || len(miss) > 0 {
+		t.Errorf("norms show --lang ar lacks %q: code %d\n%s", miss, code, out)
+	}
+	out, _, code = runCLI(t, "norms", "explain", "--lang", "es", "--kind", "shutdown", "--country", "ET", "--ordered-by", "government")
+	if miss := lacks(out, "Hechos:", "entradas:", "por qué: ", "corresponde juzgarlo a las personas"); code != 0 || len(miss) > 0 {
+		t.Errorf("norms explain --lang es lacks %q: code %d\n%s", miss, code, out)
+	}
+	t.Setenv("LANG", "ru_RU.UTF-8")
+	if _, stderr, code := runCLI(t, "norms", "show", "magna-carta"); code != 2 || !strings.Contains(stderr, `в каталоге нет записи "magna-carta"`) {
+		t.Errorf("an unknown entry in the locale's Russian: code %d, %q", code, stderr)
+	}
+	if _, stderr, code := runCLI(t, "norms", "explain", "--start", "yesterday", "--kind", "shutdown", "--lang", "zh"); code != 2 || !strings.Contains(stderr, `--start：应为 YYYY-MM-DD`) {
+		t.Errorf("a bad date with --lang zh: code %d, %q", code, stderr)
+	}
+}

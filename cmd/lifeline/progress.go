@@ -7,12 +7,15 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
+
+	"lifeline/web/i18n"
 )
 
 // progress shows the advance of long work: a bar on a terminal, and a few
 // plain lines elsewhere (logs, CI), so output stays readable in both.
 type progress struct {
 	w       io.Writer
+	pr      *i18n.Printer
 	label   string
 	bytes   bool // counting bytes, not items
 	bar     *progressbar.ProgressBar
@@ -20,14 +23,19 @@ type progress struct {
 	total   int64
 }
 
-// newProgress reports progress in bytes (downloads).
-func newProgress(w io.Writer, label string) *progress { return startProgress(w, label, true) }
+// newProgress reports progress in bytes (downloads); the plain lines are
+// in the printer's language.
+func newProgress(w io.Writer, pr *i18n.Printer, label string) *progress {
+	return startProgress(w, pr, label, true)
+}
 
 // newCountProgress reports progress in items (samples, records).
-func newCountProgress(w io.Writer, label string) *progress { return startProgress(w, label, false) }
+func newCountProgress(w io.Writer, pr *i18n.Printer, label string) *progress {
+	return startProgress(w, pr, label, false)
+}
 
-func startProgress(w io.Writer, label string, bytes bool) *progress {
-	p := &progress{w: w, label: label, bytes: bytes, lastPct: -1}
+func startProgress(w io.Writer, pr *i18n.Printer, label string, bytes bool) *progress {
+	p := &progress{w: w, pr: pr, label: label, bytes: bytes, lastPct: -1}
 	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		p.bar = progressbar.NewOptions64(-1,
 			progressbar.OptionSetWriter(w),
@@ -56,11 +64,11 @@ func (p *progress) update(done, total int64) {
 	pct := int(done * 100 / total)
 	if pct/25 != p.lastPct/25 {
 		p.lastPct = pct
-		unit := ""
 		if p.bytes {
-			unit = " bytes"
+			fmt.Fprintln(p.w, p.pr.T("progress.bytes", p.label, pct, done, total))
+		} else {
+			fmt.Fprintln(p.w, p.pr.T("progress.items", p.label, pct, done, total))
 		}
-		fmt.Fprintf(p.w, "%s: %d%% (%d of %d%s)\n", p.label, pct, done, total, unit)
 	}
 }
 

@@ -50,6 +50,28 @@ func (f *graphFlags) options() (impact.Options, error) {
 	return impact.Options{Core: core, Planned: f.planned, BorderGbps: f.borderGbps, Regions: regions}, nil
 }
 
+// graph checks --as-of, loads the atlas as it stood then (saying on
+// stderr which one, in the printer's language) and compiles the graph the
+// flags shape: the start of simulate, assess and attribute.
+func (f *graphFlags) graph(cmd *cobra.Command, pr *i18n.Printer, af *atlasFlags) (*atlas.Atlas, *impact.Graph, error) {
+	if f.asOf != 0 && (f.asOf < 1850 || f.asOf > 2100) {
+		return nil, nil, &usageError{errors.New(pr.T("err.asof", fmt.Sprint(f.asOf)))}
+	}
+	a, err := af.loadIn(cmd, pr, atlas.WithAsOf(f.asOf))
+	if err != nil {
+		return nil, nil, err
+	}
+	gopt, err := f.options()
+	if err != nil {
+		return nil, nil, err
+	}
+	g, err := impact.NewGraph(a, gopt)
+	if err != nil {
+		return nil, nil, err
+	}
+	return a, g, nil
+}
+
 func newSimulateCmd() *cobra.Command {
 	var af atlasFlags
 	var gf graphFlags
@@ -121,23 +143,12 @@ registered. docs/impact.md, "The AS level", explains the figures.`,
 					}
 				}
 			}
-			if gf.asOf != 0 && (gf.asOf < 1850 || gf.asOf > 2100) {
-				return &usageError{errors.New(pr.T("err.asof", fmt.Sprint(gf.asOf)))}
-			}
-			a, err := af.load(cmd, atlas.WithAsOf(gf.asOf))
-			if err != nil {
-				return err
-			}
-			gopt, err := gf.options()
-			if err != nil {
-				return err
-			}
-			g, err := impact.NewGraph(a, gopt)
+			a, g, err := gf.graph(cmd, pr, &af)
 			if err != nil {
 				return err
 			}
 			if f, ok := cmd.ErrOrStderr().(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-				p := newCountProgress(f, "sampling")
+				p := newCountProgress(f, pr, pr.T("sim.progress"))
 				opt.Progress = func(done, total int) { p.update(int64(done), int64(total)) }
 				defer p.finish()
 			}
@@ -146,7 +157,7 @@ registered. docs/impact.md, "The AS level", explains the figures.`,
 				return err
 			}
 			if asrelFile != "" {
-				if r.ASLevel, err = simulateAS(cmd, sc, asrelFile, asCountry, opt.Workers); err != nil {
+				if r.ASLevel, err = simulateAS(cmd, pr, sc, asrelFile, asCountry, opt.Workers); err != nil {
 					return err
 				}
 			}
@@ -183,7 +194,7 @@ registered. docs/impact.md, "The AS level", explains the figures.`,
 
 // simulateAS loads the AS graph and the country table and runs the
 // scenario at the AS level.
-func simulateAS(cmd *cobra.Command, sc *impact.Scenario, asrelFile string, asCountry []string, workers int) (*impact.ASLevel, error) {
+func simulateAS(cmd *cobra.Command, pr *i18n.Printer, sc *impact.Scenario, asrelFile string, asCountry []string, workers int) (*impact.ASLevel, error) {
 	stderr := cmd.ErrOrStderr()
 	g, err := asrel.Open(asrelFile)
 	if err != nil {
@@ -198,7 +209,7 @@ func simulateAS(cmd *cobra.Command, sc *impact.Scenario, asrelFile string, asCou
 		opt.Countries = tab
 	}
 	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		p := newCountProgress(f, "AS paths")
+		p := newCountProgress(f, pr, pr.T("as.progress"))
 		opt.Progress = func(done, total int) { p.update(int64(done), int64(total)) }
 		defer p.finish()
 	}

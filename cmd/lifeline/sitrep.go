@@ -48,7 +48,7 @@ from $LC_ALL, $LC_MESSAGES or $LANG). --json writes the report's data.`,
 				return err
 			}
 			defer db.Close()
-			a, err := af.load(cmd)
+			a, err := af.loadIn(cmd, cliMessages.Printer(l))
 			if err != nil {
 				return err
 			}

@@ -8,20 +8,12 @@ import (
 	"lifeline"
 	"lifeline/coord"
 	"lifeline/watch"
+	"lifeline/web/i18n"
 )
 
 // submitDrafts files the confirmed drafts as incidents awaiting review
-// (coord.Drafter) and prints what each became, in the language of the
-// command's --lang if it has one, else of the locale.
-func submitDrafts(cmd *cobra.Command, dsn string, drafts []watch.Draft, asJSON bool) error {
-	var lang string
-	if f := cmd.Flags().Lookup("lang"); f != nil {
-		lang = f.Value.String()
-	}
-	pr, err := printerFor(lang)
-	if err != nil {
-		return err
-	}
+// (coord.Drafter) and prints what each became, in the printer's language.
+func submitDrafts(cmd *cobra.Command, pr *i18n.Printer, dsn string, drafts []watch.Draft, asJSON bool) error {
 	ctx := cmd.Context()
 	db, v, err := openStoreAs(ctx, pr, dsn)
 	if err != nil {

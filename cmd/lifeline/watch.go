@@ -2,12 +2,15 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -18,6 +21,7 @@ import (
 	"lifeline/watch/eval"
 	"lifeline/watch/source"
 	"lifeline/watch/visibility"
+	"lifeline/web/i18n"
 )
 
 func newWatchCmd() *cobra.Command {
@@ -94,6 +98,7 @@ func newWatchRunCmd() *cobra.Command {
 		config    string
 		runFor    time.Duration
 		det       detectorFlags
+		lang      string
 	)
 	cmd := &cobra.Command{
 		Use:   "run --signals DIR|FILE… [--rir FILE…] [--json | --drafts] | run --follow --config FILE [--for D] [--json]",
@@ -158,26 +163,30 @@ stopped (an archive with an end), and prints the alerts.`,
   # An hour of it, events as JSON lines
   lifeline watch run --follow --config watch.json --for 1h --json | jq -c .raised`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			pr, err := printerFor(lang)
+			if err != nil {
+				return err
+			}
 			paths := slices.Concat(signals, args)
 			if followOn {
 				if config == "" {
-					return &usageError{fmt.Errorf("--follow needs --config FILE naming the sources (see %q)", cmd.CommandPath()+" --help")}
+					return &usageError{errors.New(pr.T("watch.err.follow", strconv.Quote(cmd.CommandPath()+" --help")))}
 				}
 				if len(paths) > 0 || drafts {
-					return &usageError{fmt.Errorf("--follow takes its sources from --config, not --signals or --drafts")}
+					return &usageError{errors.New(pr.T("watch.err.follow.sources"))}
 				}
 				ctx, stop := signalContext(cmd.Context())
 				defer stop()
-				return follow(ctx, config, det, runFor, asJSON, cmd.OutOrStdout(), cmd.ErrOrStderr())
+				return follow(ctx, pr, config, det, runFor, asJSON, cmd.OutOrStdout(), cmd.ErrOrStderr())
 			}
 			if config != "" || runFor != 0 {
-				return &usageError{fmt.Errorf("--config and --for go with --follow")}
+				return &usageError{errors.New(pr.T("watch.err.config"))}
 			}
 			if len(paths) == 0 {
-				return &usageError{fmt.Errorf("watch run needs signal files: --signals DIR|FILE… (see %q)", cmd.CommandPath()+" --help")}
+				return &usageError{errors.New(pr.T("watch.err.signals", strconv.Quote(cmd.CommandPath()+" --help")))}
 			}
 			if asJSON && drafts {
-				return &usageError{fmt.Errorf("--json and --drafts exclude each other (--drafts prints JSON)")}
+				return &usageError{errors.New(pr.T("watch.err.drafts"))}
 			}
 			cfg, err := det.config()
 			if err != nil {
@@ -189,7 +198,7 @@ stopped (an archive with an end), and prints the alerts.`,
 				CSVStep:    csvStep,
 				Visibility: visibility.Options{FullFeedV4: fullV4, FullFeedV6: fullV6},
 				KeepGoing:  keepGoing,
-				OnSkip:     func(s string) { fmt.Fprintln(stderr, "lifeline: watch: skipped", s) },
+				OnSkip:     func(s string) { fmt.Fprintln(stderr, "lifeline: watch:", pr.T("watch.skipped", s)) },
 			}
 			if len(asFiles) > 0 {
 				tab, err := source.LoadASTable(asFiles)
@@ -198,24 +207,24 @@ stopped (an archive with an end), and prints the alerts.`,
 				}
 				cfg.CountryOf = tab.Country
 				opt.Visibility.CountryOf = tab.Country
-				fmt.Fprintf(stderr, "watch: AS table of %d AS numbers from %s\n", tab.Len(), strings.Join(asFiles, ", "))
+				fmt.Fprintln(stderr, "watch:", pr.T("watch.astable.from", tab.Len(), strings.Join(asFiles, ", ")))
 			}
-			p := newProgress(stderr, "reading routing data")
+			p := newProgress(stderr, pr, pr.T("watch.progress.read"))
 			opt.Progress = p.update
 			set, err := source.Load(paths, opt)
 			p.finish()
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(stderr, "watch: %d series and %d events from %d files\n", len(set.Series), len(set.Events), set.Files)
+			fmt.Fprintln(stderr, "watch:", pr.T("watch.read", len(set.Series), len(set.Events), set.Files))
 			if set.MRT != nil {
-				fmt.Fprintf(stderr, "watch: routing data: %s\n", set.MRT)
+				fmt.Fprintln(stderr, "watch:", pr.T("watch.routing", set.MRT.String()))
 				if set.MRT.FullFeedV4 == 0 {
-					fmt.Fprintln(stderr, "watch: no peer has a full IPv4 table, so no prefix is visible; lower --full-feed-v4 for small collections")
+					fmt.Fprintln(stderr, "watch:", pr.T("watch.nofullfeed"))
 				}
 			}
 			for _, s := range set.Skipped {
-				fmt.Fprintln(stderr, "watch: skipped", s)
+				fmt.Fprintln(stderr, "watch:", pr.T("watch.skipped", s))
 			}
 			d, err := watch.NewDetector(cfg)
 			if err != nil {
@@ -225,16 +234,17 @@ stopped (an archive with an end), and prints the alerts.`,
 			out := cmd.OutOrStdout()
 			switch {
 			case submit:
-				return submitDrafts(cmd, dsn, watch.Drafts(alerts), asJSON)
+				return submitDrafts(cmd, pr, dsn, watch.Drafts(alerts), asJSON)
 			case drafts:
 				return writeJSON(out, map[string]any{"drafts": watchNonNil(watch.Drafts(alerts))})
 			case asJSON:
 				return writeJSON(out, map[string]any{"alerts": watchNonNil(alerts)})
 			}
-			printWatchAlerts(out, alerts)
+			printWatchAlerts(out, pr, alerts)
 			return nil
 		},
 	}
+	langFlag(cmd.Flags(), &lang)
 	cmd.Flags().StringArrayVar(&signals, "signals", nil, "signal files or directories (repeatable; more may follow as arguments)")
 	cmd.Flags().BoolVar(&submit, "submit", false, "file every confirmed draft as an incident awaiting review in the store (--db), as the reporter whose token is in $LIFELINE_TOKEN")
 	dbFlag(cmd, &dsn)
@@ -255,6 +265,7 @@ stopped (an archive with an end), and prints the alerts.`,
 
 func newWatchStatusCmd() *cobra.Command {
 	var asJSON bool
+	var lang string
 	cmd := &cobra.Command{
 		Use:   "status FILE [--json]",
 		Short: "Print the status of the live sources of \"watch run --follow\"",
@@ -267,12 +278,20 @@ was never published).`,
 		Example: `  lifeline watch status /var/lib/lifeline/watch-status.json
   lifeline watch status /var/lib/lifeline/watch-status.json --json | jq '.sources[] | {name, gap_count}'`,
 		Args: func(cmd *cobra.Command, args []string) error {
+			pr, err := printerFor(lang)
+			if err != nil {
+				return err
+			}
 			if len(args) != 1 {
-				return &usageError{fmt.Errorf("watch status takes the status file, found %d arguments (see %q)", len(args), cmd.CommandPath()+" --help")}
+				return &usageError{errors.New(pr.T("watch.err.status.args", len(args), strconv.Quote(cmd.CommandPath()+" --help")))}
 			}
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			pr, err := printerFor(lang)
+			if err != nil {
+				return err
+			}
 			b, err := os.ReadFile(args[0])
 			if err != nil {
 				return lifeline.Errorf(lifeline.EINVALID, "watch.status", "%s: %v", args[0], pathError(err))
@@ -281,16 +300,17 @@ was never published).`,
 				Sources []feed.Status `json:"sources"`
 			}
 			if err := json.Unmarshal(b, &st); err != nil {
-				return lifeline.Errorf(lifeline.EINVALID, "watch.status", "%s: not a status file of watch run --follow: %v", args[0], err)
+				return lifeline.Errorf(lifeline.EINVALID, "watch.status", "%s", pr.T("watch.err.status.file", args[0], err.Error()))
 			}
 			if asJSON {
 				return feed.WriteStatusJSON(cmd.OutOrStdout(), st.Sources)
 			}
-			feed.WriteStatus(cmd.OutOrStdout(), time.Now(), st.Sources)
+			writeSourceStatus(cmd.OutOrStdout(), pr, time.Now(), st.Sources)
 			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the status as JSON")
+	langFlag(cmd.Flags(), &lang)
 	return cmd
 }
 
@@ -302,9 +322,9 @@ func watchNonNil[T any](s []T) []T {
 }
 
 // printWatchAlerts writes one block per alert.
-func printWatchAlerts(w io.Writer, alerts []watch.Alert) {
+func printWatchAlerts(w io.Writer, pr *i18n.Printer, alerts []watch.Alert) {
 	if len(alerts) == 0 {
-		fmt.Fprintln(w, "No alerts.")
+		fmt.Fprintln(w, pr.T("watch.alerts.none"))
 		return
 	}
 	confirmed := 0
@@ -313,16 +333,16 @@ func printWatchAlerts(w io.Writer, alerts []watch.Alert) {
 			confirmed++
 		}
 	}
-	fmt.Fprintf(w, "%d alerts, %d confirmed.\n", len(alerts), confirmed)
+	fmt.Fprintln(w, pr.T("watch.alerts", len(alerts), confirmed))
 	for _, a := range alerts {
 		fmt.Fprintln(w)
-		endFormat := "15:04"
+		end := lclock(pr, a.End)
 		if a.End.Sub(a.Start) >= 24*time.Hour {
-			endFormat = "2006-01-02 15:04"
+			end = lstamp(pr, a.End)
 		}
-		span := fmt.Sprintf("%s – %s UTC (%s)", a.Start.UTC().Format("2006-01-02 15:04"), a.End.UTC().Format(endFormat), watchDuration(a.End.Sub(a.Start)))
+		span := pr.T("watch.span", lstamp(pr, a.Start), end, ldur(pr, a.End.Sub(a.Start)))
 		if a.Ongoing {
-			span += ", ongoing"
+			span = pr.T("watch.span.ongoing", span)
 		}
 		where := a.Entity.String()
 		if a.Country != "" && a.Entity.Type != watch.EntityCountry {
@@ -330,9 +350,13 @@ func printWatchAlerts(w io.Writer, alerts []watch.Alert) {
 		}
 		drop := ""
 		if a.Drop > 0 {
-			drop = fmt.Sprintf(", −%.0f%%", 100*a.Drop)
+			drop = ", −" + pr.Pct(a.Drop)
 		}
-		fmt.Fprintf(w, "%-9s  %s  %s  %s%s  score %.3g\n", strings.ToUpper(string(a.Status)), where, span, a.Level, drop, a.Score)
+		status := pr.T("watch.status.suspected")
+		if a.Status == watch.StatusConfirmed {
+			status = pr.T("watch.status.confirmed")
+		}
+		fmt.Fprintf(w, "%-9s  %s  %s  %s%s  %s\n", status, where, span, watchLevel(pr, a.Level), drop, pr.T("watch.score", watchNum(pr, a.Score)))
 		for _, e := range a.Events {
 			src := ""
 			if e.Source != "" {
@@ -340,34 +364,46 @@ func printWatchAlerts(w io.Writer, alerts []watch.Alert) {
 			}
 			d := ""
 			if e.Baseline > 0 {
-				d = fmt.Sprintf(", %s → %s (−%.0f%%)", watchNum(e.Baseline), watchNum(e.Lowest), 100*e.Drop())
+				d = pr.T("watch.fell", watchNum(pr, e.Baseline), watchNum(pr, e.Lowest), pr.Pct(e.Drop()))
 			}
-			fmt.Fprintf(w, "  %-10s %s – %s%s, severity %.3g%s\n", e.Kind, e.Start.UTC().Format("15:04"), e.End.UTC().Format("15:04"), d, e.Severity, src)
+			fmt.Fprintf(w, "  %-10s %s – %s%s%s%s\n", e.Kind, lclock(pr, e.Start), lclock(pr, e.End), d, pr.T("watch.severity", watchNum(pr, e.Severity)), src)
 		}
 		if a.Hint != "" {
-			fmt.Fprintf(w, "  hint: %s: %s\n", a.Hint, strings.Join(a.Reasons, "; "))
+			fmt.Fprintf(w, "  %s\n", pr.T("watch.hint", watchHint(pr, a.Hint), strings.Join(a.Reasons, "; ")))
 		}
 	}
 }
 
-// watchDuration writes 1h30m rather than 1h30m0s.
-func watchDuration(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
+// watchHint names what a hint says the alert is in the printer's
+// language; the reasons behind it are the detector's, in English.
+func watchHint(pr *i18n.Printer, h watch.Hint) string {
+	switch h {
+	case watch.HintShutdown:
+		return pr.T("watch.hint.shutdown")
+	case watch.HintOutage:
+		return pr.T("watch.hint.outage")
 	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
+	return string(h)
 }
 
-// watchNum writes a signal value without float noise.
-func watchNum(v float64) string {
-	if math.Abs(v) >= 100 || v == math.Trunc(v) {
-		return fmt.Sprintf("%.0f", v)
+// watchLevel names an alert's level in the printer's language.
+func watchLevel(pr *i18n.Printer, l watch.Level) string {
+	switch l {
+	case watch.LevelWarning:
+		return pr.T("watch.level.warning")
+	case watch.LevelCritical:
+		return pr.T("watch.level.critical")
 	}
-	return fmt.Sprintf("%.3g", v)
+	return pr.T("watch.level.normal")
+}
+
+// watchNum writes a signal value without float noise, in the printer's
+// digits: whole from 100 up, else to three significant digits.
+func watchNum(pr *i18n.Printer, v float64) string {
+	if math.Abs(v) >= 100 || v == math.Trunc(v) {
+		return pr.Num(int64(math.Round(v)))
+	}
+	return pr.T("watch.num.sig", v)
 }
 
 func newWatchEvalCmd() *cobra.Command {
@@ -389,6 +425,7 @@ func newWatchEvalCmd() *cobra.Command {
 		length       string
 		asJSON       bool
 		det          detectorFlags
+		lang         string
 	)
 	cmd := &cobra.Command{
 		Use:   "eval [--seed N] [--weeks W] [--noise X] [--depth A-B] [--length A-B] [--json]",
@@ -424,30 +461,37 @@ entity-week on the clean world. The same seed gives the same figures.`,
   # Ten seeds, recall of the target class
   for s in $(seq 1 10); do lifeline watch eval --seed $s --json | jq .target.recall; done`,
 		Args: func(cmd *cobra.Command, args []string) error {
+			pr, err := printerFor(lang)
+			if err != nil {
+				return err
+			}
 			if len(args) > 0 {
-				return &usageError{fmt.Errorf("watch eval takes no arguments, found %q (see %q)", args[0], cmd.CommandPath()+" --help")}
+				return &usageError{errors.New(pr.T("watch.err.eval.args", strconv.Quote(args[0]), strconv.Quote(cmd.CommandPath()+" --help")))}
 			}
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			pr, err := printerFor(lang)
+			if err != nil {
+				return err
+			}
 			cfg := def
 			cfg.Seed, cfg.Countries, cfg.Networks = seed, countries, networks
 			cfg.Noise, cfg.Missing, cfg.BGPShare = noise, missing, bgpShare
 			cfg.OutageRate, cfg.ShutdownRate, cfg.ShiftRate = outageRate, shutdownRate, shiftRate
 			cfg.Span = time.Duration(weeks * float64(7*24*time.Hour))
-			var err error
 			if cfg.Start, err = time.Parse(time.RFC3339, start); err != nil {
 				if cfg.Start, err = time.Parse("2006-01-02", start); err != nil {
-					return &usageError{fmt.Errorf("--start %q: want a date (2024-01-01) or RFC 3339 time", start)}
+					return &usageError{errors.New(pr.T("watch.err.start", strconv.Quote(start)))}
 				}
 			}
 			if cfg.Warmup, err = watch.ParseDuration(warmup); err != nil {
 				return &usageError{fmt.Errorf("--warmup: %v", err)}
 			}
-			if cfg.MinDepth, cfg.MaxDepth, err = parseWatchRange(depth, parseWatchFrac); err != nil {
+			if cfg.MinDepth, cfg.MaxDepth, err = parseWatchRange(pr, depth, func(s string) (float64, error) { return parseWatchFrac(pr, s) }); err != nil {
 				return &usageError{fmt.Errorf("--depth %q: %v", depth, err)}
 			}
-			minL, maxL, err := parseWatchRange(length, func(s string) (float64, error) {
+			minL, maxL, err := parseWatchRange(pr, length, func(s string) (float64, error) {
 				d, err := watch.ParseDuration(s)
 				return float64(d), err
 			})
@@ -462,7 +506,7 @@ entity-week on the clean world. The same seed gives the same figures.`,
 			if err != nil {
 				return err
 			}
-			p := newCountProgress(cmd.ErrOrStderr(), "detecting")
+			p := newCountProgress(cmd.ErrOrStderr(), pr, pr.T("watch.progress.detect"))
 			r, err := eval.Run(cfg, dcfg, func(done, total int) { p.update(int64(done), int64(total)) })
 			p.finish()
 			if err != nil {
@@ -471,8 +515,7 @@ entity-week on the clean world. The same seed gives the same figures.`,
 			if asJSON {
 				return writeJSON(cmd.OutOrStdout(), r)
 			}
-			printWatchEval(cmd.OutOrStdout(), cfg, r)
-			return nil
+			return printWatchEval(cmd.OutOrStdout(), pr, cfg, r)
 		},
 	}
 	f := cmd.Flags()
@@ -491,15 +534,16 @@ entity-week on the clean world. The same seed gives the same figures.`,
 	f.StringVar(&depth, "depth", fmt.Sprintf("%g-%g", def.MinDepth, def.MaxDepth), "range of the fraction of a network's signals an outage removes")
 	f.StringVar(&length, "length", "10m-12h", "range of outage lengths")
 	f.BoolVar(&asJSON, "json", false, "print the figures as JSON")
+	langFlag(f, &lang)
 	det.register(cmd)
 	return cmd
 }
 
 // parseWatchRange reads "A-B".
-func parseWatchRange(s string, parse func(string) (float64, error)) (float64, float64, error) {
+func parseWatchRange(pr *i18n.Printer, s string, parse func(string) (float64, error)) (float64, float64, error) {
 	a, b, ok := strings.Cut(s, "-")
 	if !ok {
-		return 0, 0, fmt.Errorf("want MIN-MAX")
+		return 0, 0, errors.New(pr.T("watch.err.range"))
 	}
 	lo, err := parse(a)
 	if err != nil {
@@ -512,40 +556,53 @@ func parseWatchRange(s string, parse func(string) (float64, error)) (float64, fl
 	return lo, hi, nil
 }
 
-func parseWatchFrac(s string) (float64, error) {
+func parseWatchFrac(pr *i18n.Printer, s string) (float64, error) {
 	var v float64
 	if _, err := fmt.Sscan(s, &v); err != nil {
-		return 0, fmt.Errorf("%q is not a number", s)
+		return 0, errors.New(pr.T("watch.err.number", strconv.Quote(s)))
 	}
 	return v, nil
 }
 
-func printWatchEval(w io.Writer, cfg eval.Config, r *eval.Result) {
-	pct := func(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) }
-	fmt.Fprintf(w, "Seed %d: %d entities (%d countries of %d networks) over %.0f weeks = %.0f entity-weeks.\n\n",
-		r.Seed, r.Entities, cfg.Countries, cfg.Networks, r.Weeks, r.EntityWeeks)
-	fmt.Fprintf(w, "recall, target (%s)   %s  (%d of %d)\n", r.Target.Label, pct(r.Target.Recall), r.Target.Detected, r.Target.Outages)
-	fmt.Fprintf(w, "recall, all outages                   %s  (%d of %d)\n", pct(r.All.Recall), r.All.Detected, r.All.Outages)
-	fmt.Fprintf(w, "precision                             %s  (%d of %d alerts)\n", pct(r.Precision), r.TrueAlerts, r.Alerts)
-	fmt.Fprintf(w, "false alerts per entity-week (clean)  %.3f  (%d alerts)\n", r.FalsePerEntityWeek, r.CleanAlerts)
-	fmt.Fprintf(w, "median delay                          %.1f bins (%.0f min); 90th percentile %.1f bins\n",
-		r.DelayMedianBins, r.DelayMedianMinutes, r.DelayP90Bins)
-	fmt.Fprintf(w, "confirmed by a second kind            %s of detected target outages\n", pct(r.Confirmed))
-	fmt.Fprintf(w, "hint right (shutdown or outage)       %s of detected target outages\n", pct(r.HintAccuracy))
+// printWatchEval writes the figures of an evaluation as a two-column
+// table; the labels are the printer's, the buckets' labels the engine's.
+func printWatchEval(w io.Writer, pr *i18n.Printer, cfg eval.Config, r *eval.Result) error {
+	pct := func(f float64) string { return lpct(pr, f) }
+	of := func(n, total int) string { return pr.T("watch.eval.of", n, total) }
+	fmt.Fprintf(w, "%s\n\n", pr.T("watch.eval.world", fmt.Sprint(r.Seed), r.Entities, cfg.Countries, cfg.Networks,
+		pr.Num(int64(math.Round(r.Weeks))), pr.Num(int64(math.Round(r.EntityWeeks)))))
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	row := func(label, value, detail string) { fmt.Fprintf(tw, "%s\t%s\t%s\n", label, value, detail) }
+	row(pr.T("watch.eval.target", r.Target.Label), pct(r.Target.Recall), of(r.Target.Detected, r.Target.Outages))
+	row(pr.T("watch.eval.all"), pct(r.All.Recall), of(r.All.Detected, r.All.Outages))
+	row(pr.T("watch.eval.precision"), pct(r.Precision), pr.T("watch.eval.of.alerts", r.TrueAlerts, r.Alerts))
+	row(pr.T("watch.eval.false"), pr.T("watch.num.f3", r.FalsePerEntityWeek), pr.T("watch.eval.alerts", r.CleanAlerts))
+	row(pr.T("watch.eval.delay"), pr.T("watch.eval.bins", pr.Dec(r.DelayMedianBins), pr.Num(int64(math.Round(r.DelayMedianMinutes)))),
+		pr.T("watch.eval.p90", pr.Dec(r.DelayP90Bins)))
+	row(pr.T("watch.eval.confirmed"), pct(r.Confirmed), pr.T("watch.eval.of.target"))
+	row(pr.T("watch.eval.hint"), pct(r.HintAccuracy), pr.T("watch.eval.of.target"))
+	if err := tw.Flush(); err != nil {
+		return err
+	}
 	fmt.Fprintln(w)
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, group := range [][]eval.Bucket{r.ByDepth, r.ByLength} {
 		for _, b := range group {
 			if b.Outages == 0 {
-				fmt.Fprintf(w, "  %-16s  no outages\n", b.Label)
+				fmt.Fprintf(tw, "  %s\t%s\n", b.Label, pr.T("watch.eval.none"))
 				continue
 			}
-			fmt.Fprintf(w, "  %-16s  %6s  (%d of %d)\n", b.Label, pct(b.Recall), b.Detected, b.Outages)
+			fmt.Fprintf(tw, "  %s\t%s\t%s\n", b.Label, pct(b.Recall), of(b.Detected, b.Outages))
 		}
 	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
 	if len(r.Missed) > 0 {
-		fmt.Fprintf(w, "\nMissed target outages:\n")
+		fmt.Fprintf(w, "\n%s\n", pr.T("watch.eval.missed"))
 		for _, m := range r.Missed {
 			fmt.Fprintln(w, "  "+m)
 		}
 	}
+	return nil
 }

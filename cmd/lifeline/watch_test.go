@@ -130,7 +130,7 @@ func TestWatchRunMRT(t *testing.T) {
 		t.Errorf("stderr does not explain the missing full-feed peers: %s", stderr)
 	}
 	_, stderr, _ = runCLI(t, "watch", "run", "--signals", rib, "--full-feed-v4", "100000")
-	if !strings.Contains(stderr, "(1 IPv4") || !strings.Contains(stderr, "13409 series") {
+	if !strings.Contains(stderr, "(1 IPv4") || !strings.Contains(stderr, "13,409 series") {
 		t.Errorf("with --full-feed-v4 100000: %s", stderr)
 	}
 }
@@ -192,6 +192,11 @@ func TestWatchRunSubmit(t *testing.T) {
 			t.Errorf("the second run filed a new incident %s for %q", f.Incident, f.Title)
 		}
 	}
+	human := append(slices.Clone(args[:len(args)-len(shortHistory)-1]), append([]string{"--lang", "fr"}, shortHistory...)...)
+	out, stderr, code := runCLI(t, human...)
+	if miss := lacks(out, "\u202f: incident "+ids[0]+", en attente d’examen", "\u202f: non enregistré (soupçonnée"); code != 0 || len(miss) > 0 {
+		t.Errorf("watch run --submit --lang fr lacks %q: code %d, %s\n%s", miss, code, stderr, out)
+	}
 	s, err := sqlite.Open(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
@@ -200,5 +205,52 @@ func TestWatchRunSubmit(t *testing.T) {
 	in, err := s.FindIncidentByID(context.Background(), coord.Viewer{}, ids[0])
 	if err != nil || in.Status != coord.IncidentReported || !slices.Contains(in.Countries, "IR") || len(in.Evidence) == 0 {
 		t.Errorf("the filed incident, as anybody reads it: %+v, %v", in, err)
+	}
+}
+
+// TestWatchLanguages: watch run, status and eval write their prose, dates
+// and numbers in the language of --lang or of the locale; the entities,
+// kinds and the detector's reasons stay as they are; English by default.
+func TestWatchLanguages(t *testing.T) {
+	noLocale(t)
+	base := append([]string{"watch", "run", "--signals", iodaFixtures, "--rir", "../../watch/rir/testdata"}, shortHistory...)
+	for _, tt := range []struct {
+		lang        string
+		out, stderr []string
+	}{
+		{"", []string{"3 alerts, 1 confirmed.", "CONFIRMED  country/IR  2024-01-05 09:20", "probing    09:20 – 09:50"},
+			[]string{"watch: 4 series and 3 events from 2 files", "watch: skipped"}},
+		{"fr", []string{"3 alertes, dont 1 confirmée(s).", "CONFIRMÉE  country/IR  2024-01-05 09:20", "asn/12880 (IR)", "indice\u202f: panne\u202f: "},
+			[]string{"watch: séries\u202f: 4, événements\u202f: 3, fichiers lus\u202f: 2", "watch: ignoré\u202f: "}},
+		{"ar", []string{"مؤكَّد", "country/IR", "٢٠٢٤-٠١-٠٥ ٠٩:٢٠", "والمؤكَّد منه"}, []string{"الملفات المقروءة: ٢"}},
+		{"zh", []string{"告警 3 条，其中已确认 1 条。", "已确认"}, []string{"序列 4 个"}},
+	} {
+		args := base
+		if tt.lang != "" {
+			args = append(slices.Clone(base), "--lang", tt.lang)
+		}
+		out, stderr, code := runCLI(t, args...)
+		if code != 0 {
+			t.Fatalf("--lang %q: code %d, %s", tt.lang, code, stderr)
+		}
+		if miss := lacks(out, tt.out...); len(miss) > 0 {
+			t.Errorf("--lang %q: the alerts lack %q:\n%s", tt.lang, miss, out)
+		}
+		if miss := lacks(stderr, tt.stderr...); len(miss) > 0 {
+			t.Errorf("--lang %q: stderr lacks %q:\n%s", tt.lang, miss, stderr)
+		}
+	}
+	bad := filepath.Join(t.TempDir(), "status.json")
+	os.WriteFile(bad, []byte("[1, 2]"), 0o644)
+	t.Setenv("LANG", "es_ES.UTF-8")
+	if _, stderr, code := runCLI(t, "watch", "status", bad); code != 2 || !strings.Contains(stderr, "no es un archivo de estado de watch run --follow") {
+		t.Errorf("watch status in the locale's Spanish: code %d, %q", code, stderr)
+	}
+	if _, stderr, code := runCLI(t, "watch", "run", "--json", "--drafts", "--signals", iodaFixtures); code != 2 || !strings.Contains(stderr, "--json y --drafts se excluyen") {
+		t.Errorf("a usage error in the locale's Spanish: code %d, %q", code, stderr)
+	}
+	out, _, code := runCLI(t, "watch", "eval", "--lang", "ru", "--weeks", "1", "--countries", "2", "--networks", "2")
+	if code != 0 || len(lacks(out, "Зерно 1", "полнота, все сбои", "медианная задержка")) > 0 {
+		t.Errorf("watch eval --lang ru: code %d\n%s", code, out)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -25,6 +26,7 @@ import (
 	"lifeline/watch/source"
 	"lifeline/watch/stream"
 	"lifeline/watch/visibility"
+	"lifeline/web/i18n"
 )
 
 // followConfig is the file --follow reads: where the routing data comes
@@ -85,35 +87,35 @@ type runner struct {
 
 // readFollowConfig reads and checks the file; relative paths in it are
 // relative to the file's directory. Errors name the file and the field.
-func readFollowConfig(path string) (*followConfig, error) {
+func readFollowConfig(pr *i18n.Printer, path string) (*followConfig, error) {
 	const op = "watch.follow"
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, lifeline.Errorf(lifeline.EINVALID, op, "%s: %v", path, pathError(err))
 	}
-	return parseFollowConfig(path, b)
+	return parseFollowConfig(pr, path, b)
 }
 
 // maxConfig bounds a configuration file: a few kilobytes are plenty.
 const maxConfig = 1 << 20
 
 // parseFollowConfig reads the configuration b of the file path.
-func parseFollowConfig(path string, b []byte) (*followConfig, error) {
+func parseFollowConfig(pr *i18n.Printer, path string, b []byte) (*followConfig, error) {
 	const op = "watch.follow"
 	if len(b) > maxConfig {
-		return nil, lifeline.Errorf(lifeline.EINVALID, op, "%s: %d bytes; a configuration is at most %d", path, len(b), maxConfig)
+		return nil, lifeline.Errorf(lifeline.EINVALID, op, "%s: %s", path, pr.T("watch.cfg.size", len(b), maxConfig))
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	var cfg followConfig
 	if err := dec.Decode(&cfg); err != nil {
-		return nil, lifeline.Errorf(lifeline.EINVALID, op, "%s: %s (docs/watch.md shows the format)", path, jsonProblem(b, dec.InputOffset(), err))
+		return nil, lifeline.Errorf(lifeline.EINVALID, op, "%s: %s", path, pr.T("watch.cfg.format", jsonProblem(pr, b, dec.InputOffset(), err)))
 	}
 	if dec.More() {
-		return nil, lifeline.Errorf(lifeline.EINVALID, op, "%s: line %d: more after the configuration's closing brace; want one JSON object", path, lineAt(b, dec.InputOffset()))
+		return nil, lifeline.Errorf(lifeline.EINVALID, op, "%s: %s", path, pr.T("watch.cfg.more", lineAt(b, dec.InputOffset())))
 	}
 	if len(cfg.Sources) == 0 {
-		return nil, lifeline.Errorf(lifeline.EINVALID, op, "%s: sources: none; want at least one of type ris-live, mrt-archive or ioda", path)
+		return nil, lifeline.Errorf(lifeline.EINVALID, op, "%s: %s", path, pr.T("watch.cfg.none"))
 	}
 	dir := filepath.Dir(path)
 	rel := func(p string) string {
@@ -137,7 +139,7 @@ func parseFollowConfig(path string, b []byte) (*followConfig, error) {
 			s.Name = fmt.Sprintf("%s-%d", s.Type, i+1)
 		}
 		if names[s.Name] {
-			return nil, lifeline.Errorf(lifeline.EINVALID, op, "%s: sources[%d]: name %q is used twice", path, i, s.Name)
+			return nil, lifeline.Errorf(lifeline.EINVALID, op, "%s: sources[%d]: %s", path, i, pr.T("watch.cfg.twice", strconv.Quote(s.Name)))
 		}
 		names[s.Name] = true
 	}
@@ -146,21 +148,22 @@ func parseFollowConfig(path string, b []byte) (*followConfig, error) {
 
 // jsonProblem says where and what is wrong in a JSON file, in words: the
 // line, the field, what was expected and what was found.
-func jsonProblem(b []byte, at int64, err error) string {
+// The decoder's own description of a syntax error stays in English.
+func jsonProblem(pr *i18n.Printer, b []byte, at int64, err error) string {
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
 	switch {
 	case errors.Is(err, io.EOF):
-		return "empty; want a JSON object"
+		return pr.T("watch.json.empty")
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return fmt.Sprintf("line %d: the file ends inside the JSON", lineAt(b, int64(len(b))))
+		return pr.T("watch.json.eof", lineAt(b, int64(len(b))))
 	case errors.As(err, &se):
-		return fmt.Sprintf("line %d: %s", lineAt(b, se.Offset), strings.TrimPrefix(se.Error(), "json: "))
+		return pr.T("watch.json.line", lineAt(b, se.Offset), strings.TrimPrefix(se.Error(), "json: "))
 	case errors.As(err, &te):
-		return fmt.Sprintf("line %d: field %s: expected %s, found %s", lineAt(b, te.Offset), te.Field, jsonKind(te.Type), jsonValue(te.Value))
+		return pr.T("watch.json.type", lineAt(b, te.Offset), te.Field, jsonKind(pr, te.Type), jsonValue(pr, te.Value))
 	}
 	msg := strings.TrimPrefix(err.Error(), "json: ")
-	return fmt.Sprintf("line %d: %s", lineAt(b, at), msg)
+	return pr.T("watch.json.line", lineAt(b, at), msg)
 }
 
 func lineAt(b []byte, off int64) int {
@@ -168,41 +171,43 @@ func lineAt(b []byte, off int64) int {
 	return 1 + bytes.Count(b[:off], []byte("\n"))
 }
 
-func jsonKind(t reflect.Type) string {
+func jsonKind(pr *i18n.Printer, t reflect.Type) string {
 	switch t.Kind() {
 	case reflect.String:
-		return "a string"
+		return pr.T("watch.json.string")
 	case reflect.Bool:
-		return "true or false"
+		return pr.T("watch.json.bool")
 	case reflect.Slice, reflect.Array:
-		return "a list [ … ]"
+		return pr.T("watch.json.list") + " [ … ]"
 	case reflect.Struct, reflect.Map:
-		return "an object { … }"
+		return pr.T("watch.json.object") + " { … }"
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return "a whole number"
+		return pr.T("watch.json.int")
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return "a whole number ≥ 0"
+		return pr.T("watch.json.uint")
 	case reflect.Float32, reflect.Float64:
-		return "a number"
+		return pr.T("watch.json.number")
 	}
-	return "another kind of value"
+	return pr.T("watch.json.other")
 }
 
-func jsonValue(v string) string {
+func jsonValue(pr *i18n.Printer, v string) string {
 	switch v {
 	case "string":
-		return "a string"
+		return pr.T("watch.json.string")
 	case "bool":
-		return "true or false"
+		return pr.T("watch.json.bool")
 	case "array":
-		return "a list"
+		return pr.T("watch.json.list")
 	case "object":
-		return "an object"
+		return pr.T("watch.json.object")
 	case "null":
 		return "null"
+	case "number":
+		return pr.T("watch.json.number")
 	}
-	if strings.HasPrefix(v, "number") {
-		return "the number" + strings.TrimPrefix(v, "number")
+	if n, ok := strings.CutPrefix(v, "number "); ok {
+		return pr.T("watch.json.the", n)
 	}
 	return v
 }
@@ -227,13 +232,13 @@ func duration(file string, i int, field, v string) (time.Duration, error) {
 	return d, nil
 }
 
-func timeField(file string, i int, field, v string) (time.Time, error) {
+func timeField(pr *i18n.Printer, file string, i int, field, v string) (time.Time, error) {
 	if v == "" {
 		return time.Time{}, nil
 	}
 	t, err := time.Parse(time.RFC3339, v)
 	if err != nil {
-		return time.Time{}, lifeline.Errorf(lifeline.EINVALID, "watch.follow", "%s: sources[%d]: %s %q: want an RFC 3339 time such as 2024-01-05T10:00:00Z", file, i, field, v)
+		return time.Time{}, lifeline.Errorf(lifeline.EINVALID, "watch.follow", "%s: sources[%d]: %s %s: %s", file, i, field, strconv.Quote(v), pr.T("watch.cfg.time"))
 	}
 	return t, nil
 }
@@ -250,6 +255,7 @@ type follower struct {
 	out     io.Writer
 	json    bool
 	errOut  io.Writer
+	pr      *i18n.Printer // the language of the lines for people
 }
 
 func (f *follower) raised(ev watch.Event) {
@@ -260,9 +266,9 @@ func (f *follower) raised(ev watch.Event) {
 	}
 	drop := ""
 	if ev.Baseline > 0 {
-		drop = fmt.Sprintf(" −%.0f%% (%s → %s)", 100*ev.Drop(), watchNum(ev.Baseline), watchNum(ev.Lowest))
+		drop = f.pr.T("watch.fell", watchNum(f.pr, ev.Baseline), watchNum(f.pr, ev.Lowest), f.pr.Pct(ev.Drop()))
 	}
-	fmt.Fprintf(f.out, "RAISED  %s  since %s UTC  %s%s\n", ev.Key, ev.Start.UTC().Format("2006-01-02 15:04"), ev.Level, drop)
+	fmt.Fprintln(f.out, f.pr.T("watch.raised", ev.Key.String(), lstamp(f.pr, ev.Start), watchLevel(f.pr, ev.Level), drop))
 }
 
 // sources builds the runners of the configuration.
@@ -294,7 +300,7 @@ func (f *follower) sources(file string, cfg *followConfig) ([]runner, error) {
 					}
 					if err := f.e.Apply(&u); err != nil {
 						// A wild timestamp is one bad message, not a reason to stop.
-						fmt.Fprintf(f.errOut, "lifeline: watch: %s: message %s skipped: %v\n", s.Name, d.ID, err)
+						fmt.Fprintln(f.errOut, "lifeline: watch:", f.pr.T("watch.message.skipped", s.Name, d.ID, err.Error()))
 					}
 					return nil
 				})
@@ -314,10 +320,10 @@ func (f *follower) sources(file string, cfg *followConfig) ([]runner, error) {
 					return nil, err
 				}
 			}
-			if ac.Start, err = timeField(file, i, "start", s.Start); err != nil {
+			if ac.Start, err = timeField(f.pr, file, i, "start", s.Start); err != nil {
 				return nil, err
 			}
-			if ac.End, err = timeField(file, i, "end", s.End); err != nil {
+			if ac.End, err = timeField(f.pr, file, i, "end", s.End); err != nil {
 				return nil, err
 			}
 			a, err := feed.NewArchive(ac)
@@ -382,7 +388,7 @@ func (f *follower) sources(file string, cfg *followConfig) ([]runner, error) {
 				})
 			}, p.Status})
 		default:
-			return nil, lifeline.Errorf(lifeline.EINVALID, op, "%s: sources[%d]: type %q: want ris-live, mrt-archive or ioda", file, i, s.Type)
+			return nil, lifeline.Errorf(lifeline.EINVALID, op, "%s: sources[%d]: type %s: %s", file, i, strconv.Quote(s.Type), f.pr.T("watch.cfg.type"))
 		}
 	}
 	return out, nil
@@ -399,8 +405,8 @@ func lifelineMessage(err error) string {
 // newFollower reads the configuration, loads its AS table and RIB
 // snapshot, and builds the engine (with opt's OnBin and History) and the
 // sources; raised events are printed on stdout.
-func newFollower(cfgPath string, det detectorFlags, opt stream.Options, asJSON bool, stdout, stderr io.Writer) (*follower, *followConfig, []runner, error) {
-	cfg, err := readFollowConfig(cfgPath)
+func newFollower(pr *i18n.Printer, cfgPath string, det detectorFlags, opt stream.Options, asJSON bool, stdout, stderr io.Writer) (*follower, *followConfig, []runner, error) {
+	cfg, err := readFollowConfig(pr, cfgPath)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -422,16 +428,16 @@ func newFollower(cfgPath string, det detectorFlags, opt stream.Options, asJSON b
 			return nil, nil, nil, err
 		}
 		dcfg.CountryOf, vopt.CountryOf = tab.Country, tab.Country
-		fmt.Fprintf(stderr, "watch: AS table of %d AS numbers\n", tab.Len())
+		fmt.Fprintln(stderr, "watch:", pr.T("watch.astable", tab.Len()))
 	}
 	d, err := watch.NewDetector(dcfg)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	f := &follower{out: stdout, json: asJSON, errOut: stderr, grace: 2 * time.Minute}
+	f := &follower{out: stdout, json: asJSON, errOut: stderr, grace: 2 * time.Minute, pr: pr}
 	if cfg.Grace != "" {
 		if f.grace, err = watch.ParseDuration(cfg.Grace); err != nil {
-			return nil, nil, nil, lifeline.Errorf(lifeline.EINVALID, "watch.follow", "%s: grace: %v", cfgPath, err)
+			return nil, nil, nil, lifeline.Errorf(lifeline.EINVALID, "watch.follow", "%s: grace %s: %s", cfgPath, strconv.Quote(cfg.Grace), pr.T("watch.cfg.duration"))
 		}
 	}
 	opt.Visibility, opt.Detector, opt.OnRaised = vopt, d, f.raised
@@ -445,7 +451,7 @@ func newFollower(cfgPath string, det detectorFlags, opt stream.Options, asJSON b
 		}
 	}
 	if len(cfg.RIB) > 0 {
-		fmt.Fprintf(stderr, "watch: RIB snapshot: %s\n", f.e.Stats().Visibility)
+		fmt.Fprintln(stderr, "watch:", pr.T("watch.rib", f.e.Stats().Visibility.String()))
 	}
 	runners, err := f.sources(cfgPath, cfg)
 	if err != nil {
@@ -455,13 +461,13 @@ func newFollower(cfgPath string, det detectorFlags, opt stream.Options, asJSON b
 }
 
 // statusEvery reads the configuration's status_every.
-func (cfg *followConfig) statusEvery(path string) (time.Duration, error) {
+func (cfg *followConfig) statusEvery(pr *i18n.Printer, path string) (time.Duration, error) {
 	if cfg.StatusEvery == "" {
 		return time.Minute, nil
 	}
 	d, err := watch.ParseDuration(cfg.StatusEvery)
 	if err != nil || d <= 0 {
-		return 0, lifeline.Errorf(lifeline.EINVALID, "watch.follow", "%s: status_every %q: want a duration such as 1m", path, cfg.StatusEvery)
+		return 0, lifeline.Errorf(lifeline.EINVALID, "watch.follow", "%s: status_every %s: %s", path, strconv.Quote(cfg.StatusEvery), pr.T("watch.cfg.duration"))
 	}
 	return d, nil
 }
@@ -469,12 +475,12 @@ func (cfg *followConfig) statusEvery(path string) (time.Duration, error) {
 // follow runs the sources of the configuration until ctx ends, runFor
 // passes or every source has stopped, printing events as they are raised,
 // and returns the alerts.
-func follow(ctx context.Context, cfgPath string, det detectorFlags, runFor time.Duration, asJSON bool, stdout, stderr io.Writer) error {
-	f, cfg, runners, err := newFollower(cfgPath, det, stream.Options{}, asJSON, stdout, stderr)
+func follow(ctx context.Context, pr *i18n.Printer, cfgPath string, det detectorFlags, runFor time.Duration, asJSON bool, stdout, stderr io.Writer) error {
+	f, cfg, runners, err := newFollower(pr, cfgPath, det, stream.Options{}, asJSON, stdout, stderr)
 	if err != nil {
 		return err
 	}
-	statusEvery, err := cfg.statusEvery(cfgPath)
+	statusEvery, err := cfg.statusEvery(pr, cfgPath)
 	if err != nil {
 		return err
 	}
@@ -508,17 +514,17 @@ loop:
 			now := time.Now()
 			f.advance(now)
 			st := statuses()
-			feed.WriteStatus(stderr, now, st)
+			writeSourceStatus(stderr, pr, now, st)
 			if err := writeStatusFile(cfg.StatusFile, st); err != nil {
-				fmt.Fprintf(stderr, "lifeline: watch: %v\n", err)
+				fmt.Fprintln(stderr, "lifeline: watch:", pr.T("watch.err.statusfile", err.Error()))
 			}
 		}
 	}
 	st := statuses()
 	if err := writeStatusFile(cfg.StatusFile, st); err != nil {
-		fmt.Fprintf(stderr, "lifeline: watch: %v\n", err)
+		fmt.Fprintln(stderr, "lifeline: watch:", pr.T("watch.err.statusfile", err.Error()))
 	}
-	feed.WriteStatus(stderr, time.Now(), st)
+	writeSourceStatus(stderr, pr, time.Now(), st)
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if err := f.e.Close(); err != nil {
@@ -530,7 +536,7 @@ loop:
 		b, _ := json.Marshal(map[string]any{"alerts": watchNonNil(alerts)})
 		fmt.Fprintf(stdout, "%s\n", b)
 	} else {
-		printWatchAlerts(stdout, alerts)
+		printWatchAlerts(stdout, pr, alerts)
 	}
 	return errors.Join(errs...)
 }
@@ -581,10 +587,10 @@ func writeStatusFile(path string, st []feed.Status) error {
 	}
 	tmp := path + ".tmp"
 	if err := os.WriteFile(tmp, b.Bytes(), 0o644); err != nil {
-		return fmt.Errorf("write status file: %w", err)
+		return err
 	}
 	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("write status file: %w", err)
+		return err
 	}
 	return nil
 }

@@ -10,8 +10,10 @@ import (
 	"testing"
 	"time"
 
+	"lifeline/feed"
 	"lifeline/feed/ristest"
 	"lifeline/internal/mrtreplay"
+	"lifeline/web/i18n"
 )
 
 func writeConfig(t *testing.T, dir string, cfg map[string]any) string {
@@ -179,16 +181,73 @@ func TestWatchFollowDocExample(t *testing.T) {
 	if err := os.WriteFile(p, []byte(example), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := readFollowConfig(p)
+	cfg, err := readFollowConfig(english, p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &follower{}
+	f := &follower{pr: english}
 	runners, err := f.sources(p, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(runners) != 3 || runners[1].name != "rrc00" || cfg.RIB[0] != filepath.Join(filepath.Dir(p), "rib.20240105.0800.gz") {
 		t.Errorf("%d sources; config %+v", len(runners), cfg)
+	}
+}
+
+// TestWatchFollowConfigErrorsLanguage: the errors of a configuration name
+// the file and field in any language, and say what is wrong in --lang's.
+func TestWatchFollowConfigErrorsLanguage(t *testing.T) {
+	noLocale(t)
+	dir := t.TempDir()
+	for _, c := range []struct {
+		cfg        map[string]any
+		lang, want string
+	}{
+		{map[string]any{}, "", "sources: none; want at least one of type ris-live"},
+		{map[string]any{}, "fr", "sources\u202f: aucune\u202f; au moins une source de type ris-live"},
+		{map[string]any{"sources": []map[string]any{{"type": "bgpstream"}}}, "ru", `sources[0]: type "bgpstream": ожидается ris-live, mrt-archive или ioda`},
+		{map[string]any{"sources": []map[string]any{{"type": "ris-live", "max_message": "1MB"}}}, "zh", "字段 sources.max_message：应为整数，实际为字符串"},
+	} {
+		p := writeConfig(t, dir, c.cfg)
+		args := []string{"watch", "run", "--follow", "--config", p}
+		if c.lang != "" {
+			args = append(args, "--lang", c.lang)
+		}
+		_, stderr, code := runCLI(t, args...)
+		if code != 2 || !strings.Contains(stderr, c.want) || !strings.Contains(stderr, p) {
+			t.Errorf("%v --lang %q: code %d, stderr %q; want 2, the file and %q", c.cfg, c.lang, code, stderr, c.want)
+		}
+	}
+}
+
+// TestSourceStatusText: the status of a source for people, in English as
+// the feed names it, and in another language with the web's words.
+func TestSourceStatusText(t *testing.T) {
+	now := time.Date(2024, 1, 5, 12, 0, 0, 0, time.UTC)
+	s := feed.Status{Name: "ris", Kind: "ris-live", State: feed.StateStreaming, LastMessage: now.Add(-3 * time.Second),
+		LastData: now.Add(-5 * time.Second), Lag: 2 * time.Second, Messages: 10, Updates: 9, Skipped: 1, Connects: 2, Reconnects: 1,
+		Gaps: []feed.Gap{{From: now.Add(-time.Hour), To: now.Add(-59 * time.Minute), Reason: "disconnected"}}, GapCount: 1, GapTime: time.Minute}
+	var b strings.Builder
+	writeSourceStatus(&b, english, now, []feed.Status{s})
+	want := `ris (ris-live): streaming
+  last message: 3s ago; data of 2024-01-05 11:59:55 UTC, lag 2s
+  10 messages, 9 updates, 1 skipped; 2 connections, 0 stalls
+  1 gaps, 1m in all; last: 2024-01-05 11:00:00 – 11:01:00 UTC (disconnected)
+`
+	if b.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
+	}
+	s.Errors, s.LastError, s.ErrorAt = 2, "the stream stalled", now.Add(-90*time.Minute)
+	s.State, s.LastMessage = feed.StateStopped, time.Time{}
+	b.Reset()
+	writeSourceStatus(&b, english, now, []feed.Status{s})
+	if miss := lacks(b.String(), "ris (ris-live): stopped", "last message: never", "  2 errors; last error (1h30m ago): the stream stalled\n"); len(miss) > 0 {
+		t.Errorf("lacks %q:\n%s", miss, b.String())
+	}
+	b.Reset()
+	writeSourceStatus(&b, cliMessages.Printer(i18n.Langs[3]), now, []feed.Status{s})
+	if miss := lacks(b.String(), "ris (ris-live)\u202f: arrêtée", "dernier message\u202f: jamais", "il y a 1 h 30 min", "lacunes\u202f: 1, 1 min en tout"); len(miss) > 0 {
+		t.Errorf("in French, lacks %q:\n%s", miss, b.String())
 	}
 }
