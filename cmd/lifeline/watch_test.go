@@ -194,7 +194,7 @@ func TestWatchRunSubmit(t *testing.T) {
 	}
 	human := append(slices.Clone(args[:len(args)-len(shortHistory)-1]), append([]string{"--lang", "fr"}, shortHistory...)...)
 	out, stderr, code := runCLI(t, human...)
-	if miss := lacks(out, "\u202f: incident "+ids[0]+", en attente d’examen", "\u202f: non enregistré (soupçonnée"); code != 0 || len(miss) > 0 {
+	if miss := lacks(out, "\u202f: incident "+ids[0]+", en attente d’examen", "\u202f: non déposé (soupçonné"); code != 0 || len(miss) > 0 {
 		t.Errorf("watch run --submit --lang fr lacks %q: code %d, %s\n%s", miss, code, stderr, out)
 	}
 	s, err := sqlite.Open(context.Background(), db)
