@@ -293,21 +293,12 @@ func TestAdminIntegrity(t *testing.T) {
 	s.Close()
 }
 
-// withoutLocale clears the locale, so that a command without --lang
-// writes English whatever the machine's locale.
-func withoutLocale(t *testing.T) {
-	t.Helper()
-	for _, env := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
-		t.Setenv(env, "")
-	}
-}
-
 // TestAdminOrgMemberLanguages: admin, org and member write their prose and
 // their own errors in the language of --lang, else of the locale, else
 // English as before; the token and the ids are printed as typed, without
 // the isolates of a right-to-left language, so that they copy whole.
 func TestAdminOrgMemberLanguages(t *testing.T) {
-	withoutLocale(t)
+	noLocale(t)
 	dir := t.TempDir()
 	db := filepath.Join(dir, "lifeline.db")
 	out, stderr, code := runCLI(t, "admin", "init", "--db", db, "--org", "Ops", "--lang", "ar")

@@ -16,7 +16,7 @@ import (
 // other refused with A's reason.
 func TestSyncProposeByBundle(t *testing.T) {
 	isolate(t)
-	withoutLocale(t)
+	noLocale(t)
 	dir := t.TempDir()
 	dbA, dbB := filepath.Join(dir, "a.db"), filepath.Join(dir, "b.db")
 	var instA, instB struct {

@@ -112,7 +112,7 @@ func TestExportImport(t *testing.T) {
 // incident, and refuses a changed copy.
 func TestEvidenceVerify(t *testing.T) {
 	isolate(t)
-	withoutLocale(t)
+	noLocale(t)
 	dir := t.TempDir()
 	db := filepath.Join(dir, "l.db")
 	_, v := seedReporter(t, db)

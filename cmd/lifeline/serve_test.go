@@ -138,7 +138,7 @@ func (s *server) request(method, path, token, body string) (int, []byte, error) 
 // an empty directory: it creates lifeline.db, initialises the instance,
 // prints the admin token once, and serves.
 func TestServeFirstStart(t *testing.T) {
-	withoutLocale(t)
+	noLocale(t)
 	dir := t.TempDir()
 	s := startServer(t, dir, "--addr", "127.0.0.1:0")
 	if !strings.HasPrefix(s.token, "llt_") {
@@ -488,7 +488,7 @@ func TestServeEditedState(t *testing.T) {
 // token as typed; --lang is the web interface's language for visitors,
 // which need not be the operator's.
 func TestServeLanguages(t *testing.T) {
-	withoutLocale(t)
+	noLocale(t)
 	t.Setenv("LANG", "fr_FR.UTF-8")
 	s := startServer(t, t.TempDir(), "--addr", "127.0.0.1:0", "--lang", "ar")
 	if !strings.HasPrefix(s.token, "llt_") {

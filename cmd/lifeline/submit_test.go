@@ -11,7 +11,7 @@ import (
 // --lang when it has one); the JSON stays as it is.
 func TestSubmitLanguages(t *testing.T) {
 	isolate(t)
-	withoutLocale(t)
+	noLocale(t)
 	db := filepath.Join(t.TempDir(), "l.db")
 	tok, _ := seedReporter(t, db)
 	args := append([]string{"watch", "run", "--signals", iodaFixtures, "--rir", "../../watch/rir/testdata", "--submit", "--db", db}, shortHistory...)

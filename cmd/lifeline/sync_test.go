@@ -132,7 +132,7 @@ func TestBrief(t *testing.T) {
 // words.
 func TestPeerSyncLanguages(t *testing.T) {
 	isolate(t)
-	withoutLocale(t)
+	noLocale(t)
 	dir := t.TempDir()
 	dbA, dbB := filepath.Join(dir, "a.db"), filepath.Join(dir, "b.db")
 	var inst struct {
