@@ -339,12 +339,41 @@ func mxDerived(t *testing.T, a, b *mxInstance) []*mxItem {
 				m = done
 			}
 		}
+		// Further along: the provider dispatches, the requester
+		// confirms delivery, so that every quantity of a coverage is
+		// exercised.
+		if c.commit && (i == 1 || i == 3) {
+			if m, err = a.n.db.UpdateMatch(ctx, a.supplier, m.ID, coord.MatchUpdate{Status: coord.MatchDispatched}); err != nil {
+				t.Fatalf("%s dispatch: %v", label, err)
+			}
+		}
+		if c.commit && i == 1 {
+			if m, err = a.n.db.UpdateMatch(ctx, a.n.author, m.ID, coord.MatchUpdate{Status: coord.MatchDelivered}); err != nil {
+				t.Fatalf("%s delivery: %v", label, err)
+			}
+		}
 		own := m.Marking
 		own.Reveals = nil
 		out = append(out,
 			&mxItem{kind: "need", id: need.ID, origin: a, parts: []coord.Marking{need.Marking}, label: label + " need"},
 			&mxItem{kind: "offer", id: offer.ID, origin: a, parts: []coord.Marking{offer.Marking}, label: label + " offer"},
 			&mxItem{kind: "match", id: m.ID, origin: a, parts: []coord.Marking{own, need.Marking, offer.Marking}, need: need.ID, qty: m.Quantity, status: m.Status, label: label + " match"})
+		if i == 0 {
+			// A second commitment to the same TLP:CLEAR need, marked by
+			// default (TLP:AMBER naming both parties): it stays on A,
+			// while the first travels; a peer holding the first must
+			// count it once.
+			m2, err := a.n.db.CreateMatch(ctx, a.n.author, coord.MatchCreate{NeedID: need.ID, OfferID: offer.ID, Quantity: 4})
+			if err != nil {
+				t.Fatalf("%s second match: %v", label, err)
+			}
+			if m2, err = a.n.db.UpdateMatch(ctx, a.supplier, m2.ID, coord.MatchUpdate{Status: coord.MatchCommitted}); err != nil {
+				t.Fatalf("%s second commitment: %v", label, err)
+			}
+			own := m2.Marking
+			own.Reveals = nil
+			out = append(out, &mxItem{kind: "match", id: m2.ID, origin: a, parts: []coord.Marking{own, need.Marking, offer.Marking}, need: need.ID, qty: m2.Quantity, status: m2.Status, label: label + " second match"})
+		}
 	}
 	return out
 }
@@ -567,6 +596,63 @@ func mxCheck(t *testing.T, in *mxInstance, r mxReader, items []*mxItem, held map
 	}
 	cmp("the event feed", ids(list("/api/v1/events"), "subject"), "")
 
+	// Coverage in the list of needs and in the situation report: the
+	// figures of every match of the need, the committing organisations
+	// only with the commitments the reader may read.
+	for _, raw := range list("/api/v1/needs") {
+		var n struct {
+			ID       string      `json:"id"`
+			Coverage *mxCoverage `json:"coverage"`
+		}
+		json.Unmarshal(raw, &n)
+		if it := byID[n.ID]; it != nil {
+			cells++
+			if want := mxCoverageOf(n.ID, items); n.Coverage == nil || *n.Coverage != want {
+				t.Errorf("the list of needs on %s: coverage of %s %+v, want %+v", in.name, it.label, n.Coverage, want)
+			}
+		}
+	}
+	if st, b := get("/api/v1/sitrep"); st != 200 {
+		t.Errorf("GET /api/v1/sitrep: %d %s", st, b)
+	} else {
+		var rep struct {
+			Needs []struct {
+				ID string `json:"id"`
+				mxCoverage
+				By []struct {
+					Org string `json:"org"`
+				} `json:"commitments"`
+			} `json:"needs"`
+		}
+		json.Unmarshal(b, &rep)
+		for _, n := range rep.Needs {
+			it := byID[n.ID]
+			if it == nil {
+				continue
+			}
+			want := mxCoverageOf(n.ID, items)
+			want.Held = 0 // the report says what is committed and further
+			got := n.mxCoverage
+			cells++
+			if got != want {
+				t.Errorf("the situation report on %s: coverage of %s %+v, want %+v", in.name, it.label, got, want)
+			}
+			readable := 0
+			for _, m := range items {
+				if m.kind == "match" && m.need == n.ID && expect[m.id] && m.status != coord.MatchProposed && m.status != coord.MatchCancelled {
+					readable++
+				}
+			}
+			cells++
+			if len(n.By) != readable {
+				if len(n.By) > readable {
+					leaks++
+				}
+				t.Errorf("the situation report on %s names %d commitments to %s, want the %d the reader may read", in.name, len(n.By), it.label, readable)
+			}
+		}
+	}
+
 	// Each item: read, its events, a need's coverage and proposals.
 	for i, it := range items {
 		if sample && i%5 != int(in.name[0])%5 {
@@ -618,11 +704,12 @@ func mxCheck(t *testing.T, in *mxInstance, r mxReader, items []*mxItem, held map
 			continue
 		}
 		// Coverage: the matches of the need it lists are those the
-		// reader may read here; what is committed counts every
-		// commitment held here.
+		// reader may read here; its quantities count every match of the
+		// need, wherever it is held — the same on every instance that
+		// holds the need (docs/federation.md, need.coverage).
 		var need struct {
 			Coverage *struct {
-				Covered int64 `json:"covered"`
+				mxCoverage
 				Matches []struct {
 					MatchID string `json:"match_id"`
 				} `json:"matches"`
@@ -635,7 +722,7 @@ func mxCheck(t *testing.T, in *mxInstance, r mxReader, items []*mxItem, held map
 				listed[m.MatchID] = true
 			}
 		}
-		var covered int64
+		want := mxCoverageOf(it.id, items)
 		for _, m := range items {
 			if m.kind != "match" || m.need != it.id {
 				continue
@@ -647,13 +734,19 @@ func mxCheck(t *testing.T, in *mxInstance, r mxReader, items []*mxItem, held map
 				}
 				t.Errorf("coverage of %s lists %s: %v, want %v", it.label, m.label, listed[m.id], expect[m.id])
 			}
-			if held[m][in] && m.status == coord.MatchCommitted {
-				covered += m.qty
-			}
 		}
 		cells++
-		if need.Coverage == nil || need.Coverage.Covered != covered {
-			t.Errorf("coverage of %s: %+v, want %d committed", it.label, need.Coverage, covered)
+		if need.Coverage == nil || need.Coverage.mxCoverage != want {
+			t.Errorf("coverage of %s on %s: %+v, want %+v from every match of it", it.label, in.name, need.Coverage, want)
+		}
+		// The committing organisation is named only with a commitment
+		// the reader may read.
+		cells++
+		if strings.Contains(string(b), it.origin.supply) != (len(listed) > 0) {
+			if len(listed) == 0 {
+				leaks++
+			}
+			t.Errorf("the need %s read on %s names the supplier %v, with %d matches listed", it.label, in.name, strings.Contains(string(b), it.origin.supply), len(listed))
 		}
 		// Proposals offer only offers the reader may read.
 		st, b = get("/api/v1/needs/" + it.id + "/proposals")
@@ -686,6 +779,37 @@ func mxCheck(t *testing.T, in *mxInstance, r mxReader, items []*mxItem, held map
 		}
 	}
 	return cells, leaks
+}
+
+// mxCoverage is the quantities of a need's coverage.
+type mxCoverage struct {
+	Held       int64 `json:"held"`
+	Covered    int64 `json:"covered"`
+	Dispatched int64 `json:"dispatched"`
+	Delivered  int64 `json:"delivered"`
+}
+
+// mxCoverageOf is the coverage of need from every match of it, as the
+// matrix made them: active matches hold their quantity, committed ones and
+// further cover it, dispatched and further are on their way, delivered
+// arrived.
+func mxCoverageOf(need string, items []*mxItem) mxCoverage {
+	var c mxCoverage
+	for _, m := range items {
+		if m.kind != "match" || m.need != need || m.status == coord.MatchCancelled {
+			continue
+		}
+		c.Held += m.qty
+		switch m.status {
+		case coord.MatchCommitted:
+			c.Covered += m.qty
+		case coord.MatchDispatched:
+			c.Covered, c.Dispatched = c.Covered+m.qty, c.Dispatched+m.qty
+		case coord.MatchDelivered, coord.MatchReleased:
+			c.Covered, c.Dispatched, c.Delivered = c.Covered+m.qty, c.Dispatched+m.qty, c.Delivered+m.qty
+		}
+	}
+	return c
 }
 
 func holders(h map[*mxInstance]bool) string {
