@@ -9,7 +9,10 @@ import "lifeline"
 // even when the commitment is not theirs to see, or duplicate shipments
 // follow. Which match covers it, and which organisation committed, is
 // shown only to those who may see the match (CanSee of its marking, which
-// reveals the need and the offer): Matches lists just those.
+// reveals the need and the offer): Matches lists just those. Across
+// instances a need's quantities come from the record its origin keeps of
+// them (CoverageRecord, NeedCoverageFrom), since an instance may hold only
+// some of the need's matches.
 type Coverage struct {
 	// Held is what active matches hold, proposals included: the part of
 	// the need the matching engine no longer offers.
