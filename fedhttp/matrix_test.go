@@ -110,6 +110,7 @@ type mxItem struct {
 	qty    int64  // for a match: its quantity
 	status coord.MatchStatus
 	label  string
+	stop   string // for a shutdown: the area name that marks its STOP rows
 }
 
 func TestTLPMatrixAcrossInstances(t *testing.T) {
@@ -157,10 +158,11 @@ func TestTLPMatrixAcrossInstances(t *testing.T) {
 	}
 	sample := os.Getenv("LIFELINE_MATRIX_SAMPLE") != ""
 	cells, leaks := 0, 0
+	formats := map[string]bool{} // format/level/reader kind read as one item's export
 	for _, in := range all {
 		for _, r := range in.readers {
 			t.Run(in.name+"/"+r.kind, func(t *testing.T) {
-				c, l := mxCheck(t, in, r, items, held, sample)
+				c, l := mxCheck(t, in, r, items, held, sample, formats)
 				cells += c
 				leaks += l
 			})
@@ -174,6 +176,16 @@ func TestTLPMatrixAcrossInstances(t *testing.T) {
 	}
 	if reach[1] == 0 || reach[2] == 0 || reach[3] == 0 || reach[4] == 0 {
 		t.Errorf("the items reach too few shapes of the network (instances holding → items): %v", reach)
+	}
+	// Every export format at every level to every kind of reader.
+	for _, f := range []string{"cap", "edxl", "geojson", "hxl", "stix", "stop"} {
+		for _, level := range coord.TLPs {
+			for _, r := range A.readers {
+				if !formats[f+"/"+string(level)+"/"+r.kind] && !sample {
+					t.Errorf("no item at %s was read in %s by the kind of reader %q", level, f, r.kind)
+				}
+			}
+		}
 	}
 	t.Logf("%d items, %d cells read (item × reader × instance × path), instances holding → items: %v", len(items), cells, reach)
 }
@@ -256,11 +268,19 @@ func mxIncidents(t *testing.T, in *mxInstance, all []*mxInstance) []*mxItem {
 	var out []*mxItem
 	write := func(label string, m coord.Marking) {
 		inc := &coord.Incident{Title: in.name + ": " + label, Kind: coord.KindCableCut, Countries: []string{"SD"}}
+		// Every other incident is a shutdown, which STOP exports — by
+		// row, without the incident's id: the area's name, unique, says
+		// which.
+		stop := ""
+		if len(out)%2 == 1 {
+			stop = fmt.Sprintf("stoparea-%s-%03d-", in.name, len(out))
+			inc.Kind, inc.Shutdown = coord.KindShutdown, &coord.Shutdown{AreaName: stop, Type: "shutdown"}
+		}
 		inc.Marking = m
 		if err := in.n.db.CreateIncident(ctx, in.n.author, inc); err != nil {
 			t.Fatalf("%s: write %s: %v", in.name, label, err)
 		}
-		out = append(out, &mxItem{kind: "incident", id: inc.ID, origin: in, parts: []coord.Marking{inc.Marking}, label: in.name + " " + label})
+		out = append(out, &mxItem{kind: "incident", id: inc.ID, origin: in, parts: []coord.Marking{inc.Marking}, label: in.name + " " + label, stop: stop})
 	}
 	write("clear", coord.Marking{TLP: coord.TLPClear})
 	write("green", coord.Marking{TLP: coord.TLPGreen})
@@ -511,7 +531,7 @@ func mxHolders(it *mxItem, all []*mxInstance) map[*mxInstance]bool {
 
 // mxCheck reads every item as r on in through every path and compares
 // with the rule. It returns the cells read and the leaks found.
-func mxCheck(t *testing.T, in *mxInstance, r mxReader, items []*mxItem, held map[*mxItem]map[*mxInstance]bool, sample bool) (cells, leaks int) {
+func mxCheck(t *testing.T, in *mxInstance, r mxReader, items []*mxItem, held map[*mxItem]map[*mxInstance]bool, sample bool, formats map[string]bool) (cells, leaks int) {
 	expect := map[string]bool{}
 	byID := map[string]*mxItem{}
 	for _, it := range items {
@@ -765,13 +785,17 @@ func mxCheck(t *testing.T, in *mxInstance, r mxReader, items []*mxItem, held map
 		}
 	}
 
+	c, l := mxCheckExports(t, in, r, items, expect, get, formats)
+	cells += c
+	leaks += l
+
 	// No answer names an item the reader may not read.
 	for _, it := range items {
 		if expect[it.id] {
 			continue
 		}
 		for _, body := range bodies {
-			if strings.Contains(body, it.id) {
+			if strings.Contains(body, it.id) || it.stop != "" && strings.Contains(body, it.stop) {
 				leaks++
 				t.Errorf("an answer names %s (%s), which the reader may not read: %.300s", it.id, it.label, body)
 				break
@@ -819,4 +843,92 @@ func holders(h map[*mxInstance]bool) string {
 	}
 	sort.Strings(out)
 	return strings.Join(out, "")
+}
+
+// --- Exports. ---
+
+// mxItemFormats are the formats of one item's read, by kind (api:
+// incidentFormats, resourceFormats).
+var mxItemFormats = map[string][]string{
+	"incident": {"cap", "geojson", "stix", "hxl", "stop"},
+	"need":     {"edxl"}, "offer": {"edxl"}, "match": {"edxl"},
+}
+
+// mxCheckExports reads, as r on in, the lists and the items through the
+// API's export formats (?format=): every list in every format it serves,
+// and each item in a sample of its formats — an incident in two of its
+// five, taken in turn among the incidents of its level, so that every
+// format is read at every level by every kind of reader (formats records
+// which). An item the reader may read is in the document (by its id; a
+// shutdown's STOP rows by its area's name), one it may not read is not
+// (and its item read is 404; that no answer names it is checked with the
+// other answers).
+func mxCheckExports(t *testing.T, in *mxInstance, r mxReader, items []*mxItem, expect map[string]bool, get func(string) (int, []byte), formats map[string]bool) (cells, leaks int) {
+	t.Helper()
+	// in reports whether a document shows it: by its id, or for STOP by
+	// its area's name (only shutdowns have rows there).
+	shows := func(doc []byte, format string, it *mxItem) (got, want bool) {
+		if format == "stop" {
+			return it.stop != "" && strings.Contains(string(doc), it.stop), expect[it.id] && it.stop != ""
+		}
+		return strings.Contains(string(doc), it.id), expect[it.id]
+	}
+	lists := []struct{ path, kind string }{
+		{"/api/v1/incidents?format=geojson", "incident"}, {"/api/v1/incidents?format=stix", "incident"},
+		{"/api/v1/incidents?format=hxl", "incident"}, {"/api/v1/incidents?format=stop", "incident"},
+		{"/api/v1/needs?format=hxl", "need"}, {"/api/v1/offers?format=hxl", "offer"}, {"/api/v1/matches?format=hxl", "match"},
+	}
+	for _, l := range lists {
+		st, doc := get(l.path)
+		if st != 200 {
+			t.Errorf("GET %s on %s: %d %.300s", l.path, in.name, st, doc)
+			continue
+		}
+		format := l.path[strings.Index(l.path, "=")+1:]
+		for _, it := range items {
+			if it.kind != l.kind {
+				continue
+			}
+			cells++
+			if got, want := shows(doc, format, it); got != want {
+				if got {
+					leaks++
+				}
+				t.Errorf("GET %s on %s as %s: %s shown %v, want %v", l.path, in.name, r.kind, it.label, got, want)
+			}
+		}
+	}
+	turn := map[coord.TLP]int{} // incidents of each level read so far
+	for _, it := range items {
+		fs := mxItemFormats[it.kind]
+		if it.kind == "incident" {
+			k := turn[it.parts[0].TLP]
+			turn[it.parts[0].TLP]++
+			fs = []string{fs[(2*k)%len(fs)], fs[(2*k+1)%len(fs)]}
+		}
+		for _, format := range fs {
+			formats[format+"/"+string(it.parts[0].TLP)+"/"+r.kind] = true
+			path := "/api/v1/" + it.kind + "s/" + it.id + "?format=" + format
+			if it.kind == "match" {
+				path = "/api/v1/matches/" + it.id + "?format=" + format
+			}
+			st, doc := get(path)
+			cells++
+			if (st == 200) != expect[it.id] || st != 200 && st != 404 {
+				if st == 200 {
+					leaks++
+				}
+				t.Errorf("GET %s on %s as %s (%s): %d, want readable %v: %.200s", path, in.name, r.kind, it.label, st, expect[it.id], doc)
+				continue
+			}
+			if st != 200 {
+				continue
+			}
+			cells++
+			if got, want := shows(doc, format, it); got != want {
+				t.Errorf("GET %s on %s as %s: %s shown %v, want %v", path, in.name, r.kind, it.label, got, want)
+			}
+		}
+	}
+	return cells, leaks
 }
