@@ -1,10 +1,12 @@
 package coord_test
 
 import (
+	"encoding/json"
 	"math/rand/v2"
 	"slices"
 	"testing"
 
+	"lifeline"
 	"lifeline/coord"
 )
 
@@ -160,4 +162,28 @@ func TestCoverageRecordValidate(t *testing.T) {
 			t.Errorf("%s: accepted", name)
 		}
 	}
+}
+
+// FuzzCoverageRecord decodes a record as it arrives from another
+// instance: a bad one gets EINVALID, a good one has quantities that nest
+// and names the need of its event.
+func FuzzCoverageRecord(f *testing.F) {
+	f.Add(`{"need":"need_1","held":5,"covered":4,"dispatched":2,"delivered":1,"version":9}`)
+	f.Add(`{"need":"need_1","held":1,"covered":2,"version":9}`)
+	f.Add(`{"need":"need_2","held":-1}`)
+	f.Fuzz(func(t *testing.T, payload string) {
+		var r coord.CoverageRecord
+		if json.Unmarshal([]byte(payload), &r) != nil {
+			return
+		}
+		if err := r.Validate("need_1"); err != nil {
+			if lifeline.ErrorCode(err) != lifeline.EINVALID {
+				t.Fatalf("error %v is not EINVALID", err)
+			}
+			return
+		}
+		if r.Need != "need_1" || r.Delivered < 0 || r.Delivered > r.Dispatched || r.Dispatched > r.Covered || r.Covered > r.Held || r.Held > coord.MaxQuantity {
+			t.Fatalf("accepted %+v", r)
+		}
+	})
 }
