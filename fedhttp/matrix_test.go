@@ -36,8 +36,11 @@ import (
 // matches between them (derived items, committed or not). After the
 // exchange settles, every kind of reader on every instance reads every
 // item through every read path of the API: the item itself, its list,
-// the event feed, the events of its subject, a need's coverage and the
-// matching engine's proposals.
+// the event feed, the events of its subject, a need's coverage (in the
+// need, the list of needs and the situation report: the figures of every
+// match of the need, on every instance that holds it), the matching
+// engine's proposals, and the export formats of the lists and the items
+// (?format=).
 //
 // The expected answer of every cell comes from the rule as the
 // federation's specification states it (docs/federation.md, and the TLP
