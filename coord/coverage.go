@@ -1,5 +1,7 @@
 package coord
 
+import "lifeline"
+
 // Coverage is how much of a need (or an offer) its matches hold, by how
 // far along they are. The quantities are summed over every match of the need, whoever
 // made it and whoever may see it, and are shown to whoever may see the
@@ -7,7 +9,10 @@ package coord
 // even when the commitment is not theirs to see, or duplicate shipments
 // follow. Which match covers it, and which organisation committed, is
 // shown only to those who may see the match (CanSee of its marking, which
-// reveals the need and the offer): Matches lists just those.
+// reveals the need and the offer): Matches lists just those. Across
+// instances a need's quantities come from the record its origin keeps of
+// them (CoverageRecord, NeedCoverageFrom), since an instance may hold only
+// some of the need's matches.
 type Coverage struct {
 	// Held is what active matches hold, proposals included: the part of
 	// the need the matching engine no longer offers.
@@ -55,21 +60,12 @@ func coverage(v Viewer, item Marking, ms []*Match, of func(*Match) bool) *Covera
 		return nil
 	}
 	c := &Coverage{Matches: []CoverageMatch{}}
+	var q CoverageRecord
 	for _, m := range ms {
 		if !of(m) || !m.Active() {
 			continue
 		}
-		c.Held += m.Quantity
-		switch m.Status {
-		case MatchDelivered, MatchReleased:
-			c.Delivered += m.Quantity
-			fallthrough
-		case MatchDispatched:
-			c.Dispatched += m.Quantity
-			fallthrough
-		case MatchCommitted:
-			c.Covered += m.Quantity
-		}
+		q.add(m)
 		// A match recorded without what it reveals is named to nobody:
 		// the rule cannot be checked, so it fails closed.
 		if _, _, ok := m.Revealed(); ok && CanSee(v, m.Marking) {
@@ -77,5 +73,107 @@ func coverage(v Viewer, item Marking, ms []*Match, of func(*Match) bool) *Covera
 				OfferID: m.OfferID, OfferOrg: m.OfferOrg, Quantity: m.Quantity, Status: m.Status})
 		}
 	}
+	c.Held, c.Covered, c.Dispatched, c.Delivered = q.Held, q.Covered, q.Dispatched, q.Delivered
+	return c
+}
+
+// CoverageRecord is a need's coverage as the instance that keeps the need
+// recorded it (event need.coverage): the quantities of every match of the
+// need, and nothing else — no match, no organisation, no offer — so that
+// it may be shown to whoever may see the need, on every instance the need
+// reaches, and is marked as the need is. An instance that holds only some
+// of the need's matches (those marked more narrowly than the need stay
+// where they were made) takes the quantities from the record and so shows
+// the same figures as the need's origin.
+type CoverageRecord struct {
+	Need       string `json:"need"`
+	Held       int64  `json:"held"`
+	Covered    int64  `json:"covered"`
+	Dispatched int64  `json:"dispatched"`
+	Delivered  int64  `json:"delivered"`
+	// Version is the origin's position when it recorded the coverage
+	// (the version its items take): the record counts every match of the
+	// need in the state of its last change at or before Version.
+	Version int64 `json:"version"`
+}
+
+// RecordCoverage returns the record of the coverage of the need id from
+// all of its matches ms (matches of other needs are ignored), at version.
+func RecordCoverage(id string, ms []*Match, version int64) CoverageRecord {
+	r := CoverageRecord{Need: id, Version: version}
+	for _, m := range ms {
+		if m.NeedID == id {
+			r.add(m)
+		}
+	}
+	return r
+}
+
+// add counts one match's quantity, by how far along it is.
+func (r *CoverageRecord) add(m *Match) {
+	if !m.Active() {
+		return
+	}
+	r.Held += m.Quantity
+	switch m.Status {
+	case MatchDelivered, MatchReleased:
+		r.Delivered += m.Quantity
+		fallthrough
+	case MatchDispatched:
+		r.Dispatched += m.Quantity
+		fallthrough
+	case MatchCommitted:
+		r.Covered += m.Quantity
+	}
+}
+
+// Validate checks a record as it arrives in an event about subject: it
+// names that need, with quantities that fit a need's (0 to MaxQuantity
+// summed over at most a need's quantity of matches) and that nest —
+// delivered within dispatched within covered within held.
+func (r *CoverageRecord) Validate(subject string) error {
+	const op = "coord.CoverageRecord.Validate"
+	if r.Need == "" || r.Need != subject {
+		return lifeline.Errorf(lifeline.EINVALID, op, "need: expected the need the event is about, %q, found %q", truncate(subject, 40), truncate(r.Need, 40))
+	}
+	if !(0 <= r.Delivered && r.Delivered <= r.Dispatched && r.Dispatched <= r.Covered && r.Covered <= r.Held && r.Held <= MaxQuantity) {
+		return lifeline.Errorf(lifeline.EINVALID, op, "quantities: expected 0 ≤ delivered ≤ dispatched ≤ covered ≤ held ≤ %d, found %d, %d, %d, %d",
+			int64(MaxQuantity), r.Delivered, r.Dispatched, r.Covered, r.Held)
+	}
+	if r.Version < 1 {
+		return lifeline.Errorf(lifeline.EINVALID, op, "version: expected a position of 1 or more, found %d", r.Version)
+	}
+	return nil
+}
+
+// NeedCoverageFrom is NeedCoverage on an instance that may hold only
+// some of the need's matches (ms) and the record of its coverage its
+// origin wrote (rec, marked mark; nil when none arrived): nil if v may
+// not see the need; else the quantities of the record when v may see it
+// (CanSee of its marking, which is the need's) and no match held here
+// changed after it — every match is counted once, by the record, whether
+// or not it is held here too. When a match held here is newer than the
+// record (the record that follows it is still on its way), each quantity
+// is the larger of the record's and of the matches held here, each
+// counting every commitment once. Without a usable record the quantities
+// are those of the matches held here, as NeedCoverage. The matches are
+// named, as always, only where v may see them.
+func NeedCoverageFrom(v Viewer, need *Need, ms []*Match, rec *CoverageRecord, mark Marking) *Coverage {
+	c := NeedCoverage(v, need, ms)
+	if c == nil || rec == nil || rec.Need != need.ID || !CanSee(v, mark) {
+		return c
+	}
+	newer := false
+	for _, m := range ms {
+		if m.NeedID == need.ID && m.Version > rec.Version {
+			newer = true
+		}
+	}
+	if !newer {
+		c.Held, c.Covered, c.Dispatched, c.Delivered = rec.Held, rec.Covered, rec.Dispatched, rec.Delivered
+		return c
+	}
+	c.Held, c.Covered = max(c.Held, rec.Held), max(c.Covered, rec.Covered)
+	c.Dispatched, c.Delivered = max(c.Dispatched, rec.Dispatched), max(c.Delivered, rec.Delivered)
 	return c
 }

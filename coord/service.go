@@ -382,6 +382,11 @@ const (
 	EventOfferUpdated    = "offer.updated"
 	EventMatchCreated    = "match.created"
 	EventMatchUpdated    = "match.updated"
+	// EventNeedCoverage records a need's coverage (CoverageRecord), written
+	// by the instance that keeps the need whenever one of its matches
+	// changes, at the need's own marking, so that every instance that may
+	// see the need shows the same figures.
+	EventNeedCoverage = "need.coverage"
 	// EventReceived carries an event written on another instance, in its
 	// origin's exact bytes and signature (package federation); it applies
 	// as the event it carries.

@@ -36,8 +36,11 @@ import (
 // matches between them (derived items, committed or not). After the
 // exchange settles, every kind of reader on every instance reads every
 // item through every read path of the API: the item itself, its list,
-// the event feed, the events of its subject, a need's coverage and the
-// matching engine's proposals.
+// the event feed, the events of its subject, a need's coverage (in the
+// need, the list of needs and the situation report: the figures of every
+// match of the need, on every instance that holds it), the matching
+// engine's proposals, and the export formats of the lists and the items
+// (?format=).
 //
 // The expected answer of every cell comes from the rule as the
 // federation's specification states it (docs/federation.md, and the TLP
@@ -110,6 +113,7 @@ type mxItem struct {
 	qty    int64  // for a match: its quantity
 	status coord.MatchStatus
 	label  string
+	stop   string // for a shutdown: the area name that marks its STOP rows
 }
 
 func TestTLPMatrixAcrossInstances(t *testing.T) {
@@ -157,10 +161,11 @@ func TestTLPMatrixAcrossInstances(t *testing.T) {
 	}
 	sample := os.Getenv("LIFELINE_MATRIX_SAMPLE") != ""
 	cells, leaks := 0, 0
+	formats := map[string]bool{} // format/level/reader kind read as one item's export
 	for _, in := range all {
 		for _, r := range in.readers {
 			t.Run(in.name+"/"+r.kind, func(t *testing.T) {
-				c, l := mxCheck(t, in, r, items, held, sample)
+				c, l := mxCheck(t, in, r, items, held, sample, formats)
 				cells += c
 				leaks += l
 			})
@@ -174,6 +179,16 @@ func TestTLPMatrixAcrossInstances(t *testing.T) {
 	}
 	if reach[1] == 0 || reach[2] == 0 || reach[3] == 0 || reach[4] == 0 {
 		t.Errorf("the items reach too few shapes of the network (instances holding → items): %v", reach)
+	}
+	// Every export format at every level to every kind of reader.
+	for _, f := range []string{"cap", "edxl", "geojson", "hxl", "stix", "stop"} {
+		for _, level := range coord.TLPs {
+			for _, r := range A.readers {
+				if !formats[f+"/"+string(level)+"/"+r.kind] && !sample {
+					t.Errorf("no item at %s was read in %s by the kind of reader %q", level, f, r.kind)
+				}
+			}
+		}
 	}
 	t.Logf("%d items, %d cells read (item × reader × instance × path), instances holding → items: %v", len(items), cells, reach)
 }
@@ -256,11 +271,19 @@ func mxIncidents(t *testing.T, in *mxInstance, all []*mxInstance) []*mxItem {
 	var out []*mxItem
 	write := func(label string, m coord.Marking) {
 		inc := &coord.Incident{Title: in.name + ": " + label, Kind: coord.KindCableCut, Countries: []string{"SD"}}
+		// Every other incident is a shutdown, which STOP exports — by
+		// row, without the incident's id: the area's name, unique, says
+		// which.
+		stop := ""
+		if len(out)%2 == 1 {
+			stop = fmt.Sprintf("stoparea-%s-%03d-", in.name, len(out))
+			inc.Kind, inc.Shutdown = coord.KindShutdown, &coord.Shutdown{AreaName: stop, Type: "shutdown"}
+		}
 		inc.Marking = m
 		if err := in.n.db.CreateIncident(ctx, in.n.author, inc); err != nil {
 			t.Fatalf("%s: write %s: %v", in.name, label, err)
 		}
-		out = append(out, &mxItem{kind: "incident", id: inc.ID, origin: in, parts: []coord.Marking{inc.Marking}, label: in.name + " " + label})
+		out = append(out, &mxItem{kind: "incident", id: inc.ID, origin: in, parts: []coord.Marking{inc.Marking}, label: in.name + " " + label, stop: stop})
 	}
 	write("clear", coord.Marking{TLP: coord.TLPClear})
 	write("green", coord.Marking{TLP: coord.TLPGreen})
@@ -339,12 +362,41 @@ func mxDerived(t *testing.T, a, b *mxInstance) []*mxItem {
 				m = done
 			}
 		}
+		// Further along: the provider dispatches, the requester
+		// confirms delivery, so that every quantity of a coverage is
+		// exercised.
+		if c.commit && (i == 1 || i == 3) {
+			if m, err = a.n.db.UpdateMatch(ctx, a.supplier, m.ID, coord.MatchUpdate{Status: coord.MatchDispatched}); err != nil {
+				t.Fatalf("%s dispatch: %v", label, err)
+			}
+		}
+		if c.commit && i == 1 {
+			if m, err = a.n.db.UpdateMatch(ctx, a.n.author, m.ID, coord.MatchUpdate{Status: coord.MatchDelivered}); err != nil {
+				t.Fatalf("%s delivery: %v", label, err)
+			}
+		}
 		own := m.Marking
 		own.Reveals = nil
 		out = append(out,
 			&mxItem{kind: "need", id: need.ID, origin: a, parts: []coord.Marking{need.Marking}, label: label + " need"},
 			&mxItem{kind: "offer", id: offer.ID, origin: a, parts: []coord.Marking{offer.Marking}, label: label + " offer"},
 			&mxItem{kind: "match", id: m.ID, origin: a, parts: []coord.Marking{own, need.Marking, offer.Marking}, need: need.ID, qty: m.Quantity, status: m.Status, label: label + " match"})
+		if i == 0 {
+			// A second commitment to the same TLP:CLEAR need, marked by
+			// default (TLP:AMBER naming both parties): it stays on A,
+			// while the first travels; a peer holding the first must
+			// count it once.
+			m2, err := a.n.db.CreateMatch(ctx, a.n.author, coord.MatchCreate{NeedID: need.ID, OfferID: offer.ID, Quantity: 4})
+			if err != nil {
+				t.Fatalf("%s second match: %v", label, err)
+			}
+			if m2, err = a.n.db.UpdateMatch(ctx, a.supplier, m2.ID, coord.MatchUpdate{Status: coord.MatchCommitted}); err != nil {
+				t.Fatalf("%s second commitment: %v", label, err)
+			}
+			own := m2.Marking
+			own.Reveals = nil
+			out = append(out, &mxItem{kind: "match", id: m2.ID, origin: a, parts: []coord.Marking{own, need.Marking, offer.Marking}, need: need.ID, qty: m2.Quantity, status: m2.Status, label: label + " second match"})
+		}
 	}
 	return out
 }
@@ -482,7 +534,7 @@ func mxHolders(it *mxItem, all []*mxInstance) map[*mxInstance]bool {
 
 // mxCheck reads every item as r on in through every path and compares
 // with the rule. It returns the cells read and the leaks found.
-func mxCheck(t *testing.T, in *mxInstance, r mxReader, items []*mxItem, held map[*mxItem]map[*mxInstance]bool, sample bool) (cells, leaks int) {
+func mxCheck(t *testing.T, in *mxInstance, r mxReader, items []*mxItem, held map[*mxItem]map[*mxInstance]bool, sample bool, formats map[string]bool) (cells, leaks int) {
 	expect := map[string]bool{}
 	byID := map[string]*mxItem{}
 	for _, it := range items {
@@ -567,6 +619,63 @@ func mxCheck(t *testing.T, in *mxInstance, r mxReader, items []*mxItem, held map
 	}
 	cmp("the event feed", ids(list("/api/v1/events"), "subject"), "")
 
+	// Coverage in the list of needs and in the situation report: the
+	// figures of every match of the need, the committing organisations
+	// only with the commitments the reader may read.
+	for _, raw := range list("/api/v1/needs") {
+		var n struct {
+			ID       string      `json:"id"`
+			Coverage *mxCoverage `json:"coverage"`
+		}
+		json.Unmarshal(raw, &n)
+		if it := byID[n.ID]; it != nil {
+			cells++
+			if want := mxCoverageOf(n.ID, items); n.Coverage == nil || *n.Coverage != want {
+				t.Errorf("the list of needs on %s: coverage of %s %+v, want %+v", in.name, it.label, n.Coverage, want)
+			}
+		}
+	}
+	if st, b := get("/api/v1/sitrep"); st != 200 {
+		t.Errorf("GET /api/v1/sitrep: %d %s", st, b)
+	} else {
+		var rep struct {
+			Needs []struct {
+				ID string `json:"id"`
+				mxCoverage
+				By []struct {
+					Org string `json:"org"`
+				} `json:"commitments"`
+			} `json:"needs"`
+		}
+		json.Unmarshal(b, &rep)
+		for _, n := range rep.Needs {
+			it := byID[n.ID]
+			if it == nil {
+				continue
+			}
+			want := mxCoverageOf(n.ID, items)
+			want.Held = 0 // the report says what is committed and further
+			got := n.mxCoverage
+			cells++
+			if got != want {
+				t.Errorf("the situation report on %s: coverage of %s %+v, want %+v", in.name, it.label, got, want)
+			}
+			readable := 0
+			for _, m := range items {
+				if m.kind == "match" && m.need == n.ID && expect[m.id] && m.status != coord.MatchProposed && m.status != coord.MatchCancelled {
+					readable++
+				}
+			}
+			cells++
+			if len(n.By) != readable {
+				if len(n.By) > readable {
+					leaks++
+				}
+				t.Errorf("the situation report on %s names %d commitments to %s, want the %d the reader may read", in.name, len(n.By), it.label, readable)
+			}
+		}
+	}
+
 	// Each item: read, its events, a need's coverage and proposals.
 	for i, it := range items {
 		if sample && i%5 != int(in.name[0])%5 {
@@ -618,11 +727,12 @@ func mxCheck(t *testing.T, in *mxInstance, r mxReader, items []*mxItem, held map
 			continue
 		}
 		// Coverage: the matches of the need it lists are those the
-		// reader may read here; what is committed counts every
-		// commitment held here.
+		// reader may read here; its quantities count every match of the
+		// need, wherever it is held — the same on every instance that
+		// holds the need (docs/federation.md, need.coverage).
 		var need struct {
 			Coverage *struct {
-				Covered int64 `json:"covered"`
+				mxCoverage
 				Matches []struct {
 					MatchID string `json:"match_id"`
 				} `json:"matches"`
@@ -635,7 +745,7 @@ func mxCheck(t *testing.T, in *mxInstance, r mxReader, items []*mxItem, held map
 				listed[m.MatchID] = true
 			}
 		}
-		var covered int64
+		want := mxCoverageOf(it.id, items)
 		for _, m := range items {
 			if m.kind != "match" || m.need != it.id {
 				continue
@@ -647,13 +757,19 @@ func mxCheck(t *testing.T, in *mxInstance, r mxReader, items []*mxItem, held map
 				}
 				t.Errorf("coverage of %s lists %s: %v, want %v", it.label, m.label, listed[m.id], expect[m.id])
 			}
-			if held[m][in] && m.status == coord.MatchCommitted {
-				covered += m.qty
-			}
 		}
 		cells++
-		if need.Coverage == nil || need.Coverage.Covered != covered {
-			t.Errorf("coverage of %s: %+v, want %d committed", it.label, need.Coverage, covered)
+		if need.Coverage == nil || need.Coverage.mxCoverage != want {
+			t.Errorf("coverage of %s on %s: %+v, want %+v from every match of it", it.label, in.name, need.Coverage, want)
+		}
+		// The committing organisation is named only with a commitment
+		// the reader may read.
+		cells++
+		if strings.Contains(string(b), it.origin.supply) != (len(listed) > 0) {
+			if len(listed) == 0 {
+				leaks++
+			}
+			t.Errorf("the need %s read on %s names the supplier %v, with %d matches listed", it.label, in.name, strings.Contains(string(b), it.origin.supply), len(listed))
 		}
 		// Proposals offer only offers the reader may read.
 		st, b = get("/api/v1/needs/" + it.id + "/proposals")
@@ -672,13 +788,17 @@ func mxCheck(t *testing.T, in *mxInstance, r mxReader, items []*mxItem, held map
 		}
 	}
 
+	c, l := mxCheckExports(t, in, r, items, expect, get, formats)
+	cells += c
+	leaks += l
+
 	// No answer names an item the reader may not read.
 	for _, it := range items {
 		if expect[it.id] {
 			continue
 		}
 		for _, body := range bodies {
-			if strings.Contains(body, it.id) {
+			if strings.Contains(body, it.id) || it.stop != "" && strings.Contains(body, it.stop) {
 				leaks++
 				t.Errorf("an answer names %s (%s), which the reader may not read: %.300s", it.id, it.label, body)
 				break
@@ -688,6 +808,37 @@ func mxCheck(t *testing.T, in *mxInstance, r mxReader, items []*mxItem, held map
 	return cells, leaks
 }
 
+// mxCoverage is the quantities of a need's coverage.
+type mxCoverage struct {
+	Held       int64 `json:"held"`
+	Covered    int64 `json:"covered"`
+	Dispatched int64 `json:"dispatched"`
+	Delivered  int64 `json:"delivered"`
+}
+
+// mxCoverageOf is the coverage of need from every match of it, as the
+// matrix made them: active matches hold their quantity, committed ones and
+// further cover it, dispatched and further are on their way, delivered
+// arrived.
+func mxCoverageOf(need string, items []*mxItem) mxCoverage {
+	var c mxCoverage
+	for _, m := range items {
+		if m.kind != "match" || m.need != need || m.status == coord.MatchCancelled {
+			continue
+		}
+		c.Held += m.qty
+		switch m.status {
+		case coord.MatchCommitted:
+			c.Covered += m.qty
+		case coord.MatchDispatched:
+			c.Covered, c.Dispatched = c.Covered+m.qty, c.Dispatched+m.qty
+		case coord.MatchDelivered, coord.MatchReleased:
+			c.Covered, c.Dispatched, c.Delivered = c.Covered+m.qty, c.Dispatched+m.qty, c.Delivered+m.qty
+		}
+	}
+	return c
+}
+
 func holders(h map[*mxInstance]bool) string {
 	var out []string
 	for in := range h {
@@ -695,4 +846,92 @@ func holders(h map[*mxInstance]bool) string {
 	}
 	sort.Strings(out)
 	return strings.Join(out, "")
+}
+
+// --- Exports. ---
+
+// mxItemFormats are the formats of one item's read, by kind (api:
+// incidentFormats, resourceFormats).
+var mxItemFormats = map[string][]string{
+	"incident": {"cap", "geojson", "stix", "hxl", "stop"},
+	"need":     {"edxl"}, "offer": {"edxl"}, "match": {"edxl"},
+}
+
+// mxCheckExports reads, as r on in, the lists and the items through the
+// API's export formats (?format=): every list in every format it serves,
+// and each item in a sample of its formats — an incident in two of its
+// five, taken in turn among the incidents of its level, so that every
+// format is read at every level by every kind of reader (formats records
+// which). An item the reader may read is in the document (by its id; a
+// shutdown's STOP rows by its area's name), one it may not read is not
+// (and its item read is 404; that no answer names it is checked with the
+// other answers).
+func mxCheckExports(t *testing.T, in *mxInstance, r mxReader, items []*mxItem, expect map[string]bool, get func(string) (int, []byte), formats map[string]bool) (cells, leaks int) {
+	t.Helper()
+	// in reports whether a document shows it: by its id, or for STOP by
+	// its area's name (only shutdowns have rows there).
+	shows := func(doc []byte, format string, it *mxItem) (got, want bool) {
+		if format == "stop" {
+			return it.stop != "" && strings.Contains(string(doc), it.stop), expect[it.id] && it.stop != ""
+		}
+		return strings.Contains(string(doc), it.id), expect[it.id]
+	}
+	lists := []struct{ path, kind string }{
+		{"/api/v1/incidents?format=geojson", "incident"}, {"/api/v1/incidents?format=stix", "incident"},
+		{"/api/v1/incidents?format=hxl", "incident"}, {"/api/v1/incidents?format=stop", "incident"},
+		{"/api/v1/needs?format=hxl", "need"}, {"/api/v1/offers?format=hxl", "offer"}, {"/api/v1/matches?format=hxl", "match"},
+	}
+	for _, l := range lists {
+		st, doc := get(l.path)
+		if st != 200 {
+			t.Errorf("GET %s on %s: %d %.300s", l.path, in.name, st, doc)
+			continue
+		}
+		format := l.path[strings.Index(l.path, "=")+1:]
+		for _, it := range items {
+			if it.kind != l.kind {
+				continue
+			}
+			cells++
+			if got, want := shows(doc, format, it); got != want {
+				if got {
+					leaks++
+				}
+				t.Errorf("GET %s on %s as %s: %s shown %v, want %v", l.path, in.name, r.kind, it.label, got, want)
+			}
+		}
+	}
+	turn := map[coord.TLP]int{} // incidents of each level read so far
+	for _, it := range items {
+		fs := mxItemFormats[it.kind]
+		if it.kind == "incident" {
+			k := turn[it.parts[0].TLP]
+			turn[it.parts[0].TLP]++
+			fs = []string{fs[(2*k)%len(fs)], fs[(2*k+1)%len(fs)]}
+		}
+		for _, format := range fs {
+			formats[format+"/"+string(it.parts[0].TLP)+"/"+r.kind] = true
+			path := "/api/v1/" + it.kind + "s/" + it.id + "?format=" + format
+			if it.kind == "match" {
+				path = "/api/v1/matches/" + it.id + "?format=" + format
+			}
+			st, doc := get(path)
+			cells++
+			if (st == 200) != expect[it.id] || st != 200 && st != 404 {
+				if st == 200 {
+					leaks++
+				}
+				t.Errorf("GET %s on %s as %s (%s): %d, want readable %v: %.200s", path, in.name, r.kind, it.label, st, expect[it.id], doc)
+				continue
+			}
+			if st != 200 {
+				continue
+			}
+			cells++
+			if got, want := shows(doc, format, it); got != want {
+				t.Errorf("GET %s on %s as %s: %s shown %v, want %v", path, in.name, r.kind, it.label, got, want)
+			}
+		}
+	}
+	return cells, leaks
 }

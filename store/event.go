@@ -26,7 +26,7 @@ func insertEvent(ctx context.Context, tx *sql.Tx, db *DB, rec ledger.Record, e l
 }
 
 // projections are the state tables, emptied by Rebuild.
-var projections = []string{"orgs", "members", "incidents", "needs", "offers", "matches", "situations", "changes", "alerts"}
+var projections = []string{"orgs", "members", "incidents", "needs", "offers", "matches", "situations", "changes", "alerts", "coverage"}
 
 // apply projects one event onto the state tables. It reads nothing but
 // the event, so a replay of the log gives the same state.
@@ -103,6 +103,19 @@ func apply(ctx context.Context, tx *sql.Tx, db *DB, e ledger.Event) error {
 		}
 		return exec(`INSERT INTO `+table+` (id, ord, status, doc, marking) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET status = excluded.status, doc = excluded.doc, marking = excluded.marking`, e.Subject, e.Seq, r.Status, doc, marking)
+	case coord.EventNeedCoverage:
+		// Of two records of one need, the newer (by its origin's
+		// version) is kept, in whatever order they arrive.
+		var r coord.CoverageRecord
+		if err := json.Unmarshal(e.Payload, &r); err != nil {
+			return fmt.Errorf("event %d: %w", e.Seq, err)
+		}
+		if err := r.Validate(e.Subject); err != nil {
+			return fmt.Errorf("event %d: %w", e.Seq, err)
+		}
+		return exec(`INSERT INTO coverage (id, ord, version, doc, marking) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET version = excluded.version, doc = excluded.doc, marking = excluded.marking
+			WHERE coverage.version < excluded.version`, e.Subject, e.Seq, r.Version, doc, marking)
 	case coord.EventMatchCreated, coord.EventMatchUpdated:
 		var m coord.Match
 		if err := json.Unmarshal(e.Payload, &m); err != nil {

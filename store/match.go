@@ -104,7 +104,10 @@ func createMatch(t *tx, v coord.Viewer, mc coord.MatchCreate) (*coord.Match, err
 		return nil, err
 	}
 	m.Version = t.next()
-	return m, emitItem(t, v, coord.EventMatchCreated, m.ID, m.Marking, m)
+	if err := emitItem(t, v, coord.EventMatchCreated, m.ID, m.Marking, m); err != nil {
+		return nil, err
+	}
+	return m, recordCoverage(t, m.NeedID)
 }
 
 // UpdateMatch implements coord.MatchService.
@@ -140,7 +143,10 @@ func updateMatch(t *tx, v coord.Viewer, id string, upd coord.MatchUpdate) (*coor
 		return nil, err
 	}
 	m.Version = t.next()
-	return m, emitItem(t, v, coord.EventMatchUpdated, id, m.Marking, m)
+	if err := emitItem(t, v, coord.EventMatchUpdated, id, m.Marking, m); err != nil {
+		return nil, err
+	}
+	return m, recordCoverage(t, m.NeedID)
 }
 
 // Proposals implements coord.NeedService: the matching engine over the
@@ -151,9 +157,11 @@ func (db *DB) Proposals(ctx context.Context, v coord.Viewer, needID string) ([]c
 	if err != nil {
 		return nil, err
 	}
-	nh, err := held(ctx, db.read, db, "need_id", n.ID)
-	if err != nil {
-		return nil, internal(op, err)
+	// What the need has left: its coverage counts every match of it,
+	// those held only by its origin included.
+	var nh int64
+	if n.Coverage != nil {
+		nh = n.Coverage.Held
 	}
 	rows, err := db.read.QueryContext(ctx, `SELECT o.doc, o.marking, CAST(COALESCE((SELECT SUM(m.quantity) FROM matches m WHERE m.active AND m.offer_id = o.id), 0) AS BIGINT)
 		FROM offers o WHERE o.status = 'open' ORDER BY o.ord`)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 
 	"lifeline"
@@ -33,8 +34,9 @@ func (db *DB) FindNeeds(ctx context.Context, v coord.Viewer, f coord.ListFilter)
 	return p, db.withCoverage(ctx, op, v, p.Items...)
 }
 
-// withCoverage fills in the coverage of needs as v may read it, from all
-// the matches of each (coord.NeedCoverage).
+// withCoverage fills in the coverage of needs as v may read it: from the
+// newest record of each need's origin held here and the matches held here
+// (coord.NeedCoverageFrom).
 func (db *DB) withCoverage(ctx context.Context, op string, v coord.Viewer, needs ...*coord.Need) error {
 	ids := make([]string, len(needs))
 	for i, n := range needs {
@@ -44,8 +46,16 @@ func (db *DB) withCoverage(ctx context.Context, op string, v coord.Viewer, needs
 	if err != nil {
 		return internal(op, err)
 	}
+	recs, err := db.coverageRecords(ctx, ids)
+	if err != nil {
+		return internal(op, err)
+	}
 	for _, n := range needs {
-		n.Coverage = coord.NeedCoverage(v, n, ms[n.ID])
+		if r := recs[n.ID]; r != nil {
+			n.Coverage = coord.NeedCoverageFrom(v, n, ms[n.ID], &r.CoverageRecord, r.marking)
+		} else {
+			n.Coverage = coord.NeedCoverage(v, n, ms[n.ID])
+		}
 	}
 	return nil
 }
@@ -249,7 +259,15 @@ func updateResource(t *tx, v coord.Viewer, r *coord.Resource, what, column, typ 
 	if was.Equal(r.Marking) {
 		return nil
 	}
-	return revealAgain(t, v, column, r.ID)
+	if err := revealAgain(t, v, column, r.ID); err != nil {
+		return err
+	}
+	if column == "need_id" {
+		// The record travels at the need's marking: it follows the need
+		// wherever the need now goes.
+		return recordCoverage(t, r.ID)
+	}
+	return nil
 }
 
 // held returns the quantity active matches hold of a need or an offer.
@@ -287,6 +305,7 @@ func revealAgain(t *tx, v coord.Viewer, column, id string) error {
 	if err != nil {
 		return err
 	}
+	var needs []string // of the matches moved, when an offer widened
 	for _, r := range all {
 		var m coord.Match
 		var n, o coord.Resource
@@ -307,6 +326,16 @@ func revealAgain(t *tx, v coord.Viewer, column, id string) error {
 		}
 		m.Version = t.next()
 		if err := emitItem(t, v, coord.EventMatchUpdated, m.ID, m.Marking, &m); err != nil {
+			return err
+		}
+		if column == "offer_id" && !slices.Contains(needs, m.NeedID) {
+			needs = append(needs, m.NeedID)
+		}
+	}
+	// Each need's record follows its matches' changes (recordCoverage);
+	// a need that widened is recorded by its caller.
+	for _, id := range needs {
+		if err := recordCoverage(t, id); err != nil {
 			return err
 		}
 	}

@@ -64,6 +64,7 @@ func Run(t *testing.T, open Opener) {
 		{"Peers", testPeers},
 		{"Federation", testFederation},
 		{"ChangesFromElsewhere", testChangesFromElsewhere},
+		{"CoverageTravels", testCoverageTravels},
 		{"Alerts", testAlerts},
 	}
 	for _, tt := range tests {
