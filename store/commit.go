@@ -109,10 +109,19 @@ func (db *DB) runBatch(batch []*job) {
 	}
 	start := head
 	ok := make([]bool, len(batch))
+	// A job alone needs no savepoint: if it fails, the transaction is
+	// rolled back whole. SQLite keeps, for a savepoint, a copy of every
+	// page the job changes that existed before it (the statement
+	// journal): for a received batch of a thousand events, which touches
+	// most pages of the log's indexes, that was megabytes written for
+	// nothing.
+	alone := len(batch) == 1
 	for i, j := range batch {
-		if _, err := sqlTx.ExecContext(ctx, `SAVEPOINT job`); err != nil {
-			fail(err)
-			return
+		if !alone {
+			if _, err := sqlTx.ExecContext(ctx, `SAVEPOINT job`); err != nil {
+				fail(err)
+				return
+			}
 		}
 		t := &tx{Tx: sqlTx, db: db, ctx: context.WithoutCancel(j.ctx), now: db.Now().UTC(), head: head}
 		err := run(j, t)
@@ -120,6 +129,10 @@ func (db *DB) runBatch(batch []*job) {
 			// The job appended to a log that must not grow; writes
 			// outside the log (tokens, sessions) go on.
 			err = refuse
+		}
+		if err != nil && alone {
+			errs[i] = internal(j.op, err)
+			return // the deferred Rollback undoes it
 		}
 		if err != nil {
 			errs[i] = internal(j.op, err)
@@ -130,6 +143,9 @@ func (db *DB) runBatch(batch []*job) {
 		} else {
 			ok[i] = true
 			head = t.head
+		}
+		if alone {
+			continue
 		}
 		if _, err := sqlTx.ExecContext(ctx, `RELEASE SAVEPOINT job`); err != nil {
 			fail(err)

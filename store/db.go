@@ -333,7 +333,7 @@ func (t *tx) emit(typ, subject string, author coord.Viewer, m coord.Marking, pay
 	if err != nil {
 		return err
 	}
-	if err := insertEvent(t.ctx, t.Tx, t.db, rec, e); err != nil {
+	if err := insertEvent(t.ctx, t.Tx, t.db, rec, e, ""); err != nil {
 		return err
 	}
 	if err := apply(t.ctx, t.Tx, t.db, e); err != nil {

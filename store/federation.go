@@ -95,7 +95,7 @@ func (db *DB) AddPeer(ctx context.Context, v coord.Viewer, p *federation.Peer) e
 func (t *tx) checkHosted(op string, p *federation.Peer) error {
 	for _, o := range p.Orgs {
 		var local int
-		if err := t.queryRow(`SELECT COUNT(*) FROM events WHERE subject = ? AND type = ?`, o, coord.EventOrgCreated).Scan(&local); err != nil {
+		if err := t.queryRow(`SELECT COUNT(*) FROM events WHERE subject = ? AND type = ? AND origin = ''`, o, coord.EventOrgCreated).Scan(&local); err != nil {
 			return err
 		}
 		if local > 0 {
@@ -326,7 +326,7 @@ func (db *DB) Outgoing(ctx context.Context, to string, since int64, limit int) (
 		b.Keys = append(b.Keys, federation.OriginKey{Fingerprint: fp, Key: k})
 		return nil
 	}
-	rows, err := db.readRows(ctx, `SELECT seq, type, body, sig FROM events WHERE seq > ? ORDER BY seq LIMIT ?`, since, max(maxScan, 4*limit))
+	rows, err := db.readRows(ctx, `SELECT seq, type, body, sig, origin FROM events WHERE seq > ? ORDER BY seq LIMIT ?`, since, max(maxScan, 4*limit))
 	if err != nil {
 		return nil, 0, internal(op, err)
 	}
@@ -353,7 +353,7 @@ func (db *DB) Outgoing(ctx context.Context, to string, since int64, limit int) (
 			// A change from elsewhere goes to the instance it is
 			// addressed to whatever its marking says; elsewhere as the
 			// marking allows.
-			if r.echo || addressee(r.ev.Type, r.ev.Payload) != to && !federation.MayReceive(peer, r.ev.Marking, hosts) {
+			if r.echo || r.skip || addressee(r.ev.Type, r.ev.Payload) != to && !federation.MayReceive(peer, r.ev.Marking, hosts) {
 				continue
 			}
 			if err := addKey(r.origin); err != nil {
@@ -366,7 +366,7 @@ func (db *DB) Outgoing(ctx context.Context, to string, since int64, limit int) (
 	}
 	for rows.Next() && len(b.Events) < limit {
 		var r outRow
-		if err := rows.Scan(&r.seq, &r.typ, &r.body, &r.sig); err != nil {
+		if err := rows.Scan(&r.seq, &r.typ, &r.body, &r.sig, &r.origin); err != nil {
 			return nil, 0, internal(op, err)
 		}
 		if chunk = append(chunk, r); len(chunk) == outChunk {
@@ -397,13 +397,17 @@ type outRow struct {
 	seq       int64
 	typ       string
 	body, sig []byte
+	// origin is read with the row for a received event ("" for this
+	// instance's own); decodeOut sets it to this instance's otherwise.
+	origin string
 	// Set by decodeOut: the event that travels (the origin's, for a
-	// received one), its origin, a directory entry, whether it would go
-	// back to the peer it came from, or why it cannot be read.
+	// received one), a directory entry, whether it would go back to the
+	// peer it came from, whether it never travels (this instance's
+	// attestation of a received batch), or why it cannot be read.
 	ev      ledger.Event
-	origin  string
 	listing *federation.Listing
 	echo    bool
+	skip    bool
 	err     error
 }
 
@@ -425,11 +429,24 @@ func decodeOut(rows []outRow, self, to string) {
 }
 
 func (r *outRow) decode(self, to string) {
+	if r.origin != "" {
+		// Received and stored once: its origin's bytes and signature.
+		if r.origin == to {
+			r.echo = true // never echo a peer's own events back to it
+			return
+		}
+		r.ev, r.err = ledger.Decode(r.body)
+		return
+	}
 	r.origin = self
 	if r.ev, r.err = ledger.Decode(r.body); r.err != nil {
 		return
 	}
-	switch r.typ {
+	switch r.ev.Type {
+	case coord.EventBatchReceived:
+		// What it attests travels, each event on its own; the
+		// attestation is this instance's record of what it received.
+		r.skip = true
 	case coord.EventMemberCreated:
 		// The directory lists every member created here by id and
 		// organisation; the member's record itself travels only as its
@@ -601,7 +618,7 @@ func (t *tx) owns(origin, subject string) error {
 		return nil
 	}
 	var local int
-	if err := t.queryRow(`SELECT COUNT(*) FROM events WHERE subject = ? AND type NOT IN (?, ?, ?)`,
+	if err := t.queryRow(`SELECT COUNT(*) FROM events WHERE subject = ? AND type NOT IN (?, ?, ?) AND origin = ''`,
 		subject, coord.EventReceived, coord.EventChangeProposed, coord.EventChangeDecided).Scan(&local); err != nil {
 		return err
 	}

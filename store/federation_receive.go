@@ -1,7 +1,8 @@
 package store
 
 import (
-	"encoding/base64"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -100,7 +101,7 @@ func newInbox(t *tx, self string, v *federation.Verified) (*inbox, error) {
 		for _, s := range part {
 			args = append(args, s)
 		}
-		rows, err := t.QueryContext(t.ctx, t.db.q(`SELECT DISTINCT subject FROM events WHERE subject IN (`+marks+`) AND type NOT IN (?, ?, ?)`),
+		rows, err := t.QueryContext(t.ctx, t.db.q(`SELECT DISTINCT subject FROM events WHERE subject IN (`+marks+`) AND type NOT IN (?, ?, ?) AND origin = ''`),
 			append(args, coord.EventReceived, coord.EventChangeProposed, coord.EventChangeDecided)...)
 		if err != nil {
 			return nil, err
@@ -176,7 +177,7 @@ func (in *inbox) receive(entry federation.Entry, ev ledger.Event) (bool, error) 
 	if after, ok := chain[ev.Seq+1]; ok && after.prev != hash {
 		return false, fmt.Errorf("its origin's chain forks: event %d held here follows %s, not this event", ev.Seq+1, after.prev)
 	}
-	if ev.Type == coord.EventReceived || ev.Type == coord.EventInstanceCreated && ev.Seq != 1 {
+	if ev.Type == coord.EventReceived || ev.Type == coord.EventBatchReceived || ev.Type == coord.EventInstanceCreated && ev.Seq != 1 {
 		return false, fmt.Errorf("an event of type %s does not travel", ev.Type)
 	}
 	var change *coord.Change
@@ -219,22 +220,10 @@ func (in *inbox) receive(entry federation.Entry, ev ledger.Event) (bool, error) 
 	return true, nil
 }
 
-// receivedPayload is the payload of the event that keeps a received one in
-// this instance's log: json.Marshal of received, written directly.
-func receivedPayload(e federation.Entry) []byte {
-	enc := base64.StdEncoding
-	b := make([]byte, 0, len(e.Origin)+enc.EncodedLen(len(e.Body))+enc.EncodedLen(len(e.Sig))+40)
-	b = append(b, `{"origin":"`...)
-	b = append(b, e.Origin...)
-	b = append(b, `","body":"`...)
-	b = enc.AppendEncode(b, e.Body)
-	b = append(b, `","sig":"`...)
-	b = enc.AppendEncode(b, e.Sig)
-	return append(b, `"}`...)
-}
-
-// flush appends the events accepted so far to the log, each in an event
-// of coord.EventReceived, applies them, and records them as received.
+// flush appends the events accepted so far to the log — one event of
+// this instance that attests them (coord.EventBatchReceived), then each
+// in its origin's bytes and signature at the positions after it —,
+// applies them, and records them as received.
 func (in *inbox) flush() error {
 	if len(in.pending) == 0 {
 		return nil
@@ -244,34 +233,50 @@ func (in *inbox) flush() error {
 	if err != nil {
 		return err
 	}
-	wrappers := make([]ledger.Event, len(in.pending))
+	sum := sha256.New()
+	mks := make([]string, len(in.pending))
+	decoded := map[string]coord.Marking{}
 	for i, a := range in.pending {
-		wrappers[i] = ledger.Event{Time: t.now, Type: coord.EventReceived, Author: a.ev.Author, Org: a.ev.Org,
-			Subject: a.ev.Subject, Marking: a.ev.Marking, Payload: receivedPayload(a.entry)}
+		attest(sum, a.entry.Origin, a.hash, a.entry.Sig)
+		mk, err := json.Marshal(a.ev.Marking)
+		if err != nil {
+			return err
+		}
+		mks[i] = string(mk)
+		if _, ok := decoded[mks[i]]; !ok {
+			decoded[mks[i]] = a.ev.Marking
+		}
 	}
-	recs, err := ledger.SealAll(key, t.head, wrappers)
+	payload, err := json.Marshal(attestation{Count: int64(len(in.pending)), Digest: hex.EncodeToString(sum.Sum(nil))})
 	if err != nil {
 		return err
 	}
-	tm := t.now.UTC().Format(timeFormat)
-	for from := 0; from < len(recs); from += rowsPerInsert {
-		to := min(len(recs), from+rowsPerInsert)
-		args := make([]any, 0, 8*(to-from))
+	batch := ledger.Event{Time: t.now, Type: coord.EventBatchReceived, Author: "instance",
+		Marking: batchMarking(mks, decoded), Payload: payload}
+	rec, err := ledger.Seal(key, t.head, batch)
+	if err != nil {
+		return err
+	}
+	batch.Seq = rec.Seq
+	if err := insertEvent(t.ctx, t.Tx, t.db, rec, batch, ""); err != nil {
+		return err
+	}
+	for from := 0; from < len(in.pending); from += rowsPerInsert {
+		to := min(len(in.pending), from+rowsPerInsert)
+		args := make([]any, 0, 9*(to-from))
 		for i := from; i < to; i++ {
-			mk, err := json.Marshal(in.pending[i].ev.Marking)
-			if err != nil {
-				return err
-			}
-			args = append(args, recs[i].Seq, recs[i].Hash, recs[i].Body, recs[i].Sig, coord.EventReceived, in.pending[i].ev.Subject, tm, string(mk))
+			a := in.pending[i]
+			args = append(args, rec.Seq+1+int64(i), a.hash, a.entry.Body, a.entry.Sig, a.ev.Type, a.ev.Subject,
+				a.ev.Time.Format(timeFormat), mks[i], a.entry.Origin)
 		}
-		if err := t.exec(`INSERT INTO events (seq, hash, body, sig, type, subject, time, marking) VALUES `+values(8, to-from), args...); err != nil {
+		if err := t.exec(`INSERT INTO events (seq, hash, body, sig, type, subject, time, marking, origin) VALUES `+values(9, to-from), args...); err != nil {
 			return err
 		}
 		for i := from; i < to; i++ {
 			// The event applies as its origin wrote it, ordered where it
-			// arrived (as apply does with its wrapper).
+			// arrived.
 			inner := in.pending[i].ev
-			inner.Seq = recs[i].Seq
+			inner.Seq = rec.Seq + 1 + int64(i)
 			if err := apply(t.ctx, t.Tx, t.db, inner); err != nil {
 				return err
 			}
@@ -279,13 +284,15 @@ func (in *inbox) flush() error {
 		args = args[:0]
 		for i := from; i < to; i++ {
 			a := in.pending[i]
-			args = append(args, a.entry.Origin, a.ev.Seq, a.hash, a.ev.Prev, a.subject, recs[i].Seq)
+			args = append(args, a.entry.Origin, a.ev.Seq, a.hash, a.ev.Prev, a.subject, rec.Seq+1+int64(i))
 		}
 		if err := t.exec(`INSERT INTO received (origin, seq, hash, prev, subject, local_seq) VALUES `+values(6, to-from), args...); err != nil {
 			return err
 		}
 	}
-	t.head = &recs[len(recs)-1]
+	// The head: the last position, and the hash of the batch event, which
+	// the next event of this instance names as its previous.
+	t.head = &ledger.Record{Seq: rec.Seq + int64(len(in.pending)), Hash: rec.Hash}
 	in.pending = in.pending[:0]
 	return nil
 }

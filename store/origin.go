@@ -18,7 +18,7 @@ var _ federation.Origins = (*DB)(nil)
 func (db *DB) OriginOf(ctx context.Context, subject string) (federation.Origin, bool, error) {
 	const op = "store.OriginOf"
 	var local int
-	if err := db.readRow(ctx, `SELECT COUNT(*) FROM events WHERE subject = ? AND type <> ?`, subject, coord.EventReceived).Scan(&local); err != nil {
+	if err := db.readRow(ctx, `SELECT COUNT(*) FROM events WHERE subject = ? AND type <> ? AND origin = ''`, subject, coord.EventReceived).Scan(&local); err != nil {
 		return federation.Origin{}, false, internal(op, err)
 	}
 	if local > 0 {
