@@ -176,7 +176,7 @@ func (db *DB) Restore(ctx context.Context, r io.Reader) (int64, error) {
 				if err := insertEvent(t.ctx, t.Tx, db, rec, e, l.Event.Origin); err != nil {
 					return err
 				}
-				if err := apply(t.ctx, t.Tx, db, e); err != nil {
+				if err := t.apply(e); err != nil {
 					return err
 				}
 				// The commit signs the restored log's head: its last

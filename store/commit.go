@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 
 	"lifeline"
 )
@@ -109,6 +110,7 @@ func (db *DB) runBatch(batch []*job) {
 	}
 	start := head
 	ok := make([]bool, len(batch))
+	stmts := map[string]*sql.Stmt{} // closed with the transaction
 	// A job alone needs no savepoint: if it fails, the transaction is
 	// rolled back whole. SQLite keeps, for a savepoint, a copy of every
 	// page the job changes that existed before it (the statement
@@ -123,7 +125,7 @@ func (db *DB) runBatch(batch []*job) {
 				return
 			}
 		}
-		t := &tx{Tx: sqlTx, db: db, ctx: context.WithoutCancel(j.ctx), now: db.Now().UTC(), head: head}
+		t := &tx{Tx: sqlTx, db: db, ctx: context.WithoutCancel(j.ctx), now: db.Now().UTC(), head: head, stmts: stmts}
 		err := run(j, t)
 		if err == nil && t.head != head && refuse != nil {
 			// The job appended to a log that must not grow; writes

@@ -32,11 +32,8 @@ var projections = []string{"orgs", "members", "incidents", "needs", "offers", "m
 
 // apply projects one event onto the state tables. It reads nothing but
 // the event, so a replay of the log gives the same state.
-func apply(ctx context.Context, tx *sql.Tx, db *DB, e ledger.Event) error {
-	exec := func(query string, args ...any) error {
-		_, err := tx.ExecContext(ctx, db.q(query), args...)
-		return err
-	}
+func (t *tx) apply(e ledger.Event) error {
+	exec := t.exec
 	doc := string(e.Payload)
 	mk, err := json.Marshal(e.Marking)
 	if err != nil {
@@ -77,7 +74,7 @@ func apply(ctx context.Context, tx *sql.Tx, db *DB, e ledger.Event) error {
 			return fmt.Errorf("event %d carries a received event inside another", e.Seq)
 		}
 		inner.Seq = e.Seq
-		return apply(ctx, tx, db, inner)
+		return t.apply(inner)
 	case coord.EventOrgCreated, coord.EventOrgUpdated:
 		var o coord.Org
 		if err := json.Unmarshal(e.Payload, &o); err != nil {
@@ -504,7 +501,7 @@ func replay(t *tx, c *ledger.Chain, rewritten *int64) error {
 			}
 			*rewritten++
 		}
-		return apply(t.ctx, t.Tx, t.db, e)
+		return t.apply(e)
 	})
 	if err != nil {
 		return err

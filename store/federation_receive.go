@@ -45,9 +45,6 @@ type accepted struct {
 	subject string // the item it is recorded as writing ("" for a change)
 }
 
-// rowsPerInsert bounds the rows of one multi-row INSERT.
-const rowsPerInsert = 100
-
 func newInbox(t *tx, self string, v *federation.Verified) (*inbox, error) {
 	in := &inbox{t: t, self: self, chain: map[string]map[int64]link{}, local: map[string]bool{}, owners: map[string][]string{}}
 	lo, hi := map[string]int64{}, map[string]int64{}
@@ -261,32 +258,25 @@ func (in *inbox) flush() error {
 	if err := insertEvent(t.ctx, t.Tx, t.db, rec, batch, ""); err != nil {
 		return err
 	}
-	for from := 0; from < len(in.pending); from += rowsPerInsert {
-		to := min(len(in.pending), from+rowsPerInsert)
-		args := make([]any, 0, 9*(to-from))
-		for i := from; i < to; i++ {
-			a := in.pending[i]
-			args = append(args, rec.Seq+1+int64(i), a.hash, a.entry.Body, a.entry.Sig, a.ev.Type, a.ev.Subject,
-				a.ev.Time.Format(timeFormat), mks[i], a.entry.Origin)
-		}
-		if err := t.exec(`INSERT INTO events (seq, hash, body, sig, type, subject, time, marking, origin) VALUES `+values(9, to-from), args...); err != nil {
+	// One row at a time, each statement prepared once a transaction
+	// (tx.exec): an INSERT of several rows makes SQLite keep a journal of
+	// the pages it changes, to undo it alone should a later row fail,
+	// which cost more than the rows themselves.
+	for i, a := range in.pending {
+		seq := rec.Seq + 1 + int64(i)
+		if err := t.exec(`INSERT INTO events (seq, hash, body, sig, type, subject, time, marking, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			seq, a.hash, a.entry.Body, a.entry.Sig, a.ev.Type, a.ev.Subject, a.ev.Time.Format(timeFormat), mks[i], a.entry.Origin); err != nil {
 			return err
 		}
-		for i := from; i < to; i++ {
-			// The event applies as its origin wrote it, ordered where it
-			// arrived.
-			inner := in.pending[i].ev
-			inner.Seq = rec.Seq + 1 + int64(i)
-			if err := apply(t.ctx, t.Tx, t.db, inner); err != nil {
-				return err
-			}
+		// The event applies as its origin wrote it, ordered where it
+		// arrived.
+		inner := a.ev
+		inner.Seq = seq
+		if err := t.apply(inner); err != nil {
+			return err
 		}
-		args = args[:0]
-		for i := from; i < to; i++ {
-			a := in.pending[i]
-			args = append(args, a.entry.Origin, a.ev.Seq, a.hash, a.ev.Prev, a.subject, rec.Seq+1+int64(i))
-		}
-		if err := t.exec(`INSERT INTO received (origin, seq, hash, prev, subject, local_seq) VALUES `+values(6, to-from), args...); err != nil {
+		if err := t.exec(`INSERT INTO received (origin, seq, hash, prev, subject, local_seq) VALUES (?, ?, ?, ?, ?, ?)`,
+			a.entry.Origin, a.ev.Seq, a.hash, a.ev.Prev, a.subject, seq); err != nil {
 			return err
 		}
 	}
@@ -295,11 +285,4 @@ func (in *inbox) flush() error {
 	t.head = &ledger.Record{Seq: rec.Seq + int64(len(in.pending)), Hash: rec.Hash}
 	in.pending = in.pending[:0]
 	return nil
-}
-
-// values returns the VALUES list of a multi-row INSERT: rows groups of
-// cols placeholders.
-func values(cols, rows int) string {
-	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", cols), ", ") + ")"
-	return strings.TrimSuffix(strings.Repeat(row+", ", rows), ", ")
 }
