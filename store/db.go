@@ -65,6 +65,8 @@ type DB struct {
 	broken      atomic.Pointer[lifeline.Error] // set by RefuseWrites
 	check       atomic.Pointer[LogCheck]       // of CheckLog
 
+	ahead ahead // batches verified ahead of Receive (VerifyAhead)
+
 	jobs          chan *job // writes waiting for the committer
 	quit, stopped chan struct{}
 	closeOnce     sync.Once
@@ -306,7 +308,7 @@ type tx struct {
 // transaction and run again from there: parsing it was a tenth of the
 // cost of applying a received event.
 func (t *tx) exec(query string, args ...any) error {
-	if t.stmts == nil || !prepared(query) {
+	if t.stmts == nil || !keepPrepared(query) {
 		_, err := t.ExecContext(t.ctx, t.db.q(query), args...)
 		return err
 	}
@@ -322,8 +324,8 @@ func (t *tx) exec(query string, args ...any) error {
 	return err
 }
 
-// prepared reports whether exec keeps query prepared.
-func prepared(query string) bool {
+// keepPrepared reports whether exec keeps query prepared.
+func keepPrepared(query string) bool {
 	for _, p := range []string{"INSERT ", "UPDATE ", "DELETE "} {
 		if strings.HasPrefix(query, p) {
 			return true

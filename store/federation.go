@@ -4,7 +4,9 @@ import (
 	"cmp"
 	"context"
 	"crypto/ed25519"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -479,6 +481,69 @@ func (db *DB) MarkExported(ctx context.Context, peer string, until int64) error 
 	})
 }
 
+// ahead holds batches verified before Receive is asked to apply them
+// (VerifyAhead), by content address, with the sender's key they verified
+// with.
+type ahead struct {
+	mu sync.Mutex
+	m  map[string]aheadBatch
+}
+
+type aheadBatch struct {
+	v   *federation.Verified
+	key ed25519.PublicKey
+}
+
+// maxAhead bounds the batches VerifyAhead keeps.
+const maxAhead = 4
+
+// VerifyAhead verifies a batch as Receive does (federation.Open), without
+// applying anything, and keeps the result for the Receive of the same
+// bytes: a client verifies the next page on every core while the last one
+// is applied. Receive still checks, then, that the sender is a peer with
+// the same key, neither removed nor suspended. A batch that does not
+// verify is not kept; Receive says why.
+func (db *DB) VerifyAhead(ctx context.Context, wire []byte) {
+	v, key, err := db.open(ctx, wire)
+	if err != nil {
+		return
+	}
+	db.ahead.mu.Lock()
+	defer db.ahead.mu.Unlock()
+	if db.ahead.m == nil || len(db.ahead.m) >= maxAhead {
+		db.ahead.m = map[string]aheadBatch{}
+	}
+	db.ahead.m[v.ID] = aheadBatch{v: v, key: key}
+}
+
+// open verifies a batch whole (federation.Open), or takes it as
+// VerifyAhead verified it if its sender is still a peer with that key.
+func (db *DB) open(ctx context.Context, wire []byte) (*federation.Verified, ed25519.PublicKey, error) {
+	sum := sha256.Sum256(wire)
+	db.ahead.mu.Lock()
+	a, ok := db.ahead.m[hex.EncodeToString(sum[:])]
+	if ok {
+		delete(db.ahead.m, a.v.ID)
+	}
+	db.ahead.mu.Unlock()
+	if ok {
+		if k, ok := db.PeerKey(ctx, a.v.Sender); ok && k.Equal(a.key) {
+			return a.v, a.key, nil
+		}
+	}
+	_, self, err := db.Self(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var key ed25519.PublicKey
+	v, err := federation.Open(wire, self, func(fp string) (ed25519.PublicKey, bool) {
+		k, ok := db.PeerKey(ctx, fp)
+		key = k
+		return k, ok
+	})
+	return v, key, err
+}
+
 // Receive implements federation.Service.
 func (db *DB) Receive(ctx context.Context, wire []byte) (*federation.Received, error) {
 	const op = "store.Receive"
@@ -486,7 +551,7 @@ func (db *DB) Receive(ctx context.Context, wire []byte) (*federation.Received, e
 	if err != nil {
 		return nil, err
 	}
-	v, err := federation.Open(wire, self, func(fp string) (ed25519.PublicKey, bool) { return db.PeerKey(ctx, fp) })
+	v, _, err := db.open(ctx, wire)
 	if err != nil {
 		db.refused(ctx, wire, err)
 		return nil, err

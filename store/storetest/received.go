@@ -210,6 +210,37 @@ func testReceivedOnce(t *testing.T, open Opener) {
 	if len(p.Items) != 2 || p.Items[0].Type != coord.EventBatchReceived || p.Items[1].Subject != in.ID {
 		t.Errorf("anonymous readers see %d events of a public batch, want its batch event and the incident's", len(p.Items))
 	}
+	// A batch verified ahead is applied only while its sender is still a
+	// peer: suspended in between, it is refused.
+	ahead := &coord.Incident{Title: "Cut, verified ahead", Kind: coord.KindCableCut, Countries: []string{"SD"}}
+	ahead.TLP = coord.TLPClear
+	if err := a.db.CreateIncident(ctx, author, ahead); err != nil {
+		t.Fatal(err)
+	}
+	peers, err := b.db.FindPeers(ctx, b.admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wire, _, err := a.db.Outgoing(ctx, b.fp, peers[0].Pulled, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.db.VerifyAhead(ctx, wire)
+	pa := peers[0].Peer
+	pa.Suspended = true
+	if _, err := b.db.UpdatePeer(ctx, b.admin, &pa); err != nil {
+		t.Fatal(err)
+	}
+	_, err = b.db.Receive(ctx, wire)
+	wantCode(t, err, lifeline.EFORBIDDEN, "a batch verified ahead, its sender suspended since")
+	pa.Suspended = false
+	if _, err := b.db.UpdatePeer(ctx, b.admin, &pa); err != nil {
+		t.Fatal(err)
+	}
+	b.db.VerifyAhead(ctx, wire)
+	if r, err := b.db.Receive(ctx, wire); err != nil || r.Applied != 1 {
+		t.Fatalf("a batch verified ahead: %+v, %v; want its one event applied", r, err)
+	}
 	// B writes after what it received: its chain goes on from the batch
 	// event.
 	if err := b.db.CreateIncident(ctx, b.members["b-named"], newFedIncident("Written at B")); err != nil {
