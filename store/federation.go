@@ -23,12 +23,11 @@ import (
 
 var _ federation.Service = (*DB)(nil)
 
-// A received event is kept in this instance's log inside an event of its
-// own, of type coord.EventReceived, whose payload is the origin's exact
-// bytes and signature (received): the log stays one chain signed by this
-// instance, numbering everything the instance holds — the positions peers
-// pull from — and a replay applies the received event as its origin wrote
-// it.
+// Logs written before received events were stored once (received.go)
+// kept each inside an event of this instance's own, of type
+// coord.EventReceived, whose payload is the origin's exact bytes and
+// signature (received). They are still read: sent on as the origin's
+// event, and replayed as it.
 type received struct {
 	Origin string `json:"origin"` // fingerprint of the instance that wrote it
 	Body   []byte `json:"body"`   // its canonical bytes (base64)
@@ -584,9 +583,17 @@ func (db *DB) Receive(ctx context.Context, wire []byte) (*federation.Received, e
 		for i, ev := range v.Events {
 			entry := v.Batch.Events[i]
 			applied, err := in.receive(entry, ev)
+			var why refusal
+			if err != nil && !errors.As(err, &why) && !errors.As(err, new(*lifeline.Error)) {
+				return err // the database's, not the batch's
+			}
 			if err != nil {
+				reason := lifeline.ErrorMessage(err)
+				if why != "" {
+					reason = string(why)
+				}
 				return lifeline.Errorf(lifeline.EINVALID, op, "batch from %s, event at position %d (origin %s, event %d): %s; nothing of the batch was applied",
-					short(v.Sender), entry.Pos, short(entry.Origin), ev.Seq, lifeline.ErrorMessage(err))
+					short(v.Sender), entry.Pos, short(entry.Origin), ev.Seq, reason)
 			}
 			if applied {
 				out.Applied++
@@ -691,7 +698,7 @@ func (t *tx) owns(origin, subject string) error {
 		return fmt.Errorf("it changes %s, which this instance wrote", subject)
 	}
 	var other string
-	switch err := t.queryRow(`SELECT origin FROM received WHERE subject = ? AND origin <> ? LIMIT 1`, subject, origin).Scan(&other); {
+	switch err := t.queryRow(`SELECT origin FROM received_items WHERE subject = ? AND origin <> ? LIMIT 1`, subject, origin).Scan(&other); {
 	case err == nil:
 		return fmt.Errorf("it changes %s, which %s wrote", subject, short(other))
 	case !errors.Is(err, sql.ErrNoRows):

@@ -39,10 +39,9 @@ type inbox struct {
 type link struct{ hash, prev string }
 
 type accepted struct {
-	entry   federation.Entry
-	ev      ledger.Event
-	hash    string
-	subject string // the item it is recorded as writing ("" for a change)
+	entry federation.Entry
+	ev    ledger.Event
+	hash  string
 }
 
 func newInbox(t *tx, self string, v *federation.Verified) (*inbox, error) {
@@ -116,7 +115,7 @@ func newInbox(t *tx, self string, v *federation.Verified) (*inbox, error) {
 		if err != nil {
 			return nil, err
 		}
-		rows, err = t.QueryContext(t.ctx, t.db.q(`SELECT DISTINCT subject, origin FROM received WHERE subject IN (`+marks+`)`), args...)
+		rows, err = t.QueryContext(t.ctx, t.db.q(`SELECT DISTINCT subject, origin FROM received_items WHERE subject IN (`+marks+`)`), args...)
 		if err != nil {
 			return nil, err
 		}
@@ -137,6 +136,14 @@ func newInbox(t *tx, self string, v *federation.Verified) (*inbox, error) {
 	return in, nil
 }
 
+// refusal is why an event of a batch is refused, in words for people:
+// Receive shows it (an error of the database stays internal).
+type refusal string
+
+func (r refusal) Error() string { return string(r) }
+
+func refuse(format string, args ...any) error { return refusal(fmt.Sprintf(format, args...)) }
+
 // owns is tx.owns from what the inbox read: it refuses an event of origin
 // about subject when this instance wrote that item, or another origin did.
 func (in *inbox) owns(origin, subject string) error {
@@ -144,11 +151,11 @@ func (in *inbox) owns(origin, subject string) error {
 		return nil
 	}
 	if in.local[subject] {
-		return fmt.Errorf("it changes %s, which this instance wrote", subject)
+		return refuse("it changes %s, which this instance wrote", subject)
 	}
 	for _, o := range in.owners[subject] {
 		if o != origin {
-			return fmt.Errorf("it changes %s, which %s wrote", subject, short(o))
+			return refuse("it changes %s, which %s wrote", subject, short(o))
 		}
 	}
 	return nil
@@ -169,13 +176,13 @@ func (in *inbox) receive(entry federation.Entry, ev ledger.Event) (bool, error) 
 	}
 	hash := ledger.Hash(entry.Body)
 	if before, ok := chain[ev.Seq-1]; ok && before.hash != ev.Prev {
-		return false, fmt.Errorf("its origin's chain forks: it follows %s, but event %d held here is %s", ev.Prev, ev.Seq-1, before.hash)
+		return false, refuse("its origin's chain forks: it follows %s, but event %d held here is %s", ev.Prev, ev.Seq-1, before.hash)
 	}
 	if after, ok := chain[ev.Seq+1]; ok && after.prev != hash {
-		return false, fmt.Errorf("its origin's chain forks: event %d held here follows %s, not this event", ev.Seq+1, after.prev)
+		return false, refuse("its origin's chain forks: event %d held here follows %s, not this event", ev.Seq+1, after.prev)
 	}
 	if ev.Type == coord.EventReceived || ev.Type == coord.EventBatchReceived || ev.Type == coord.EventInstanceCreated && ev.Seq != 1 {
-		return false, fmt.Errorf("an event of type %s does not travel", ev.Type)
+		return false, refuse("an event of type %s does not travel", ev.Type)
 	}
 	var change *coord.Change
 	subject := ev.Subject
@@ -184,7 +191,7 @@ func (in *inbox) receive(entry federation.Entry, ev ledger.Event) (bool, error) 
 		// keep the item, and the item's owner is not recorded from it.
 		var err error
 		if change, err = checkChange(entry.Origin, ev.Type, ev.Subject, ev.Payload); err != nil {
-			return false, err
+			return false, refuse("%v", err)
 		}
 		subject = ""
 	} else if err := in.owns(entry.Origin, ev.Subject); err != nil {
@@ -193,17 +200,17 @@ func (in *inbox) receive(entry federation.Entry, ev ledger.Event) (bool, error) 
 	if ev.Type == coord.EventMemberCreated {
 		var m coord.Member
 		if err := json.Unmarshal(ev.Payload, &m); err != nil {
-			return false, fmt.Errorf("the member does not decode: %v", err)
+			return false, refuse("the member does not decode: %v", err)
 		}
 		if err := in.owns(entry.Origin, m.OrgID); err != nil {
-			return false, fmt.Errorf("the member's organisation: %v", err)
+			return false, refuse("the member's organisation: %v", err)
 		}
 	}
 	chain[ev.Seq] = link{hash: hash, prev: ev.Prev}
 	if subject != "" && subject != "instance" && !in.local[subject] && len(in.owners[subject]) == 0 {
 		in.owners[subject] = []string{entry.Origin}
 	}
-	in.pending = append(in.pending, accepted{entry: entry, ev: ev, hash: hash, subject: subject})
+	in.pending = append(in.pending, accepted{entry: entry, ev: ev, hash: hash})
 	if change != nil && ev.Type == coord.EventChangeDecided && change.From == in.self {
 		in.answered++
 	}
@@ -275,8 +282,9 @@ func (in *inbox) flush() error {
 		if err := t.apply(inner); err != nil {
 			return err
 		}
-		if err := t.exec(`INSERT INTO received (origin, seq, hash, prev, subject, local_seq) VALUES (?, ?, ?, ?, ?, ?)`,
-			a.entry.Origin, a.ev.Seq, a.hash, a.ev.Prev, a.subject, seq); err != nil {
+		// Its subject is the log's (the view received_items).
+		if err := t.exec(`INSERT INTO received (origin, seq, hash, prev, subject, local_seq) VALUES (?, ?, ?, ?, '', ?)`,
+			a.entry.Origin, a.ev.Seq, a.hash, a.ev.Prev, seq); err != nil {
 			return err
 		}
 	}

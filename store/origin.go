@@ -25,7 +25,7 @@ func (db *DB) OriginOf(ctx context.Context, subject string) (federation.Origin, 
 		return federation.Origin{}, false, nil
 	}
 	var fp string
-	switch err := db.readRow(ctx, `SELECT origin FROM received WHERE subject = ? ORDER BY local_seq LIMIT 1`, subject).Scan(&fp); {
+	switch err := db.readRow(ctx, `SELECT origin FROM received_items WHERE subject = ? ORDER BY local_seq LIMIT 1`, subject).Scan(&fp); {
 	case errors.Is(err, sql.ErrNoRows):
 		return federation.Origin{}, false, nil
 	case err != nil:

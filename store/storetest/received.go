@@ -241,6 +241,39 @@ func testReceivedOnce(t *testing.T, open Opener) {
 	if r, err := b.db.Receive(ctx, wire); err != nil || r.Applied != 1 {
 		t.Fatalf("a batch verified ahead: %+v, %v; want its one event applied", r, err)
 	}
+	// Received items keep their origin: A's incident is A's at B, and an
+	// event of another peer that changes it is refused, the whole batch.
+	if o, ok, err := b.db.OriginOf(ctx, ids[coord.TLPClear]); err != nil || !ok || o.Fingerprint != a.fp {
+		t.Errorf("the origin of A's incident at B: %+v, %v, %v", o, ok, err)
+	}
+	c := newFedInstance(t, open, "C", "c-org")
+	b.peer(t, c, true)
+	cKey, err := c.db.SigningKey(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	forged, err := ledger.Seal(cKey, &ledger.Record{Seq: 40, Hash: strings.Repeat("0", 64)}, ledger.Event{Time: in.Created, Type: coord.EventIncidentUpdated,
+		Author: c.members["c-org"].MemberID, Org: c.orgs["c-org"], Subject: ids[coord.TLPClear],
+		Marking: coord.Marking{TLP: coord.TLPClear, Org: c.orgs["c-org"], Author: c.members["c-org"].MemberID}, Payload: []byte(`{"id":"` + ids[coord.TLPClear] + `"}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cPub := cKey.Public().(ed25519.PublicKey)
+	fwire, _, err := federation.Seal(cKey, federation.Batch{Recipient: b.fp, Since: 0, Until: 1,
+		Keys:   []federation.OriginKey{{Fingerprint: c.fp, Key: cPub}},
+		Events: []federation.Entry{{Pos: 1, Origin: c.fp, Body: forged.Body, Sig: forged.Sig}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := countEvents(t, b.db)
+	_, err = b.db.Receive(ctx, fwire)
+	wantCode(t, err, lifeline.EINVALID, "C changing an incident A wrote")
+	if !strings.Contains(lifeline.ErrorMessage(err), "which "+a.fp[:16]) {
+		t.Errorf("the refusal does not name the item's origin: %s", lifeline.Trace(err))
+	}
+	if countEvents(t, b.db) != before {
+		t.Error("a refused batch appended to the log")
+	}
 	// B writes after what it received: its chain goes on from the batch
 	// event.
 	if err := b.db.CreateIncident(ctx, b.members["b-named"], newFedIncident("Written at B")); err != nil {
