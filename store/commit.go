@@ -110,7 +110,10 @@ func (db *DB) runBatch(batch []*job) {
 	}
 	start := head
 	ok := make([]bool, len(batch))
-	stmts := map[string]*sql.Stmt{} // closed with the transaction
+	var stmts map[string]*sql.Stmt // closed with the transaction
+	if db.dialect.PrepareWrites {
+		stmts = map[string]*sql.Stmt{}
+	}
 	// A job alone needs no savepoint: if it fails, the transaction is
 	// rolled back whole. SQLite keeps, for a savepoint, a copy of every
 	// page the job changes that existed before it (the statement

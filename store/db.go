@@ -32,6 +32,10 @@ type Dialect struct {
 	// Dollar is true for databases that number placeholders ($1, $2, …)
 	// instead of writing "?".
 	Dollar bool
+	// PrepareWrites, for a driver that keeps no prepared statements of its
+	// own (pgx does), prepares each INSERT, UPDATE and DELETE of a write
+	// transaction once and runs it again from there (tx.exec).
+	PrepareWrites bool
 	// LockWrite, when not empty, is run first in every write transaction
 	// so that appends to the log are serialised.
 	LockWrite string
