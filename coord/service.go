@@ -389,8 +389,16 @@ const (
 	EventNeedCoverage = "need.coverage"
 	// EventReceived carries an event written on another instance, in its
 	// origin's exact bytes and signature (package federation); it applies
-	// as the event it carries.
+	// as the event it carries. Logs written before federation.batch hold
+	// one per received event; they are still read.
 	EventReceived = "federation.received"
+	// EventBatchReceived attests the events of other instances received
+	// in one batch, which follow it in the log at positions of their own,
+	// each in its origin's bytes and signature: its payload is their
+	// number and a digest of their origins, hashes and signatures, and
+	// its marking reveals every one of theirs (Derive), so that only a
+	// reader who may see all of them sees it. It applies as nothing.
+	EventBatchReceived = "federation.batch"
 )
 
 // EventsAbout returns every event about one item that v may see, oldest

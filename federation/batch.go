@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"time"
 
 	"lifeline"
@@ -103,7 +104,7 @@ func Seal(key ed25519.PrivateKey, b Batch) (wire []byte, id string, err error) {
 	if err := b.check(); err != nil {
 		return nil, "", err
 	}
-	body, err := json.Marshal(b)
+	body, err := encodeBatch(b)
 	if err != nil {
 		return nil, "", &lifeline.Error{Code: lifeline.EINTERNAL, Op: op, Message: "encode the batch", Err: err}
 	}
@@ -115,6 +116,68 @@ func Seal(key ed25519.PrivateKey, b Batch) (wire []byte, id string, err error) {
 	w.WriteString("\n" + base64.StdEncoding.EncodeToString(sig) + "\n")
 	sum := sha256.Sum256(w.Bytes())
 	return w.Bytes(), hex.EncodeToString(sum[:]), nil
+}
+
+// encodeBatch returns json.Marshal(b), byte for byte, with the events
+// written directly: through reflection, their base64 was most of the cost
+// of sealing a batch.
+func encodeBatch(b Batch) ([]byte, error) {
+	events, dir := b.Events, b.Directory
+	b.Events, b.Directory = nil, nil
+	head, err := json.Marshal(b)
+	if err != nil {
+		return nil, err
+	}
+	tail, err := json.Marshal(dir)
+	if err != nil {
+		return nil, err
+	}
+	// head ends with "events":null,"directory":null}
+	const rest = `"events":null,"directory":null}`
+	if !bytes.HasSuffix(head, []byte(rest)) {
+		return nil, fmt.Errorf("unexpected encoding of a batch's header")
+	}
+	head = head[:len(head)-len(rest)]
+	enc := base64.StdEncoding
+	n := len(head) + len(tail) + 40
+	for _, e := range events {
+		n += len(e.Origin) + enc.EncodedLen(len(e.Body)) + enc.EncodedLen(len(e.Sig)) + 64
+	}
+	out := make([]byte, 0, n)
+	out = append(out, head...)
+	out = append(out, `"events":[`...)
+	for i, e := range events {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		origin, err := json.Marshal(e.Origin)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, `{"pos":`...)
+		out = strconv.AppendInt(out, e.Pos, 10)
+		out = append(out, `,"origin":`...)
+		out = append(out, origin...)
+		out = append(out, `,"body":`...)
+		out = appendBase64(out, e.Body)
+		out = append(out, `,"sig":`...)
+		out = appendBase64(out, e.Sig)
+		out = append(out, '}')
+	}
+	out = append(out, `],"directory":`...)
+	out = append(out, tail...)
+	return append(out, '}'), nil
+}
+
+// appendBase64 appends b as json.Marshal writes a []byte: a base64
+// string, or null for nil.
+func appendBase64(out, b []byte) []byte {
+	if b == nil {
+		return append(out, "null"...)
+	}
+	out = append(out, '"')
+	out = base64.StdEncoding.AppendEncode(out, b)
+	return append(out, '"')
 }
 
 // check verifies what a batch must say of itself: positions in order and

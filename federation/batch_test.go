@@ -199,3 +199,25 @@ func FuzzOpen(f *testing.F) {
 		}
 	})
 }
+
+// TestEncodeBatch: the batch's line is json.Marshal's encoding, byte for
+// byte, whatever its events hold (empty and missing bytes included).
+func TestEncodeBatch(t *testing.T) {
+	a, b := newInstance(t, 1), newInstance(t, 2)
+	batch := batchOf(a, b, events(t, a, 5), 0)
+	batch.Events = append(batch.Events, Entry{Pos: 99, Origin: "o\"<&>", Body: []byte{}, Sig: nil})
+	batch.Directory = []Listing{{Member: "mem_<1>", Org: "org_1"}}
+	for _, bt := range []Batch{batch, {Recipient: b.fp, Keys: []OriginKey{}, Events: []Entry{}, Directory: []Listing{}}} {
+		want, err := json.Marshal(bt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := encodeBatch(bt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("encodeBatch:\n got %s\nwant %s", got, want)
+		}
+	}
+}

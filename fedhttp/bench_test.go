@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"sync"
@@ -66,6 +67,29 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
+// syncProfile writes a CPU profile of the initial sync alone (not of the
+// filling of A's log) to the file LIFELINE_BENCH_SYNC_PROFILE names, if
+// set; it returns the function that stops it.
+func syncProfile(b *testing.B) func() {
+	name := os.Getenv("LIFELINE_BENCH_SYNC_PROFILE")
+	if name == "" {
+		return func() {}
+	}
+	f, err := os.Create(name)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		b.Fatal(err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkFederation measures, on a log of benchEvents events: an
 // initial sync over HTTP (events/s), an incremental pull with nothing new
 // (p50 and p99 latency), and the size of a bundle per 10,000 events.
@@ -77,9 +101,11 @@ func BenchmarkFederation(b *testing.B) {
 		bn := newNode(b, "B")
 		a.peer(b, bn)
 		bn.peer(b, a)
+		stop := syncProfile(b)
 		start, cpu0 := time.Now(), cpuTime()
 		got := bn.pull(b, a)
 		el, cpu := time.Since(start), cpuTime()-cpu0
+		stop()
 		if got < n {
 			b.Fatalf("B received %d events, want at least %d", got, n)
 		}

@@ -117,6 +117,10 @@ func (c *Client) PullOnce(ctx context.Context, p *federation.PeerStatus) (int, e
 				until = -1
 			}
 			wire, err := readBatch(res)
+			if va, ok := c.svc.(verifierAhead); ok && err == nil {
+				// Verified here, while the page before is applied.
+				va.VerifyAhead(ctx, wire)
+			}
 			ch <- page{wire: wire, until: until, err: err}
 		}()
 		return ch
@@ -147,6 +151,12 @@ func (c *Client) PullOnce(ctx context.Context, p *federation.PeerStatus) (int, e
 		}
 	}
 	return applied, fmt.Errorf("pull from %s: too many pages", p.Name)
+}
+
+// verifierAhead is a federation.Service that can verify a batch before
+// it is asked to apply it (store.DB.VerifyAhead).
+type verifierAhead interface {
+	VerifyAhead(ctx context.Context, wire []byte)
 }
 
 func readBatch(res *http.Response) ([]byte, error) {

@@ -10,6 +10,9 @@ import (
 	"io"
 	"time"
 
+	jsonv2 "github.com/go-json-experiment/json"
+	jsonv1 "github.com/go-json-experiment/json/v1"
+
 	"lifeline"
 	"lifeline/coord"
 )
@@ -107,15 +110,18 @@ func signed(body []byte) []byte {
 
 // Decode parses the canonical bytes of an event. It is for reading; it
 // does not verify (see Chain).
+//
+// It reads as encoding/json does (its options, jsonv1.DefaultOptionsV1),
+// an unknown field refused, through github.com/go-json-experiment/json,
+// several times faster: every event is decoded where it is read, sent and
+// received, and no log or peer's event verified before reads differently
+// now (FuzzDecode compares the two).
 func Decode(body []byte) (Event, error) {
 	var e Event
-	d := json.NewDecoder(bytes.NewReader(body))
-	d.DisallowUnknownFields()
-	if err := d.Decode(&e); err != nil {
+	if err := jsonv2.Unmarshal(body, &e, decodeOptions); err != nil {
 		return Event{}, lifeline.Errorf(lifeline.EINVALID, "ledger.Decode", "event: %v", err)
-	}
-	if d.More() {
-		return Event{}, lifeline.Errorf(lifeline.EINVALID, "ledger.Decode", "event: trailing data")
 	}
 	return e, nil
 }
+
+var decodeOptions = jsonv2.JoinOptions(jsonv1.DefaultOptionsV1(), jsonv2.RejectUnknownMembers(true))

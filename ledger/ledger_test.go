@@ -5,6 +5,8 @@ import (
 	"crypto/ed25519"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -194,14 +196,41 @@ func FuzzDecode(f *testing.F) {
 		f.Add(r.Body)
 	}
 	f.Add([]byte(`{"seq":1}{}`))
+	f.Add([]byte(`{"seq":1,"SEQ":2,"payload":null}`))
+	f.Add([]byte(`{"seq":1,"other":2}`))
+	f.Add([]byte("{\"type\":\"a\xffb\",\"payload\":{\"x\":1,\"x\":2}} "))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		e, err := ledger.Decode(b)
+		// It reads as encoding/json does, an unknown field refused: the
+		// reference every log was read with before. It may refuse more
+		// only of bytes that are not one JSON value (encoding/json's
+		// More took a stray "}" after it for the end).
+		want, werr := decodeV1(b)
+		if err == nil && werr != nil || err != nil && werr == nil && json.Valid(b) {
+			t.Fatalf("Decode(%q) = %v, encoding/json says %v", b, err, werr)
+		}
 		if err != nil {
 			if lifeline.ErrorCode(err) != lifeline.EINVALID {
 				t.Fatalf("Decode error %v is not EINVALID", err)
 			}
 			return
 		}
-		_ = e
+		if !reflect.DeepEqual(e, want) {
+			t.Fatalf("Decode(%q) = %+v, encoding/json reads %+v", b, e, want)
+		}
 	})
+}
+
+// decodeV1 is how Decode read events with encoding/json.
+func decodeV1(body []byte) (ledger.Event, error) {
+	var e ledger.Event
+	d := json.NewDecoder(bytes.NewReader(body))
+	d.DisallowUnknownFields()
+	if err := d.Decode(&e); err != nil {
+		return ledger.Event{}, err
+	}
+	if d.More() {
+		return ledger.Event{}, fmt.Errorf("trailing data")
+	}
+	return e, nil
 }

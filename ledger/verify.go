@@ -36,9 +36,26 @@ func ChainAfter(key ed25519.PublicKey, prev Record) *Chain {
 // Key returns the public key the chain verifies with.
 func (c *Chain) Key() ed25519.PublicKey { return c.key }
 
-// Len returns how many records verified so far (after the one a chain
-// started after, for ChainAfter).
+// Len returns how many positions the chain has passed so far (after the
+// one a chain started after, for ChainAfter): the records verified and
+// the positions skipped (Skip).
 func (c *Chain) Len() int64 { return c.n }
+
+// Skip passes over the n positions after the last verified record, which
+// hold events outside the chain that the record attests: a store keeps
+// the events of other instances it received at their own positions, in
+// their origins' bytes and signatures, after an event of its own that
+// names them (their number and a digest), and checks them against it.
+// The next record must then have the sequence number after them and name
+// the attesting record's hash as its previous. Skip does nothing before
+// the first record or for n < 1.
+func (c *Chain) Skip(n int64) {
+	if c.prev == nil || n < 1 {
+		return
+	}
+	c.prev = &Record{Seq: c.prev.Seq + n, Hash: c.prev.Hash}
+	c.n += n
+}
 
 // Head returns the hash of the last verified record ("" before the first).
 func (c *Chain) Head() string {

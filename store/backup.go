@@ -36,6 +36,10 @@ type backupEvent struct {
 	Hash string `json:"hash"`
 	Body []byte `json:"body"`
 	Sig  []byte `json:"sig"`
+	// Origin is the fingerprint of the instance that signed a received
+	// event (absent for this instance's own), attested by the batch event
+	// before it.
+	Origin string `json:"origin,omitempty"`
 }
 
 type backupToken struct {
@@ -81,7 +85,7 @@ func (db *DB) Backup(ctx context.Context, w io.Writer) error {
 		}
 	}
 	err = records(ctx, db.q, rtx.QueryContext, 0, func(r row) error {
-		return enc.Encode(backupLine{Event: &backupEvent{Seq: r.Seq, Hash: r.Hash, Body: r.Body, Sig: r.Sig}})
+		return enc.Encode(backupLine{Event: &backupEvent{Seq: r.Seq, Hash: r.Hash, Body: r.Body, Sig: r.Sig, Origin: r.Origin}})
 	})
 	if err != nil {
 		return internal(op, err)
@@ -113,6 +117,7 @@ func (db *DB) Backup(ctx context.Context, w io.Writer) error {
 func (db *DB) Restore(ctx context.Context, r io.Reader) (int64, error) {
 	const op = "store.Restore"
 	var chain *ledger.Chain
+	var walk *walker
 	err := db.update(ctx, op, func(t *tx) error {
 		var n int
 		if err := t.queryRow(`SELECT COUNT(*) FROM instance`).Scan(&n); err != nil {
@@ -150,6 +155,7 @@ func (db *DB) Restore(ctx context.Context, r io.Reader) (int64, error) {
 					return err
 				}
 				chain = ledger.NewChain(key.Public().(ed25519.PublicKey))
+				walk = newWalker(chain)
 			case l.Head != nil:
 				if chain == nil || head != nil || chain.Len() > 0 {
 					return bad("a signed head that is not the one line between the instance key and the events")
@@ -163,22 +169,21 @@ func (db *DB) Restore(ctx context.Context, r io.Reader) (int64, error) {
 					return bad("an event before the instance key")
 				}
 				rec := ledger.Record{Seq: l.Event.Seq, Hash: l.Event.Hash, Body: l.Event.Body, Sig: l.Event.Sig}
-				if err := chain.Next(rec); err != nil {
-					return bad("%v", err)
-				}
-				e, err := ledger.Decode(rec.Body)
+				e, err := walk.next(row{Record: rec, Origin: l.Event.Origin})
 				if err != nil {
 					return bad("%v", err)
 				}
-				if err := insertEvent(t.ctx, t.Tx, db, rec, e); err != nil {
+				if err := insertEvent(t.ctx, t.Tx, db, rec, e, l.Event.Origin); err != nil {
 					return err
 				}
-				if err := apply(t.ctx, t.Tx, db, e); err != nil {
+				if err := t.apply(e); err != nil {
 					return err
 				}
-				t.head = &rec // the commit signs the restored log's head
+				// The commit signs the restored log's head: its last
+				// position and the hash of the last event signed here.
+				t.head = &ledger.Record{Seq: rec.Seq, Hash: chain.Head()}
 				if head != nil && rec.Seq == head.Seq {
-					headHash = rec.Hash
+					headHash = chain.Head()
 				}
 			case l.Token != nil:
 				if err := t.exec(`INSERT INTO tokens (hash, member_id, created) VALUES (?, ?, ?)`, l.Token.Hash, l.Token.MemberID, l.Token.Created); err != nil {
@@ -193,6 +198,9 @@ func (db *DB) Restore(ctx context.Context, r io.Reader) (int64, error) {
 		}
 		if chain == nil {
 			return lifeline.Errorf(lifeline.EINVALID, op, "backup has no instance")
+		}
+		if err := walk.end(); err != nil {
+			return lifeline.Errorf(lifeline.EINVALID, op, "backup: %v", err)
 		}
 		if head != nil && head.Seq > 0 && headHash != head.Hash {
 			if chain.Len() < head.Seq {

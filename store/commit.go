@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 
 	"lifeline"
 )
@@ -109,17 +110,34 @@ func (db *DB) runBatch(batch []*job) {
 	}
 	start := head
 	ok := make([]bool, len(batch))
+	var stmts map[string]*sql.Stmt // closed with the transaction
+	if db.dialect.PrepareWrites {
+		stmts = map[string]*sql.Stmt{}
+	}
+	// A job alone needs no savepoint: if it fails, the transaction is
+	// rolled back whole. SQLite keeps, for a savepoint, a copy of every
+	// page the job changes that existed before it (the statement
+	// journal): for a received batch of a thousand events, which touches
+	// most pages of the log's indexes, that was megabytes written for
+	// nothing.
+	alone := len(batch) == 1
 	for i, j := range batch {
-		if _, err := sqlTx.ExecContext(ctx, `SAVEPOINT job`); err != nil {
-			fail(err)
-			return
+		if !alone {
+			if _, err := sqlTx.ExecContext(ctx, `SAVEPOINT job`); err != nil {
+				fail(err)
+				return
+			}
 		}
-		t := &tx{Tx: sqlTx, db: db, ctx: context.WithoutCancel(j.ctx), now: db.Now().UTC(), head: head}
+		t := &tx{Tx: sqlTx, db: db, ctx: context.WithoutCancel(j.ctx), now: db.Now().UTC(), head: head, stmts: stmts}
 		err := run(j, t)
 		if err == nil && t.head != head && refuse != nil {
 			// The job appended to a log that must not grow; writes
 			// outside the log (tokens, sessions) go on.
 			err = refuse
+		}
+		if err != nil && alone {
+			errs[i] = internal(j.op, err)
+			return // the deferred Rollback undoes it
 		}
 		if err != nil {
 			errs[i] = internal(j.op, err)
@@ -130,6 +148,9 @@ func (db *DB) runBatch(batch []*job) {
 		} else {
 			ok[i] = true
 			head = t.head
+		}
+		if alone {
+			continue
 		}
 		if _, err := sqlTx.ExecContext(ctx, `RELEASE SAVEPOINT job`); err != nil {
 			fail(err)

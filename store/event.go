@@ -15,13 +15,15 @@ import (
 	"lifeline/ledger"
 )
 
-func insertEvent(ctx context.Context, tx *sql.Tx, db *DB, rec ledger.Record, e ledger.Event) error {
+// insertEvent inserts one row of the log: an event of this instance
+// (origin "") or one received from origin, at the position rec.Seq.
+func insertEvent(ctx context.Context, tx *sql.Tx, db *DB, rec ledger.Record, e ledger.Event, origin string) error {
 	mk, err := json.Marshal(e.Marking)
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, db.q(`INSERT INTO events (seq, hash, body, sig, type, subject, time, marking) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
-		rec.Seq, rec.Hash, rec.Body, rec.Sig, e.Type, e.Subject, e.Time.Format(timeFormat), string(mk))
+	_, err = tx.ExecContext(ctx, db.q(`INSERT INTO events (seq, hash, body, sig, type, subject, time, marking, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		rec.Seq, rec.Hash, rec.Body, rec.Sig, e.Type, e.Subject, e.Time.Format(timeFormat), string(mk), origin)
 	return err
 }
 
@@ -30,11 +32,8 @@ var projections = []string{"orgs", "members", "incidents", "needs", "offers", "m
 
 // apply projects one event onto the state tables. It reads nothing but
 // the event, so a replay of the log gives the same state.
-func apply(ctx context.Context, tx *sql.Tx, db *DB, e ledger.Event) error {
-	exec := func(query string, args ...any) error {
-		_, err := tx.ExecContext(ctx, db.q(query), args...)
-		return err
-	}
+func (t *tx) apply(e ledger.Event) error {
+	exec := t.exec
 	doc := string(e.Payload)
 	mk, err := json.Marshal(e.Marking)
 	if err != nil {
@@ -42,7 +41,7 @@ func apply(ctx context.Context, tx *sql.Tx, db *DB, e ledger.Event) error {
 	}
 	marking := string(mk)
 	switch e.Type {
-	case coord.EventInstanceCreated:
+	case coord.EventInstanceCreated, coord.EventBatchReceived:
 		return nil
 	case coord.EventSituationRecorded:
 		var st coord.Situation
@@ -75,7 +74,7 @@ func apply(ctx context.Context, tx *sql.Tx, db *DB, e ledger.Event) error {
 			return fmt.Errorf("event %d carries a received event inside another", e.Seq)
 		}
 		inner.Seq = e.Seq
-		return apply(ctx, tx, db, inner)
+		return t.apply(inner)
 	case coord.EventOrgCreated, coord.EventOrgUpdated:
 		var o coord.Org
 		if err := json.Unmarshal(e.Payload, &o); err != nil {
@@ -198,6 +197,7 @@ func findEvents(ctx context.Context, db *DB, op string, v coord.Viewer, after in
 			if !coord.CanSee(v, e.Marking) || subject != "" && e.Subject != subject {
 				continue
 			}
+			e.Seq = seq // a received event's bytes carry its origin's
 			if len(page.Items) == limit {
 				// One more visible item exists: the page ends before it.
 				rows.Close()
@@ -223,10 +223,12 @@ func findEvents(ctx context.Context, db *DB, op string, v coord.Viewer, after in
 func scanBatch(limit int) int { return max(2*limit+1, 100) }
 
 // row is one row of the events table: the signed record and the columns
-// read from it for queries, which nothing signs.
+// read from it for queries, which nothing signs; Origin is the
+// fingerprint of the instance that signed a received event ("" for this
+// instance's own), which the batch event before it attests.
 type row struct {
 	ledger.Record
-	Type, Subject, Time, Marking string
+	Type, Subject, Time, Marking, Origin string
 }
 
 // derived returns the columns of the events table that e determines.
@@ -264,14 +266,14 @@ func trunc(s string) string {
 // write in between (PostgreSQL connections do not interleave).
 func records(ctx context.Context, q func(string) string, query func(ctx context.Context, query string, args ...any) (*sql.Rows, error), after int64, fn func(row) error) error {
 	for {
-		rows, err := query(ctx, q(`SELECT seq, hash, body, sig, type, subject, time, marking FROM events WHERE seq > ? ORDER BY seq LIMIT 1000`), after)
+		rows, err := query(ctx, q(`SELECT seq, hash, body, sig, type, subject, time, marking, origin FROM events WHERE seq > ? ORDER BY seq LIMIT 1000`), after)
 		if err != nil {
 			return err
 		}
 		var batch []row
 		for rows.Next() {
 			var r row
-			if err := rows.Scan(&r.Seq, &r.Hash, &r.Body, &r.Sig, &r.Type, &r.Subject, &r.Time, &r.Marking); err != nil {
+			if err := rows.Scan(&r.Seq, &r.Hash, &r.Body, &r.Sig, &r.Type, &r.Subject, &r.Time, &r.Marking, &r.Origin); err != nil {
 				rows.Close()
 				return err
 			}
@@ -320,23 +322,25 @@ func (db *DB) VerifyProgress(ctx context.Context, progress func(checked int64)) 
 	if head.Seq != -1 && !head.Verify(pub) {
 		return 0, &ledger.VerifyError{Seq: head.Seq, Reason: "the signed head does not verify with the instance key"}
 	}
-	c := ledger.NewChain(pub)
+	c := newWalker(ledger.NewChain(pub))
+	reported := int64(0)
 	err = records(ctx, db.q, db.read.QueryContext, 0, func(r row) error {
-		if err := c.Next(r.Record); err != nil {
-			return err
-		}
-		e, err := ledger.Decode(r.Body)
+		e, err := c.next(r)
 		if err != nil {
 			return err
 		}
 		if err := r.check(e); err != nil {
 			return err
 		}
-		if progress != nil && c.Len()%1000 == 0 {
+		if progress != nil && c.Len()/1000 > reported {
+			reported = c.Len() / 1000
 			progress(c.Len())
 		}
 		return nil
 	})
+	if err == nil {
+		err = c.end()
+	}
 	if err != nil {
 		return c.Len(), err
 	}
@@ -346,7 +350,7 @@ func (db *DB) VerifyProgress(ctx context.Context, progress func(checked int64)) 
 	if c.Len() < head.Seq {
 		var last *ledger.Record
 		if c.Len() > 0 {
-			last = &ledger.Record{Seq: c.Len(), Hash: c.Head()}
+			last = &ledger.Record{Seq: c.Len(), Hash: c.c.Head()}
 		}
 		return c.Len(), matchHead(last, head)
 	}
@@ -354,7 +358,7 @@ func (db *DB) VerifyProgress(ctx context.Context, progress func(checked int64)) 
 	// names must be in the log with its hash.
 	var hash string
 	if head.Seq > 0 {
-		if err := db.read.QueryRowContext(ctx, db.q(`SELECT hash FROM events WHERE seq = ?`), head.Seq).Scan(&hash); err != nil {
+		if hash, err = db.hashAt(ctx, head.Seq); err != nil {
 			return c.Len(), internal("store.Verify", err)
 		}
 	}
@@ -375,13 +379,12 @@ func (db *DB) VerifyAnchor(ctx context.Context, anchor ledger.Head) error {
 	if anchor.Sig != nil && !anchor.Verify(pub) {
 		return lifeline.Errorf(lifeline.ECONFLICT, "", "the anchor's signature does not verify with this instance's key: it is another instance's head, or the key was replaced")
 	}
-	var hash string
-	err = db.read.QueryRowContext(ctx, db.q(`SELECT hash FROM events WHERE seq = ?`), anchor.Seq).Scan(&hash)
-	if errors.Is(err, sql.ErrNoRows) {
-		return &ledger.VerifyError{Seq: anchor.Seq, Reason: "missing: the anchored head names it, so the log lost events from its end"}
-	}
+	hash, err := db.hashAt(ctx, anchor.Seq)
 	if err != nil {
 		return internal("store.VerifyAnchor", err)
+	}
+	if hash == "" {
+		return &ledger.VerifyError{Seq: anchor.Seq, Reason: "missing: the anchored head names it, so the log lost events from its end"}
 	}
 	if hash != anchor.Hash {
 		return &ledger.VerifyError{Seq: anchor.Seq, Reason: fmt.Sprintf("its hash %s is not the anchored %s: the log was rewritten", short(hash), short(anchor.Hash))}
@@ -414,30 +417,36 @@ func (db *DB) CheckTail(ctx context.Context, n int64) error {
 		return internal("store.CheckTail", err)
 	}
 	from := max(last-n, 0) // the event before the tail, trusted for its hash only
-	var c *ledger.Chain
-	if from == 0 {
-		c = ledger.NewChain(pub)
-	} else {
-		var prev ledger.Record
-		err := db.read.QueryRowContext(ctx, db.q(`SELECT seq, hash FROM events WHERE seq = ?`), from).Scan(&prev.Seq, &prev.Hash)
+	c := newWalker(ledger.NewChain(pub))
+	if from > 0 {
+		// The tail starts at an event of this instance: the received
+		// events after a batch event are checked against it.
+		var prev row
+		at, _, err := lastLocal(ctx, db.read, db.q, from)
+		if err == nil {
+			err = db.read.QueryRowContext(ctx, db.q(`SELECT seq, hash, body FROM events WHERE seq = ?`), at).Scan(&prev.Seq, &prev.Hash, &prev.Body)
+		}
 		if errors.Is(err, sql.ErrNoRows) {
 			return &ledger.VerifyError{Seq: from, Reason: "missing"}
 		}
 		if err != nil {
 			return internal("store.CheckTail", err)
 		}
-		c = ledger.ChainAfter(pub, prev)
-	}
-	err = records(ctx, db.q, db.read.QueryContext, from, func(r row) error {
-		if err := c.Next(r.Record); err != nil {
+		if err := c.after(pub, prev); err != nil {
 			return err
 		}
-		e, err := ledger.Decode(r.Body)
+		from = at
+	}
+	err = records(ctx, db.q, db.read.QueryContext, from, func(r row) error {
+		e, err := c.next(r)
 		if err != nil {
 			return err
 		}
 		return r.check(e)
 	})
+	if err == nil {
+		err = c.end()
+	}
 	if err != nil {
 		return err
 	}
@@ -445,8 +454,8 @@ func (db *DB) CheckTail(ctx context.Context, n int64) error {
 		return nil
 	}
 	var lastRec *ledger.Record
-	if c.Head() != "" {
-		lastRec = &ledger.Record{Seq: from + c.Len(), Hash: c.Head()}
+	if c.c.Head() != "" {
+		lastRec = &ledger.Record{Seq: from + c.Len(), Hash: c.c.Head()}
 	}
 	if lastRec == nil || lastRec.Seq <= head.Seq {
 		return matchHead(lastRec, head)
@@ -489,11 +498,9 @@ func (db *DB) RebuildCounted(ctx context.Context) (events, rewritten int64, err 
 // columns of events where they differ from the signed bytes, and counts
 // them.
 func replay(t *tx, c *ledger.Chain, rewritten *int64) error {
-	return records(t.ctx, t.db.q, t.QueryContext, 0, func(r row) error {
-		if err := c.Next(r.Record); err != nil {
-			return err
-		}
-		e, err := ledger.Decode(r.Body)
+	w := newWalker(c)
+	err := records(t.ctx, t.db.q, t.QueryContext, 0, func(r row) error {
+		e, err := w.next(r)
 		if err != nil {
 			return err
 		}
@@ -507,8 +514,12 @@ func replay(t *tx, c *ledger.Chain, rewritten *int64) error {
 			}
 			*rewritten++
 		}
-		return apply(t.ctx, t.Tx, t.db, e)
+		return t.apply(e)
 	})
+	if err != nil {
+		return err
+	}
+	return w.end()
 }
 
 // errCompared ends the transaction of VerifyState, which must change

@@ -4,7 +4,9 @@ import (
 	"cmp"
 	"context"
 	"crypto/ed25519"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -21,12 +23,11 @@ import (
 
 var _ federation.Service = (*DB)(nil)
 
-// A received event is kept in this instance's log inside an event of its
-// own, of type coord.EventReceived, whose payload is the origin's exact
-// bytes and signature (received): the log stays one chain signed by this
-// instance, numbering everything the instance holds — the positions peers
-// pull from — and a replay applies the received event as its origin wrote
-// it.
+// Logs written before received events were stored once (received.go)
+// kept each inside an event of this instance's own, of type
+// coord.EventReceived, whose payload is the origin's exact bytes and
+// signature (received). They are still read: sent on as the origin's
+// event, and replayed as it.
 type received struct {
 	Origin string `json:"origin"` // fingerprint of the instance that wrote it
 	Body   []byte `json:"body"`   // its canonical bytes (base64)
@@ -95,7 +96,7 @@ func (db *DB) AddPeer(ctx context.Context, v coord.Viewer, p *federation.Peer) e
 func (t *tx) checkHosted(op string, p *federation.Peer) error {
 	for _, o := range p.Orgs {
 		var local int
-		if err := t.queryRow(`SELECT COUNT(*) FROM events WHERE subject = ? AND type = ?`, o, coord.EventOrgCreated).Scan(&local); err != nil {
+		if err := t.queryRow(`SELECT COUNT(*) FROM events WHERE subject = ? AND type = ? AND origin = ''`, o, coord.EventOrgCreated).Scan(&local); err != nil {
 			return err
 		}
 		if local > 0 {
@@ -326,7 +327,7 @@ func (db *DB) Outgoing(ctx context.Context, to string, since int64, limit int) (
 		b.Keys = append(b.Keys, federation.OriginKey{Fingerprint: fp, Key: k})
 		return nil
 	}
-	rows, err := db.readRows(ctx, `SELECT seq, type, body, sig FROM events WHERE seq > ? ORDER BY seq LIMIT ?`, since, max(maxScan, 4*limit))
+	rows, err := db.readRows(ctx, `SELECT seq, type, body, sig, origin FROM events WHERE seq > ? ORDER BY seq LIMIT ?`, since, max(maxScan, 4*limit))
 	if err != nil {
 		return nil, 0, internal(op, err)
 	}
@@ -353,7 +354,7 @@ func (db *DB) Outgoing(ctx context.Context, to string, since int64, limit int) (
 			// A change from elsewhere goes to the instance it is
 			// addressed to whatever its marking says; elsewhere as the
 			// marking allows.
-			if r.echo || addressee(r.ev.Type, r.ev.Payload) != to && !federation.MayReceive(peer, r.ev.Marking, hosts) {
+			if r.echo || r.skip || addressee(r.ev.Type, r.ev.Payload) != to && !federation.MayReceive(peer, r.ev.Marking, hosts) {
 				continue
 			}
 			if err := addKey(r.origin); err != nil {
@@ -366,7 +367,7 @@ func (db *DB) Outgoing(ctx context.Context, to string, since int64, limit int) (
 	}
 	for rows.Next() && len(b.Events) < limit {
 		var r outRow
-		if err := rows.Scan(&r.seq, &r.typ, &r.body, &r.sig); err != nil {
+		if err := rows.Scan(&r.seq, &r.typ, &r.body, &r.sig, &r.origin); err != nil {
 			return nil, 0, internal(op, err)
 		}
 		if chunk = append(chunk, r); len(chunk) == outChunk {
@@ -397,13 +398,17 @@ type outRow struct {
 	seq       int64
 	typ       string
 	body, sig []byte
+	// origin is read with the row for a received event ("" for this
+	// instance's own); decodeOut sets it to this instance's otherwise.
+	origin string
 	// Set by decodeOut: the event that travels (the origin's, for a
-	// received one), its origin, a directory entry, whether it would go
-	// back to the peer it came from, or why it cannot be read.
+	// received one), a directory entry, whether it would go back to the
+	// peer it came from, whether it never travels (this instance's
+	// attestation of a received batch), or why it cannot be read.
 	ev      ledger.Event
-	origin  string
 	listing *federation.Listing
 	echo    bool
+	skip    bool
 	err     error
 }
 
@@ -425,11 +430,24 @@ func decodeOut(rows []outRow, self, to string) {
 }
 
 func (r *outRow) decode(self, to string) {
+	if r.origin != "" {
+		// Received and stored once: its origin's bytes and signature.
+		if r.origin == to {
+			r.echo = true // never echo a peer's own events back to it
+			return
+		}
+		r.ev, r.err = ledger.Decode(r.body)
+		return
+	}
 	r.origin = self
 	if r.ev, r.err = ledger.Decode(r.body); r.err != nil {
 		return
 	}
-	switch r.typ {
+	switch r.ev.Type {
+	case coord.EventBatchReceived:
+		// What it attests travels, each event on its own; the
+		// attestation is this instance's record of what it received.
+		r.skip = true
 	case coord.EventMemberCreated:
 		// The directory lists every member created here by id and
 		// organisation; the member's record itself travels only as its
@@ -462,6 +480,69 @@ func (db *DB) MarkExported(ctx context.Context, peer string, until int64) error 
 	})
 }
 
+// ahead holds batches verified before Receive is asked to apply them
+// (VerifyAhead), by content address, with the sender's key they verified
+// with.
+type ahead struct {
+	mu sync.Mutex
+	m  map[string]aheadBatch
+}
+
+type aheadBatch struct {
+	v   *federation.Verified
+	key ed25519.PublicKey
+}
+
+// maxAhead bounds the batches VerifyAhead keeps.
+const maxAhead = 4
+
+// VerifyAhead verifies a batch as Receive does (federation.Open), without
+// applying anything, and keeps the result for the Receive of the same
+// bytes: a client verifies the next page on every core while the last one
+// is applied. Receive still checks, then, that the sender is a peer with
+// the same key, neither removed nor suspended. A batch that does not
+// verify is not kept; Receive says why.
+func (db *DB) VerifyAhead(ctx context.Context, wire []byte) {
+	v, key, err := db.open(ctx, wire)
+	if err != nil {
+		return
+	}
+	db.ahead.mu.Lock()
+	defer db.ahead.mu.Unlock()
+	if db.ahead.m == nil || len(db.ahead.m) >= maxAhead {
+		db.ahead.m = map[string]aheadBatch{}
+	}
+	db.ahead.m[v.ID] = aheadBatch{v: v, key: key}
+}
+
+// open verifies a batch whole (federation.Open), or takes it as
+// VerifyAhead verified it if its sender is still a peer with that key.
+func (db *DB) open(ctx context.Context, wire []byte) (*federation.Verified, ed25519.PublicKey, error) {
+	sum := sha256.Sum256(wire)
+	db.ahead.mu.Lock()
+	a, ok := db.ahead.m[hex.EncodeToString(sum[:])]
+	if ok {
+		delete(db.ahead.m, a.v.ID)
+	}
+	db.ahead.mu.Unlock()
+	if ok {
+		if k, ok := db.PeerKey(ctx, a.v.Sender); ok && k.Equal(a.key) {
+			return a.v, a.key, nil
+		}
+	}
+	_, self, err := db.Self(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var key ed25519.PublicKey
+	v, err := federation.Open(wire, self, func(fp string) (ed25519.PublicKey, bool) {
+		k, ok := db.PeerKey(ctx, fp)
+		key = k
+		return k, ok
+	})
+	return v, key, err
+}
+
 // Receive implements federation.Service.
 func (db *DB) Receive(ctx context.Context, wire []byte) (*federation.Received, error) {
 	const op = "store.Receive"
@@ -469,7 +550,7 @@ func (db *DB) Receive(ctx context.Context, wire []byte) (*federation.Received, e
 	if err != nil {
 		return nil, err
 	}
-	v, err := federation.Open(wire, self, func(fp string) (ed25519.PublicKey, bool) { return db.PeerKey(ctx, fp) })
+	v, _, err := db.open(ctx, wire)
 	if err != nil {
 		db.refused(ctx, wire, err)
 		return nil, err
@@ -502,9 +583,17 @@ func (db *DB) Receive(ctx context.Context, wire []byte) (*federation.Received, e
 		for i, ev := range v.Events {
 			entry := v.Batch.Events[i]
 			applied, err := in.receive(entry, ev)
+			var why refusal
+			if err != nil && !errors.As(err, &why) && !errors.As(err, new(*lifeline.Error)) {
+				return err // the database's, not the batch's
+			}
 			if err != nil {
+				reason := lifeline.ErrorMessage(err)
+				if why != "" {
+					reason = string(why)
+				}
 				return lifeline.Errorf(lifeline.EINVALID, op, "batch from %s, event at position %d (origin %s, event %d): %s; nothing of the batch was applied",
-					short(v.Sender), entry.Pos, short(entry.Origin), ev.Seq, lifeline.ErrorMessage(err))
+					short(v.Sender), entry.Pos, short(entry.Origin), ev.Seq, reason)
 			}
 			if applied {
 				out.Applied++
@@ -601,7 +690,7 @@ func (t *tx) owns(origin, subject string) error {
 		return nil
 	}
 	var local int
-	if err := t.queryRow(`SELECT COUNT(*) FROM events WHERE subject = ? AND type NOT IN (?, ?, ?)`,
+	if err := t.queryRow(`SELECT COUNT(*) FROM events WHERE subject = ? AND type NOT IN (?, ?, ?) AND origin = ''`,
 		subject, coord.EventReceived, coord.EventChangeProposed, coord.EventChangeDecided).Scan(&local); err != nil {
 		return err
 	}
@@ -609,7 +698,7 @@ func (t *tx) owns(origin, subject string) error {
 		return fmt.Errorf("it changes %s, which this instance wrote", subject)
 	}
 	var other string
-	switch err := t.queryRow(`SELECT origin FROM received WHERE subject = ? AND origin <> ? LIMIT 1`, subject, origin).Scan(&other); {
+	switch err := t.queryRow(`SELECT origin FROM received_items WHERE subject = ? AND origin <> ? LIMIT 1`, subject, origin).Scan(&other); {
 	case err == nil:
 		return fmt.Errorf("it changes %s, which %s wrote", subject, short(other))
 	case !errors.Is(err, sql.ErrNoRows):

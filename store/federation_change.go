@@ -48,7 +48,7 @@ var changeTables = map[string]struct{ table, what string }{
 // "" when it was written here or is unknown.
 func (t *tx) keptElsewhere(subject string) (string, error) {
 	var origin string
-	err := t.queryRow(`SELECT origin FROM received WHERE subject = ? LIMIT 1`, subject).Scan(&origin)
+	err := t.queryRow(`SELECT origin FROM received_items WHERE subject = ? LIMIT 1`, subject).Scan(&origin)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}

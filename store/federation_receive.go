@@ -1,7 +1,8 @@
 package store
 
 import (
-	"encoding/base64"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -38,14 +39,10 @@ type inbox struct {
 type link struct{ hash, prev string }
 
 type accepted struct {
-	entry   federation.Entry
-	ev      ledger.Event
-	hash    string
-	subject string // the item it is recorded as writing ("" for a change)
+	entry federation.Entry
+	ev    ledger.Event
+	hash  string
 }
-
-// rowsPerInsert bounds the rows of one multi-row INSERT.
-const rowsPerInsert = 100
 
 func newInbox(t *tx, self string, v *federation.Verified) (*inbox, error) {
 	in := &inbox{t: t, self: self, chain: map[string]map[int64]link{}, local: map[string]bool{}, owners: map[string][]string{}}
@@ -100,7 +97,7 @@ func newInbox(t *tx, self string, v *federation.Verified) (*inbox, error) {
 		for _, s := range part {
 			args = append(args, s)
 		}
-		rows, err := t.QueryContext(t.ctx, t.db.q(`SELECT DISTINCT subject FROM events WHERE subject IN (`+marks+`) AND type NOT IN (?, ?, ?)`),
+		rows, err := t.QueryContext(t.ctx, t.db.q(`SELECT DISTINCT subject FROM events WHERE subject IN (`+marks+`) AND type NOT IN (?, ?, ?) AND origin = ''`),
 			append(args, coord.EventReceived, coord.EventChangeProposed, coord.EventChangeDecided)...)
 		if err != nil {
 			return nil, err
@@ -118,7 +115,7 @@ func newInbox(t *tx, self string, v *federation.Verified) (*inbox, error) {
 		if err != nil {
 			return nil, err
 		}
-		rows, err = t.QueryContext(t.ctx, t.db.q(`SELECT DISTINCT subject, origin FROM received WHERE subject IN (`+marks+`)`), args...)
+		rows, err = t.QueryContext(t.ctx, t.db.q(`SELECT DISTINCT subject, origin FROM received_items WHERE subject IN (`+marks+`)`), args...)
 		if err != nil {
 			return nil, err
 		}
@@ -139,6 +136,14 @@ func newInbox(t *tx, self string, v *federation.Verified) (*inbox, error) {
 	return in, nil
 }
 
+// refusal is why an event of a batch is refused, in words for people:
+// Receive shows it (an error of the database stays internal).
+type refusal string
+
+func (r refusal) Error() string { return string(r) }
+
+func refuse(format string, args ...any) error { return refusal(fmt.Sprintf(format, args...)) }
+
 // owns is tx.owns from what the inbox read: it refuses an event of origin
 // about subject when this instance wrote that item, or another origin did.
 func (in *inbox) owns(origin, subject string) error {
@@ -146,11 +151,11 @@ func (in *inbox) owns(origin, subject string) error {
 		return nil
 	}
 	if in.local[subject] {
-		return fmt.Errorf("it changes %s, which this instance wrote", subject)
+		return refuse("it changes %s, which this instance wrote", subject)
 	}
 	for _, o := range in.owners[subject] {
 		if o != origin {
-			return fmt.Errorf("it changes %s, which %s wrote", subject, short(o))
+			return refuse("it changes %s, which %s wrote", subject, short(o))
 		}
 	}
 	return nil
@@ -171,13 +176,13 @@ func (in *inbox) receive(entry federation.Entry, ev ledger.Event) (bool, error) 
 	}
 	hash := ledger.Hash(entry.Body)
 	if before, ok := chain[ev.Seq-1]; ok && before.hash != ev.Prev {
-		return false, fmt.Errorf("its origin's chain forks: it follows %s, but event %d held here is %s", ev.Prev, ev.Seq-1, before.hash)
+		return false, refuse("its origin's chain forks: it follows %s, but event %d held here is %s", ev.Prev, ev.Seq-1, before.hash)
 	}
 	if after, ok := chain[ev.Seq+1]; ok && after.prev != hash {
-		return false, fmt.Errorf("its origin's chain forks: event %d held here follows %s, not this event", ev.Seq+1, after.prev)
+		return false, refuse("its origin's chain forks: event %d held here follows %s, not this event", ev.Seq+1, after.prev)
 	}
-	if ev.Type == coord.EventReceived || ev.Type == coord.EventInstanceCreated && ev.Seq != 1 {
-		return false, fmt.Errorf("an event of type %s does not travel", ev.Type)
+	if ev.Type == coord.EventReceived || ev.Type == coord.EventBatchReceived || ev.Type == coord.EventInstanceCreated && ev.Seq != 1 {
+		return false, refuse("an event of type %s does not travel", ev.Type)
 	}
 	var change *coord.Change
 	subject := ev.Subject
@@ -186,7 +191,7 @@ func (in *inbox) receive(entry federation.Entry, ev ledger.Event) (bool, error) 
 		// keep the item, and the item's owner is not recorded from it.
 		var err error
 		if change, err = checkChange(entry.Origin, ev.Type, ev.Subject, ev.Payload); err != nil {
-			return false, err
+			return false, refuse("%v", err)
 		}
 		subject = ""
 	} else if err := in.owns(entry.Origin, ev.Subject); err != nil {
@@ -195,17 +200,17 @@ func (in *inbox) receive(entry federation.Entry, ev ledger.Event) (bool, error) 
 	if ev.Type == coord.EventMemberCreated {
 		var m coord.Member
 		if err := json.Unmarshal(ev.Payload, &m); err != nil {
-			return false, fmt.Errorf("the member does not decode: %v", err)
+			return false, refuse("the member does not decode: %v", err)
 		}
 		if err := in.owns(entry.Origin, m.OrgID); err != nil {
-			return false, fmt.Errorf("the member's organisation: %v", err)
+			return false, refuse("the member's organisation: %v", err)
 		}
 	}
 	chain[ev.Seq] = link{hash: hash, prev: ev.Prev}
 	if subject != "" && subject != "instance" && !in.local[subject] && len(in.owners[subject]) == 0 {
 		in.owners[subject] = []string{entry.Origin}
 	}
-	in.pending = append(in.pending, accepted{entry: entry, ev: ev, hash: hash, subject: subject})
+	in.pending = append(in.pending, accepted{entry: entry, ev: ev, hash: hash})
 	if change != nil && ev.Type == coord.EventChangeDecided && change.From == in.self {
 		in.answered++
 	}
@@ -219,22 +224,10 @@ func (in *inbox) receive(entry federation.Entry, ev ledger.Event) (bool, error) 
 	return true, nil
 }
 
-// receivedPayload is the payload of the event that keeps a received one in
-// this instance's log: json.Marshal of received, written directly.
-func receivedPayload(e federation.Entry) []byte {
-	enc := base64.StdEncoding
-	b := make([]byte, 0, len(e.Origin)+enc.EncodedLen(len(e.Body))+enc.EncodedLen(len(e.Sig))+40)
-	b = append(b, `{"origin":"`...)
-	b = append(b, e.Origin...)
-	b = append(b, `","body":"`...)
-	b = enc.AppendEncode(b, e.Body)
-	b = append(b, `","sig":"`...)
-	b = enc.AppendEncode(b, e.Sig)
-	return append(b, `"}`...)
-}
-
-// flush appends the events accepted so far to the log, each in an event
-// of coord.EventReceived, applies them, and records them as received.
+// flush appends the events accepted so far to the log — one event of
+// this instance that attests them (coord.EventBatchReceived), then each
+// in its origin's bytes and signature at the positions after it —,
+// applies them, and records them as received.
 func (in *inbox) flush() error {
 	if len(in.pending) == 0 {
 		return nil
@@ -244,55 +237,60 @@ func (in *inbox) flush() error {
 	if err != nil {
 		return err
 	}
-	wrappers := make([]ledger.Event, len(in.pending))
+	sum := sha256.New()
+	mks := make([]string, len(in.pending))
+	decoded := map[string]coord.Marking{}
 	for i, a := range in.pending {
-		wrappers[i] = ledger.Event{Time: t.now, Type: coord.EventReceived, Author: a.ev.Author, Org: a.ev.Org,
-			Subject: a.ev.Subject, Marking: a.ev.Marking, Payload: receivedPayload(a.entry)}
+		attest(sum, a.entry.Origin, a.hash, a.entry.Sig)
+		mk, err := json.Marshal(a.ev.Marking)
+		if err != nil {
+			return err
+		}
+		mks[i] = string(mk)
+		if _, ok := decoded[mks[i]]; !ok {
+			decoded[mks[i]] = a.ev.Marking
+		}
 	}
-	recs, err := ledger.SealAll(key, t.head, wrappers)
+	payload, err := json.Marshal(attestation{Count: int64(len(in.pending)), Digest: hex.EncodeToString(sum.Sum(nil))})
 	if err != nil {
 		return err
 	}
-	tm := t.now.UTC().Format(timeFormat)
-	for from := 0; from < len(recs); from += rowsPerInsert {
-		to := min(len(recs), from+rowsPerInsert)
-		args := make([]any, 0, 8*(to-from))
-		for i := from; i < to; i++ {
-			mk, err := json.Marshal(in.pending[i].ev.Marking)
-			if err != nil {
-				return err
-			}
-			args = append(args, recs[i].Seq, recs[i].Hash, recs[i].Body, recs[i].Sig, coord.EventReceived, in.pending[i].ev.Subject, tm, string(mk))
-		}
-		if err := t.exec(`INSERT INTO events (seq, hash, body, sig, type, subject, time, marking) VALUES `+values(8, to-from), args...); err != nil {
+	batch := ledger.Event{Time: t.now, Type: coord.EventBatchReceived, Author: "instance",
+		Marking: batchMarking(mks, decoded), Payload: payload}
+	rec, err := ledger.Seal(key, t.head, batch)
+	if err != nil {
+		return err
+	}
+	batch.Seq = rec.Seq
+	if err := insertEvent(t.ctx, t.Tx, t.db, rec, batch, ""); err != nil {
+		return err
+	}
+	// One row at a time, each statement prepared once a transaction
+	// (tx.exec): an INSERT of several rows makes SQLite keep a journal of
+	// the pages it changes, to undo it alone should a later row fail,
+	// which cost more than the rows themselves.
+	for i, a := range in.pending {
+		seq := rec.Seq + 1 + int64(i)
+		if err := t.exec(`INSERT INTO events (seq, hash, body, sig, type, subject, time, marking, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			seq, a.hash, a.entry.Body, a.entry.Sig, a.ev.Type, a.ev.Subject, a.ev.Time.Format(timeFormat), mks[i], a.entry.Origin); err != nil {
 			return err
 		}
-		for i := from; i < to; i++ {
-			// The event applies as its origin wrote it, ordered where it
-			// arrived (as apply does with its wrapper).
-			inner := in.pending[i].ev
-			inner.Seq = recs[i].Seq
-			if err := apply(t.ctx, t.Tx, t.db, inner); err != nil {
-				return err
-			}
+		// The event applies as its origin wrote it, ordered where it
+		// arrived.
+		inner := a.ev
+		inner.Seq = seq
+		if err := t.apply(inner); err != nil {
+			return err
 		}
-		args = args[:0]
-		for i := from; i < to; i++ {
-			a := in.pending[i]
-			args = append(args, a.entry.Origin, a.ev.Seq, a.hash, a.ev.Prev, a.subject, recs[i].Seq)
-		}
-		if err := t.exec(`INSERT INTO received (origin, seq, hash, prev, subject, local_seq) VALUES `+values(6, to-from), args...); err != nil {
+		// Its subject is the log's (the view received_items).
+		if err := t.exec(`INSERT INTO received (origin, seq, hash, prev, subject, local_seq) VALUES (?, ?, ?, ?, '', ?)`,
+			a.entry.Origin, a.ev.Seq, a.hash, a.ev.Prev, seq); err != nil {
 			return err
 		}
 	}
-	t.head = &recs[len(recs)-1]
+	// The head: the last position, and the hash of the batch event, which
+	// the next event of this instance names as its previous.
+	t.head = &ledger.Record{Seq: rec.Seq + int64(len(in.pending)), Hash: rec.Hash}
 	in.pending = in.pending[:0]
 	return nil
-}
-
-// values returns the VALUES list of a multi-row INSERT: rows groups of
-// cols placeholders.
-func values(cols, rows int) string {
-	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", cols), ", ") + ")"
-	return strings.TrimSuffix(strings.Repeat(row+", ", rows), ", ")
 }

@@ -44,10 +44,19 @@ func (db *DB) tail(ctx context.Context, q querier) (head *ledger.Record, refuse,
 	if err := db.Broken(); err != nil {
 		refuse = err
 	}
+	// The head is the log's last position and the hash of the last event
+	// this instance signed: received events after a batch event are
+	// attested by it, and the next event names its hash.
 	var h ledger.Record
-	err = q.QueryRowContext(ctx, `SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1`).Scan(&h.Seq, &h.Hash)
+	var origin string
+	err = q.QueryRowContext(ctx, `SELECT seq, hash, origin FROM events ORDER BY seq DESC LIMIT 1`).Scan(&h.Seq, &h.Hash, &origin)
 	switch {
 	case err == nil:
+		if origin != "" {
+			if _, h.Hash, err = lastLocal(ctx, q, db.q, h.Seq); err != nil {
+				return nil, nil, err
+			}
+		}
 		head = &h
 	case errors.Is(err, sql.ErrNoRows):
 	default:

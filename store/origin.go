@@ -18,14 +18,14 @@ var _ federation.Origins = (*DB)(nil)
 func (db *DB) OriginOf(ctx context.Context, subject string) (federation.Origin, bool, error) {
 	const op = "store.OriginOf"
 	var local int
-	if err := db.readRow(ctx, `SELECT COUNT(*) FROM events WHERE subject = ? AND type <> ?`, subject, coord.EventReceived).Scan(&local); err != nil {
+	if err := db.readRow(ctx, `SELECT COUNT(*) FROM events WHERE subject = ? AND type <> ? AND origin = ''`, subject, coord.EventReceived).Scan(&local); err != nil {
 		return federation.Origin{}, false, internal(op, err)
 	}
 	if local > 0 {
 		return federation.Origin{}, false, nil
 	}
 	var fp string
-	switch err := db.readRow(ctx, `SELECT origin FROM received WHERE subject = ? ORDER BY local_seq LIMIT 1`, subject).Scan(&fp); {
+	switch err := db.readRow(ctx, `SELECT origin FROM received_items WHERE subject = ? ORDER BY local_seq LIMIT 1`, subject).Scan(&fp); {
 	case errors.Is(err, sql.ErrNoRows):
 		return federation.Origin{}, false, nil
 	case err != nil:

@@ -33,7 +33,7 @@ func Dialect() store.Dialect {
 	if err != nil {
 		panic(err) // the embedded directory exists: a build fault
 	}
-	return store.Dialect{Name: "sqlite", Migrations: sub, Maintain: checkpoint}
+	return store.Dialect{Name: "sqlite", Migrations: sub, Maintain: checkpoint, PrepareWrites: true}
 }
 
 // checkpoint moves the write-ahead log into the database file in the

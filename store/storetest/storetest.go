@@ -63,6 +63,7 @@ func Run(t *testing.T, open Opener) {
 		{"Sessions", testSessions},
 		{"Peers", testPeers},
 		{"Federation", testFederation},
+		{"ReceivedOnce", testReceivedOnce},
 		{"ChangesFromElsewhere", testChangesFromElsewhere},
 		{"CoverageTravels", testCoverageTravels},
 		{"Alerts", testAlerts},
