@@ -112,6 +112,10 @@ type Atlas struct {
 	Cables        []Cable
 	Segments      []Segment
 	Links         []Link
+	// Gateways are the national gateways in effect in the atlas's year
+	// (gateways.csv): countries whose international traffic passes one
+	// site.
+	Gateways []Gateway
 
 	countryIdx map[string]int
 	lpIdx      map[string]int
