@@ -116,6 +116,8 @@ type Atlas struct {
 	// (gateways.csv): countries whose international traffic passes one
 	// site.
 	Gateways []Gateway
+	// AsOf is the year the atlas stands as of (atlas.WithAsOf), 0 for now.
+	AsOf int
 
 	countryIdx map[string]int
 	lpIdx      map[string]int
