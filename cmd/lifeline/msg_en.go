@@ -61,4 +61,9 @@ var msgEN = i18n.Messages{
 	"as.networks":       "networks that lose the most (below: their paths up crossed a failed network)",
 	"as.networks.head":  "AS\tcountry\tlost\tshare\tbelow\tfailed providers\t",
 	"as.networks.more":  "… and %[1]s more listed in --json; %[2]s more lose less than %[3]s of the others each (at most %[4]s)",
+
+	// simulate, demand
+	"sim.demand":        "demand: %[1]s uses %[2]s of international bandwidth (%[3]s); %[4]s left to the core: %[5]s",
+	"sim.demand.enough": "enough",
+	"sim.demand.short":  "SHORT",
 }

@@ -59,4 +59,9 @@ var msgES = i18n.Messages{
 	"as.networks":       "redes que más pierden (debajo: sus caminos hacia arriba cruzaban una red caída)",
 	"as.networks.head":  "AS\tpaís\tperdido\tparte\tdebajo\tproveedores caídos\t",
 	"as.networks.more":  "… y %[1]s más en --json; %[2]s más pierden cada una menos del %[3]s de las demás (como mucho %[4]s)",
+
+	// simulate, demand
+	"sim.demand":        "demanda: %[1]s usa %[2]s de ancho de banda internacional (%[3]s); quedan %[4]s hacia el núcleo: %[5]s",
+	"sim.demand.enough": "suficiente",
+	"sim.demand.short":  "INSUFICIENTE",
 }

@@ -60,4 +60,9 @@ var msgFR = i18n.Messages{
 	"as.networks":       "réseaux qui perdent le plus (dessous : leurs chemins vers le haut passaient par un réseau hors service)",
 	"as.networks.head":  "AS\tpays\tperdu\tpart\tdessous\tfournisseurs hors service\t",
 	"as.networks.more":  "… et %[1]s autres dans --json ; %[2]s autres perdent chacun moins de %[3]s des autres (au plus %[4]s)",
+
+	// simulate, demand
+	"sim.demand":        "demande : %[1]s utilise %[2]s de bande passante internationale (%[3]s) ; il reste %[4]s vers le cœur : %[5]s",
+	"sim.demand.enough": "suffisant",
+	"sim.demand.short":  "INSUFFISANT",
 }

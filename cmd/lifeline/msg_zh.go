@@ -59,4 +59,9 @@ var msgZH = i18n.Messages{
 	"as.networks":       "损失最大的网络（之下：其向上的路径经过失效网络）",
 	"as.networks.head":  "AS\t国家\t损失\t比例\t之下\t失效的提供商\t",
 	"as.networks.more":  "……另有 %[1]s 个列于 --json；另有 %[2]s 个各自损失不到其他网络的 %[3]s（最多 %[4]s）",
+
+	// simulate, demand
+	"sim.demand":        "需求：%[1]s 使用 %[2]s 国际带宽（%[3]s）；通往核心剩余 %[4]s：%[5]s",
+	"sim.demand.enough": "足够",
+	"sim.demand.short":  "不足",
 }
