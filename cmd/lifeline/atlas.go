@@ -288,7 +288,27 @@ func printCountry(w io.Writer, a *atlas.Atlas, c *atlas.Country) error {
 		fmt.Fprintf(tw, "  %s\t%s\n", lp.ID, lp.Name)
 	}
 	fmt.Fprintf(tw, "land neighbours\t%s\n", orNone(strings.Join(c.Neighbours, ", ")))
+	for _, g := range a.Gateways {
+		if g.Country == c.Code {
+			fmt.Fprintf(tw, "national gateway\t%s at %s (%s; %s)\n", g.Operator, strings.Join(g.Sites, ", "), gatewayYears(g), g.Source)
+		}
+	}
+	if d, ok := atlas.DemandAsOf(c.Code, a.AsOf); ok {
+		fmt.Fprintf(tw, "international bandwidth used\t%s (%d; %s)\n", formatGbps(d.Gbps), d.Year, d.Source)
+	}
 	return tw.Flush()
+}
+
+func gatewayYears(g atlas.Gateway) string {
+	switch {
+	case g.From > 0 && g.To > 0:
+		return fmt.Sprintf("%d–%d", g.From, g.To)
+	case g.From > 0:
+		return fmt.Sprintf("from %d", g.From)
+	case g.To > 0:
+		return fmt.Sprintf("until %d", g.To)
+	}
+	return "always"
 }
 
 func printLandingPoint(w io.Writer, a *atlas.Atlas, lp *atlas.LandingPoint) error {
