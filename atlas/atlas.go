@@ -11,6 +11,11 @@
 // (Decode, Encode; see docs/atlas.md) produce Documents; atlas/starter embeds
 // a small curated one so every command works out of the box.
 //
+// Published facts are embedded beside the model, each row with its source:
+// cable capacities (capacity.csv), land borders (borders.csv), crossings,
+// retirements, national gateways (gateways.csv) and countries' used
+// international bandwidth (demand.csv, read with DemandAsOf).
+//
 // An Atlas is immutable once compiled and safe for concurrent readers.
 package atlas
 
