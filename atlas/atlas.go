@@ -11,6 +11,11 @@
 // (Decode, Encode; see docs/atlas.md) produce Documents; atlas/starter embeds
 // a small curated one so every command works out of the box.
 //
+// Published facts are embedded beside the model, each row with its source:
+// cable capacities (capacity.csv), land borders (borders.csv), crossings,
+// retirements, national gateways (gateways.csv) and countries' used
+// international bandwidth (demand.csv, read with DemandAsOf).
+//
 // An Atlas is immutable once compiled and safe for concurrent readers.
 package atlas
 
@@ -112,6 +117,12 @@ type Atlas struct {
 	Cables        []Cable
 	Segments      []Segment
 	Links         []Link
+	// Gateways are the national gateways in effect in the atlas's year
+	// (gateways.csv): countries whose international traffic passes one
+	// site.
+	Gateways []Gateway
+	// AsOf is the year the atlas stands as of (atlas.WithAsOf), 0 for now.
+	AsOf int
 
 	countryIdx map[string]int
 	lpIdx      map[string]int

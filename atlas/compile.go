@@ -216,6 +216,8 @@ func Compile(doc *Document, opts ...Option) (*Atlas, error) {
 		}
 	}
 	buildCountries(a, o.asOf)
+	a.Gateways = gatewaysAsOf(a, o.asOf)
+	a.AsOf = o.asOf
 	if err := applyOverrides(a, o.overrides); err != nil {
 		return nil, err
 	}

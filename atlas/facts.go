@@ -26,6 +26,8 @@ var (
 	crossingsCSV string
 	//go:embed retired.json
 	retiredJSON string
+	//go:embed gateways.csv
+	gatewaysCSV string
 )
 
 // Crossing is a terrestrial crossing between countries without a land
@@ -185,6 +187,9 @@ var facts = sync.OnceValues(func() (*factTables, error) {
 	if t.crossings, err = parseCrossings(strings.NewReader(crossingsCSV), "crossings.csv"); err != nil {
 		return nil, err
 	}
+	if t.gateways, err = parseGateways(strings.NewReader(gatewaysCSV), "gateways.csv"); err != nil {
+		return nil, err
+	}
 	return t, nil
 })
 
@@ -196,6 +201,7 @@ type factTables struct {
 	retired     map[string]int
 	retiredList []Retirement
 	crossings   []Crossing
+	gateways    []Gateway
 }
 
 // retiredBy returns the year a cable of the datasets was retired, 0 if not.

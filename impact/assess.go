@@ -118,6 +118,22 @@ func (g *Graph) elements() *elements {
 
 func (el *elements) count() int { return el.nCable + el.nLP + el.g.nCountry }
 
+// gatewaySites lists, for each national gateway of the atlas, its
+// country's index and the element of each of its sites.
+func (el *elements) gatewaySites() [][2]int {
+	g := el.g
+	var out [][2]int
+	for _, gw := range g.atlas.Gateways {
+		c := g.countryIndex(gw.Country)
+		for _, id := range gw.Sites {
+			if l := g.lpIndex(id); c >= 0 && l >= 0 && el.ofLP[l] >= 0 {
+				out = append(out, [2]int{c, int(el.ofLP[l])})
+			}
+		}
+	}
+	return out
+}
+
 func (el *elements) fail(st *state, x int) {
 	a := el.g.atlas
 	switch {
@@ -127,6 +143,7 @@ func (el *elements) fail(st *state, x int) {
 		}
 	case x < el.nCable+el.nLP:
 		st.lp[el.lps[x-el.nCable]] = true
+		el.g.failGateways(st)
 	default:
 		st.down[x-el.nCable-el.nLP] = true
 	}
@@ -295,6 +312,15 @@ func (g *Graph) cutSets(ctx context.Context, el *elements, want []bool, workers 
 	for i, f := range res {
 		for _, c := range f.alone {
 			n1[c] = append(n1[c], xs[i])
+		}
+	}
+	// A national gateway's site cuts its country's own networks off alone
+	// (atlas gateways.csv), whatever paths remain.
+	for _, gs := range el.gatewaySites() {
+		c, x := gs[0], gs[1]
+		if want[c] && base[c] && !slices.Contains(n1[c], x) {
+			n1[c] = append(n1[c], x)
+			slices.Sort(n1[c])
 		}
 	}
 	single := make([]map[int]bool, g.nCountry)
@@ -490,6 +516,11 @@ func (g *Graph) Rank(ctx context.Context, workers int) ([]Ranked, error) {
 			el.pathElements(parent, int32(c), cand)
 		}
 	}
+	// A national gateway's site cuts its country off alone (el.fail
+	// withdraws the country's networks).
+	for _, gs := range el.gatewaySites() {
+		cand[gs[1]] = true
+	}
 	var out []Ranked
 	for x, ok := range cand {
 		if !ok || x >= el.nCable+el.nLP {
@@ -504,7 +535,7 @@ func (g *Graph) Rank(ctx context.Context, workers int) ([]Ranked, error) {
 		w.reach(g)
 		r := Ranked{Element: el.describe(x), Countries: []string{}}
 		for c := range g.nCountry {
-			if g.baseReach[c] && !w.reached[c] {
+			if g.baseReach[c] && (!w.reached[c] || st.withdrawn[c]) {
 				r.Countries = append(r.Countries, g.atlas.Countries[c].Code)
 				r.Population += g.atlas.Countries[c].Population
 			}

@@ -65,7 +65,9 @@ func TestAssessCutSetsBruteForce(t *testing.T) {
 		w.reach(g)
 		out := make([]bool, g.nCountry)
 		for c := range g.nCountry {
-			out[c] = g.baseReach[c] && !w.reached[c] && !slices.Contains(xs, el.nCable+el.nLP+c)
+			// A failed national gateway site withdraws its country's
+			// networks: cut off though paths remain.
+			out[c] = g.baseReach[c] && (!w.reached[c] || st.withdrawn[c]) && !slices.Contains(xs, el.nCable+el.nLP+c)
 		}
 		return out
 	}

@@ -26,6 +26,12 @@
 // are exact). A country whose baseline flow uses no failed edge keeps its
 // flow and needs no new computation.
 //
+// A national gateway (atlas gateways.csv) fails with its site or when a
+// scenario names it, and withdraws its country's own networks as a
+// routing shutdown does. Every country's result ends with a demand check
+// (demand.go): the capacity left to the core against the country's
+// published use of international bandwidth, enough, short or unknown.
+//
 // # The AS level
 //
 // SimulateAS runs a scenario's shutdown and ases events on the graph of

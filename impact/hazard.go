@@ -201,6 +201,18 @@ func (g *Graph) compile(sc *Scenario) (*plan, error) {
 				return nil, fail(i, e, err)
 			}
 			p.fixed.down[g.countryIndex(c.Code)] = true
+		case e.Gateways != nil:
+			for _, q := range e.Gateways {
+				c, err := a.FindCountry(q)
+				if err != nil {
+					return nil, fail(i, e, err)
+				}
+				if !slices.ContainsFunc(a.Gateways, func(gw atlas.Gateway) bool { return gw.Country == c.Code }) {
+					return nil, fail(i, e, lifeline.Errorf(lifeline.ENOTFOUND, op,
+						"%s (%s) has no national gateway in this atlas for its year; the countries with one: %s", c.Name, c.Code, gatewayCountries(a)))
+				}
+				p.fixed.withdrawn[g.countryIndex(c.Code)] = true
+			}
 		case e.SolarStorm != nil:
 			for ci := range a.Cables {
 				if !g.cableUsed[ci] {
@@ -237,7 +249,35 @@ func (g *Graph) compile(sc *Scenario) (*plan, error) {
 			}
 		}
 	}
+	g.failGateways(p.fixed)
 	return p, nil
+}
+
+// failGateways withdraws the networks of every country whose national
+// gateway stands at a failed landing point: its international traffic
+// passed there (atlas gateways.csv), while its cables and borders keep
+// carrying other countries' traffic.
+func (g *Graph) failGateways(st *state) {
+	for _, gw := range g.atlas.Gateways {
+		for _, id := range gw.Sites {
+			if l := g.lpIndex(id); l >= 0 && st.lp[l] {
+				st.withdrawn[g.countryIndex(gw.Country)] = true
+			}
+		}
+	}
+}
+
+// gatewayCountries lists the countries with a national gateway, for
+// messages.
+func gatewayCountries(a *atlas.Atlas) string {
+	if len(a.Gateways) == 0 {
+		return "none"
+	}
+	var cs []string
+	for _, gw := range a.Gateways {
+		cs = append(cs, gw.Country)
+	}
+	return strings.Join(cs, ", ")
 }
 
 // addGroup records segments failing together with probability pr: certain

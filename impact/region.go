@@ -86,6 +86,9 @@ type RegionImpact struct {
 	// rerouting over other countries' capacity.
 	CircuitLoss   float64    `json:"circuit_loss"`
 	CircuitLossCI [2]float64 `json:"circuit_loss_ci95"`
+	// RemainingGbps is what is left of those circuits:
+	// CircuitsBeforeGbps × (1 − CircuitLoss) (demand.go).
+	RemainingGbps float64 `json:"remaining_gbps"`
 }
 
 // regionIndex compiles the graph's regions.

@@ -39,6 +39,7 @@ type Event struct {
 	Links         []string     `yaml:"links,omitempty"`          // terrestrial border links down ("MR-SN")
 	Shutdown      *Shutdown    `yaml:"shutdown,omitempty"`       // a national routing shutdown: transit keeps working
 	Isolation     *Isolation   `yaml:"isolation,omitempty"`      // a country cut off entirely, transit included
+	Gateways      []string     `yaml:"gateways,omitempty"`       // countries whose national gateway fails (atlas gateways.csv)
 	SolarStorm    *SolarStorm  `yaml:"solar_storm,omitempty"`    // repeaters fail by latitude band
 	Earthquake    *Earthquake  `yaml:"earthquake,omitempty"`     // segments fail with falling probability
 	PowerOutage   *PowerOutage `yaml:"power_outage,omitempty"`   // stations fail when backup runs out
@@ -176,6 +177,9 @@ func (e *Event) types() []string {
 	if e.Isolation != nil {
 		t = append(t, "isolation")
 	}
+	if e.Gateways != nil {
+		t = append(t, "gateways")
+	}
 	if e.SolarStorm != nil {
 		t = append(t, "solar_storm")
 	}
@@ -256,7 +260,7 @@ var (
 // knownFields lists each type's fields, for messages about unknown ones.
 var knownFields = map[string]string{
 	"Scenario":    "name, description, sources, events",
-	"Event":       "cut_cables, cut, region, landing_points, links, shutdown, isolation, solar_storm, earthquake, power_outage, ases, note",
+	"Event":       "cut_cables, cut, region, landing_points, links, shutdown, isolation, gateways, solar_storm, earthquake, power_outage, ases, note",
 	"Cut":         "cable, at",
 	"Region":      "kind, polygon, circle",
 	"Circle":      "center, radius_km",
@@ -343,7 +347,7 @@ func (e *Event) validate() error {
 	t := e.types()
 	switch len(t) {
 	case 0:
-		return fmt.Errorf(": want one of cut_cables, cut, region, landing_points, links, shutdown, isolation, solar_storm, earthquake, power_outage, ases")
+		return fmt.Errorf(": want one of cut_cables, cut, region, landing_points, links, shutdown, isolation, gateways, solar_storm, earthquake, power_outage, ases")
 	case 1:
 	default:
 		return fmt.Errorf(": has %s; want exactly one type per event", strings.Join(t, " and "))
@@ -403,6 +407,15 @@ func (e *Event) validate() error {
 	case e.Isolation != nil:
 		if strings.TrimSpace(e.Isolation.Country) == "" {
 			return bad("country", "want an ISO 3166-1 code or a country name")
+		}
+	case e.Gateways != nil:
+		if len(e.Gateways) == 0 {
+			return bad("gateways", "want at least one country with a national gateway")
+		}
+		for j, c := range e.Gateways {
+			if strings.TrimSpace(c) == "" {
+				return bad(fmt.Sprintf("gateways[%d]", j), "want an ISO 3166-1 code or a country name, found an empty string")
+			}
 		}
 	case e.SolarStorm != nil:
 		s := e.SolarStorm

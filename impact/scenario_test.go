@@ -19,6 +19,7 @@ events:
   - landing_points: [nukualofa-tonga]
   - links: [MR-SN]
   - shutdown: {country: Egypt}
+  - gateways: [Yemen]
   - solar_storm: {spacing_km: 100, p: [1, 0.1, 0.01]}
   - earthquake: {center: [120.5, 21.9], magnitude: 7.1}
   - power_outage:
@@ -32,7 +33,7 @@ events:
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"cut_cables", "cut", "region", "region", "landing_points", "links", "shutdown", "solar_storm", "earthquake", "power_outage", "ases"}
+	want := []string{"cut_cables", "cut", "region", "region", "landing_points", "links", "shutdown", "gateways", "solar_storm", "earthquake", "power_outage", "ases"}
 	if len(sc.Events) != len(want) {
 		t.Fatalf("got %d events, want %d", len(sc.Events), len(want))
 	}
@@ -41,8 +42,8 @@ events:
 			t.Errorf("event %d: type %q, want %q", i+1, got, w)
 		}
 	}
-	if sc.Events[1].Cut.At[1] != 18.5 || sc.Events[3].Region.Circle.RadiusKm != 300 || sc.Events[9].PowerOutage.DurationHours != 24 ||
-		len(sc.Events[10].ASes) != 3 || sc.Events[10].ASes[1] != 24863 || sc.Events[10].ASes[2] != 36992 {
+	if sc.Events[1].Cut.At[1] != 18.5 || sc.Events[3].Region.Circle.RadiusKm != 300 || sc.Events[10].PowerOutage.DurationHours != 24 ||
+		len(sc.Events[11].ASes) != 3 || sc.Events[11].ASes[1] != 24863 || sc.Events[11].ASes[2] != 36992 || sc.Events[7].Gateways[0] != "Yemen" {
 		t.Errorf("fields not decoded: %+v", sc.Events)
 	}
 }
@@ -105,6 +106,7 @@ func FuzzParseScenario(f *testing.F) {
 	f.Add("name: x\nevents:\n  - power_outage: {region: {polygon: [[0,0],[1,0],[1,1]]}, backup_hours: 1, duration_hours: 3}\n")
 	f.Add("name: x\nevents:\n  - solar_storm: {spacing_km: 100, p: [1, 0.1, 0.01]}\n  - earthquake: {center: [1, 2], magnitude: 7}\n")
 	f.Add("name: x\nevents:\n  - ases: [1, AS2]\n  - shutdown: {country: EG}\n")
+	f.Add("name: x\nevents:\n  - gateways: [YE, \"\"]\n  - gateways: []\n")
 	f.Add("name: [\n")
 	f.Fuzz(func(t *testing.T, doc string) {
 		sc, err := ParseScenario(strings.NewReader(doc), "fuzz.yaml")

@@ -100,6 +100,9 @@ type CountryImpact struct {
 	// region it is not part of, computed in the samples that compute
 	// capacity loss (docs/impact.md, "Loss per region").
 	Regions []RegionImpact `json:"regions,omitempty"`
+	// Demand sets the capacity left against the country's published use
+	// of international bandwidth (demand.go).
+	Demand DemandCheck `json:"demand"`
 }
 
 // Failed lists the elements that failed (in any sample).
@@ -125,7 +128,12 @@ func (g *Graph) Simulate(ctx context.Context, sc *Scenario, opt RunOptions) (*Re
 	if err != nil {
 		return nil, err
 	}
-	return g.run(ctx, sc, p, opt)
+	r, err := g.run(ctx, sc, p, opt)
+	if err != nil {
+		return nil, err
+	}
+	g.checkDemand(r)
+	return r, nil
 }
 
 // run evaluates a compiled plan.

@@ -230,6 +230,7 @@ type simulateResultPage struct {
 	Query    string // the form's query without bbox, for zoom links
 	Again    string // the form's query, to change the selection
 	ByRegion []regionLossRow
+	Demand   []demandRow
 }
 
 // regionLossRow is one country's losses towards the world's regions: the
@@ -305,6 +306,7 @@ func (s *server) runScenario(w http.ResponseWriter, r *http.Request, rq *request
 			}
 		}
 	}
+	p.Demand = demandRows(p.Affected)
 	failed := map[string]bool{}
 	for _, id := range res.Failed.Cables {
 		failed[id] = true

@@ -122,6 +122,7 @@ func TestPublicPages(t *testing.T) {
 		{"/simulate", 200, []string{`data-pick="sim"`, `name="cable"`, `name="lp"`, `name="radius_km"`, `enctype="multipart/form-data"`, `name="csrf"`}},
 		{"/simulate/result?cable=seacom&cable=aae-1&cable=eig", 200, []string{"Impact", "Capacity lost", `class="cable failed"`, "Loss per region", "of circuits lost"}},
 		{"/simulate/result?shutdown=ZA", 200, []string{"Lesotho", "cut off"}},
+		{"/simulate/result?shutdown=KE", 200, []string{"Is what remains enough?", "8,042 Gbit/s (2023)", "<strong>short</strong>"}},
 		{"/simulate/result?lon=42.3&lat=14.9&radius_km=80&kind=conflict", 200, []string{`class="area"`, "Conflict within 80 km"}},
 		{"/simulate/result", 400, []string{"choose at least one"}},
 		{"/simulate/result?cable=nope", 404, nil},

@@ -331,7 +331,29 @@ func printCountry(w io.Writer, pr *i18n.Printer, a *atlas.Atlas, c *atlas.Countr
 		fmt.Fprintf(tw, "  %s\t%s\n", lp.ID, lp.Name)
 	}
 	row(pr.T("atlas.neighbours"), orNone(pr, strings.Join(c.Neighbours, ", ")))
+	for _, g := range a.Gateways {
+		if g.Country == c.Code {
+			row(pr.T("atlas.gateway"), pr.T("atlas.gateway.at", g.Operator, strings.Join(g.Sites, ", "), gatewayYears(pr, g), g.Source))
+		}
+	}
+	if d, ok := atlas.DemandAsOf(c.Code, a.AsOf); ok {
+		row(pr.T("atlas.demand"), pr.T("atlas.demand.of", formatGbps(pr, d.Gbps), pr.Digits(d.Year, 4), d.Source))
+	}
 	return tw.Flush()
+}
+
+// gatewayYears says in which years a national gateway carried the
+// country's traffic.
+func gatewayYears(pr *i18n.Printer, g atlas.Gateway) string {
+	switch {
+	case g.From > 0 && g.To > 0:
+		return pr.T("atlas.gateway.between", pr.Digits(g.From, 4), pr.Digits(g.To, 4))
+	case g.From > 0:
+		return pr.T("atlas.gateway.from", pr.Digits(g.From, 4))
+	case g.To > 0:
+		return pr.T("atlas.gateway.until", pr.Digits(g.To, 4))
+	}
+	return pr.T("atlas.gateway.always")
 }
 
 func printLandingPoint(w io.Writer, pr *i18n.Printer, a *atlas.Atlas, lp *atlas.LandingPoint) error {

@@ -69,6 +69,13 @@ func TestAtlasShow(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "Tonga") || !strings.Contains(out, "Tonga Cable") {
 		t.Errorf("show TO: code %d\n%s", code, out)
 	}
+	if !strings.Contains(out, "international bandwidth used  2 Gbit/s (2022; Matangi Tonga") {
+		t.Errorf("show TO: no published use of international bandwidth\n%s", out)
+	}
+	out, _, code = runCLI(t, "atlas", "show", "YE")
+	if code != 0 || !strings.Contains(out, "national gateway") || !strings.Contains(out, "TeleYemen at al-hudaydah-yemen (from 2017;") {
+		t.Errorf("show YE: code %d, no national gateway\n%s", code, out)
+	}
 	out, _, code = runCLI(t, "atlas", "show", "tonga cable", "--json")
 	var c struct {
 		ID       string

@@ -307,6 +307,14 @@ var msgAR = i18n.Messages{
 	"atlas.country":            "البلد",
 	"atlas.population":         "السكان",
 	"atlas.neighbours":         "الجيران البريون",
+	"atlas.gateway":            "البوابة الوطنية",
+	"atlas.gateway.at":         "%[1]s في %[2]s (%[3]s؛ %[4]s)",
+	"atlas.gateway.between":    "%[1]s–%[2]s",
+	"atlas.gateway.from":       "منذ %s",
+	"atlas.gateway.until":      "حتى %s",
+	"atlas.gateway.always":     "كل السنوات",
+	"atlas.demand":             "عرض النطاق الدولي المستخدم",
+	"atlas.demand.of":          "%[1]s (%[2]s؛ %[3]s)",
 	"atlas.none":               "لا شيء",
 	"atlas.landing":            "محطة الإنزال",
 	"atlas.location":           "الموقع",
@@ -362,4 +370,8 @@ var msgAR = i18n.Messages{
 	"progress.bytes":           "%[1]s: %[2]d٪ (%[3]d من %[4]d بايت)",
 	"sim.progress":             "أخذ العيّنات",
 	"as.progress":              "مسارات الأنظمة المستقلة",
+	// simulate, demand
+	"sim.demand":        "الطلب: يستخدم %[1]s %[2]s من السعة الدولية (%[3]s)؛ يتبقى %[4]s نحو القلب: %[5]s",
+	"sim.demand.enough": "كافية",
+	"sim.demand.short":  "غير كافية",
 }

@@ -307,6 +307,14 @@ var msgEN = i18n.Messages{
 	"atlas.country":            "country",
 	"atlas.population":         "population",
 	"atlas.neighbours":         "land neighbours",
+	"atlas.gateway":            "national gateway",
+	"atlas.gateway.at":         "%[1]s at %[2]s (%[3]s; %[4]s)",
+	"atlas.gateway.between":    "%[1]s–%[2]s",
+	"atlas.gateway.from":       "from %s",
+	"atlas.gateway.until":      "until %s",
+	"atlas.gateway.always":     "every year",
+	"atlas.demand":             "international bandwidth used",
+	"atlas.demand.of":          "%[1]s (%[2]s; %[3]s)",
 	"atlas.none":               "none",
 	"atlas.landing":            "landing point",
 	"atlas.location":           "location",
@@ -362,4 +370,8 @@ var msgEN = i18n.Messages{
 	"progress.bytes":           "%[1]s: %[2]d%% (%[3]d of %[4]d bytes)",
 	"sim.progress":             "sampling",
 	"as.progress":              "AS paths",
+	// simulate, demand
+	"sim.demand":        "demand: %[1]s uses %[2]s of international bandwidth (%[3]s); %[4]s left to the core: %[5]s",
+	"sim.demand.enough": "enough",
+	"sim.demand.short":  "SHORT",
 }

@@ -305,6 +305,14 @@ var msgES = i18n.Messages{
 	"atlas.country":            "país",
 	"atlas.population":         "población",
 	"atlas.neighbours":         "vecinos terrestres",
+	"atlas.gateway":            "pasarela nacional",
+	"atlas.gateway.at":         "%[1]s en %[2]s (%[3]s; %[4]s)",
+	"atlas.gateway.between":    "%[1]s–%[2]s",
+	"atlas.gateway.from":       "desde %s",
+	"atlas.gateway.until":      "hasta %s",
+	"atlas.gateway.always":     "todos los años",
+	"atlas.demand":             "ancho de banda internacional usado",
+	"atlas.demand.of":          "%[1]s (%[2]s; %[3]s)",
 	"atlas.none":               "ninguno",
 	"atlas.landing":            "estación de amarre",
 	"atlas.location":           "posición",
@@ -360,4 +368,8 @@ var msgES = i18n.Messages{
 	"progress.bytes":           "%[1]s: %[2]d %% (%[3]d de %[4]d bytes)",
 	"sim.progress":             "muestreo",
 	"as.progress":              "rutas de los AS",
+	// simulate, demand
+	"sim.demand":        "demanda: %[1]s usa %[2]s de ancho de banda internacional (%[3]s); quedan %[4]s hacia el núcleo: %[5]s",
+	"sim.demand.enough": "suficiente",
+	"sim.demand.short":  "INSUFICIENTE",
 }

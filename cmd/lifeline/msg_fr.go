@@ -306,6 +306,14 @@ var msgFR = i18n.Messages{
 	"atlas.country":            "pays",
 	"atlas.population":         "population",
 	"atlas.neighbours":         "voisins terrestres",
+	"atlas.gateway":            "passerelle nationale",
+	"atlas.gateway.at":         "%[1]s à %[2]s (%[3]s ; %[4]s)",
+	"atlas.gateway.between":    "%[1]s–%[2]s",
+	"atlas.gateway.from":       "depuis %s",
+	"atlas.gateway.until":      "jusqu’en %s",
+	"atlas.gateway.always":     "toutes les années",
+	"atlas.demand":             "bande passante internationale utilisée",
+	"atlas.demand.of":          "%[1]s (%[2]s ; %[3]s)",
 	"atlas.none":               "aucun",
 	"atlas.landing":            "station d’atterrissement",
 	"atlas.location":           "position",
@@ -361,4 +369,8 @@ var msgFR = i18n.Messages{
 	"progress.bytes":           "%[1]s : %[2]d %% (%[3]d octets sur %[4]d)",
 	"sim.progress":             "tirages",
 	"as.progress":              "chemins des AS",
+	// simulate, demand
+	"sim.demand":        "demande : %[1]s utilise %[2]s de bande passante internationale (%[3]s) ; il reste %[4]s vers le cœur : %[5]s",
+	"sim.demand.enough": "suffisant",
+	"sim.demand.short":  "INSUFFISANT",
 }

@@ -305,6 +305,14 @@ var msgRU = i18n.Messages{
 	"atlas.country":            "страна",
 	"atlas.population":         "население",
 	"atlas.neighbours":         "соседи по суше",
+	"atlas.gateway":            "национальный шлюз",
+	"atlas.gateway.at":         "%[1]s в %[2]s (%[3]s; %[4]s)",
+	"atlas.gateway.between":    "%[1]s–%[2]s",
+	"atlas.gateway.from":       "с %s",
+	"atlas.gateway.until":      "до %s",
+	"atlas.gateway.always":     "все годы",
+	"atlas.demand":             "используемая международная пропускная способность",
+	"atlas.demand.of":          "%[1]s (%[2]s; %[3]s)",
 	"atlas.none":               "нет",
 	"atlas.landing":            "точка выхода на берег",
 	"atlas.location":           "координаты",
@@ -360,4 +368,8 @@ var msgRU = i18n.Messages{
 	"progress.bytes":           "%[1]s: %[2]d %% (%[3]d из %[4]d байт)",
 	"sim.progress":             "выборка",
 	"as.progress":              "пути AS",
+	// simulate, demand
+	"sim.demand":        "спрос: %[1]s использует %[2]s международной полосы (%[3]s); до ядра остаётся %[4]s: %[5]s",
+	"sim.demand.enough": "достаточно",
+	"sim.demand.short":  "НЕДОСТАТОЧНО",
 }

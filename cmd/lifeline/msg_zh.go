@@ -305,6 +305,14 @@ var msgZH = i18n.Messages{
 	"atlas.country":            "国家",
 	"atlas.population":         "人口",
 	"atlas.neighbours":         "陆地邻国",
+	"atlas.gateway":            "国家网关",
+	"atlas.gateway.at":         "%[1]s，位于%[2]s（%[3]s；%[4]s）",
+	"atlas.gateway.between":    "%[1]s–%[2]s",
+	"atlas.gateway.from":       "%s 年起",
+	"atlas.gateway.until":      "至 %s 年",
+	"atlas.gateway.always":     "历年",
+	"atlas.demand":             "已用国际带宽",
+	"atlas.demand.of":          "%[1]s（%[2]s；%[3]s）",
 	"atlas.none":               "无",
 	"atlas.landing":            "登陆站",
 	"atlas.location":           "位置",
@@ -360,4 +368,8 @@ var msgZH = i18n.Messages{
 	"progress.bytes":           "%[1]s：%[2]d%%（%[4]d 字节中的 %[3]d）",
 	"sim.progress":             "抽样",
 	"as.progress":              "AS 路径",
+	// simulate, demand
+	"sim.demand":        "需求：%[1]s 使用 %[2]s 国际带宽（%[3]s）；通往核心剩余 %[4]s：%[5]s",
+	"sim.demand.enough": "足够",
+	"sim.demand.short":  "不足",
 }

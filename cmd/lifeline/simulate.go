@@ -313,6 +313,7 @@ func writeImpactTable(w io.Writer, pr *i18n.Printer, r *impact.Result, top int) 
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, pr.T("sim.head"))
 	shown, affected := 0, 0
+	var listed []impact.CountryImpact
 	for _, c := range r.Countries {
 		worst, region := worstRegion(c)
 		if !c.ReachableBefore || c.PUnreachable == 0 && c.CapacityLoss == 0 && c.CablesFailed == 0 && worst == 0 {
@@ -323,6 +324,7 @@ func writeImpactTable(w io.Writer, pr *i18n.Printer, r *impact.Result, top int) 
 			continue
 		}
 		shown++
+		listed = append(listed, c)
 		reach := pr.T("sim.yes")
 		if !c.Reachable {
 			reach = pr.T("sim.no")
@@ -358,6 +360,7 @@ func writeImpactTable(w io.Writer, pr *i18n.Printer, r *impact.Result, top int) 
 		}
 		fmt.Fprintln(w, pr.T("sim.place", p.Name, p.Place, p.Country, state, lpct(pr, p.PUnreachable), pr.Dec(p.CablesFailed), pr.Num(int64(p.CablesTotal))))
 	}
+	writeDemand(w, pr, listed)
 	if affected > 0 {
 		fmt.Fprintln(w, pr.T("sim.people"))
 	}

@@ -28,6 +28,12 @@ func TestSimulateTonga(t *testing.T) {
 			CablesTotal  int     `json:"cables_total"`
 			CablesFailed float64 `json:"cables_failed"`
 			Population   int64   `json:"population"`
+			Demand       struct {
+				RemainingGbps float64 `json:"remaining_gbps"`
+				Gbps          float64 `json:"gbps"`
+				Year          int     `json:"year"`
+				Verdict       string  `json:"verdict"`
+			} `json:"demand"`
 		} `json:"countries"`
 		Failed struct {
 			Cables, Segments, LandingPoints, Links []string
@@ -43,12 +49,16 @@ func TestSimulateTonga(t *testing.T) {
 	if to.Country != "TO" || to.Reachable || to.PUnreachable != 1 || to.CapacityLoss != 1 || to.Population == 0 {
 		t.Errorf("first country %+v; want Tonga, cut off", to)
 	}
+	if d := to.Demand; d.Verdict != "short" || d.Gbps != 2 || d.Year != 2022 || d.RemainingGbps != 0 {
+		t.Errorf("Tonga's demand %+v; want short of its 2 Gbit/s of 2022", d)
+	}
 	if len(r.Failed.Cables) != 2 {
 		t.Errorf("failed cables %v", r.Failed.Cables)
 	}
 
 	table, _, code := runCLI(t, "simulate", "--atlas", data, "../../impact/testdata/events/tonga-2022.yaml")
-	if code != 0 || !strings.Contains(table, "Tonga") || !strings.Contains(table, "NO") {
+	if code != 0 || !strings.Contains(table, "Tonga") || !strings.Contains(table, "NO") ||
+		!strings.Contains(table, "demand: TO uses 2 Gbit/s of international bandwidth (2022); 0 Gbit/s left to the core: SHORT") {
 		t.Errorf("table: code %d\n%s", code, table)
 	}
 	geo, _, code := runCLI(t, "simulate", "--atlas", data, "--geojson", "../../impact/testdata/events/tonga-2022.yaml")

@@ -814,4 +814,14 @@ var en = Messages{
 	"simreg.col.regions": "Regions",
 	"simreg.cutoff":      "%s: cut off",
 	"simreg.loss":        "%[1]s: %[2]s of circuits lost",
+	// demand
+	"simdem.title":       "Is what remains enough?",
+	"simdem.intro":       "Each country's published use of international bandwidth (its source on hover) against the capacity the scenario leaves it to the core. Capacities are what the links left could carry, shared with other countries; a country without a published figure is not listed: its answer is unknown.",
+	"simdem.caption":     "Published use of international bandwidth and capacity left to the core, for the affected countries with a published figure.",
+	"simdem.col.use":     "Published use",
+	"simdem.col.left":    "Left to the core",
+	"simdem.col.verdict": "Verdict",
+	"simdem.use":         "%[1]s Gbit/s (%[2]s)",
+	"simdem.enough":      "enough",
+	"simdem.short":       "short",
 }

@@ -796,4 +796,14 @@ var es = Messages{
 	"simreg.col.regions": "Regiones",
 	"simreg.cutoff":      "%s: sin conexión",
 	"simreg.loss":        "%[1]s: %[2]s de los circuitos perdidos",
+	// demand
+	"simdem.title":       "¿Basta lo que queda?",
+	"simdem.intro":       "El uso publicado de ancho de banda internacional de cada país (su fuente al pasar el ratón) frente a la capacidad que el escenario le deja hacia el núcleo. Las capacidades son lo que los enlaces restantes podrían transportar, compartido con otros países; un país sin cifra publicada no aparece: la respuesta es desconocida.",
+	"simdem.caption":     "Uso publicado de ancho de banda internacional y capacidad restante hacia el núcleo, para los países afectados con una cifra publicada.",
+	"simdem.col.use":     "Uso publicado",
+	"simdem.col.left":    "Queda hacia el núcleo",
+	"simdem.col.verdict": "Veredicto",
+	"simdem.use":         "%[1]s Gbit/s (%[2]s)",
+	"simdem.enough":      "suficiente",
+	"simdem.short":       "insuficiente",
 }

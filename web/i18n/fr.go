@@ -795,4 +795,14 @@ var fr = Messages{
 	"simreg.col.regions": "Régions",
 	"simreg.cutoff":      "%s : coupé",
 	"simreg.loss":        "%[1]s : %[2]s des circuits perdus",
+	// demand
+	"simdem.title":       "Ce qui reste suffit-il ?",
+	"simdem.intro":       "L'usage publié de bande passante internationale de chaque pays (sa source au survol) face à la capacité que le scénario lui laisse vers le cœur. Les capacités sont ce que les liens restants pourraient porter, partagées avec d'autres pays ; un pays sans chiffre publié n'est pas listé : la réponse est inconnue.",
+	"simdem.caption":     "Usage publié de bande passante internationale et capacité restante vers le cœur, pour les pays touchés dont un chiffre est publié.",
+	"simdem.col.use":     "Usage publié",
+	"simdem.col.left":    "Reste vers le cœur",
+	"simdem.col.verdict": "Verdict",
+	"simdem.use":         "%[1]s Gbit/s (%[2]s)",
+	"simdem.enough":      "suffisant",
+	"simdem.short":       "insuffisant",
 }

@@ -796,4 +796,14 @@ var zh = Messages{
 	"simreg.col.regions": "地区",
 	"simreg.cutoff":      "%s：中断",
 	"simreg.loss":        "%[1]s：损失 %[2]s 的电路",
+	// demand
+	"simdem.title":       "剩余容量是否足够？",
+	"simdem.intro":       "各国公布的国际带宽使用量（悬停可见来源）与情景留给它通往核心的容量相比。容量是剩余链路可承载的量，并与其他国家共享；没有公布数据的国家不列出：结论未知。",
+	"simdem.caption":     "受影响且有公布数据的国家：公布的国际带宽使用量与通往核心的剩余容量。",
+	"simdem.col.use":     "公布的使用量",
+	"simdem.col.left":    "通往核心的剩余容量",
+	"simdem.col.verdict": "结论",
+	"simdem.use":         "%[1]s Gbit/s（%[2]s）",
+	"simdem.enough":      "足够",
+	"simdem.short":       "不足",
 }
