@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"encoding/json"
-	"strings"
 
 	"lifeline/coord"
 )
@@ -76,20 +75,8 @@ func (db *DB) coverageRecords(ctx context.Context, ids []string) (map[string]*co
 	for len(ids) > 0 {
 		batch := ids[:min(len(ids), 64)]
 		ids = ids[len(batch):]
-		// Padded to 1, 8 or 64 ids, as matchesOf: three prepared
-		// statements serve every page.
-		size := 64
-		for _, s := range []int{1, 8} {
-			if len(batch) <= s {
-				size = s
-				break
-			}
-		}
-		args := make([]any, size)
-		for i := range args {
-			args[i] = batch[min(i, len(batch)-1)]
-		}
-		rows, err := db.readRows(ctx, `SELECT id, doc, marking FROM coverage WHERE id IN (?`+strings.Repeat(", ?", size-1)+`)`, args...)
+		in, args := paddedIn(batch)
+		rows, err := db.readRows(ctx, `SELECT id, doc, marking FROM coverage WHERE id IN `+in, args...)
 		if err != nil {
 			return nil, err
 		}

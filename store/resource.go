@@ -85,18 +85,8 @@ func (db *DB) matchesOf(ctx context.Context, column string, ids []string) (map[s
 	for len(ids) > 0 {
 		batch := ids[:min(len(ids), 64)]
 		ids = ids[len(batch):]
-		size := 64
-		for _, s := range []int{1, 8} {
-			if len(batch) <= s {
-				size = s
-				break
-			}
-		}
-		args := make([]any, size)
-		for i := range args {
-			args[i] = batch[min(i, len(batch)-1)]
-		}
-		rows, err := db.readRows(ctx, `SELECT doc FROM matches WHERE `+column+` IN (?`+strings.Repeat(", ?", size-1)+`) ORDER BY ord`, args...)
+		in, args := paddedIn(batch)
+		rows, err := db.readRows(ctx, `SELECT doc FROM matches WHERE `+column+` IN `+in+` ORDER BY ord`, args...)
 		if err != nil {
 			return nil, err
 		}
@@ -124,6 +114,24 @@ func (db *DB) matchesOf(ctx context.Context, column string, ids []string) (map[s
 		}
 	}
 	return out, nil
+}
+
+// paddedIn returns the list "(?, ?, …)" of an IN clause for a batch of
+// at most 64 ids, and its arguments, padded to 1, 8 or 64 with the last
+// id repeated: three prepared statements serve every batch.
+func paddedIn(batch []string) (string, []any) {
+	size := 64
+	for _, s := range []int{1, 8} {
+		if len(batch) <= s {
+			size = s
+			break
+		}
+	}
+	args := make([]any, size)
+	for i := range args {
+		args[i] = batch[min(i, len(batch)-1)]
+	}
+	return "(?" + strings.Repeat(", ?", size-1) + ")", args
 }
 
 // CreateNeed implements coord.NeedService.
