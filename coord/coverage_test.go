@@ -21,29 +21,9 @@ import (
 // matches held there count.
 func TestCoverageTravelsProperty(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 5))
-	orgs := []string{"A", "B", "C"}
-	members := []string{"a1", "a2", "b1", "c1"}
-	orgOf := map[string]string{"a1": "A", "a2": "A", "b1": "B", "c1": "C"}
-	some := func(xs []string) []string {
-		var out []string
-		for _, x := range xs {
-			if rng.IntN(3) == 0 {
-				out = append(out, x)
-			}
-		}
-		return out
-	}
-	marking := func() coord.Marking {
-		author := members[rng.IntN(len(members))]
-		m := coord.Marking{TLP: coord.TLPs[rng.IntN(len(coord.TLPs))], Org: orgOf[author], Author: author}
-		switch m.TLP {
-		case coord.TLPAmber, coord.TLPAmberStrict:
-			m.Orgs, m.Members = some(orgs), some(members)
-		case coord.TLPRed:
-			m.Members = some(members)
-		}
-		return m
-	}
+	draws := newMarkingDraws(rng, "a1", "a2", "b1", "c1")
+	members, orgOf := draws.members, draws.orgOf
+	marking := draws.marking
 	viewers := []coord.Viewer{{}}
 	for _, m := range members {
 		viewers = append(viewers, coord.Viewer{MemberID: m, OrgID: orgOf[m], Role: coord.RoleViewer, OrgVerified: orgOf[m] != "C"})

@@ -111,29 +111,9 @@ func TestNeedCoverage(t *testing.T) {
 // was derived from, however derivations nest.
 func TestDeriveProperty(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 11))
-	orgs := []string{"A", "B", "C", "D"}
-	members := []string{"a1", "a2", "b1", "c1", "d1"}
-	orgOf := map[string]string{"a1": "A", "a2": "A", "b1": "B", "c1": "C", "d1": "D"}
-	some := func(xs []string) []string {
-		var out []string
-		for _, x := range xs {
-			if rng.IntN(3) == 0 {
-				out = append(out, x)
-			}
-		}
-		return out
-	}
-	marking := func() coord.Marking {
-		author := members[rng.IntN(len(members))]
-		m := coord.Marking{TLP: coord.TLPs[rng.IntN(len(coord.TLPs))], Org: orgOf[author], Author: author}
-		switch m.TLP {
-		case coord.TLPAmber, coord.TLPAmberStrict:
-			m.Orgs, m.Members = some(orgs), some(members)
-		case coord.TLPRed:
-			m.Members = some(members)
-		}
-		return m
-	}
+	draws := newMarkingDraws(rng, "a1", "a2", "b1", "c1", "d1")
+	members, orgOf := draws.members, draws.orgOf
+	marking := draws.marking
 	viewers := []coord.Viewer{{}}
 	for _, m := range members {
 		viewers = append(viewers, coord.Viewer{MemberID: m, OrgID: orgOf[m], Role: coord.RoleCoordinator, OrgVerified: orgOf[m] != "D"})
