@@ -17,20 +17,11 @@ import (
 func TestSyncProposeByBundle(t *testing.T) {
 	isolate(t)
 	noLocale(t)
-	dir := t.TempDir()
-	dbA, dbB := filepath.Join(dir, "a.db"), filepath.Join(dir, "b.db")
-	var instA, instB struct {
-		OrgID string `json:"org_id"`
-		Token string `json:"token"`
-	}
-	cliJSON(t, &instA, "admin", "init", "--db", dbA, "--org", "A ops", "--json")
-	cliJSON(t, &instB, "admin", "init", "--db", dbB, "--org", "B ops", "--json")
-	var selfA, selfB struct{ Key, Fingerprint string }
-	cliJSON(t, &selfA, "peer", "self", "--db", dbA, "--json")
-	cliJSON(t, &selfB, "peer", "self", "--db", dbB, "--json")
+	selfA, selfB := twoInstances(t)
+	dir, dbA, dbB := filepath.Dir(selfA.DB), selfA.DB, selfB.DB
 	for _, add := range [][]string{
-		{"peer", "add", "--db", dbA, "--name", "B", "--key", selfB.Key, "--org", instB.OrgID, "--community"},
-		{"peer", "add", "--db", dbB, "--name", "A", "--key", selfA.Key, "--org", instA.OrgID, "--community"},
+		{"peer", "add", "--db", dbA, "--name", "B", "--key", selfB.Key, "--org", selfB.OrgID, "--community"},
+		{"peer", "add", "--db", dbB, "--name", "A", "--key", selfA.Key, "--org", selfA.OrgID, "--community"},
 	} {
 		if _, stderr, code := runCLI(t, add...); code != 0 {
 			t.Fatalf("%v: %s", add, stderr)
@@ -54,7 +45,7 @@ func TestSyncProposeByBundle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, err := a.Authenticate(ctx, instA.Token)
+	v, err := a.Authenticate(ctx, selfA.Token)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +61,7 @@ func TestSyncProposeByBundle(t *testing.T) {
 	a.Close()
 	carry(dbA, dbB, selfB.Fingerprint)
 
-	t.Setenv(tokenEnv, instB.Token)
+	t.Setenv(tokenEnv, selfB.Token)
 	out, stderr, code := runCLI(t, "sync", "propose", "--db", dbB, "--kind", "incident.update", "--item", in.ID,
 		"--request", `{"repair":{"element":"cable-peace","status":"repair_scheduled"}}`)
 	if code != 0 || !strings.Contains(out, "pending") || !strings.Contains(out, "move the restoration of cable-peace to repair_scheduled") {

@@ -17,16 +17,8 @@ import (
 // and a damaged copy refused whole.
 func TestBundleHop(t *testing.T) {
 	isolate(t)
-	dir := t.TempDir()
-	dbA, dbB := filepath.Join(dir, "a.db"), filepath.Join(dir, "b.db")
-	var inst struct {
-		OrgID string `json:"org_id"`
-	}
-	cliJSON(t, &inst, "admin", "init", "--db", dbA, "--org", "A ops", "--json")
-	cliJSON(t, &inst, "admin", "init", "--db", dbB, "--org", "B ops", "--json")
-	var selfA, selfB struct{ Key, Fingerprint string }
-	cliJSON(t, &selfA, "peer", "self", "--db", dbA, "--json")
-	cliJSON(t, &selfB, "peer", "self", "--db", dbB, "--json")
+	selfA, selfB := twoInstances(t)
+	dir, dbA, dbB := filepath.Dir(selfA.DB), selfA.DB, selfB.DB
 	if _, stderr, code := runCLI(t, "peer", "add", "--db", dbA, "--name", "B", "--key", selfB.Key, "--community"); code != 0 {
 		t.Fatalf("peer add on A: %s", stderr)
 	}
@@ -133,16 +125,8 @@ func TestBrief(t *testing.T) {
 func TestPeerSyncLanguages(t *testing.T) {
 	isolate(t)
 	noLocale(t)
-	dir := t.TempDir()
-	dbA, dbB := filepath.Join(dir, "a.db"), filepath.Join(dir, "b.db")
-	var inst struct {
-		OrgID string `json:"org_id"`
-	}
-	cliJSON(t, &inst, "admin", "init", "--db", dbA, "--org", "A ops", "--json")
-	cliJSON(t, &inst, "admin", "init", "--db", dbB, "--org", "B ops", "--json")
-	var selfA, selfB struct{ Key, Fingerprint string }
-	cliJSON(t, &selfA, "peer", "self", "--db", dbA, "--json")
-	cliJSON(t, &selfB, "peer", "self", "--db", dbB, "--json")
+	selfA, selfB := twoInstances(t)
+	dir, dbA, dbB := filepath.Dir(selfA.DB), selfA.DB, selfB.DB
 	check := func(wantCode int, want string, args ...string) string {
 		t.Helper()
 		out, stderr, code := runCLI(t, args...)
@@ -186,4 +170,32 @@ func TestPeerSyncLanguages(t *testing.T) {
 		t.Errorf("peer list --lang fr: the last contact as a French date, the state in words:\n%s", out)
 	}
 	check(0, "партнёр удалён: A (присланное им остаётся)", "peer", "remove", selfA.Fingerprint[:8], "--db", dbB, "--lang", "ru")
+}
+
+// cliInstance is an instance made by "lifeline admin init" for a test:
+// its database, its organisation, its admin's token and its key.
+type cliInstance struct {
+	DB, OrgID, Token, Key, Fingerprint string
+}
+
+// twoInstances makes instances A and B in the test's directory, each with
+// its organisation ("A ops", "B ops"); neither knows the other yet.
+func twoInstances(t *testing.T) (a, b cliInstance) {
+	t.Helper()
+	dir := t.TempDir()
+	for _, in := range []struct {
+		inst *cliInstance
+		name string
+	}{{&a, "a"}, {&b, "b"}} {
+		in.inst.DB = filepath.Join(dir, in.name+".db")
+		var made struct {
+			OrgID string `json:"org_id"`
+			Token string `json:"token"`
+		}
+		cliJSON(t, &made, "admin", "init", "--db", in.inst.DB, "--org", strings.ToUpper(in.name)+" ops", "--json")
+		var self struct{ Key, Fingerprint string }
+		cliJSON(t, &self, "peer", "self", "--db", in.inst.DB, "--json")
+		in.inst.OrgID, in.inst.Token, in.inst.Key, in.inst.Fingerprint = made.OrgID, made.Token, self.Key, self.Fingerprint
+	}
+	return a, b
 }
