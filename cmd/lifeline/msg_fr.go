@@ -361,4 +361,8 @@ var msgFR = i18n.Messages{
 	"progress.bytes":           "%[1]s : %[2]d %% (%[3]d octets sur %[4]d)",
 	"sim.progress":             "tirages",
 	"as.progress":              "chemins des AS",
+	// coverage backfill
+	"serve.coverage":        i18n.Plural{Arg: 1, One: "couverture enregistrée pour %d besoin pourvu d’engagements avant que la couverture ne soit enregistrée ; les pairs en affichent les chiffres dès leur prochaine réception", Other: "couverture enregistrée pour %d besoins pourvus d’engagements avant que la couverture ne soit enregistrée ; les pairs en affichent les chiffres dès leur prochaine réception"},
+	"serve.coverage.err":    "impossible d’enregistrer la couverture des besoins pourvus d’engagements avant que la couverture ne soit enregistrée : %s ; les pairs n’en affichent que ce qu’ils détiennent jusqu’au prochain changement de l’un de leurs engagements",
+	"admin.verify.coverage": i18n.Plural{Arg: 1, One: " ; %d besoin tenu ici a des engagements mais aucun enregistrement à jour de sa couverture, et les pairs n’en affichent que ce qu’ils détiennent : lifeline serve l’enregistre au démarrage", Other: " ; %d besoins tenus ici ont des engagements mais aucun enregistrement à jour de leur couverture, et les pairs n’en affichent que ce qu’ils détiennent : lifeline serve les enregistre au démarrage"},
 }

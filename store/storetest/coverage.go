@@ -335,14 +335,27 @@ func testCoverageRecordedLate(t *testing.T, open Opener) {
 }
 
 // restoreWithout returns a new store holding f's log without the events
-// drop names, signed again with f's key — the log f would have written
-// had those events never been written: each later event moves up, and an
-// item's version follows its event's position. The peers are not part of
-// the log and are not restored.
+// drop names (BackupWithout). The peers are not part of the log and are
+// not restored.
 func restoreWithout(t *testing.T, open Opener, f *fedInstance, drop func(ledger.Event) bool) *fedInstance {
 	t.Helper()
+	db := open(t)
+	if _, err := db.Restore(ctx, bytes.NewReader(BackupWithout(t, f.db, drop))); err != nil {
+		t.Fatalf("Restore: %s", lifeline.Trace(err))
+	}
+	return &fedInstance{db: db, fp: f.fp, admin: f.admin, orgs: f.orgs, members: f.members}
+}
+
+// BackupWithout returns a backup (store.Backup) of db's log without the
+// events drop names, signed again with db's key: the log db would have
+// written had those events never been written — each later event moves
+// up, and an item's version follows its event's position. It stands for
+// a log written by an older release, e.g. before an event type existed.
+// db must hold only its own events.
+func BackupWithout(t testing.TB, db *store.DB, drop func(ledger.Event) bool) []byte {
+	t.Helper()
 	var backup bytes.Buffer
-	if err := f.db.Backup(ctx, &backup); err != nil {
+	if err := db.Backup(ctx, &backup); err != nil {
 		t.Fatal(err)
 	}
 	var key ed25519.PrivateKey
@@ -373,7 +386,7 @@ func restoreWithout(t *testing.T, open Opener, f *fedInstance, drop func(ledger.
 				t.Fatal(err)
 			}
 			if ev.Origin != "" {
-				t.Fatal("restoreWithout signs again only the instance's own events")
+				t.Fatal("BackupWithout signs again only the instance's own events")
 			}
 			e, err := ledger.Decode(ev.Body)
 			if err != nil {
@@ -411,9 +424,5 @@ func restoreWithout(t *testing.T, open Opener, f *fedInstance, drop func(ledger.
 			t.Fatal(err)
 		}
 	}
-	db := open(t)
-	if _, err := db.Restore(ctx, &w); err != nil {
-		t.Fatalf("Restore: %s", lifeline.Trace(err))
-	}
-	return &fedInstance{db: db, fp: f.fp, admin: f.admin, orgs: f.orgs, members: f.members}
+	return w.Bytes()
 }
