@@ -102,4 +102,13 @@ func TestServeRecordsCoverage(t *testing.T) {
 	if n := unrecorded(); n != 0 {
 		t.Errorf("after serve started, admin verify counts %d needs without a record, want 0", n)
 	}
+
+	// docs/federation.md shows the line as serve prints it.
+	doc, err := os.ReadFile("../../docs/federation.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "lifeline: " + english.T("serve.coverage", 12); !strings.Contains(string(doc), "\n"+want+"\n") {
+		t.Errorf("docs/federation.md does not show serve's line as it is printed, %q", want)
+	}
 }
