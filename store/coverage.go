@@ -143,8 +143,14 @@ func (db *DB) UnrecordedCoverage(ctx context.Context) ([]string, error) {
 // A need kept by another instance is never recorded here; its origin
 // records it.
 func (db *DB) RecordCoverage(ctx context.Context) ([]string, error) {
-	var ids []string
-	err := db.update(ctx, "store.RecordCoverage", func(t *tx) (err error) {
+	// Read first, outside the write transaction: at every start but the
+	// first there is nothing to record, and writes need not wait for the
+	// scan.
+	ids, err := db.UnrecordedCoverage(ctx)
+	if err != nil || len(ids) == 0 {
+		return nil, err
+	}
+	err = db.update(ctx, "store.RecordCoverage", func(t *tx) (err error) {
 		// Read in the write transaction: another process sharing the
 		// database that recorded them first leaves nothing to record.
 		if ids, err = unrecordedCoverage(t.ctx, t.Tx, t.db); err != nil {
