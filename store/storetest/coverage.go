@@ -179,11 +179,12 @@ func testCoverageTravels(t *testing.T, open Opener) {
 // need.coverage existed — A's own log, signed again with A's key without
 // its need.coverage events, as the code of that time wrote it — with a
 // need whose matches have no record (one commitment stays on A, one
-// proposal travels) and a need whose record no longer says what its
-// matches sum to. B pulls it and shows only the proposal it holds, and
-// records nothing of a need it does not keep. A's RecordCoverage (run
-// when lifeline serve starts) records both needs, as the instance, at
-// the need's marking; run again, it records nothing; B, pulling again,
+// proposal travels), a need whose record no longer says what its
+// matches sum to, and a need recorded before it widened, whose record
+// stayed where the need was. B pulls it and shows only what it holds,
+// and records nothing of needs it does not keep. A's RecordCoverage (run
+// when lifeline serve starts) records the three, as the instance, at the
+// need's marking; run again, it records nothing; B, pulling again,
 // shows A's figures. Both still rebuild to the same state.
 func testCoverageRecordedLate(t *testing.T, open Opener) {
 	old := newFedInstance(t, open, "A", "a-need", "a-supply")
@@ -222,12 +223,27 @@ func testCoverageRecordedLate(t *testing.T, open Opener) {
 	// Recorded when proposed, not when committed.
 	behind := newNeed("terminals for Kassala")
 	match(behind, 4, coord.TLPClear, true)
+	// Recorded while shared with A's supplier only, not when it widened
+	// to everyone: the record has the figures but not the need's marking.
+	widened := &coord.Need{Resource: coord.Resource{Title: "generators for Atbara", Category: "connectivity/satellite-terminal", Quantity: 10, Unit: "terminal", Countries: []string{"SD"}}}
+	widened.Marking = coord.Marking{TLP: coord.TLPAmber, Orgs: []string{old.orgs["a-supply"]}}
+	if err := old.db.CreateNeed(ctx, requester, widened); err != nil {
+		t.Fatal(err)
+	}
+	match(widened, 3, "", true)
+	clear, none := coord.TLPClear, []string{}
+	if _, err := old.db.UpdateNeed(ctx, requester, widened.ID, coord.ResourceUpdate{TLP: &clear, ShareWithOrgs: &none}); err != nil {
+		t.Fatal(err)
+	}
 	seen := map[string]int{}
 	a := restoreWithout(t, open, old, func(e ledger.Event) bool {
 		if e.Type != coord.EventNeedCoverage {
 			return false
 		}
 		seen[e.Subject]++
+		if e.Subject == widened.ID {
+			return e.Marking.TLP == coord.TLPClear
+		}
 		return e.Subject == unrecorded.ID || seen[e.Subject] > 1
 	})
 
@@ -268,14 +284,15 @@ func testCoverageRecordedLate(t *testing.T, open Opener) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(ids, []string{unrecorded.ID, behind.ID}) {
-		t.Fatalf("UnrecordedCoverage on A is %v, want the need without a record and the one whose record is behind, %v", ids, []string{unrecorded.ID, behind.ID})
+	if !slices.Equal(ids, []string{unrecorded.ID, behind.ID, widened.ID}) {
+		t.Fatalf("UnrecordedCoverage on A is %v, want the need without a record, the one whose record is behind and the one recorded before it widened, %v", ids, []string{unrecorded.ID, behind.ID, widened.ID})
 	}
 
 	// B before A records: the proposal it holds, nothing more; and B
 	// records nothing of needs it holds but does not keep.
 	syncTo(t, a, b)
 	coverage("B before A records", b, reader, unrecorded, 2, 0)
+	coverage("B before A records", b, reader, widened, 0, 0)
 	for _, f := range []func(context.Context) ([]string, error){b.db.UnrecordedCoverage, b.db.RecordCoverage} {
 		if ids, err := f(ctx); err != nil || len(ids) != 0 {
 			t.Fatalf("B, which keeps no need, would record %v (%v)", ids, err)
@@ -290,8 +307,8 @@ func testCoverageRecordedLate(t *testing.T, open Opener) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(ids, []string{unrecorded.ID, behind.ID}) {
-		t.Fatalf("RecordCoverage on A recorded %v, want %v", ids, []string{unrecorded.ID, behind.ID})
+	if !slices.Equal(ids, []string{unrecorded.ID, behind.ID, widened.ID}) {
+		t.Fatalf("RecordCoverage on A recorded %v, want %v", ids, []string{unrecorded.ID, behind.ID, widened.ID})
 	}
 	evs, err := coord.EventsAbout(ctx, a.db, coord.System, unrecorded.ID, 0)
 	if err != nil {
@@ -303,6 +320,7 @@ func testCoverageRecordedLate(t *testing.T, open Opener) {
 	}
 	coverage("A after recording", a, requester, unrecorded, 5, 3)
 	coverage("A after recording", a, requester, behind, 4, 4)
+	coverage("A after recording", a, requester, widened, 3, 3)
 
 	// A second start records nothing.
 	head, err := a.db.Head(ctx)
@@ -323,6 +341,7 @@ func testCoverageRecordedLate(t *testing.T, open Opener) {
 	syncTo(t, a, b)
 	coverage("B after A records", b, reader, unrecorded, 5, 3)
 	coverage("B after A records", b, reader, behind, 4, 4)
+	coverage("B after A records", b, reader, widened, 3, 3)
 	if ids, err := b.db.RecordCoverage(ctx); err != nil || len(ids) != 0 {
 		t.Fatalf("B, which keeps no need, recorded %v (%v)", ids, err)
 	}
