@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 
 	"lifeline/coord"
 )
@@ -100,6 +102,121 @@ func (db *DB) coverageRecords(ctx context.Context, ids []string) (map[string]*co
 		rows.Close()
 		if err != nil {
 			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// A need whose matches last changed before need.coverage existed has no
+// record, and a peer that holds only some of its matches shows only
+// those. UnrecordedCoverage finds such needs and RecordCoverage records
+// them; lifeline serve runs RecordCoverage when it starts, and lifeline
+// admin verify reports what UnrecordedCoverage finds.
+
+// UnrecordedCoverage returns the needs this instance keeps (written here,
+// not received) that have matches and whose coverage has no record here,
+// or a record whose quantities are not what the need's matches now sum to
+// or whose marking is not the need's: the needs RecordCoverage would
+// record, in the order they were created. It writes nothing.
+func (db *DB) UnrecordedCoverage(ctx context.Context) ([]string, error) {
+	ids, err := unrecordedCoverage(ctx, db.read, db)
+	return ids, internal("store.UnrecordedCoverage", err)
+}
+
+// RecordCoverage records, in one transaction, the coverage of every need
+// UnrecordedCoverage names (one need.coverage event each, as a change of
+// one of the need's matches writes it), and returns those needs. Run
+// again, it records nothing: every need it recorded now has its record.
+// A need kept by another instance is never recorded here; its origin
+// records it.
+func (db *DB) RecordCoverage(ctx context.Context) ([]string, error) {
+	// Read first, outside the write transaction: at every start but the
+	// first there is nothing to record, and writes need not wait for the
+	// scan.
+	ids, err := db.UnrecordedCoverage(ctx)
+	if err != nil || len(ids) == 0 {
+		return nil, err
+	}
+	err = db.update(ctx, "store.RecordCoverage", func(t *tx) (err error) {
+		// Read in the write transaction: another process sharing the
+		// database that recorded them first leaves nothing to record.
+		if ids, err = unrecordedCoverage(t.ctx, t.Tx, t.db); err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if err := recordCoverage(t, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ids, nil
+}
+
+// unrecordedCoverage is UnrecordedCoverage through q.
+func unrecordedCoverage(ctx context.Context, q querier, db *DB) ([]string, error) {
+	// One row per match of a need kept here, with the need's marking and
+	// its record, if any: one query, however many needs.
+	rows, err := q.QueryContext(ctx, db.q(`SELECT n.id, n.marking, COALESCE(c.doc, ''), COALESCE(c.marking, ''), m.doc
+		FROM needs n JOIN matches m ON m.need_id = n.id LEFT JOIN coverage c ON c.id = n.id
+		WHERE NOT EXISTS (SELECT 1 FROM received_items r WHERE r.subject = n.id)
+		ORDER BY n.ord, m.ord`))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	var id, mark, rec, recMark string
+	var ms []*coord.Match
+	// stale reports whether the need read so far (id, its marking, its
+	// record and its matches ms) must be recorded.
+	stale := func() (bool, error) {
+		if rec == "" {
+			return true, nil
+		}
+		var old coord.CoverageRecord
+		var nm, rm coord.Marking
+		if err := errors.Join(json.Unmarshal([]byte(rec), &old), json.Unmarshal([]byte(mark), &nm), json.Unmarshal([]byte(recMark), &rm)); err != nil {
+			return false, fmt.Errorf("the coverage of need %s: %w", id, err)
+		}
+		now := coord.RecordCoverage(id, ms, old.Version)
+		return now != old || !nm.Equal(rm), nil
+	}
+	for rows.Next() {
+		var nid, nmark, nrec, nrecMark, doc string
+		if err := rows.Scan(&nid, &nmark, &nrec, &nrecMark, &doc); err != nil {
+			return nil, err
+		}
+		if nid != id && id != "" {
+			s, err := stale()
+			if err != nil {
+				return nil, err
+			}
+			if s {
+				out = append(out, id)
+			}
+			ms = ms[:0]
+		}
+		id, mark, rec, recMark = nid, nmark, nrec, nrecMark
+		m := new(coord.Match)
+		if err := json.Unmarshal([]byte(doc), m); err != nil {
+			return nil, fmt.Errorf("a match of need %s: %w", id, err)
+		}
+		ms = append(ms, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if id != "" {
+		s, err := stale()
+		if err != nil {
+			return nil, err
+		}
+		if s {
+			out = append(out, id)
 		}
 	}
 	return out, nil

@@ -115,7 +115,10 @@ chain; that the columns read from each event for queries (type, subject,
 time, marking) say what its signed bytes say; and that the log ends with the
 event its signed head names, so events removed from the end are seen. Then
 compare the state tables with a replay of the log (what rebuild would
-write); writes wait while that replay runs (--no-state skips it).
+write); writes wait while that replay runs (--no-state skips it). Say how
+many needs kept here have matches but no current record of their coverage
+(matched before coverage was recorded, docs/federation.md): lifeline serve
+records them when it starts.
 
 The signed head is printed: write it down somewhere the database's
 operators cannot change (a ticket, a printed page, another organisation's
@@ -183,6 +186,16 @@ mailbox), and check later with --anchor that the log still holds it.`,
 			if anchor != "" {
 				msg += pr.T("admin.verify.anchor", verbatim(fmt.Sprint(want.Seq)))
 			}
+			// Not a fault of the log: needs matched before coverage was
+			// recorded, which serve records when it starts.
+			unrecorded, err := db.UnrecordedCoverage(cmd.Context())
+			if err != nil {
+				return err
+			}
+			res["coverage_unrecorded"] = len(unrecorded)
+			if len(unrecorded) > 0 {
+				msg += pr.T("admin.verify.coverage", len(unrecorded))
+			}
 			msg += "\n" + headLine(pr, head)
 			return printResult(out, asJSON, res, msg)
 		},
@@ -190,7 +203,7 @@ mailbox), and check later with --anchor that the log still holds it.`,
 	dbFlag(cmd, &dsn)
 	cmd.Flags().StringVar(&anchor, "anchor", "", `a head written down earlier, "SEQ HASH" as admin head prints it: check the log still holds it`)
 	cmd.Flags().BoolVar(&noState, "no-state", false, "check the log only, not the state tables (no replay; writes need not wait)")
-	cmd.Flags().BoolVar(&asJSON, "json", false, `print {"ok", "verified", "head", "state", …}`)
+	cmd.Flags().BoolVar(&asJSON, "json", false, `print {"ok", "verified", "head", "state", "coverage_unrecorded", …}`)
 	langFlag(cmd.Flags(), &lang)
 	return cmd
 }

@@ -374,4 +374,8 @@ var msgEN = i18n.Messages{
 	"sim.demand":        "demand: %[1]s uses %[2]s of international bandwidth (%[3]s); %[4]s left to the core: %[5]s",
 	"sim.demand.enough": "enough",
 	"sim.demand.short":  "SHORT",
+	// coverage backfill
+	"serve.coverage":        i18n.Plural{Arg: 1, One: "coverage recorded for %d need matched before coverage was recorded; peers show its figures once they pull", Other: "coverage recorded for %d needs matched before coverage was recorded; peers show their figures once they pull"},
+	"serve.coverage.err":    "cannot record the coverage of needs matched before coverage was recorded: %s; peers show what they hold of those needs until one of their matches changes",
+	"admin.verify.coverage": i18n.Plural{Arg: 1, One: "; %d need kept here has matches but no current record of its coverage, so peers show only what they hold of it: lifeline serve records it when it starts", Other: "; %d needs kept here have matches but no current record of their coverage, so peers show only what they hold of them: lifeline serve records them when it starts"},
 }

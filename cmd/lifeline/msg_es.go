@@ -372,4 +372,8 @@ var msgES = i18n.Messages{
 	"sim.demand":        "demanda: %[1]s usa %[2]s de ancho de banda internacional (%[3]s); quedan %[4]s hacia el núcleo: %[5]s",
 	"sim.demand.enough": "suficiente",
 	"sim.demand.short":  "INSUFICIENTE",
+	// coverage backfill
+	"serve.coverage":        i18n.Plural{Arg: 1, One: "cobertura registrada para %d necesidad con compromisos anteriores al registro de la cobertura; los pares muestran sus cifras en cuanto reciben", Other: "cobertura registrada para %d necesidades con compromisos anteriores al registro de la cobertura; los pares muestran sus cifras en cuanto reciben"},
+	"serve.coverage.err":    "no se puede registrar la cobertura de las necesidades con compromisos anteriores al registro de la cobertura: %s; los pares muestran solo lo que tienen de ellas hasta que cambie uno de sus compromisos",
+	"admin.verify.coverage": i18n.Plural{Arg: 1, One: "; %d necesidad mantenida aquí tiene compromisos pero ningún registro actual de su cobertura, y los pares muestran solo lo que tienen de ella: lifeline serve la registra al arrancar", Other: "; %d necesidades mantenidas aquí tienen compromisos pero ningún registro actual de su cobertura, y los pares muestran solo lo que tienen de ellas: lifeline serve las registra al arrancar"},
 }

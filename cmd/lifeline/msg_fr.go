@@ -373,4 +373,8 @@ var msgFR = i18n.Messages{
 	"sim.demand":        "demande : %[1]s utilise %[2]s de bande passante internationale (%[3]s) ; il reste %[4]s vers le cœur : %[5]s",
 	"sim.demand.enough": "suffisant",
 	"sim.demand.short":  "INSUFFISANT",
+	// coverage backfill
+	"serve.coverage":        i18n.Plural{Arg: 1, One: "couverture enregistrée pour %d besoin pourvu d’engagements avant que la couverture ne soit enregistrée ; les pairs en affichent les chiffres dès leur prochaine réception", Other: "couverture enregistrée pour %d besoins pourvus d’engagements avant que la couverture ne soit enregistrée ; les pairs en affichent les chiffres dès leur prochaine réception"},
+	"serve.coverage.err":    "impossible d’enregistrer la couverture des besoins pourvus d’engagements avant que la couverture ne soit enregistrée : %s ; les pairs n’en affichent que ce qu’ils détiennent jusqu’au prochain changement de l’un de leurs engagements",
+	"admin.verify.coverage": i18n.Plural{Arg: 1, One: " ; %d besoin tenu ici a des engagements mais aucun enregistrement à jour de sa couverture, et les pairs n’en affichent que ce qu’ils détiennent : lifeline serve l’enregistre au démarrage", Other: " ; %d besoins tenus ici ont des engagements mais aucun enregistrement à jour de leur couverture, et les pairs n’en affichent que ce qu’ils détiennent : lifeline serve les enregistre au démarrage"},
 }

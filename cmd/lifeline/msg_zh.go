@@ -372,4 +372,8 @@ var msgZH = i18n.Messages{
 	"sim.demand":        "需求：%[1]s 使用 %[2]s 国际带宽（%[3]s）；通往核心剩余 %[4]s：%[5]s",
 	"sim.demand.enough": "足够",
 	"sim.demand.short":  "不足",
+	// coverage backfill
+	"serve.coverage":        i18n.Plural{Arg: 1, Other: "已为 %d 个在记录覆盖情况之前就有承诺的需求记录覆盖情况；对等实例下次接收后即显示这些数字"},
+	"serve.coverage.err":    "无法为在记录覆盖情况之前就有承诺的需求记录覆盖情况：%s；在其某项承诺发生变化之前，对等实例只显示其自身持有的部分",
+	"admin.verify.coverage": i18n.Plural{Arg: 1, Other: "；本实例维护的 %d 个需求有承诺，但没有最新的覆盖情况记录，对等实例只显示其自身持有的部分：lifeline serve 会在启动时记录"},
 }

@@ -57,7 +57,10 @@ operators' network).
 Before it serves, it checks the end of the signed log (the last thousand
 events and the signed head); then it checks the whole log in the
 background, with its progress on standard error and in /healthz, and then
-compares the state tables with a replay of the log. A log that does not
+compares the state tables with a replay of the log. It also records the
+coverage of the needs this instance keeps that were matched before
+coverage was recorded, so that peers show the same figures (one line says
+how many; docs/federation.md). A log that does not
 verify, or state tables that differ from it, are served for reading, but
 every write is refused with the event or row that is bad and how to
 recover (docs/ledger.md).
@@ -107,6 +110,7 @@ coordinators to verify or dismiss. The sources' status is on
 				return err
 			}
 			checkLogAtStart(ctx, pr, db, stderr)
+			recordCoverageAtStart(ctx, pr, db, stderr)
 			a, err := af.load(cmd)
 			if err != nil {
 				return err
@@ -307,6 +311,26 @@ func checkLogAtStart(ctx context.Context, pr *i18n.Printer, db *store.DB, stderr
 	if err := db.CheckTail(ctx, tailChecked); err != nil {
 		db.RefuseWrites(err)
 		fmt.Fprintf(stderr, "lifeline: %s\nlifeline: %s\n", lifeline.ErrorMessage(db.Broken()), pr.T("serve.readonly"))
+	}
+}
+
+// recordCoverageAtStart records the coverage of the needs this instance
+// keeps whose matches have no record of it, or a record behind them (they
+// were matched before coverage was recorded: store.RecordCoverage), so
+// that peers show the figures this instance shows. A log that does not
+// verify takes no writes, and is left as it is; a failure is said and
+// serving goes on, the needs showing on peers what the peers hold.
+func recordCoverageAtStart(ctx context.Context, pr *i18n.Printer, db *store.DB, stderr io.Writer) {
+	if db.Broken() != nil {
+		return
+	}
+	ids, err := db.RecordCoverage(ctx)
+	if err != nil {
+		fmt.Fprintln(stderr, "lifeline:", pr.T("serve.coverage.err", lifeline.ErrorMessage(err)))
+		return
+	}
+	if len(ids) > 0 {
+		fmt.Fprintln(stderr, "lifeline:", pr.T("serve.coverage", len(ids)))
 	}
 }
 

@@ -66,6 +66,7 @@ func Run(t *testing.T, open Opener) {
 		{"ReceivedOnce", testReceivedOnce},
 		{"ChangesFromElsewhere", testChangesFromElsewhere},
 		{"CoverageTravels", testCoverageTravels},
+		{"CoverageRecordedLate", testCoverageRecordedLate},
 		{"Alerts", testAlerts},
 	}
 	for _, tt := range tests {
