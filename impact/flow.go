@@ -52,18 +52,21 @@ type workspace struct {
 	// Union-find scratch of reachRegions.
 	comp     []int32
 	regMask  []uint64
-	regMulti []uint64
 	regFirst []int32
+	regMulti []uint64
 	iter     []int32
 	queue    []int32
+	// touched lists the arcs whose residual the warm start changed since
+	// res last equalled cap (each arc stands for its pair's two), so that
+	// the next country's flow restores those only; resStale says res may
+	// differ from cap anywhere (after a load, or Dinic's algorithm).
+	touched  []int32
+	resStale bool
 	// Depth-first search marks of augmentDFS (warm.go).
-	seen     []uint32
-	deadEnd  []uint32
-	epoch    uint32
-	round    uint32
-	curRound []uint32 // per node: the round its current arc belongs to
-	cur      []int32  // per node: its current arc, an index into adjNear
-	pathArc  []int32
+	mark    []nodeMark
+	epoch   uint32
+	round   uint32
+	pathArc []int32
 }
 
 func (g *Graph) newWorkspace() *workspace {
@@ -71,13 +74,29 @@ func (g *Graph) newWorkspace() *workspace {
 	return &workspace{dead: make([]bool, m), deadW: make([]uint64, (m+63)/64),
 		cap: make([]int64, 2*len(g.pU)), res: make([]int64, 2*len(g.pU)),
 		reached: make([]bool, g.nNode), level: make([]int32, g.nNode),
-		iter: make([]int32, g.nNode), queue: make([]int32, 0, g.nNode)}
+		iter: make([]int32, g.nNode), queue: make([]int32, 0, g.nNode), resStale: true}
+}
+
+// resetRes makes the residual capacities the loaded capacities again:
+// only the arcs touched since they last were, unless they may differ
+// anywhere.
+func (w *workspace) resetRes() {
+	if w.resStale || len(w.touched) > len(w.res)/4 {
+		copy(w.res, w.cap)
+	} else {
+		for _, a := range w.touched {
+			w.res[a], w.res[a^1] = w.cap[a], w.cap[a^1]
+		}
+	}
+	w.touched = w.touched[:0]
+	w.resStale = false
 }
 
 // load marks the edges a state leaves dead and sets arc capacities.
 func (w *workspace) load(g *Graph, st *state) {
 	clear(w.deadW)
 	clear(w.cap)
+	w.resStale = true
 	nc := int32(g.nCountry)
 	down := func(n int32) bool { return n < nc && st.down[n] }
 	for e := range g.eU {
@@ -120,6 +139,7 @@ func (w *workspace) loadFrom(l *loaded) {
 	copy(w.dead, l.dead)
 	copy(w.deadW, l.deadW)
 	copy(w.cap, l.cap)
+	w.resStale = true
 }
 
 // kill marks edge e dead, if it is not already, and takes its capacity
@@ -133,6 +153,7 @@ func (w *workspace) kill(g *Graph, e int32) {
 	p := g.ePair[e]
 	w.cap[2*p] -= g.eCap[e]
 	w.cap[2*p+1] -= g.eCap[e]
+	w.resStale = true
 }
 
 // reach marks every node that keeps a path to the core.
@@ -158,6 +179,7 @@ func (w *workspace) reach(g *Graph) {
 // the residual capacities in w.res.
 func (w *workspace) maxFlow(g *Graph, s, t int32, bound int64) int64 {
 	copy(w.res, w.cap)
+	w.resStale = true
 	if bound <= 0 {
 		bound = math.MaxInt64
 	}

@@ -49,6 +49,7 @@ type flowPaths struct {
 func (w *workspace) decompose(g *Graph, s, t int32) flowPaths {
 	fp := flowPaths{start: []int32{0}}
 	flow := func(a int32) int64 { return w.cap[a] - w.res[a] }
+	w.resStale = true
 	send := func(arcs []int32, amt int64) {
 		for _, a := range arcs {
 			w.res[a] += amt
@@ -127,6 +128,7 @@ func (w *workspace) resend(fp *flowPaths, bound int64) int64 {
 			w.res[a] -= amt
 			w.res[a^1] += amt
 		}
+		w.touched = append(w.touched, arcs...)
 		total += amt
 		if total >= bound {
 			break
@@ -198,7 +200,7 @@ func (w *workspace) liveCap(cut []int32) int64 {
 // loaded in w, started from c's intact flow paths. bound is an upper bound
 // on the flow (≤ 0: none); the live capacity of refCut[c] tightens it.
 func (w *workspace) warmFlow(g *Graph, c int, bound int64, ref []flowPaths, refCut [][]int32) int64 {
-	copy(w.res, w.cap)
+	w.resetRes()
 	if bound <= 0 {
 		bound = math.MaxInt64
 	}
@@ -223,6 +225,7 @@ func (w *workspace) warmFlow(g *Graph, c int, bound int64, ref []flowPaths, refC
 	case stuck:
 		return total // no augmenting path: the flow is maximum
 	}
+	w.resStale = true // Dinic's algorithm keeps no list of what it changes
 	return total + w.augment(g, int32(c), g.core, bound-total)
 }
 
@@ -231,46 +234,49 @@ func (w *workspace) warmFlow(g *Graph, c int, bound int64, ref []flowPaths, refC
 // first searches are kept going for long).
 const dfsTries = 256
 
+// nodeMark is a node's state in the searches of augmentDFS, kept together
+// so that a visit reads one place.
+type nodeMark struct {
+	seen  uint32 // the search (epoch) that last entered the node
+	dead  uint32 // the round in which the node was left without a path
+	round uint32 // the round that cur belongs to
+	cur   int32  // the node's current arc, an index into adjNear
+}
+
 // augmentDFS sends flow from s to the core along augmenting paths found by
 // a depth-first search that tries, at each node, the arcs towards the core
 // first (by hop distance in the intact network). Nodes a search left
 // without finding a path are skipped by the next searches of the same
 // round, and each node resumes its arcs where it left them, as in Dinic's
 // algorithm; a search that fails starts a new round from a clean slate,
-// and the first search of a round that fails proves the flow maximum. It stops when bound more has been sent, when no path is left,
-// or after dfsTries searches; it returns how much it sent, and whether no
-// path was left. What is left is a feasible flow, so whatever it stops on,
-// Dinic's algorithm can finish the job exactly.
+// and the first search of a round that fails proves the flow maximum. It
+// stops when bound more has been sent, when no path is left, or after
+// dfsTries searches; it returns how much it sent, and whether no path was
+// left. What is left is a feasible flow, so whatever it stops on, Dinic's
+// algorithm can finish the job exactly.
 func (w *workspace) augmentDFS(g *Graph, s int32, bound int64) (int64, bool) {
-	if len(w.seen) < g.nNode {
-		w.seen = make([]uint32, g.nNode)
-		w.deadEnd = make([]uint32, g.nNode)
-		w.curRound = make([]uint32, g.nNode)
-		w.cur = make([]int32, g.nNode)
+	if len(w.mark) < g.nNode {
+		w.mark = make([]nodeMark, g.nNode)
 		w.pathArc = make([]int32, 0, g.nNode)
 	}
 	var total int64
 	fresh := true // no node is skipped in this round yet
-	w.round++
+	w.nextRound()
 	for try := 0; try < dfsTries && total < bound; try++ {
 		w.epoch++
-		if w.epoch == 0 || w.round == 0 { // wrapped: clear the marks
-			clear(w.seen)
-			clear(w.deadEnd)
-			clear(w.curRound)
-			w.epoch, w.round = 1, 1
+		if w.epoch == 0 { // wrapped: clear the marks
+			w.clearMarks()
 		}
-		path, ok := w.dfs(g, s, w.pathArc[:0])
-		w.pathArc = path
-		if !ok {
+		if !w.dfs(g, s) {
 			if fresh {
 				return total, true
 			}
-			w.round++
+			w.nextRound()
 			fresh = true
 			continue
 		}
 		fresh = false
+		path := w.pathArc
 		amt := bound - total
 		for _, a := range path {
 			amt = min(amt, w.res[a])
@@ -279,38 +285,77 @@ func (w *workspace) augmentDFS(g *Graph, s int32, bound int64) (int64, bool) {
 			w.res[a] -= amt
 			w.res[a^1] += amt
 		}
+		w.touched = append(w.touched, path...)
 		total += amt
 	}
 	return total, false
 }
 
-// dfs looks for a path of residual capacity from u to the core, appending
-// its arcs to path; it marks the nodes it leaves without one dead for the
-// round.
-func (w *workspace) dfs(g *Graph, u int32, path []int32) ([]int32, bool) {
-	w.seen[u] = w.epoch
-	if w.curRound[u] != w.round {
-		w.curRound[u] = w.round
-		w.cur[u] = g.adjStart[u]
+func (w *workspace) nextRound() {
+	w.round++
+	if w.round == 0 {
+		w.clearMarks()
 	}
-	// Within a round each node resumes its arcs where it left them, as in
-	// Dinic's algorithm; an arc passed over can come back to life, which
-	// the round's last search, from a clean slate, catches.
-	for end := g.adjStart[u+1]; w.cur[u] < end; w.cur[u]++ {
-		a := g.adjNear[w.cur[u]]
-		v := g.arcHead[a]
-		if w.res[a] <= 0 || w.seen[v] == w.epoch || w.deadEnd[v] == w.round {
+}
+
+func (w *workspace) clearMarks() {
+	clear(w.mark)
+	w.epoch, w.round = 1, 1
+}
+
+// dfs looks for a path of residual capacity from s to the core and leaves
+// its arcs in w.pathArc; it marks the nodes it leaves without one dead for
+// the round. Within a round each node resumes its arcs where it left them,
+// as in Dinic's algorithm; an arc passed over can come back to life, which
+// the round's last search, from a clean slate, catches. It walks with an
+// explicit stack (the path itself): this is the hot loop of a capacity
+// sample.
+func (w *workspace) dfs(g *Graph, s int32) bool {
+	mark, res, near, head := w.mark, w.res, g.adjNear, g.arcHead
+	epoch, round, core := w.epoch, w.round, g.core
+	path := w.pathArc[:0]
+	u := s
+	m := &mark[u]
+	m.seen = epoch
+	if m.round != round {
+		m.round, m.cur = round, g.adjStart[u]
+	}
+	for {
+		i, end := m.cur, g.adjStart[u+1]
+		var a, v int32
+		for ; i < end; i++ {
+			a = near[i]
+			v = head[a]
+			if res[a] > 0 {
+				if mv := &mark[v]; mv.seen != epoch && mv.dead != round {
+					break
+				}
+			}
+		}
+		m.cur = i
+		if i < end {
+			path = append(path, a)
+			if v == core {
+				w.pathArc = path
+				return true
+			}
+			u = v
+			m = &mark[u]
+			m.seen = epoch
+			if m.round != round {
+				m.round, m.cur = round, g.adjStart[u]
+			}
 			continue
 		}
-		path = append(path, a)
-		if v == g.core {
-			return path, true
+		m.dead = round
+		if len(path) == 0 {
+			w.pathArc = path
+			return false
 		}
-		if p, ok := w.dfs(g, v, path); ok {
-			return p, true
-		}
+		a = path[len(path)-1]
 		path = path[:len(path)-1]
+		u = head[a^1]
+		m = &mark[u]
+		m.cur++ // past the arc to the dead end
 	}
-	w.deadEnd[u] = w.round
-	return path, false
 }
