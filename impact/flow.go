@@ -56,10 +56,14 @@ type workspace struct {
 	regMulti []uint64
 	iter     []int32
 	queue    []int32
-	// touched lists the arcs whose residual the warm start changed since
-	// res last equalled cap (each arc stands for its pair's two), so that
-	// the next country's flow restores those only; resStale says res may
-	// differ from cap anywhere (after a load, or Dinic's algorithm).
+	// The warm start (warm.go) keeps residuals by slot (Graph.adjNear):
+	// sres, and scap the loaded capacities by slot. touched lists the
+	// slots whose residual it changed since sres last equalled scap (each
+	// stands for itself and its reverse), so that the next country's flow
+	// restores those only; resStale says sres and scap may be out of date
+	// anywhere (after a load).
+	sres     []int64
+	scap     []int64
 	touched  []int32
 	resStale bool
 	// Depth-first search marks of augmentDFS (warm.go).
@@ -73,19 +77,27 @@ func (g *Graph) newWorkspace() *workspace {
 	m := len(g.eU)
 	return &workspace{dead: make([]bool, m), deadW: make([]uint64, (m+63)/64),
 		cap: make([]int64, 2*len(g.pU)), res: make([]int64, 2*len(g.pU)),
+		sres: make([]int64, 2*len(g.pU)), scap: make([]int64, 2*len(g.pU)),
 		reached: make([]bool, g.nNode), level: make([]int32, g.nNode),
 		iter: make([]int32, g.nNode), queue: make([]int32, 0, g.nNode), resStale: true}
 }
 
-// resetRes makes the residual capacities the loaded capacities again:
-// only the arcs touched since they last were, unless they may differ
-// anywhere.
-func (w *workspace) resetRes() {
-	if w.resStale || len(w.touched) > len(w.res)/4 {
-		copy(w.res, w.cap)
-	} else {
-		for _, a := range w.touched {
-			w.res[a], w.res[a^1] = w.cap[a], w.cap[a^1]
+// resetRes makes the residual capacities by slot the loaded capacities
+// again: only the slots touched since they last were, unless they may
+// differ anywhere.
+func (w *workspace) resetRes(g *Graph) {
+	switch {
+	case w.resStale:
+		for i, a := range g.adjNear {
+			w.scap[i] = w.cap[a]
+		}
+		copy(w.sres, w.scap)
+	case len(w.touched) > len(w.sres)/4:
+		copy(w.sres, w.scap)
+	default:
+		for _, s := range w.touched {
+			r := g.slotRev[s]
+			w.sres[s], w.sres[r] = w.scap[s], w.scap[r]
 		}
 	}
 	w.touched = w.touched[:0]
@@ -179,7 +191,6 @@ func (w *workspace) reach(g *Graph) {
 // the residual capacities in w.res.
 func (w *workspace) maxFlow(g *Graph, s, t int32, bound int64) int64 {
 	copy(w.res, w.cap)
-	w.resStale = true
 	if bound <= 0 {
 		bound = math.MaxInt64
 	}

@@ -80,8 +80,15 @@ type Graph struct {
 	adjArc   []int32
 	arcHead  []int32
 	// adjNear is adjArc with each node's arcs ordered by the hop distance
-	// of their head from the core (nearest first), for augmentDFS.
-	adjNear []int32
+	// of their head from the core (nearest first), for augmentDFS. Its
+	// positions, slots, number the arcs again so that a node's arcs are
+	// side by side: the warm start (warm.go) keeps residuals by slot, and
+	// slotHead, slotRev (the slot of the reverse arc) and arcSlot (the slot
+	// of each arc) are read without going through adjNear.
+	adjNear  []int32
+	slotHead []int32
+	slotRev  []int32
+	arcSlot  []int32
 
 	// Element tables, indexed like the atlas's slices.
 	segEdge     []int32    // edge of each segment, -1 if not in the graph (planned, or inside one country)
@@ -340,6 +347,16 @@ func (g *Graph) orderNear() {
 		slices.SortStableFunc(g.adjNear[g.adjStart[n]:g.adjStart[n+1]], func(a, b int32) int {
 			return cmp.Or(cmp.Compare(dist[g.arcHead[a]], dist[g.arcHead[b]]), cmp.Compare(pairCap[b/2], pairCap[a/2]))
 		})
+	}
+	g.arcSlot = make([]int32, len(g.adjNear))
+	g.slotHead = make([]int32, len(g.adjNear))
+	g.slotRev = make([]int32, len(g.adjNear))
+	for i, a := range g.adjNear {
+		g.arcSlot[a] = int32(i)
+		g.slotHead[i] = g.arcHead[a]
+	}
+	for i, a := range g.adjNear {
+		g.slotRev[i] = g.arcSlot[a^1]
 	}
 }
 

@@ -35,8 +35,9 @@ import "math"
 // the computation from zero (TestWarmFlowMatchesReference compares them on
 // random failure sets; TestSimulateFastMatchesReference whole simulations).
 
-// flowPaths is one country's intact flow as paths: the arcs of path i are
-// arcs[start[i]:start[i+1]] and it carries amount[i] Mbit/s.
+// flowPaths is one country's intact flow as paths: the arcs of path i, as
+// slots (Graph.adjNear), are arcs[start[i]:start[i+1]] and it carries
+// amount[i] Mbit/s.
 type flowPaths struct {
 	start  []int32
 	arcs   []int32
@@ -44,12 +45,20 @@ type flowPaths struct {
 }
 
 // decompose splits the flow left in w (cap − res on each arc, from s to
-// t) into paths; cycles carry nothing from s to t and are dropped. It
-// changes w.res.
+// t) into paths, their arcs as slots; cycles carry nothing from s to t and
+// are dropped. It changes w.res.
 func (w *workspace) decompose(g *Graph, s, t int32) flowPaths {
+	fp := w.decomposeArcs(g, s, t)
+	for i, a := range fp.arcs {
+		fp.arcs[i] = g.arcSlot[a]
+	}
+	return fp
+}
+
+// decomposeArcs is decompose with the paths' arcs as arcs.
+func (w *workspace) decomposeArcs(g *Graph, s, t int32) flowPaths {
 	fp := flowPaths{start: []int32{0}}
 	flow := func(a int32) int64 { return w.cap[a] - w.res[a] }
-	w.resStale = true
 	send := func(arcs []int32, amt int64) {
 		for _, a := range arcs {
 			w.res[a] += amt
@@ -111,22 +120,23 @@ func (w *workspace) decompose(g *Graph, s, t int32) flowPaths {
 }
 
 // resend sends the paths of fp again, each as much of its amount as the
-// residual capacities let through, up to bound in all, and returns what it
-// sent.
-func (w *workspace) resend(fp *flowPaths, bound int64) int64 {
+// residual capacities (by slot) let through, up to bound in all, and
+// returns what it sent.
+func (w *workspace) resend(g *Graph, fp *flowPaths, bound int64) int64 {
 	var total int64
+	res, rev := w.sres, g.slotRev
 	for i, amt := range fp.amount {
 		arcs := fp.arcs[fp.start[i]:fp.start[i+1]]
 		amt = min(amt, bound-total)
 		for _, a := range arcs {
-			amt = min(amt, w.res[a])
+			amt = min(amt, res[a])
 		}
 		if amt <= 0 {
 			continue
 		}
 		for _, a := range arcs {
-			w.res[a] -= amt
-			w.res[a^1] += amt
+			res[a] -= amt
+			res[rev[a]] += amt
 		}
 		w.touched = append(w.touched, arcs...)
 		total += amt
@@ -200,7 +210,7 @@ func (w *workspace) liveCap(cut []int32) int64 {
 // loaded in w, started from c's intact flow paths. bound is an upper bound
 // on the flow (≤ 0: none); the live capacity of refCut[c] tightens it.
 func (w *workspace) warmFlow(g *Graph, c int, bound int64, ref []flowPaths, refCut [][]int32) int64 {
-	w.resetRes()
+	w.resetRes(g)
 	if bound <= 0 {
 		bound = math.MaxInt64
 	}
@@ -209,10 +219,10 @@ func (w *workspace) warmFlow(g *Graph, c int, bound int64, ref []flowPaths, refC
 	}
 	var total int64
 	if ref != nil {
-		total = w.resend(&ref[c], bound)
+		total = w.resend(g, &ref[c], bound)
 	}
 	if total < bound {
-		total += w.resend(&g.basePaths[c], bound-total)
+		total += w.resend(g, &g.basePaths[c], bound-total)
 	}
 	if total >= bound {
 		return total
@@ -225,7 +235,12 @@ func (w *workspace) warmFlow(g *Graph, c int, bound int64, ref []flowPaths, refC
 	case stuck:
 		return total // no augmenting path: the flow is maximum
 	}
-	w.resStale = true // Dinic's algorithm keeps no list of what it changes
+	// Dinic's algorithm works on residuals by arc, and keeps no list of
+	// what it changes.
+	for i, a := range g.adjNear {
+		w.res[a] = w.sres[i]
+	}
+	w.resStale = true
 	return total + w.augment(g, int32(c), g.core, bound-total)
 }
 
@@ -279,11 +294,11 @@ func (w *workspace) augmentDFS(g *Graph, s int32, bound int64) (int64, bool) {
 		path := w.pathArc
 		amt := bound - total
 		for _, a := range path {
-			amt = min(amt, w.res[a])
+			amt = min(amt, w.sres[a])
 		}
 		for _, a := range path {
-			w.res[a] -= amt
-			w.res[a^1] += amt
+			w.sres[a] -= amt
+			w.sres[g.slotRev[a]] += amt
 		}
 		w.touched = append(w.touched, path...)
 		total += amt
@@ -304,14 +319,15 @@ func (w *workspace) clearMarks() {
 }
 
 // dfs looks for a path of residual capacity from s to the core and leaves
-// its arcs in w.pathArc; it marks the nodes it leaves without one dead for
+// its slots in w.pathArc; it marks the nodes it leaves without one dead for
 // the round. Within a round each node resumes its arcs where it left them,
 // as in Dinic's algorithm; an arc passed over can come back to life, which
 // the round's last search, from a clean slate, catches. It walks with an
-// explicit stack (the path itself): this is the hot loop of a capacity
-// sample.
+// explicit stack (the path itself) over residuals by slot, so that the
+// scan of a node's arcs reads memory in order: this is the hot loop of a
+// capacity sample.
 func (w *workspace) dfs(g *Graph, s int32) bool {
-	mark, res, near, head := w.mark, w.res, g.adjNear, g.arcHead
+	mark, res, head, rev := w.mark, w.sres, g.slotHead, g.slotRev
 	epoch, round, core := w.epoch, w.round, g.core
 	path := w.pathArc[:0]
 	u := s
@@ -322,11 +338,10 @@ func (w *workspace) dfs(g *Graph, s int32) bool {
 	}
 	for {
 		i, end := m.cur, g.adjStart[u+1]
-		var a, v int32
+		var v int32
 		for ; i < end; i++ {
-			a = near[i]
-			v = head[a]
-			if res[a] > 0 {
+			if res[i] > 0 {
+				v = head[i]
 				if mv := &mark[v]; mv.seen != epoch && mv.dead != round {
 					break
 				}
@@ -334,7 +349,7 @@ func (w *workspace) dfs(g *Graph, s int32) bool {
 		}
 		m.cur = i
 		if i < end {
-			path = append(path, a)
+			path = append(path, i)
 			if v == core {
 				w.pathArc = path
 				return true
@@ -352,9 +367,9 @@ func (w *workspace) dfs(g *Graph, s int32) bool {
 			w.pathArc = path
 			return false
 		}
-		a = path[len(path)-1]
+		i = path[len(path)-1]
 		path = path[:len(path)-1]
-		u = head[a^1]
+		u = head[rev[i]]
 		m = &mark[u]
 		m.cur++ // past the arc to the dead end
 	}
