@@ -1,6 +1,10 @@
 package impact
 
-import "math"
+import (
+	"cmp"
+	"math"
+	"slices"
+)
 
 // Warm start of the capacity computation.
 //
@@ -154,14 +158,17 @@ func (w *workspace) resend(g *Graph, fp *flowPaths, bound int64) int64 {
 //
 // It also returns each country's minimum cut in that outcome (its pairs):
 // in a sample, the cut's live capacity bounds the flow from above, and
-// when the likely paths all survive and fill it, no search is needed.
-func (g *Graph) likelyPaths(p *plan) ([]flowPaths, [][]int32) {
+// when the likely paths all survive and fill it, no search is needed. And
+// it returns the order in which a sample had best compute the countries'
+// flows (shareCuts): those whose cut holds the most nodes first.
+func (g *Graph) likelyPaths(p *plan) ([]flowPaths, [][]int32, []int32) {
 	st := g.likelyState(p)
 	w := g.newWorkspace()
 	w.load(g, st)
 	w.reach(g)
 	out := make([]flowPaths, g.nCountry)
 	cuts := make([][]int32, g.nCountry)
+	side := make([]int, g.nCountry)
 	for c := range g.nCountry {
 		if g.isHub[c] || !w.reached[c] || st.down[c] || st.withdrawn[c] {
 			continue
@@ -174,9 +181,19 @@ func (g *Graph) likelyPaths(p *plan) ([]flowPaths, [][]int32) {
 				cuts[c] = append(cuts[c], int32(p))
 			}
 		}
+		for _, l := range w.level {
+			if l >= 0 {
+				side[c]++
+			}
+		}
 		out[c] = w.decompose(g, int32(c), g.core)
 	}
-	return out, cuts
+	order := make([]int32, g.nCountry)
+	for c := range order {
+		order[c] = int32(c)
+	}
+	slices.SortStableFunc(order, func(a, b int32) int { return cmp.Compare(side[b], side[a]) })
+	return out, cuts, order
 }
 
 // likelyState is the plan's likely outcome: its certain failures, and every
@@ -208,8 +225,11 @@ func (w *workspace) liveCap(cut []int32) int64 {
 
 // warmFlow is the max-flow from country c to the core over the capacities
 // loaded in w, started from c's intact flow paths. bound is an upper bound
-// on the flow (≤ 0: none); the live capacity of refCut[c] tightens it.
-func (w *workspace) warmFlow(g *Graph, c int, bound int64, ref []flowPaths, refCut [][]int32) int64 {
+// on the flow (≤ 0: none); the live capacity of refCut[c] tightens it. It
+// also reports whether the flow ended on a search that found no path: then
+// the nodes that search reached (w.mark seen in w.epoch) are the side of
+// the minimum cut that holds c and as few nodes as can be (share.go).
+func (w *workspace) warmFlow(g *Graph, c int, bound int64, ref []flowPaths, refCut [][]int32) (int64, bool) {
 	w.resetRes(g)
 	if bound <= 0 {
 		bound = math.MaxInt64
@@ -225,15 +245,15 @@ func (w *workspace) warmFlow(g *Graph, c int, bound int64, ref []flowPaths, refC
 		total += w.resend(g, &g.basePaths[c], bound-total)
 	}
 	if total >= bound {
-		return total
+		return total, false
 	}
 	sent, stuck := w.augmentDFS(g, int32(c), bound-total)
 	total += sent
 	switch {
 	case total >= bound:
-		return total
+		return total, false
 	case stuck:
-		return total // no augmenting path: the flow is maximum
+		return total, true // no augmenting path: the flow is maximum
 	}
 	// Dinic's algorithm works on residuals by arc, and keeps no list of
 	// what it changes.
@@ -241,7 +261,7 @@ func (w *workspace) warmFlow(g *Graph, c int, bound int64, ref []flowPaths, refC
 		w.res[a] = w.sres[i]
 	}
 	w.resStale = true
-	return total + w.augment(g, int32(c), g.core, bound-total)
+	return total + w.augment(g, int32(c), g.core, bound-total), false
 }
 
 // dfsTries bounds the searches of augmentDFS before Dinic's algorithm takes
