@@ -34,7 +34,7 @@ type cutShare struct {
 	val []int64           // per country: the least λ of a country whose side holds it, MaxInt64 if none
 	by  [][shareMax]int32 // per country: up to shareMax countries with that λ whose side holds it
 	n   []uint8           // per country: how many of by are set
-	hop []int64           // per node: scratch of meets
+	toC []int32           // per node: scratch of nearFlow
 }
 
 // shareMax is how many countries are kept per country as a bound's
@@ -43,7 +43,7 @@ const shareMax = 4
 
 func (g *Graph) newCutShare() *cutShare {
 	return &cutShare{val: make([]int64, g.nCountry), by: make([][shareMax]int32, g.nCountry),
-		n: make([]uint8, g.nCountry), hop: make([]int64, g.nNode)}
+		n: make([]uint8, g.nCountry), toC: make([]int32, g.nNode)}
 }
 
 // reset forgets the last sample.
@@ -78,33 +78,62 @@ func (cs *cutShare) learn(g *Graph, w *workspace, c int, f int64) {
 // carry as much (over w's live capacities).
 func (cs *cutShare) meets(g *Graph, w *workspace, d int) bool {
 	for _, c := range cs.by[d][:cs.n[d]] {
-		if cs.pairwise(g, w, c, int32(d), cs.val[d]) {
+		if cs.nearFlow(g, w, int32(d), c, cs.val[d]) >= cs.val[d] {
 			return true
 		}
 	}
 	return false
 }
 
-// pairwise reports whether paths between c and d that share no pair carry
-// at least want: the pair between them, and through each common neighbour
-// other than the core the lesser of its two pairs.
-func (cs *cutShare) pairwise(g *Graph, w *workspace, c, d int32, want int64) bool {
-	arcs := g.adjArc[g.adjStart[c]:g.adjStart[c+1]]
-	for _, a := range arcs {
-		cs.hop[g.arcHead[a]] = w.cap[a] // parallel edges are one pair: one arc per neighbour
+// nearFlow sends flow from d to c along paths of at most three arcs — the
+// pair between them, then through each neighbour of d, then through two
+// nodes — each as much as the residual capacities left let through, and
+// returns how much it sent (at least want when it can): a lower bound on
+// their max-flow, found without a search. It leaves the flow in w's
+// residuals by slot.
+func (cs *cutShare) nearFlow(g *Graph, w *workspace, d, c int32, want int64) int64 {
+	w.resetRes(g)
+	res, head, rev := w.sres, g.slotHead, g.slotRev
+	toC := cs.toC
+	// toC[y] is 1 + the slot of the arc from y to c, for c's neighbours.
+	for i := g.adjStart[c]; i < g.adjStart[c+1]; i++ {
+		toC[head[i]] = rev[i] + 1
 	}
-	var sum int64
-	for _, a := range g.adjArc[g.adjStart[d]:g.adjStart[d+1]] {
-		switch x := g.arcHead[a]; x {
-		case c:
-			sum += w.cap[a]
-		case g.core:
-		default:
-			sum += min(cs.hop[x], w.cap[a])
+	var total int64
+	send := func(amt int64, slots ...int32) {
+		for _, s := range slots {
+			res[s] -= amt
+			res[rev[s]] += amt
+		}
+		w.touched = append(w.touched, slots...)
+		total += amt
+	}
+	lo, hi := g.adjStart[d], g.adjStart[d+1]
+	for i := lo; i < hi && total < want; i++ {
+		if head[i] == c && res[i] > 0 {
+			send(min(res[i], want-total), i)
 		}
 	}
-	for _, a := range arcs {
-		cs.hop[g.arcHead[a]] = 0
+	for i := lo; i < hi && total < want; i++ {
+		x := head[i]
+		if k := toC[x] - 1; k >= 0 && x != d && x != g.core && res[i] > 0 && res[k] > 0 {
+			send(min(res[i], res[k], want-total), i, k)
+		}
 	}
-	return sum >= want
+	for i := lo; i < hi && total < want; i++ {
+		x := head[i]
+		if x == c || x == g.core {
+			continue
+		}
+		for j := g.adjStart[x]; j < g.adjStart[x+1] && res[i] > 0 && total < want; j++ {
+			y := head[j]
+			if k := toC[y] - 1; k >= 0 && y != d && y != g.core && res[j] > 0 && res[k] > 0 {
+				send(min(res[i], res[j], res[k], want-total), i, j, k)
+			}
+		}
+	}
+	for i := g.adjStart[c]; i < g.adjStart[c+1]; i++ {
+		toC[head[i]] = 0
+	}
+	return total
 }
