@@ -35,6 +35,9 @@ type cutShare struct {
 	by  [][shareMax]int32 // per country: up to shareMax countries with that λ whose side holds it
 	n   []uint8           // per country: how many of by are set
 	toC []int32           // per node: scratch of nearFlow
+	// likelySide lists, per country, the other countries on the side of
+	// its minimum cut in the likely outcome (likelyPaths); nil for none.
+	likelySide [][]int32
 }
 
 // shareMax is how many countries are kept per country as a bound's
@@ -58,18 +61,31 @@ func (cs *cutShare) reset() {
 // side is the nodes w's last search reached (w.mark seen in w.epoch).
 func (cs *cutShare) learn(g *Graph, w *workspace, c int, f int64) {
 	for d := range g.nCountry {
-		if d == c || w.mark[d].seen != w.epoch {
-			continue
+		if d != c && w.mark[d].seen == w.epoch {
+			cs.learnOne(c, d, f)
 		}
-		switch {
-		case f < cs.val[d]:
-			cs.val[d] = f
-			cs.by[d][0] = int32(c)
-			cs.n[d] = 1
-		case f == cs.val[d] && cs.n[d] < shareMax:
-			cs.by[d][cs.n[d]] = int32(c)
-			cs.n[d]++
-		}
+	}
+}
+
+// learnList records that country c's max-flow is f and that the countries
+// of side are on the side of one of its minimum cuts.
+func (cs *cutShare) learnList(c int, f int64, side []int32) {
+	for _, d := range side {
+		cs.learnOne(c, int(d), f)
+	}
+}
+
+// learnOne records that country d is on the side of a minimum cut of
+// country c, whose max-flow is f.
+func (cs *cutShare) learnOne(c, d int, f int64) {
+	switch {
+	case f < cs.val[d]:
+		cs.val[d] = f
+		cs.by[d][0] = int32(c)
+		cs.n[d] = 1
+	case f == cs.val[d] && cs.n[d] < shareMax:
+		cs.by[d][cs.n[d]] = int32(c)
+		cs.n[d]++
 	}
 }
 

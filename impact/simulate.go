@@ -144,9 +144,10 @@ func (g *Graph) run(ctx context.Context, sc *Scenario, p *plan, opt RunOptions) 
 	if opt.FlowSamples > 0 && opt.FlowSamples < samples {
 		flowSamples = opt.FlowSamples
 	}
-	var order []int32 // the countries in the order a sample computes their flows
+	var order []int32        // the countries in the order a sample computes their flows
+	var likelySide [][]int32 // the countries on the side of each one's likely cut
 	if p.probabilistic() && flowSamples >= warmMinSamples && !referenceFlow {
-		p.likely, p.likelyCut, order = g.likelyPaths(p)
+		p.likely, p.likelyCut, likelySide, order = g.likelyPaths(p)
 		p.likelyCS = g.newCircuitScratch()
 		g.evalCircuits(g.likelyState(p), p.likelyCS)
 	}
@@ -168,6 +169,7 @@ func (g *Graph) run(ctx context.Context, sc *Scenario, p *plan, opt RunOptions) 
 			ev := g.newEvaluator(p)
 			if order != nil {
 				ev.order = order
+				ev.share.likelySide = likelySide
 			}
 			loc := newTotals(g, p)
 			for {
@@ -503,8 +505,13 @@ func (g *Graph) countryLossFrom(w *workspace, st *state, c int, unreach bool, re
 		}
 	}
 	f, side := w.warmFlow(g, c, bound, ref, refCut)
-	if side {
+	switch side {
+	case sideSearch:
 		share.learn(g, w, c, f)
+	case sideLikely:
+		if share.likelySide != nil {
+			share.learnList(c, f, share.likelySide[c])
+		}
 	}
 	return 1 - float64(f)/float64(g.baseFlow[c])
 }

@@ -159,15 +159,17 @@ func (w *workspace) resend(g *Graph, fp *flowPaths, bound int64) int64 {
 // It also returns each country's minimum cut in that outcome (its pairs):
 // in a sample, the cut's live capacity bounds the flow from above, and
 // when the likely paths all survive and fill it, no search is needed. And
-// it returns the order in which a sample had best compute the countries'
-// flows (shareCuts): those whose cut holds the most nodes first.
-func (g *Graph) likelyPaths(p *plan) ([]flowPaths, [][]int32, []int32) {
+// it returns the countries on each cut's side (but the country itself),
+// and the order in which a sample had best compute the countries' flows
+// (share.go): those whose cut holds the most nodes first.
+func (g *Graph) likelyPaths(p *plan) (paths []flowPaths, cuts [][]int32, sides [][]int32, order []int32) {
 	st := g.likelyState(p)
 	w := g.newWorkspace()
 	w.load(g, st)
 	w.reach(g)
 	out := make([]flowPaths, g.nCountry)
-	cuts := make([][]int32, g.nCountry)
+	cuts = make([][]int32, g.nCountry)
+	sides = make([][]int32, g.nCountry)
 	side := make([]int, g.nCountry)
 	for c := range g.nCountry {
 		if g.isHub[c] || !w.reached[c] || st.down[c] || st.withdrawn[c] {
@@ -181,19 +183,22 @@ func (g *Graph) likelyPaths(p *plan) ([]flowPaths, [][]int32, []int32) {
 				cuts[c] = append(cuts[c], int32(p))
 			}
 		}
-		for _, l := range w.level {
+		for n, l := range w.level {
 			if l >= 0 {
 				side[c]++
+				if n < g.nCountry && n != c {
+					sides[c] = append(sides[c], int32(n))
+				}
 			}
 		}
 		out[c] = w.decompose(g, int32(c), g.core)
 	}
-	order := make([]int32, g.nCountry)
+	order = make([]int32, g.nCountry)
 	for c := range order {
 		order[c] = int32(c)
 	}
 	slices.SortStableFunc(order, func(a, b int32) int { return cmp.Compare(side[b], side[a]) })
-	return out, cuts, order
+	return out, cuts, sides, order
 }
 
 // likelyState is the plan's likely outcome: its certain failures, and every
@@ -226,16 +231,20 @@ func (w *workspace) liveCap(cut []int32) int64 {
 // warmFlow is the max-flow from country c to the core over the capacities
 // loaded in w, started from c's intact flow paths. bound is an upper bound
 // on the flow (≤ 0: none); the live capacity of refCut[c] tightens it. It
-// also reports whether the flow ended on a search that found no path: then
-// the nodes that search reached (w.mark seen in w.epoch) are the side of
-// the minimum cut that holds c and as few nodes as can be (share.go).
-func (w *workspace) warmFlow(g *Graph, c int, bound int64, ref []flowPaths, refCut [][]int32) (int64, bool) {
+// also reports what it knows of a minimum cut's side (share.go).
+func (w *workspace) warmFlow(g *Graph, c int, bound int64, ref []flowPaths, refCut [][]int32) (int64, cutSide) {
 	w.resetRes(g)
 	if bound <= 0 {
 		bound = math.MaxInt64
 	}
+	likelyCap := int64(-1)
 	if refCut != nil && refCut[c] != nil {
-		bound = min(bound, w.liveCap(refCut[c]))
+		likelyCap = w.liveCap(refCut[c])
+		bound = min(bound, likelyCap)
+	}
+	atBound := sideNone
+	if bound == likelyCap {
+		atBound = sideLikely // reaching the bound makes the likely cut minimum
 	}
 	var total int64
 	if ref != nil {
@@ -245,15 +254,15 @@ func (w *workspace) warmFlow(g *Graph, c int, bound int64, ref []flowPaths, refC
 		total += w.resend(g, &g.basePaths[c], bound-total)
 	}
 	if total >= bound {
-		return total, false
+		return total, atBound
 	}
 	sent, stuck := w.augmentDFS(g, int32(c), bound-total)
 	total += sent
 	switch {
 	case total >= bound:
-		return total, false
+		return total, atBound
 	case stuck:
-		return total, true // no augmenting path: the flow is maximum
+		return total, sideSearch // no augmenting path: the flow is maximum
 	}
 	// Dinic's algorithm works on residuals by arc, and keeps no list of
 	// what it changes.
@@ -261,8 +270,21 @@ func (w *workspace) warmFlow(g *Graph, c int, bound int64, ref []flowPaths, refC
 		w.res[a] = w.sres[i]
 	}
 	w.resStale = true
-	return total + w.augment(g, int32(c), g.core, bound-total), false
+	if f := total + w.augment(g, int32(c), g.core, bound-total); f < bound {
+		return f, sideNone
+	}
+	return bound, atBound
 }
+
+// cutSide says which side of a minimum cut holding a country a flow
+// (warmFlow) ended with.
+type cutSide uint8
+
+const (
+	sideNone   cutSide = iota // none known
+	sideSearch                // the nodes the last search reached: w.mark seen in w.epoch
+	sideLikely                // the side of the likely outcome's minimum cut (likelyPaths)
+)
 
 // dfsTries bounds the searches of augmentDFS before Dinic's algorithm takes
 // over (started from a flow this rich, Dinic's phases are many: the depth-

@@ -24,7 +24,7 @@ func TestWarmFlowMatchesReference(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	likely, likelyCut, _ := g.likelyPaths(p)
+	likely, likelyCut, _, _ := g.likelyPaths(p)
 	w, ref := g.newWorkspace(), g.newWorkspace()
 	st := g.newState()
 	compared, differentFromIntact := 0, 0
@@ -130,10 +130,11 @@ func TestSharedCutsMatchReference(t *testing.T) {
 		t.Fatal(err)
 	}
 	g.prepare(p)
-	likely, likelyCut, order := g.likelyPaths(p)
+	likely, likelyCut, likelySide, order := g.likelyPaths(p)
 	ev := g.newEvaluator(p)
 	w, ref, st := ev.w, g.newWorkspace(), ev.st
 	share := g.newCutShare()
+	share.likelySide = likelySide
 	settled, bounded := 0, 0
 	for set := range 60 {
 		if set < 40 {
