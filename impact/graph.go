@@ -112,6 +112,10 @@ type Graph struct {
 	baseReach []bool
 	baseUse   [][]uint64
 	basePaths []flowPaths // the baseline flow of each country as paths (warm.go)
+	// baseSide lists, per country, the other countries on the side of its
+	// minimum cut with nothing failed that holds it and as few nodes as can
+	// be (share.go).
+	baseSide [][]int32
 
 	// Regions (region.go): each country's region bits, each cable's own
 	// graph, and the intact circuits per country × region.
@@ -380,12 +384,19 @@ func (g *Graph) baseline() {
 	g.baseFlow = make([]int64, g.nCountry)
 	g.baseUse = make([][]uint64, g.nCountry)
 	g.basePaths = make([]flowPaths, g.nCountry)
+	g.baseSide = make([][]int32, g.nCountry)
 	words := (len(g.eU) + 63) / 64
 	for c := range g.nCountry {
 		if g.isHub[c] || !g.baseReach[c] {
 			continue
 		}
 		g.baseFlow[c] = w.maxFlow(g, int32(c), g.core, 0)
+		// The max-flow's last search failed: it labelled the side.
+		for d, l := range w.level[:g.nCountry] {
+			if l >= 0 && d != c {
+				g.baseSide[c] = append(g.baseSide[c], int32(d))
+			}
+		}
 		use := make([]uint64, words)
 		for e := range g.eU {
 			if p := g.ePair[e]; w.res[2*p] != w.cap[2*p] {

@@ -512,6 +512,11 @@ func (g *Graph) countryLossFrom(w *workspace, st *state, c int, unreach bool, re
 		if share.likelySide != nil {
 			share.learnList(c, f, share.likelySide[c])
 		}
+	default:
+		if f == g.baseFlow[c] {
+			// Nothing lost: the cut of the intact network is still minimum.
+			share.learnList(c, f, g.baseSide[c])
+		}
 	}
 	return 1 - float64(f)/float64(g.baseFlow[c])
 }

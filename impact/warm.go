@@ -237,14 +237,12 @@ func (w *workspace) warmFlow(g *Graph, c int, bound int64, ref []flowPaths, refC
 	if bound <= 0 {
 		bound = math.MaxInt64
 	}
-	likelyCap := int64(-1)
-	if refCut != nil && refCut[c] != nil {
-		likelyCap = w.liveCap(refCut[c])
-		bound = min(bound, likelyCap)
-	}
 	atBound := sideNone
-	if bound == likelyCap {
-		atBound = sideLikely // reaching the bound makes the likely cut minimum
+	if refCut != nil && refCut[c] != nil {
+		if lc := w.liveCap(refCut[c]); lc <= bound {
+			bound = lc
+			atBound = sideLikely // reaching the bound makes the likely cut minimum
+		}
 	}
 	var total int64
 	if ref != nil {
