@@ -23,21 +23,27 @@ import (
 //     nothing crosses a failed element, and what is sent is a feasible flow.
 //  2. Bounds. The flow can be no more than the live capacity around the
 //     country, its intact flow, and the live capacity of any cut between
-//     it and the core, such as the minimum cut of the likely outcome. (Cuts
-//     that earlier samples ended on were tried too, and cost more than they
-//     saved.) When the rebuilt flow
-//     reaches the bound, the flow is maximum and no search is made.
+//     it and the core, such as the minimum cut of the likely outcome, or
+//     the minimum cut of another country of the same sample that holds it
+//     (share.go, which also settles some countries with no flow at all).
+//     (Cuts that earlier samples ended on were tried too, and cost more
+//     than they saved.) When the rebuilt flow reaches the bound, the flow
+//     is maximum and no search is made.
 //  3. Augmenting paths. Otherwise a depth-first search, trying the links
 //     towards the core first and skipping dead ends within a round, adds
 //     augmenting paths until the bound is reached or a search from a clean
 //     slate finds none — which proves the flow maximum. A country that
 //     would need more than dfsTries paths is finished by Dinic's algorithm.
+//     The search keeps residuals by slot (Graph.adjNear), so that a node's
+//     arcs are read side by side, and each country's flow restores only
+//     the residuals the last one touched.
 //
 // Every step keeps a feasible flow and stops only on a proof of maximality
 // (a bound reached, or no augmenting path), and every capacity is a whole
 // number of Mbit/s, so the value is the exact max-flow, equal to the bit to
 // the computation from zero (TestWarmFlowMatchesReference compares them on
-// random failure sets; TestSimulateFastMatchesReference whole simulations).
+// random failure sets, TestSharedCutsMatchReference with the shared cuts;
+// TestSimulateFastMatchesReference whole simulations).
 
 // flowPaths is one country's intact flow as paths: the arcs of path i, as
 // slots (Graph.adjNear), are arcs[start[i]:start[i+1]] and it carries
