@@ -18,8 +18,7 @@ import "math"
 //
 //	λ(d) ≥ min(λ(d, c), λ(c)).
 //
-// When paths between d and c that share no pair — the pair between them
-// and one path through each common neighbour — carry λ(c) or more, the
+// When short paths between d and c (nearFlow) carry λ(c) or more, the
 // two bounds meet and λ(d) = λ(c) with no flow computed at all. Countries
 // of one region behind the same bottleneck (the Gulf states behind the
 // cables that leave it, say) share most of their cuts, and the one whose
@@ -101,9 +100,10 @@ func (cs *cutShare) meets(g *Graph, w *workspace, d int) bool {
 	return false
 }
 
-// nearFlow sends flow from d to c along paths of at most three arcs — the
-// pair between them, then through each neighbour of d, then through two
-// nodes — each as much as the residual capacities left let through, and
+// nearFlow sends flow from d to c along short paths — the pair between
+// them, then through each neighbour of d, then through two nodes, or three
+// when the second is a branching unit (one more arc along its cable) —
+// each as much as the residual capacities left let through, and
 // returns how much it sent (at least want when it can): a lower bound on
 // their max-flow, found without a search. It leaves the flow in w's
 // residuals by slot.
@@ -145,6 +145,16 @@ func (cs *cutShare) nearFlow(g *Graph, w *workspace, d, c int32, want int64) int
 			y := head[j]
 			if k := toC[y] - 1; k >= 0 && y != d && y != g.core && res[j] > 0 && res[k] > 0 {
 				send(min(res[i], res[j], res[k], want-total), i, j, k)
+			}
+			if int(y) < g.nCountry || y == g.core || y == c {
+				continue
+			}
+			// y a branching unit: one more arc along its cable.
+			for l := g.adjStart[y]; l < g.adjStart[y+1] && res[i] > 0 && res[j] > 0 && total < want; l++ {
+				z := head[l]
+				if k := toC[z] - 1; k >= 0 && z != d && z != x && z != g.core && res[l] > 0 && res[k] > 0 {
+					send(min(res[i], res[j], res[l], res[k], want-total), i, j, l, k)
+				}
 			}
 		}
 	}
