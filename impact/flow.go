@@ -52,8 +52,8 @@ type workspace struct {
 	// Union-find scratch of reachRegions.
 	comp     []int32
 	regMask  []uint64
-	regFirst []int32
 	regMulti []uint64
+	regFirst []int32
 	iter     []int32
 	queue    []int32
 	// The warm start (warm.go) keeps residuals by slot (Graph.adjNear):
