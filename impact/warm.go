@@ -322,18 +322,21 @@ func (w *workspace) augmentDFS(g *Graph, s int32, bound int64) (int64, bool) {
 	}
 	var total int64
 	fresh := true // no node is skipped in this round yet
+	keep := 0     // arcs of the last path that still have room: the next search starts at their end
 	w.nextRound()
 	for try := 0; try < dfsTries && total < bound; try++ {
 		w.epoch++
 		if w.epoch == 0 { // wrapped: clear the marks
 			w.clearMarks()
+			keep = 0
 		}
-		if !w.dfs(g, s) {
+		if !w.dfs(g, s, keep) {
 			if fresh {
 				return total, true
 			}
 			w.nextRound()
 			fresh = true
+			keep = 0
 			continue
 		}
 		fresh = false
@@ -342,9 +345,16 @@ func (w *workspace) augmentDFS(g *Graph, s int32, bound int64) (int64, bool) {
 		for _, a := range path {
 			amt = min(amt, w.sres[a])
 		}
-		for _, a := range path {
+		keep = -1
+		for i, a := range path {
 			w.sres[a] -= amt
 			w.sres[g.slotRev[a]] += amt
+			if keep < 0 && w.sres[a] == 0 {
+				keep = i
+			}
+		}
+		if keep < 0 {
+			keep = 0 // the bound is reached: the loop ends
 		}
 		w.touched = append(w.touched, path...)
 		total += amt
@@ -372,15 +382,20 @@ func (w *workspace) clearMarks() {
 // explicit stack (the path itself) over residuals by slot, so that the
 // scan of a node's arcs reads memory in order: this is the hot loop of a
 // capacity sample.
-func (w *workspace) dfs(g *Graph, s int32) bool {
+func (w *workspace) dfs(g *Graph, s int32, keep int) bool {
 	mark, res, head, rev := w.mark, w.sres, g.slotHead, g.slotRev
 	epoch, round, core := w.epoch, w.round, g.core
-	path := w.pathArc[:0]
+	path := w.pathArc[:keep]
 	u := s
 	m := &mark[u]
 	m.seen = epoch
 	if m.round != round {
 		m.round, m.cur = round, g.adjStart[u]
+	}
+	for _, a := range path {
+		u = head[a]
+		m = &mark[u]
+		m.seen = epoch
 	}
 	for {
 		i, end := m.cur, g.adjStart[u+1]
