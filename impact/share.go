@@ -44,8 +44,10 @@ type cutShare struct {
 const shareMax = 4
 
 func (g *Graph) newCutShare() *cutShare {
-	return &cutShare{val: make([]int64, g.nCountry), by: make([][shareMax]int32, g.nCountry),
+	cs := &cutShare{val: make([]int64, g.nCountry), by: make([][shareMax]int32, g.nCountry),
 		n: make([]uint8, g.nCountry), toC: make([]int32, g.nNode)}
+	cs.reset()
+	return cs
 }
 
 // reset forgets the last sample.
