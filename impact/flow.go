@@ -56,28 +56,59 @@ type workspace struct {
 	regFirst []int32
 	iter     []int32
 	queue    []int32
+	// The warm start (warm.go) keeps residuals by slot (Graph.adjNear):
+	// sres, and scap the loaded capacities by slot. touched lists the
+	// slots whose residual it changed since sres last equalled scap (each
+	// stands for itself and its reverse), so that the next country's flow
+	// restores those only; resStale says sres and scap may be out of date
+	// anywhere (after a load).
+	sres     []int64
+	scap     []int64
+	touched  []int32
+	resStale bool
 	// Depth-first search marks of augmentDFS (warm.go).
-	seen     []uint32
-	deadEnd  []uint32
-	epoch    uint32
-	round    uint32
-	curRound []uint32 // per node: the round its current arc belongs to
-	cur      []int32  // per node: its current arc, an index into adjNear
-	pathArc  []int32
+	mark    []nodeMark
+	epoch   uint32
+	round   uint32
+	pathArc []int32
 }
 
 func (g *Graph) newWorkspace() *workspace {
 	m := len(g.eU)
 	return &workspace{dead: make([]bool, m), deadW: make([]uint64, (m+63)/64),
 		cap: make([]int64, 2*len(g.pU)), res: make([]int64, 2*len(g.pU)),
+		sres: make([]int64, 2*len(g.pU)), scap: make([]int64, 2*len(g.pU)),
 		reached: make([]bool, g.nNode), level: make([]int32, g.nNode),
-		iter: make([]int32, g.nNode), queue: make([]int32, 0, g.nNode)}
+		iter: make([]int32, g.nNode), queue: make([]int32, 0, g.nNode), resStale: true}
+}
+
+// resetRes makes the residual capacities by slot the loaded capacities
+// again: only the slots touched since they last were, unless they may
+// differ anywhere.
+func (w *workspace) resetRes(g *Graph) {
+	switch {
+	case w.resStale:
+		for i, a := range g.adjNear {
+			w.scap[i] = w.cap[a]
+		}
+		copy(w.sres, w.scap)
+	case len(w.touched) > len(w.sres)/4:
+		copy(w.sres, w.scap)
+	default:
+		for _, s := range w.touched {
+			r := g.slotRev[s]
+			w.sres[s], w.sres[r] = w.scap[s], w.scap[r]
+		}
+	}
+	w.touched = w.touched[:0]
+	w.resStale = false
 }
 
 // load marks the edges a state leaves dead and sets arc capacities.
 func (w *workspace) load(g *Graph, st *state) {
 	clear(w.deadW)
 	clear(w.cap)
+	w.resStale = true
 	nc := int32(g.nCountry)
 	down := func(n int32) bool { return n < nc && st.down[n] }
 	for e := range g.eU {
@@ -120,6 +151,7 @@ func (w *workspace) loadFrom(l *loaded) {
 	copy(w.dead, l.dead)
 	copy(w.deadW, l.deadW)
 	copy(w.cap, l.cap)
+	w.resStale = true
 }
 
 // kill marks edge e dead, if it is not already, and takes its capacity
@@ -133,6 +165,7 @@ func (w *workspace) kill(g *Graph, e int32) {
 	p := g.ePair[e]
 	w.cap[2*p] -= g.eCap[e]
 	w.cap[2*p+1] -= g.eCap[e]
+	w.resStale = true
 }
 
 // reach marks every node that keeps a path to the core.

@@ -80,8 +80,15 @@ type Graph struct {
 	adjArc   []int32
 	arcHead  []int32
 	// adjNear is adjArc with each node's arcs ordered by the hop distance
-	// of their head from the core (nearest first), for augmentDFS.
-	adjNear []int32
+	// of their head from the core (nearest first), for augmentDFS. Its
+	// positions, slots, number the arcs again so that a node's arcs are
+	// side by side: the warm start (warm.go) keeps residuals by slot, and
+	// slotHead, slotRev (the slot of the reverse arc) and arcSlot (the slot
+	// of each arc) are read without going through adjNear.
+	adjNear  []int32
+	slotHead []int32
+	slotRev  []int32
+	arcSlot  []int32
 
 	// Element tables, indexed like the atlas's slices.
 	segEdge     []int32    // edge of each segment, -1 if not in the graph (planned, or inside one country)
@@ -105,6 +112,10 @@ type Graph struct {
 	baseReach []bool
 	baseUse   [][]uint64
 	basePaths []flowPaths // the baseline flow of each country as paths (warm.go)
+	// baseSide lists, per country, the other countries on the side of its
+	// minimum cut with nothing failed that holds it and as few nodes as can
+	// be (share.go).
+	baseSide [][]int32
 
 	// Regions (region.go): each country's region bits, each cable's own
 	// graph, and the intact circuits per country × region.
@@ -341,6 +352,16 @@ func (g *Graph) orderNear() {
 			return cmp.Or(cmp.Compare(dist[g.arcHead[a]], dist[g.arcHead[b]]), cmp.Compare(pairCap[b/2], pairCap[a/2]))
 		})
 	}
+	g.arcSlot = make([]int32, len(g.adjNear))
+	g.slotHead = make([]int32, len(g.adjNear))
+	g.slotRev = make([]int32, len(g.adjNear))
+	for i, a := range g.adjNear {
+		g.arcSlot[a] = int32(i)
+		g.slotHead[i] = g.arcHead[a]
+	}
+	for i, a := range g.adjNear {
+		g.slotRev[i] = g.arcSlot[a^1]
+	}
 }
 
 // capMbps turns a capacity in Gbit/s into whole Mbit/s, so that flows are
@@ -363,12 +384,19 @@ func (g *Graph) baseline() {
 	g.baseFlow = make([]int64, g.nCountry)
 	g.baseUse = make([][]uint64, g.nCountry)
 	g.basePaths = make([]flowPaths, g.nCountry)
+	g.baseSide = make([][]int32, g.nCountry)
 	words := (len(g.eU) + 63) / 64
 	for c := range g.nCountry {
 		if g.isHub[c] || !g.baseReach[c] {
 			continue
 		}
 		g.baseFlow[c] = w.maxFlow(g, int32(c), g.core, 0)
+		// The max-flow's last search failed: it labelled the side.
+		for d, l := range w.level[:g.nCountry] {
+			if l >= 0 && d != c {
+				g.baseSide[c] = append(g.baseSide[c], int32(d))
+			}
+		}
 		use := make([]uint64, words)
 		for e := range g.eU {
 			if p := g.ePair[e]; w.res[2*p] != w.cap[2*p] {

@@ -152,8 +152,10 @@ func (g *Graph) run(ctx context.Context, sc *Scenario, p *plan, opt RunOptions) 
 	if opt.FlowSamples > 0 && opt.FlowSamples < samples {
 		flowSamples = opt.FlowSamples
 	}
+	var order []int32        // the countries in the order a sample computes their flows
+	var likelySide [][]int32 // the countries on the side of each one's likely cut
 	if p.probabilistic() && flowSamples >= warmMinSamples && !referenceFlow {
-		p.likely, p.likelyCut = g.likelyPaths(p)
+		p.likely, p.likelyCut, likelySide, order = g.likelyPaths(p)
 		p.likelyCS = g.newCircuitScratch()
 		g.evalCircuits(g.likelyState(p), p.likelyCS)
 	}
@@ -173,6 +175,10 @@ func (g *Graph) run(ctx context.Context, sc *Scenario, p *plan, opt RunOptions) 
 		go func() {
 			defer wg.Done()
 			ev := g.newEvaluator(p)
+			if order != nil {
+				ev.order = order
+				ev.share.likelySide = likelySide
+			}
 			loc := newTotals(g, p)
 			for {
 				b := int(next.Add(1) - 1)
@@ -329,13 +335,20 @@ type evaluator struct {
 	preReached   bool    // reached and fired hold this sample's, from reachBlock
 	placeUnreach []bool  // per place of the scenario
 	placeCabs    []int32 // per place: its failed cables
+	order        []int32 // the countries, in the order their flows are computed
+	share        *cutShare
 }
 
 func (g *Graph) newEvaluator(p *plan) *evaluator {
-	return &evaluator{g: g, w: g.newWorkspace(), st: g.newState(), unreach: make([]bool, g.nCountry),
+	ev := &evaluator{g: g, w: g.newWorkspace(), st: g.newState(), unreach: make([]bool, g.nCountry),
 		loss: make([]float64, g.nCountry), cabsFailed: make([]int32, g.nCountry), cabFailed: make([]bool, len(g.atlas.Cables)),
 		fired: make([]bool, len(p.groups)), p: p, cs: g.newCircuitScratch(),
-		reached: make([]bool, g.nCountry), placeUnreach: make([]bool, len(p.places)), placeCabs: make([]int32, len(p.places)), regUnreach: make([]bool, g.nCountry*len(g.regions)), circLoss: make([]float64, g.nCountry*len(g.regions))}
+		reached: make([]bool, g.nCountry), placeUnreach: make([]bool, len(p.places)), placeCabs: make([]int32, len(p.places)), regUnreach: make([]bool, g.nCountry*len(g.regions)), circLoss: make([]float64, g.nCountry*len(g.regions)),
+		order: make([]int32, g.nCountry), share: g.newCutShare()}
+	for c := range ev.order {
+		ev.order[c] = int32(c)
+	}
+	return ev
 }
 
 // sample draws sample i of the plan into the evaluator's state.
@@ -411,8 +424,11 @@ func (ev *evaluator) evaluate(flow bool) {
 	if !flow {
 		return
 	}
-	for c := range g.nCountry {
-		ev.loss[c] = g.countryLossFrom(w, st, c, ev.unreach[c], p.likely, p.likelyCut)
+	// One sample's flows bound and settle one another (share.go); the
+	// order changes how often, not what they are.
+	ev.share.reset()
+	for _, c := range ev.order {
+		ev.loss[c] = g.countryLossFrom(w, st, int(c), ev.unreach[c], p.likely, p.likelyCut, ev.share)
 	}
 	g.reachRegions(w, st, ev.regUnreach)
 	for i, ok := range ev.regUnreach {
@@ -448,13 +464,15 @@ func (ev *evaluator) evaluate(flow bool) {
 // countryLoss is one minus the country's max-flow to the core over its
 // baseline, with w loaded with the state.
 func (g *Graph) countryLoss(w *workspace, st *state, c int, unreach bool) float64 {
-	return g.countryLossFrom(w, st, c, unreach, nil, nil)
+	return g.countryLossFrom(w, st, c, unreach, nil, nil, nil)
 }
 
 // countryLossFrom is countryLoss with the flow started from the paths of
 // ref (per country; nil for none) before the intact ones, and bounded by
-// the live capacity of the cuts of refCut (per country; nil for none).
-func (g *Graph) countryLossFrom(w *workspace, st *state, c int, unreach bool, ref []flowPaths, refCut [][]int32) float64 {
+// the live capacity of the cuts of refCut (per country; nil for none) and
+// by what the flows already computed over the same capacities taught
+// (share, nil for none: share.go).
+func (g *Graph) countryLossFrom(w *workspace, st *state, c int, unreach bool, ref []flowPaths, refCut [][]int32, share *cutShare) float64 {
 	if referenceFlow {
 		return g.countryLossReference(w, st, c, unreach)
 	}
@@ -482,7 +500,32 @@ func (g *Graph) countryLossFrom(w *workspace, st *state, c int, unreach bool, re
 	for _, a := range g.adjArc[g.adjStart[c]:g.adjStart[c+1]] {
 		local += w.cap[a]
 	}
-	f := w.warmFlow(g, c, min(local, g.baseFlow[c]), ref, refCut)
+	bound := min(local, g.baseFlow[c])
+	if share == nil {
+		f, _ := w.warmFlow(g, c, bound, ref, refCut)
+		return 1 - float64(f)/float64(g.baseFlow[c])
+	}
+	if v := share.val[c]; v <= bound {
+		// A country's cut holds c: c's flow is at most that country's.
+		bound = v
+		if share.meets(g, w, c) {
+			return 1 - float64(v)/float64(g.baseFlow[c])
+		}
+	}
+	f, side := w.warmFlow(g, c, bound, ref, refCut)
+	switch side {
+	case sideSearch:
+		share.learn(g, w, c, f)
+	case sideLikely:
+		if share.likelySide != nil {
+			share.learnList(c, f, share.likelySide[c])
+		}
+	default:
+		if f == g.baseFlow[c] {
+			// Nothing lost: the cut of the intact network is still minimum.
+			share.learnList(c, f, g.baseSide[c])
+		}
+	}
 	return 1 - float64(f)/float64(g.baseFlow[c])
 }
 

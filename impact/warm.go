@@ -1,6 +1,10 @@
 package impact
 
-import "math"
+import (
+	"cmp"
+	"math"
+	"slices"
+)
 
 // Warm start of the capacity computation.
 //
@@ -19,24 +23,31 @@ import "math"
 //     nothing crosses a failed element, and what is sent is a feasible flow.
 //  2. Bounds. The flow can be no more than the live capacity around the
 //     country, its intact flow, and the live capacity of any cut between
-//     it and the core, such as the minimum cut of the likely outcome. (Cuts
-//     that earlier samples ended on were tried too, and cost more than they
-//     saved.) When the rebuilt flow
-//     reaches the bound, the flow is maximum and no search is made.
+//     it and the core, such as the minimum cut of the likely outcome, or
+//     the minimum cut of another country of the same sample that holds it
+//     (share.go, which also settles some countries with no flow at all).
+//     (Cuts that earlier samples ended on were tried too, and cost more
+//     than they saved.) When the rebuilt flow reaches the bound, the flow
+//     is maximum and no search is made.
 //  3. Augmenting paths. Otherwise a depth-first search, trying the links
 //     towards the core first and skipping dead ends within a round, adds
 //     augmenting paths until the bound is reached or a search from a clean
 //     slate finds none — which proves the flow maximum. A country that
 //     would need more than dfsTries paths is finished by Dinic's algorithm.
+//     The search keeps residuals by slot (Graph.adjNear), so that a node's
+//     arcs are read side by side, and each country's flow restores only
+//     the residuals the last one touched.
 //
 // Every step keeps a feasible flow and stops only on a proof of maximality
 // (a bound reached, or no augmenting path), and every capacity is a whole
 // number of Mbit/s, so the value is the exact max-flow, equal to the bit to
 // the computation from zero (TestWarmFlowMatchesReference compares them on
-// random failure sets; TestSimulateFastMatchesReference whole simulations).
+// random failure sets, TestSharedCutsMatchReference with the shared cuts;
+// TestSimulateFastMatchesReference whole simulations).
 
-// flowPaths is one country's intact flow as paths: the arcs of path i are
-// arcs[start[i]:start[i+1]] and it carries amount[i] Mbit/s.
+// flowPaths is one country's intact flow as paths: the arcs of path i, as
+// slots (Graph.adjNear), are arcs[start[i]:start[i+1]] and it carries
+// amount[i] Mbit/s.
 type flowPaths struct {
 	start  []int32
 	arcs   []int32
@@ -44,9 +55,18 @@ type flowPaths struct {
 }
 
 // decompose splits the flow left in w (cap − res on each arc, from s to
-// t) into paths; cycles carry nothing from s to t and are dropped. It
-// changes w.res.
+// t) into paths, their arcs as slots; cycles carry nothing from s to t and
+// are dropped. It changes w.res.
 func (w *workspace) decompose(g *Graph, s, t int32) flowPaths {
+	fp := w.decomposeArcs(g, s, t)
+	for i, a := range fp.arcs {
+		fp.arcs[i] = g.arcSlot[a]
+	}
+	return fp
+}
+
+// decomposeArcs is decompose with the paths' arcs as arcs.
+func (w *workspace) decomposeArcs(g *Graph, s, t int32) flowPaths {
 	fp := flowPaths{start: []int32{0}}
 	flow := func(a int32) int64 { return w.cap[a] - w.res[a] }
 	send := func(arcs []int32, amt int64) {
@@ -110,23 +130,25 @@ func (w *workspace) decompose(g *Graph, s, t int32) flowPaths {
 }
 
 // resend sends the paths of fp again, each as much of its amount as the
-// residual capacities let through, up to bound in all, and returns what it
-// sent.
-func (w *workspace) resend(fp *flowPaths, bound int64) int64 {
+// residual capacities (by slot) let through, up to bound in all, and
+// returns what it sent.
+func (w *workspace) resend(g *Graph, fp *flowPaths, bound int64) int64 {
 	var total int64
+	res, rev := w.sres, g.slotRev
 	for i, amt := range fp.amount {
 		arcs := fp.arcs[fp.start[i]:fp.start[i+1]]
 		amt = min(amt, bound-total)
 		for _, a := range arcs {
-			amt = min(amt, w.res[a])
+			amt = min(amt, res[a])
 		}
 		if amt <= 0 {
 			continue
 		}
 		for _, a := range arcs {
-			w.res[a] -= amt
-			w.res[a^1] += amt
+			res[a] -= amt
+			res[rev[a]] += amt
 		}
+		w.touched = append(w.touched, arcs...)
 		total += amt
 		if total >= bound {
 			break
@@ -142,14 +164,19 @@ func (w *workspace) resend(fp *flowPaths, bound int64) int64 {
 //
 // It also returns each country's minimum cut in that outcome (its pairs):
 // in a sample, the cut's live capacity bounds the flow from above, and
-// when the likely paths all survive and fill it, no search is needed.
-func (g *Graph) likelyPaths(p *plan) ([]flowPaths, [][]int32) {
+// when the likely paths all survive and fill it, no search is needed. And
+// it returns the countries on each cut's side (but the country itself),
+// and the order in which a sample had best compute the countries' flows
+// (share.go): those whose cut holds the most nodes first.
+func (g *Graph) likelyPaths(p *plan) (paths []flowPaths, cuts [][]int32, sides [][]int32, order []int32) {
 	st := g.likelyState(p)
 	w := g.newWorkspace()
 	w.load(g, st)
 	w.reach(g)
 	out := make([]flowPaths, g.nCountry)
-	cuts := make([][]int32, g.nCountry)
+	cuts = make([][]int32, g.nCountry)
+	sides = make([][]int32, g.nCountry)
+	side := make([]int, g.nCountry)
 	for c := range g.nCountry {
 		if g.isHub[c] || !w.reached[c] || st.down[c] || st.withdrawn[c] {
 			continue
@@ -162,9 +189,22 @@ func (g *Graph) likelyPaths(p *plan) ([]flowPaths, [][]int32) {
 				cuts[c] = append(cuts[c], int32(p))
 			}
 		}
+		for n, l := range w.level {
+			if l >= 0 {
+				side[c]++
+				if n < g.nCountry && n != c {
+					sides[c] = append(sides[c], int32(n))
+				}
+			}
+		}
 		out[c] = w.decompose(g, int32(c), g.core)
 	}
-	return out, cuts
+	order = make([]int32, g.nCountry)
+	for c := range order {
+		order[c] = int32(c)
+	}
+	slices.SortStableFunc(order, func(a, b int32) int { return cmp.Compare(side[b], side[a]) })
+	return out, cuts, sides, order
 }
 
 // likelyState is the plan's likely outcome: its certain failures, and every
@@ -196,40 +236,73 @@ func (w *workspace) liveCap(cut []int32) int64 {
 
 // warmFlow is the max-flow from country c to the core over the capacities
 // loaded in w, started from c's intact flow paths. bound is an upper bound
-// on the flow (≤ 0: none); the live capacity of refCut[c] tightens it.
-func (w *workspace) warmFlow(g *Graph, c int, bound int64, ref []flowPaths, refCut [][]int32) int64 {
-	copy(w.res, w.cap)
+// on the flow (≤ 0: none); the live capacity of refCut[c] tightens it. It
+// also reports what it knows of a minimum cut's side (share.go).
+func (w *workspace) warmFlow(g *Graph, c int, bound int64, ref []flowPaths, refCut [][]int32) (int64, cutSide) {
+	w.resetRes(g)
 	if bound <= 0 {
 		bound = math.MaxInt64
 	}
+	atBound := sideNone
 	if refCut != nil && refCut[c] != nil {
-		bound = min(bound, w.liveCap(refCut[c]))
+		if lc := w.liveCap(refCut[c]); lc <= bound {
+			bound = lc
+			atBound = sideLikely // reaching the bound makes the likely cut minimum
+		}
 	}
 	var total int64
 	if ref != nil {
-		total = w.resend(&ref[c], bound)
+		total = w.resend(g, &ref[c], bound)
 	}
 	if total < bound {
-		total += w.resend(&g.basePaths[c], bound-total)
+		total += w.resend(g, &g.basePaths[c], bound-total)
 	}
 	if total >= bound {
-		return total
+		return total, atBound
 	}
 	sent, stuck := w.augmentDFS(g, int32(c), bound-total)
 	total += sent
 	switch {
 	case total >= bound:
-		return total
+		return total, atBound
 	case stuck:
-		return total // no augmenting path: the flow is maximum
+		return total, sideSearch // no augmenting path: the flow is maximum
 	}
-	return total + w.augment(g, int32(c), g.core, bound-total)
+	// Dinic's algorithm works on residuals by arc, and keeps no list of
+	// what it changes.
+	for i, a := range g.adjNear {
+		w.res[a] = w.sres[i]
+	}
+	w.resStale = true
+	if f := total + w.augment(g, int32(c), g.core, bound-total); f < bound {
+		return f, sideNone
+	}
+	return bound, atBound
 }
+
+// cutSide says which side of a minimum cut holding a country a flow
+// (warmFlow) ended with.
+type cutSide uint8
+
+const (
+	sideNone   cutSide = iota // none known
+	sideSearch                // the nodes the last search reached: w.mark seen in w.epoch
+	sideLikely                // the side of the likely outcome's minimum cut (likelyPaths)
+)
 
 // dfsTries bounds the searches of augmentDFS before Dinic's algorithm takes
 // over (started from a flow this rich, Dinic's phases are many: the depth-
 // first searches are kept going for long).
 const dfsTries = 256
+
+// nodeMark is a node's state in the searches of augmentDFS, kept together
+// so that a visit reads one place.
+type nodeMark struct {
+	seen  uint32 // the search (epoch) that last entered the node
+	dead  uint32 // the round in which the node was left without a path
+	round uint32 // the round that cur belongs to
+	cur   int32  // the node's current arc, an index into adjNear
+}
 
 // augmentDFS sends flow from s to the core along augmenting paths found by
 // a depth-first search that tries, at each node, the arcs towards the core
@@ -237,80 +310,128 @@ const dfsTries = 256
 // without finding a path are skipped by the next searches of the same
 // round, and each node resumes its arcs where it left them, as in Dinic's
 // algorithm; a search that fails starts a new round from a clean slate,
-// and the first search of a round that fails proves the flow maximum. It stops when bound more has been sent, when no path is left,
-// or after dfsTries searches; it returns how much it sent, and whether no
-// path was left. What is left is a feasible flow, so whatever it stops on,
-// Dinic's algorithm can finish the job exactly.
+// and the first search of a round that fails proves the flow maximum. It
+// stops when bound more has been sent, when no path is left, or after
+// dfsTries searches; it returns how much it sent, and whether no path was
+// left. What is left is a feasible flow, so whatever it stops on, Dinic's
+// algorithm can finish the job exactly.
 func (w *workspace) augmentDFS(g *Graph, s int32, bound int64) (int64, bool) {
-	if len(w.seen) < g.nNode {
-		w.seen = make([]uint32, g.nNode)
-		w.deadEnd = make([]uint32, g.nNode)
-		w.curRound = make([]uint32, g.nNode)
-		w.cur = make([]int32, g.nNode)
+	if len(w.mark) < g.nNode {
+		w.mark = make([]nodeMark, g.nNode)
 		w.pathArc = make([]int32, 0, g.nNode)
 	}
 	var total int64
 	fresh := true // no node is skipped in this round yet
-	w.round++
+	keep := 0     // arcs of the last path that still have room: the next search starts at their end
+	w.nextRound()
 	for try := 0; try < dfsTries && total < bound; try++ {
 		w.epoch++
-		if w.epoch == 0 || w.round == 0 { // wrapped: clear the marks
-			clear(w.seen)
-			clear(w.deadEnd)
-			clear(w.curRound)
-			w.epoch, w.round = 1, 1
+		if w.epoch == 0 { // wrapped: clear the marks
+			w.clearMarks()
+			keep = 0
 		}
-		path, ok := w.dfs(g, s, w.pathArc[:0])
-		w.pathArc = path
-		if !ok {
+		if !w.dfs(g, s, keep) {
 			if fresh {
 				return total, true
 			}
-			w.round++
+			w.nextRound()
 			fresh = true
+			keep = 0
 			continue
 		}
 		fresh = false
+		path := w.pathArc
 		amt := bound - total
 		for _, a := range path {
-			amt = min(amt, w.res[a])
+			amt = min(amt, w.sres[a])
 		}
-		for _, a := range path {
-			w.res[a] -= amt
-			w.res[a^1] += amt
+		keep = -1
+		for i, a := range path {
+			w.sres[a] -= amt
+			w.sres[g.slotRev[a]] += amt
+			if keep < 0 && w.sres[a] == 0 {
+				keep = i
+			}
 		}
+		if keep < 0 {
+			keep = 0 // the bound is reached: the loop ends
+		}
+		w.touched = append(w.touched, path...)
 		total += amt
 	}
 	return total, false
 }
 
-// dfs looks for a path of residual capacity from u to the core, appending
-// its arcs to path; it marks the nodes it leaves without one dead for the
-// round.
-func (w *workspace) dfs(g *Graph, u int32, path []int32) ([]int32, bool) {
-	w.seen[u] = w.epoch
-	if w.curRound[u] != w.round {
-		w.curRound[u] = w.round
-		w.cur[u] = g.adjStart[u]
+func (w *workspace) nextRound() {
+	w.round++
+	if w.round == 0 {
+		w.clearMarks()
 	}
-	// Within a round each node resumes its arcs where it left them, as in
-	// Dinic's algorithm; an arc passed over can come back to life, which
-	// the round's last search, from a clean slate, catches.
-	for end := g.adjStart[u+1]; w.cur[u] < end; w.cur[u]++ {
-		a := g.adjNear[w.cur[u]]
-		v := g.arcHead[a]
-		if w.res[a] <= 0 || w.seen[v] == w.epoch || w.deadEnd[v] == w.round {
+}
+
+func (w *workspace) clearMarks() {
+	clear(w.mark)
+	w.epoch, w.round = 1, 1
+}
+
+// dfs looks for a path of residual capacity from s to the core and leaves
+// its slots in w.pathArc; it marks the nodes it leaves without one dead for
+// the round. Within a round each node resumes its arcs where it left them,
+// as in Dinic's algorithm; an arc passed over can come back to life, which
+// the round's last search, from a clean slate, catches. It walks with an
+// explicit stack (the path itself) over residuals by slot, so that the
+// scan of a node's arcs reads memory in order: this is the hot loop of a
+// capacity sample.
+func (w *workspace) dfs(g *Graph, s int32, keep int) bool {
+	mark, res, head, rev := w.mark, w.sres, g.slotHead, g.slotRev
+	epoch, round, core := w.epoch, w.round, g.core
+	path := w.pathArc[:keep]
+	u := s
+	m := &mark[u]
+	m.seen = epoch
+	if m.round != round {
+		m.round, m.cur = round, g.adjStart[u]
+	}
+	for _, a := range path {
+		u = head[a]
+		m = &mark[u]
+		m.seen = epoch
+	}
+	for {
+		i, end := m.cur, g.adjStart[u+1]
+		var v int32
+		for ; i < end; i++ {
+			if res[i] > 0 {
+				v = head[i]
+				if mv := &mark[v]; mv.seen != epoch && mv.dead != round {
+					break
+				}
+			}
+		}
+		m.cur = i
+		if i < end {
+			path = append(path, i)
+			if v == core {
+				w.pathArc = path
+				return true
+			}
+			u = v
+			m = &mark[u]
+			m.seen = epoch
+			if m.round != round {
+				m.round, m.cur = round, g.adjStart[u]
+			}
 			continue
 		}
-		path = append(path, a)
-		if v == g.core {
-			return path, true
+		m.dead = round
+		if len(path) == 0 {
+			w.pathArc = path
+			return false
 		}
-		if p, ok := w.dfs(g, v, path); ok {
-			return p, true
-		}
+		i = path[len(path)-1]
 		path = path[:len(path)-1]
+		u = head[rev[i]]
+		m = &mark[u]
+		m.cur++ // past the arc to the dead end
 	}
-	w.deadEnd[u] = w.round
-	return path, false
 }

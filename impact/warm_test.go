@@ -3,6 +3,7 @@ package impact
 import (
 	"context"
 	"encoding/json"
+	"math"
 	"strings"
 	"testing"
 )
@@ -23,7 +24,7 @@ func TestWarmFlowMatchesReference(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	likely, likelyCut := g.likelyPaths(p)
+	likely, likelyCut, _, _ := g.likelyPaths(p)
 	w, ref := g.newWorkspace(), g.newWorkspace()
 	st := g.newState()
 	compared, differentFromIntact := 0, 0
@@ -57,7 +58,7 @@ func TestWarmFlowMatchesReference(t *testing.T) {
 			want := g.countryLossReference(ref, st, c, unreach)
 			var fast float64
 			if set%2 == 0 {
-				fast = g.countryLossFrom(w, st, c, unreach, likely, likelyCut)
+				fast = g.countryLossFrom(w, st, c, unreach, likely, likelyCut, nil)
 			} else {
 				fast = g.countryLoss(w, st, c, unreach)
 			}
@@ -111,5 +112,65 @@ func TestSimulateFastMatchesReference(t *testing.T) {
 		if fast, slow := run(false, few), run(true, few); fast != slow {
 			t.Errorf("%s, reachability alone: the fast path and the reference differ", sc.Name)
 		}
+	}
+}
+
+// A sample's flows computed in turn, each bounded and perhaps settled by
+// the cuts of those before it (share.go), equal Dinic's algorithm from
+// zero for every country, on storm samples and on random failure sets;
+// and the shared cuts do settle some countries without a flow.
+func TestSharedCutsMatchReference(t *testing.T) {
+	g := realGraph(t)
+	sc, err := ParseScenario(strings.NewReader(stormScenario), "storm.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := g.compile(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.prepare(p)
+	likely, likelyCut, likelySide, order := g.likelyPaths(p)
+	ev := g.newEvaluator(p)
+	w, ref, st := ev.w, g.newWorkspace(), ev.st
+	share := g.newCutShare()
+	share.likelySide = likelySide
+	settled, bounded := 0, 0
+	for set := range 60 {
+		if set < 40 {
+			ev.sample(p, uint64(set), 3) // a storm sample
+		} else {
+			r := newRNG(77, uint64(set))
+			q := []float64{0.02, 0.1}[set%2]
+			st.reset()
+			for s := range st.seg {
+				st.seg[s] = r.float64() < q
+			}
+			for l := range st.link {
+				st.link[l] = r.float64() < q
+			}
+		}
+		w.load(g, st)
+		w.reach(g)
+		ref.load(g, st)
+		ref.reach(g)
+		share.reset()
+		for _, c := range order {
+			c := int(c)
+			unreach := !w.reached[c]
+			if share.val[c] < math.MaxInt64 {
+				bounded++
+				if share.val[c] <= g.baseFlow[c] && share.meets(g, w, c) {
+					settled++
+				}
+			}
+			fast := g.countryLossFrom(w, st, c, unreach, likely, likelyCut, share)
+			if want := g.countryLossReference(ref, st, c, unreach); fast != want {
+				t.Fatalf("set %d, %s: loss with shared cuts %v, from zero %v", set, g.atlas.Countries[c].Code, fast, want)
+			}
+		}
+	}
+	if settled == 0 || bounded == settled {
+		t.Errorf("shared cuts bounded %d flows and settled %d: the sets do not exercise them", bounded, settled)
 	}
 }
