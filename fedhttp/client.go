@@ -236,9 +236,9 @@ func (c *Client) PullOnce(ctx context.Context, p *federation.PeerStatus) (int, e
 const (
 	// pagesAhead bounds the pages fetched and verified ahead of those
 	// applied.
-	pagesAhead = 3
+	pagesAhead = 5
 	// applyTogether bounds the pages applied in one transaction.
-	applyTogether = 2
+	applyTogether = 4
 )
 
 // receive applies pages in order, in one transaction when the service can
