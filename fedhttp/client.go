@@ -31,6 +31,8 @@ type Client struct {
 	log   *slog.Logger
 	now   func() time.Time
 
+	page int // events asked for per page; MaxPage when 0
+
 	mu     sync.Mutex
 	wake   map[string]chan struct{} // per peer: pull now
 	status map[string]*PullStatus
@@ -104,7 +106,11 @@ func (c *Client) PullOnce(ctx context.Context, p *federation.PeerStatus) (int, e
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	get := func(ctx context.Context, since int64) page {
-		u, err := endpoint(p.Peer, "events?since="+strconv.FormatInt(since, 10)+"&limit="+strconv.Itoa(MaxPage))
+		limit := MaxPage
+		if c.page > 0 {
+			limit = c.page
+		}
+		u, err := endpoint(p.Peer, "events?since="+strconv.FormatInt(since, 10)+"&limit="+strconv.Itoa(limit))
 		if err != nil {
 			return page{since: since, err: err}
 		}
