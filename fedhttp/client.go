@@ -31,6 +31,8 @@ type Client struct {
 	log   *slog.Logger
 	now   func() time.Time
 
+	page int // events asked for per page; MaxPage when 0
+
 	mu     sync.Mutex
 	wake   map[string]chan struct{} // per peer: pull now
 	status map[string]*PullStatus
@@ -87,70 +89,185 @@ func endpoint(p federation.Peer, path string) (string, error) {
 
 // PullOnce pulls every page peer p has for this instance, from the cursor
 // the store keeps, and applies each (Receive). It returns how many events
-// were applied. While one page is verified and applied, the next is
-// already being fetched from where the peer says this one ends (its
-// Lifeline-Until header, trusted only for that): the peer makes a page
-// while this instance applies the last.
+// were applied. The pages are fetched one after the other, each from
+// where the peer says the last one ends (its Lifeline-Until header,
+// trusted only for that), up to pagesAhead of them ahead of the one
+// applied, and each verified as it arrives (store.DB.VerifyAhead): the
+// peer makes pages and this instance checks them while it applies the
+// last. The pages already here when one is applied, up to applyTogether,
+// are applied together (store.DB.ReceiveAll): one transaction for them.
 func (c *Client) PullOnce(ctx context.Context, p *federation.PeerStatus) (int, error) {
 	type page struct {
-		wire  []byte
+		since int64
 		until int64 // as the peer's header says; -1 when it does not
+		wire  []byte
 		err   error
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	fetch := func(since int64) <-chan page {
-		ch := make(chan page, 1)
+	get := func(ctx context.Context, since int64) page {
+		limit := MaxPage
+		if c.page > 0 {
+			limit = c.page
+		}
+		u, err := endpoint(p.Peer, "events?since="+strconv.FormatInt(since, 10)+"&limit="+strconv.Itoa(limit))
+		if err != nil {
+			return page{since: since, err: err}
+		}
+		res, err := c.do(ctx, http.MethodGet, u, nil)
+		if err != nil {
+			return page{since: since, err: err}
+		}
+		until, herr := strconv.ParseInt(res.Header.Get("Lifeline-Until"), 10, 64)
+		if herr != nil {
+			until = -1
+		}
+		wire, err := readBatch(res)
+		return page{since: since, until: until, wire: wire, err: err}
+	}
+	// fetch fetches pages from since on, each from the last one's until,
+	// and stops after a page that is the last (empty), has no until or
+	// failed, or when stopped. Each page is verified while the next is
+	// fetched.
+	fetch := func(since int64) (<-chan page, context.CancelFunc) {
+		ctx, stop := context.WithCancel(ctx)
+		raw := make(chan page, 1)
 		go func() {
-			u, err := endpoint(p.Peer, "events?since="+strconv.FormatInt(since, 10)+"&limit="+strconv.Itoa(MaxPage))
-			if err != nil {
-				ch <- page{err: err}
-				return
+			defer close(raw)
+			for {
+				pg := get(ctx, since)
+				select {
+				case raw <- pg:
+				case <-ctx.Done():
+					return
+				}
+				if pg.err != nil || pg.until <= since {
+					return
+				}
+				since = pg.until
 			}
-			res, err := c.do(ctx, http.MethodGet, u, nil)
-			if err != nil {
-				ch <- page{err: err}
-				return
-			}
-			until, herr := strconv.ParseInt(res.Header.Get("Lifeline-Until"), 10, 64)
-			if herr != nil {
-				until = -1
-			}
-			wire, err := readBatch(res)
-			if va, ok := c.svc.(verifierAhead); ok && err == nil {
-				// Verified here, while the page before is applied.
-				va.VerifyAhead(ctx, wire)
-			}
-			ch <- page{wire: wire, until: until, err: err}
 		}()
-		return ch
+		ch := make(chan page, pagesAhead-1)
+		go func() {
+			defer close(ch)
+			for pg := range raw {
+				if va, ok := c.svc.(verifierAhead); ok && pg.err == nil {
+					va.VerifyAhead(ctx, pg.wire)
+				}
+				select {
+				case ch <- pg:
+				case <-ctx.Done():
+					for range raw {
+					}
+					return
+				}
+			}
+		}()
+		return ch, stop
 	}
 	applied := 0
 	since := p.Pulled
-	next := fetch(since)
+	pages, stop := fetch(since)
+	defer func() { stop() }()
+	var held *page // taken from the fetcher, not yet applied
 	for range 100000 {
-		pg := <-next
+		var pg page
+		ok := true
+		if held != nil {
+			pg, held = *held, nil
+		} else {
+			pg, ok = <-pages
+		}
+		if !ok {
+			// The fetcher stopped after a page without an until: go on
+			// from where the batch says it ended.
+			if err := ctx.Err(); err != nil {
+				return applied, fmt.Errorf("pull from %s: %w", p.Name, err)
+			}
+			stop()
+			pages, stop = fetch(since)
+			continue
+		}
 		if pg.err != nil {
 			return applied, fmt.Errorf("pull from %s: %w", p.Name, pg.err)
 		}
-		next = nil
-		if pg.until > since {
-			next = fetch(pg.until)
+		batch := []page{pg}
+	more:
+		for len(batch) < applyTogether && pg.until > pg.since {
+			select {
+			case q, ok := <-pages:
+				if !ok {
+					break more
+				}
+				if q.err != nil {
+					held = &q // said once those before are applied
+					break more
+				}
+				batch = append(batch, q)
+				pg = q
+			default:
+				break more
+			}
 		}
-		r, err := c.svc.Receive(ctx, pg.wire)
+		wires := make([][]byte, len(batch))
+		for i, b := range batch {
+			wires[i] = b.wire
+		}
+		rs, err := c.receive(ctx, wires)
+		for _, r := range rs {
+			applied += r.Applied
+		}
 		if err != nil {
 			return applied, fmt.Errorf("pull from %s: %w", p.Name, err)
 		}
-		applied += r.Applied
-		if r.Until <= since {
+		last := rs[len(rs)-1]
+		if last.Until <= batch[len(batch)-1].since {
 			return applied, nil
 		}
-		since = r.Until
-		if next == nil || pg.until != r.Until {
-			next = fetch(since) // the header said otherwise than the batch
+		since = last.Until
+		for i, r := range rs {
+			if r.Until != batch[i].until {
+				// A header said otherwise than its batch: fetch again
+				// from where the batch ended.
+				stop()
+				held = nil
+				pages, stop = fetch(since)
+				break
+			}
 		}
 	}
 	return applied, fmt.Errorf("pull from %s: too many pages", p.Name)
+}
+
+const (
+	// pagesAhead bounds the pages fetched and verified ahead of those
+	// applied.
+	pagesAhead = 5
+	// applyTogether bounds the pages applied in one transaction.
+	applyTogether = 4
+)
+
+// receive applies pages in order, in one transaction when the service can
+// (store.DB.ReceiveAll), and returns the results of those applied.
+func (c *Client) receive(ctx context.Context, wires [][]byte) ([]*federation.Received, error) {
+	if ra, ok := c.svc.(receiverAll); ok {
+		return ra.ReceiveAll(ctx, wires)
+	}
+	var rs []*federation.Received
+	for _, w := range wires {
+		r, err := c.svc.Receive(ctx, w)
+		if err != nil {
+			return rs, err
+		}
+		rs = append(rs, r)
+	}
+	return rs, nil
+}
+
+// receiverAll is a federation.Service that can apply several batches in
+// one transaction (store.DB.ReceiveAll).
+type receiverAll interface {
+	ReceiveAll(ctx context.Context, wires [][]byte) ([]*federation.Received, error)
 }
 
 // verifierAhead is a federation.Service that can verify a batch before

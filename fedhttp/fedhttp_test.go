@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -257,5 +258,47 @@ func TestMetrics(t *testing.T) {
 	if len(got) != 6 || got["lifeline_federation_received_events_total"] != float64(n) || got["lifeline_federation_pulled_position"] == 0 ||
 		got["lifeline_federation_last_contact_seconds"] == 0 || got["lifeline_federation_suspended"] != 0 {
 		t.Errorf("federation metrics after a pull of %d events: %v", n, got)
+	}
+}
+
+// TestPullInPages: a pull over many pages — fetched ahead, several
+// applied in one transaction when they are already here — applies every
+// event once, in order: B holds A's public incidents, its cursor is A's
+// last position, its log verifies, and a second pull finds nothing new.
+func TestPullInPages(t *testing.T) {
+	a, b := newNode(t, "A"), newNode(t, "B")
+	b.peer(t, a)
+	a.peer(t, b)
+	fedhttp.SetPage(b.client, 3)
+	for i := range 40 {
+		in := &coord.Incident{Title: "Cut " + strconv.Itoa(i), Kind: coord.KindCableCut, Countries: []string{"SD"}}
+		in.TLP = coord.TLPClear
+		if err := a.db.CreateIncident(ctx, a.author, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := b.pull(t, a); n < 40 {
+		t.Fatalf("B pulled %d events from A in pages of 3, want the 40 incidents and more", n)
+	}
+	if n := b.pull(t, a); n != 0 {
+		t.Errorf("a second pull with nothing new applied %d events", n)
+	}
+	page, err := b.db.FindIncidents(ctx, coord.Viewer{}, coord.ListFilter{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Items) != 40 {
+		t.Errorf("%d of A's 40 incidents arrived", len(page.Items))
+	}
+	end, err := a.db.Position(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	peers, err := b.db.FindPeers(ctx, b.admin)
+	if err != nil || len(peers) != 1 || peers[0].Pulled != end {
+		t.Errorf("B's cursor for A: %+v, %v; want A's last position %d", peers, err, end)
+	}
+	if _, err := b.db.Verify(ctx); err != nil {
+		t.Errorf("verify after the pull: %v", err)
 	}
 }

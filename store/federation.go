@@ -494,7 +494,7 @@ type aheadBatch struct {
 }
 
 // maxAhead bounds the batches VerifyAhead keeps.
-const maxAhead = 4
+const maxAhead = 8
 
 // VerifyAhead verifies a batch as Receive does (federation.Open), without
 // applying anything, and keeps the result for the Receive of the same
@@ -507,12 +507,19 @@ func (db *DB) VerifyAhead(ctx context.Context, wire []byte) {
 	if err != nil {
 		return
 	}
+	db.keep([]*federation.Verified{v}, []ed25519.PublicKey{key})
+}
+
+// keep keeps verified batches for the Receive of the same bytes.
+func (db *DB) keep(vs []*federation.Verified, keys []ed25519.PublicKey) {
 	db.ahead.mu.Lock()
 	defer db.ahead.mu.Unlock()
-	if db.ahead.m == nil || len(db.ahead.m) >= maxAhead {
-		db.ahead.m = map[string]aheadBatch{}
+	for i, v := range vs {
+		if db.ahead.m == nil || len(db.ahead.m) >= maxAhead {
+			db.ahead.m = map[string]aheadBatch{}
+		}
+		db.ahead.m[v.ID] = aheadBatch{v: v, key: keys[i]}
 	}
-	db.ahead.m[v.ID] = aheadBatch{v: v, key: key}
 }
 
 // open verifies a batch whole (federation.Open), or takes it as
@@ -555,66 +562,127 @@ func (db *DB) Receive(ctx context.Context, wire []byte) (*federation.Received, e
 		db.refused(ctx, wire, err)
 		return nil, err
 	}
-	out := &federation.Received{ID: v.ID, Sender: v.Sender, Since: v.Since, Until: v.Until}
-	err = db.update(ctx, op, func(t *tx) error {
-		var n int
-		if err := t.queryRow(`SELECT COUNT(*) FROM bundles WHERE id = ?`, v.ID).Scan(&n); err != nil {
-			return err
-		}
-		if n > 0 {
-			out.Repeated = true
-			return nil
-		}
-		for _, k := range v.Keys {
-			if err := t.exec(`INSERT INTO origin_keys (fingerprint, key) VALUES (?, ?) ON CONFLICT (fingerprint) DO NOTHING`, k.Fingerprint, k.Key); err != nil {
-				return err
-			}
-		}
-		if err := t.directory(v.Sender, v.Directory); err != nil {
-			if lifeline.ErrorCode(err) == lifeline.EINTERNAL {
-				return err
-			}
-			return lifeline.Errorf(lifeline.EINVALID, op, "batch from %s: %s; nothing of the batch was applied", short(v.Sender), lifeline.ErrorMessage(err))
-		}
-		in, err := newInbox(t, self, v)
-		if err != nil {
-			return err
-		}
-		for i, ev := range v.Events {
-			entry := v.Batch.Events[i]
-			applied, err := in.receive(entry, ev)
-			var why refusal
-			if err != nil && !errors.As(err, &why) && !errors.As(err, new(*lifeline.Error)) {
-				return err // the database's, not the batch's
-			}
-			if err != nil {
-				reason := lifeline.ErrorMessage(err)
-				if why != "" {
-					reason = string(why)
-				}
-				return lifeline.Errorf(lifeline.EINVALID, op, "batch from %s, event at position %d (origin %s, event %d): %s; nothing of the batch was applied",
-					short(v.Sender), entry.Pos, short(entry.Origin), ev.Seq, reason)
-			}
-			if applied {
-				out.Applied++
-			} else {
-				out.Skipped++
-			}
-		}
-		if err := in.flush(); err != nil {
-			return err
-		}
-		out.Decided, out.Answered = in.decided, in.answered
-		if err := t.advance(v.Sender, v.Since, v.Until, int64(out.Applied)); err != nil {
-			return err
-		}
-		return t.exec(`INSERT INTO bundles (id, sender, imported) VALUES (?, ?, ?)`, v.ID, v.Sender, t.now.Format(timeFormat))
-	})
+	out := &federation.Received{}
+	err = db.update(ctx, op, func(t *tx) error { return t.receive(op, self, v, out) })
 	if err != nil {
 		db.refused(ctx, wire, err)
 		return nil, err
 	}
 	return out, nil
+}
+
+// ReceiveAll receives batches one after the other, as many calls of
+// Receive would, in one transaction while none is refused: the commit's
+// fixed cost, and its write of the pages of the log's indexes that the
+// batches' events share, paid once. A client that holds the next pages of
+// a pull already applies them together. When a batch does not open, or
+// the transaction fails, the batches are received again one at a time
+// (Receive), up to the first that fails: its error is returned with the
+// results of those before it.
+func (db *DB) ReceiveAll(ctx context.Context, wires [][]byte) ([]*federation.Received, error) {
+	const op = "store.Receive"
+	one := func() ([]*federation.Received, error) {
+		var outs []*federation.Received
+		for _, w := range wires {
+			r, err := db.Receive(ctx, w)
+			if err != nil {
+				return outs, err
+			}
+			outs = append(outs, r)
+		}
+		return outs, nil
+	}
+	if len(wires) < 2 {
+		return one()
+	}
+	_, self, err := db.Self(ctx)
+	if err != nil {
+		return nil, err
+	}
+	vs := make([]*federation.Verified, len(wires))
+	keys := make([]ed25519.PublicKey, len(wires))
+	for i, w := range wires {
+		v, key, err := db.open(ctx, w)
+		if err != nil {
+			// Receive opens them again and says which fails and why;
+			// those already opened are kept for it.
+			db.keep(vs[:i], keys[:i])
+			return one()
+		}
+		vs[i], keys[i] = v, key
+	}
+	outs := make([]*federation.Received, len(wires))
+	err = db.update(ctx, op, func(t *tx) error {
+		for i, v := range vs {
+			outs[i] = &federation.Received{}
+			if err := t.receive(op, self, v, outs[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		db.keep(vs, keys)
+		return one()
+	}
+	return outs, nil
+}
+
+// receive applies one verified batch in t, filling out.
+func (t *tx) receive(op, self string, v *federation.Verified, out *federation.Received) error {
+	*out = federation.Received{ID: v.ID, Sender: v.Sender, Since: v.Since, Until: v.Until}
+	var n int
+	if err := t.queryRow(`SELECT COUNT(*) FROM bundles WHERE id = ?`, v.ID).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		out.Repeated = true
+		return nil
+	}
+	for _, k := range v.Keys {
+		if err := t.exec(`INSERT INTO origin_keys (fingerprint, key) VALUES (?, ?) ON CONFLICT (fingerprint) DO NOTHING`, k.Fingerprint, k.Key); err != nil {
+			return err
+		}
+	}
+	if err := t.directory(v.Sender, v.Directory); err != nil {
+		if lifeline.ErrorCode(err) == lifeline.EINTERNAL {
+			return err
+		}
+		return lifeline.Errorf(lifeline.EINVALID, op, "batch from %s: %s; nothing of the batch was applied", short(v.Sender), lifeline.ErrorMessage(err))
+	}
+	in, err := newInbox(t, self, v)
+	if err != nil {
+		return err
+	}
+	for i, ev := range v.Events {
+		entry := v.Batch.Events[i]
+		applied, err := in.receive(entry, ev)
+		var why refusal
+		if err != nil && !errors.As(err, &why) && !errors.As(err, new(*lifeline.Error)) {
+			return err // the database's, not the batch's
+		}
+		if err != nil {
+			reason := lifeline.ErrorMessage(err)
+			if why != "" {
+				reason = string(why)
+			}
+			return lifeline.Errorf(lifeline.EINVALID, op, "batch from %s, event at position %d (origin %s, event %d): %s; nothing of the batch was applied",
+				short(v.Sender), entry.Pos, short(entry.Origin), ev.Seq, reason)
+		}
+		if applied {
+			out.Applied++
+		} else {
+			out.Skipped++
+		}
+	}
+	if err := in.flush(); err != nil {
+		return err
+	}
+	out.Decided, out.Answered = in.decided, in.answered
+	if err := t.advance(v.Sender, v.Since, v.Until, int64(out.Applied)); err != nil {
+		return err
+	}
+	return t.exec(`INSERT INTO bundles (id, sender, imported) VALUES (?, ?, ?)`, v.ID, v.Sender, t.now.Format(timeFormat))
 }
 
 // refused counts a refused batch against its sender, when the sender is

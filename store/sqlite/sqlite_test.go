@@ -2,11 +2,15 @@ package sqlite_test
 
 import (
 	"context"
+	"database/sql"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 
+	"lifeline/coord"
 	"lifeline/store"
 	"lifeline/store/sqlite"
 	"lifeline/store/storetest"
@@ -135,4 +139,92 @@ func TestSharedDatabase(t *testing.T) {
 		dbs = append(dbs, db)
 	}
 	storetest.SharedDatabase(t, dbs[0], dbs[1])
+}
+
+// TestMigration0017KeepsTheLog: the migration that rebuilds the events
+// table, applied to a log written before it, keeps every event (the log
+// still verifies, the same rows in the same order) and leaves the index
+// by hash to this instance's own events, still refusing a hash twice.
+func TestMigration0017KeepsTheLog(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "lifeline.db")
+	d := sqlite.Dialect()
+	before := fstest.MapFS{}
+	names, err := fs.Glob(d.Migrations, "*.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range names {
+		if n < "0017" {
+			b, err := fs.ReadFile(d.Migrations, n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			before[n] = &fstest.MapFile{Data: b}
+		}
+	}
+	d.Migrations = before
+	if err := os.WriteFile(path, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)"
+	write, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	write.SetMaxOpenConns(1)
+	read, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, err := store.Open(ctx, read, write, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := storetest.NewWorld(t, old)
+	for _, title := range []string{"Cut near Aden", "Cut near Jeddah", "Landing station dark"} {
+		in := &coord.Incident{Title: title, Kind: coord.KindCableCut, Countries: []string{"YE"}}
+		in.TLP = coord.TLPClear
+		if err := old.CreateIncident(ctx, w.Author, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows := func(db *store.DB) string {
+		t.Helper()
+		var n int
+		var sum string
+		if err := db.SQL().QueryRow(`SELECT COUNT(*), group_concat(hash || ':' || seq, ',') FROM (SELECT hash, seq FROM events ORDER BY seq)`).Scan(&n, &sum); err != nil || n < 4 {
+			t.Fatalf("the log: %d rows, %v", n, err)
+		}
+		return sum
+	}
+	want := rows(old)
+	old.Close()
+	read.Close()
+	write.Close()
+
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatalf("open with migration 0017: %v", err)
+	}
+	defer db.Close()
+	if got := rows(db); got != want {
+		t.Errorf("the log after the migration:\n%s\nwant\n%s", got, want)
+	}
+	if _, err := db.Verify(ctx); err != nil {
+		t.Errorf("verify after the migration: %v", err)
+	}
+	var def string
+	if err := db.SQL().QueryRow(`SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'events_hash'`).Scan(&def); err != nil || !strings.Contains(def, "WHERE origin = ''") {
+		t.Errorf("the index by hash: %q, %v; want one of this instance's events only", def, err)
+	}
+	var autos int
+	if err := db.SQL().QueryRow(`SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' AND name LIKE 'sqlite_autoindex%'`).Scan(&autos); err != nil || autos != 0 {
+		t.Errorf("%d indexes of a column's UNIQUE left on events (%v), want none", autos, err)
+	}
+	_, err = db.SQL().Exec(`INSERT INTO events (seq, hash, body, sig, type, subject, time, marking, origin)
+		SELECT seq + 1000, hash, body, sig, type, subject, time, marking, origin FROM events WHERE seq = 1`)
+	if err == nil || !strings.Contains(err.Error(), "UNIQUE") {
+		t.Errorf("a second event of this instance with a hash already held: %v; want it refused", err)
+	}
 }

@@ -64,6 +64,7 @@ func Run(t *testing.T, open Opener) {
 		{"Peers", testPeers},
 		{"Federation", testFederation},
 		{"ReceivedOnce", testReceivedOnce},
+		{"ReceiveAll", testReceiveAll},
 		{"ChangesFromElsewhere", testChangesFromElsewhere},
 		{"CoverageTravels", testCoverageTravels},
 		{"CoverageRecordedLate", testCoverageRecordedLate},
