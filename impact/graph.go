@@ -126,6 +126,7 @@ type Graph struct {
 	cabOffset     []int        // start of each country's slots in circuitScratch.reach
 	cabCap        []int64      // per cable, Mbit/s
 	hops          [][]hop      // per country
+	hopVia        [][]int32    // per country: the neighbours its hops can carry circuits through
 	baseReachMask []uint64
 	baseDirect    []int64 // per country × region
 	baseCircuits  []int64 // per country × region

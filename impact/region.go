@@ -164,6 +164,7 @@ type circuitScratch struct {
 	reach  []uint64 // per (country, cable of the country): regions reached from the country's stations
 	direct []int64  // per country × region
 	out    []int64
+	dirty  []bool // per country, evalCircuitsFrom: its cables' reach differs from the base's
 }
 
 func (g *Graph) newCircuitScratch() *circuitScratch {
@@ -178,7 +179,8 @@ func (g *Graph) newCircuitScratch() *circuitScratch {
 		own[k] = make([]int32, len(g.cabNodeLP[k])+1) // never empty, so that its address tells it apart
 		comps[k] = own[k]
 	}
-	return &circuitScratch{comps: comps, own: own, reach: make([]uint64, nk), direct: make([]int64, g.nCountry*n), out: make([]int64, g.nCountry*n)}
+	return &circuitScratch{comps: comps, own: own, reach: make([]uint64, nk), direct: make([]int64, g.nCountry*n), out: make([]int64, g.nCountry*n),
+		dirty: make([]bool, g.nCountry), extra: make([]float64, n), best: make([]float64, n)}
 }
 
 // segDead reports whether segment s of cable k is down in the state.
@@ -301,9 +303,16 @@ func (g *Graph) evalCircuits(st *state, cs *circuitScratch) {
 // evalCircuitsFrom is evalCircuits for a state that differs from the one
 // base was computed for only in segments of the cables listed in changed
 // (repeats allowed): the other cables' components and reach are base's.
+// So are the circuits of every country that has no station on a changed
+// cable and whose neighbours (hopVia) have none either: what
+// countryCircuits reads for it — its own and its neighbours' direct
+// circuits, its cables' components, the stations, borders and countries
+// down — is base's, and so is its result.
 func (g *Graph) evalCircuitsFrom(st *state, cs, base *circuitScratch, changed []int32) {
 	copy(cs.reach, base.reach)
 	copy(cs.comps, base.comps)
+	dirty := cs.dirty
+	clear(dirty)
 	for _, k := range changed {
 		if &cs.comps[k][0] == &cs.own[k][0] || !g.cableUsed[k] {
 			continue // done already
@@ -313,13 +322,29 @@ func (g *Graph) evalCircuitsFrom(st *state, cs, base *circuitScratch, changed []
 				c := g.lpCountry[l]
 				if j := slices.Index(g.countryCabs[c], k); j >= 0 {
 					cs.reach[g.cabOffset[c]+j] = 0
+					dirty[c] = true
 				}
 			}
 		}
 		cs.comps[k] = cs.own[k]
 		g.cableReach(st, int(k), cs, g.cabOffset)
 	}
-	g.sumCircuits(st, cs)
+	copy(cs.direct, base.direct)
+	for c, d := range dirty {
+		if d {
+			g.directRow(cs, c)
+		}
+	}
+	copy(cs.out, base.out)
+	for c := range g.nCountry {
+		need := dirty[c]
+		for _, n := range g.hopVia[c] {
+			need = need || dirty[n]
+		}
+		if need {
+			g.countryCircuits(st, cs, c)
+		}
+	}
 }
 
 // sumCircuits turns the cables' reach in cs into every country's circuits
@@ -333,22 +358,24 @@ func (g *Graph) sumCircuits(st *state, cs *circuitScratch) {
 
 // directCircuits sums each country's direct circuits from cs.reach.
 func (g *Graph) directCircuits(cs *circuitScratch) {
-	nReg := len(g.regions)
-	clear(cs.direct)
 	for c := range g.nCountry {
-		for j, k := range g.countryCabs[c] {
-			m := cs.reach[g.cabOffset[c]+j]
-			cp := g.cabCap[k]
-			for r := range nReg {
-				if m&(1<<r) != 0 {
-					cs.direct[c*nReg+r] += cp
-				}
+		g.directRow(cs, c)
+	}
+}
+
+// directRow sums country c's direct circuits from cs.reach.
+func (g *Graph) directRow(cs *circuitScratch, c int) {
+	nReg := len(g.regions)
+	row := cs.direct[c*nReg : (c+1)*nReg]
+	clear(row)
+	for j, k := range g.countryCabs[c] {
+		m := cs.reach[g.cabOffset[c]+j]
+		cp := g.cabCap[k]
+		for r := range nReg {
+			if m&(1<<r) != 0 {
+				row[r] += cp
 			}
 		}
-	}
-	if len(cs.extra) < nReg {
-		cs.extra = make([]float64, nReg)
-		cs.best = make([]float64, nReg)
 	}
 }
 
@@ -508,6 +535,14 @@ func (g *Graph) baselineCircuits() {
 				if h.regions&bit == 0 && (g.regMask[n]&bit != 0 || g.baseDirect[n*nReg+r] != 0) {
 					h.want |= bit
 				}
+			}
+		}
+	}
+	g.hopVia = make([][]int32, g.nCountry)
+	for c, hs := range g.hops {
+		for _, h := range hs {
+			if h.want != 0 && !slices.Contains(g.hopVia[c], h.via) {
+				g.hopVia[c] = append(g.hopVia[c], h.via)
 			}
 		}
 	}
