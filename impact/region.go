@@ -164,7 +164,10 @@ type circuitScratch struct {
 	reach  []uint64 // per (country, cable of the country): regions reached from the country's stations
 	direct []int64  // per country × region
 	out    []int64
-	dirty  []bool // per country, evalCircuitsFrom: its cables' reach differs from the base's
+	alive  []bool // per circHop: it joins its country to the neighbour (hopAlive)
+	dirty  []bool // per country, evalCircuitsFrom: its direct circuits differ from the base's
+	redo   []bool // per country, evalCircuitsFrom: its circuits are to be computed again
+	redone []int32
 }
 
 func (g *Graph) newCircuitScratch() *circuitScratch {
@@ -180,7 +183,8 @@ func (g *Graph) newCircuitScratch() *circuitScratch {
 		comps[k] = own[k]
 	}
 	return &circuitScratch{comps: comps, own: own, reach: make([]uint64, nk), direct: make([]int64, g.nCountry*n), out: make([]int64, g.nCountry*n),
-		dirty: make([]bool, g.nCountry), extra: make([]float64, n), best: make([]float64, n)}
+		alive: make([]bool, len(g.circHops)), dirty: make([]bool, g.nCountry), redo: make([]bool, g.nCountry),
+		extra: make([]float64, n), best: make([]float64, n)}
 }
 
 // segDead reports whether segment s of cable k is down in the state.
@@ -286,6 +290,11 @@ func (g *Graph) cableReach(st *state, k int, cs *circuitScratch, offsets []int) 
 		}
 		cs.reach[at] |= m
 	}
+	if g.cabCircHops != nil {
+		for _, i := range g.cabCircHops[k] {
+			cs.alive[i] = g.hopAlive(st, cs, &g.circHops[i])
+		}
+	}
 }
 
 // evalCircuits computes every country's circuits to every region.
@@ -297,22 +306,26 @@ func (g *Graph) evalCircuits(st *state, cs *circuitScratch) {
 			g.cableReach(st, k, cs, g.cabOffset)
 		}
 	}
+	for i := range g.circHops {
+		if h := &g.circHops[i]; h.cable < 0 {
+			cs.alive[i] = g.hopAlive(st, cs, h)
+		}
+	}
 	g.sumCircuits(st, cs)
 }
 
 // evalCircuitsFrom is evalCircuits for a state that differs from the one
 // base was computed for only in segments of the cables listed in changed
-// (repeats allowed): the other cables' components and reach are base's.
-// So are the circuits of every country that has no station on a changed
-// cable and whose neighbours (hopVia) have none either: what
-// countryCircuits reads for it — its own and its neighbours' direct
-// circuits, its cables' components, the stations, borders and countries
-// down — is base's, and so is its result.
+// (repeats allowed): the other cables' components, reach and hops are
+// base's. So are the circuits of every country whose direct circuits and
+// hops (cs.alive) are base's and whose neighbours' (hopVia) direct
+// circuits are too: what countryCircuits reads for it is base's, and so
+// is its result.
 func (g *Graph) evalCircuitsFrom(st *state, cs, base *circuitScratch, changed []int32) {
 	copy(cs.reach, base.reach)
 	copy(cs.comps, base.comps)
-	dirty := cs.dirty
-	clear(dirty)
+	copy(cs.alive, base.alive)
+	cs.redone = cs.redone[:0]
 	for _, k := range changed {
 		if &cs.comps[k][0] == &cs.own[k][0] || !g.cableUsed[k] {
 			continue // done already
@@ -322,12 +335,27 @@ func (g *Graph) evalCircuitsFrom(st *state, cs, base *circuitScratch, changed []
 				c := g.lpCountry[l]
 				if j := slices.Index(g.countryCabs[c], k); j >= 0 {
 					cs.reach[g.cabOffset[c]+j] = 0
-					dirty[c] = true
 				}
 			}
 		}
 		cs.comps[k] = cs.own[k]
 		g.cableReach(st, int(k), cs, g.cabOffset)
+		cs.redone = append(cs.redone, k)
+	}
+	dirty, redo := cs.dirty, cs.redo
+	clear(dirty)
+	clear(redo)
+	for _, k := range cs.redone {
+		for _, ck := range g.cableCountries[k] {
+			if at := g.cabOffset[ck[0]] + int(ck[1]); cs.reach[at] != base.reach[at] {
+				dirty[ck[0]] = true
+			}
+		}
+		for _, i := range g.cabCircHops[k] {
+			if cs.alive[i] != base.alive[i] {
+				redo[g.circHops[i].c] = true
+			}
+		}
 	}
 	copy(cs.direct, base.direct)
 	for c, d := range dirty {
@@ -337,7 +365,7 @@ func (g *Graph) evalCircuitsFrom(st *state, cs, base *circuitScratch, changed []
 	}
 	copy(cs.out, base.out)
 	for c := range g.nCountry {
-		need := dirty[c]
+		need := redo[c] || dirty[c]
 		for _, n := range g.hopVia[c] {
 			need = need || dirty[n]
 		}
@@ -347,8 +375,8 @@ func (g *Graph) evalCircuitsFrom(st *state, cs, base *circuitScratch, changed []
 	}
 }
 
-// sumCircuits turns the cables' reach in cs into every country's circuits
-// to every region.
+// sumCircuits turns the cables' reach and hops in cs into every country's
+// circuits to every region.
 func (g *Graph) sumCircuits(st *state, cs *circuitScratch) {
 	g.directCircuits(cs)
 	for c := range g.nCountry {
@@ -382,7 +410,8 @@ func (g *Graph) directRow(cs *circuitScratch, c int) {
 // countryCircuits sets country c's circuits to every region in cs.out:
 // its direct circuits (directCircuits, which must have run), plus one hop
 // — a cable or a border to a neighbour whose own cables reach the region
-// carries circuits in proportion to what the neighbour keeps.
+// carries circuits in proportion to what the neighbour keeps. Which hops
+// are alive is in cs.alive (cableReach and evalCircuits set it).
 func (g *Graph) countryCircuits(st *state, cs *circuitScratch, c int) {
 	nReg := len(g.regions)
 	if st.down[c] || st.withdrawn[c] {
@@ -395,7 +424,10 @@ func (g *Graph) countryCircuits(st *state, cs *circuitScratch, c int) {
 	clear(extra)
 	clear(best)
 	cur := int32(-2)
-	for _, h := range g.hops[c] {
+	// Hops that carry nothing (want = 0) are left out of circHops: the
+	// sums are the same, as adding a cable's best of zero changes none.
+	for i := g.circHopStart[c]; i < g.circHopStart[c+1]; i++ {
+		h := &g.circHops[i]
 		if h.cable != cur {
 			for r := range nReg {
 				extra[r] += best[r]
@@ -403,7 +435,7 @@ func (g *Graph) countryCircuits(st *state, cs *circuitScratch, c int) {
 			}
 			cur = h.cable
 		}
-		if h.want == 0 || !g.hopAlive(st, cs, h) {
+		if !cs.alive[i] {
 			continue
 		}
 		n := int(h.via)
@@ -414,9 +446,9 @@ func (g *Graph) countryCircuits(st *state, cs *circuitScratch, c int) {
 				share = float64(cs.direct[n*nReg+r]) / float64(g.baseDirect[n*nReg+r])
 			}
 			if h.cable < 0 {
-				extra[r] += float64(h.cap) * share // each border counts
+				extra[r] += h.cap * share // each border counts
 			} else {
-				best[r] = max(best[r], float64(h.cap)*share) // a cable counts once, by its best exit
+				best[r] = max(best[r], h.cap*share) // a cable counts once, by its best exit
 			}
 		}
 	}
@@ -443,9 +475,18 @@ type hop struct {
 	to   []int32 // and of the neighbour's
 }
 
+// circHop is a hop that can carry circuits (want ≠ 0), as countryCircuits
+// reads it: flat, by country, its capacity ready as a float.
+type circHop struct {
+	c, via, cable, link int32
+	want                uint64
+	cap                 float64 // Mbit/s
+	from, to            []int32
+}
+
 // hopAlive reports whether the hop still joins the country to the
 // neighbour: for a cable, a live station of each in one component.
-func (g *Graph) hopAlive(st *state, cs *circuitScratch, h hop) bool {
+func (g *Graph) hopAlive(st *state, cs *circuitScratch, h *circHop) bool {
 	if st.down[h.via] {
 		return false
 	}
@@ -539,13 +580,26 @@ func (g *Graph) baselineCircuits() {
 		}
 	}
 	g.hopVia = make([][]int32, g.nCountry)
+	g.circHops = g.circHops[:0]
+	g.circHopStart = make([]int32, g.nCountry+1)
+	g.cabCircHops = make([][]int32, len(g.atlas.Cables))
 	for c, hs := range g.hops {
 		for _, h := range hs {
-			if h.want != 0 && !slices.Contains(g.hopVia[c], h.via) {
+			if h.want == 0 {
+				continue
+			}
+			if !slices.Contains(g.hopVia[c], h.via) {
 				g.hopVia[c] = append(g.hopVia[c], h.via)
 			}
+			if h.cable >= 0 {
+				g.cabCircHops[h.cable] = append(g.cabCircHops[h.cable], int32(len(g.circHops)))
+			}
+			g.circHops = append(g.circHops, circHop{c: int32(c), via: h.via, cable: h.cable, link: h.link, want: h.want,
+				cap: float64(h.cap), from: h.from, to: h.to})
 		}
+		g.circHopStart[c+1] = int32(len(g.circHops))
 	}
+	cs = g.newCircuitScratch() // with the hops
 	g.evalCircuits(st, cs)
 	g.baseCircuits = slices.Clone(cs.out)
 	w := g.newWorkspace()
