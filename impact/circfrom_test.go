@@ -71,3 +71,36 @@ func TestCircuitsFromBase(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkStormCircuits is the circuits per region of 1,000 solar-storm
+// samples, each from the likely outcome's as a sample computes them
+// (evaluate): the part of BenchmarkStormFlow1000 that region.go does.
+func BenchmarkStormCircuits(b *testing.B) {
+	g, sc := benchScenario(b, stormScenario)
+	p, err := g.compile(sc)
+	if err != nil {
+		b.Fatal(err)
+	}
+	g.prepare(p)
+	base := g.newCircuitScratch()
+	g.evalCircuits(g.likelyState(p), base)
+	ev := g.newEvaluator(p)
+	const n = 1000
+	states := make([]*state, n)
+	changed := make([][]int32, n)
+	for i := range n {
+		ev.sample(p, uint64(i), 1)
+		states[i] = g.newState()
+		states[i].copyFrom(ev.st)
+		for gi, f := range ev.fired {
+			if gr := &p.groups[gi]; f != gr.likely() {
+				changed[i] = append(changed[i], gr.cables...)
+			}
+		}
+	}
+	for b.Loop() {
+		for i := range n {
+			g.evalCircuitsFrom(states[i], ev.cs, base, changed[i])
+		}
+	}
+}

@@ -251,10 +251,8 @@ func (g *Graph) cableReach(st *state, k int, cs *circuitScratch, offsets []int) 
 		}
 		root := find(int32(i))
 		mask[root] |= g.regMask[cc]
-		for r := range nReg {
-			if g.regMask[cc]&(1<<r) == 0 {
-				continue
-			}
+		for rm := g.regMask[cc]; rm != 0; rm &= rm - 1 {
+			r := bits.TrailingZeros64(rm)
 			switch f := first[int(root)*nReg+r]; {
 			case f < 0:
 				first[int(root)*nReg+r] = cc
@@ -282,10 +280,9 @@ func (g *Graph) cableReach(st *state, k int, cs *circuitScratch, offsets []int) 
 		}
 		root := find(int32(i))
 		m := mask[root]
-		for r := range nReg {
-			bit := uint64(1) << r
-			if g.regMask[c]&bit != 0 && multi[root]&bit == 0 && first[int(root)*nReg+r] == c {
-				m &^= bit // only the country itself
+		for rm := g.regMask[c] &^ multi[root]; rm != 0; rm &= rm - 1 {
+			if r := bits.TrailingZeros64(rm); first[int(root)*nReg+r] == c {
+				m &^= 1 << r // only the country itself
 			}
 		}
 		cs.reach[at] |= m
@@ -424,12 +421,15 @@ func (g *Graph) countryCircuits(st *state, cs *circuitScratch, c int) {
 	clear(extra)
 	clear(best)
 	cur := int32(-2)
-	// Hops that carry nothing (want = 0) are left out of circHops: the
-	// sums are the same, as adding a cable's best of zero changes none.
+	var set uint64 // the regions where best is not zero
+	// Hops that carry nothing (want = 0) are left out of circHops, and a
+	// cable's best is added only where it is set: the sums are the same,
+	// as adding zero changes none.
 	for i := g.circHopStart[c]; i < g.circHopStart[c+1]; i++ {
 		h := &g.circHops[i]
 		if h.cable != cur {
-			for r := range nReg {
+			for ; set != 0; set &= set - 1 {
+				r := bits.TrailingZeros64(set)
 				extra[r] += best[r]
 				best[r] = 0
 			}
@@ -449,12 +449,20 @@ func (g *Graph) countryCircuits(st *state, cs *circuitScratch, c int) {
 				extra[r] += h.cap * share // each border counts
 			} else {
 				best[r] = max(best[r], h.cap*share) // a cable counts once, by its best exit
+				set |= 1 << r
 			}
 		}
 	}
-	for r := range nReg {
+	for ; set != 0; set &= set - 1 {
+		r := bits.TrailingZeros64(set)
 		extra[r] += best[r]
-		cs.out[c*nReg+r] = cs.direct[c*nReg+r] + int64(math.Round(extra[r]))
+		best[r] = 0
+	}
+	for r := range nReg {
+		cs.out[c*nReg+r] = cs.direct[c*nReg+r]
+		if extra[r] != 0 {
+			cs.out[c*nReg+r] += int64(math.Round(extra[r]))
+		}
 	}
 }
 
