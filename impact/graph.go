@@ -126,6 +126,10 @@ type Graph struct {
 	cabOffset     []int        // start of each country's slots in circuitScratch.reach
 	cabCap        []int64      // per cable, Mbit/s
 	hops          [][]hop      // per country
+	hopVia        [][]int32    // per country: the neighbours its hops can carry circuits through
+	circHops      []circHop    // the hops that can carry circuits (want ≠ 0), by country
+	circHopStart  []int32      // per country: its first in circHops; one more for the end
+	cabCircHops   [][]int32    // per cable: its hops in circHops
 	baseReachMask []uint64
 	baseDirect    []int64 // per country × region
 	baseCircuits  []int64 // per country × region

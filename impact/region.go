@@ -164,6 +164,10 @@ type circuitScratch struct {
 	reach  []uint64 // per (country, cable of the country): regions reached from the country's stations
 	direct []int64  // per country × region
 	out    []int64
+	alive  []bool // per circHop: it joins its country to the neighbour (hopAlive)
+	dirty  []bool // per country, evalCircuitsFrom: its direct circuits differ from the base's
+	redo   []bool // per country, evalCircuitsFrom: its circuits are to be computed again
+	redone []int32
 }
 
 func (g *Graph) newCircuitScratch() *circuitScratch {
@@ -178,7 +182,9 @@ func (g *Graph) newCircuitScratch() *circuitScratch {
 		own[k] = make([]int32, len(g.cabNodeLP[k])+1) // never empty, so that its address tells it apart
 		comps[k] = own[k]
 	}
-	return &circuitScratch{comps: comps, own: own, reach: make([]uint64, nk), direct: make([]int64, g.nCountry*n), out: make([]int64, g.nCountry*n)}
+	return &circuitScratch{comps: comps, own: own, reach: make([]uint64, nk), direct: make([]int64, g.nCountry*n), out: make([]int64, g.nCountry*n),
+		alive: make([]bool, len(g.circHops)), dirty: make([]bool, g.nCountry), redo: make([]bool, g.nCountry),
+		extra: make([]float64, n), best: make([]float64, n)}
 }
 
 // segDead reports whether segment s of cable k is down in the state.
@@ -245,10 +251,8 @@ func (g *Graph) cableReach(st *state, k int, cs *circuitScratch, offsets []int) 
 		}
 		root := find(int32(i))
 		mask[root] |= g.regMask[cc]
-		for r := range nReg {
-			if g.regMask[cc]&(1<<r) == 0 {
-				continue
-			}
+		for rm := g.regMask[cc]; rm != 0; rm &= rm - 1 {
+			r := bits.TrailingZeros64(rm)
 			switch f := first[int(root)*nReg+r]; {
 			case f < 0:
 				first[int(root)*nReg+r] = cc
@@ -276,13 +280,17 @@ func (g *Graph) cableReach(st *state, k int, cs *circuitScratch, offsets []int) 
 		}
 		root := find(int32(i))
 		m := mask[root]
-		for r := range nReg {
-			bit := uint64(1) << r
-			if g.regMask[c]&bit != 0 && multi[root]&bit == 0 && first[int(root)*nReg+r] == c {
-				m &^= bit // only the country itself
+		for rm := g.regMask[c] &^ multi[root]; rm != 0; rm &= rm - 1 {
+			if r := bits.TrailingZeros64(rm); first[int(root)*nReg+r] == c {
+				m &^= 1 << r // only the country itself
 			}
 		}
 		cs.reach[at] |= m
+	}
+	if g.cabCircHops != nil {
+		for _, i := range g.cabCircHops[k] {
+			cs.alive[i] = g.hopAlive(st, cs, &g.circHops[i])
+		}
 	}
 }
 
@@ -295,15 +303,26 @@ func (g *Graph) evalCircuits(st *state, cs *circuitScratch) {
 			g.cableReach(st, k, cs, g.cabOffset)
 		}
 	}
+	for i := range g.circHops {
+		if h := &g.circHops[i]; h.cable < 0 {
+			cs.alive[i] = g.hopAlive(st, cs, h)
+		}
+	}
 	g.sumCircuits(st, cs)
 }
 
 // evalCircuitsFrom is evalCircuits for a state that differs from the one
 // base was computed for only in segments of the cables listed in changed
-// (repeats allowed): the other cables' components and reach are base's.
+// (repeats allowed): the other cables' components, reach and hops are
+// base's. So are the circuits of every country whose direct circuits and
+// hops (cs.alive) are base's and whose neighbours' (hopVia) direct
+// circuits are too: what countryCircuits reads for it is base's, and so
+// is its result.
 func (g *Graph) evalCircuitsFrom(st *state, cs, base *circuitScratch, changed []int32) {
 	copy(cs.reach, base.reach)
 	copy(cs.comps, base.comps)
+	copy(cs.alive, base.alive)
+	cs.redone = cs.redone[:0]
 	for _, k := range changed {
 		if &cs.comps[k][0] == &cs.own[k][0] || !g.cableUsed[k] {
 			continue // done already
@@ -318,12 +337,43 @@ func (g *Graph) evalCircuitsFrom(st *state, cs, base *circuitScratch, changed []
 		}
 		cs.comps[k] = cs.own[k]
 		g.cableReach(st, int(k), cs, g.cabOffset)
+		cs.redone = append(cs.redone, k)
 	}
-	g.sumCircuits(st, cs)
+	dirty, redo := cs.dirty, cs.redo
+	clear(dirty)
+	clear(redo)
+	for _, k := range cs.redone {
+		for _, ck := range g.cableCountries[k] {
+			if at := g.cabOffset[ck[0]] + int(ck[1]); cs.reach[at] != base.reach[at] {
+				dirty[ck[0]] = true
+			}
+		}
+		for _, i := range g.cabCircHops[k] {
+			if cs.alive[i] != base.alive[i] {
+				redo[g.circHops[i].c] = true
+			}
+		}
+	}
+	copy(cs.direct, base.direct)
+	for c, d := range dirty {
+		if d {
+			g.directRow(cs, c)
+		}
+	}
+	copy(cs.out, base.out)
+	for c := range g.nCountry {
+		need := redo[c] || dirty[c]
+		for _, n := range g.hopVia[c] {
+			need = need || dirty[n]
+		}
+		if need {
+			g.countryCircuits(st, cs, c)
+		}
+	}
 }
 
-// sumCircuits turns the cables' reach in cs into every country's circuits
-// to every region.
+// sumCircuits turns the cables' reach and hops in cs into every country's
+// circuits to every region.
 func (g *Graph) sumCircuits(st *state, cs *circuitScratch) {
 	g.directCircuits(cs)
 	for c := range g.nCountry {
@@ -333,29 +383,32 @@ func (g *Graph) sumCircuits(st *state, cs *circuitScratch) {
 
 // directCircuits sums each country's direct circuits from cs.reach.
 func (g *Graph) directCircuits(cs *circuitScratch) {
-	nReg := len(g.regions)
-	clear(cs.direct)
 	for c := range g.nCountry {
-		for j, k := range g.countryCabs[c] {
-			m := cs.reach[g.cabOffset[c]+j]
-			cp := g.cabCap[k]
-			for r := range nReg {
-				if m&(1<<r) != 0 {
-					cs.direct[c*nReg+r] += cp
-				}
+		g.directRow(cs, c)
+	}
+}
+
+// directRow sums country c's direct circuits from cs.reach.
+func (g *Graph) directRow(cs *circuitScratch, c int) {
+	nReg := len(g.regions)
+	row := cs.direct[c*nReg : (c+1)*nReg]
+	clear(row)
+	for j, k := range g.countryCabs[c] {
+		m := cs.reach[g.cabOffset[c]+j]
+		cp := g.cabCap[k]
+		for r := range nReg {
+			if m&(1<<r) != 0 {
+				row[r] += cp
 			}
 		}
-	}
-	if len(cs.extra) < nReg {
-		cs.extra = make([]float64, nReg)
-		cs.best = make([]float64, nReg)
 	}
 }
 
 // countryCircuits sets country c's circuits to every region in cs.out:
 // its direct circuits (directCircuits, which must have run), plus one hop
 // — a cable or a border to a neighbour whose own cables reach the region
-// carries circuits in proportion to what the neighbour keeps.
+// carries circuits in proportion to what the neighbour keeps. Which hops
+// are alive is in cs.alive (cableReach and evalCircuits set it).
 func (g *Graph) countryCircuits(st *state, cs *circuitScratch, c int) {
 	nReg := len(g.regions)
 	if st.down[c] || st.withdrawn[c] {
@@ -368,15 +421,21 @@ func (g *Graph) countryCircuits(st *state, cs *circuitScratch, c int) {
 	clear(extra)
 	clear(best)
 	cur := int32(-2)
-	for _, h := range g.hops[c] {
+	var set uint64 // the regions where best is not zero
+	// Hops that carry nothing (want = 0) are left out of circHops, and a
+	// cable's best is added only where it is set: the sums are the same,
+	// as adding zero changes none.
+	for i := g.circHopStart[c]; i < g.circHopStart[c+1]; i++ {
+		h := &g.circHops[i]
 		if h.cable != cur {
-			for r := range nReg {
+			for ; set != 0; set &= set - 1 {
+				r := bits.TrailingZeros64(set)
 				extra[r] += best[r]
 				best[r] = 0
 			}
 			cur = h.cable
 		}
-		if h.want == 0 || !g.hopAlive(st, cs, h) {
+		if !cs.alive[i] {
 			continue
 		}
 		n := int(h.via)
@@ -387,15 +446,23 @@ func (g *Graph) countryCircuits(st *state, cs *circuitScratch, c int) {
 				share = float64(cs.direct[n*nReg+r]) / float64(g.baseDirect[n*nReg+r])
 			}
 			if h.cable < 0 {
-				extra[r] += float64(h.cap) * share // each border counts
+				extra[r] += h.cap * share // each border counts
 			} else {
-				best[r] = max(best[r], float64(h.cap)*share) // a cable counts once, by its best exit
+				best[r] = max(best[r], h.cap*share) // a cable counts once, by its best exit
+				set |= 1 << r
 			}
 		}
 	}
-	for r := range nReg {
+	for ; set != 0; set &= set - 1 {
+		r := bits.TrailingZeros64(set)
 		extra[r] += best[r]
-		cs.out[c*nReg+r] = cs.direct[c*nReg+r] + int64(math.Round(extra[r]))
+		best[r] = 0
+	}
+	for r := range nReg {
+		cs.out[c*nReg+r] = cs.direct[c*nReg+r]
+		if extra[r] != 0 {
+			cs.out[c*nReg+r] += int64(math.Round(extra[r]))
+		}
 	}
 }
 
@@ -416,9 +483,18 @@ type hop struct {
 	to   []int32 // and of the neighbour's
 }
 
+// circHop is a hop that can carry circuits (want ≠ 0), as countryCircuits
+// reads it: flat, by country, its capacity ready as a float.
+type circHop struct {
+	c, via, cable, link int32
+	want                uint64
+	cap                 float64 // Mbit/s
+	from, to            []int32
+}
+
 // hopAlive reports whether the hop still joins the country to the
 // neighbour: for a cable, a live station of each in one component.
-func (g *Graph) hopAlive(st *state, cs *circuitScratch, h hop) bool {
+func (g *Graph) hopAlive(st *state, cs *circuitScratch, h *circHop) bool {
 	if st.down[h.via] {
 		return false
 	}
@@ -511,6 +587,27 @@ func (g *Graph) baselineCircuits() {
 			}
 		}
 	}
+	g.hopVia = make([][]int32, g.nCountry)
+	g.circHops = g.circHops[:0]
+	g.circHopStart = make([]int32, g.nCountry+1)
+	g.cabCircHops = make([][]int32, len(g.atlas.Cables))
+	for c, hs := range g.hops {
+		for _, h := range hs {
+			if h.want == 0 {
+				continue
+			}
+			if !slices.Contains(g.hopVia[c], h.via) {
+				g.hopVia[c] = append(g.hopVia[c], h.via)
+			}
+			if h.cable >= 0 {
+				g.cabCircHops[h.cable] = append(g.cabCircHops[h.cable], int32(len(g.circHops)))
+			}
+			g.circHops = append(g.circHops, circHop{c: int32(c), via: h.via, cable: h.cable, link: h.link, want: h.want,
+				cap: float64(h.cap), from: h.from, to: h.to})
+		}
+		g.circHopStart[c+1] = int32(len(g.circHops))
+	}
+	cs = g.newCircuitScratch() // with the hops
 	g.evalCircuits(st, cs)
 	g.baseCircuits = slices.Clone(cs.out)
 	w := g.newWorkspace()
