@@ -187,7 +187,7 @@ func ApplyResourceUpdate(v Viewer, r *Resource, what string, held int64, upd Res
 		r.Place = upd.Place
 	}
 	if upd.Quantity != nil && *upd.Quantity < held {
-		return lifeline.Errorf(lifeline.ECONFLICT, op, "quantity: matches already hold %d %s", held, r.Unit)
+		return lifeline.Errork(lifeline.ECONFLICT, op, "err.quantity.held", "quantity: matches already hold %d %s", held, r.Unit)
 	}
 	if err := widen(v, &r.Marking, upd.TLP, upd.ShareWithOrgs, upd.Recipients); err != nil {
 		return err

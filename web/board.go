@@ -141,7 +141,7 @@ func (s *server) needCreate(w http.ResponseWriter, r *http.Request, rq *request)
 		err = s.svc.Needs.CreateNeed(r.Context(), rq.viewer, n)
 	}
 	if lifeline.ErrorCode(err) == lifeline.EINVALID {
-		return s.showResourceForm(w, r, rq, "need", http.StatusBadRequest, r.PostForm, lifeline.ErrorMessage(err))
+		return s.showResourceForm(w, r, rq, "need", http.StatusBadRequest, r.PostForm, rq.errText(err))
 	}
 	if err != nil {
 		return err
@@ -160,7 +160,7 @@ func (s *server) offerCreate(w http.ResponseWriter, r *http.Request, rq *request
 		err = s.svc.Offers.CreateOffer(r.Context(), rq.viewer, o)
 	}
 	if lifeline.ErrorCode(err) == lifeline.EINVALID {
-		return s.showResourceForm(w, r, rq, "offer", http.StatusBadRequest, r.PostForm, lifeline.ErrorMessage(err))
+		return s.showResourceForm(w, r, rq, "offer", http.StatusBadRequest, r.PostForm, rq.errText(err))
 	}
 	if err != nil {
 		return err
