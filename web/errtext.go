@@ -90,4 +90,5 @@ var fieldLabels = map[string]string{
 	"area":        "iform.area",
 	"tlp":         "tlp.label",
 	"lead_time":   "factor.lead_time",
+	"name":        "members.col.name",
 }

@@ -1,6 +1,9 @@
 package web
 
 import (
+	"html"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -121,4 +124,91 @@ func printerOf(t *testing.T, code string) *i18n.Printer {
 		t.Fatalf("no language %s", code)
 	}
 	return l.Printer()
+}
+
+// A form sent with a mistake comes back with the domain's message in the
+// reader's language; in English, the message is the API's, unchanged.
+func TestFormErrorsInReaderLanguage(t *testing.T) {
+	in := newInstance(t)
+	a := in.browser(t)
+	a.login(in.tokA)
+	// in sets the language of the browser's next pages, as the switch does.
+	in_ := func(lang string) *browser { a.get("/atlas?lang=" + lang); return a }
+	admin := in.browser(t)
+	admin.login(in.adminTok)
+	admin.get("/atlas?lang=fr")
+	expect := func(what string, resp *http.Response, body string, status int, want ...string) {
+		t.Helper()
+		if resp.StatusCode != status {
+			t.Errorf("%s: status %d, want %d: %s", what, resp.StatusCode, status, problem(body))
+			return
+		}
+		text := html.UnescapeString(htmlText(body))
+		for _, w := range want {
+			if !strings.Contains(text, w) {
+				t.Errorf("%s: the page does not say %q: %s", what, w, problem(body))
+			}
+		}
+	}
+	noTitle := url.Values{"title": {" "}, "kind": {"cable_cut"}, "countries": {"SD"}, "shape": {"none"}}
+	resp, body := in_("en").post("/incidents/new", "/incidents", noTitle)
+	expect("incident, en", resp, body, http.StatusBadRequest, "title: required")
+	resp, body = in_("fr").post("/incidents/new", "/incidents", noTitle)
+	expect("incident, fr", resp, body, http.StatusBadRequest, "Titre\u202f: obligatoire")
+	resp, body = in_("ar").post("/incidents/new", "/incidents", noTitle)
+	expect("incident, ar", resp, body, http.StatusBadRequest, "\u2068العنوان\u2069: حقل مطلوب")
+
+	nowhere := url.Values{"title": {"Generators for Kassala"}, "category": {"power/generator"}, "quantity": {"4"}, "unit": {"generators"}, "tlp": {"TLP:GREEN"}}
+	resp, body = in_("en").post("/needs/new", "/needs", nowhere)
+	expect("need, en", resp, body, http.StatusBadRequest, "countries: a need says where, with a place or countries")
+	resp, body = in_("fr").post("/needs/new", "/needs", nowhere)
+	expect("need, fr", resp, body, http.StatusBadRequest, "Pays\u202f: un besoin dit où, par un lieu ou des pays")
+	resp, body = in_("ar").post("/needs/new", "/needs", nowhere)
+	expect("need, ar", resp, body, http.StatusBadRequest, "البلدان: يجب أن تذكر الحاجة أين هي، بمكان أو ببلدان")
+
+	capitals := url.Values{"title": {"Terminals"}, "category": {"connectivity/satellite terminal"}, "quantity": {"6"}, "unit": {"terminals"}, "tlp": {"TLP:GREEN"}}
+	resp, body = in_("en").post("/offers/new", "/offers", capitals)
+	expect("offer, en", resp, body, http.StatusBadRequest, "category: expected lower-case letters")
+	resp, body = in_("fr").post("/offers/new", "/offers", capitals)
+	expect("offer, fr", resp, body, http.StatusBadRequest, "Catégorie\u202f: attendu des lettres minuscules, des chiffres")
+
+	// A commitment of more than the need lacks; the reasons on the need's
+	// page in French.
+	resp, body = in_("en").post("/needs/new", "/needs", url.Values{"title": {"Terminals for Khartoum"}, "category": {"connectivity/satellite-terminal"},
+		"quantity": {"10"}, "unit": {"terminals"}, "countries": {"SD"}, "urgency": {"Immediate"}, "lead_hours": {"48"}, "tlp": {"TLP:GREEN"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("need: status %d: %s", resp.StatusCode, problem(body))
+	}
+	needURL := resp.Header.Get("Location")
+	b := in.browser(t)
+	b.login(in.tokB)
+	resp, body = b.post("/offers/new", "/offers", url.Values{"title": {"Ku-band terminals"}, "category": {"connectivity/satellite-terminal"},
+		"quantity": {"20"}, "unit": {"terminals"}, "countries": {"SD"}, "lead_hours": {"24"}, "tlp": {"TLP:GREEN"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("offer: status %d: %s", resp.StatusCode, problem(body))
+	}
+	_, page := in_("fr").get(needURL)
+	offerID := regexp.MustCompile(`name="offer_id" value="([^"]+)"`).FindStringSubmatch(page)
+	if offerID == nil {
+		t.Fatal("no proposal")
+	}
+	text := html.UnescapeString(htmlText(page))
+	for _, want := range []string{"même catégorie, connectivity/satellite-terminal", "couvre 1 des 1 pays nécessaires (SD)",
+		"couvre 10 des 10 terminals encore nécessaires", "arrive en 24 h, dans les 48 h que le besoin accepte", "urgence Immédiat"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the need's page in French does not say %q", want)
+		}
+	}
+	if _, page := in_("en").get(needURL); !strings.Contains(page, "arrives in 24h0m0s, within the 48h0m0s the need accepts; urgency Immediate: lead time weighs most") {
+		t.Error("the reasons in English changed")
+	}
+	tooMany := url.Values{"need_id": {strings.TrimPrefix(needURL, "/needs/")}, "offer_id": {offerID[1]}, "quantity": {"15"}}
+	resp, body = in_("en").post(needURL, "/matches", tooMany)
+	expect("commitment, en", resp, body, http.StatusConflict, "quantity: the need lacks only 10 terminals")
+	resp, body = in_("fr").post(needURL, "/matches", tooMany)
+	expect("commitment, fr", resp, body, http.StatusConflict, "Quantité\u202f: il ne manque au besoin que 10 terminals")
+
+	// Organisations: the admin adds one without a name.
+	resp, body = admin.post("/orgs/new", "/orgs", url.Values{"name": {""}, "kind": {"civil_society"}, "countries": {"SD"}})
+	expect("organisation, fr", resp, body, http.StatusBadRequest, "Nom\u202f: obligatoire")
 }
