@@ -121,7 +121,7 @@ func resourceFromForm(f url.Values) (coord.Resource, error) {
 	if h := strings.TrimSpace(f.Get("lead_hours")); h != "" {
 		n, err := strconv.ParseFloat(h, 64)
 		if err != nil || n < 0 || n > 24*365 {
-			return res, lifeline.Errorf(lifeline.EINVALID, "web.form", "lead_time: expected hours from 0 to 8760, found %q", truncate(h, 20))
+			return res, lifeline.Errork(lifeline.EINVALID, "web.form", "err.form.lead", "lead_time: expected hours from 0 to 8760, found %q", truncate(h, 20))
 		}
 		res.LeadTime = coord.Duration(time.Duration(n * float64(time.Hour)))
 	}

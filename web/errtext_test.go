@@ -21,8 +21,9 @@ import (
 // op, "key", "format" …) and lifeline.P("key", "format" …).
 var domainKey = regexp.MustCompile(`(?:Errork\((?:[^,()]+,){2}|lifeline\.P\()\s*"([^"]+)",\s*("(?:[^"\\]|\\.)*")`)
 
-// domainPackages are the packages whose keyed messages reach pages.
-var domainPackages = []string{"../coord"}
+// domainPackages are the packages whose keyed messages reach pages:
+// coord, and the web's own form parsing.
+var domainPackages = []string{"../coord", "."}
 
 type domainUse struct{ file, english string }
 
@@ -157,6 +158,13 @@ func TestFormErrorsInReaderLanguage(t *testing.T) {
 	expect("incident, fr", resp, body, http.StatusBadRequest, "Titre\u202f: obligatoire")
 	resp, body = in_("ar").post("/incidents/new", "/incidents", noTitle)
 	expect("incident, ar", resp, body, http.StatusBadRequest, "\u2068العنوان\u2069: حقل مطلوب")
+
+	// A mistake the web's own form parsing finds.
+	atlantis := url.Values{"title": {"x"}, "kind": {"cable_cut"}, "countries": {"Atlantis"}, "shape": {"none"}}
+	resp, body = in_("en").post("/incidents/new", "/incidents", atlantis)
+	expect("country, en", resp, body, http.StatusBadRequest, `countries: "Atlantis" is not a country code or name`)
+	resp, body = in_("fr").post("/incidents/new", "/incidents", atlantis)
+	expect("country, fr", resp, body, http.StatusBadRequest, "Pays\u202f: \"Atlantis\" n’est ni un code ni un nom de pays")
 
 	nowhere := url.Values{"title": {"Generators for Kassala"}, "category": {"power/generator"}, "quantity": {"4"}, "unit": {"generators"}, "tlp": {"TLP:GREEN"}}
 	resp, body = in_("en").post("/needs/new", "/needs", nowhere)
