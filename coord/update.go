@@ -84,7 +84,7 @@ func ApplyIncidentUpdate(v Viewer, in *Incident, upd IncidentUpdate, now time.Ti
 		return lifeline.Errorf(lifeline.ENOTFOUND, op, "no such incident")
 	}
 	if upd.IfVersion != 0 && upd.IfVersion != in.Version {
-		return lifeline.Errorf(lifeline.ECONFLICT, op, "incident %s changed (version %d, expected %d)", in.ID, in.Version, upd.IfVersion)
+		return lifeline.Errork(lifeline.ECONFLICT, op, "err.version.incident", "incident %s changed (version %d, expected %d)", in.ID, in.Version, upd.IfVersion)
 	}
 	content := []field{{"title", upd.Title != nil}, {"description", upd.Description != nil},
 		{"countries", upd.Countries != nil}, {"area", upd.Area != nil}, {"elements", upd.Elements != nil},

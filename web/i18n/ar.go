@@ -899,4 +899,5 @@ var ar = Messages{
 	"err.form.quantity":            "%s: المتوقع عدد صحيح لا يقل عن 1، والموجود %q",
 	"err.form.shape":               "المنطقة: المتوقع لا شيء أو دائرة أو مضلع",
 	"err.form.tlp":                 "من يمكنه الاطلاع عليه: المتوقع أحد TLP:CLEAR أو TLP:GREEN أو TLP:AMBER أو TLP:AMBER+STRICT أو TLP:RED",
+	"err.version.incident":         "تغيّر الحادث %s في الأثناء (الإصدار %d، والمتوقع %d)",
 }

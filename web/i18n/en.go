@@ -915,4 +915,5 @@ var en = Messages{
 	"err.form.quantity":            "%s: expected a whole number of at least 1, found %q",
 	"err.form.shape":               "area: shape: expected none, circle or polygon",
 	"err.form.tlp":                 "tlp: expected one of TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT, TLP:RED",
+	"err.version.incident":         "incident %s changed (version %d, expected %d)",
 }

@@ -897,4 +897,5 @@ var zh = Messages{
 	"err.form.quantity":            "%s：应为不小于 1 的整数，实际为 %q",
 	"err.form.shape":               "区域：应为无、圆形或多边形",
 	"err.form.tlp":                 "谁可以查看：应为 TLP:CLEAR、TLP:GREEN、TLP:AMBER、TLP:AMBER+STRICT、TLP:RED 之一",
+	"err.version.incident":         "事件 %s 已被他人更改（版本 %d，预期 %d）",
 }
