@@ -897,5 +897,5 @@ var es = Messages{
 	"err.form.quantity":            "%s: se esperaba un número entero de al menos 1, se encontró %q",
 	"err.form.shape":               "Zona: se esperaba ninguna, un círculo o un polígono",
 	"err.form.tlp":                 "Quién puede verlo: se esperaba uno de TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT, TLP:RED",
-	"err.version.incident":         "el incidente %s ha cambiado entretanto (versión %d, se esperaba %d)",
+	"err.version.incident":         "El incidente %s ha cambiado entretanto (versión %d, se esperaba %d)",
 }

@@ -896,5 +896,5 @@ var fr = Messages{
 	"err.form.quantity":            "%s : attendu un nombre entier d’au moins 1, trouvé %q",
 	"err.form.shape":               "Zone : attendu aucune, un cercle ou un polygone",
 	"err.form.tlp":                 "Qui peut le voir : attendu l’un de TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT, TLP:RED",
-	"err.version.incident":         "l’incident %s a été modifié entre-temps (version %d, attendue %d)",
+	"err.version.incident":         "L’incident %s a été modifié entre-temps (version %d, attendue %d)",
 }

@@ -897,5 +897,5 @@ var ru = Messages{
 	"err.form.quantity":            "%s: ожидается целое число не меньше 1, получено %q",
 	"err.form.shape":               "Зона: ожидается «нет», круг или многоугольник",
 	"err.form.tlp":                 "Кто может видеть: ожидается одно из TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT, TLP:RED",
-	"err.version.incident":         "инцидент %s тем временем изменён (версия %d, ожидалась %d)",
+	"err.version.incident":         "Инцидент %s тем временем изменён (версия %d, ожидалась %d)",
 }
