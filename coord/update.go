@@ -158,7 +158,10 @@ func ApplyResourceUpdate(v Viewer, r *Resource, what string, held int64, upd Res
 		return lifeline.Errorf(lifeline.ENOTFOUND, op, "no such %s", what)
 	}
 	if upd.IfVersion != 0 && upd.IfVersion != r.Version {
-		return lifeline.Errorf(lifeline.ECONFLICT, op, "%s %s changed (version %d, expected %d)", what, r.ID, r.Version, upd.IfVersion)
+		if what == "Offer" {
+			return lifeline.Errork(lifeline.ECONFLICT, op, "err.version.offer", "Offer %s changed (version %d, expected %d)", r.ID, r.Version, upd.IfVersion)
+		}
+		return lifeline.Errork(lifeline.ECONFLICT, op, "err.version.need", "Need %s changed (version %d, expected %d)", r.ID, r.Version, upd.IfVersion)
 	}
 	content := []field{{"title", upd.Title != nil}, {"quantity", upd.Quantity != nil},
 		{"countries", upd.Countries != nil}, {"place", upd.Place != nil}, {"urgency", upd.Urgency != nil},
@@ -173,7 +176,10 @@ func ApplyResourceUpdate(v Viewer, r *Resource, what string, held int64, upd Res
 		return err
 	}
 	if upd.Status != nil && *upd.Status != r.Status && !CanEdit(v, r.Marking) && !CanCoordinate(v, r.Marking) {
-		return lifeline.Errorf(lifeline.EFORBIDDEN, op, "status: opening or closing a %s needs a reporter of the organisation that reported it, or a coordinator of an organisation it is shared with", kind)
+		if kind == "offer" {
+			return lifeline.Errork(lifeline.EFORBIDDEN, op, "err.status.offer", "status: opening or closing an offer needs a reporter of the organisation that reported it, or a coordinator of an organisation it is shared with")
+		}
+		return lifeline.Errork(lifeline.EFORBIDDEN, op, "err.status.need", "status: opening or closing a need needs a reporter of the organisation that reported it, or a coordinator of an organisation it is shared with")
 	}
 	set(&r.Title, upd.Title)
 	set(&r.Quantity, upd.Quantity)

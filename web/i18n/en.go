@@ -916,4 +916,8 @@ var en = Messages{
 	"err.form.shape":               "area: shape: expected none, circle or polygon",
 	"err.form.tlp":                 "tlp: expected one of TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT, TLP:RED",
 	"err.version.incident":         "incident %s changed (version %d, expected %d)",
+	"err.version.need":             "Need %s changed (version %d, expected %d)",
+	"err.version.offer":            "Offer %s changed (version %d, expected %d)",
+	"err.status.need":              "status: opening or closing a need needs a reporter of the organisation that reported it, or a coordinator of an organisation it is shared with",
+	"err.status.offer":             "status: opening or closing an offer needs a reporter of the organisation that reported it, or a coordinator of an organisation it is shared with",
 }

@@ -898,4 +898,8 @@ var es = Messages{
 	"err.form.shape":               "Zona: se esperaba ninguna, un círculo o un polígono",
 	"err.form.tlp":                 "Quién puede verlo: se esperaba uno de TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT, TLP:RED",
 	"err.version.incident":         "El incidente %s ha cambiado entretanto (versión %d, se esperaba %d)",
+	"err.version.need":             "La necesidad %s ha cambiado entretanto (versión %d, se esperaba %d)",
+	"err.version.offer":            "La oferta %s ha cambiado entretanto (versión %d, se esperaba %d)",
+	"err.status.need":              "Estado: abrir o cerrar una necesidad requiere un informante de la organización que la publicó o un coordinador de una organización con la que se comparte",
+	"err.status.offer":             "Estado: abrir o cerrar una oferta requiere un informante de la organización que la publicó o un coordinador de una organización con la que se comparte",
 }

@@ -897,4 +897,8 @@ var fr = Messages{
 	"err.form.shape":               "Zone : attendu aucune, un cercle ou un polygone",
 	"err.form.tlp":                 "Qui peut le voir : attendu l’un de TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT, TLP:RED",
 	"err.version.incident":         "L’incident %s a été modifié entre-temps (version %d, attendue %d)",
+	"err.version.need":             "Le besoin %s a été modifié entre-temps (version %d, attendue %d)",
+	"err.version.offer":            "L’offre %s a été modifiée entre-temps (version %d, attendue %d)",
+	"err.status.need":              "Statut : ouvrir ou clore un besoin demande un rapporteur de l’organisation qui l’a publié, ou un coordinateur d’une organisation avec laquelle il est partagé",
+	"err.status.offer":             "Statut : ouvrir ou clore une offre demande un rapporteur de l’organisation qui l’a publiée, ou un coordinateur d’une organisation avec laquelle elle est partagée",
 }

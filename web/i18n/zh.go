@@ -898,4 +898,8 @@ var zh = Messages{
 	"err.form.shape":               "区域：应为无、圆形或多边形",
 	"err.form.tlp":                 "谁可以查看：应为 TLP:CLEAR、TLP:GREEN、TLP:AMBER、TLP:AMBER+STRICT、TLP:RED 之一",
 	"err.version.incident":         "事件 %s 已被他人更改（版本 %d，预期 %d）",
+	"err.version.need":             "需求 %s 已被他人更改（版本 %d，预期 %d）",
+	"err.version.offer":            "供给 %s 已被他人更改（版本 %d，预期 %d）",
+	"err.status.need":              "状态：开启或关闭需求需要发布该需求的组织的报告者，或与其共享的组织的协调员",
+	"err.status.offer":             "状态：开启或关闭供给需要发布该供给的组织的报告者，或与其共享的组织的协调员",
 }
