@@ -166,6 +166,15 @@ func TestFormErrorsInReaderLanguage(t *testing.T) {
 	resp, body = in_("fr").post("/incidents/new", "/incidents", atlantis)
 	expect("country, fr", resp, body, http.StatusBadRequest, "Pays\u202f: \"Atlantis\" n’est ni un code ni un nom de pays")
 
+	// The area drawn crosses itself: coord's check, its place in the
+	// polygon said in French too.
+	crossing := url.Values{"title": {"Self-crossing area"}, "kind": {"cable_cut"}, "countries": {"SD"},
+		"shape": {"polygon"}, "polygon": {"30 10, 32 12, 32 10, 30 12"}}
+	resp, body = in_("en").post("/incidents/new", "/incidents", crossing)
+	expect("area, en", resp, body, http.StatusBadRequest, "area: polygon 0 ring 0 intersects itself at point")
+	resp, body = in_("fr").post("/incidents/new", "/incidents", crossing)
+	expect("area, fr", resp, body, http.StatusBadRequest, "Zone\u202f: l’anneau 0 du polygone 0 se recoupe au point")
+
 	nowhere := url.Values{"title": {"Generators for Kassala"}, "category": {"power/generator"}, "quantity": {"4"}, "unit": {"generators"}, "tlp": {"TLP:GREEN"}}
 	resp, body = in_("en").post("/needs/new", "/needs", nowhere)
 	expect("need, en", resp, body, http.StatusBadRequest, "countries: a need says where, with a place or countries")

@@ -920,4 +920,9 @@ var en = Messages{
 	"err.version.offer":            "Offer %s changed (version %d, expected %d)",
 	"err.status.need":              "status: opening or closing a need needs a reporter of the organisation that reported it, or a coordinator of an organisation it is shared with",
 	"err.status.offer":             "status: opening or closing an offer needs a reporter of the organisation that reported it, or a coordinator of an organisation it is shared with",
+	"err.area.ring":                "polygon %d ring %d",
+	"err.area.range":               "area: %s position %d %s is outside longitude -180..180, latitude -90..90",
+	"err.area.distinct":            "area: %s has fewer than 3 distinct positions",
+	"err.area.fold":                "area: %s intersects itself at point %s: segments %d and %d fold back over each other",
+	"err.area.cross":               "area: %s intersects itself at point %s (segments %d and %d)",
 }

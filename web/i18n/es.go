@@ -902,4 +902,9 @@ var es = Messages{
 	"err.version.offer":            "La oferta %s ha cambiado entretanto (versión %d, se esperaba %d)",
 	"err.status.need":              "Estado: abrir o cerrar una necesidad requiere un informante de la organización que la publicó o un coordinador de una organización con la que se comparte",
 	"err.status.offer":             "Estado: abrir o cerrar una oferta requiere un informante de la organización que la publicó o un coordinador de una organización con la que se comparte",
+	"err.area.ring":                "el anillo %[2]d del polígono %[1]d",
+	"err.area.range":               "Zona: %s, vértice %d %s, está fuera de la longitud -180..180 y la latitud -90..90",
+	"err.area.distinct":            "Zona: %s tiene menos de 3 vértices distintos",
+	"err.area.fold":                "Zona: %s se corta a sí mismo en el punto %s: los lados %d y %d se pliegan uno sobre otro",
+	"err.area.cross":               "Zona: %s se corta a sí mismo en el punto %s (lados %d y %d)",
 }

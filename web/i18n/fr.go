@@ -901,4 +901,9 @@ var fr = Messages{
 	"err.version.offer":            "L’offre %s a été modifiée entre-temps (version %d, attendue %d)",
 	"err.status.need":              "Statut : ouvrir ou clore un besoin demande un rapporteur de l’organisation qui l’a publié, ou un coordinateur d’une organisation avec laquelle il est partagé",
 	"err.status.offer":             "Statut : ouvrir ou clore une offre demande un rapporteur de l’organisation qui l’a publiée, ou un coordinateur d’une organisation avec laquelle elle est partagée",
+	"err.area.ring":                "l’anneau %[2]d du polygone %[1]d",
+	"err.area.range":               "Zone : %s, sommet %d %s, est hors des longitudes -180..180 et latitudes -90..90",
+	"err.area.distinct":            "Zone : %s a moins de 3 sommets distincts",
+	"err.area.fold":                "Zone : %s se recoupe au point %s : les côtés %d et %d se replient l’un sur l’autre",
+	"err.area.cross":               "Zone : %s se recoupe au point %s (côtés %d et %d)",
 }

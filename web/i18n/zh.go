@@ -902,4 +902,9 @@ var zh = Messages{
 	"err.version.offer":            "供给 %s 已被他人更改（版本 %d，预期 %d）",
 	"err.status.need":              "状态：开启或关闭需求需要发布该需求的组织的报告者，或与其共享的组织的协调员",
 	"err.status.offer":             "状态：开启或关闭供给需要发布该供给的组织的报告者，或与其共享的组织的协调员",
+	"err.area.ring":                "多边形 %d 的环 %d",
+	"err.area.range":               "区域：%s 的第 %d 个角点 %s 超出经度 -180..180、纬度 -90..90 的范围",
+	"err.area.distinct":            "区域：%s 的不同角点少于 3 个",
+	"err.area.fold":                "区域：%s 在点 %s 处自相交：第 %d 条与第 %d 条边相互折叠重叠",
+	"err.area.cross":               "区域：%s 在点 %s 处自相交（第 %d 条与第 %d 条边）",
 }
