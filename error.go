@@ -27,6 +27,13 @@ type Error struct {
 	Op      string // what was being done, e.g. "atlas.Load"
 	Message string // for people: names the file, record or field
 	Err     error  // the underlying error, if any
+
+	// Key names the message in the web's catalogues (web/i18n), so that a
+	// page can say it in the reader's language; Args are its arguments.
+	// Message stays the English sentence, for the API, logs and the CLI.
+	// An error without a key is shown in English everywhere.
+	Key  string
+	Args []any
 }
 
 // Error returns the message for people: what was wrong, where, and what
@@ -90,6 +97,36 @@ func (e *Error) Unwrap() error { return e.Err }
 func Errorf(code, op, format string, args ...any) *Error {
 	return &Error{Code: code, Op: op, Message: fmt.Sprintf(format, args...)}
 }
+
+// Errork is Errorf with a catalogue key: the message is format in
+// English, and a page may say it in the reader's language from key with
+// the same args. Args may be Phrases (translated in turn) or Fields (a
+// field of a form, named in the reader's words where the page has them).
+func Errork(code, op, key, format string, args ...any) *Error {
+	return &Error{Code: code, Op: op, Message: fmt.Sprintf(format, args...), Key: key, Args: args}
+}
+
+// Phrase is a piece of a message for people named by a catalogue key,
+// with its English text: an argument of a keyed message that is itself a
+// sentence, or a reason the matching engine gives.
+type Phrase struct {
+	Key     string
+	Args    []any
+	English string
+}
+
+// P returns the Phrase key with its English text format and args.
+func P(key, format string, args ...any) Phrase {
+	return Phrase{Key: key, Args: args, English: fmt.Sprintf(format, args...)}
+}
+
+// String returns the English text, so that a Phrase formats with %s.
+func (p Phrase) String() string { return p.English }
+
+// Field is the name of a field of the input as the API spells it
+// ("title", "lead_time"); it prints as itself, and a page may show the
+// label its form gives the field instead.
+type Field string
 
 // ErrorCode returns the code of the first *Error in err's chain, EINTERNAL
 // for any other non-nil error, and "" for nil.

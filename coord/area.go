@@ -145,13 +145,13 @@ func decodeCoords(raw json.RawMessage, v any) error {
 
 func validateRing(pi, ri int, r []Position) error {
 	const op = "coord.Area"
-	where := fmt.Sprintf("polygon %d ring %d", pi, ri)
+	where := lifeline.P("err.area.ring", "polygon %d ring %d", pi, ri)
 	if len(r) > MaxRingPositions {
 		return lifeline.Errorf(lifeline.EINVALID, op, "area: %s has %d positions, at most %d", where, len(r), MaxRingPositions)
 	}
 	for i, p := range r {
 		if !(p[0] >= -180 && p[0] <= 180) || !(p[1] >= -90 && p[1] <= 90) {
-			return lifeline.Errorf(lifeline.EINVALID, op, "area: %s position %d %s is outside longitude -180..180, latitude -90..90", where, i, fmtPos(p))
+			return lifeline.Errork(lifeline.EINVALID, op, "err.area.range", "area: %s position %d %s is outside longitude -180..180, latitude -90..90", where, i, fmtPos(p))
 		}
 	}
 	if len(r) < 4 {
@@ -168,7 +168,7 @@ func validateRing(pi, ri int, r []Position) error {
 		}
 	}
 	if len(pts) < 4 {
-		return lifeline.Errorf(lifeline.EINVALID, op, "area: %s has fewer than 3 distinct positions", where)
+		return lifeline.Errork(lifeline.EINVALID, op, "err.area.distinct", "area: %s has fewer than 3 distinct positions", where)
 	}
 	n := len(pts) - 1 // segments: pts[i]–pts[i+1]
 	for i := 0; i < n; i++ {
@@ -184,12 +184,12 @@ func validateRing(pi, ri int, r []Position) error {
 					shared, other1, other2 = a, b, c
 				}
 				if orient(other1, shared, other2) == 0 && dot(other1, shared, other2) > 0 {
-					return lifeline.Errorf(lifeline.EINVALID, op, "area: %s intersects itself at point %s: segments %d and %d fold back over each other", where, fmtPos(shared), i, j)
+					return lifeline.Errork(lifeline.EINVALID, op, "err.area.fold", "area: %s intersects itself at point %s: segments %d and %d fold back over each other", where, fmtPos(shared), i, j)
 				}
 				continue
 			}
 			if p, ok := intersect(a, b, c, d); ok {
-				return lifeline.Errorf(lifeline.EINVALID, op, "area: %s intersects itself at point %s (segments %d and %d)", where, fmtPos(p), i, j)
+				return lifeline.Errork(lifeline.EINVALID, op, "err.area.cross", "area: %s intersects itself at point %s (segments %d and %d)", where, fmtPos(p), i, j)
 			}
 		}
 	}

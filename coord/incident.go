@@ -157,10 +157,10 @@ func (in *Incident) Validate() error {
 		return err
 	}
 	if !in.Kind.Valid() {
-		return lifeline.Errorf(lifeline.EINVALID, op, "kind: expected one of %s, found %q", joinIncidentKinds(), in.Kind)
+		return lifeline.Errork(lifeline.EINVALID, op, "err.incident.kind", "kind: expected one of %s, found %q", joinIncidentKinds(), in.Kind)
 	}
 	if !in.Status.Valid() {
-		return lifeline.Errorf(lifeline.EINVALID, op, "status: unknown %q", in.Status)
+		return lifeline.Errork(lifeline.EINVALID, op, "err.incident.status", "status: unknown %q", in.Status)
 	}
 	if err := validateCountries(op, "countries", in.Countries); err != nil {
 		return err
@@ -184,7 +184,7 @@ func (in *Incident) Validate() error {
 		}
 	}
 	if in.Start != nil && in.End != nil && in.End.Before(*in.Start) {
-		return lifeline.Errorf(lifeline.EINVALID, op, "end: %s is before start %s", in.End.Format(time.RFC3339), in.Start.Format(time.RFC3339))
+		return lifeline.Errork(lifeline.EINVALID, op, "err.incident.end", "end: %s is before start %s", in.End.Format(time.RFC3339), in.Start.Format(time.RFC3339))
 	}
 	if err := validateEnum(op, "severity", in.Severity, severities); err != nil {
 		return err
@@ -224,7 +224,7 @@ func (e Evidence) validate(i int) error {
 	switch e.Kind {
 	case "link":
 		if !strings.HasPrefix(e.URL, "https://") && !strings.HasPrefix(e.URL, "http://") {
-			return lifeline.Errorf(lifeline.EINVALID, op, "evidence[%d].url: expected an http(s) URL, found %q", i, e.URL)
+			return lifeline.Errork(lifeline.EINVALID, op, "err.evidence.url", "evidence[%d].url: expected an http(s) URL, found %q", i, e.URL)
 		}
 	case "signal":
 		if e.Signal == "" {
@@ -275,10 +275,10 @@ func (s *Shutdown) validate() error {
 
 func validateText(op, field, s string, maxLen int, required bool) error {
 	if required && strings.TrimSpace(s) == "" {
-		return lifeline.Errorf(lifeline.EINVALID, op, "%s: required", field)
+		return lifeline.Errork(lifeline.EINVALID, op, "err.required", "%s: required", lifeline.Field(field))
 	}
 	if len(s) > maxLen {
-		return lifeline.Errorf(lifeline.EINVALID, op, "%s: at most %d bytes, found %d", field, maxLen, len(s))
+		return lifeline.Errork(lifeline.EINVALID, op, "err.toolong", "%s: at most %d bytes, found %d", lifeline.Field(field), maxLen, len(s))
 	}
 	return nil
 }
@@ -287,7 +287,7 @@ func validateEnum(op, field, s string, allowed []string) error {
 	if s == "" || slices.Contains(allowed, s) {
 		return nil
 	}
-	return lifeline.Errorf(lifeline.EINVALID, op, "%s: expected one of %s, found %q", field, strings.Join(allowed, ", "), s)
+	return lifeline.Errork(lifeline.EINVALID, op, "err.oneof", "%s: expected one of %s, found %q", lifeline.Field(field), strings.Join(allowed, ", "), s)
 }
 
 func joinIncidentKinds() string {
@@ -315,7 +315,7 @@ func ValidateElements(known Elements, ids, was []string) error {
 	}
 	for i, id := range ids {
 		if !slices.Contains(was, id) && !known.HasElement(id) {
-			return lifeline.Errorf(lifeline.EINVALID, "coord.ValidateElements", "elements[%d]: no atlas element %q; expected the id of an element of the atlas, such as \"cable:seacom\" or \"landing_point:port-sudan-sudan\"", i, truncate(id, 80))
+			return lifeline.Errork(lifeline.EINVALID, "coord.ValidateElements", "err.elements.unknown", "elements[%d]: no atlas element %q; expected the id of an element of the atlas, such as \"cable:seacom\" or \"landing_point:port-sudan-sudan\"", i, truncate(id, 80))
 		}
 	}
 	return nil
@@ -379,7 +379,7 @@ func noChange(op string, fields []field) error {
 // reporter (or more) of any organisation.
 func CanCreate(v Viewer) error {
 	if v.Anonymous() || !v.Role.AtLeast(RoleReporter) {
-		return lifeline.Errorf(lifeline.EFORBIDDEN, "coord.CanCreate", "reporting needs the reporter role")
+		return lifeline.Errork(lifeline.EFORBIDDEN, "coord.CanCreate", "err.incident.reporter", "reporting needs the reporter role")
 	}
 	return nil
 }
@@ -396,13 +396,13 @@ func CanMoveIncident(v Viewer, in *Incident, to IncidentStatus) error {
 	}
 	from := in.Status
 	if to != IncidentDismissed && incidentNext[from] != to || to == IncidentDismissed && (from == IncidentResolved || from == IncidentDismissed) {
-		return lifeline.Errorf(lifeline.ECONFLICT, op, "status: an incident cannot go from %s to %s", from, to)
+		return lifeline.Errork(lifeline.ECONFLICT, op, "err.incident.move", "status: an incident cannot go from %s to %s", enumP("status", from), enumP("status", to))
 	}
 	if !CanCoordinate(v, in.Marking) {
-		return lifeline.Errorf(lifeline.EFORBIDDEN, op, "moving an incident to %s needs a coordinator of an organisation it is shared with", to)
+		return lifeline.Errork(lifeline.EFORBIDDEN, op, "err.incident.coord", "moving an incident to %s needs a coordinator of an organisation it is shared with", enumP("status", to))
 	}
 	if to == IncidentVerified && (!v.OrgVerified || v.OrgID == in.Org) {
-		return lifeline.Errorf(lifeline.EFORBIDDEN, op, "an incident is verified by a verified organisation other than its source")
+		return lifeline.Errork(lifeline.EFORBIDDEN, op, "err.incident.verify", "an incident is verified by a verified organisation other than its source")
 	}
 	return nil
 }

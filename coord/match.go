@@ -19,6 +19,9 @@ type Factor struct {
 	Score  float64 `json:"score"`
 	Weight float64 `json:"weight"`
 	Reason string  `json:"reason"`
+	// Why is the reason as a catalogue phrase, for a page to say it in
+	// the reader's language; Reason is its English text.
+	Why lifeline.Phrase `json:"-"`
 }
 
 // Proposal is an offer the matching engine proposes for a need: how much
@@ -55,14 +58,14 @@ func Propose(need *Need, remaining int64, candidates []Candidate, now time.Time)
 		return nil
 	}
 	wLead, wQty := 0.25, 0.25
-	urgencyNote := "urgency " + cmp.Or(need.Urgency, Unknown) + ": lead time and quantity weigh the same"
+	urgencyNote := lifeline.P("why.urgency.same", "urgency %s: lead time and quantity weigh the same", enumP("urgency", cmp.Or(need.Urgency, Unknown)))
 	switch need.Urgency {
 	case UrgencyImmediate:
 		wLead, wQty = 0.4, 0.1
-		urgencyNote = "urgency Immediate: lead time weighs most"
+		urgencyNote = lifeline.P("why.urgency.lead", "urgency %s: lead time weighs most", enumP("urgency", need.Urgency))
 	case UrgencyFuture, UrgencyPast:
 		wLead, wQty = 0.1, 0.4
-		urgencyNote = "urgency " + need.Urgency + ": quantity weighs most"
+		urgencyNote = lifeline.P("why.urgency.quantity", "urgency %s: quantity weighs most", enumP("urgency", need.Urgency))
 	}
 	maxLead := time.Duration(need.LeadTime)
 	if maxLead == 0 {
@@ -93,19 +96,22 @@ func Propose(need *Need, remaining int64, candidates []Candidate, now time.Time)
 			continue
 		}
 		lead := 1.0
-		leadWhy := fmt.Sprintf("arrives in %s, within the %s the need accepts", wait, maxLead)
+		leadWhy := lifeline.P("why.lead.within", "arrives in %s, within the %s the need accepts", wait, maxLead)
 		if wait > maxLead {
 			lead = float64(maxLead) / float64(wait)
-			leadWhy = fmt.Sprintf("arrives in %s, later than the %s the need accepts", wait, maxLead)
+			leadWhy = lifeline.P("why.lead.later", "arrives in %s, later than the %s the need accepts", wait, maxLead)
 		}
 		q := min(c.Remaining, remaining)
 		qty := float64(q) / float64(remaining)
-		qtyWhy := fmt.Sprintf("fills %d of the %d %s still needed", q, remaining, need.Unit)
+		qtyWhy := lifeline.P("why.quantity", "fills %d of the %d %s still needed", q, remaining, need.Unit)
 		factors := []Factor{
-			{Name: "category", Score: cat, Weight: 0.25, Reason: catWhy},
-			{Name: "coverage", Score: cov, Weight: 0.25, Reason: covWhy},
-			{Name: "quantity", Score: qty, Weight: wQty, Reason: qtyWhy},
-			{Name: "lead_time", Score: lead, Weight: wLead, Reason: leadWhy + "; " + urgencyNote},
+			{Name: "category", Score: cat, Weight: 0.25, Why: catWhy},
+			{Name: "coverage", Score: cov, Weight: 0.25, Why: covWhy},
+			{Name: "quantity", Score: qty, Weight: wQty, Why: qtyWhy},
+			{Name: "lead_time", Score: lead, Weight: wLead, Why: lifeline.P("why.lead", "%s; %s", leadWhy, urgencyNote)},
+		}
+		for i := range factors {
+			factors[i].Reason = factors[i].Why.English
 		}
 		total := 0.0
 		for _, f := range factors {
@@ -139,14 +145,22 @@ func defaultLead(urgency string) time.Duration {
 	return 7 * 24 * time.Hour
 }
 
-func categoryScore(need, offer string) (float64, string, bool) {
+func categoryScore(need, offer string) (float64, lifeline.Phrase, bool) {
 	switch {
 	case need == offer:
-		return 1, "same category " + need, true
+		return 1, lifeline.P("why.category.same", "same category %s", need), true
 	case strings.HasPrefix(offer, need+"/"):
-		return 0.8, "offer " + offer + " is a kind of " + need, true
+		return 0.8, lifeline.P("why.category.kind", "offer %s is a kind of %s", offer, need), true
 	}
-	return 0, "", false
+	return 0, lifeline.Phrase{}, false
+}
+
+// enumP is a value of an enumeration in a message: its English as the
+// domain spells it ("Immediate", "repair_scheduled"), its key the web's
+// name of the value (urgency.immediate).
+func enumP(prefix string, v any) lifeline.Phrase {
+	s := fmt.Sprint(v)
+	return lifeline.Phrase{Key: prefix + "." + strings.ReplaceAll(strings.ToLower(s), " ", "_"), English: s}
 }
 
 // coverageScore says how well the offer covers where the need is: by the
@@ -154,9 +168,9 @@ func categoryScore(need, offer string) (float64, string, bool) {
 // place, by the distance between them (full within 100 km, falling to
 // nothing at 2,500 km). An offer that names neither covers anywhere; one
 // that cannot be compared with the need scores one half.
-func coverageScore(n *Need, o *Offer) (float64, string) {
+func coverageScore(n *Need, o *Offer) (float64, lifeline.Phrase) {
 	if len(o.Countries) == 0 && o.Place == nil {
-		return 1, "offer covers any place"
+		return 1, lifeline.P("why.coverage.any", "offer covers any place")
 	}
 	if len(n.Countries) > 0 && len(o.Countries) > 0 {
 		var hit []string
@@ -166,23 +180,23 @@ func coverageScore(n *Need, o *Offer) (float64, string) {
 			}
 		}
 		if len(hit) == 0 {
-			return 0, ""
+			return 0, lifeline.Phrase{}
 		}
 		return float64(len(hit)) / float64(len(n.Countries)),
-			fmt.Sprintf("covers %d of %d countries needed (%s)", len(hit), len(n.Countries), strings.Join(hit, ", "))
+			lifeline.P("why.coverage.countries", "covers %d of %d countries needed (%s)", len(hit), len(n.Countries), strings.Join(hit, ", "))
 	}
 	if n.Place != nil && o.Place != nil {
 		d := distanceKm(*n.Place, *o.Place)
-		why := fmt.Sprintf("offer is %.0f km from the place needed", d)
+		why := lifeline.P("why.coverage.km", "offer is %.0f km from the place needed", d)
 		switch {
 		case d <= nearKm:
 			return 1, why
 		case d >= reachKm:
-			return 0, ""
+			return 0, lifeline.Phrase{}
 		}
 		return 1 - 0.9*(d-nearKm)/(reachKm-nearKm), why
 	}
-	return 0.5, "cannot compare where: " + where(n.Countries, n.Place) + " needed, " + where(o.Countries, o.Place) + " offered"
+	return 0.5, lifeline.P("why.coverage.incomparable", "cannot compare where: %s needed, %s offered", where(n.Countries, n.Place), where(o.Countries, o.Place))
 }
 
 // Distances for coverage by place.
@@ -191,14 +205,14 @@ const (
 	reachKm = 2500
 )
 
-func where(countries []string, p *Place) string {
+func where(countries []string, p *Place) lifeline.Phrase {
 	if len(countries) > 0 {
-		return "countries " + strings.Join(countries, ", ")
+		return lifeline.P("why.where.countries", "countries %s", strings.Join(countries, ", "))
 	}
 	if p != nil && p.Name != "" {
-		return "place " + p.Name
+		return lifeline.P("why.where.place", "place %s", p.Name)
 	}
-	return "a place"
+	return lifeline.P("why.where.any", "a place")
 }
 
 // distanceKm is the great-circle distance between two places.
@@ -289,28 +303,28 @@ func (m *Match) Active() bool { return m.Status != MatchCancelled }
 func NewMatch(v Viewer, need *Need, needLeft int64, offer *Offer, offerLeft, quantity int64, tlp TLP, recipients []string, now time.Time) (*Match, error) {
 	const op = "coord.NewMatch"
 	if !CanSee(v, need.Marking) || !CanSee(v, offer.Marking) {
-		return nil, lifeline.Errorf(lifeline.ENOTFOUND, op, "no such need or offer")
+		return nil, lifeline.Errork(lifeline.ENOTFOUND, op, "err.match.none", "no such need or offer")
 	}
 	if !v.Role.AtLeast(RoleReporter) || (v.OrgID != need.Org && v.OrgID != offer.Org) {
-		return nil, lifeline.Errorf(lifeline.EFORBIDDEN, op, "a match is proposed by a reporter of the need's or the offer's organisation")
+		return nil, lifeline.Errork(lifeline.EFORBIDDEN, op, "err.match.propose", "a match is proposed by a reporter of the need's or the offer's organisation")
 	}
 	if _, _, ok := categoryScore(need.Category, offer.Category); !ok {
-		return nil, lifeline.Errorf(lifeline.EINVALID, op, "offer category %s does not fit need category %s", offer.Category, need.Category)
+		return nil, lifeline.Errork(lifeline.EINVALID, op, "err.match.category", "offer category %s does not fit need category %s", offer.Category, need.Category)
 	}
 	if !strings.EqualFold(need.Unit, offer.Unit) {
-		return nil, lifeline.Errorf(lifeline.EINVALID, op, "offer unit %q differs from need unit %q", offer.Unit, need.Unit)
+		return nil, lifeline.Errork(lifeline.EINVALID, op, "err.match.unit", "offer unit %q differs from need unit %q", offer.Unit, need.Unit)
 	}
 	if quantity < 1 {
-		return nil, lifeline.Errorf(lifeline.EINVALID, op, "quantity: expected at least 1, found %d", quantity)
+		return nil, lifeline.Errork(lifeline.EINVALID, op, "err.match.quantity", "quantity: expected at least 1, found %d", quantity)
 	}
 	if !need.Open(now) || !offer.Open(now) {
-		return nil, lifeline.Errorf(lifeline.ECONFLICT, op, "the need or the offer is closed or expired")
+		return nil, lifeline.Errork(lifeline.ECONFLICT, op, "err.match.closed", "the need or the offer is closed or expired")
 	}
 	if quantity > needLeft {
-		return nil, lifeline.Errorf(lifeline.ECONFLICT, op, "quantity: the need lacks only %d %s", needLeft, need.Unit)
+		return nil, lifeline.Errork(lifeline.ECONFLICT, op, "err.match.needleft", "quantity: the need lacks only %d %s", needLeft, need.Unit)
 	}
 	if quantity > offerLeft {
-		return nil, lifeline.Errorf(lifeline.ECONFLICT, op, "quantity: the offer has only %d %s left", offerLeft, offer.Unit)
+		return nil, lifeline.Errork(lifeline.ECONFLICT, op, "err.match.offerleft", "quantity: the offer has only %d %s left", offerLeft, offer.Unit)
 	}
 	// A match tells who gives what to whom: it is never shared more widely
 	// than the need or the offer it joins.
@@ -328,7 +342,7 @@ func NewMatch(v Viewer, need *Need, needLeft int64, offer *Offer, offerLeft, qua
 		}
 	}
 	if tlp.Valid() && (tlp.Wider(need.TLP) || tlp.Wider(offer.TLP)) {
-		return nil, lifeline.Errorf(lifeline.EINVALID, op, "tlp: a match cannot be shared more widely than its need (%s) and offer (%s)", need.TLP, offer.TLP)
+		return nil, lifeline.Errork(lifeline.EINVALID, op, "err.match.tlp", "tlp: a match cannot be shared more widely than its need (%s) and offer (%s)", need.TLP, offer.TLP)
 	}
 	mk := Marking{TLP: tlp, Org: v.OrgID, Author: v.MemberID, Members: recipients}
 	if tlp == TLPAmber || tlp == TLPAmberStrict {
@@ -383,13 +397,13 @@ func (m *Match) Revealed() (need, offer Marking, ok bool) {
 func MoveMatch(v Viewer, m *Match, to MatchStatus, note string, now time.Time) error {
 	const op = "coord.MoveMatch"
 	if !CanSee(v, m.Marking) {
-		return lifeline.Errorf(lifeline.ENOTFOUND, op, "no such match")
+		return lifeline.Errork(lifeline.ENOTFOUND, op, "err.match.nosuch", "no such match")
 	}
 	if len(note) > 2000 {
-		return lifeline.Errorf(lifeline.EINVALID, op, "note: at most 2000 bytes")
+		return lifeline.Errork(lifeline.EINVALID, op, "err.note.long", "note: at most 2000 bytes")
 	}
 	if to == "" {
-		return lifeline.Errorf(lifeline.EINVALID, op, "status: required; expected one of committed, dispatched, delivered, released or cancelled")
+		return lifeline.Errork(lifeline.EINVALID, op, "err.match.status", "status: required; expected one of committed, dispatched, delivered, released or cancelled")
 	}
 	var party string
 	switch {
@@ -398,17 +412,17 @@ func MoveMatch(v Viewer, m *Match, to MatchStatus, note string, now time.Time) e
 	case matchNext[m.Status] == to && to != "":
 		party = matchParty[to]
 	default:
-		return lifeline.Errorf(lifeline.ECONFLICT, op, "status: a match cannot go from %s to %s", m.Status, to)
+		return lifeline.Errork(lifeline.ECONFLICT, op, "err.match.move", "status: a match cannot go from %s to %s", enumP("match", m.Status), enumP("match", to))
 	}
 	if !v.Role.AtLeast(RoleCoordinator) {
-		return lifeline.Errorf(lifeline.EFORBIDDEN, op, "moving a match needs the coordinator role")
+		return lifeline.Errork(lifeline.EFORBIDDEN, op, "err.match.coord", "moving a match needs the coordinator role")
 	}
 	ok := party == "offer" && v.OrgID == m.OfferOrg ||
 		party == "need" && v.OrgID == m.NeedOrg ||
 		party == "either" && (v.OrgID == m.OfferOrg || v.OrgID == m.NeedOrg)
 	if !ok {
 		who := map[string]string{"offer": "the offering organisation", "need": "the requesting organisation", "either": "the requesting or the offering organisation"}[party]
-		return lifeline.Errorf(lifeline.EFORBIDDEN, op, "moving a match to %s is for %s", to, who)
+		return lifeline.Errork(lifeline.EFORBIDDEN, op, "err.match.party", "moving a match to %s is for %s", enumP("match", to), lifeline.Phrase{Key: "err.party." + party, English: who})
 	}
 	m.Status = to
 	m.Updated = now.UTC()

@@ -50,16 +50,16 @@ func (m *Member) Validate() error {
 		return lifeline.Errorf(lifeline.EINVALID, op, "org: required")
 	}
 	if strings.TrimSpace(m.Name) == "" {
-		return lifeline.Errorf(lifeline.EINVALID, op, "name: required")
+		return lifeline.Errork(lifeline.EINVALID, op, "err.required", "%s: required", lifeline.Field("name"))
 	}
 	if len(m.Name) > 200 {
-		return lifeline.Errorf(lifeline.EINVALID, op, "name: at most 200 bytes, found %d", len(m.Name))
+		return lifeline.Errork(lifeline.EINVALID, op, "err.toolong", "%s: at most %d bytes, found %d", lifeline.Field("name"), 200, len(m.Name))
 	}
 	if !m.Role.Valid() {
-		return lifeline.Errorf(lifeline.EINVALID, op, "role: expected one of %s, found %q", joinRoles(), m.Role)
+		return lifeline.Errork(lifeline.EINVALID, op, "err.member.role", "role: expected one of %s, found %q", joinRoles(), m.Role)
 	}
 	if len(m.Contact) > 500 {
-		return lifeline.Errorf(lifeline.EINVALID, op, "contact: at most 500 bytes")
+		return lifeline.Errork(lifeline.EINVALID, op, "err.member.contact", "contact: at most 500 bytes")
 	}
 	return nil
 }
@@ -83,7 +83,7 @@ func CanAddMember(v Viewer, org string, r Role) error {
 	case v.Role == RoleOrgAdmin && v.OrgID == org && r != RoleInstanceAdmin:
 		return nil
 	}
-	return lifeline.Errorf(lifeline.EFORBIDDEN, op, "adding a %s to this organisation needs an instance admin or one of its org admins", r)
+	return lifeline.Errork(lifeline.EFORBIDDEN, op, "err.member.add", "adding a %s to this organisation needs an instance admin or one of its org admins", enumP("role", r))
 }
 
 // CanListMembers reports whether v may list the members of organisation

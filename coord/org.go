@@ -73,13 +73,13 @@ func (o *Org) Marking() Marking {
 func (o *Org) Validate() error {
 	const op = "coord.Org.Validate"
 	if strings.TrimSpace(o.Name) == "" {
-		return lifeline.Errorf(lifeline.EINVALID, op, "name: required")
+		return lifeline.Errork(lifeline.EINVALID, op, "err.required", "%s: required", lifeline.Field("name"))
 	}
 	if len(o.Name) > 200 {
-		return lifeline.Errorf(lifeline.EINVALID, op, "name: at most 200 bytes, found %d", len(o.Name))
+		return lifeline.Errork(lifeline.EINVALID, op, "err.toolong", "%s: at most %d bytes, found %d", lifeline.Field("name"), 200, len(o.Name))
 	}
 	if !o.Kind.Valid() {
-		return lifeline.Errorf(lifeline.EINVALID, op, "kind: expected one of %s, found %q", joinKinds(), o.Kind)
+		return lifeline.Errork(lifeline.EINVALID, op, "err.org.kind", "kind: expected one of %s, found %q", joinKinds(), o.Kind)
 	}
 	if err := validateCountries(op, "countries", o.Countries); err != nil {
 		return err
@@ -89,7 +89,7 @@ func (o *Org) Validate() error {
 	}
 	for i, a := range o.ASNs {
 		if a == 0 {
-			return lifeline.Errorf(lifeline.EINVALID, op, "asns[%d]: 0 is not an AS number", i)
+			return lifeline.Errork(lifeline.EINVALID, op, "err.asn.zero", "asns[%d]: 0 is not an AS number", i)
 		}
 	}
 	if len(o.Contacts) > 50 {
@@ -116,7 +116,7 @@ func joinKinds() string {
 // shape, so the domain does not depend on a data set.
 func validateCountries(op, field string, cc []string) error {
 	if len(cc) > 300 {
-		return lifeline.Errorf(lifeline.EINVALID, op, "%s: at most 300 countries", field)
+		return lifeline.Errork(lifeline.EINVALID, op, "err.countries.many", "%s: at most 300 countries", lifeline.Field(field))
 	}
 	for i, c := range cc {
 		if err := validateCountry(op, fmt.Sprintf("%s[%d]", field, i), c); err != nil {
@@ -131,10 +131,10 @@ func validateCountries(op, field string, cc []string) error {
 // nobody), in capitals.
 func validateCountry(op, field, c string) error {
 	if len(c) != 2 || c[0] < 'A' || c[0] > 'Z' || c[1] < 'A' || c[1] > 'Z' {
-		return lifeline.Errorf(lifeline.EINVALID, op, "%s: expected an ISO 3166-1 alpha-2 code in capitals such as \"SD\", found %q", field, truncate(c, 40))
+		return lifeline.Errork(lifeline.EINVALID, op, "err.country.form", "%s: expected an ISO 3166-1 alpha-2 code in capitals such as \"SD\", found %q", field, truncate(c, 40))
 	}
 	if _, ok := geo.Lookup(c); !ok {
-		return lifeline.Errorf(lifeline.EINVALID, op, "%s: %q is not an ISO 3166-1 country code; expected an assigned alpha-2 code such as \"SD\" (or \"XK\" for Kosovo)", field, c)
+		return lifeline.Errork(lifeline.EINVALID, op, "err.country.unknown", "%s: %q is not an ISO 3166-1 country code; expected an assigned alpha-2 code such as \"SD\" (or \"XK\" for Kosovo)", field, c)
 	}
 	return nil
 }
@@ -143,7 +143,7 @@ func validateCountry(op, field, c string) error {
 // an instance administrator may.
 func CanVerifyOrg(v Viewer) error {
 	if v.Role != RoleInstanceAdmin {
-		return lifeline.Errorf(lifeline.EFORBIDDEN, "coord.CanVerifyOrg", "verifying an organisation needs an instance admin; others endorse it")
+		return lifeline.Errork(lifeline.EFORBIDDEN, "coord.CanVerifyOrg", "err.org.verify", "verifying an organisation needs an instance admin; others endorse it")
 	}
 	return nil
 }
@@ -155,10 +155,10 @@ func CanVerifyOrg(v Viewer) error {
 func Endorse(v Viewer, org *Org, threshold int) error {
 	const op = "coord.Endorse"
 	if !v.Role.AtLeast(RoleOrgAdmin) || !v.OrgVerified {
-		return lifeline.Errorf(lifeline.EFORBIDDEN, op, "endorsing needs an org admin of a verified organisation")
+		return lifeline.Errork(lifeline.EFORBIDDEN, op, "err.org.endorse", "endorsing needs an org admin of a verified organisation")
 	}
 	if v.OrgID == org.ID {
-		return lifeline.Errorf(lifeline.ECONFLICT, op, "an organisation cannot endorse itself")
+		return lifeline.Errork(lifeline.ECONFLICT, op, "err.org.self", "an organisation cannot endorse itself")
 	}
 	if slices.Contains(org.EndorsedBy, v.OrgID) {
 		return lifeline.Errorf(lifeline.ECONFLICT, op, "organisation %s already endorsed %s", v.OrgID, org.ID)

@@ -109,28 +109,28 @@ func (r *Resource) Validate(what string) error {
 		return err
 	}
 	if r.Quantity < 1 || r.Quantity > MaxQuantity {
-		return lifeline.Errorf(lifeline.EINVALID, op, "quantity: expected a whole number from 1 to %d, found %d", int64(MaxQuantity), r.Quantity)
+		return lifeline.Errork(lifeline.EINVALID, op, "err.quantity.range", "quantity: expected a whole number from 1 to %d, found %d", int64(MaxQuantity), r.Quantity)
 	}
 	if err := validateText(op, "unit", r.Unit, 50, true); err != nil {
 		return err
 	}
 	if r.Place != nil && (!(r.Place.Lon >= -180 && r.Place.Lon <= 180) || !(r.Place.Lat >= -90 && r.Place.Lat <= 90)) {
-		return lifeline.Errorf(lifeline.EINVALID, op, "place: [%g, %g] is outside longitude -180..180, latitude -90..90", r.Place.Lon, r.Place.Lat)
+		return lifeline.Errork(lifeline.EINVALID, op, "err.place.range", "place: [%g, %g] is outside longitude -180..180, latitude -90..90", r.Place.Lon, r.Place.Lat)
 	}
 	if err := validateCountries(op, "countries", r.Countries); err != nil {
 		return err
 	}
 	if what == "Need" && r.Place == nil && len(r.Countries) == 0 {
-		return lifeline.Errorf(lifeline.EINVALID, op, "countries: a need says where, with a place or countries")
+		return lifeline.Errork(lifeline.EINVALID, op, "err.need.where", "countries: a need says where, with a place or countries")
 	}
 	if err := validateEnum(op, "urgency", r.Urgency, urgencies); err != nil {
 		return err
 	}
 	if r.LeadTime < 0 {
-		return lifeline.Errorf(lifeline.EINVALID, op, "lead_time: negative")
+		return lifeline.Errork(lifeline.EINVALID, op, "err.lead.negative", "lead_time: negative")
 	}
 	if !r.ValidFrom.IsZero() && !r.ValidUntil.IsZero() && r.ValidUntil.Before(r.ValidFrom) {
-		return lifeline.Errorf(lifeline.EINVALID, op, "valid_until: before valid_from")
+		return lifeline.Errork(lifeline.EINVALID, op, "err.valid.order", "valid_until: before valid_from")
 	}
 	if err := validateText(op, "conditions", r.Conditions, 4000, false); err != nil {
 		return err
@@ -153,15 +153,15 @@ func (o *Offer) Validate() error { return o.Resource.Validate("Offer") }
 func ValidateCategory(c string) error {
 	const op = "coord.ValidateCategory"
 	if c == "" || len(c) > 100 {
-		return lifeline.Errorf(lifeline.EINVALID, op, "category: expected 1 to 100 bytes such as \"connectivity/satellite-terminal\", found %q", truncate(c, 40))
+		return lifeline.Errork(lifeline.EINVALID, op, "err.category.length", "category: expected 1 to 100 bytes such as \"connectivity/satellite-terminal\", found %q", truncate(c, 40))
 	}
 	for _, w := range strings.Split(c, "/") {
 		if w == "" {
-			return lifeline.Errorf(lifeline.EINVALID, op, "category: empty word in %q", c)
+			return lifeline.Errork(lifeline.EINVALID, op, "err.category.empty", "category: empty word in %q", c)
 		}
 		for _, r := range w {
 			if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
-				return lifeline.Errorf(lifeline.EINVALID, op, "category: expected lower-case letters, digits, '-' and '/', found %q in %q", r, c)
+				return lifeline.Errork(lifeline.EINVALID, op, "err.category.chars", "category: expected lower-case letters, digits, '-' and '/', found %q in %q", r, c)
 			}
 		}
 	}

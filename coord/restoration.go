@@ -70,22 +70,22 @@ func MoveRepair(v Viewer, in *Incident, element string, to RepairStatus, note st
 		return lifeline.Errorf(lifeline.ENOTFOUND, op, "no such incident")
 	}
 	if !CanCoordinate(v, in.Marking) {
-		return lifeline.Errorf(lifeline.EFORBIDDEN, op, "restoration needs a coordinator of an organisation the incident is shared with")
+		return lifeline.Errork(lifeline.EFORBIDDEN, op, "err.restore.coord", "restoration needs a coordinator of an organisation the incident is shared with")
 	}
 	if element == "" || len(element) > 200 {
-		return lifeline.Errorf(lifeline.EINVALID, op, "element: expected an atlas element id of 1 to 200 bytes")
+		return lifeline.Errork(lifeline.EINVALID, op, "err.restore.element", "element: expected an atlas element id of 1 to 200 bytes")
 	}
 	if !to.Valid() {
-		return lifeline.Errorf(lifeline.EINVALID, op, "status: expected damaged, repair_scheduled, repairing or restored, found %q", to)
+		return lifeline.Errork(lifeline.EINVALID, op, "err.restore.status", "status: expected damaged, repair_scheduled, repairing or restored, found %q", to)
 	}
 	if len(note) > 2000 {
-		return lifeline.Errorf(lifeline.EINVALID, op, "note: at most 2000 bytes")
+		return lifeline.Errork(lifeline.EINVALID, op, "err.note.long", "note: at most 2000 bytes")
 	}
 	if !slices.Contains(in.Elements, element) {
-		return lifeline.Errorf(lifeline.EINVALID, op, "element: %s is not among the incident's affected elements; add it to elements first", element)
+		return lifeline.Errork(lifeline.EINVALID, op, "err.restore.notlisted", "element: %s is not among the incident's affected elements; add it to elements first", element)
 	}
 	if in.Status == IncidentResolved || in.Status == IncidentDismissed {
-		return lifeline.Errorf(lifeline.ECONFLICT, op, "incident is %s", in.Status)
+		return lifeline.Errork(lifeline.ECONFLICT, op, "err.restore.closed", "incident is %s", enumP("status", in.Status))
 	}
 	step := RepairStep{Status: to, At: now.UTC(), Member: v.MemberID, Org: v.OrgID, Note: note}
 	for i := range in.Restoration {
@@ -94,14 +94,14 @@ func MoveRepair(v Viewer, in *Incident, element string, to RepairStatus, note st
 			continue
 		}
 		if to != RepairDamaged && repairNext[r.Status] != to {
-			return lifeline.Errorf(lifeline.ECONFLICT, op, "status: %s cannot go from %s to %s", element, r.Status, to)
+			return lifeline.Errork(lifeline.ECONFLICT, op, "err.restore.move", "status: %s cannot go from %s to %s", element, enumP("repair", r.Status), enumP("repair", to))
 		}
 		r.Status = to
 		r.Timeline = append(r.Timeline, step)
 		return nil
 	}
 	if to != RepairDamaged {
-		return lifeline.Errorf(lifeline.ECONFLICT, op, "status: %s is not tracked yet; report it damaged first", element)
+		return lifeline.Errork(lifeline.ECONFLICT, op, "err.restore.untracked", "status: %s is not tracked yet; report it damaged first", element)
 	}
 	in.Restoration = append(in.Restoration, Restoration{Element: element, Status: to, Timeline: []RepairStep{step}})
 	return nil

@@ -166,7 +166,7 @@ func canSeeOne(v Viewer, m Marking) bool {
 func (m Marking) Validate() error {
 	const op = "coord.Marking.Validate"
 	if !m.TLP.Valid() {
-		return lifeline.Errorf(lifeline.EINVALID, op, "tlp: expected one of TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT, TLP:RED, found %q", m.TLP)
+		return lifeline.Errork(lifeline.EINVALID, op, "err.tlp.value", "tlp: expected one of TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT, TLP:RED, found %q", m.TLP)
 	}
 	if m.Org == "" {
 		return lifeline.Errorf(lifeline.EINVALID, op, "marking has no source organisation")
@@ -175,13 +175,13 @@ func (m Marking) Validate() error {
 		return lifeline.Errorf(lifeline.EINVALID, op, "marking has no author")
 	}
 	if (m.TLP == TLPClear || m.TLP == TLPGreen) && len(m.Orgs) > 0 {
-		return lifeline.Errorf(lifeline.EINVALID, op, "share_with_orgs: %s is shared with a community, not with named organisations; use TLP:AMBER", m.TLP)
+		return lifeline.Errork(lifeline.EINVALID, op, "err.tlp.community", "share_with_orgs: %s is shared with a community, not with named organisations; use TLP:AMBER", m.TLP)
 	}
 	if m.TLP == TLPRed && len(m.Orgs) > 0 {
-		return lifeline.Errorf(lifeline.EINVALID, op, "share_with_orgs: TLP:RED names members, not organisations; use recipients")
+		return lifeline.Errork(lifeline.EINVALID, op, "err.tlp.red", "share_with_orgs: TLP:RED names members, not organisations; use recipients")
 	}
 	if len(m.Orgs) > MaxNames || len(m.Members) > MaxNames {
-		return lifeline.Errorf(lifeline.EINVALID, op, "a marking names at most %d organisations and %d members", MaxNames, MaxNames)
+		return lifeline.Errork(lifeline.EINVALID, op, "err.tlp.names", "a marking names at most %d organisations and %d members", MaxNames, MaxNames)
 	}
 	for i, o := range m.Orgs {
 		if o == "" {

@@ -84,7 +84,7 @@ func ApplyIncidentUpdate(v Viewer, in *Incident, upd IncidentUpdate, now time.Ti
 		return lifeline.Errorf(lifeline.ENOTFOUND, op, "no such incident")
 	}
 	if upd.IfVersion != 0 && upd.IfVersion != in.Version {
-		return lifeline.Errorf(lifeline.ECONFLICT, op, "incident %s changed (version %d, expected %d)", in.ID, in.Version, upd.IfVersion)
+		return lifeline.Errork(lifeline.ECONFLICT, op, "err.version.incident", "incident %s changed (version %d, expected %d)", in.ID, in.Version, upd.IfVersion)
 	}
 	content := []field{{"title", upd.Title != nil}, {"description", upd.Description != nil},
 		{"countries", upd.Countries != nil}, {"area", upd.Area != nil}, {"elements", upd.Elements != nil},
@@ -158,7 +158,10 @@ func ApplyResourceUpdate(v Viewer, r *Resource, what string, held int64, upd Res
 		return lifeline.Errorf(lifeline.ENOTFOUND, op, "no such %s", what)
 	}
 	if upd.IfVersion != 0 && upd.IfVersion != r.Version {
-		return lifeline.Errorf(lifeline.ECONFLICT, op, "%s %s changed (version %d, expected %d)", what, r.ID, r.Version, upd.IfVersion)
+		if what == "Offer" {
+			return lifeline.Errork(lifeline.ECONFLICT, op, "err.version.offer", "Offer %s changed (version %d, expected %d)", r.ID, r.Version, upd.IfVersion)
+		}
+		return lifeline.Errork(lifeline.ECONFLICT, op, "err.version.need", "Need %s changed (version %d, expected %d)", r.ID, r.Version, upd.IfVersion)
 	}
 	content := []field{{"title", upd.Title != nil}, {"quantity", upd.Quantity != nil},
 		{"countries", upd.Countries != nil}, {"place", upd.Place != nil}, {"urgency", upd.Urgency != nil},
@@ -173,7 +176,10 @@ func ApplyResourceUpdate(v Viewer, r *Resource, what string, held int64, upd Res
 		return err
 	}
 	if upd.Status != nil && *upd.Status != r.Status && !CanEdit(v, r.Marking) && !CanCoordinate(v, r.Marking) {
-		return lifeline.Errorf(lifeline.EFORBIDDEN, op, "status: opening or closing a %s needs a reporter of the organisation that reported it, or a coordinator of an organisation it is shared with", kind)
+		if kind == "offer" {
+			return lifeline.Errork(lifeline.EFORBIDDEN, op, "err.status.offer", "status: opening or closing an offer needs a reporter of the organisation that reported it, or a coordinator of an organisation it is shared with")
+		}
+		return lifeline.Errork(lifeline.EFORBIDDEN, op, "err.status.need", "status: opening or closing a need needs a reporter of the organisation that reported it, or a coordinator of an organisation it is shared with")
 	}
 	set(&r.Title, upd.Title)
 	set(&r.Quantity, upd.Quantity)
@@ -187,7 +193,7 @@ func ApplyResourceUpdate(v Viewer, r *Resource, what string, held int64, upd Res
 		r.Place = upd.Place
 	}
 	if upd.Quantity != nil && *upd.Quantity < held {
-		return lifeline.Errorf(lifeline.ECONFLICT, op, "quantity: matches already hold %d %s", held, r.Unit)
+		return lifeline.Errork(lifeline.ECONFLICT, op, "err.quantity.held", "quantity: matches already hold %d %s", held, r.Unit)
 	}
 	if err := widen(v, &r.Marking, upd.TLP, upd.ShareWithOrgs, upd.Recipients); err != nil {
 		return err

@@ -121,7 +121,7 @@ func resourceFromForm(f url.Values) (coord.Resource, error) {
 	if h := strings.TrimSpace(f.Get("lead_hours")); h != "" {
 		n, err := strconv.ParseFloat(h, 64)
 		if err != nil || n < 0 || n > 24*365 {
-			return res, lifeline.Errorf(lifeline.EINVALID, "web.form", "lead_time: expected hours from 0 to 8760, found %q", truncate(h, 20))
+			return res, lifeline.Errork(lifeline.EINVALID, "web.form", "err.form.lead", "lead_time: expected hours from 0 to 8760, found %q", truncate(h, 20))
 		}
 		res.LeadTime = coord.Duration(time.Duration(n * float64(time.Hour)))
 	}
@@ -141,7 +141,7 @@ func (s *server) needCreate(w http.ResponseWriter, r *http.Request, rq *request)
 		err = s.svc.Needs.CreateNeed(r.Context(), rq.viewer, n)
 	}
 	if lifeline.ErrorCode(err) == lifeline.EINVALID {
-		return s.showResourceForm(w, r, rq, "need", http.StatusBadRequest, r.PostForm, lifeline.ErrorMessage(err))
+		return s.showResourceForm(w, r, rq, "need", http.StatusBadRequest, r.PostForm, rq.errText(err))
 	}
 	if err != nil {
 		return err
@@ -160,7 +160,7 @@ func (s *server) offerCreate(w http.ResponseWriter, r *http.Request, rq *request
 		err = s.svc.Offers.CreateOffer(r.Context(), rq.viewer, o)
 	}
 	if lifeline.ErrorCode(err) == lifeline.EINVALID {
-		return s.showResourceForm(w, r, rq, "offer", http.StatusBadRequest, r.PostForm, lifeline.ErrorMessage(err))
+		return s.showResourceForm(w, r, rq, "offer", http.StatusBadRequest, r.PostForm, rq.errText(err))
 	}
 	if err != nil {
 		return err

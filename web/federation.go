@@ -194,11 +194,11 @@ func (s *server) fedAdd(w http.ResponseWriter, r *http.Request, rq *request) err
 	}
 	key, err := federation.ParseKey(f.Get("key"))
 	if err != nil {
-		return invalid(lifeline.ErrorMessage(err))
+		return invalid(rq.errText(err))
 	}
 	p.Key, p.Fingerprint = key, federation.Fingerprint(key)
 	if err := p.Validate(); err != nil {
-		return invalid(lifeline.ErrorMessage(err))
+		return invalid(rq.errText(err))
 	}
 	if confirmed := f.Get("confirm"); confirmed != p.Fingerprint {
 		st := http.StatusOK
@@ -213,7 +213,7 @@ func (s *server) fedAdd(w http.ResponseWriter, r *http.Request, rq *request) err
 	}
 	err = s.cfg.Federation.Service.AddPeer(r.Context(), rq.viewer, p)
 	if c := lifeline.ErrorCode(err); c == lifeline.EINVALID || c == lifeline.ECONFLICT {
-		return invalid(lifeline.ErrorMessage(err))
+		return invalid(rq.errText(err))
 	}
 	if err != nil {
 		return err

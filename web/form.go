@@ -67,7 +67,7 @@ func parseCountries(field, s string) ([]string, error) {
 			for _, w := range strings.Fields(part) {
 				c, ok := geo.Resolve(w)
 				if !ok {
-					return nil, lifeline.Errorf(lifeline.EINVALID, "web.form", "%s: %q is not a country code or name", field, truncate(part, 40))
+					return nil, lifeline.Errork(lifeline.EINVALID, "web.form", "err.form.country", "%s: %q is not a country code or name", lifeline.Field(field), truncate(part, 40))
 				}
 				codes = append(codes, c)
 			}
@@ -104,14 +104,14 @@ func parseArea(f url.Values) (*coord.Area, error) {
 		lat, err2 := strconv.ParseFloat(strings.TrimSpace(f.Get("lat")), 64)
 		km, err3 := strconv.ParseFloat(strings.TrimSpace(f.Get("radius_km")), 64)
 		if err1 != nil || err2 != nil || err3 != nil {
-			return nil, lifeline.Errorf(lifeline.EINVALID, op, "area: a circle needs a centre longitude, latitude and a radius in km, all numbers")
+			return nil, lifeline.Errork(lifeline.EINVALID, op, "err.form.circle", "area: a circle needs a centre longitude, latitude and a radius in km, all numbers")
 		}
 		if lon < -180 || lon > 180 || lat < -85 || lat > 85 || !(km >= 1 && km <= 3000) {
-			return nil, lifeline.Errorf(lifeline.EINVALID, op, "area: expected longitude -180..180, latitude -85..85 and a radius of 1 to 3000 km")
+			return nil, lifeline.Errork(lifeline.EINVALID, op, "err.form.circle.range", "area: expected longitude -180..180, latitude -85..85 and a radius of 1 to 3000 km")
 		}
 		for _, p := range geo.Circle(geo.Point{Lon: lon, Lat: lat}, km, 32) {
 			if p.Lon < -180 || p.Lon > 180 {
-				return nil, lifeline.Errorf(lifeline.EINVALID, op, "area: the circle crosses the antimeridian (180°); draw a polygon on one side of it")
+				return nil, lifeline.Errork(lifeline.EINVALID, op, "err.form.circle.antimeridian", "area: the circle crosses the antimeridian (180°); draw a polygon on one side of it")
 			}
 			ring = append(ring, coord.Position{round5(p.Lon), round5(p.Lat)})
 		}
@@ -123,23 +123,23 @@ func parseArea(f url.Values) (*coord.Area, error) {
 				continue
 			}
 			if len(fs) != 2 {
-				return nil, lifeline.Errorf(lifeline.EINVALID, op, "area: polygon point %d: expected \"longitude latitude\", found %q", i+1, truncate(strings.TrimSpace(pair), 40))
+				return nil, lifeline.Errork(lifeline.EINVALID, op, "err.form.polygon.pair", "area: polygon point %d: expected \"longitude latitude\", found %q", i+1, truncate(strings.TrimSpace(pair), 40))
 			}
 			lon, err1 := strconv.ParseFloat(fs[0], 64)
 			lat, err2 := strconv.ParseFloat(fs[1], 64)
 			if err1 != nil || err2 != nil {
-				return nil, lifeline.Errorf(lifeline.EINVALID, op, "area: polygon point %d: %q is not two numbers", i+1, truncate(strings.TrimSpace(pair), 40))
+				return nil, lifeline.Errork(lifeline.EINVALID, op, "err.form.polygon.numbers", "area: polygon point %d: %q is not two numbers", i+1, truncate(strings.TrimSpace(pair), 40))
 			}
 			ring = append(ring, coord.Position{lon, lat})
 		}
 		if len(ring) < 3 {
-			return nil, lifeline.Errorf(lifeline.EINVALID, op, "area: a polygon needs at least three points")
+			return nil, lifeline.Errork(lifeline.EINVALID, op, "err.form.polygon.short", "area: a polygon needs at least three points")
 		}
 		if ring[0] != ring[len(ring)-1] {
 			ring = append(ring, ring[0])
 		}
 	default:
-		return nil, lifeline.Errorf(lifeline.EINVALID, op, "area: shape: expected none, circle or polygon")
+		return nil, lifeline.Errork(lifeline.EINVALID, op, "err.form.shape", "area: shape: expected none, circle or polygon")
 	}
 	b, _ := json.Marshal([][]coord.Position{ring})
 	a := &coord.Area{Type: "Polygon", Coordinates: b}
@@ -192,7 +192,7 @@ func parseTLP(s string) (coord.TLP, error) {
 	}
 	t := coord.TLP(s)
 	if !t.Valid() {
-		return "", lifeline.Errorf(lifeline.EINVALID, "web.form", "tlp: expected one of TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT, TLP:RED")
+		return "", lifeline.Errork(lifeline.EINVALID, "web.form", "err.form.tlp", "tlp: expected one of TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT, TLP:RED")
 	}
 	return t, nil
 }
@@ -201,7 +201,7 @@ func parseTLP(s string) (coord.TLP, error) {
 func parseQuantity(field, s string) (int64, error) {
 	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
 	if err != nil || n < 1 {
-		return 0, lifeline.Errorf(lifeline.EINVALID, "web.form", "%s: expected a whole number of at least 1, found %q", field, truncate(s, 20))
+		return 0, lifeline.Errork(lifeline.EINVALID, "web.form", "err.form.quantity", "%s: expected a whole number of at least 1, found %q", lifeline.Field(field), truncate(s, 20))
 	}
 	return n, nil
 }

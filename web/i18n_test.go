@@ -147,6 +147,9 @@ func usedKeys(t *testing.T) map[string]string {
 			used[m[1]] = f
 		}
 	}
+	for k, where := range domainKeys(t) {
+		used[k] = where.file
+	}
 	// Keys built in Go: error titles by status (web.go's fail), months
 	// (i18n.Printer.Date), the enumerations the handlers name
 	// (describeChange, elementRef).

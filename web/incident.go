@@ -186,7 +186,7 @@ func (s *server) incidentCreate(w http.ResponseWriter, r *http.Request, rq *requ
 		err = s.svc.Incidents.CreateIncident(r.Context(), rq.viewer, in)
 	}
 	if lifeline.ErrorCode(err) == lifeline.EINVALID {
-		return s.showIncidentForm(w, r, rq, http.StatusBadRequest, f, lifeline.ErrorMessage(err))
+		return s.showIncidentForm(w, r, rq, http.StatusBadRequest, f, rq.errText(err))
 	}
 	if err != nil {
 		return err

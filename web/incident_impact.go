@@ -228,7 +228,7 @@ func (s *server) incidentCandidates(ctx context.Context, rq *request, in *coord.
 	})
 	if err != nil {
 		s.log.Warn("web: incident candidates", "incident", in.ID, "err", lifeline.Trace(err))
-		v.Message = lifeline.ErrorMessage(err)
+		v.Message = rq.errText(err)
 		return v
 	}
 	for _, c := range got.(*impact.Attribution).Candidates {

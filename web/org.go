@@ -123,7 +123,7 @@ func (s *server) orgCreate(w http.ResponseWriter, r *http.Request, rq *request) 
 	}
 	if lifeline.ErrorCode(err) == lifeline.EINVALID {
 		w.Header().Set("Cache-Control", "no-store")
-		s.render(w, r, rq, http.StatusBadRequest, "org-form", rq.t("orgs.add"), orgFormPage{Kinds: coord.OrgKinds, Form: f, Error: lifeline.ErrorMessage(err)})
+		s.render(w, r, rq, http.StatusBadRequest, "org-form", rq.t("orgs.add"), orgFormPage{Kinds: coord.OrgKinds, Form: f, Error: rq.errText(err)})
 		return nil
 	}
 	if err != nil {
@@ -222,7 +222,7 @@ func (s *server) memberCreate(w http.ResponseWriter, r *http.Request, rq *reques
 		if org == "" {
 			org = rq.viewer.OrgID
 		}
-		return s.showMembers(w, r, rq, http.StatusBadRequest, org, memberAdminPage{Form: f, Error: lifeline.ErrorMessage(err)})
+		return s.showMembers(w, r, rq, http.StatusBadRequest, org, memberAdminPage{Form: f, Error: rq.errText(err)})
 	}
 	if err != nil {
 		return err

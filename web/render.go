@@ -114,6 +114,13 @@ func parseLang(as *assets, p *i18n.Printer) (map[string]*pageTemplate, error) {
 		"add":      func(a, b int) int { return a + b },
 		"contains": func(list []string, s string) bool { return contains(list, s) },
 		"list":     func(s ...string) []string { return s },
+		// reason says why the matching engine scored a factor so.
+		"reason": func(f coord.Factor) string {
+			if f.Why.Key == "" {
+				return f.Reason
+			}
+			return phraseText(p, f.Why)
+		},
 		"pairName": func(e impact.Element) string { return p.T("element.named", enumName(p, "element", e.Kind), e.Name) },
 	}
 	files, err := fs.Glob(templateFS, "templates/*.html")

@@ -283,7 +283,7 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, rq *request, err e
 		return
 	}
 	status := statusOf(err)
-	msg := lifeline.ErrorMessage(err)
+	msg := rq.errText(err)
 	if status == http.StatusInternalServerError {
 		s.log.Error("web: internal error", "path", r.URL.Path, "err", lifeline.Trace(err))
 		msg = rq.t("error.internal")

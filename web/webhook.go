@@ -90,7 +90,7 @@ func (s *server) webhookCreate(w http.ResponseWriter, r *http.Request, rq *reque
 	}
 	secret, err := s.cfg.Subscriptions.CreateSubscription(r.Context(), rq.viewer, sub)
 	if lifeline.ErrorCode(err) == lifeline.EINVALID {
-		return s.showWebhooks(w, r, rq, http.StatusBadRequest, webhooksPage{Form: f, Error: lifeline.ErrorMessage(err)})
+		return s.showWebhooks(w, r, rq, http.StatusBadRequest, webhooksPage{Form: f, Error: rq.errText(err)})
 	}
 	if err != nil {
 		return err
