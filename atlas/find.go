@@ -59,7 +59,7 @@ func (a *Atlas) FindCountry(query string) (*Country, error) {
 		if c, ok := a.Country(code); ok {
 			return c, nil
 		}
-		return nil, lifeline.Errorf(lifeline.ENOTFOUND, "atlas.FindCountry", "country %s (%s) has no landing point or land border in this atlas", code, query)
+		return nil, lifeline.Errork(lifeline.ENOTFOUND, "atlas.FindCountry", "err.scenario.country.absent", "country %s (%s) has no landing point or land border in this atlas", code, query)
 	}
 	cands := make([]string, 0, 2*len(a.Countries))
 	for _, c := range a.Countries {
@@ -68,12 +68,21 @@ func (a *Atlas) FindCountry(query string) (*Country, error) {
 	return nil, notFound("country", query, cands)
 }
 
+// notFound says that no element of kind ("cable", "landing point",
+// "country") is named query, with the closest candidates; keyed for the
+// web's catalogue (web/i18n).
 func notFound(kind, query string, candidates []string) error {
-	msg := kind + " " + quote(query) + " not found"
+	var closest lifeline.Phrase
 	if s := Closest(query, candidates, 5); len(s) > 0 {
-		msg += "; closest: " + strings.Join(s, ", ")
+		closest = lifeline.P("err.scenario.closest", "; closest: %s", strings.Join(s, ", "))
 	}
-	return lifeline.Errorf(lifeline.ENOTFOUND, "atlas.Find", "%s", msg)
+	switch kind {
+	case "cable":
+		return lifeline.Errork(lifeline.ENOTFOUND, "atlas.Find", "err.scenario.nocable", "cable %s not found%s", quote(query), closest)
+	case "landing point":
+		return lifeline.Errork(lifeline.ENOTFOUND, "atlas.Find", "err.scenario.nolp", "landing point %s not found%s", quote(query), closest)
+	}
+	return lifeline.Errork(lifeline.ENOTFOUND, "atlas.Find", "err.scenario.nocountry", "country %s not found%s", quote(query), closest)
 }
 
 func quote(s string) string { return "\"" + s + "\"" }

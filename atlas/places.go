@@ -108,5 +108,5 @@ func (a *Atlas) Place(q string) (Place, error) {
 		}
 		ids = append(ids, p.ID)
 	}
-	return Place{}, lifeline.Errorf(lifeline.ENOTFOUND, "atlas.Place", "no place %q; the places are %s", q, strings.Join(ids, ", "))
+	return Place{}, lifeline.Errork(lifeline.ENOTFOUND, "atlas.Place", "err.scenario.noplace", "no place %q; the places are %s", q, strings.Join(ids, ", "))
 }

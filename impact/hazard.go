@@ -1,8 +1,6 @@
 package impact
 
 import (
-	"errors"
-	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -106,12 +104,7 @@ func (g *Graph) compile(sc *Scenario) (*plan, error) {
 	p := &plan{fixed: g.newState()}
 	fail := func(i int, e *Event, err error) error {
 		code := lifeline.ErrorCode(err)
-		msg := err.Error()
-		var le *lifeline.Error
-		if errors.As(err, &le) {
-			msg = le.Message
-		}
-		return lifeline.Errorf(code, op, "%s: event %d (%s): %s", sc.Name, i+1, e.Type(), msg)
+		return lifeline.Errork(code, op, "err.scenario.event", "%s: event %d (%s): %s", sc.Name, i+1, e.Type(), phraseOf(err))
 	}
 	for i := range sc.Events {
 		e := &sc.Events[i]
@@ -139,7 +132,7 @@ func (g *Graph) compile(sc *Scenario) (*plan, error) {
 				}
 			}
 			if bs < 0 || best > maxCutKm {
-				return nil, fail(i, e, lifeline.Errorf(lifeline.EINVALID, op,
+				return nil, fail(i, e, lifeline.Errork(lifeline.EINVALID, op, "err.scenario.cut.far",
 					"at: [%v, %v] is %.0f km from cable %s; want a place within %d km of its route", at.Lon, at.Lat, best, c.ID, maxCutKm))
 			}
 			p.fixed.seg[bs] = true
@@ -177,11 +170,11 @@ func (g *Graph) compile(sc *Scenario) (*plan, error) {
 					for i := range a.Links {
 						ids[i] = a.Links[i].ID
 					}
-					msg := fmt.Sprintf("terrestrial link %q not found", q)
+					var closest lifeline.Phrase
 					if cl := atlas.Closest(q, ids, 5); len(cl) > 0 {
-						msg += "; closest: " + joinCodes(cl)
+						closest = lifeline.P("err.scenario.closest", "; closest: %s", joinCodes(cl))
 					}
-					return nil, fail(i, e, lifeline.Errorf(lifeline.ENOTFOUND, op, "%s", msg))
+					return nil, fail(i, e, lifeline.Errork(lifeline.ENOTFOUND, op, "err.scenario.nolink", "terrestrial link %q not found%s", q, closest))
 				}
 				p.fixed.link[k] = true
 			}
@@ -208,7 +201,7 @@ func (g *Graph) compile(sc *Scenario) (*plan, error) {
 					return nil, fail(i, e, err)
 				}
 				if !slices.ContainsFunc(a.Gateways, func(gw atlas.Gateway) bool { return gw.Country == c.Code }) {
-					return nil, fail(i, e, lifeline.Errorf(lifeline.ENOTFOUND, op,
+					return nil, fail(i, e, lifeline.Errork(lifeline.ENOTFOUND, op, "err.scenario.nogateway",
 						"%s (%s) has no national gateway in this atlas for its year; the countries with one: %s", c.Name, c.Code, gatewayCountries(a)))
 				}
 				p.fixed.withdrawn[g.countryIndex(c.Code)] = true

@@ -44,7 +44,7 @@ func (g *Graph) compilePlaces(sc *Scenario) ([]placePlan, error) {
 	for _, q := range sc.Places {
 		pl, err := g.atlas.Place(q)
 		if err != nil {
-			return nil, lifeline.Errorf(lifeline.ErrorCode(err), "impact.Simulate", "%s: places: %v", sc.Name, err)
+			return nil, lifeline.Errork(lifeline.ErrorCode(err), "impact.Simulate", "err.scenario.places", "%s: places: %s", sc.Name, phraseOf(err))
 		}
 		pp := placePlan{id: pl.ID, name: pl.Name, country: pl.Country, source: pl.Source, nLP: len(pl.LandingPoints), c: int32(g.countryIndex(pl.Country))}
 		inPlace := map[int32]bool{}

@@ -210,13 +210,13 @@ func ParseScenario(r io.Reader, name string) (*Scenario, error) {
 		return nil, lifeline.Errorf(lifeline.EINVALID, op, "%s: %v", name, err)
 	}
 	if len(data) > maxScenarioBytes {
-		return nil, lifeline.Errorf(lifeline.EINVALID, op, "%s: larger than %d bytes", name, maxScenarioBytes)
+		return nil, lifeline.Errork(lifeline.EINVALID, op, "err.scenario.large", "%s: larger than %d bytes", name, maxScenarioBytes)
 	}
 	// The node tree gives each event's line, to say which event a decoding
 	// error is in.
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, lifeline.Errorf(lifeline.EINVALID, op, "%s: %s", name, yamlMessage(err))
+		return nil, lifeline.Errork(lifeline.EINVALID, op, "err.scenario.yaml", "%s: %s", name, yamlMessage(err))
 	}
 	lines := eventLines(&root)
 	var sc Scenario
@@ -224,12 +224,12 @@ func ParseScenario(r io.Reader, name string) (*Scenario, error) {
 	dec.KnownFields(true)
 	if err := dec.Decode(&sc); err != nil {
 		if errors.Is(err, io.EOF) {
-			return nil, lifeline.Errorf(lifeline.EINVALID, op, "%s: empty: want a mapping with name and events", name)
+			return nil, lifeline.Errork(lifeline.EINVALID, op, "err.scenario.empty", "%s: empty: want a mapping with name and events", name)
 		}
-		return nil, lifeline.Errorf(lifeline.EINVALID, op, "%s: %s", name, describeDecodeError(err, lines, &sc))
+		return nil, lifeline.Errork(lifeline.EINVALID, op, "err.scenario.in", "%s: %s", name, describeDecodeError(err, lines, &sc))
 	}
 	if err := sc.Validate(); err != nil {
-		return nil, lifeline.Errorf(lifeline.EINVALID, op, "%s: %s", name, err.Error())
+		return nil, lifeline.Errork(lifeline.EINVALID, op, "err.scenario.in", "%s: %s", name, phraseOf(err))
 	}
 	return &sc, nil
 }
@@ -272,44 +272,55 @@ var knownFields = map[string]string{
 }
 
 // describeDecodeError rewrites yaml's messages so that each names the event
-// it is in and, for an unknown field, the fields that are known.
-func describeDecodeError(err error, lines []int, sc *Scenario) string {
+// it is in and, for an unknown field, the fields that are known. The
+// decoder's own text stays as it wrote it.
+func describeDecodeError(err error, lines []int, sc *Scenario) lifeline.Phrase {
 	var te *yaml.TypeError
 	if !errors.As(err, &te) {
-		return yamlMessage(err)
+		return lifeline.Phrase{English: yamlMessage(err)}
 	}
-	var out []string
-	for _, msg := range te.Errors {
-		m := lineRe.FindStringSubmatch(msg)
-		if m == nil {
-			out = append(out, msg)
-			continue
+	var out lifeline.Phrase
+	for i, msg := range te.Errors {
+		part := lifeline.Phrase{English: msg}
+		if m := lineRe.FindStringSubmatch(msg); m != nil {
+			part = describeLine(m, lines, sc)
 		}
-		line, _ := strconv.Atoi(m[1])
-		text := m[2]
-		if u := unknownRe.FindStringSubmatch(text); u != nil {
-			text = fmt.Sprintf("unknown field %q; want one of: %s", u[1], knownFields[u[2]])
+		if i == 0 {
+			out = part
+		} else {
+			out = lifeline.P("err.scenario.list", "%s; %s", out, part)
 		}
-		text = strings.ReplaceAll(text, "!!str ", "string ")
-		text = strings.ReplaceAll(text, "!!seq", "a list")
-		text = strings.ReplaceAll(text, "!!map", "a mapping")
-		text = strings.ReplaceAll(text, "!!int ", "number ")
-		text = strings.ReplaceAll(text, "[]impact.ASN", "a list of AS numbers")
-		where := fmt.Sprintf("line %d", line)
-		if i := eventAt(lines, line); i >= 0 {
-			t := ""
-			if i < len(sc.Events) {
-				t = sc.Events[i].Type()
-			}
-			if t != "" {
-				where = fmt.Sprintf("event %d (%s), line %d", i+1, t, line)
-			} else {
-				where = fmt.Sprintf("event %d, line %d", i+1, line)
-			}
-		}
-		out = append(out, where+": "+text)
 	}
-	return strings.Join(out, "; ")
+	return out
+}
+
+// describeLine says one of the decoder's messages, "line N: text", with
+// the event it is in.
+func describeLine(m []string, lines []int, sc *Scenario) lifeline.Phrase {
+	line, _ := strconv.Atoi(m[1])
+	text := lifeline.Phrase{English: m[2]}
+	if u := unknownRe.FindStringSubmatch(m[2]); u != nil {
+		text = lifeline.P("err.scenario.unknown", "unknown field %q; want one of: %s", u[1], knownFields[u[2]])
+	} else {
+		s := strings.ReplaceAll(m[2], "!!str ", "string ")
+		s = strings.ReplaceAll(s, "!!seq", "a list")
+		s = strings.ReplaceAll(s, "!!map", "a mapping")
+		s = strings.ReplaceAll(s, "!!int ", "number ")
+		text.English = strings.ReplaceAll(s, "[]impact.ASN", "a list of AS numbers")
+	}
+	where := lifeline.P("err.scenario.line", "line %d", line)
+	if i := eventAt(lines, line); i >= 0 {
+		t := ""
+		if i < len(sc.Events) {
+			t = sc.Events[i].Type()
+		}
+		if t != "" {
+			where = lifeline.P("err.scenario.line.event", "event %d (%s), line %d", i+1, t, line)
+		} else {
+			where = lifeline.P("err.scenario.line.nth", "event %d, line %d", i+1, line)
+		}
+	}
+	return lifeline.P("err.scenario.at", "%s: %s", where, text)
 }
 
 func eventAt(lines []int, line int) int {
@@ -330,177 +341,194 @@ func yamlMessage(err error) string {
 // type and well-formed fields. Names of cables, stations and countries are
 // checked when the scenario is applied to a graph.
 //
-// Errors: a message naming the event (number from 1, and type) and field.
+// Errors: EINVALID naming the event (number from 1, and type) and field,
+// with a catalogue key (lifeline.Errork) so that a page can say it in the
+// reader's language.
 func (s *Scenario) Validate() error {
 	if strings.TrimSpace(s.Name) == "" {
-		return errors.New("name: want a non-empty name")
+		return lifeline.Errork(lifeline.EINVALID, "impact.Validate", "err.scenario.name", "name: want a non-empty name")
 	}
 	for i := range s.Events {
-		if err := s.Events[i].validate(); err != nil {
-			return fmt.Errorf("event %d%w", i+1, err)
+		if err := s.Events[i].validate(i + 1); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-func (e *Event) validate() error {
+func (e *Event) validate(n int) error {
+	const op = "impact.Validate"
 	t := e.types()
 	switch len(t) {
 	case 0:
-		return fmt.Errorf(": want one of cut_cables, cut, region, landing_points, links, shutdown, isolation, gateways, solar_storm, earthquake, power_outage, ases")
+		return lifeline.Errork(lifeline.EINVALID, op, "err.scenario.nokind", "event %d: want one of %s", n, eventKinds)
 	case 1:
 	default:
-		return fmt.Errorf(": has %s; want exactly one type per event", strings.Join(t, " and "))
+		return lifeline.Errork(lifeline.EINVALID, op, "err.scenario.kinds", "event %d: has %s; want exactly one type per event", n, strings.Join(t, " and "))
 	}
-	bad := func(field, format string, args ...any) error {
-		return fmt.Errorf(" (%s): %s: %s", t[0], field, fmt.Sprintf(format, args...))
+	bad := func(field string, why lifeline.Phrase) error {
+		return lifeline.Errork(lifeline.EINVALID, op, "err.scenario.field", "event %d (%s): %s: %s", n, t[0], field, why)
 	}
 	switch {
 	case e.CutCables != nil:
 		if len(e.CutCables) == 0 {
-			return bad("cut_cables", "want at least one cable id or name")
+			return bad("cut_cables", lifeline.P("err.scenario.cables", "want at least one cable id or name"))
 		}
 		for j, c := range e.CutCables {
 			if strings.TrimSpace(c) == "" {
-				return bad(fmt.Sprintf("cut_cables[%d]", j), "want a cable id or name, found an empty string")
+				return bad(fmt.Sprintf("cut_cables[%d]", j), lifeline.P("err.scenario.cable.empty", "want a cable id or name, found an empty string"))
 			}
 		}
 	case e.Cut != nil:
 		if strings.TrimSpace(e.Cut.Cable) == "" {
-			return bad("cable", "want a cable id or name")
+			return bad("cable", lifeline.P("err.scenario.cable", "want a cable id or name"))
 		}
-		if err := checkLonLat(e.Cut.At); err != "" {
-			return bad("at", "%s", err)
+		if why := checkLonLat(e.Cut.At); why.English != "" {
+			return bad("at", why)
 		}
 	case e.Region != nil:
 		if e.Region.Kind == "" {
-			return bad("kind", "want one of %s", strings.Join(RegionKinds, ", "))
+			return bad("kind", lifeline.P("err.scenario.kind", "want one of %s", strings.Join(RegionKinds, ", ")))
 		}
 		if !slices.Contains(RegionKinds, e.Region.Kind) {
-			return bad("kind", "want one of %s, found %q", strings.Join(RegionKinds, ", "), e.Region.Kind)
+			return bad("kind", lifeline.P("err.scenario.kind.bad", "want one of %s, found %q", strings.Join(RegionKinds, ", "), e.Region.Kind))
 		}
-		if field, err := e.Region.validate(); err != "" {
-			return bad(field, "%s", err)
+		if field, why := e.Region.validate(); field != "" {
+			return bad(field, why)
 		}
 	case e.LandingPoints != nil:
 		if len(e.LandingPoints) == 0 {
-			return bad("landing_points", "want at least one landing point id or name")
+			return bad("landing_points", lifeline.P("err.scenario.lps", "want at least one landing point id or name"))
 		}
 		for j, c := range e.LandingPoints {
 			if strings.TrimSpace(c) == "" {
-				return bad(fmt.Sprintf("landing_points[%d]", j), "want a landing point id or name, found an empty string")
+				return bad(fmt.Sprintf("landing_points[%d]", j), lifeline.P("err.scenario.lp.empty", "want a landing point id or name, found an empty string"))
 			}
 		}
 	case e.Links != nil:
 		if len(e.Links) == 0 {
-			return bad("links", "want at least one terrestrial link id such as MR-SN")
+			return bad("links", lifeline.P("err.scenario.links", "want at least one terrestrial link id such as MR-SN"))
 		}
 		for j, c := range e.Links {
 			if a, b, ok := strings.Cut(strings.TrimSpace(c), "-"); !ok || len(a) != 2 || len(b) != 2 {
-				return bad(fmt.Sprintf("links[%d]", j), "want a link id of two country codes such as MR-SN, found %q", c)
+				return bad(fmt.Sprintf("links[%d]", j), lifeline.P("err.scenario.link", "want a link id of two country codes such as MR-SN, found %q", c))
 			}
 		}
 	case e.Shutdown != nil:
 		if strings.TrimSpace(e.Shutdown.Country) == "" {
-			return bad("country", "want an ISO 3166-1 code or a country name")
+			return bad("country", lifeline.P("err.scenario.country", "want an ISO 3166-1 code or a country name"))
 		}
 	case e.Isolation != nil:
 		if strings.TrimSpace(e.Isolation.Country) == "" {
-			return bad("country", "want an ISO 3166-1 code or a country name")
+			return bad("country", lifeline.P("err.scenario.country", "want an ISO 3166-1 code or a country name"))
 		}
 	case e.Gateways != nil:
 		if len(e.Gateways) == 0 {
-			return bad("gateways", "want at least one country with a national gateway")
+			return bad("gateways", lifeline.P("err.scenario.gateways", "want at least one country with a national gateway"))
 		}
 		for j, c := range e.Gateways {
 			if strings.TrimSpace(c) == "" {
-				return bad(fmt.Sprintf("gateways[%d]", j), "want an ISO 3166-1 code or a country name, found an empty string")
+				return bad(fmt.Sprintf("gateways[%d]", j), lifeline.P("err.scenario.country.empty", "want an ISO 3166-1 code or a country name, found an empty string"))
 			}
 		}
 	case e.SolarStorm != nil:
 		s := e.SolarStorm
 		if !(s.SpacingKm > 0) || math.IsInf(s.SpacingKm, 0) {
-			return bad("spacing_km", "want a positive distance between repeaters, found %v", s.SpacingKm)
+			return bad("spacing_km", lifeline.P("err.scenario.spacing", "want a positive distance between repeaters, found %v", s.SpacingKm))
 		}
 		if len(s.P) != 3 {
-			return bad("p", "want three probabilities [p_high, p_mid, p_low], found %d", len(s.P))
+			return bad("p", lifeline.P("err.scenario.p", "want three probabilities [p_high, p_mid, p_low], found %d", len(s.P)))
 		}
 		for j, p := range s.P {
 			if !(p >= 0 && p <= 1) {
-				return bad(fmt.Sprintf("p[%d]", j), "want a probability in 0..1, found %v", p)
+				return bad(fmt.Sprintf("p[%d]", j), lifeline.P("err.scenario.prob", "want a probability in 0..1, found %v", p))
 			}
 		}
 	case e.Earthquake != nil:
-		if err := checkLonLat(e.Earthquake.Center); err != "" {
-			return bad("center", "%s", err)
+		if why := checkLonLat(e.Earthquake.Center); why.English != "" {
+			return bad("center", why)
 		}
 		if m := e.Earthquake.Magnitude; !(m >= 4 && m <= 10) {
-			return bad("magnitude", "want a moment magnitude in 4..10, found %v", m)
+			return bad("magnitude", lifeline.P("err.scenario.magnitude", "want a moment magnitude in 4..10, found %v", m))
 		}
 	case e.ASes != nil:
 		if len(e.ASes) == 0 {
-			return bad("ases", "want at least one AS number")
+			return bad("ases", lifeline.P("err.scenario.ases", "want at least one AS number"))
 		}
 		for j, a := range e.ASes {
 			if a == 0 {
-				return bad(fmt.Sprintf("ases[%d]", j), "AS 0 is reserved and names no network")
+				return bad(fmt.Sprintf("ases[%d]", j), lifeline.P("err.scenario.as0", "AS 0 is reserved and names no network"))
 			}
 		}
 	case e.PowerOutage != nil:
 		p := e.PowerOutage
 		if p.Region == nil {
-			return bad("region", "want a polygon or a circle")
+			return bad("region", lifeline.P("err.scenario.area", "want a polygon or a circle"))
 		}
-		if field, err := p.Region.validate(); err != "" {
-			return bad("region."+field, "%s", err)
+		if field, why := p.Region.validate(); field != "" {
+			return bad("region."+field, why)
 		}
 		if !(p.BackupHours >= 0) || math.IsInf(p.BackupHours, 0) {
-			return bad("backup_hours", "want hours of backup power, 0 or more, found %v", p.BackupHours)
+			return bad("backup_hours", lifeline.P("err.scenario.backup", "want hours of backup power, 0 or more, found %v", p.BackupHours))
 		}
 		if !(p.DurationHours > 0) || math.IsInf(p.DurationHours, 0) {
-			return bad("duration_hours", "want the outage's length in hours, more than 0, found %v", p.DurationHours)
+			return bad("duration_hours", lifeline.P("err.scenario.duration", "want the outage's length in hours, more than 0, found %v", p.DurationHours))
 		}
 	}
 	return nil
 }
 
-// validate checks the area and returns the faulty field and a message.
-func (r *Region) validate() (string, string) {
+// eventKinds lists the types an event may have, as the language writes them.
+const eventKinds = "cut_cables, cut, region, landing_points, links, shutdown, isolation, gateways, solar_storm, earthquake, power_outage, ases"
+
+// validate checks the area and returns the faulty field and why, or "".
+func (r *Region) validate() (string, lifeline.Phrase) {
 	switch {
 	case r.Polygon != nil && r.Circle != nil:
-		return "polygon", "want a polygon or a circle, not both"
+		return "polygon", lifeline.P("err.scenario.area.both", "want a polygon or a circle, not both")
 	case r.Polygon != nil:
 		n := len(r.Polygon)
 		if n > 0 && slices.Equal(r.Polygon[0], r.Polygon[n-1]) {
 			n-- // closed ring
 		}
 		if n < 3 {
-			return "polygon", fmt.Sprintf("want at least 3 distinct points, found %d", n)
+			return "polygon", lifeline.P("err.scenario.polygon", "want at least 3 distinct points, found %d", n)
 		}
 		for j, p := range r.Polygon {
-			if err := checkLonLat(p); err != "" {
-				return fmt.Sprintf("polygon[%d]", j), err
+			if why := checkLonLat(p); why.English != "" {
+				return fmt.Sprintf("polygon[%d]", j), why
 			}
 		}
 	case r.Circle != nil:
-		if err := checkLonLat(r.Circle.Center); err != "" {
-			return "circle.center", err
+		if why := checkLonLat(r.Circle.Center); why.English != "" {
+			return "circle.center", why
 		}
 		if rk := r.Circle.RadiusKm; !(rk > 0 && rk <= 20000) {
-			return "circle.radius_km", fmt.Sprintf("want a radius in km, more than 0 and at most 20000, found %v", rk)
+			return "circle.radius_km", lifeline.P("err.scenario.radius", "want a radius in km, more than 0 and at most 20000, found %v", rk)
 		}
 	default:
-		return "polygon", "want a polygon or a circle"
+		return "polygon", lifeline.P("err.scenario.area", "want a polygon or a circle")
 	}
-	return "", ""
+	return "", lifeline.Phrase{}
 }
 
-func checkLonLat(p []float64) string {
+// checkLonLat says what is wrong with a [lon, lat] pair; a phrase with no
+// text when nothing is.
+func checkLonLat(p []float64) lifeline.Phrase {
 	if len(p) != 2 {
-		return fmt.Sprintf("want [lon, lat], found %d number(s)", len(p))
+		return lifeline.P("err.scenario.lonlat.len", "want [lon, lat], found %d number(s)", len(p))
 	}
 	if !(p[0] >= -180 && p[0] <= 180 && p[1] >= -90 && p[1] <= 90) {
-		return fmt.Sprintf("want [lon, lat] with lon in -180..180 and lat in -90..90, found [%v, %v]", p[0], p[1])
+		return lifeline.P("err.scenario.lonlat", "want [lon, lat] with lon in -180..180 and lat in -90..90, found [%v, %v]", p[0], p[1])
 	}
-	return ""
+	return lifeline.Phrase{}
+}
+
+// phraseOf makes err an argument of a keyed message: the key and
+// arguments of a lifeline.Error without a cause, its text otherwise.
+func phraseOf(err error) lifeline.Phrase {
+	if le, ok := err.(*lifeline.Error); ok && le.Err == nil {
+		return lifeline.Phrase{Key: le.Key, Args: le.Args, English: le.Message}
+	}
+	return lifeline.Phrase{English: err.Error()}
 }

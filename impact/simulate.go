@@ -122,7 +122,7 @@ type Failed struct {
 // is cancelled.
 func (g *Graph) Simulate(ctx context.Context, sc *Scenario, opt RunOptions) (*Result, error) {
 	if err := sc.Validate(); err != nil {
-		return nil, lifeline.Errorf(lifeline.EINVALID, "impact.Simulate", "%s: %v", sc.Name, err)
+		return nil, lifeline.Errork(lifeline.EINVALID, "impact.Simulate", "err.scenario.in", "%s: %s", sc.Name, phraseOf(err))
 	}
 	p, err := g.compile(sc)
 	if err != nil {

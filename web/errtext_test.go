@@ -22,8 +22,9 @@ import (
 var domainKey = regexp.MustCompile(`(?:Errork\((?:[^,()]+,){2}|lifeline\.P\()\s*"([^"]+)",\s*("(?:[^"\\]|\\.)*")`)
 
 // domainPackages are the packages whose keyed messages reach pages:
-// coord, and the web's own form parsing.
-var domainPackages = []string{"../coord", "."}
+// coord, the scenarios of impact with the atlas's names, and the web's
+// own form parsing.
+var domainPackages = []string{"../coord", "../impact", "../atlas", "."}
 
 type domainUse struct{ file, english string }
 

@@ -3,6 +3,7 @@ package web
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"net/http"
@@ -165,7 +166,7 @@ func (s *server) scenarioFromQuery(rq *request, q url.Values) (*impact.Scenario,
 	}
 	sc.Name = strings.Join(parts, rq.t("list.semi"))
 	if err := sc.Validate(); err != nil {
-		return nil, lifeline.Errorf(lifeline.EINVALID, op, "%v", err)
+		return nil, err // EINVALID, keyed
 	}
 	return sc, nil
 }
@@ -193,7 +194,7 @@ func (s *server) simulateResult(w http.ResponseWriter, r *http.Request, rq *requ
 // simulateUpload runs an uploaded (or pasted) scenario file.
 func (s *server) simulateUpload(w http.ResponseWriter, r *http.Request, rq *request) error {
 	const op = "web.simulateUpload"
-	name := "pasted scenario"
+	name := rq.t("sim.pasted")
 	var text string
 	if f, h, err := r.FormFile("scenario"); err == nil {
 		defer f.Close()
@@ -287,7 +288,7 @@ func (s *server) runScenario(w http.ResponseWriter, r *http.Request, rq *request
 	samples := s.cfg.MaxSamples
 	res, err := s.graph.Simulate(ctx, sc, impact.RunOptions{Samples: samples, FlowSamples: min(samples, 200), Seed: 1, Workers: 1})
 	if err != nil {
-		return err
+		return scenarioInvalid(err)
 	}
 	y, _ := yaml.Marshal(sc)
 	p := simulateResultPage{Scenario: sc, YAML: string(y), Result: res, Sampled: res.Samples > 1, Regions: regions}
@@ -379,4 +380,18 @@ func drawRegion(m *svgmap.Map, reg *impact.Region) {
 	if len(ring) > 0 {
 		m.Polygon([][]geo.Point{ring}, svgmap.Style{Class: "area", Title: reg.Kind + " region"})
 	}
+}
+
+// scenarioInvalid makes a name the atlas lacks (ENOTFOUND: a cable, a
+// landing point, a country of the scenario) a mistake of the scenario the
+// page shows, with the closest names, rather than a page that is not
+// there.
+func scenarioInvalid(err error) error {
+	var le *lifeline.Error
+	if errors.As(err, &le) && le.Code == lifeline.ENOTFOUND {
+		c := *le
+		c.Code = lifeline.EINVALID
+		return &c
+	}
+	return err
 }

@@ -207,11 +207,17 @@ type Printer struct {
 // text argument is isolated (U+2068 … U+2069, Unicode's first-strong
 // isolate), so that a name written left to right inside an Arabic
 // sentence — "Nile Mobile (demo)" — keeps its own order and its
-// brackets, and does not reorder the words around it.
+// brackets, and does not reorder the words around it. An argument the
+// message quotes (%q) is left as it is: its quotes already set it apart,
+// and the isolates would be printed as escapes inside them.
 func (p *Printer) T(key string, args ...any) string {
 	if p.Lang.RTL {
+		var verbs map[int]string
+		if f, ok := Catalogues[p.Lang.Code][key].(string); ok && strings.Contains(f, "%q") {
+			verbs = Verbs(f)
+		}
 		for i, a := range args {
-			if s, ok := a.(string); ok && s != "" {
+			if s, ok := a.(string); ok && s != "" && verbs[i+1] != "q" {
 				args[i] = "\u2068" + s + "\u2069"
 			}
 		}
