@@ -942,7 +942,7 @@ var ar = Messages{
 	"err.scenario.link":           "المطلوب معرّف وصلة من رمزي بلدين مثل MR-SN، والموجود %q",
 	"err.scenario.links":          "المطلوب معرّف وصلة برية واحدة على الأقل، مثل MR-SN",
 	"err.scenario.list":           "%s؛ %s",
-	"err.scenario.lonlat":         "المطلوب [lon, lat] بخط طول في ‎-180..180 ودائرة عرض في ‎-90..90، والموجود [%v, %v]",
+	"err.scenario.lonlat":         "المطلوب [lon, lat] بخط طول في \u200e-180..180 ودائرة عرض في \u200e-90..90، والموجود [%v, %v]",
 	"err.scenario.lonlat.len":     "المطلوب [lon, lat]، وعدد الأرقام الموجودة %d",
 	"err.scenario.lp.empty":       "المطلوب معرّف محطة إنزال أو اسمها، والموجود نص فارغ",
 	"err.scenario.lps":            "المطلوب محطة إنزال واحدة على الأقل، بمعرّفها أو اسمها",
