@@ -255,6 +255,7 @@ func eventLines(root *yaml.Node) []int {
 var (
 	lineRe    = regexp.MustCompile(`^line (\d+): (.*)$`)
 	unknownRe = regexp.MustCompile(`^field (\S+) not found in type impact\.(\w+)$`)
+	asnRe     = regexp.MustCompile(`^ases: want an AS number such as 8452 or AS8452, found (.*)$`)
 )
 
 // knownFields lists each type's fields, for messages about unknown ones.
@@ -301,6 +302,8 @@ func describeLine(m []string, lines []int, sc *Scenario) lifeline.Phrase {
 	text := lifeline.Phrase{English: m[2]}
 	if u := unknownRe.FindStringSubmatch(m[2]); u != nil {
 		text = lifeline.P("err.scenario.unknown", "unknown field %q; want one of: %s", u[1], knownFields[u[2]])
+	} else if a := asnRe.FindStringSubmatch(m[2]); a != nil {
+		text = lifeline.P("err.scenario.asn", "ases: want an AS number such as 8452 or AS8452, found %s", a[1])
 	} else {
 		s := strings.ReplaceAll(m[2], "!!str ", "string ")
 		s = strings.ReplaceAll(s, "!!seq", "a list")

@@ -38,6 +38,7 @@ func TestSimulatorScenarioErrorsInReaderLanguage(t *testing.T) {
 		noCable      = "name: test\nevents:\n  - cut_cables: [seacomm]\n"
 		noKind       = "name: test\nevents:\n  - note: nothing\n"
 		syntax       = "name: test\nevents: [\n"
+		badASN       = "name: test\nevents:\n  - ases: [x1]\n"
 	)
 	cases := []struct {
 		what, yaml string
@@ -64,6 +65,11 @@ func TestSimulatorScenarioErrorsInReaderLanguage(t *testing.T) {
 			"fr": "scénario collé\u202f: événement 1\u202f: attendu l’un des types cut_cables, cut, region,",
 			"ar": "السيناريو الملصق: الحدث ١: المطلوب نوع من: cut_cables, cut, region,",
 		}},
+		{"a network that is not an AS number", badASN, 400, map[string]string{
+			"en": `, line 3: ases: want an AS number such as 8452 or AS8452, found "x1"`,
+			"fr": ", ligne 3\u202f: ases\u202f: attendu\u202f: un numéro d’AS comme 8452 ou AS8452\u202f; trouvé \"x1\"",
+			"ar": "، السطر ٣: ases: المطلوب رقم AS مثل 8452 أو AS8452، والموجود \"x1\"",
+		}},
 		{"YAML that does not parse", syntax, 400, map[string]string{
 			"en": "pasted scenario: ",
 			"fr": "scénario collé\u202f: YAML illisible\u202f: ",
@@ -84,6 +90,22 @@ func TestSimulatorScenarioErrorsInReaderLanguage(t *testing.T) {
 	}
 }
 
+// The simulator's form says what is wrong with its region in the
+// reader's language too.
+func TestSimulatorFormErrorsInReaderLanguage(t *testing.T) {
+	ts := publicServer(t)
+	for lang, want := range map[string]string{
+		"en": `region: longitude and latitude must both be numbers, found "abc" and "12"`,
+		"fr": "Région\u202f: la longitude et la latitude doivent être des nombres\u202f; trouvé \"abc\" et \"12\"",
+		"es": `Región: la longitud y la latitud deben ser números; se encontró "abc" y "12"`,
+	} {
+		resp, body := get(t, nil, ts.URL+"/simulate/result?lon=abc&lat=12&lang="+lang)
+		if resp.StatusCode != 400 || !strings.Contains(html.UnescapeString(body), want) {
+			t.Errorf("%s: status %d, the page does not say %q\n%s", lang, resp.StatusCode, want, errorExcerpt(html.UnescapeString(body)))
+		}
+	}
+}
+
 // errorExcerpt is the part of an error page around its message.
 func errorExcerpt(body string) string {
 	if i := strings.Index(body, "<main"); i >= 0 {
@@ -93,4 +115,17 @@ func errorExcerpt(body string) string {
 		body = body[:800]
 	}
 	return body
+}
+
+// In Arabic an argument the message quotes with %q keeps its quotes and
+// no isolates, which %q would print as escapes; one printed with %s is
+// isolated.
+func TestI18nQuotedArgumentNotIsolated(t *testing.T) {
+	ar := printerOf(t, "ar")
+	if got, want := ar.T("err.scenario.nolink", "XX-YY", ""), `لم يُعثر على الوصلة البرية "XX-YY"`; got != want {
+		t.Errorf("%%q: %q, want %q", got, want)
+	}
+	if got, want := ar.T("err.scenario.nocable", `"x"`, ""), "لم يُعثر على الكابل \u2068\"x\"\u2069"; got != want {
+		t.Errorf("%%s: %q, want %q", got, want)
+	}
 }

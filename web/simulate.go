@@ -151,18 +151,18 @@ func (s *server) scenarioFromQuery(rq *request, q url.Values) (*impact.Scenario,
 		x, err1 := strconv.ParseFloat(lon, 64)
 		y, err2 := strconv.ParseFloat(lat, 64)
 		if err1 != nil || err2 != nil {
-			return nil, lifeline.Errorf(lifeline.EINVALID, op, "region: longitude and latitude must both be numbers, found %q and %q", truncate(lon, 20), truncate(lat, 20))
+			return nil, lifeline.Errork(lifeline.EINVALID, op, "err.scenario.form.lonlat", "region: longitude and latitude must both be numbers, found %q and %q", truncate(lon, 20), truncate(lat, 20))
 		}
 		r, err := strconv.ParseFloat(cmp.Or(km, "100"), 64)
 		if err != nil {
-			return nil, lifeline.Errorf(lifeline.EINVALID, op, "region: radius_km: expected a number of kilometres, found %q", truncate(km, 20))
+			return nil, lifeline.Errork(lifeline.EINVALID, op, "err.scenario.form.radius", "region: radius_km: expected a number of kilometres, found %q", truncate(km, 20))
 		}
 		kind := cmp.Or(q.Get("kind"), "other")
 		sc.Events = append(sc.Events, impact.Event{Region: &impact.Region{Kind: kind, Circle: &impact.Circle{Center: []float64{x, y}, RadiusKm: r}}})
 		parts = append(parts, rq.t("sim.part.region", enumName(rq.printer, "hazard", kind), fmt.Sprintf("%g", r), fmt.Sprintf("%g, %g", x, y)))
 	}
 	if len(sc.Events) == 0 {
-		return nil, lifeline.Errorf(lifeline.EINVALID, op, "choose at least one cable, landing point, country or region")
+		return nil, lifeline.Errork(lifeline.EINVALID, op, "err.scenario.form.none", "choose at least one cable, landing point, country or region")
 	}
 	sc.Name = strings.Join(parts, rq.t("list.semi"))
 	if err := sc.Validate(); err != nil {
@@ -209,7 +209,7 @@ func (s *server) simulateUpload(w http.ResponseWriter, r *http.Request, rq *requ
 		text = r.PostFormValue("yaml")
 	}
 	if strings.TrimSpace(text) == "" {
-		return lifeline.Errorf(lifeline.EINVALID, op, "choose a scenario file or paste one")
+		return lifeline.Errork(lifeline.EINVALID, op, "err.scenario.form.nofile", "choose a scenario file or paste one")
 	}
 	sc, err := impact.ParseScenario(strings.NewReader(text), name)
 	if err != nil {
@@ -283,7 +283,7 @@ func (s *server) runScenario(w http.ResponseWriter, r *http.Request, rq *request
 	case s.simSlots <- struct{}{}:
 		defer func() { <-s.simSlots }()
 	case <-ctx.Done():
-		return lifeline.Errorf(lifeline.ECONFLICT, "web.simulate", "the simulator is busy; try again in a minute")
+		return lifeline.Errork(lifeline.ECONFLICT, "web.simulate", "err.scenario.busy", "the simulator is busy; try again in a minute")
 	}
 	samples := s.cfg.MaxSamples
 	res, err := s.graph.Simulate(ctx, sc, impact.RunOptions{Samples: samples, FlowSamples: min(samples, 200), Seed: 1, Workers: 1})

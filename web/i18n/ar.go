@@ -962,4 +962,10 @@ var ar = Messages{
 	"err.scenario.spacing":        "المطلوب مسافة موجبة بين المكررات، والموجود %v",
 	"err.scenario.unknown":        "حقل غير معروف %q؛ الحقول المقبولة: %s",
 	"err.scenario.yaml":           "%s: تعذّرت قراءة YAML: %s",
+	"err.scenario.asn":            "ases: المطلوب رقم AS مثل 8452 أو AS8452، والموجود %s",
+	"err.scenario.busy":           "المحاكي مشغول؛ أعد المحاولة بعد دقيقة",
+	"err.scenario.form.lonlat":    "المنطقة: يجب أن يكون خط الطول ودائرة العرض رقمين، والموجود %q و%q",
+	"err.scenario.form.nofile":    "اختر ملف سيناريو أو الصق سيناريو",
+	"err.scenario.form.none":      "اختر كابلًا أو محطة إنزال أو بلدًا أو منطقة على الأقل",
+	"err.scenario.form.radius":    "المنطقة: المتوقع أن يكون نصف القطر عددًا من الكيلومترات، والموجود %q",
 }

@@ -978,4 +978,10 @@ var en = Messages{
 	"err.scenario.spacing":        "want a positive distance between repeaters, found %v",
 	"err.scenario.unknown":        "unknown field %q; want one of: %s",
 	"err.scenario.yaml":           "%s: %s",
+	"err.scenario.asn":            "ases: want an AS number such as 8452 or AS8452, found %s",
+	"err.scenario.busy":           "the simulator is busy; try again in a minute",
+	"err.scenario.form.lonlat":    "region: longitude and latitude must both be numbers, found %q and %q",
+	"err.scenario.form.nofile":    "choose a scenario file or paste one",
+	"err.scenario.form.none":      "choose at least one cable, landing point, country or region",
+	"err.scenario.form.radius":    "region: radius_km: expected a number of kilometres, found %q",
 }

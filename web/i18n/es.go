@@ -960,4 +960,10 @@ var es = Messages{
 	"err.scenario.spacing":        "se espera una distancia positiva entre repetidores; se encontró %v",
 	"err.scenario.unknown":        "campo desconocido %q; se espera uno de: %s",
 	"err.scenario.yaml":           "%s: YAML ilegible: %s",
+	"err.scenario.asn":            "ases: se espera un número de AS como 8452 o AS8452; se encontró %s",
+	"err.scenario.busy":           "El simulador está ocupado; vuelva a intentarlo en un minuto",
+	"err.scenario.form.lonlat":    "Región: la longitud y la latitud deben ser números; se encontró %q y %q",
+	"err.scenario.form.nofile":    "Elija un archivo de escenario o pegue uno",
+	"err.scenario.form.none":      "Elija al menos un cable, una estación de amarre, un país o una región",
+	"err.scenario.form.radius":    "Región: el radio debe ser un número de kilómetros; se encontró %q",
 }

@@ -959,4 +959,10 @@ var fr = Messages{
 	"err.scenario.spacing":        "attendu : une distance positive entre répéteurs ; trouvé %v",
 	"err.scenario.unknown":        "champ inconnu %q ; champs possibles : %s",
 	"err.scenario.yaml":           "%s : YAML illisible : %s",
+	"err.scenario.asn":            "ases : attendu : un numéro d’AS comme 8452 ou AS8452 ; trouvé %s",
+	"err.scenario.busy":           "Le simulateur est occupé ; réessayez dans une minute",
+	"err.scenario.form.lonlat":    "Région : la longitude et la latitude doivent être des nombres ; trouvé %q et %q",
+	"err.scenario.form.nofile":    "Choisissez un fichier de scénario ou collez-en un",
+	"err.scenario.form.none":      "Choisissez au moins un câble, une station d’atterrissement, un pays ou une région",
+	"err.scenario.form.radius":    "Région : le rayon doit être un nombre de kilomètres ; trouvé %q",
 }

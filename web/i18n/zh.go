@@ -960,4 +960,10 @@ var zh = Messages{
 	"err.scenario.spacing":        "应为中继器之间的正距离，实际为 %v",
 	"err.scenario.unknown":        "未知字段 %q；可用字段：%s",
 	"err.scenario.yaml":           "%s：YAML 语法错误：%s",
+	"err.scenario.asn":            "ases：应为 AS 号，如 8452 或 AS8452，实际为 %s",
+	"err.scenario.busy":           "模拟器正忙，请一分钟后再试",
+	"err.scenario.form.lonlat":    "区域：经度和纬度都必须是数字，实际为 %q 和 %q",
+	"err.scenario.form.nofile":    "请选择一个场景文件，或直接粘贴场景",
+	"err.scenario.form.none":      "请至少选择一条光缆、一个登陆站、一个国家或一个区域",
+	"err.scenario.form.radius":    "区域：半径应为公里数，实际为 %q",
 }
