@@ -353,7 +353,13 @@ func CanEdit(v Viewer, m Marking) bool {
 func contentEdit(v Viewer, m Marking, op, what string, fields []field) error {
 	for _, f := range fields {
 		if f.set && !CanEdit(v, m) {
-			return lifeline.Errorf(lifeline.EFORBIDDEN, op, "%s: only reporters of the organisation that reported the %s may change what it says; others it is shared with may move its status", f.name, what)
+			switch what {
+			case "need":
+				return lifeline.Errork(lifeline.EFORBIDDEN, op, "err.content.need", "%s: only reporters of the organisation that reported the need may change what it says; others it is shared with may move its status", lifeline.Field(f.name))
+			case "offer":
+				return lifeline.Errork(lifeline.EFORBIDDEN, op, "err.content.offer", "%s: only reporters of the organisation that reported the offer may change what it says; others it is shared with may move its status", lifeline.Field(f.name))
+			}
+			return lifeline.Errork(lifeline.EFORBIDDEN, op, "err.content.incident", "%s: only reporters of the organisation that reported the incident may change what it says; others it is shared with may move its status", lifeline.Field(f.name))
 		}
 	}
 	return nil
@@ -372,7 +378,7 @@ func noChange(op string, fields []field) error {
 	for i, f := range fields {
 		names[i] = f.name
 	}
-	return lifeline.Errorf(lifeline.EINVALID, op, "body: nothing to change; name at least one of %s", strings.Join(names, ", "))
+	return lifeline.Errork(lifeline.EINVALID, op, "err.nochange", "body: nothing to change; name at least one of %s", strings.Join(names, ", "))
 }
 
 // CanCreate reports whether v may report incidents, needs and offers: a

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"lifeline"
 	"lifeline/coord"
@@ -22,8 +23,8 @@ import (
 var domainKey = regexp.MustCompile(`(?:Errork\((?:[^,()]+,){2}|lifeline\.P\()\s*"([^"]+)",\s*("(?:[^"\\]|\\.)*")`)
 
 // domainPackages are the packages whose keyed messages reach pages:
-// coord, and the web's own form parsing.
-var domainPackages = []string{"../coord", "."}
+// coord, the store, and the web's own form parsing.
+var domainPackages = []string{"../coord", "../store", "."}
 
 type domainUse struct{ file, english string }
 
@@ -228,4 +229,95 @@ func TestFormErrorsInReaderLanguage(t *testing.T) {
 	// Organisations: the admin adds one without a name.
 	resp, body = admin.post("/orgs/new", "/orgs", url.Values{"name": {""}, "kind": {"civil_society"}, "countries": {"SD"}})
 	expect("organisation, fr", resp, body, http.StatusBadRequest, "Nom\u202f: obligatoire")
+}
+
+// A commitment moved from a page read before someone else moved it is a
+// version conflict from the store, said in the reader's language.
+func TestFormVersionConflictInReaderLanguage(t *testing.T) {
+	in := newInstance(t)
+	a := in.browser(t)
+	a.login(in.tokA)
+	b := in.browser(t)
+	b.login(in.tokB)
+	resp, body := a.post("/needs/new", "/needs", url.Values{"title": {"Terminals for Kassala"}, "category": {"connectivity/satellite-terminal"},
+		"quantity": {"10"}, "unit": {"terminals"}, "countries": {"SD"}, "lead_hours": {"48"}, "tlp": {"TLP:GREEN"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("need: status %d: %s", resp.StatusCode, problem(body))
+	}
+	needURL := resp.Header.Get("Location")
+	resp, body = b.post("/offers/new", "/offers", url.Values{"title": {"Ku-band terminals"}, "category": {"connectivity/satellite-terminal"},
+		"quantity": {"20"}, "unit": {"terminals"}, "countries": {"SD"}, "lead_hours": {"24"}, "tlp": {"TLP:GREEN"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("offer: status %d: %s", resp.StatusCode, problem(body))
+	}
+	_, page := a.get(needURL)
+	offerID := regexp.MustCompile(`name="offer_id" value="([^"]+)"`).FindStringSubmatch(page)
+	if offerID == nil {
+		t.Fatal("no proposal")
+	}
+	resp, body = a.post(needURL, "/matches", url.Values{"need_id": {strings.TrimPrefix(needURL, "/needs/")}, "offer_id": {offerID[1]}, "quantity": {"5"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("commitment: status %d: %s", resp.StatusCode, problem(body))
+	}
+	move := regexp.MustCompile(`action="(/matches/[^"]+/status)">.*?name="status" value="([^"]+)"><input type="hidden" name="version" value="([0-9]+)"`)
+	// The first form of a move either party's page offers, read before
+	// anyone moves the commitment.
+	var who *browser
+	var form []string
+	for _, br := range []*browser{a, b} {
+		if _, page := br.get(needURL + "?lang=fr"); move.MatchString(page) {
+			who, form = br, move.FindStringSubmatch(page)
+			break
+		}
+	}
+	if form == nil {
+		t.Fatal("no party's page offers to move the commitment")
+	}
+	stale := url.Values{"status": {form[2]}, "version": {form[3]}}
+	if resp, body := who.post(needURL, form[1], stale); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("first move: status %d: %s", resp.StatusCode, problem(body))
+	}
+	id := strings.TrimSuffix(strings.TrimPrefix(form[1], "/matches/"), "/status")
+	// The store's version is the event's position: the stale form's is
+	// the one expected, whatever the commitment's is now.
+	arDigits := strings.Map(func(r rune) rune { return r - '0' + '٠' }, form[3])
+	for _, c := range []struct {
+		lang string
+		want []string
+	}{
+		{"fr", []string{"L’engagement " + id + " a été modifié entre-temps (version ", ", attendue " + form[3] + ")"}},
+		{"ar", []string{"تغيّر الالتزام \u2068" + id + "\u2069 في الأثناء (الإصدار ", "، والمتوقع " + arDigits + ")"}},
+		{"en", []string{"match " + id + " changed (version ", ", expected " + form[3] + ")"}},
+	} {
+		who.get(needURL + "?lang=" + c.lang)
+		resp, body := who.post(needURL, form[1], stale)
+		if resp.StatusCode != http.StatusConflict {
+			t.Errorf("%s: status %d, want 409: %s", c.lang, resp.StatusCode, problem(body))
+			continue
+		}
+		text := html.UnescapeString(htmlText(body))
+		for _, w := range c.want {
+			if !strings.Contains(text, w) {
+				t.Errorf("%s: the page does not say %q: %s", c.lang, w, problem(body))
+			}
+		}
+	}
+}
+
+// An update that names no field is said in the reader's language; the
+// English is the API's.
+func TestI18nNothingToChange(t *testing.T) {
+	v := coord.Viewer{MemberID: "m", OrgID: "o", Role: coord.RoleReporter}
+	r := &coord.Resource{ID: "n1", Version: 1, Marking: coord.Marking{TLP: coord.TLPGreen, Org: "o", Author: "m"}}
+	err := coord.ApplyResourceUpdate(v, r, "Need", 0, coord.ResourceUpdate{}, time.Now())
+	if err == nil {
+		t.Fatal("an empty update is accepted")
+	}
+	want := "body: nothing to change; name at least one of title, quantity"
+	if got := errorText(english, err); !strings.HasPrefix(got, want) {
+		t.Errorf("en: %q, want it to start %q", got, want)
+	}
+	if got := errorText(printerOf(t, "fr"), err); !strings.HasPrefix(got, "Rien à modifier\u202f: indiquez au moins l’un des champs title, quantity") {
+		t.Errorf("fr: %q", got)
+	}
 }

@@ -925,4 +925,17 @@ var en = Messages{
 	"err.area.distinct":            "area: %s has fewer than 3 distinct positions",
 	"err.area.fold":                "area: %s intersects itself at point %s: segments %d and %d fold back over each other",
 	"err.area.cross":               "area: %s intersects itself at point %s (segments %d and %d)",
+	// more domain messages
+	"err.version.match":    "match %s changed (version %d, expected %d)",
+	"err.nochange":         "body: nothing to change; name at least one of %s",
+	"err.content.incident": "%s: only reporters of the organisation that reported the incident may change what it says; others it is shared with may move its status",
+	"err.content.need":     "%s: only reporters of the organisation that reported the need may change what it says; others it is shared with may move its status",
+	"err.content.offer":    "%s: only reporters of the organisation that reported the offer may change what it says; others it is shared with may move its status",
+	"err.sub.mailto":       "url: expected mailto: followed by one e-mail address such as ops@example.org, found %q",
+	"err.sub.url":          "url: expected an absolute http or https URL without credentials, at most 2000 bytes, or mailto: and an e-mail address, found %q",
+	"err.sub.none":         "filter: choose at least one of incidents, alerts, matching_needs",
+	"err.sub.many":         "filter: too many countries or kinds",
+	"err.sub.kind":         "filter.kinds[%d]: expected one of %s, found %q",
+	"err.sub.severity":     "filter.min_severity: expected Minor, Moderate, Severe or Extreme, found %q",
+	"err.sub.manage":       "managing an organisation's webhooks needs the org_admin role in that organisation",
 }

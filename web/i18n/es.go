@@ -907,4 +907,17 @@ var es = Messages{
 	"err.area.distinct":            "Zona: %s tiene menos de 3 vértices distintos",
 	"err.area.fold":                "Zona: %s se corta a sí mismo en el punto %s: los lados %d y %d se pliegan uno sobre otro",
 	"err.area.cross":               "Zona: %s se corta a sí mismo en el punto %s (lados %d y %d)",
+	// more domain messages
+	"err.version.match":    "El compromiso %s ha cambiado entretanto (versión %d, se esperaba %d)",
+	"err.nochange":         "Nada que cambiar: indique al menos uno de los campos %s",
+	"err.content.incident": "%s: solo los informantes de la organización que notificó el incidente pueden cambiar lo que dice; las demás organizaciones con las que se comparte pueden avanzar su estado",
+	"err.content.need":     "%s: solo los informantes de la organización que publicó la necesidad pueden cambiar lo que dice; las demás organizaciones con las que se comparte pueden avanzar su estado",
+	"err.content.offer":    "%s: solo los informantes de la organización que publicó la oferta pueden cambiar lo que dice; las demás organizaciones con las que se comparte pueden avanzar su estado",
+	"err.sub.mailto":       "Dirección: se esperaba mailto: seguido de una sola dirección de correo, como ops@example.org; se encontró %q",
+	"err.sub.url":          "Dirección: se esperaba una URL http o https absoluta sin credenciales, de 2000 bytes como máximo, o mailto: y una dirección de correo; se encontró %q",
+	"err.sub.none":         "Enviar: elija al menos incidentes, alertas o necesidades que nuestras ofertas podrían cubrir",
+	"err.sub.many":         "Filtro: demasiados países o tipos",
+	"err.sub.kind":         "Tipo n.º %d: se esperaba uno de %s; se encontró %q",
+	"err.sub.severity":     "Gravedad mínima: se esperaba Minor, Moderate, Severe o Extreme; se encontró %q",
+	"err.sub.manage":       "Gestionar los webhooks de una organización requiere el rol de administrador de esa organización",
 }

@@ -906,4 +906,17 @@ var fr = Messages{
 	"err.area.distinct":            "Zone : %s a moins de 3 sommets distincts",
 	"err.area.fold":                "Zone : %s se recoupe au point %s : les côtés %d et %d se replient l’un sur l’autre",
 	"err.area.cross":               "Zone : %s se recoupe au point %s (côtés %d et %d)",
+	// more domain messages
+	"err.version.match":    "L’engagement %s a été modifié entre-temps (version %d, attendue %d)",
+	"err.nochange":         "Rien à modifier : indiquez au moins l’un des champs %s",
+	"err.content.incident": "%s : seuls les rapporteurs de l’organisation qui a signalé l’incident peuvent modifier ce qu’il dit ; les autres organisations avec lesquelles il est partagé peuvent faire avancer son statut",
+	"err.content.need":     "%s : seuls les rapporteurs de l’organisation qui a publié le besoin peuvent modifier ce qu’il dit ; les autres organisations avec lesquelles il est partagé peuvent faire avancer son statut",
+	"err.content.offer":    "%s : seuls les rapporteurs de l’organisation qui a publié l’offre peuvent modifier ce qu’elle dit ; les autres organisations avec lesquelles elle est partagée peuvent faire avancer son statut",
+	"err.sub.mailto":       "Adresse : attendu mailto: suivi d’une seule adresse électronique, comme ops@example.org, trouvé %q",
+	"err.sub.url":          "Adresse : attendu une URL http ou https absolue sans identifiants, de 2000 octets au plus, ou mailto: et une adresse électronique, trouvé %q",
+	"err.sub.none":         "Envoyer : choisissez au moins les incidents, les alertes ou les besoins que nos offres pourraient combler",
+	"err.sub.many":         "Filtre : trop de pays ou de types",
+	"err.sub.kind":         "Type n°%d : attendu l’un de %s, trouvé %q",
+	"err.sub.severity":     "Gravité minimale : attendu Minor, Moderate, Severe ou Extreme, trouvé %q",
+	"err.sub.manage":       "Gérer les webhooks d’une organisation demande le rôle d’administrateur de cette organisation",
 }

@@ -907,4 +907,17 @@ var zh = Messages{
 	"err.area.distinct":            "区域：%s 的不同角点少于 3 个",
 	"err.area.fold":                "区域：%s 在点 %s 处自相交：第 %d 条与第 %d 条边相互折叠重叠",
 	"err.area.cross":               "区域：%s 在点 %s 处自相交（第 %d 条与第 %d 条边）",
+	// more domain messages
+	"err.version.match":    "承诺 %s 已被他人更改（版本 %d，预期 %d）",
+	"err.nochange":         "没有要更改的内容：请至少指明以下字段之一：%s",
+	"err.content.incident": "%s：只有报告该事件的组织的报告者可以修改其内容；与之共享的其他组织可以推进其状态",
+	"err.content.need":     "%s：只有发布该需求的组织的报告者可以修改其内容；与之共享的其他组织可以推进其状态",
+	"err.content.offer":    "%s：只有发布该供给的组织的报告者可以修改其内容；与之共享的其他组织可以推进其状态",
+	"err.sub.mailto":       "地址：应为 mailto: 加一个电子邮件地址，如 ops@example.org，实际为 %q",
+	"err.sub.url":          "地址：应为不含凭据、不超过 2000 字节的绝对 http 或 https URL，或 mailto: 加电子邮件地址，实际为 %q",
+	"err.sub.none":         "发送：请至少选择事件、警报或我们的供给可满足的需求之一",
+	"err.sub.many":         "筛选：国家或类型过多",
+	"err.sub.kind":         "第 %d 个类型：应为 %s 之一，实际为 %q",
+	"err.sub.severity":     "最低严重程度：应为 Minor、Moderate、Severe 或 Extreme，实际为 %q",
+	"err.sub.manage":       "管理组织的 Webhook 需要该组织的管理员角色",
 }
