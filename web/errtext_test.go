@@ -321,3 +321,34 @@ func TestI18nNothingToChange(t *testing.T) {
 		t.Errorf("fr: %q", got)
 	}
 }
+
+// What was shared cannot be unshared, and an organisation's contacts are
+// limited: said in the reader's language, the English the API's.
+func TestI18nMarkingAndOrgErrors(t *testing.T) {
+	fr, ar := printerOf(t, "fr"), printerOf(t, "ar")
+	v := coord.Viewer{MemberID: "m", OrgID: "o", Role: coord.RoleCoordinator}
+	old := coord.Marking{TLP: coord.TLPGreen, Org: "o", Author: "m"}
+	narrower := old
+	narrower.TLP = coord.TLPAmber
+	err := coord.CanWiden(v, old, narrower)
+	for _, c := range []struct {
+		p    *i18n.Printer
+		want string
+	}{
+		{english, "tlp: TLP:GREEN cannot be narrowed to TLP:AMBER; what was shared cannot be unshared"},
+		{fr, "TLP\u202f: TLP:GREEN ne peut pas être restreint à TLP:AMBER\u202f; ce qui a été partagé ne peut pas être retiré"},
+		{ar, "TLP: لا يمكن تضييق TLP:GREEN إلى TLP:AMBER؛ ما تمت مشاركته لا يمكن سحبه"},
+	} {
+		if got := errorText(c.p, err); got != c.want {
+			t.Errorf("%s: %q, want %q", c.p.Lang.Code, got, c.want)
+		}
+	}
+	o := &coord.Org{Name: "Relief", Kind: coord.OrgKinds[0], Contacts: make([]coord.Contact, 51)}
+	err = o.Validate()
+	if got := errorText(english, err); got != "contacts: at most 50" {
+		t.Errorf("en: %q", got)
+	}
+	if got := errorText(fr, err); got != "Contacts\u202f: 50 au plus" {
+		t.Errorf("fr: %q", got)
+	}
+}
