@@ -352,3 +352,32 @@ func TestI18nMarkingAndOrgErrors(t *testing.T) {
 		t.Errorf("fr: %q", got)
 	}
 }
+
+// An area's GeoJSON with a ring left open, or a hole outside its shell,
+// is said in the reader's language with its place in the polygon; the
+// English is the API's.
+func TestI18nAreaGeoJSON(t *testing.T) {
+	fr, ar := printerOf(t, "fr"), printerOf(t, "ar")
+	open := &coord.Area{Type: "Polygon", Coordinates: []byte(`[[[30,10],[32,10],[32,12],[30,12]]]`)}
+	err := open.Validate()
+	for _, c := range []struct {
+		p    *i18n.Printer
+		want string
+	}{
+		{english, "area: polygon 0 ring 0 is not closed: it starts at [30, 10] and ends at [30, 12]; repeat the first position at the end"},
+		{fr, "Zone\u202f: l’anneau 0 du polygone 0 n’est pas fermé\u202f: il commence en [30, 10] et finit en [30, 12]\u202f; répétez le premier sommet à la fin"},
+		{ar, "المنطقة: \u2068الحلقة ٠ من المضلع ٠\u2069 غير مغلقة: تبدأ عند \u2068[30, 10]\u2069"},
+	} {
+		if got := errorText(c.p, err); !strings.HasPrefix(got, c.want) {
+			t.Errorf("%s: %q, want it to start %q", c.p.Lang.Code, got, c.want)
+		}
+	}
+	hole := &coord.Area{Type: "Polygon", Coordinates: []byte(`[[[30,10],[32,10],[32,12],[30,12],[30,10]],[[31,11],[35,11],[31,11.5],[31,11]]]`)}
+	err = hole.Validate()
+	if got, want := errorText(english, err), "area: polygon 0 ring 1 is a hole, but its edge from position 0 crosses out of the outer ring (ring 0) at [33, 11]; a hole must lie within it"; !strings.HasPrefix(got, want) {
+		t.Errorf("en: %q, want it to start %q", got, want)
+	}
+	if got, want := errorText(fr, err), "Zone\u202f: l’anneau 1 du polygone 0 est un trou, mais son côté partant du sommet 0 sort de l’anneau extérieur (anneau 0) en [33, 11]"; !strings.HasPrefix(got, want) {
+		t.Errorf("fr: %q, want it to start %q", got, want)
+	}
+}
