@@ -23,8 +23,8 @@ import (
 var domainKey = regexp.MustCompile(`(?:Errork\((?:[^,()]+,){2}|lifeline\.P\()\s*"([^"]+)",\s*("(?:[^"\\]|\\.)*")`)
 
 // domainPackages are the packages whose keyed messages reach pages:
-// coord, the store, and the web's own form parsing.
-var domainPackages = []string{"../coord", "../store", "."}
+// coord, the store, federation's peers, and the web's own form parsing.
+var domainPackages = []string{"../coord", "../store", "../federation", "."}
 
 type domainUse struct{ file, english string }
 
