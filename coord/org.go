@@ -161,7 +161,7 @@ func Endorse(v Viewer, org *Org, threshold int) error {
 		return lifeline.Errork(lifeline.ECONFLICT, op, "err.org.self", "an organisation cannot endorse itself")
 	}
 	if slices.Contains(org.EndorsedBy, v.OrgID) {
-		return lifeline.Errorf(lifeline.ECONFLICT, op, "organisation %s already endorsed %s", v.OrgID, org.ID)
+		return lifeline.Errork(lifeline.ECONFLICT, op, "err.org.endorsed", "organisation %s already endorsed %s", v.OrgID, org.ID)
 	}
 	if threshold < 1 {
 		threshold = DefaultEndorsements

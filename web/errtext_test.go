@@ -226,6 +226,16 @@ func TestFormErrorsInReaderLanguage(t *testing.T) {
 	resp, body = in_("fr").post(needURL, "/matches", tooMany)
 	expect("commitment, fr", resp, body, http.StatusConflict, "Quantité\u202f: il ne manque au besoin que 10 terminals")
 
+	// Evidence longer than an item of evidence may be.
+	long := url.Values{"title": {"Cut near Port Sudan"}, "kind": {"cable_cut"}, "countries": {"SD"}, "shape": {"none"},
+		"evidence_url": {"https://example.org/report"}, "evidence_note": {strings.Repeat("n", 4001)}}
+	resp, body = in_("en").post("/incidents/new", "/incidents", long)
+	expect("evidence, en", resp, body, http.StatusBadRequest, "evidence[0]: at most 4000 bytes")
+	resp, body = in_("fr").post("/incidents/new", "/incidents", long)
+	expect("evidence, fr", resp, body, http.StatusBadRequest, "Preuve 0\u202f: 4000 octets au plus")
+	resp, body = in_("ar").post("/incidents/new", "/incidents", long)
+	expect("evidence, ar", resp, body, http.StatusBadRequest, "الدليل ٠: 4000 بايت على الأكثر")
+
 	// Organisations: the admin adds one without a name.
 	resp, body = admin.post("/orgs/new", "/orgs", url.Values{"name": {""}, "kind": {"civil_society"}, "countries": {"SD"}})
 	expect("organisation, fr", resp, body, http.StatusBadRequest, "Nom\u202f: obligatoire")
