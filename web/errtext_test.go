@@ -226,6 +226,15 @@ func TestFormErrorsInReaderLanguage(t *testing.T) {
 	resp, body = in_("fr").post(needURL, "/matches", tooMany)
 	expect("commitment, fr", resp, body, http.StatusConflict, "Quantité\u202f: il ne manque au besoin que 10 terminals")
 
+	// Shared with an organisation this instance does not know: the store's
+	// check of the names.
+	stranger := url.Values{"title": {"Fuel for Kassala"}, "category": {"power/fuel"}, "quantity": {"4"}, "unit": {"drums"},
+		"countries": {"SD"}, "tlp": {"TLP:AMBER"}, "share": {"org_nowhere"}}
+	resp, body = in_("en").post("/needs/new", "/needs", stranger)
+	expect("sharing, en", resp, body, http.StatusBadRequest, `share_with_orgs: no organisation "org_nowhere" on this instance or its peers`)
+	resp, body = in_("fr").post("/needs/new", "/needs", stranger)
+	expect("sharing, fr", resp, body, http.StatusBadRequest, "Partage\u202f: aucune organisation \"org_nowhere\" sur cette instance ni chez ses pairs")
+
 	// Evidence longer than an item of evidence may be.
 	long := url.Values{"title": {"Cut near Port Sudan"}, "kind": {"cable_cut"}, "countries": {"SD"}, "shape": {"none"},
 		"evidence_url": {"https://example.org/report"}, "evidence_note": {strings.Repeat("n", 4001)}}

@@ -997,4 +997,8 @@ var en = Messages{
 	"err.org.endorsed":         "organisation %s already endorsed %s",
 	"err.restoration.element":  "restoration[%d].element: expected an atlas element id of 1 to 200 bytes",
 	"err.restoration.status":   "restoration[%d].status: unknown %q",
+	"err.names.org":            "share_with_orgs: no organisation %q on this instance or its peers; expected the id of an organisation, such as \"org_…\" from the list of organisations",
+	"err.names.member":         "recipients: no member %q on this instance or its peers; expected the id of a member, such as \"mem_…\"",
+	"err.sub.limit":            "an organisation has at most %d webhooks; remove one first",
+	"err.org.admin":            "adding an organisation needs an instance admin",
 }

@@ -979,4 +979,8 @@ var es = Messages{
 	"err.org.endorsed":         "La organización %s ya avaló a %s",
 	"err.restoration.element":  "Restablecimiento n.º %d, elemento: se esperaba el identificador de un elemento del atlas, de 1 a 200 bytes",
 	"err.restoration.status":   "Restablecimiento n.º %d, estado: %q desconocido",
+	"err.names.org":            "Compartir: no hay ninguna organización %q en esta instancia ni en sus pares; se esperaba el identificador de una organización, como «org_…» de la lista de organizaciones",
+	"err.names.member":         "Destinatarios: no hay ningún miembro %q en esta instancia ni en sus pares; se esperaba el identificador de un miembro, como «mem_…»",
+	"err.sub.limit":            "Una organización tiene como máximo %d webhooks; quite uno primero",
+	"err.org.admin":            "Añadir una organización requiere un administrador de la instancia",
 }

@@ -978,4 +978,8 @@ var fr = Messages{
 	"err.org.endorsed":         "L’organisation %s a déjà recommandé %s",
 	"err.restoration.element":  "Rétablissement n°%d, élément : attendu l’identifiant d’un élément de l’atlas, de 1 à 200 octets",
 	"err.restoration.status":   "Rétablissement n°%d, statut : %q inconnu",
+	"err.names.org":            "Partage : aucune organisation %q sur cette instance ni chez ses pairs ; attendu l’identifiant d’une organisation, comme « org_… » dans la liste des organisations",
+	"err.names.member":         "Destinataires : aucun membre %q sur cette instance ni chez ses pairs ; attendu l’identifiant d’un membre, comme « mem_… »",
+	"err.sub.limit":            "Une organisation a au plus %d webhooks ; retirez-en un d’abord",
+	"err.org.admin":            "Ajouter une organisation demande un administrateur de l’instance",
 }

@@ -979,4 +979,8 @@ var zh = Messages{
 	"err.org.endorsed":         "组织 %s 已为 %s 背书",
 	"err.restoration.element":  "第 %d 项恢复的要素：应为 1 至 200 字节的地图集要素标识",
 	"err.restoration.status":   "第 %d 项恢复的状态：未知值 %q",
+	"err.names.org":            "共享：本实例及其对等实例上都没有组织 %q；应为组织标识，如组织列表中的“org_…”",
+	"err.names.member":         "接收者：本实例及其对等实例上都没有成员 %q；应为成员标识，如“mem_…”",
+	"err.sub.limit":            "一个组织最多有 %d 个 Webhook；请先移除一个",
+	"err.org.admin":            "添加组织需要平台管理员",
 }
