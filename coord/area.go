@@ -44,7 +44,7 @@ func (a *Area) Polygons() ([][][]Position, error) {
 			return nil, lifeline.Errorf(lifeline.EINVALID, op, "area: MultiPolygon coordinates: expected an array of polygons of rings of [longitude, latitude] positions: %v", err)
 		}
 	default:
-		return nil, lifeline.Errorf(lifeline.EINVALID, op, "area: type: expected \"Polygon\" or \"MultiPolygon\", found %q", a.Type)
+		return nil, lifeline.Errork(lifeline.EINVALID, op, "err.area.type", "area: type: expected \"Polygon\" or \"MultiPolygon\", found %q", a.Type)
 	}
 	polys := make([][][]Position, len(raw))
 	for pi, p := range raw {
@@ -54,24 +54,24 @@ func (a *Area) Polygons() ([][][]Position, error) {
 			for i, pos := range r {
 				// RFC 7946 3.1.1: two numbers, an altitude may follow.
 				if len(pos) != 2 && len(pos) != 3 {
-					return nil, lifeline.Errorf(lifeline.EINVALID, op, "area: polygon %d ring %d position %d: expected [longitude, latitude] (an altitude may follow), found %d numbers", pi, ri, i, len(pos))
+					return nil, lifeline.Errork(lifeline.EINVALID, op, "err.area.numbers", "area: %s position %d: expected [longitude, latitude] (an altitude may follow), found %d numbers", ringP(pi, ri), i, len(pos))
 				}
 				polys[pi][ri][i] = Position{pos[0], pos[1]}
 			}
 		}
 	}
 	if len(polys) == 0 {
-		return nil, lifeline.Errorf(lifeline.EINVALID, op, "area: no polygon")
+		return nil, lifeline.Errork(lifeline.EINVALID, op, "err.area.empty", "area: no polygon")
 	}
 	total := 0
 	for pi, p := range polys {
 		if len(p) == 0 {
-			return nil, lifeline.Errorf(lifeline.EINVALID, op, "area: polygon %d has no ring", pi)
+			return nil, lifeline.Errork(lifeline.EINVALID, op, "err.area.noring", "area: polygon %d has no ring", pi)
 		}
 		for ri, r := range p {
 			total += len(r)
 			if total > MaxAreaPositions {
-				return nil, lifeline.Errorf(lifeline.EINVALID, op, "area: more than %d positions", MaxAreaPositions)
+				return nil, lifeline.Errork(lifeline.EINVALID, op, "err.area.many", "area: more than %d positions", MaxAreaPositions)
 			}
 			if err := validateRing(pi, ri, r); err != nil {
 				return nil, err
@@ -97,11 +97,11 @@ func validateHole(pi, ri int, shell, hole []Position) error {
 	outside := func(q Position) bool { return !inRing(q, shell) && !onRing(q, shell) }
 	for i, p := range hole {
 		if outside(p) {
-			return lifeline.Errorf(lifeline.EINVALID, op, "area: polygon %d ring %d is a hole, but its position %d %s lies outside the outer ring (ring 0); a hole must lie within it", pi, ri, i, fmtPos(p))
+			return lifeline.Errork(lifeline.EINVALID, op, "err.area.hole.out", "area: %s is a hole, but its position %d %s lies outside the outer ring (ring 0); a hole must lie within it", ringP(pi, ri), i, fmtPos(p))
 		}
 		if i+1 < len(hole) {
 			if mid := (Position{(p[0] + hole[i+1][0]) / 2, (p[1] + hole[i+1][1]) / 2}); outside(mid) {
-				return lifeline.Errorf(lifeline.EINVALID, op, "area: polygon %d ring %d is a hole, but its edge from position %d crosses out of the outer ring (ring 0) at %s; a hole must lie within it", pi, ri, i, fmtPos(mid))
+				return lifeline.Errork(lifeline.EINVALID, op, "err.area.hole.cross", "area: %s is a hole, but its edge from position %d crosses out of the outer ring (ring 0) at %s; a hole must lie within it", ringP(pi, ri), i, fmtPos(mid))
 			}
 		}
 	}
@@ -143,11 +143,16 @@ func decodeCoords(raw json.RawMessage, v any) error {
 	return json.Unmarshal(raw, v)
 }
 
+// ringP names ring ri of polygon pi in a message.
+func ringP(pi, ri int) lifeline.Phrase {
+	return lifeline.P("err.area.ring", "polygon %d ring %d", pi, ri)
+}
+
 func validateRing(pi, ri int, r []Position) error {
 	const op = "coord.Area"
-	where := lifeline.P("err.area.ring", "polygon %d ring %d", pi, ri)
+	where := ringP(pi, ri)
 	if len(r) > MaxRingPositions {
-		return lifeline.Errorf(lifeline.EINVALID, op, "area: %s has %d positions, at most %d", where, len(r), MaxRingPositions)
+		return lifeline.Errork(lifeline.EINVALID, op, "err.area.ring.many", "area: %s has %d positions, at most %d", where, len(r), MaxRingPositions)
 	}
 	for i, p := range r {
 		if !(p[0] >= -180 && p[0] <= 180) || !(p[1] >= -90 && p[1] <= 90) {
@@ -155,10 +160,10 @@ func validateRing(pi, ri int, r []Position) error {
 		}
 	}
 	if len(r) < 4 {
-		return lifeline.Errorf(lifeline.EINVALID, op, "area: %s has %d positions; a closed ring needs at least 4", where, len(r))
+		return lifeline.Errork(lifeline.EINVALID, op, "err.area.ring.short", "area: %s has %d positions; a closed ring needs at least 4", where, len(r))
 	}
 	if r[0] != r[len(r)-1] {
-		return lifeline.Errorf(lifeline.EINVALID, op, "area: %s is not closed: it starts at %s and ends at %s; repeat the first position at the end", where, fmtPos(r[0]), fmtPos(r[len(r)-1]))
+		return lifeline.Errork(lifeline.EINVALID, op, "err.area.ring.open", "area: %s is not closed: it starts at %s and ends at %s; repeat the first position at the end", where, fmtPos(r[0]), fmtPos(r[len(r)-1]))
 	}
 	// Drop repeated consecutive positions: they draw nothing.
 	pts := []Position{r[0]}

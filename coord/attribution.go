@@ -97,21 +97,21 @@ func AcceptCandidate(v Viewer, in *Incident, c CandidateAccept) error {
 		return lifeline.Errorf(lifeline.ENOTFOUND, op, "no such incident")
 	}
 	if !CanCoordinate(v, in.Marking) {
-		return lifeline.Errorf(lifeline.EFORBIDDEN, op, "accepting a candidate needs a coordinator of an organisation the incident is shared with")
+		return lifeline.Errork(lifeline.EFORBIDDEN, op, "err.cand.coord", "accepting a candidate needs a coordinator of an organisation the incident is shared with")
 	}
 	if in.Status == IncidentResolved || in.Status == IncidentDismissed {
-		return lifeline.Errorf(lifeline.ECONFLICT, op, "incident is %s", in.Status)
+		return lifeline.Errork(lifeline.ECONFLICT, op, "err.restore.closed", "incident is %s", enumP("status", in.Status))
 	}
 	if len(c.Elements) == 0 || len(c.Elements) > 4 {
-		return lifeline.Errorf(lifeline.EINVALID, op, "accept_candidate.elements: expected 1 to 4 element ids, found %d", len(c.Elements))
+		return lifeline.Errork(lifeline.EINVALID, op, "err.cand.count", "accept_candidate.elements: expected 1 to 4 element ids, found %d", len(c.Elements))
 	}
 	if math.IsNaN(c.Score) || math.IsInf(c.Score, 0) {
-		return lifeline.Errorf(lifeline.EINVALID, op, "accept_candidate.score: expected a number")
+		return lifeline.Errork(lifeline.EINVALID, op, "err.cand.score", "accept_candidate.score: expected a number")
 	}
 	for i, e := range c.Elements {
 		kind, id, _ := strings.Cut(e, ":")
 		if id == "" || len(e) > 200 || (kind != "segment" && kind != "cable" && kind != "landing_point") {
-			return lifeline.Errorf(lifeline.EINVALID, op, "accept_candidate.elements[%d]: expected a segment, cable or landing point id such as \"segment:seacom/3\", found %q", i, truncate(e, 80))
+			return lifeline.Errork(lifeline.EINVALID, op, "err.cand.element", "accept_candidate.elements[%d]: expected a segment, cable or landing point id such as \"segment:seacom/3\", found %q", i, truncate(e, 80))
 		}
 	}
 	for _, e := range c.Elements {
@@ -156,22 +156,22 @@ func RecoverBySignal(v Viewer, in *Incident, r SignalRecovery, now time.Time) er
 		return lifeline.Errorf(lifeline.ENOTFOUND, op, "no such incident")
 	}
 	if !CanCoordinate(v, in.Marking) {
-		return lifeline.Errorf(lifeline.EFORBIDDEN, op, "restoration needs a coordinator of an organisation the incident is shared with")
+		return lifeline.Errork(lifeline.EFORBIDDEN, op, "err.restore.coord", "restoration needs a coordinator of an organisation the incident is shared with")
 	}
 	if in.Status == IncidentResolved || in.Status == IncidentDismissed {
-		return lifeline.Errorf(lifeline.ECONFLICT, op, "incident is %s", in.Status)
+		return lifeline.Errork(lifeline.ECONFLICT, op, "err.restore.closed", "incident is %s", enumP("status", in.Status))
 	}
 	if !slices.Contains(in.Elements, r.Element) {
-		return lifeline.Errorf(lifeline.EINVALID, op, "recovered.element: %q is not among the incident's affected elements", truncate(r.Element, 80))
+		return lifeline.Errork(lifeline.EINVALID, op, "err.recover.element", "recovered.element: %q is not among the incident's affected elements", truncate(r.Element, 80))
 	}
 	if len(r.Affected) == 0 {
-		return lifeline.Errorf(lifeline.EINVALID, op, "recovered.affected: expected the countries the element's loss affected, found none")
+		return lifeline.Errork(lifeline.EINVALID, op, "err.recover.affected", "recovered.affected: expected the countries the element's loss affected, found none")
 	}
 	var last time.Time
 	for _, c := range r.Affected {
 		i := slices.IndexFunc(r.Recovered, func(d Drop) bool { return d.Country == c })
 		if i < 0 || r.Recovered[i].At.IsZero() || r.Recovered[i].Share > RecoveredShare || math.IsNaN(r.Recovered[i].Share) {
-			return lifeline.Errorf(lifeline.EINVALID, op, "recovered: %s has not recovered; every affected country must (%s)", c, strings.Join(r.Affected, ", "))
+			return lifeline.Errork(lifeline.EINVALID, op, "err.recover.country", "recovered: %s has not recovered; every affected country must (%s)", c, strings.Join(r.Affected, ", "))
 		}
 		if at := r.Recovered[i].At.UTC(); at.After(last) {
 			last = at
@@ -185,7 +185,7 @@ func RecoverBySignal(v Viewer, in *Incident, r SignalRecovery, now time.Time) er
 			continue
 		}
 		if rs.Status == RepairRestored {
-			return lifeline.Errorf(lifeline.ECONFLICT, op, "status: %s is already restored", r.Element)
+			return lifeline.Errork(lifeline.ECONFLICT, op, "err.recover.done", "status: %s is already restored", r.Element)
 		}
 		rs.Status = RepairRestored
 		rs.Timeline = append(rs.Timeline, step)

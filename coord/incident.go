@@ -171,16 +171,16 @@ func (in *Incident) Validate() error {
 		}
 	}
 	if len(in.Elements) > 10000 {
-		return lifeline.Errorf(lifeline.EINVALID, op, "elements: at most 10000")
+		return lifeline.Errork(lifeline.EINVALID, op, "err.elements.many", "elements: at most 10000")
 	}
 	for i, e := range in.Elements {
 		if e == "" || len(e) > 200 {
-			return lifeline.Errorf(lifeline.EINVALID, op, "elements[%d]: expected an atlas element id of 1 to 200 bytes", i)
+			return lifeline.Errork(lifeline.EINVALID, op, "err.element.id", "elements[%d]: expected an atlas element id of 1 to 200 bytes", i)
 		}
 	}
 	for i, a := range in.ASNs {
 		if a == 0 {
-			return lifeline.Errorf(lifeline.EINVALID, op, "asns[%d]: 0 is not an AS number", i)
+			return lifeline.Errork(lifeline.EINVALID, op, "err.asn.zero", "asns[%d]: 0 is not an AS number", i)
 		}
 	}
 	if in.Start != nil && in.End != nil && in.End.Before(*in.Start) {
@@ -196,7 +196,7 @@ func (in *Incident) Validate() error {
 		return err
 	}
 	if len(in.Evidence) > 500 {
-		return lifeline.Errorf(lifeline.EINVALID, op, "evidence: at most 500 items")
+		return lifeline.Errork(lifeline.EINVALID, op, "err.evidence.many", "evidence: at most 500 items")
 	}
 	for i, e := range in.Evidence {
 		if err := e.validate(i); err != nil {
@@ -213,7 +213,7 @@ func (in *Incident) Validate() error {
 			return err
 		}
 		if !slices.Contains(in.Elements, in.Restoration[i].Element) {
-			return lifeline.Errorf(lifeline.EINVALID, op, "elements: %s has a restoration timeline and must stay listed", in.Restoration[i].Element)
+			return lifeline.Errork(lifeline.EINVALID, op, "err.elements.restored", "elements: %s has a restoration timeline and must stay listed", in.Restoration[i].Element)
 		}
 	}
 	return in.Marking.Validate()
@@ -228,20 +228,20 @@ func (e Evidence) validate(i int) error {
 		}
 	case "signal":
 		if e.Signal == "" {
-			return lifeline.Errorf(lifeline.EINVALID, op, "evidence[%d].signal: required for kind signal", i)
+			return lifeline.Errork(lifeline.EINVALID, op, "err.evidence.signal", "evidence[%d].signal: required for kind signal", i)
 		}
 	case "file":
 		if len(e.SHA256) != 64 || strings.Trim(e.SHA256, "0123456789abcdef") != "" {
-			return lifeline.Errorf(lifeline.EINVALID, op, "evidence[%d].sha256: expected 64 lower-case hex digits, found %q", i, e.SHA256)
+			return lifeline.Errork(lifeline.EINVALID, op, "err.evidence.sha", "evidence[%d].sha256: expected 64 lower-case hex digits, found %q", i, e.SHA256)
 		}
 	default:
-		return lifeline.Errorf(lifeline.EINVALID, op, "evidence[%d].kind: expected link, signal or file, found %q", i, e.Kind)
+		return lifeline.Errork(lifeline.EINVALID, op, "err.evidence.kind", "evidence[%d].kind: expected link, signal or file, found %q", i, e.Kind)
 	}
 	if math.IsNaN(e.Drop) || e.Drop < 0 || e.Drop > 1 || e.Drop > 0 && e.Kind != "signal" {
-		return lifeline.Errorf(lifeline.EINVALID, op, "evidence[%d].drop: expected a share from 0 to 1 for a signal, found %v", i, e.Drop)
+		return lifeline.Errork(lifeline.EINVALID, op, "err.evidence.drop", "evidence[%d].drop: expected a share from 0 to 1 for a signal, found %v", i, e.Drop)
 	}
 	if len(e.URL)+len(e.Signal)+len(e.Note) > 4000 {
-		return lifeline.Errorf(lifeline.EINVALID, op, "evidence[%d]: at most 4000 bytes", i)
+		return lifeline.Errork(lifeline.EINVALID, op, "err.evidence.long", "evidence[%d]: at most 4000 bytes", i)
 	}
 	return nil
 }
@@ -261,14 +261,14 @@ func (s *Shutdown) validate() error {
 		len(s.GovJustification) + len(s.InfoSource) + len(s.InfoSourceLink)
 	for _, l := range [][]string{s.AffectedNetworks, s.Services, s.TelcosInvolved} {
 		if len(l) > 200 {
-			return lifeline.Errorf(lifeline.EINVALID, op, "shutdown: a list holds at most 200 names")
+			return lifeline.Errork(lifeline.EINVALID, op, "err.shutdown.names", "shutdown: a list holds at most 200 names")
 		}
 		for _, x := range l {
 			n += len(x)
 		}
 	}
 	if n > 20000 {
-		return lifeline.Errorf(lifeline.EINVALID, op, "shutdown: at most 20000 bytes of text")
+		return lifeline.Errork(lifeline.EINVALID, op, "err.shutdown.long", "shutdown: at most 20000 bytes of text")
 	}
 	return nil
 }
@@ -353,7 +353,13 @@ func CanEdit(v Viewer, m Marking) bool {
 func contentEdit(v Viewer, m Marking, op, what string, fields []field) error {
 	for _, f := range fields {
 		if f.set && !CanEdit(v, m) {
-			return lifeline.Errorf(lifeline.EFORBIDDEN, op, "%s: only reporters of the organisation that reported the %s may change what it says; others it is shared with may move its status", f.name, what)
+			switch what {
+			case "need":
+				return lifeline.Errork(lifeline.EFORBIDDEN, op, "err.content.need", "%s: only reporters of the organisation that reported the need may change what it says; others it is shared with may move its status", lifeline.Field(f.name))
+			case "offer":
+				return lifeline.Errork(lifeline.EFORBIDDEN, op, "err.content.offer", "%s: only reporters of the organisation that reported the offer may change what it says; others it is shared with may move its status", lifeline.Field(f.name))
+			}
+			return lifeline.Errork(lifeline.EFORBIDDEN, op, "err.content.incident", "%s: only reporters of the organisation that reported the incident may change what it says; others it is shared with may move its status", lifeline.Field(f.name))
 		}
 	}
 	return nil
@@ -372,7 +378,7 @@ func noChange(op string, fields []field) error {
 	for i, f := range fields {
 		names[i] = f.name
 	}
-	return lifeline.Errorf(lifeline.EINVALID, op, "body: nothing to change; name at least one of %s", strings.Join(names, ", "))
+	return lifeline.Errork(lifeline.EINVALID, op, "err.nochange", "body: nothing to change; name at least one of %s", strings.Join(names, ", "))
 }
 
 // CanCreate reports whether v may report incidents, needs and offers: a

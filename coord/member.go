@@ -93,7 +93,7 @@ func CanAddMember(v Viewer, org string, r Role) error {
 // first.
 func CanListMembers(v Viewer, org string) error {
 	if v.Anonymous() || (v.OrgID != org && v.Role != RoleInstanceAdmin) {
-		return lifeline.Errorf(lifeline.EFORBIDDEN, "coord.CanListMembers", "listing the members of an organisation needs one of its members or an instance admin")
+		return lifeline.Errork(lifeline.EFORBIDDEN, "coord.CanListMembers", "err.member.list", "listing the members of an organisation needs one of its members or an instance admin")
 	}
 	return nil
 }
@@ -105,7 +105,7 @@ func CanListMembers(v Viewer, org string) error {
 // must be allowed to add a member with that role (CanAddMember).
 func CanManageTokens(v Viewer, m *Member) error {
 	if err := CanAddMember(v, m.OrgID, m.Role); err != nil {
-		return lifeline.Errorf(lifeline.EFORBIDDEN, "coord.CanManageTokens", "managing the tokens of a %s of this organisation needs an instance admin or one of its org admins", m.Role)
+		return lifeline.Errork(lifeline.EFORBIDDEN, "coord.CanManageTokens", "err.member.tokens", "managing the tokens of a %s of this organisation needs an instance admin or one of its org admins", enumP("role", m.Role))
 	}
 	return nil
 }

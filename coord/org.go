@@ -85,7 +85,7 @@ func (o *Org) Validate() error {
 		return err
 	}
 	if len(o.ASNs) > 10000 {
-		return lifeline.Errorf(lifeline.EINVALID, op, "asns: at most 10000")
+		return lifeline.Errork(lifeline.EINVALID, op, "err.org.asns", "asns: at most 10000")
 	}
 	for i, a := range o.ASNs {
 		if a == 0 {
@@ -93,11 +93,11 @@ func (o *Org) Validate() error {
 		}
 	}
 	if len(o.Contacts) > 50 {
-		return lifeline.Errorf(lifeline.EINVALID, op, "contacts: at most 50")
+		return lifeline.Errork(lifeline.EINVALID, op, "err.org.contacts", "contacts: at most 50")
 	}
 	for i, c := range o.Contacts {
 		if len(c.Name)+len(c.Email)+len(c.Phone)+len(c.Other) > 1000 {
-			return lifeline.Errorf(lifeline.EINVALID, op, "contacts[%d]: at most 1000 bytes", i)
+			return lifeline.Errork(lifeline.EINVALID, op, "err.org.contact", "contacts[%d]: at most 1000 bytes", i)
 		}
 	}
 	return nil
@@ -161,7 +161,7 @@ func Endorse(v Viewer, org *Org, threshold int) error {
 		return lifeline.Errork(lifeline.ECONFLICT, op, "err.org.self", "an organisation cannot endorse itself")
 	}
 	if slices.Contains(org.EndorsedBy, v.OrgID) {
-		return lifeline.Errorf(lifeline.ECONFLICT, op, "organisation %s already endorsed %s", v.OrgID, org.ID)
+		return lifeline.Errork(lifeline.ECONFLICT, op, "err.org.endorsed", "organisation %s already endorsed %s", v.OrgID, org.ID)
 	}
 	if threshold < 1 {
 		threshold = DefaultEndorsements

@@ -50,10 +50,10 @@ type RepairStep struct {
 func (r *Restoration) validate(i int) error {
 	const op = "coord.Incident.Validate"
 	if r.Element == "" || len(r.Element) > 200 {
-		return lifeline.Errorf(lifeline.EINVALID, op, "restoration[%d].element: expected an atlas element id of 1 to 200 bytes", i)
+		return lifeline.Errork(lifeline.EINVALID, op, "err.restoration.element", "restoration[%d].element: expected an atlas element id of 1 to 200 bytes", i)
 	}
 	if !r.Status.Valid() {
-		return lifeline.Errorf(lifeline.EINVALID, op, "restoration[%d].status: unknown %q", i, r.Status)
+		return lifeline.Errork(lifeline.EINVALID, op, "err.restoration.status", "restoration[%d].status: unknown %q", i, r.Status)
 	}
 	return nil
 }

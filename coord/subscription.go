@@ -77,17 +77,17 @@ func (s *Subscription) Validate() error {
 	if addr, ok := strings.CutPrefix(s.URL, "mailto:"); ok {
 		// An e-mail digest (package notify): one plain address.
 		if a, err := mail.ParseAddress(addr); err != nil || a.Address != addr || a.Name != "" {
-			return lifeline.Errorf(lifeline.EINVALID, op, "url: expected mailto: followed by one e-mail address such as ops@example.org, found %q", truncate(s.URL, 80))
+			return lifeline.Errork(lifeline.EINVALID, op, "err.sub.mailto", "url: expected mailto: followed by one e-mail address such as ops@example.org, found %q", truncate(s.URL, 80))
 		}
 	} else if u, err := url.Parse(s.URL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil || len(s.URL) > 2000 {
-		return lifeline.Errorf(lifeline.EINVALID, op, "url: expected an absolute http or https URL without credentials, at most 2000 bytes, or mailto: and an e-mail address, found %q", truncate(s.URL, 80))
+		return lifeline.Errork(lifeline.EINVALID, op, "err.sub.url", "url: expected an absolute http or https URL without credentials, at most 2000 bytes, or mailto: and an e-mail address, found %q", truncate(s.URL, 80))
 	}
 	f := s.Filter
 	if !f.Incidents && !f.Alerts && !f.MatchingNeeds {
-		return lifeline.Errorf(lifeline.EINVALID, op, "filter: choose at least one of incidents, alerts, matching_needs")
+		return lifeline.Errork(lifeline.EINVALID, op, "err.sub.none", "filter: choose at least one of incidents, alerts, matching_needs")
 	}
 	if len(f.Countries) > 250 || len(f.Kinds) > len(IncidentKinds) {
-		return lifeline.Errorf(lifeline.EINVALID, op, "filter: too many countries or kinds")
+		return lifeline.Errork(lifeline.EINVALID, op, "err.sub.many", "filter: too many countries or kinds")
 	}
 	for i, c := range f.Countries {
 		if err := validateCountry(op, "filter.countries["+strconv.Itoa(i)+"]", c); err != nil {
@@ -96,11 +96,11 @@ func (s *Subscription) Validate() error {
 	}
 	for i, k := range f.Kinds {
 		if !k.Valid() {
-			return lifeline.Errorf(lifeline.EINVALID, op, "filter.kinds[%d]: expected one of %s, found %q", i, joinIncidentKinds(), truncate(string(k), 40))
+			return lifeline.Errork(lifeline.EINVALID, op, "err.sub.kind", "filter.kinds[%d]: expected one of %s, found %q", i, joinIncidentKinds(), truncate(string(k), 40))
 		}
 	}
 	if f.MinSeverity != "" && severityRank[f.MinSeverity] == 0 {
-		return lifeline.Errorf(lifeline.EINVALID, op, "filter.min_severity: expected Minor, Moderate, Severe or Extreme, found %q", truncate(f.MinSeverity, 40))
+		return lifeline.Errork(lifeline.EINVALID, op, "err.sub.severity", "filter.min_severity: expected Minor, Moderate, Severe or Extreme, found %q", truncate(f.MinSeverity, 40))
 	}
 	return nil
 }
@@ -110,7 +110,7 @@ func (s *Subscription) Validate() error {
 // otherwise.
 func CanManageSubscriptions(v Viewer, org string) error {
 	if v.Anonymous() || v.OrgID != org || !v.Role.AtLeast(RoleOrgAdmin) {
-		return lifeline.Errorf(lifeline.EFORBIDDEN, "coord.CanManageSubscriptions", "managing an organisation's webhooks needs the org_admin role in that organisation")
+		return lifeline.Errork(lifeline.EFORBIDDEN, "coord.CanManageSubscriptions", "err.sub.manage", "managing an organisation's webhooks needs the org_admin role in that organisation")
 	}
 	return nil
 }

@@ -169,10 +169,10 @@ func (m Marking) Validate() error {
 		return lifeline.Errork(lifeline.EINVALID, op, "err.tlp.value", "tlp: expected one of TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT, TLP:RED, found %q", m.TLP)
 	}
 	if m.Org == "" {
-		return lifeline.Errorf(lifeline.EINVALID, op, "marking has no source organisation")
+		return lifeline.Errork(lifeline.EINVALID, op, "err.marking.source", "marking has no source organisation")
 	}
 	if m.Author == "" {
-		return lifeline.Errorf(lifeline.EINVALID, op, "marking has no author")
+		return lifeline.Errork(lifeline.EINVALID, op, "err.marking.author", "marking has no author")
 	}
 	if (m.TLP == TLPClear || m.TLP == TLPGreen) && len(m.Orgs) > 0 {
 		return lifeline.Errork(lifeline.EINVALID, op, "err.tlp.community", "share_with_orgs: %s is shared with a community, not with named organisations; use TLP:AMBER", m.TLP)
@@ -185,12 +185,12 @@ func (m Marking) Validate() error {
 	}
 	for i, o := range m.Orgs {
 		if o == "" {
-			return lifeline.Errorf(lifeline.EINVALID, op, "share_with_orgs[%d] is empty", i)
+			return lifeline.Errork(lifeline.EINVALID, op, "err.marking.share", "share_with_orgs[%d] is empty", i)
 		}
 	}
 	for i, o := range m.Members {
 		if o == "" {
-			return lifeline.Errorf(lifeline.EINVALID, op, "recipients[%d] is empty", i)
+			return lifeline.Errork(lifeline.EINVALID, op, "err.marking.recipient", "recipients[%d] is empty", i)
 		}
 	}
 	if len(m.Reveals) > MaxReveals {
@@ -226,26 +226,26 @@ func CanWiden(v Viewer, old, new Marking) error {
 		return lifeline.Errorf(lifeline.ENOTFOUND, op, "no such item")
 	}
 	if new.TLP.rank() > old.TLP.rank() {
-		return lifeline.Errorf(lifeline.ECONFLICT, op, "tlp: %s cannot be narrowed to %s; what was shared cannot be unshared", old.TLP, new.TLP)
+		return lifeline.Errork(lifeline.ECONFLICT, op, "err.tlp.narrow", "tlp: %s cannot be narrowed to %s; what was shared cannot be unshared", old.TLP, new.TLP)
 	}
 	for _, o := range old.Orgs {
 		if !slices.Contains(new.Orgs, o) && new.TLP.rank() >= TLPAmber.rank() {
-			return lifeline.Errorf(lifeline.ECONFLICT, op, "share_with_orgs: %s cannot be removed; what was shared cannot be unshared", o)
+			return lifeline.Errork(lifeline.ECONFLICT, op, "err.tlp.unshare.org", "share_with_orgs: %s cannot be removed; what was shared cannot be unshared", o)
 		}
 	}
 	for _, m := range old.Members {
 		if !slices.Contains(new.Members, m) && new.TLP.rank() >= TLPAmber.rank() {
-			return lifeline.Errorf(lifeline.ECONFLICT, op, "recipients: %s cannot be removed; what was shared cannot be unshared", m)
+			return lifeline.Errork(lifeline.ECONFLICT, op, "err.tlp.unshare.member", "recipients: %s cannot be removed; what was shared cannot be unshared", m)
 		}
 	}
 	if new.Org != old.Org || new.Author != old.Author {
-		return lifeline.Errorf(lifeline.EINVALID, op, "the source of a marking cannot change")
+		return lifeline.Errork(lifeline.EINVALID, op, "err.marking.sourcechange", "the source of a marking cannot change")
 	}
 	if markingEqual(old, new) {
 		return nil
 	}
 	if !v.Role.AtLeast(RoleCoordinator) {
-		return lifeline.Errorf(lifeline.EFORBIDDEN, op, "changing a marking needs the coordinator role")
+		return lifeline.Errork(lifeline.EFORBIDDEN, op, "err.tlp.coord", "changing a marking needs the coordinator role")
 	}
 	if v.OrgID == old.Org {
 		return nil
@@ -253,7 +253,7 @@ func CanWiden(v Viewer, old, new Marking) error {
 	if old.TLP == TLPAmber && new.TLP == TLPAmber && slices.Contains(old.Orgs, v.OrgID) {
 		return nil
 	}
-	return lifeline.Errorf(lifeline.EFORBIDDEN, op, "only the source organisation may widen a %s marking", old.TLP)
+	return lifeline.Errork(lifeline.EFORBIDDEN, op, "err.tlp.widen", "only the source organisation may widen a %s marking", old.TLP)
 }
 
 // Equal reports whether m and o say the same, names in the same order

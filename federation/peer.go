@@ -43,10 +43,10 @@ func ParseKey(s string) (ed25519.PublicKey, error) {
 	case 44:
 		b, err = base64.StdEncoding.DecodeString(s)
 	default:
-		return nil, lifeline.Errorf(lifeline.EINVALID, op, "key: expected an Ed25519 public key as 64 hex digits or 44 base64 characters, found %d characters", len(s))
+		return nil, lifeline.Errork(lifeline.EINVALID, op, "err.peer.key.length", "key: expected an Ed25519 public key as 64 hex digits or 44 base64 characters, found %d characters", len(s))
 	}
 	if err != nil || len(b) != ed25519.PublicKeySize {
-		return nil, lifeline.Errorf(lifeline.EINVALID, op, "key: expected an Ed25519 public key as 64 hex digits or 44 base64 characters; this does not decode to 32 bytes")
+		return nil, lifeline.Errork(lifeline.EINVALID, op, "err.peer.key.decode", "key: expected an Ed25519 public key as 64 hex digits or 44 base64 characters; this does not decode to 32 bytes")
 	}
 	return ed25519.PublicKey(b), nil
 }
@@ -80,7 +80,7 @@ type Peer struct {
 func (p *Peer) Validate() error {
 	const op = "federation.Peer.Validate"
 	if strings.TrimSpace(p.Name) == "" || len(p.Name) > 200 {
-		return lifeline.Errorf(lifeline.EINVALID, op, "name: required, at most 200 bytes")
+		return lifeline.Errork(lifeline.EINVALID, op, "err.peer.name", "name: required, at most 200 bytes")
 	}
 	if len(p.Key) != ed25519.PublicKeySize {
 		return lifeline.Errorf(lifeline.EINVALID, op, "key: expected an Ed25519 public key of 32 bytes, found %d", len(p.Key))
@@ -91,15 +91,15 @@ func (p *Peer) Validate() error {
 	if p.URL != "" {
 		u, err := url.Parse(p.URL)
 		if err != nil || u.Host == "" || (u.Scheme != "https" && !(u.Scheme == "http" && loopback(u.Hostname()))) {
-			return lifeline.Errorf(lifeline.EINVALID, op, "url: expected an https:// address (http:// only on the loopback), found %q", p.URL)
+			return lifeline.Errork(lifeline.EINVALID, op, "err.peer.url", "url: expected an https:// address (http:// only on the loopback), found %q", p.URL)
 		}
 	}
 	if len(p.Orgs) > coord.MaxNames {
-		return lifeline.Errorf(lifeline.EINVALID, op, "orgs: at most %d organisations, found %d", coord.MaxNames, len(p.Orgs))
+		return lifeline.Errork(lifeline.EINVALID, op, "err.peer.orgs.many", "orgs: at most %d organisations, found %d", coord.MaxNames, len(p.Orgs))
 	}
 	for i, o := range p.Orgs {
 		if strings.TrimSpace(o) == "" || len(o) > 100 {
-			return lifeline.Errorf(lifeline.EINVALID, op, "orgs[%d]: expected an organisation id, found %q", i, o)
+			return lifeline.Errork(lifeline.EINVALID, op, "err.peer.org", "orgs[%d]: expected an organisation id, found %q", i, o)
 		}
 	}
 	return nil

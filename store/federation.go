@@ -36,7 +36,7 @@ type received struct {
 
 func requireInstanceAdmin(op string, v coord.Viewer) error {
 	if !v.Role.AtLeast(coord.RoleInstanceAdmin) {
-		return lifeline.Errorf(lifeline.EFORBIDDEN, op, "managing peers is for instance administrators")
+		return lifeline.Errork(lifeline.EFORBIDDEN, op, "err.peer.admin", "managing peers is for instance administrators")
 	}
 	return nil
 }
@@ -67,7 +67,7 @@ func (db *DB) AddPeer(ctx context.Context, v coord.Viewer, p *federation.Peer) e
 		return err
 	}
 	if p.Fingerprint == self {
-		return lifeline.Errorf(lifeline.EINVALID, op, "key: this is this instance's own key; a peer is another instance")
+		return lifeline.Errork(lifeline.EINVALID, op, "err.peer.self", "key: this is this instance's own key; a peer is another instance")
 	}
 	slices.Sort(p.Orgs)
 	p.Orgs = slices.Compact(p.Orgs)
@@ -77,7 +77,7 @@ func (db *DB) AddPeer(ctx context.Context, v coord.Viewer, p *federation.Peer) e
 			return err
 		}
 		if n > 0 {
-			return lifeline.Errorf(lifeline.ECONFLICT, op, "a peer with this key (%s) is already known", federation.ShortFingerprint(p.Key))
+			return lifeline.Errork(lifeline.ECONFLICT, op, "err.peer.known", "a peer with this key (%s) is already known", federation.ShortFingerprint(p.Key))
 		}
 		if err := t.checkHosted(op, p); err != nil {
 			return err
@@ -100,7 +100,7 @@ func (t *tx) checkHosted(op string, p *federation.Peer) error {
 			return err
 		}
 		if local > 0 {
-			return lifeline.Errorf(lifeline.EINVALID, op, "orgs: %s is an organisation of this instance, not of the peer", o)
+			return lifeline.Errork(lifeline.EINVALID, op, "err.peer.org.ours", "orgs: %s is an organisation of this instance, not of the peer", o)
 		}
 	}
 	peers, err := t.db.peers(t.ctx, t.Tx)
@@ -113,7 +113,7 @@ func (t *tx) checkHosted(op string, p *federation.Peer) error {
 		}
 		for _, o := range p.Orgs {
 			if slices.Contains(q.Orgs, o) {
-				return lifeline.Errorf(lifeline.EINVALID, op, "orgs: %s is hosted by the peer %q already", o, q.Name)
+				return lifeline.Errork(lifeline.EINVALID, op, "err.peer.org.hosted", "orgs: %s is hosted by the peer %q already", o, q.Name)
 			}
 		}
 	}
@@ -177,7 +177,7 @@ func (db *DB) UpdatePeer(ctx context.Context, v coord.Viewer, p *federation.Peer
 		}
 		old := peers[i]
 		if !old.Key.Equal(p.Key) {
-			return lifeline.Errorf(lifeline.EINVALID, op, "key: a peer's key cannot change; remove the peer and add it again with the new key")
+			return lifeline.Errork(lifeline.EINVALID, op, "err.peer.key.change", "key: a peer's key cannot change; remove the peer and add it again with the new key")
 		}
 		p.Added = old.Added
 		slices.Sort(p.Orgs)

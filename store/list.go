@@ -145,8 +145,8 @@ func offerMarking(o *coord.Offer) coord.Marking        { return o.Marking }
 func matchMarking(m *coord.Match) coord.Marking        { return m.Marking }
 func orgMarking(o *coord.Org) coord.Marking            { return o.Marking() }
 
-func conflictVersion(op, what, id string, have, want int64) error {
-	return lifeline.Errorf(lifeline.ECONFLICT, op, "%s %s changed (version %d, expected %d)", what, id, have, want)
+func conflictVersion(op, id string, have, want int64) error {
+	return lifeline.Errork(lifeline.ECONFLICT, op, "err.version.match", "match %s changed (version %d, expected %d)", id, have, want)
 }
 
 // The narrowing of a coord.ListFilter, field by field: an empty filter

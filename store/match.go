@@ -137,7 +137,7 @@ func updateMatch(t *tx, v coord.Viewer, id string, upd coord.MatchUpdate) (*coor
 		return nil, notFound(op, "match")
 	}
 	if upd.IfVersion != 0 && upd.IfVersion != m.Version {
-		return nil, conflictVersion(op, "match", id, m.Version, upd.IfVersion)
+		return nil, conflictVersion(op, id, m.Version, upd.IfVersion)
 	}
 	if err := coord.MoveMatch(v, m, upd.Status, upd.Note, t.now); err != nil {
 		return nil, err

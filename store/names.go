@@ -23,8 +23,11 @@ func checkNames(t *tx, op string, m coord.Marking, was coord.Marking) error {
 		if err == nil && !ok {
 			ok, err = hostedByPeer(t, o)
 		}
-		if err != nil || !ok {
-			return unknownName(op, err, "share_with_orgs: no organisation %q on this instance or its peers; expected the id of an organisation, such as \"org_…\" from the list of organisations", o)
+		if err != nil {
+			return internal(op, err)
+		}
+		if !ok {
+			return lifeline.Errork(lifeline.EINVALID, op, "err.names.org", "share_with_orgs: no organisation %q on this instance or its peers; expected the id of an organisation, such as \"org_…\" from the list of organisations", o)
 		}
 	}
 	for _, mb := range m.Members {
@@ -37,8 +40,11 @@ func checkNames(t *tx, op string, m coord.Marking, was coord.Marking) error {
 			// directory listed it.
 			ok, err = exists(t, `SELECT 1 FROM peer_members WHERE member_id = ?`, mb)
 		}
-		if err != nil || !ok {
-			return unknownName(op, err, "recipients: no member %q on this instance or its peers; expected the id of a member, such as \"mem_…\"", mb)
+		if err != nil {
+			return internal(op, err)
+		}
+		if !ok {
+			return lifeline.Errork(lifeline.EINVALID, op, "err.names.member", "recipients: no member %q on this instance or its peers; expected the id of a member, such as \"mem_…\"", mb)
 		}
 	}
 	return nil
@@ -65,11 +71,4 @@ func exists(t *tx, query, id string) (bool, error) {
 		return false, nil
 	}
 	return err == nil, err
-}
-
-func unknownName(op string, err error, format, name string) error {
-	if err != nil {
-		return internal(op, err)
-	}
-	return lifeline.Errorf(lifeline.EINVALID, op, format, name)
 }

@@ -77,7 +77,7 @@ func (db *DB) CreateSubscription(ctx context.Context, v coord.Viewer, s *coord.S
 			return err
 		}
 		if n >= coord.MaxSubscriptionsPerOrg {
-			return lifeline.Errorf(lifeline.EINVALID, op, "an organisation has at most %d webhooks; remove one first", coord.MaxSubscriptionsPerOrg)
+			return lifeline.Errork(lifeline.EINVALID, op, "err.sub.limit", "an organisation has at most %d webhooks; remove one first", coord.MaxSubscriptionsPerOrg)
 		}
 		// A new subscription receives what happens from now on.
 		var last, ord int64

@@ -24,7 +24,7 @@ func (db *DB) FindOrgs(ctx context.Context, v coord.Viewer, f coord.ListFilter) 
 func (db *DB) CreateOrg(ctx context.Context, v coord.Viewer, o *coord.Org) error {
 	const op = "store.CreateOrg"
 	if v.Role != coord.RoleInstanceAdmin {
-		return lifeline.Errorf(lifeline.EFORBIDDEN, op, "adding an organisation needs an instance admin")
+		return lifeline.Errork(lifeline.EFORBIDDEN, op, "err.org.admin", "adding an organisation needs an instance admin")
 	}
 	return db.update(ctx, op, func(t *tx) error { return createOrg(t, v, o) })
 }

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"lifeline"
 	"lifeline/coord"
@@ -22,9 +23,9 @@ import (
 var domainKey = regexp.MustCompile(`(?:Errork\((?:[^,()]+,){2}|lifeline\.P\()\s*"([^"]+)",\s*("(?:[^"\\]|\\.)*")`)
 
 // domainPackages are the packages whose keyed messages reach pages:
-// coord, the scenarios of impact with the atlas's names, and the web's
-// own form parsing.
-var domainPackages = []string{"../coord", "../impact", "../atlas", "."}
+// coord, the store, federation's peers, the scenarios of impact with the
+// atlas's names, and the web's own form parsing.
+var domainPackages = []string{"../coord", "../store", "../federation", "../impact", "../atlas", "."}
 
 type domainUse struct{ file, english string }
 
@@ -226,7 +227,177 @@ func TestFormErrorsInReaderLanguage(t *testing.T) {
 	resp, body = in_("fr").post(needURL, "/matches", tooMany)
 	expect("commitment, fr", resp, body, http.StatusConflict, "Quantité\u202f: il ne manque au besoin que 10 terminals")
 
+	// Shared with an organisation this instance does not know: the store's
+	// check of the names.
+	stranger := url.Values{"title": {"Fuel for Kassala"}, "category": {"power/fuel"}, "quantity": {"4"}, "unit": {"drums"},
+		"countries": {"SD"}, "tlp": {"TLP:AMBER"}, "share": {"org_nowhere"}}
+	resp, body = in_("en").post("/needs/new", "/needs", stranger)
+	expect("sharing, en", resp, body, http.StatusBadRequest, `share_with_orgs: no organisation "org_nowhere" on this instance or its peers`)
+	resp, body = in_("fr").post("/needs/new", "/needs", stranger)
+	expect("sharing, fr", resp, body, http.StatusBadRequest, "Partage\u202f: aucune organisation \"org_nowhere\" sur cette instance ni chez ses pairs")
+
+	// Evidence longer than an item of evidence may be.
+	long := url.Values{"title": {"Cut near Port Sudan"}, "kind": {"cable_cut"}, "countries": {"SD"}, "shape": {"none"},
+		"evidence_url": {"https://example.org/report"}, "evidence_note": {strings.Repeat("n", 4001)}}
+	resp, body = in_("en").post("/incidents/new", "/incidents", long)
+	expect("evidence, en", resp, body, http.StatusBadRequest, "evidence[0]: at most 4000 bytes")
+	resp, body = in_("fr").post("/incidents/new", "/incidents", long)
+	expect("evidence, fr", resp, body, http.StatusBadRequest, "Preuve 0\u202f: 4000 octets au plus")
+	resp, body = in_("ar").post("/incidents/new", "/incidents", long)
+	expect("evidence, ar", resp, body, http.StatusBadRequest, "الدليل ٠: 4000 بايت على الأكثر")
+
 	// Organisations: the admin adds one without a name.
 	resp, body = admin.post("/orgs/new", "/orgs", url.Values{"name": {""}, "kind": {"civil_society"}, "countries": {"SD"}})
 	expect("organisation, fr", resp, body, http.StatusBadRequest, "Nom\u202f: obligatoire")
+}
+
+// A commitment moved from a page read before someone else moved it is a
+// version conflict from the store, said in the reader's language.
+func TestFormVersionConflictInReaderLanguage(t *testing.T) {
+	in := newInstance(t)
+	a := in.browser(t)
+	a.login(in.tokA)
+	b := in.browser(t)
+	b.login(in.tokB)
+	resp, body := a.post("/needs/new", "/needs", url.Values{"title": {"Terminals for Kassala"}, "category": {"connectivity/satellite-terminal"},
+		"quantity": {"10"}, "unit": {"terminals"}, "countries": {"SD"}, "lead_hours": {"48"}, "tlp": {"TLP:GREEN"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("need: status %d: %s", resp.StatusCode, problem(body))
+	}
+	needURL := resp.Header.Get("Location")
+	resp, body = b.post("/offers/new", "/offers", url.Values{"title": {"Ku-band terminals"}, "category": {"connectivity/satellite-terminal"},
+		"quantity": {"20"}, "unit": {"terminals"}, "countries": {"SD"}, "lead_hours": {"24"}, "tlp": {"TLP:GREEN"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("offer: status %d: %s", resp.StatusCode, problem(body))
+	}
+	_, page := a.get(needURL)
+	offerID := regexp.MustCompile(`name="offer_id" value="([^"]+)"`).FindStringSubmatch(page)
+	if offerID == nil {
+		t.Fatal("no proposal")
+	}
+	resp, body = a.post(needURL, "/matches", url.Values{"need_id": {strings.TrimPrefix(needURL, "/needs/")}, "offer_id": {offerID[1]}, "quantity": {"5"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("commitment: status %d: %s", resp.StatusCode, problem(body))
+	}
+	move := regexp.MustCompile(`action="(/matches/[^"]+/status)">.*?name="status" value="([^"]+)"><input type="hidden" name="version" value="([0-9]+)"`)
+	// The first form of a move either party's page offers, read before
+	// anyone moves the commitment.
+	var who *browser
+	var form []string
+	for _, br := range []*browser{a, b} {
+		if _, page := br.get(needURL + "?lang=fr"); move.MatchString(page) {
+			who, form = br, move.FindStringSubmatch(page)
+			break
+		}
+	}
+	if form == nil {
+		t.Fatal("no party's page offers to move the commitment")
+	}
+	stale := url.Values{"status": {form[2]}, "version": {form[3]}}
+	if resp, body := who.post(needURL, form[1], stale); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("first move: status %d: %s", resp.StatusCode, problem(body))
+	}
+	id := strings.TrimSuffix(strings.TrimPrefix(form[1], "/matches/"), "/status")
+	// The store's version is the event's position: the stale form's is
+	// the one expected, whatever the commitment's is now.
+	arDigits := strings.Map(func(r rune) rune { return r - '0' + '٠' }, form[3])
+	for _, c := range []struct {
+		lang string
+		want []string
+	}{
+		{"fr", []string{"L’engagement " + id + " a été modifié entre-temps (version ", ", attendue " + form[3] + ")"}},
+		{"ar", []string{"تغيّر الالتزام \u2068" + id + "\u2069 في الأثناء (الإصدار ", "، والمتوقع " + arDigits + ")"}},
+		{"en", []string{"match " + id + " changed (version ", ", expected " + form[3] + ")"}},
+	} {
+		who.get(needURL + "?lang=" + c.lang)
+		resp, body := who.post(needURL, form[1], stale)
+		if resp.StatusCode != http.StatusConflict {
+			t.Errorf("%s: status %d, want 409: %s", c.lang, resp.StatusCode, problem(body))
+			continue
+		}
+		text := html.UnescapeString(htmlText(body))
+		for _, w := range c.want {
+			if !strings.Contains(text, w) {
+				t.Errorf("%s: the page does not say %q: %s", c.lang, w, problem(body))
+			}
+		}
+	}
+}
+
+// An update that names no field is said in the reader's language; the
+// English is the API's.
+func TestI18nNothingToChange(t *testing.T) {
+	v := coord.Viewer{MemberID: "m", OrgID: "o", Role: coord.RoleReporter}
+	r := &coord.Resource{ID: "n1", Version: 1, Marking: coord.Marking{TLP: coord.TLPGreen, Org: "o", Author: "m"}}
+	err := coord.ApplyResourceUpdate(v, r, "Need", 0, coord.ResourceUpdate{}, time.Now())
+	if err == nil {
+		t.Fatal("an empty update is accepted")
+	}
+	want := "body: nothing to change; name at least one of title, quantity"
+	if got := errorText(english, err); !strings.HasPrefix(got, want) {
+		t.Errorf("en: %q, want it to start %q", got, want)
+	}
+	if got := errorText(printerOf(t, "fr"), err); !strings.HasPrefix(got, "Rien à modifier\u202f: indiquez au moins l’un des champs title, quantity") {
+		t.Errorf("fr: %q", got)
+	}
+}
+
+// What was shared cannot be unshared, and an organisation's contacts are
+// limited: said in the reader's language, the English the API's.
+func TestI18nMarkingAndOrgErrors(t *testing.T) {
+	fr, ar := printerOf(t, "fr"), printerOf(t, "ar")
+	v := coord.Viewer{MemberID: "m", OrgID: "o", Role: coord.RoleCoordinator}
+	old := coord.Marking{TLP: coord.TLPGreen, Org: "o", Author: "m"}
+	narrower := old
+	narrower.TLP = coord.TLPAmber
+	err := coord.CanWiden(v, old, narrower)
+	for _, c := range []struct {
+		p    *i18n.Printer
+		want string
+	}{
+		{english, "tlp: TLP:GREEN cannot be narrowed to TLP:AMBER; what was shared cannot be unshared"},
+		{fr, "TLP\u202f: TLP:GREEN ne peut pas être restreint à TLP:AMBER\u202f; ce qui a été partagé ne peut pas être retiré"},
+		{ar, "TLP: لا يمكن تضييق TLP:GREEN إلى TLP:AMBER؛ ما تمت مشاركته لا يمكن سحبه"},
+	} {
+		if got := errorText(c.p, err); got != c.want {
+			t.Errorf("%s: %q, want %q", c.p.Lang.Code, got, c.want)
+		}
+	}
+	o := &coord.Org{Name: "Relief", Kind: coord.OrgKinds[0], Contacts: make([]coord.Contact, 51)}
+	err = o.Validate()
+	if got := errorText(english, err); got != "contacts: at most 50" {
+		t.Errorf("en: %q", got)
+	}
+	if got := errorText(fr, err); got != "Contacts\u202f: 50 au plus" {
+		t.Errorf("fr: %q", got)
+	}
+}
+
+// An area's GeoJSON with a ring left open, or a hole outside its shell,
+// is said in the reader's language with its place in the polygon; the
+// English is the API's.
+func TestI18nAreaGeoJSON(t *testing.T) {
+	fr, ar := printerOf(t, "fr"), printerOf(t, "ar")
+	open := &coord.Area{Type: "Polygon", Coordinates: []byte(`[[[30,10],[32,10],[32,12],[30,12]]]`)}
+	err := open.Validate()
+	for _, c := range []struct {
+		p    *i18n.Printer
+		want string
+	}{
+		{english, "area: polygon 0 ring 0 is not closed: it starts at [30, 10] and ends at [30, 12]; repeat the first position at the end"},
+		{fr, "Zone\u202f: l’anneau 0 du polygone 0 n’est pas fermé\u202f: il commence en [30, 10] et finit en [30, 12]\u202f; répétez le premier sommet à la fin"},
+		{ar, "المنطقة: \u2068الحلقة ٠ من المضلع ٠\u2069 غير مغلقة: تبدأ عند \u2068[30, 10]\u2069"},
+	} {
+		if got := errorText(c.p, err); !strings.HasPrefix(got, c.want) {
+			t.Errorf("%s: %q, want it to start %q", c.p.Lang.Code, got, c.want)
+		}
+	}
+	hole := &coord.Area{Type: "Polygon", Coordinates: []byte(`[[[30,10],[32,10],[32,12],[30,12],[30,10]],[[31,11],[35,11],[31,11.5],[31,11]]]`)}
+	err = hole.Validate()
+	if got, want := errorText(english, err), "area: polygon 0 ring 1 is a hole, but its edge from position 0 crosses out of the outer ring (ring 0) at [33, 11]; a hole must lie within it"; !strings.HasPrefix(got, want) {
+		t.Errorf("en: %q, want it to start %q", got, want)
+	}
+	if got, want := errorText(fr, err), "Zone\u202f: l’anneau 1 du polygone 0 est un trou, mais son côté partant du sommet 0 sort de l’anneau extérieur (anneau 0) en [33, 11]"; !strings.HasPrefix(got, want) {
+		t.Errorf("fr: %q, want it to start %q", got, want)
+	}
 }

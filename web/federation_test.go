@@ -342,3 +342,40 @@ func TestFederationLabelsContainVisibleText(t *testing.T) {
 		}
 	}
 }
+
+// The peer form's mistakes come back in the reader's language: a key that
+// is not one, an address that is not https, and a peer already known, from
+// the store. In English, the words of the command line and the API.
+func TestFederationFormErrorsInReaderLanguage(t *testing.T) {
+	in := newInstance(t)
+	admin := in.browser(t)
+	admin.login(in.adminTok)
+	key, _, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fp := federation.Fingerprint(key)
+	form := func(k, v string) url.Values {
+		f := url.Values{"name": {"ETC Port Sudan"}, "url": {"https://etc.example.org"}, "key": {base64.StdEncoding.EncodeToString(key)}, "confirm": {fp}}
+		f.Set(k, v)
+		return f
+	}
+	post := func(lang string, f url.Values, status int, want string) {
+		t.Helper()
+		admin.get("/admin/federation?lang=" + lang)
+		resp, body := admin.post("/admin/federation", "/admin/federation", f)
+		if resp.StatusCode != status {
+			t.Errorf("%s: status %d, want %d: %s", lang, resp.StatusCode, status, problem(body))
+			return
+		}
+		if text := html.UnescapeString(htmlText(body)); !strings.Contains(text, want) {
+			t.Errorf("%s: the page does not say %q: %s", lang, want, problem(body))
+		}
+	}
+	post("en", form("key", "not a key"), http.StatusBadRequest, "key: expected an Ed25519 public key as 64 hex digits or 44 base64 characters, found 9 characters")
+	post("fr", form("key", "not a key"), http.StatusBadRequest, "Clé publique\u202f: attendu une clé publique Ed25519 de 64 chiffres hexadécimaux ou 44 caractères base64, trouvé 9 caractères")
+	post("ar", form("url", "http://etc.example.org"), http.StatusBadRequest, "العنوان: المتوقع عنوان https://")
+	post("fr", form("url", "https://etc.example.org"), http.StatusOK, "ETC Port Sudan")
+	post("fr", form("name", "Again"), http.StatusBadRequest, "Un pair avec cette clé ("+federation.ShortFingerprint(key)+") est déjà connu")
+	post("en", form("name", "Again"), http.StatusBadRequest, "a peer with this key ("+federation.ShortFingerprint(key)+") is already known")
+}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"html"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -82,5 +83,49 @@ func TestWebhooksPage(t *testing.T) {
 	}
 	if resp, _ := admin.post("/webhooks", "/webhooks/"+subs[0].ID+"/delete", url.Values{}); resp.StatusCode != http.StatusOK {
 		t.Errorf("remove: %d", resp.StatusCode)
+	}
+}
+
+// A webhook form with a mistake comes back with coord's message in the
+// reader's language; in English, the API's.
+func TestWebhookFormErrorsInReaderLanguage(t *testing.T) {
+	in := newInstance(t)
+	a, g := testAtlas(t)
+	h, err := New(Config{Atlas: a, Graph: g, Services: services(in.db), Subscriptions: in.db, Now: time.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(h)
+	defer ts.Close()
+	jar, _ := cookiejar.New(nil)
+	admin := &browser{t: t, c: noRedirect(jar), url: ts.URL}
+	admin.login(in.tokA)
+	for _, c := range []struct {
+		lang string
+		form url.Values
+		want string
+	}{
+		{"en", url.Values{"url": {"ftp://hooks.example.org"}, "incidents": {"on"}},
+			`url: expected an absolute http or https URL without credentials, at most 2000 bytes, or mailto: and an e-mail address, found "ftp://hooks.example.org"`},
+		{"fr", url.Values{"url": {"ftp://hooks.example.org"}, "incidents": {"on"}},
+			"Adresse\u202f: attendu une URL http ou https absolue sans identifiants"},
+		{"ar", url.Values{"url": {"https://hooks.example.org/relief"}},
+			"الإرسال: اختر على الأقل الحوادث أو التنبيهات أو الحاجات التي يمكن لعروضنا تلبيتها"},
+		{"fr", url.Values{"url": {"https://hooks.example.org/relief"}, "incidents": {"on"}, "min_severity": {"Grave"}},
+			"Gravité minimale\u202f: attendu Minor, Moderate, Severe ou Extreme, trouvé"},
+	} {
+		admin.get("/webhooks?lang=" + c.lang)
+		resp, body := admin.post("/webhooks", "/webhooks", c.form)
+		if resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("%s: status %d, want 400: %s", c.lang, resp.StatusCode, problem(body))
+			continue
+		}
+		if text := html.UnescapeString(htmlText(body)); !strings.Contains(text, c.want) {
+			t.Errorf("%s: the page does not say %q: %s", c.lang, c.want, problem(body))
+		}
+	}
+	subs, err := in.db.FindSubscriptions(context.Background(), coord.Viewer{MemberID: "x", OrgID: in.orgA})
+	if err != nil || len(subs) != 0 {
+		t.Errorf("a refused form added webhooks: %d, %v", len(subs), err)
 	}
 }
