@@ -29,25 +29,36 @@ var domainPackages = []string{"../coord", "../store", "../federation", "../impac
 
 type domainUse struct{ file, english string }
 
+// goSources returns the text of the Go files of the package in dir, its
+// tests left out, by file name.
+func goSources(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
+	out := map[string]string{}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[f] = string(b)
+	}
+	if len(out) == 0 {
+		t.Fatalf("%s: no Go files", dir)
+	}
+	return out
+}
+
 // domainKeys lists the keys the domain packages use, and the ones the web
 // builds from the domain's values (the parties of a commitment).
 func domainKeys(t *testing.T) map[string]domainUse {
 	t.Helper()
 	out := map[string]domainUse{}
 	for _, dir := range domainPackages {
-		files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
-		if len(files) == 0 {
-			t.Fatalf("%s: no Go files", dir)
-		}
-		for _, f := range files {
-			if strings.HasSuffix(f, "_test.go") {
-				continue
-			}
-			b, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, m := range domainKey.FindAllStringSubmatch(string(b), -1) {
+		for f, src := range goSources(t, dir) {
+			for _, m := range domainKey.FindAllStringSubmatch(src, -1) {
 				english, err := strconv.Unquote(m[2])
 				if err != nil {
 					t.Fatalf("%s: %s: %v", f, m[2], err)

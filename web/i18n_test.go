@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
@@ -134,16 +132,8 @@ func usedKeys(t *testing.T) map[string]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, _ := filepath.Glob("*.go")
-	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range goKey.FindAllStringSubmatch(string(b), -1) {
+	for f, src := range goSources(t, ".") {
+		for _, m := range goKey.FindAllStringSubmatch(src, -1) {
 			used[m[1]] = f
 		}
 	}
