@@ -92,3 +92,10 @@ var fieldLabels = map[string]string{
 	"lead_time":   "factor.lead_time",
 	"name":        "members.col.name",
 }
+
+// ErrorText says err in language l as the pages do: a mistake the domain
+// names with a catalogue key in the reader's words, any other as written.
+// The command line uses it for the error it ends on.
+func ErrorText(l i18n.Lang, err error) string {
+	return errorText(l.Printer(), err)
+}

@@ -62,9 +62,19 @@ func TestAdminOrgMember(t *testing.T) {
 	if _, stderr, code := runCLI(t, "org", "add", "--db", db, "--name", "X", "--kind", "isp"); code != 2 || !strings.Contains(stderr, "kind: expected one of") {
 		t.Errorf("bad kind: exit %d, %s", code, stderr)
 	}
-	if _, stderr, code := runCLI(t, "member", "add", "--db", db, "--org", org.OrgID, "--role", "boss", "--name", "x"); code != 2 || !strings.Contains(stderr, "role") {
+	if _, stderr, code := runCLI(t, "member", "add", "--db", db, "--org", org.OrgID, "--role", "boss", "--name", "x"); code != 2 || !strings.Contains(stderr, `role: expected one of viewer, reporter, coordinator, org_admin, instance_admin, found "boss"`) {
 		t.Errorf("bad role: exit %d, %s", code, stderr)
 	}
+	// The domain's mistake in the reader's language, as the web says it:
+	// by --lang, and by the locale.
+	if _, stderr, code := runCLI(t, "member", "add", "--db", db, "--org", org.OrgID, "--role", "boss", "--name", "x", "--lang", "fr"); code != 2 || !strings.Contains(stderr, "attendu l’un de viewer") || !strings.Contains(stderr, `trouvé "boss"`) || strings.Contains(stderr, "expected") {
+		t.Errorf("bad role in French: exit %d, %s", code, stderr)
+	}
+	t.Setenv("LANG", "es_ES.UTF-8")
+	if _, stderr, code := runCLI(t, "member", "add", "--db", db, "--org", org.OrgID, "--role", "boss", "--name", "x"); code != 2 || !strings.Contains(stderr, "se esperaba uno de viewer") {
+		t.Errorf("bad role in Spanish by the locale: exit %d, %s", code, stderr)
+	}
+	t.Setenv("LANG", "")
 	if _, _, code := runCLI(t, "org", "add", "--db", db); code != 2 {
 		t.Errorf("org add without flags: exit %d, want 2", code)
 	}

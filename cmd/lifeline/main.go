@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"lifeline"
+	"lifeline/web"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -35,7 +36,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err == nil {
 		return 0
 	}
-	fmt.Fprintln(stderr, "lifeline:", err)
+	fmt.Fprintln(stderr, "lifeline:", errorLine(root, args, err))
 	var usage *usageError
 	if errors.As(err, &usage) || lifeline.ErrorCode(err) == lifeline.EINVALID {
 		return 2
@@ -77,4 +78,27 @@ Every command works out of the box on an embedded starter atlas; run
 		newExportCmd(), newImportCmd(),
 	)
 	return root
+}
+
+// errorLine says the error a command ends on in the language of its
+// output (--lang, else the locale): a mistake the domain names with a
+// catalogue key (lifeline.Errork) in the reader's words, as the web's pages
+// say it; any other error, or one wrapped in the command's own words, as
+// written. serve's --lang is the web's, so its errors follow the locale.
+func errorLine(root *cobra.Command, args []string, err error) string {
+	e, ok := err.(*lifeline.Error)
+	if !ok || e.Key == "" {
+		return err.Error()
+	}
+	flag := ""
+	if c, _, ferr := root.Find(args); ferr == nil && c.Name() != "serve" {
+		if f := c.Flags().Lookup("lang"); f != nil {
+			flag = f.Value.String()
+		}
+	}
+	l, lerr := chooseLang(flag)
+	if lerr != nil {
+		return err.Error()
+	}
+	return web.ErrorText(l, err)
 }
