@@ -2,11 +2,11 @@ package web
 
 import (
 	"context"
+	"lifeline/internal/testdb"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -14,7 +14,6 @@ import (
 
 	"lifeline/coord"
 	"lifeline/store"
-	"lifeline/store/sqlite"
 )
 
 // instance is a web interface over a real SQLite store, with two verified
@@ -37,19 +36,7 @@ func services(db *store.DB) coord.Services {
 func newInstance(t testing.TB) *instance {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "lifeline.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	inst, err := db.Init(ctx, "Lifeline test instance", "Admin", 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	admin, err := db.Authenticate(ctx, inst.Token)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, inst, admin := testdb.Admin(t, "Lifeline test instance", "Admin")
 	in := &instance{db: db, admin: admin, adminTok: inst.Token}
 	mk := func(name string, kind coord.OrgKind) (string, string) {
 		o := &coord.Org{Name: name, Kind: kind, Countries: []string{"SD"}, Verified: true}

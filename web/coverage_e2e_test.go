@@ -2,9 +2,9 @@ package web
 
 import (
 	"context"
+	"lifeline/internal/testdb"
 	"net"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -12,7 +12,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"lifeline/coord"
-	"lifeline/store/sqlite"
 )
 
 // TestCoverageInChromium: organisation A needs four generators and shares
@@ -24,16 +23,7 @@ import (
 func TestCoverageInChromium(t *testing.T) {
 	chromium(t)
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "lifeline.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	inst, err := db.Init(ctx, "Lifeline", "Admin", 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	admin, _ := db.Authenticate(ctx, inst.Token)
+	db, _, admin := testdb.Admin(t, "Lifeline", "Admin")
 	org := func(name string) (string, coord.Viewer, string) {
 		o := &coord.Org{Name: name, Kind: coord.OrgHumanitarian, Countries: []string{"SD"}, Verified: true}
 		if err := db.CreateOrg(ctx, admin, o); err != nil {

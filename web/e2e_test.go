@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"lifeline/internal/testdb"
 	"net"
 	"net/http"
 	"net/url"
@@ -22,7 +23,6 @@ import (
 	"lifeline/coord"
 	"lifeline/demo"
 	"lifeline/impact"
-	"lifeline/store/sqlite"
 	"lifeline/web/i18n"
 	"lifeline/web/internal/axe"
 )
@@ -68,19 +68,7 @@ func startE2E(t *testing.T) *e2eServer {
 func startE2EWith(t *testing.T, a *atlas.Atlas, g *impact.Graph) *e2eServer {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "lifeline.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	inst, err := db.Init(ctx, "Lifeline", "Admin", 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	admin, err := db.Authenticate(ctx, inst.Token)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, inst, admin := testdb.Admin(t, "Lifeline", "Admin")
 	res, err := demo.Seed(ctx, db.Services(), admin, g)
 	if err != nil {
 		t.Fatal(err)

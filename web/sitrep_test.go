@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"lifeline/internal/testdb"
 	"math/rand/v2"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -15,7 +15,6 @@ import (
 	"lifeline/demo"
 	"lifeline/sitrep"
 	"lifeline/store"
-	"lifeline/store/sqlite"
 	"lifeline/web/i18n"
 )
 
@@ -24,19 +23,7 @@ import (
 func demoStore(t testing.TB, full bool) (*store.DB, map[string]string) {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "lifeline.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	inst, err := db.Init(ctx, "Lifeline", "Admin", 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	admin, err := db.Authenticate(ctx, inst.Token)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, inst, admin := testdb.Admin(t, "Lifeline", "Admin")
 	_, g := testAtlas(t)
 	if full {
 		_, g = fullAtlas(t)
@@ -191,16 +178,7 @@ func TestSitrepMarkingIsTheMostRestrictive(t *testing.T) {
 // narrowly as every item it holds.
 func TestSitrepShowsOnlyWhatItsReaderMaySee(t *testing.T) {
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "lifeline.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	inst, err := db.Init(ctx, "Lifeline", "Admin", 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	admin, _ := db.Authenticate(ctx, inst.Token)
+	db, _, admin := testdb.Admin(t, "Lifeline", "Admin")
 	var members []coord.Viewer
 	var orgIDs []string
 	orgName := map[string]string{}

@@ -20,17 +20,29 @@ import (
 // closes it when the test ends.
 func SQLite(t testing.TB) (*store.DB, *store.Instance) {
 	t.Helper()
+	db, inst, _ := Admin(t, "Ops", "root")
+	return db, inst
+}
+
+// Admin is SQLite with the first organisation and member named as given,
+// and that member, the instance's admin, authenticated.
+func Admin(t testing.TB, org, member string) (*store.DB, *store.Instance, coord.Viewer) {
+	t.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "lifeline.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	inst, err := db.Init(ctx, "Ops", "root", 0)
+	inst, err := db.Init(ctx, org, member, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return db, inst
+	admin, err := db.Authenticate(ctx, inst.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db, inst, admin
 }
 
 // RaiseCountryAlert records, as the instance, a confirmed critical alert
