@@ -387,6 +387,11 @@ const (
 	// changes, at the need's own marking, so that every instance that may
 	// see the need shows the same figures.
 	EventNeedCoverage = "need.coverage"
+	// EventOfferCoverage records how much of an offer the matches one
+	// instance keeps hold (OfferCoverageRecord), written by that instance
+	// whenever one of those matches changes, at the offer's marking, so
+	// that every instance that may see the offer sums the figures of all.
+	EventOfferCoverage = "offer.coverage"
 	// EventReceived carries an event written on another instance, in its
 	// origin's exact bytes and signature (package federation); it applies
 	// as the event it carries. Logs written before federation.batch hold
