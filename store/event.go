@@ -28,7 +28,7 @@ func insertEvent(ctx context.Context, tx *sql.Tx, db *DB, rec ledger.Record, e l
 }
 
 // projections are the state tables, emptied by Rebuild.
-var projections = []string{"orgs", "members", "incidents", "needs", "offers", "matches", "situations", "changes", "alerts", "coverage"}
+var projections = []string{"orgs", "members", "incidents", "needs", "offers", "matches", "situations", "changes", "alerts", "coverage", "offer_coverage"}
 
 // apply projects one event onto the state tables. It reads nothing but
 // the event, so a replay of the log gives the same state.
@@ -115,6 +115,8 @@ func (t *tx) apply(e ledger.Event) error {
 		return exec(`INSERT INTO coverage (id, ord, version, doc, marking) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET version = excluded.version, doc = excluded.doc, marking = excluded.marking
 			WHERE coverage.version < excluded.version`, e.Subject, e.Seq, r.Version, doc, marking)
+	case coord.EventOfferCoverage:
+		return t.applyOfferCoverage(e, doc, marking)
 	case coord.EventMatchCreated, coord.EventMatchUpdated:
 		var m coord.Match
 		if err := json.Unmarshal(e.Payload, &m); err != nil {

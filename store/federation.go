@@ -678,6 +678,11 @@ func (t *tx) receive(op, self string, v *federation.Verified, out *federation.Re
 	if err := in.flush(); err != nil {
 		return err
 	}
+	// The records of the coverage of offers this instance wrote follow
+	// the offers the batch changed (store/offercoverage.go).
+	if err := followOffers(t, changedOffers(v.Events)); err != nil {
+		return err
+	}
 	out.Decided, out.Answered = in.decided, in.answered
 	if err := t.advance(v.Sender, v.Since, v.Until, int64(out.Applied)); err != nil {
 		return err

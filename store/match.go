@@ -89,7 +89,9 @@ func createMatch(t *tx, v coord.Viewer, mc coord.MatchCreate) (*coord.Match, err
 	if err != nil {
 		return nil, err
 	}
-	oh, err := held(t.ctx, t, db, "offer_id", o.ID)
+	// What the offer has left: every instance's matches of it count
+	// (offerHeld), those kept elsewhere by their records.
+	oh, err := offerHeld(t, v, o)
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +109,7 @@ func createMatch(t *tx, v coord.Viewer, mc coord.MatchCreate) (*coord.Match, err
 	if err := emitItem(t, v, coord.EventMatchCreated, m.ID, m.Marking, m); err != nil {
 		return nil, err
 	}
-	return m, recordCoverage(t, m.NeedID)
+	return m, recordBoth(t, m)
 }
 
 // UpdateMatch implements coord.MatchService.
@@ -146,7 +148,7 @@ func updateMatch(t *tx, v coord.Viewer, id string, upd coord.MatchUpdate) (*coor
 	if err := emitItem(t, v, coord.EventMatchUpdated, id, m.Marking, m); err != nil {
 		return nil, err
 	}
-	return m, recordCoverage(t, m.NeedID)
+	return m, recordBoth(t, m)
 }
 
 // Proposals implements coord.NeedService: the matching engine over the
@@ -163,17 +165,15 @@ func (db *DB) Proposals(ctx context.Context, v coord.Viewer, needID string) ([]c
 	if n.Coverage != nil {
 		nh = n.Coverage.Held
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT o.doc, o.marking, CAST(COALESCE((SELECT SUM(m.quantity) FROM matches m WHERE m.active AND m.offer_id = o.id), 0) AS BIGINT)
-		FROM offers o WHERE o.status = 'open' ORDER BY o.ord`)
+	rows, err := db.read.QueryContext(ctx, `SELECT o.doc, o.marking FROM offers o WHERE o.status = 'open' ORDER BY o.ord`)
 	if err != nil {
 		return nil, internal(op, err)
 	}
 	defer rows.Close()
-	var cands []coord.Candidate
+	var offers []*coord.Offer
 	for rows.Next() {
 		var doc, mk string
-		var h int64
-		if err := rows.Scan(&doc, &mk, &h); err != nil {
+		if err := rows.Scan(&doc, &mk); err != nil {
 			return nil, internal(op, err)
 		}
 		o, visible, err := decodeVisible(v, doc, mk, offerMarking)
@@ -185,10 +185,24 @@ func (db *DB) Proposals(ctx context.Context, v coord.Viewer, needID string) ([]c
 		if !visible || !coord.CanSeeAll(v, n.Marking, o.Marking) {
 			continue
 		}
-		cands = append(cands, coord.Candidate{Offer: o, Remaining: o.Quantity - h})
+		offers = append(offers, o)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, internal(op, err)
+	}
+	rows.Close()
+	// What each offer has left: its coverage counts the matches of every
+	// instance, those kept elsewhere by their records.
+	if err := db.withOfferCoverage(ctx, op, v, offers...); err != nil {
+		return nil, err
+	}
+	cands := make([]coord.Candidate, 0, len(offers))
+	for _, o := range offers {
+		var h int64
+		if o.Coverage != nil {
+			h = o.Coverage.Held
+		}
+		cands = append(cands, coord.Candidate{Offer: o, Remaining: o.Quantity - h})
 	}
 	ps := coord.Propose(n, n.Quantity-nh, cands, db.Now())
 	if ps == nil {

@@ -60,20 +60,11 @@ func (db *DB) withCoverage(ctx context.Context, op string, v coord.Viewer, needs
 	return nil
 }
 
-// withOfferCoverage is withCoverage for offers (coord.OfferCoverage).
+// withOfferCoverage is withCoverage for offers: from the matches held
+// here and the records every instance that keeps matches of an offer
+// wrote of them (coord.OfferCoverageFrom, store/offercoverage.go).
 func (db *DB) withOfferCoverage(ctx context.Context, op string, v coord.Viewer, offers ...*coord.Offer) error {
-	ids := make([]string, len(offers))
-	for i, o := range offers {
-		ids[i] = o.ID
-	}
-	ms, err := db.matchesOf(ctx, "offer_id", ids)
-	if err != nil {
-		return internal(op, err)
-	}
-	for _, o := range offers {
-		o.Coverage = coord.OfferCoverage(v, o, ms[o.ID])
-	}
-	return nil
+	return internal(op, db.offerCoverage(ctx, db.readRowsIn(ctx), v, offers...))
 }
 
 // matchesOf returns every match whose column ("need_id" or "offer_id")
@@ -81,24 +72,34 @@ func (db *DB) withOfferCoverage(ctx context.Context, op string, v coord.Viewer, 
 // 64 items with one query; the list of ids is padded to 1, 8 or 64 so
 // that three prepared statements serve every page.
 func (db *DB) matchesOf(ctx context.Context, column string, ids []string) (map[string][]*coord.Match, error) {
+	return matchesThrough(db.readRowsIn(ctx), column, ids)
+}
+
+// readRowsIn is DB.readRows with ctx, as a rowsFunc.
+func (db *DB) readRowsIn(ctx context.Context) rowsFunc {
+	return func(query string, args ...any) (*sql.Rows, error) { return db.readRows(ctx, query, args...) }
+}
+
+// matchesThrough is matchesOf through rows.
+func matchesThrough(rows rowsFunc, column string, ids []string) (map[string][]*coord.Match, error) {
 	out := map[string][]*coord.Match{}
 	for len(ids) > 0 {
 		batch := ids[:min(len(ids), 64)]
 		ids = ids[len(batch):]
 		in, args := paddedIn(batch)
-		rows, err := db.readRows(ctx, `SELECT doc FROM matches WHERE `+column+` IN `+in+` ORDER BY ord`, args...)
+		rs, err := rows(`SELECT doc FROM matches WHERE `+column+` IN `+in+` ORDER BY ord`, args...)
 		if err != nil {
 			return nil, err
 		}
-		for rows.Next() {
+		for rs.Next() {
 			var doc string
 			m := new(coord.Match)
-			err := rows.Scan(&doc)
+			err := rs.Scan(&doc)
 			if err == nil {
 				err = json.Unmarshal([]byte(doc), m)
 			}
 			if err != nil {
-				rows.Close()
+				rs.Close()
 				return nil, err
 			}
 			key := m.NeedID
@@ -107,8 +108,8 @@ func (db *DB) matchesOf(ctx context.Context, column string, ids []string) (map[s
 			}
 			out[key] = append(out[key], m)
 		}
-		err = rows.Err()
-		rows.Close()
+		err = rs.Err()
+		rs.Close()
 		if err != nil {
 			return nil, err
 		}
@@ -250,6 +251,10 @@ func updateResource(t *tx, v coord.Viewer, r *coord.Resource, what, column, typ 
 		return err
 	}
 	h, err := held(t.ctx, t, t.db, column, r.ID)
+	if o, ok := item.(*coord.Offer); ok && err == nil {
+		// Every instance's matches of the offer hold some of it.
+		h, err = offerHeld(t, v, o)
+	}
 	if err != nil {
 		return err
 	}
@@ -275,7 +280,9 @@ func updateResource(t *tx, v coord.Viewer, r *coord.Resource, what, column, typ 
 		// wherever the need now goes.
 		return recordCoverage(t, r.ID)
 	}
-	return nil
+	// So does the record of the offer's coverage by the matches kept
+	// here (other instances follow when the change reaches them).
+	return recordOfferCoverage(t, r.ID)
 }
 
 // held returns the quantity active matches hold of a need or an offer.

@@ -68,6 +68,8 @@ func Run(t *testing.T, open Opener) {
 		{"ChangesFromElsewhere", testChangesFromElsewhere},
 		{"CoverageTravels", testCoverageTravels},
 		{"CoverageRecordedLate", testCoverageRecordedLate},
+		{"OfferCoverageTravels", testOfferCoverageTravels},
+		{"OfferCoverageRecordedLate", testOfferCoverageRecordedLate},
 		{"Alerts", testAlerts},
 	}
 	for _, tt := range tests {
