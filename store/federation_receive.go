@@ -206,6 +206,11 @@ func (in *inbox) receive(entry federation.Entry, ev ledger.Event) (bool, error) 
 			return false, refuse("the member's organisation: %v", err)
 		}
 	}
+	if ev.Type == coord.EventOfferCoverage {
+		if err := checkOfferCoverage(ev); err != nil {
+			return false, refuse("%v", err)
+		}
+	}
 	chain[ev.Seq] = link{hash: hash, prev: ev.Prev}
 	if subject != "" && subject != "instance" && !in.local[subject] && len(in.owners[subject]) == 0 {
 		in.owners[subject] = []string{entry.Origin}

@@ -122,6 +122,24 @@ func (t *tx) applyOfferCoverage(e ledger.Event, doc, marking string) error {
 		WHERE offer_coverage.version < excluded.version`, r.ID, r.Offer, e.Seq, r.Version, doc, marking)
 }
 
+// checkOfferCoverage checks a received offer.coverage event before it is
+// accepted, so that its refusal names the batch and the event: a record
+// that is well formed (coord.OfferCoverageRecord.Validate) and written
+// by the instance, not a member.
+func checkOfferCoverage(e ledger.Event) error {
+	var r coord.OfferCoverageRecord
+	if err := json.Unmarshal(e.Payload, &r); err != nil {
+		return fmt.Errorf("the record of an offer's coverage does not decode: %v", err)
+	}
+	if err := r.Validate(e.Subject); err != nil {
+		return fmt.Errorf("the record of an offer's coverage: %s", lifeline.ErrorMessage(err))
+	}
+	if e.Author != coord.System.MemberID || e.Org != coord.System.OrgID {
+		return fmt.Errorf("the record of an offer's coverage: author: expected the instance, %q, found %q of %q", coord.System.MemberID, e.Author, e.Org)
+	}
+	return nil
+}
+
 // rowsFunc runs a query with arguments: the read pool's prepared
 // statements (DB.readRows) or a transaction's.
 type rowsFunc func(query string, args ...any) (*sql.Rows, error)

@@ -116,7 +116,8 @@ time, marking) say what its signed bytes say; and that the log ends with the
 event its signed head names, so events removed from the end are seen. Then
 compare the state tables with a replay of the log (what rebuild would
 write); writes wait while that replay runs (--no-state skips it). Say how
-many needs kept here have matches but no current record of their coverage
+many needs kept here have matches but no current record of their coverage,
+and how many offers have matches kept here but no current record of them
 (matched before coverage was recorded, docs/federation.md): lifeline serve
 records them when it starts.
 
@@ -196,6 +197,14 @@ mailbox), and check later with --anchor that the log still holds it.`,
 			if len(unrecorded) > 0 {
 				msg += pr.T("admin.verify.coverage", len(unrecorded))
 			}
+			offers, err := db.UnrecordedOfferCoverage(cmd.Context())
+			if err != nil {
+				return err
+			}
+			res["offer_coverage_unrecorded"] = len(offers)
+			if len(offers) > 0 {
+				msg += pr.T("admin.verify.coverage.offers", len(offers))
+			}
 			msg += "\n" + headLine(pr, head)
 			return printResult(out, asJSON, res, msg)
 		},
@@ -203,7 +212,7 @@ mailbox), and check later with --anchor that the log still holds it.`,
 	dbFlag(cmd, &dsn)
 	cmd.Flags().StringVar(&anchor, "anchor", "", `a head written down earlier, "SEQ HASH" as admin head prints it: check the log still holds it`)
 	cmd.Flags().BoolVar(&noState, "no-state", false, "check the log only, not the state tables (no replay; writes need not wait)")
-	cmd.Flags().BoolVar(&asJSON, "json", false, `print {"ok", "verified", "head", "state", "coverage_unrecorded", …}`)
+	cmd.Flags().BoolVar(&asJSON, "json", false, `print {"ok", "verified", "head", "state", "coverage_unrecorded", "offer_coverage_unrecorded", …}`)
 	langFlag(cmd.Flags(), &lang)
 	return cmd
 }

@@ -376,4 +376,8 @@ var msgZH = i18n.Messages{
 	"serve.coverage":        i18n.Plural{Arg: 1, Other: "已为 %d 个在记录覆盖情况之前就有承诺的需求记录覆盖情况；对等实例下次接收后即显示这些数字"},
 	"serve.coverage.err":    "无法为在记录覆盖情况之前就有承诺的需求记录覆盖情况：%s；在其某项承诺发生变化之前，对等实例只显示其自身持有的部分",
 	"admin.verify.coverage": i18n.Plural{Arg: 1, Other: "；本实例维护的 %d 个需求有承诺，但没有最新的覆盖情况记录，对等实例只显示其自身持有的部分：lifeline serve 会在启动时记录"},
+	// offer coverage backfill
+	"serve.coverage.offers":        i18n.Plural{Arg: 1, Other: "已为 %d 个供给记录覆盖情况：其保存在本实例的承诺早于供给覆盖情况的记录；对等实例下次接收后即显示这些数字"},
+	"serve.coverage.offers.err":    "无法为保存在本实例的承诺早于供给覆盖情况记录的供给记录覆盖情况：%s；在其中某项承诺发生变化之前，对等实例只显示其自身持有的部分",
+	"admin.verify.coverage.offers": i18n.Plural{Arg: 1, Other: "；%d 个供给有保存在本实例的承诺，但没有这些承诺的最新记录，对等实例只显示其自身持有的部分：lifeline serve 会在启动时记录"},
 }

@@ -59,8 +59,9 @@ events and the signed head); then it checks the whole log in the
 background, with its progress on standard error and in /healthz, and then
 compares the state tables with a replay of the log. It also records the
 coverage of the needs this instance keeps that were matched before
-coverage was recorded, so that peers show the same figures (one line says
-how many; docs/federation.md). A log that does not
+coverage was recorded, and of the offers whose matches it keeps, so that
+peers show the same figures (one line says how many of each;
+docs/federation.md). A log that does not
 verify, or state tables that differ from it, are served for reading, but
 every write is refused with the event or row that is bad and how to
 recover (docs/ledger.md).
@@ -316,8 +317,10 @@ func checkLogAtStart(ctx context.Context, pr *i18n.Printer, db *store.DB, stderr
 
 // recordCoverageAtStart records the coverage of the needs this instance
 // keeps whose matches have no record of it, or a record behind them (they
-// were matched before coverage was recorded: store.RecordCoverage), so
-// that peers show the figures this instance shows. A log that does not
+// were matched before coverage was recorded: store.RecordCoverage), and
+// of the offers whose matches it keeps that have no current record of
+// them (store.RecordOfferCoverage), so that peers show the figures this
+// instance shows. A log that does not
 // verify takes no writes, and is left as it is; a failure is said and
 // serving goes on, the needs showing on peers what the peers hold.
 func recordCoverageAtStart(ctx context.Context, pr *i18n.Printer, db *store.DB, stderr io.Writer) {
@@ -331,6 +334,15 @@ func recordCoverageAtStart(ctx context.Context, pr *i18n.Printer, db *store.DB, 
 	}
 	if len(ids) > 0 {
 		fmt.Fprintln(stderr, "lifeline:", pr.T("serve.coverage", len(ids)))
+	}
+	// The offers whose matches kept here have no record of this
+	// instance's, or one behind them (store.RecordOfferCoverage).
+	if ids, err = db.RecordOfferCoverage(ctx); err != nil {
+		fmt.Fprintln(stderr, "lifeline:", pr.T("serve.coverage.offers.err", lifeline.ErrorMessage(err)))
+		return
+	}
+	if len(ids) > 0 {
+		fmt.Fprintln(stderr, "lifeline:", pr.T("serve.coverage.offers", len(ids)))
 	}
 }
 

@@ -218,13 +218,18 @@ func testOfferCoverageTravels(t *testing.T, open Opener) {
 	if bRecord == "" {
 		t.Fatal("A holds no record of B")
 	}
-	for _, bad := range []struct{ what, subject, payload, says string }{
-		{"quantities that do not nest", "ocov_c1", `{"id":"ocov_c1","offer":"` + offer.ID + `","held":1,"covered":2,"dispatched":0,"delivered":0,"version":1}`, "quantities"},
-		{"an id that is not its subject", "ocov_c1", `{"id":"ocov_c2","offer":"` + offer.ID + `","held":1,"covered":0,"dispatched":0,"delivered":0,"version":1}`, "id"},
-		{"the record of B", bRecord, `{"id":"` + bRecord + `","offer":"` + offer.ID + `","held":9,"covered":0,"dispatched":0,"delivered":0,"version":99}`, "which " + b.fp[:16]},
+	for _, bad := range []struct{ what, subject, author, payload, says string }{
+		{"quantities that do not nest", "ocov_c1", "", `{"id":"ocov_c1","offer":"` + offer.ID + `","held":1,"covered":2,"dispatched":0,"delivered":0,"version":1}`, "quantities"},
+		{"an id that is not its subject", "ocov_c1", "", `{"id":"ocov_c2","offer":"` + offer.ID + `","held":1,"covered":0,"dispatched":0,"delivered":0,"version":1}`, "id"},
+		{"written by a member", "ocov_c1", c.members["c-org"].MemberID, `{"id":"ocov_c1","offer":"` + offer.ID + `","held":1,"covered":0,"dispatched":0,"delivered":0,"version":1}`, "author"},
+		{"the record of B", bRecord, "", `{"id":"` + bRecord + `","offer":"` + offer.ID + `","held":9,"covered":0,"dispatched":0,"delivered":0,"version":99}`, "which " + b.fp[:16]},
 	} {
+		author, org := coord.System.MemberID, coord.System.OrgID
+		if bad.author != "" {
+			author, org = bad.author, c.orgs["c-org"]
+		}
 		ev, err := ledger.Seal(cKey, &ledger.Record{Seq: 40, Hash: strings.Repeat("0", 64)}, ledger.Event{Time: offer.Created, Type: coord.EventOfferCoverage,
-			Author: coord.System.MemberID, Org: coord.System.OrgID, Subject: bad.subject, Marking: offer.Marking, Payload: []byte(bad.payload)})
+			Author: author, Org: org, Subject: bad.subject, Marking: offer.Marking, Payload: []byte(bad.payload)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -237,7 +242,7 @@ func testOfferCoverageTravels(t *testing.T, open Opener) {
 		before := countEvents(t, a.db)
 		_, err = a.db.Receive(ctx, wire)
 		wantCode(t, err, lifeline.EINVALID, bad.what)
-		if !strings.Contains(lifeline.ErrorMessage(err), bad.says) {
+		if msg := lifeline.ErrorMessage(err); !strings.Contains(msg, bad.says) || !strings.Contains(msg, "nothing of the batch was applied") {
 			t.Errorf("%s: the refusal does not say %q: %s", bad.what, bad.says, lifeline.ErrorMessage(err))
 		}
 		if countEvents(t, a.db) != before {
