@@ -33,12 +33,15 @@ import (
 //
 // Items are written on A, B and C at every level, naming the organisation
 // or the member of every instance in turn, and on A needs, offers and the
-// matches between them (derived items, committed or not). After the
-// exchange settles, every kind of reader on every instance reads every
-// item through every read path of the API: the item itself, its list,
-// the event feed, the events of its subject, a need's coverage (in the
-// need, the list of needs and the situation report: the figures of every
-// match of the need, on every instance that holds it), the matching
+// matches between them (derived items, committed or not), and offers of A
+// matched with needs of A and of B, each instance keeping its own
+// matches. After the exchange settles, every kind of reader on every
+// instance reads every item through every read path of the API: the item
+// itself, its list, the event feed, the events of its subject, a need's
+// coverage (in the need, the list of needs and the situation report: the
+// figures of every match of the need, on every instance that holds it),
+// an offer's coverage (in the offer and the list of offers: the figures
+// of every match of the offer, wherever kept), the matching
 // engine's proposals, and the export formats of the lists and the items
 // (?format=).
 //
@@ -110,6 +113,9 @@ type mxItem struct {
 	origin *mxInstance
 	parts  []coord.Marking
 	need   string // for a match: its need
+	offer  string // for a match: its offer
+	party  string // for a match: the organisation of its need, when only the match may name it
+	supply string // for a match: the organisation of its offer
 	qty    int64  // for a match: its quantity
 	status coord.MatchStatus
 	label  string
@@ -152,6 +158,8 @@ func TestTLPMatrixAcrossInstances(t *testing.T) {
 		items = append(items, mxIncidents(t, in, all)...)
 	}
 	items = append(items, mxDerived(t, A, B)...)
+	settle()
+	items = append(items, mxOffersAcross(t, A, B, settle)...)
 	settle()
 
 	// Where each item must be, by the rule of travel.
@@ -380,7 +388,7 @@ func mxDerived(t *testing.T, a, b *mxInstance) []*mxItem {
 		out = append(out,
 			&mxItem{kind: "need", id: need.ID, origin: a, parts: []coord.Marking{need.Marking}, label: label + " need"},
 			&mxItem{kind: "offer", id: offer.ID, origin: a, parts: []coord.Marking{offer.Marking}, label: label + " offer"},
-			&mxItem{kind: "match", id: m.ID, origin: a, parts: []coord.Marking{own, need.Marking, offer.Marking}, need: need.ID, qty: m.Quantity, status: m.Status, label: label + " match"})
+			&mxItem{kind: "match", id: m.ID, origin: a, parts: []coord.Marking{own, need.Marking, offer.Marking}, need: need.ID, offer: offer.ID, supply: a.supply, qty: m.Quantity, status: m.Status, label: label + " match"})
 		if i == 0 {
 			// A second commitment to the same TLP:CLEAR need, marked by
 			// default (TLP:AMBER naming both parties): it stays on A,
@@ -395,9 +403,67 @@ func mxDerived(t *testing.T, a, b *mxInstance) []*mxItem {
 			}
 			own := m2.Marking
 			own.Reveals = nil
-			out = append(out, &mxItem{kind: "match", id: m2.ID, origin: a, parts: []coord.Marking{own, need.Marking, offer.Marking}, need: need.ID, qty: m2.Quantity, status: m2.Status, label: label + " second match"})
+			out = append(out, &mxItem{kind: "match", id: m2.ID, origin: a, parts: []coord.Marking{own, need.Marking, offer.Marking}, need: need.ID, offer: offer.ID, supply: a.supply, qty: m2.Quantity, status: m2.Status, label: label + " second match"})
 		}
 	}
+	return out
+}
+
+// mxOffersAcross writes on a an offer at TLP:CLEAR and one at TLP:GREEN,
+// and lets them reach b (settle); then matches them with needs kept on
+// both: on a a commitment marked by default (TLP:AMBER naming both
+// parties), which stays on a; on b a proposal marked TLP:RED, which
+// stays on b, and one marked by default, which reaches a too. No
+// instance holds every match of the TLP:CLEAR offer, and the instances
+// beyond b (C, D) hold none: their coverage of the offer comes from the
+// records of a and b alone (docs/federation.md, offer.coverage).
+func mxOffersAcross(t *testing.T, a, b *mxInstance, settle func()) []*mxItem {
+	t.Helper()
+	var out []*mxItem
+	var offers []*coord.Offer
+	for _, level := range []coord.TLP{coord.TLPClear, coord.TLPGreen} {
+		o := &coord.Offer{Resource: coord.Resource{Title: "across " + string(level), Category: "connectivity/satellite-terminal", Quantity: 20, Unit: "terminal"}}
+		o.TLP = level
+		if err := a.n.db.CreateOffer(ctx, a.supplier, o); err != nil {
+			t.Fatalf("offer across: %v", err)
+		}
+		offers = append(offers, o)
+		out = append(out, &mxItem{kind: "offer", id: o.ID, origin: a, parts: []coord.Marking{o.Marking}, label: "offer across " + string(level)})
+	}
+	settle()
+	need := func(in *mxInstance) *coord.Need {
+		n := &coord.Need{Resource: coord.Resource{Title: "across, on " + in.name, Category: "connectivity/satellite-terminal", Quantity: 20, Unit: "terminal", Countries: []string{"SD"}}}
+		n.TLP = coord.TLPClear
+		if err := in.n.db.CreateNeed(ctx, in.n.author, n); err != nil {
+			t.Fatalf("need across on %s: %v", in.name, err)
+		}
+		out = append(out, &mxItem{kind: "need", id: n.ID, origin: in, parts: []coord.Marking{n.Marking}, label: "need across, on " + in.name})
+		return n
+	}
+	match := func(in *mxInstance, n *coord.Need, o *coord.Offer, q int64, tlp coord.TLP, label string) *coord.Match {
+		m, err := in.n.db.CreateMatch(ctx, in.n.author, coord.MatchCreate{NeedID: n.ID, OfferID: o.ID, Quantity: q, TLP: tlp})
+		if err != nil {
+			t.Fatalf("%s: %v", label, err)
+		}
+		if in == a {
+			if m, err = a.n.db.UpdateMatch(ctx, a.supplier, m.ID, coord.MatchUpdate{Status: coord.MatchCommitted}); err != nil {
+				t.Fatalf("%s commitment: %v", label, err)
+			}
+			if m, err = a.n.db.UpdateMatch(ctx, a.supplier, m.ID, coord.MatchUpdate{Status: coord.MatchDispatched}); err != nil {
+				t.Fatalf("%s dispatch: %v", label, err)
+			}
+		}
+		own := m.Marking
+		own.Reveals = nil
+		out = append(out, &mxItem{kind: "match", id: m.ID, origin: in, parts: []coord.Marking{own, n.Marking, o.Marking}, need: n.ID, offer: o.ID,
+			party: in.n.org, supply: a.supply, qty: m.Quantity, status: m.Status, label: label})
+		return m
+	}
+	onA, onB := need(a), need(b)
+	match(a, onA, offers[0], 3, "", "the clear offer's commitment on A")
+	match(b, onB, offers[0], 2, coord.TLPRed, "the clear offer's red proposal on B")
+	match(b, onB, offers[0], 1, "", "the clear offer's amber proposal on B")
+	match(b, onB, offers[1], 2, coord.TLPRed, "the green offer's red proposal on B")
 	return out
 }
 
@@ -635,6 +701,21 @@ func mxCheck(t *testing.T, in *mxInstance, r mxReader, items []*mxItem, held map
 			}
 		}
 	}
+	// And in the list of offers: the figures of every match of the
+	// offer, wherever it is kept (offer.coverage).
+	for _, raw := range list("/api/v1/offers") {
+		var o struct {
+			ID       string      `json:"id"`
+			Coverage *mxCoverage `json:"coverage"`
+		}
+		json.Unmarshal(raw, &o)
+		if it := byID[o.ID]; it != nil {
+			cells++
+			if want := mxCoverageOf(o.ID, items); o.Coverage == nil || *o.Coverage != want {
+				t.Errorf("the list of offers on %s: coverage of %s %+v, want %+v", in.name, it.label, o.Coverage, want)
+			}
+		}
+	}
 	if st, b := get("/api/v1/sitrep"); st != 200 {
 		t.Errorf("GET /api/v1/sitrep: %d %s", st, b)
 	} else {
@@ -723,6 +804,11 @@ func mxCheck(t *testing.T, in *mxInstance, r mxReader, items []*mxItem, held map
 			}
 			t.Errorf("events of %s (held on %s): %d, want some %v", it.label, holders(held[it]), len(evs), expect[it.id])
 		}
+		if it.kind == "offer" && st == 200 {
+			c, l := mxCheckOfferCoverage(t, in, it, b, items, expect)
+			cells += c
+			leaks += l
+		}
 		if it.kind != "need" || st != 200 {
 			continue
 		}
@@ -765,11 +851,17 @@ func mxCheck(t *testing.T, in *mxInstance, r mxReader, items []*mxItem, held map
 		// The committing organisation is named only with a commitment
 		// the reader may read.
 		cells++
-		if strings.Contains(string(b), it.origin.supply) != (len(listed) > 0) {
+		supply := it.origin.supply
+		for _, m := range items {
+			if m.kind == "match" && m.need == it.id && m.supply != "" {
+				supply = m.supply
+			}
+		}
+		if strings.Contains(string(b), supply) != (len(listed) > 0) {
 			if len(listed) == 0 {
 				leaks++
 			}
-			t.Errorf("the need %s read on %s names the supplier %v, with %d matches listed", it.label, in.name, strings.Contains(string(b), it.origin.supply), len(listed))
+			t.Errorf("the need %s read on %s names the supplier %v, with %d matches listed", it.label, in.name, strings.Contains(string(b), supply), len(listed))
 		}
 		// Proposals offer only offers the reader may read.
 		st, b = get("/api/v1/needs/" + it.id + "/proposals")
@@ -808,7 +900,57 @@ func mxCheck(t *testing.T, in *mxInstance, r mxReader, items []*mxItem, held map
 	return cells, leaks
 }
 
-// mxCoverage is the quantities of a need's coverage.
+// mxCheckOfferCoverage checks the coverage in the read b of the offer it
+// on in: its quantities count every match of the offer, wherever it is
+// kept — the same on every instance that holds the offer
+// (docs/federation.md, offer.coverage); it lists exactly the matches the
+// reader may read here, and names the organisation of a match's need
+// only with a match of it the reader may read.
+func mxCheckOfferCoverage(t *testing.T, in *mxInstance, it *mxItem, b []byte, items []*mxItem, expect map[string]bool) (cells, leaks int) {
+	t.Helper()
+	var offer struct {
+		Coverage *struct {
+			mxCoverage
+			Matches []struct {
+				MatchID string `json:"match_id"`
+			} `json:"matches"`
+		} `json:"coverage"`
+	}
+	json.Unmarshal(b, &offer)
+	listed := map[string]bool{}
+	if offer.Coverage != nil {
+		for _, m := range offer.Coverage.Matches {
+			listed[m.MatchID] = true
+		}
+	}
+	for _, m := range items {
+		if m.kind != "match" || m.offer != it.id {
+			continue
+		}
+		cells++
+		if listed[m.id] != expect[m.id] {
+			if listed[m.id] {
+				leaks++
+			}
+			t.Errorf("coverage of %s on %s lists %s: %v, want %v", it.label, in.name, m.label, listed[m.id], expect[m.id])
+		}
+		shown := slices.ContainsFunc(items, func(x *mxItem) bool {
+			return x.kind == "match" && x.offer == it.id && x.party == m.party && expect[x.id]
+		})
+		if m.party != "" && !shown && strings.Contains(string(b), m.party) {
+			cells++
+			leaks++
+			t.Errorf("the offer %s read on %s names the organisation of %s, which the reader may not read", it.label, in.name, m.label)
+		}
+	}
+	cells++
+	if want := mxCoverageOf(it.id, items); offer.Coverage == nil || offer.Coverage.mxCoverage != want {
+		t.Errorf("coverage of %s on %s: %+v, want %+v from every match of it", it.label, in.name, offer.Coverage, want)
+	}
+	return cells, leaks
+}
+
+// mxCoverage is the quantities of a need's or an offer's coverage.
 type mxCoverage struct {
 	Held       int64 `json:"held"`
 	Covered    int64 `json:"covered"`
@@ -816,14 +958,15 @@ type mxCoverage struct {
 	Delivered  int64 `json:"delivered"`
 }
 
-// mxCoverageOf is the coverage of need from every match of it, as the
+// mxCoverageOf is the coverage of a need or an offer (id) from every
+// match of it, as the
 // matrix made them: active matches hold their quantity, committed ones and
 // further cover it, dispatched and further are on their way, delivered
 // arrived.
-func mxCoverageOf(need string, items []*mxItem) mxCoverage {
+func mxCoverageOf(id string, items []*mxItem) mxCoverage {
 	var c mxCoverage
 	for _, m := range items {
-		if m.kind != "match" || m.need != need || m.status == coord.MatchCancelled {
+		if m.kind != "match" || m.need != id && m.offer != id || m.status == coord.MatchCancelled {
 			continue
 		}
 		c.Held += m.qty
