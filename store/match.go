@@ -191,18 +191,15 @@ func (db *DB) Proposals(ctx context.Context, v coord.Viewer, needID string) ([]c
 		return nil, internal(op, err)
 	}
 	rows.Close()
-	// What each offer has left: its coverage counts the matches of every
-	// instance, those kept elsewhere by their records.
-	if err := db.withOfferCoverage(ctx, op, v, offers...); err != nil {
-		return nil, err
+	// What each offer has left: every instance's matches of it count,
+	// those kept elsewhere by their records (offersHeld).
+	held, err := db.offersHeld(ctx, db.readRowsIn(ctx), v, offers)
+	if err != nil {
+		return nil, internal(op, err)
 	}
 	cands := make([]coord.Candidate, 0, len(offers))
 	for _, o := range offers {
-		var h int64
-		if o.Coverage != nil {
-			h = o.Coverage.Held
-		}
-		cands = append(cands, coord.Candidate{Offer: o, Remaining: o.Quantity - h})
+		cands = append(cands, coord.Candidate{Offer: o, Remaining: o.Quantity - held[o.ID]})
 	}
 	ps := coord.Propose(n, n.Quantity-nh, cands, db.Now())
 	if ps == nil {

@@ -151,8 +151,9 @@ func (t *tx) rows(query string, args ...any) (*sql.Rows, error) {
 
 // offerCoverage fills in the coverage of offers as v may read it, from
 // the matches held here, the records held of every instance's matches
-// and, for offers with records, the instance that keeps each match and
-// wrote each record (coord.OfferCoverageFrom), reading through rows.
+// and, for offers with records of other instances, the instance that
+// keeps each match and wrote each record (coord.OfferCoverageFrom),
+// reading through rows.
 func (db *DB) offerCoverage(ctx context.Context, rows rowsFunc, v coord.Viewer, offers ...*coord.Offer) error {
 	ids := make([]string, len(offers))
 	for i, o := range offers {
@@ -166,17 +167,30 @@ func (db *DB) offerCoverage(ctx context.Context, rows rowsFunc, v coord.Viewer, 
 	if err != nil {
 		return err
 	}
-	// Who keeps each match and wrote each record matters only where
-	// records are.
+	key, err := db.instanceKey(ctx, db.read)
+	if err != nil {
+		return err
+	}
+	// This instance's own record is not read (its matches count), so
+	// who keeps each match and wrote each record matters only where
+	// another instance's records are: most offers read need not ask.
 	var subjects []string
 	for _, o := range offers {
-		if len(recs[o.ID]) == 0 {
+		own := offerCoverageID(key, o.ID)
+		rs := recs[o.ID][:0]
+		for _, r := range recs[o.ID] {
+			if r.Record.ID != own {
+				rs = append(rs, r)
+			}
+		}
+		recs[o.ID] = rs
+		if len(rs) == 0 {
 			continue
 		}
 		for _, m := range ms[o.ID] {
 			subjects = append(subjects, m.ID)
 		}
-		for _, r := range recs[o.ID] {
+		for _, r := range rs {
 			subjects = append(subjects, r.Record.ID)
 		}
 	}
@@ -196,6 +210,75 @@ func (db *DB) offerCoverage(ctx context.Context, rows rowsFunc, v coord.Viewer, 
 		o.Coverage = coord.OfferCoverageFrom(v, o, ms[o.ID], origins, rs)
 	}
 	return nil
+}
+
+// offersHeld returns how much of each of offers the matches of every
+// instance hold, as v may read it (the Held of offerCoverage), by offer:
+// what the matching engine no longer offers of each. Offers with no
+// record of another instance — most, on most instances — are summed by
+// the database, without decoding a match.
+func (db *DB) offersHeld(ctx context.Context, rows rowsFunc, v coord.Viewer, offers []*coord.Offer) (map[string]int64, error) {
+	ids := make([]string, len(offers))
+	for i, o := range offers {
+		ids[i] = o.ID
+	}
+	recs, err := offerRecords(rows, ids)
+	if err != nil {
+		return nil, err
+	}
+	key, err := db.instanceKey(ctx, db.read)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]int64{}
+	var plain []string
+	var full []*coord.Offer
+	for _, o := range offers {
+		own := offerCoverageID(key, o.ID)
+		foreign := false
+		for _, r := range recs[o.ID] {
+			foreign = foreign || r.Record.ID != own
+		}
+		if foreign {
+			// A copy: the caller's offer is not given a coverage.
+			c := *o
+			full = append(full, &c)
+		} else {
+			plain = append(plain, o.ID)
+		}
+	}
+	for len(plain) > 0 {
+		batch := plain[:min(len(plain), 64)]
+		plain = plain[len(batch):]
+		in, args := paddedIn(batch)
+		rs, err := rows(`SELECT offer_id, CAST(SUM(quantity) AS BIGINT) FROM matches WHERE active AND offer_id IN `+in+` GROUP BY offer_id`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rs.Next() {
+			var id string
+			var n int64
+			if err := rs.Scan(&id, &n); err != nil {
+				rs.Close()
+				return nil, err
+			}
+			out[id] = n
+		}
+		err = rs.Err()
+		rs.Close()
+		if err != nil {
+			return nil, err
+		}
+	}
+	if err := db.offerCoverage(ctx, rows, v, full...); err != nil {
+		return nil, err
+	}
+	for _, o := range full {
+		if o.Coverage != nil {
+			out[o.ID] = o.Coverage.Held
+		}
+	}
+	return out, nil
 }
 
 // offerRecords returns the records held of the coverage of each of the
