@@ -12,7 +12,9 @@ import "lifeline"
 // reveals the need and the offer): Matches lists just those. Across
 // instances a need's quantities come from the record its origin keeps of
 // them (CoverageRecord, NeedCoverageFrom), since an instance may hold only
-// some of the need's matches.
+// some of the need's matches; an offer's from the records of every
+// instance that keeps matches of it (OfferCoverageRecord,
+// OfferCoverageFrom).
 type Coverage struct {
 	// Held is what active matches hold, proposals included: the part of
 	// the need the matching engine no longer offers.

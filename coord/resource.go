@@ -54,7 +54,8 @@ type Need struct {
 type Offer struct {
 	Resource
 	// Coverage is how much of the offer its matches hold, as the reader
-	// may see it (OfferCoverage); filled in by reads as Need.Coverage.
+	// may see it (OfferCoverage; across instances OfferCoverageFrom);
+	// filled in by reads as Need.Coverage.
 	Coverage *Coverage `json:"coverage,omitempty"`
 }
 
