@@ -250,10 +250,13 @@ func updateResource(t *tx, v coord.Viewer, r *coord.Resource, what, column, typ 
 	if err := t.changeHere(op, strings.ToLower(what), r.ID); err != nil {
 		return err
 	}
-	h, err := held(t.ctx, t, t.db, column, r.ID)
-	if o, ok := item.(*coord.Offer); ok && err == nil {
+	var h int64
+	var err error
+	if o, ok := item.(*coord.Offer); ok {
 		// Every instance's matches of the offer hold some of it.
 		h, err = offerHeld(t, v, o)
+	} else {
+		h, err = held(t.ctx, t, t.db, column, r.ID)
 	}
 	if err != nil {
 		return err

@@ -19,8 +19,9 @@ import (
 // Each instance records the matches it keeps (offer.coverage: the
 // instance as author, the offer's marking, quantities and an id that
 // names no instance), and each shows the sum of both: on A, on B, in the
-// matching engine's remainder, whatever order B's records arrive in, and
-// for an offer that widens after B matched it. A forged record — its
+// matching engine's remainder and in how far the offer may be cut,
+// whatever order B's records arrive in, and for an offer that widens
+// after B matched it. A forged record — its
 // quantities not nesting, its id not its subject, or claiming the record
 // of another instance — is refused with its batch, saying why. Both
 // still rebuild to the same state.
@@ -153,6 +154,12 @@ func testOfferCoverageTravels(t *testing.T, open Opener) {
 	}
 	if i := slices.IndexFunc(ps, func(p coord.Proposal) bool { return p.OfferID == offer.ID }); i < 0 || ps[i].Quantity != 3 {
 		t.Errorf("the engine on A proposes %+v, want the offer's 3 left", ps)
+	}
+
+	// Nor may A's supplier cut the offer below what both instances hold.
+	five := int64(5)
+	if _, err := a.db.UpdateOffer(ctx, supplier, offer.ID, coord.ResourceUpdate{Quantity: &five}); lifeline.ErrorCode(err) != lifeline.ECONFLICT {
+		t.Errorf("the offer cut to 5 with 7 held on A and B: %v", err)
 	}
 
 	// Two batches of B, the newer first: A keeps B's newer record.
