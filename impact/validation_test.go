@@ -51,34 +51,6 @@ const (
 	degradedLoss = 0.05 // below this a country is unaffected
 )
 
-// weighed returns the regions a country's circuits count towards in the
-// attribution's prediction (attribute.go): those its own cables reach, or
-// all of them when its cables reach none.
-func weighed(c CountryImpact) []RegionImpact {
-	var own []RegionImpact
-	for _, r := range c.Regions {
-		if r.DirectBeforeGbps > 0 {
-			own = append(own, r)
-		}
-	}
-	if len(own) == 0 {
-		return c.Regions
-	}
-	return own
-}
-
-// worstLoss is the larger of the capacity loss and the worst circuit loss
-// to a weighed region: what attribution predicts for a country.
-func worstLoss(c CountryImpact) (float64, string) {
-	l, to := c.CapacityLoss, "core"
-	for _, r := range weighed(c) {
-		if r.CircuitLoss > l {
-			l, to = r.CircuitLoss, r.Region
-		}
-	}
-	return l, to
-}
-
 // readLoss is what the outcomes degraded and unaffected read: the larger
 // of the capacity loss and the worst circuit loss to any region the
 // country has circuits to, on its own cables or through a neighbour.
