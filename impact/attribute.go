@@ -377,7 +377,7 @@ func (pr *predictor) predict(f failure, idx []int) []float64 {
 		l := g.countryLoss(w, st, c, !w.reached[c])
 		g.countryCircuits(st, cs, c)
 		for r := range nReg {
-			if b := g.baseCircuits[c*nReg+r]; b > 0 && g.weighsRegion(c, r) {
+			if b := g.baseCircuits[c*nReg+r]; b > 0 {
 				l = max(l, 1-float64(cs.out[c*nReg+r])/float64(b))
 			}
 		}
@@ -511,14 +511,13 @@ func (c Candidate) String() string {
 }
 
 // ObservedLoss is the larger of the country's capacity loss to the core
-// and its circuit loss towards the regions its own cables reach (all
-// regions for a country whose cables reach none): what monitoring sees
-// fall, and what attribution compares with observed drops.
+// and its circuit loss towards any region it has circuits to, on its own
+// cables or through a neighbour: what monitoring sees fall, and what
+// attribution compares with observed drops.
 func (c CountryImpact) ObservedLoss() float64 {
 	l := c.CapacityLoss
-	own := slices.ContainsFunc(c.Regions, func(r RegionImpact) bool { return r.DirectBeforeGbps > 0 })
 	for _, r := range c.Regions {
-		if !own || r.DirectBeforeGbps > 0 {
+		if r.CircuitsBeforeGbps > 0 {
 			l = max(l, r.CircuitLoss)
 		}
 	}

@@ -140,7 +140,7 @@ func firstBiting(t *testing.T, g *Graph, cable string) (string, *Result) {
 			t.Fatal(err)
 		}
 		for _, ci := range r.Countries {
-			if l, _ := worstLoss(ci); l > 2*DropFloor {
+			if l := ci.ObservedLoss(); l > 2*DropFloor {
 				return seg, r
 			}
 		}
@@ -160,7 +160,7 @@ func TestAttributeRecoversAScenario(t *testing.T) {
 			seg, r := firstBiting(t, g, cable)
 			var obs []Observation
 			for _, c := range r.Countries {
-				l, _ := worstLoss(c)
+				l := c.ObservedLoss()
 				if l > 0.001 || len(obs) < 40 && !c.Hub && c.ReachableBefore {
 					obs = append(obs, Observation{Country: c.Country, Drop: math.Round(l*1000) / 1000})
 				}

@@ -100,6 +100,10 @@ type CountryImpact struct {
 	// region it is not part of, computed in the samples that compute
 	// capacity loss (docs/impact.md, "Loss per region").
 	Regions []RegionImpact `json:"regions,omitempty"`
+	// CircuitLoss is the share of the country's circuits lost over all the
+	// regions, each weighed by the country's own circuits to it
+	// (overall.go; docs/impact.md, "Loss per region").
+	CircuitLoss float64 `json:"circuit_loss"`
 	// Demand sets the capacity left against the country's published use
 	// of international bandwidth (demand.go).
 	Demand DemandCheck `json:"demand"`
@@ -257,6 +261,7 @@ func (g *Graph) run(ctx context.Context, sc *Scenario, p *plan, opt RunOptions) 
 	r := g.result(sc, p, opt.Seed, samples, flowSamples, tot, loss, loss2)
 	r.Places = placeResults(p.places, flowSamples, tot.placeUnreach, tot.placeCabs)
 	g.regionResults(r, p.circBase, flowSamples, tot, circ, circ2)
+	overallCircuitLoss(r)
 	return r, nil
 }
 
