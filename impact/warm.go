@@ -286,7 +286,7 @@ type cutSide uint8
 
 const (
 	sideNone   cutSide = iota // none known
-	sideSearch                // the nodes the last search reached: w.mark seen in w.epoch
+	sideSearch                // the nodes the last search reached (workspace.searched)
 	sideLikely                // the side of the likely outcome's minimum cut (likelyPaths)
 )
 
@@ -297,9 +297,15 @@ const dfsTries = 256
 
 // nodeMark is a node's state in the searches of augmentDFS, kept together
 // so that a visit reads one place.
+//
+// Searches and rounds are numbered from one counter: a round's searches
+// take the numbers (epochs) after the last round's, and the round itself
+// the number dfsTries+1 past its first (w.round), above any of its
+// searches. A node entered by a search gets that search's number as its
+// stamp, and a node left without a path the round's: a search passes over
+// the nodes whose stamp is its own number or more, with one comparison.
 type nodeMark struct {
-	seen  uint32 // the search (epoch) that last entered the node
-	dead  uint32 // the round in which the node was left without a path
+	stamp uint32 // the search that last entered the node, or the round that left it without a path
 	round uint32 // the round that cur belongs to
 	cur   int32  // the node's current arc, an index into adjNear
 }
@@ -325,11 +331,7 @@ func (w *workspace) augmentDFS(g *Graph, s int32, bound int64) (int64, bool) {
 	keep := 0     // arcs of the last path that still have room: the next search starts at their end
 	w.nextRound()
 	for try := 0; try < dfsTries && total < bound; try++ {
-		w.epoch++
-		if w.epoch == 0 { // wrapped: clear the marks
-			w.clearMarks()
-			keep = 0
-		}
+		w.epoch++ // below w.round: a round has at most dfsTries searches
 		if !w.dfs(g, s, keep) {
 			if fresh {
 				return total, true
@@ -362,16 +364,23 @@ func (w *workspace) augmentDFS(g *Graph, s int32, bound int64) (int64, bool) {
 	return total, false
 }
 
+// nextRound starts a round: its searches are numbered after the last
+// round's, and the round dfsTries+1 past its first search.
 func (w *workspace) nextRound() {
-	w.round++
-	if w.round == 0 {
-		w.clearMarks()
+	w.epoch = max(w.epoch, w.round)
+	if w.epoch > math.MaxUint32-2*(dfsTries+1) { // about to wrap: clear the marks
+		clear(w.mark)
+		w.epoch = 0
 	}
+	w.round = w.epoch + dfsTries + 1
 }
 
-func (w *workspace) clearMarks() {
-	clear(w.mark)
-	w.epoch, w.round = 1, 1
+// searched reports whether node n was entered by the last search, when that
+// search was the first of its round (as a search that proves a flow
+// maximum is).
+func (w *workspace) searched(n int) bool {
+	st := w.mark[n].stamp
+	return st == w.epoch || st == w.round
 }
 
 // dfs looks for a path of residual capacity from s to the core and leaves
@@ -388,14 +397,14 @@ func (w *workspace) dfs(g *Graph, s int32, keep int) bool {
 	path := w.pathArc[:keep]
 	u := s
 	m := &mark[u]
-	m.seen = epoch
+	m.stamp = epoch
 	if m.round != round {
 		m.round, m.cur = round, g.adjStart[u]
 	}
 	for _, a := range path {
 		u = head[a]
 		m = &mark[u]
-		m.seen = epoch
+		m.stamp = epoch
 	}
 	for {
 		i, end := m.cur, g.adjStart[u+1]
@@ -403,7 +412,7 @@ func (w *workspace) dfs(g *Graph, s int32, keep int) bool {
 		for ; i < end; i++ {
 			if res[i] > 0 {
 				v = head[i]
-				if mv := &mark[v]; mv.seen != epoch && mv.dead != round {
+				if mark[v].stamp < epoch {
 					break
 				}
 			}
@@ -417,13 +426,13 @@ func (w *workspace) dfs(g *Graph, s int32, keep int) bool {
 			}
 			u = v
 			m = &mark[u]
-			m.seen = epoch
+			m.stamp = epoch
 			if m.round != round {
 				m.round, m.cur = round, g.adjStart[u]
 			}
 			continue
 		}
-		m.dead = round
+		m.stamp = round
 		if len(path) == 0 {
 			w.pathArc = path
 			return false
