@@ -181,7 +181,7 @@ func (g *Graph) likelyPaths(p *plan) (paths []flowPaths, cuts [][]int32, sides [
 		if g.isHub[c] || !w.reached[c] || st.down[c] || st.withdrawn[c] {
 			continue
 		}
-		w.maxFlow(g, int32(c), g.core, 0)
+		w.slotDinic(g, int32(c))
 		// The last search of the max-flow failed: the nodes it labelled
 		// are the side of a minimum cut that holds c.
 		for p := range g.pU {
@@ -205,6 +205,101 @@ func (g *Graph) likelyPaths(p *plan) (paths []flowPaths, cuts [][]int32, sides [
 	}
 	slices.SortStableFunc(order, func(a, b int32) int { return cmp.Compare(side[b], side[a]) })
 	return out, cuts, sides, order
+}
+
+// slotDinic is Dinic's algorithm from s to the core over the loaded
+// capacities, on residuals by slot (w.sres) as the warm start keeps them:
+// a search of the whole graph by levels, then augmenting paths along the
+// levels, each found by a depth-first walk that resumes after the last
+// path's first full arc, until the levels reach the core no more. Like
+// maxFlow it finds its flow along shortest paths, which samples re-send
+// best (warm.go), and leaves the last search's levels in w.level: the side
+// of a minimum cut. It leaves the flow in w.res too (by arc), for
+// decompose.
+func (w *workspace) slotDinic(g *Graph, s int32) int64 {
+	w.resetRes(g)
+	res, head, rev, level, start := w.sres, g.slotHead, g.slotRev, w.level, g.adjStart
+	var total int64
+	for w.slotLevels(g, s) {
+		copy(w.iter, start[:g.nNode])
+		path := w.pathArc[:0]
+		u := s
+		for {
+			if u == g.core {
+				amt := int64(math.MaxInt64)
+				for _, a := range path {
+					amt = min(amt, res[a])
+				}
+				keep := -1
+				for i, a := range path {
+					res[a] -= amt
+					res[rev[a]] += amt
+					if keep < 0 && res[a] == 0 {
+						keep = i
+					}
+				}
+				w.touched = append(w.touched, path...)
+				total += amt
+				path = path[:keep]
+				u = s
+				if keep > 0 {
+					u = head[path[keep-1]]
+				}
+				continue
+			}
+			i, end := w.iter[u], start[u+1]
+			for ; i < end; i++ {
+				if res[i] > 0 && level[head[i]] == level[u]+1 {
+					break
+				}
+			}
+			w.iter[u] = i
+			if i < end {
+				path = append(path, i)
+				u = head[i]
+				continue
+			}
+			level[u] = -1 // a dead end for the rest of this phase
+			if len(path) == 0 {
+				break
+			}
+			i = path[len(path)-1]
+			path = path[:len(path)-1]
+			u = head[rev[i]]
+			w.iter[u]++
+		}
+		w.pathArc = path
+	}
+	for i, a := range g.adjNear {
+		w.res[a] = res[i]
+	}
+	w.resStale = true
+	return total
+}
+
+// slotLevels is levels over residuals by slot.
+func (w *workspace) slotLevels(g *Graph, s int32) bool {
+	for i := range w.level {
+		w.level[i] = -1
+	}
+	w.level[s] = 0
+	q := append(w.queue[:0], s)
+	res, head := w.sres, g.slotHead
+	for i := 0; i < len(q); i++ {
+		u := q[i]
+		for j := g.adjStart[u]; j < g.adjStart[u+1]; j++ {
+			if v := head[j]; res[j] > 0 && w.level[v] < 0 {
+				w.level[v] = w.level[u] + 1
+				if v == g.core {
+					w.queue = q
+					return true
+				}
+				q = append(q, v)
+			}
+		}
+	}
+	w.queue = q
+	return false
 }
 
 // likelyState is the plan's likely outcome: its certain failures, and every
