@@ -173,6 +173,8 @@ func (g *Graph) likelyPaths(p *plan) (paths []flowPaths, cuts [][]int32, sides [
 	w := g.newWorkspace()
 	w.load(g, st)
 	w.reach(g)
+	w.resetRes(g)
+	stages := g.riskStages(p, st)
 	out := make([]flowPaths, g.nCountry)
 	cuts = make([][]int32, g.nCountry)
 	sides = make([][]int32, g.nCountry)
@@ -181,7 +183,7 @@ func (g *Graph) likelyPaths(p *plan) (paths []flowPaths, cuts [][]int32, sides [
 		if g.isHub[c] || !w.reached[c] || st.down[c] || st.withdrawn[c] {
 			continue
 		}
-		w.slotDinic(g, int32(c))
+		w.slotDinic(g, int32(c), stages)
 		// The last search of the max-flow failed: the nodes it labelled
 		// are the side of a minimum cut that holds c.
 		for p := range g.pU {
@@ -207,6 +209,43 @@ func (g *Graph) likelyPaths(p *plan) (paths []flowPaths, cuts [][]int32, sides [
 	return out, cuts, sides, order
 }
 
+// riskStages returns, for each of three levels of risk (0, 5 % and 20 %),
+// the capacities by slot of the likely outcome st less every group not
+// likely to fail whose probability is above the level, safest first (a
+// storm's likely outcome loses about half its arcs; of the rest, the short
+// cables fail in some samples). Each of the likely
+// outcome's flows is found on these first (slotDinic), then completed
+// on the whole outcome: still a maximum flow there, but one that crosses
+// the arcs a sample may lose as little as it can, so that more of it
+// survives a sample and fewer augmenting paths are needed (a storm
+// sample: a sixth fewer searches, and 94 of the 170 countries whose flow
+// it computes need none, against 62).
+func (g *Graph) riskStages(p *plan, st *state) [][]int64 {
+	w := g.newWorkspace()
+	w.load(g, st)
+	base := w.snapshot()
+	levels := [...]float64{0, 0.05, 0.2}
+	stages := make([][]int64, len(levels))
+	for k, thr := range levels {
+		w.loadFrom(base)
+		for _, gr := range p.groups {
+			if gr.likely() || gr.p <= thr {
+				continue
+			}
+			for _, s := range gr.segs {
+				if e := g.segEdge[s]; e >= 0 {
+					w.kill(g, e)
+				}
+			}
+		}
+		stages[k] = make([]int64, len(g.adjNear))
+		for i, a := range g.adjNear {
+			stages[k][i] = w.cap[a]
+		}
+	}
+	return stages
+}
+
 // slotDinic is Dinic's algorithm from s to the core over the loaded
 // capacities, on residuals by slot (w.sres) as the warm start keeps them:
 // a search of the whole graph by levels, then augmenting paths along the
@@ -216,8 +255,39 @@ func (g *Graph) likelyPaths(p *plan) (paths []flowPaths, cuts [][]int32, sides [
 // best (warm.go), and leaves the last search's levels in w.level: the side
 // of a minimum cut. It leaves the flow in w.res too (by arc), for
 // decompose.
-func (w *workspace) slotDinic(g *Graph, s int32) int64 {
+//
+// Given stages (riskStages), capacities by slot that are each at most the
+// next and the last at most the loaded ones, it finds the flow on the
+// first, then adds each next stage's capacity to the residuals and
+// augments again: the flow stays feasible, so it ends maximum over the
+// loaded capacities.
+func (w *workspace) slotDinic(g *Graph, s int32, stages [][]int64) int64 {
 	w.resetRes(g)
+	var total int64
+	for k, first := range stages {
+		if k == 0 {
+			copy(w.sres, first)
+		}
+		total += w.slotPhases(g, s)
+		next := w.scap
+		if k+1 < len(stages) {
+			next = stages[k+1]
+		}
+		for i, c := range first {
+			w.sres[i] += next[i] - c
+		}
+		w.resStale = true
+	}
+	total += w.slotPhases(g, s)
+	for i, a := range g.adjNear {
+		w.res[a] = w.sres[i]
+	}
+	w.resStale = true
+	return total
+}
+
+// slotPhases is the phases of slotDinic from the residuals w.sres holds.
+func (w *workspace) slotPhases(g *Graph, s int32) int64 {
 	res, head, rev, level, start := w.sres, g.slotHead, g.slotRev, w.level, g.adjStart
 	var total int64
 	for w.slotLevels(g, s) {
@@ -270,10 +340,6 @@ func (w *workspace) slotDinic(g *Graph, s int32) int64 {
 		}
 		w.pathArc = path
 	}
-	for i, a := range g.adjNear {
-		w.res[a] = res[i]
-	}
-	w.resStale = true
 	return total
 }
 
