@@ -139,7 +139,11 @@ func (w *workspace) resend(g *Graph, fp *flowPaths, bound int64) int64 {
 		arcs := fp.arcs[fp.start[i]:fp.start[i+1]]
 		amt = min(amt, bound-total)
 		for _, a := range arcs {
-			amt = min(amt, res[a])
+			if res[a] < amt {
+				if amt = res[a]; amt <= 0 {
+					break // blocked: most are at their first arcs (likelyPaths)
+				}
+			}
 		}
 		if amt <= 0 {
 			continue
@@ -175,6 +179,7 @@ func (g *Graph) likelyPaths(p *plan) (paths []flowPaths, cuts [][]int32, sides [
 	w.reach(g)
 	w.resetRes(g)
 	stages := g.riskStages(p, st)
+	risk := g.slotRisk(p)
 	out := make([]flowPaths, g.nCountry)
 	cuts = make([][]int32, g.nCountry)
 	sides = make([][]int32, g.nCountry)
@@ -200,6 +205,9 @@ func (g *Graph) likelyPaths(p *plan) (paths []flowPaths, cuts [][]int32, sides [
 			}
 		}
 		out[c] = w.decompose(g, int32(c), g.core)
+	}
+	for c := range out {
+		g.appendPaths(&out[c], &g.basePaths[c], risk)
 	}
 	order = make([]int32, g.nCountry)
 	for c := range order {
@@ -244,6 +252,64 @@ func (g *Graph) riskStages(p *plan, st *state) [][]int64 {
 		}
 	}
 	return stages
+}
+
+// slotRisk is, for each slot, how likely its arc is to fail in a sample
+// of the plan, as far as the order of a path's arcs goes: the greatest
+// probability of the groups its pair's edges belong to, 2 for a pair the
+// certain failures kill.
+func (g *Graph) slotRisk(p *plan) []float64 {
+	pr := make([]float64, len(g.pU))
+	for _, gr := range p.groups {
+		for _, s := range gr.segs {
+			if e := g.segEdge[s]; e >= 0 {
+				pr[g.ePair[e]] = max(pr[g.ePair[e]], gr.p)
+			}
+		}
+	}
+	w := g.newWorkspace()
+	w.load(g, p.fixed)
+	risk := make([]float64, len(g.adjNear))
+	for i, a := range g.adjNear {
+		risk[i] = pr[a/2]
+		if w.cap[a] <= 0 {
+			risk[i] = 2
+		}
+	}
+	return risk
+}
+
+// appendPaths adds the paths of from to fp, less those that cross a pair
+// the certain failures kill (risk 2: they carry nothing in any sample),
+// and sorts the arcs of each path of fp so that the one most likely to
+// fail comes first: re-sending a path (resend) stops at the first arc
+// without room, and the order of a path's arcs changes nothing else.
+func (g *Graph) appendPaths(fp, from *flowPaths, risk []float64) {
+	if fp.start == nil {
+		fp.start = []int32{0}
+	}
+paths:
+	for i, amt := range from.amount {
+		arcs := from.arcs[from.start[i]:from.start[i+1]]
+		for _, a := range arcs {
+			if risk[a] > 1 {
+				continue paths
+			}
+		}
+		fp.arcs = append(fp.arcs, arcs...)
+		fp.start = append(fp.start, int32(len(fp.arcs)))
+		fp.amount = append(fp.amount, amt)
+	}
+	for i := range fp.amount {
+		arcs := fp.arcs[fp.start[i]:fp.start[i+1]]
+		top := 0
+		for j, a := range arcs {
+			if risk[a] > risk[arcs[top]] {
+				top = j
+			}
+		}
+		arcs[0], arcs[top] = arcs[top], arcs[0]
+	}
 }
 
 // slotDinic is Dinic's algorithm from s to the core over the loaded
@@ -413,10 +479,9 @@ func (w *workspace) warmFlow(g *Graph, c int, bound int64, ref []flowPaths, refC
 	}
 	var total int64
 	if ref != nil {
-		total = w.resend(g, &ref[c], bound)
-	}
-	if total < bound {
-		total += w.resend(g, &g.basePaths[c], bound-total)
+		total = w.resend(g, &ref[c], bound) // the intact paths follow the likely ones
+	} else {
+		total = w.resend(g, &g.basePaths[c], bound)
 	}
 	if total >= bound {
 		return total, atBound
