@@ -48,10 +48,16 @@ import (
 // flowPaths is one country's intact flow as paths: the arcs of path i, as
 // slots (Graph.adjNear), are arcs[start[i]:start[i+1]] and it carries
 // amount[i] Mbit/s.
+//
+// For the likely outcome's paths (likelyPaths), the first ones are that
+// outcome's max-flow, of value lead, whose pairs' live edges are the bits
+// of use: while a sample kills none of them, that flow is feasible whole.
 type flowPaths struct {
 	start  []int32
 	arcs   []int32
 	amount []int64
+	lead   int64
+	use    []uint64
 }
 
 // decompose splits the flow left in w (cap − res on each arc, from s to
@@ -204,7 +210,24 @@ func (g *Graph) likelyPaths(p *plan) (paths []flowPaths, cuts [][]int32, sides [
 				}
 			}
 		}
+		// The live edges of the pairs the flow uses (before decompose,
+		// which changes w.res).
+		use := make([]uint64, len(w.deadW))
+		for p := range g.pU {
+			if w.res[2*p] == w.cap[2*p] && w.res[2*p+1] == w.cap[2*p+1] {
+				continue
+			}
+			for _, e := range g.pairEdges[g.pairStart[p]:g.pairStart[p+1]] {
+				if !w.dead[e] {
+					use[e/64] |= 1 << (e % 64)
+				}
+			}
+		}
 		out[c] = w.decompose(g, int32(c), g.core)
+		out[c].use = use
+		for _, a := range out[c].amount {
+			out[c].lead += a
+		}
 	}
 	for c := range out {
 		g.appendPaths(&out[c], &g.basePaths[c], risk)
@@ -466,7 +489,6 @@ func (w *workspace) liveCap(cut []int32) int64 {
 // on the flow (≤ 0: none); the live capacity of refCut[c] tightens it. It
 // also reports what it knows of a minimum cut's side (share.go).
 func (w *workspace) warmFlow(g *Graph, c int, bound int64, ref []flowPaths, refCut [][]int32) (int64, cutSide) {
-	w.resetRes(g)
 	if bound <= 0 {
 		bound = math.MaxInt64
 	}
@@ -477,6 +499,12 @@ func (w *workspace) warmFlow(g *Graph, c int, bound int64, ref []flowPaths, refC
 			atBound = sideLikely // reaching the bound makes the likely cut minimum
 		}
 	}
+	if ref != nil && ref[c].use != nil && ref[c].lead >= bound && !overlaps(ref[c].use, w.deadW) {
+		// The likely flow survives whole and reaches the bound: re-sending
+		// its paths would send the bound, so the flow is known without it.
+		return bound, atBound
+	}
+	w.resetRes(g)
 	var total int64
 	if ref != nil {
 		total = w.resend(g, &ref[c], bound) // the intact paths follow the likely ones
@@ -504,6 +532,16 @@ func (w *workspace) warmFlow(g *Graph, c int, bound int64, ref []flowPaths, refC
 		return f, sideNone
 	}
 	return bound, atBound
+}
+
+// overlaps reports whether two bitsets share a bit.
+func overlaps(a, b []uint64) bool {
+	for i, x := range a {
+		if x&b[i] != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // cutSide says which side of a minimum cut holding a country a flow
