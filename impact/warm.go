@@ -184,7 +184,10 @@ func (g *Graph) likelyPaths(p *plan) (paths []flowPaths, cuts [][]int32, sides [
 	w.load(g, st)
 	w.reach(g)
 	w.resetRes(g)
-	stages := g.riskStages(p, st)
+	var stages [][]int64
+	if p.riskFirst {
+		stages = g.riskStages(p, st)
+	}
 	risk := g.slotRisk(p)
 	out := make([]flowPaths, g.nCountry)
 	cuts = make([][]int32, g.nCountry)
