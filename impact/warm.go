@@ -625,7 +625,7 @@ func (w *workspace) augmentDFS(g *Graph, s int32, bound int64) (int64, bool) {
 		if keep < 0 {
 			keep = 0 // the bound is reached: the loop ends
 		}
-		w.touched = append(w.touched, path...)
+		w.touched = append(w.touched, path[w.pathKept:]...) // the others are there already
 		total += amt
 	}
 	return total, false
@@ -662,6 +662,7 @@ func (w *workspace) dfs(g *Graph, s int32, keep int) bool {
 	mark, res, head, rev := w.mark, w.sres, g.slotHead, g.slotRev
 	epoch, round, core := w.epoch, w.round, g.core
 	path := w.pathArc[:keep]
+	kept := keep
 	u := s
 	m := &mark[u]
 	m.stamp = epoch
@@ -688,7 +689,7 @@ func (w *workspace) dfs(g *Graph, s int32, keep int) bool {
 		if i < end {
 			path = append(path, i)
 			if v == core {
-				w.pathArc = path
+				w.pathArc, w.pathKept = path, kept
 				return true
 			}
 			u = v
@@ -706,6 +707,7 @@ func (w *workspace) dfs(g *Graph, s int32, keep int) bool {
 		}
 		i = path[len(path)-1]
 		path = path[:len(path)-1]
+		kept = min(kept, len(path))
 		u = head[rev[i]]
 		m = &mark[u]
 		m.cur++ // past the arc to the dead end
