@@ -206,7 +206,7 @@ func (g *Graph) segDead(st *state, s int, from, to int32) bool {
 // cableReach fills cs.reach for every country on cable k: the regions its
 // stations on k still reach along k's live segments, none if the country
 // is down or all its stations on k are.
-func (g *Graph) cableReach(st *state, k int, cs *circuitScratch, offsets []int) {
+func (g *Graph) cableReach(st *state, k int, cs *circuitScratch) {
 	nodes := g.cabNodeLP[k]
 	n := len(nodes)
 	nReg := len(g.regions)
@@ -269,15 +269,11 @@ func (g *Graph) cableReach(st *state, k int, cs *circuitScratch, offsets []int) 
 		roots[i] = find(int32(i))
 	}
 	for i, l := range nodes {
-		if l < 0 {
+		at := g.cabNodeAt[k][i]
+		if at < 0 {
 			continue
 		}
 		c := g.lpCountry[l]
-		j := slices.Index(g.countryCabs[c], int32(k))
-		if j < 0 {
-			continue
-		}
-		at := offsets[c] + j
 		if st.lp[l] || st.down[c] {
 			continue
 		}
@@ -303,7 +299,7 @@ func (g *Graph) evalCircuits(st *state, cs *circuitScratch) {
 	for k := range g.atlas.Cables {
 		cs.comps[k] = cs.own[k]
 		if g.cableUsed[k] {
-			g.cableReach(st, k, cs, g.cabOffset)
+			g.cableReach(st, k, cs)
 		}
 	}
 	for i := range g.circHops {
@@ -330,16 +326,13 @@ func (g *Graph) evalCircuitsFrom(st *state, cs, base *circuitScratch, changed []
 		if &cs.comps[k][0] == &cs.own[k][0] || !g.cableUsed[k] {
 			continue // done already
 		}
-		for _, l := range g.cabNodeLP[k] {
-			if l >= 0 {
-				c := g.lpCountry[l]
-				if j := slices.Index(g.countryCabs[c], k); j >= 0 {
-					cs.reach[g.cabOffset[c]+j] = 0
-				}
+		for _, at := range g.cabNodeAt[k] {
+			if at >= 0 {
+				cs.reach[at] = 0
 			}
 		}
 		cs.comps[k] = cs.own[k]
-		g.cableReach(st, int(k), cs, g.cabOffset)
+		g.cableReach(st, int(k), cs)
 		cs.redone = append(cs.redone, k)
 	}
 	dirty, redo := cs.dirty, cs.redo
@@ -537,6 +530,19 @@ func (g *Graph) baselineCircuits() {
 	for c := range g.nCountry {
 		g.cabOffset[c+1] = g.cabOffset[c] + len(g.countryCabs[c])
 	}
+	g.cabNodeAt = make([][]int, len(g.atlas.Cables))
+	for k, nodes := range g.cabNodeLP {
+		g.cabNodeAt[k] = make([]int, len(nodes))
+		for i, l := range nodes {
+			g.cabNodeAt[k][i] = -1
+			if l >= 0 {
+				c := g.lpCountry[l]
+				if j := slices.Index(g.countryCabs[c], int32(k)); j >= 0 {
+					g.cabNodeAt[k][i] = g.cabOffset[c] + j
+				}
+			}
+		}
+	}
 	g.cabCap = make([]int64, len(g.atlas.Cables))
 	for k := range g.atlas.Cables {
 		g.cabCap[k] = capMbps(g.atlas.Cables[k].Capacity.Gbps)
@@ -546,7 +552,7 @@ func (g *Graph) baselineCircuits() {
 	clear(cs.reach)
 	for k := range g.atlas.Cables {
 		if g.cableUsed[k] {
-			g.cableReach(st, k, cs, g.cabOffset)
+			g.cableReach(st, k, cs)
 		}
 	}
 	g.baseReachMask = slices.Clone(cs.reach)
