@@ -199,30 +199,29 @@ func (g *Graph) likelyPaths(p *plan) (paths []flowPaths, cuts [][]int32, sides [
 		}
 		w.slotDinic(g, int32(c), stages)
 		// The last search of the max-flow failed: the nodes it labelled
-		// are the side of a minimum cut that holds c.
-		for p := range g.pU {
-			if (w.level[g.pU[p]] >= 0) != (w.level[g.pV[p]] >= 0) {
+		// are the side of a minimum cut that holds c. And the live edges
+		// of the pairs the flow uses are read before decompose, which
+		// changes w.res.
+		use := make([]uint64, len(w.deadW))
+		level := w.level
+		for p, u := range g.pU {
+			if (level[u] >= 0) != (level[g.pV[p]] >= 0) {
 				cuts[c] = append(cuts[c], int32(p))
 			}
-		}
-		for n, l := range w.level {
-			if l >= 0 {
-				side[c]++
-				if n < g.nCountry && n != c {
-					sides[c] = append(sides[c], int32(n))
-				}
-			}
-		}
-		// The live edges of the pairs the flow uses (before decompose,
-		// which changes w.res).
-		use := make([]uint64, len(w.deadW))
-		for p := range g.pU {
-			if w.res[2*p] == w.cap[2*p] && w.res[2*p+1] == w.cap[2*p+1] {
-				continue
+			if w.res[2*p] == w.cap[2*p] {
+				continue // no flow either way
 			}
 			for _, e := range g.pairEdges[g.pairStart[p]:g.pairStart[p+1]] {
 				if !w.dead[e] {
 					use[e/64] |= 1 << (e % 64)
+				}
+			}
+		}
+		for n, l := range level {
+			if l >= 0 {
+				side[c]++
+				if n < g.nCountry && n != c {
+					sides[c] = append(sides[c], int32(n))
 				}
 			}
 		}
@@ -368,13 +367,12 @@ func (w *workspace) slotDinic(g *Graph, s int32, stages [][]int64) int64 {
 		for i, c := range first {
 			w.sres[i] += next[i] - c
 		}
-		w.resStale = true
+		w.resStale = true // touched no longer lists every change
 	}
 	total += w.slotPhases(g, s)
 	for i, a := range g.adjNear {
 		w.res[a] = w.sres[i]
 	}
-	w.resStale = true
 	return total
 }
 
