@@ -292,12 +292,18 @@ func (g *Graph) slotRisk(p *plan) []float64 {
 			}
 		}
 	}
-	w := g.newWorkspace()
-	w.load(g, p.fixed)
+	fixedCap := func() []int64 {
+		if p.fixedLoad != nil {
+			return p.fixedLoad.cap
+		}
+		w := g.newWorkspace()
+		w.load(g, p.fixed)
+		return w.cap
+	}()
 	risk := make([]float64, len(g.adjNear))
 	for i, a := range g.adjNear {
 		risk[i] = pr[a/2]
-		if w.cap[a] <= 0 {
+		if fixedCap[a] <= 0 {
 			risk[i] = 2
 		}
 	}
