@@ -21,6 +21,10 @@ import (
 //     sample the likely paths, then the intact ones, are sent again, each as
 //     much of its amount as the sample's residual capacities let through:
 //     nothing crosses a failed element, and what is sent is a feasible flow.
+//     In a long run the likely flows are found first without the arcs a
+//     sample may lose (riskStages), so that more of them survive; and a
+//     likely flow that a sample leaves whole is not sent again when it
+//     reaches the bound below.
 //  2. Bounds. The flow can be no more than the live capacity around the
 //     country, its intact flow, and the live capacity of any cut between
 //     it and the core, such as the minimum cut of the likely outcome, or
