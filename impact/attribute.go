@@ -344,7 +344,7 @@ func (pr *predictor) recable() {
 		}
 	}
 	for _, k := range pr.touched {
-		g.cableReach(pr.st, int(k), cs, g.cabOffset)
+		g.cableReach(pr.st, int(k), cs)
 	}
 }
 

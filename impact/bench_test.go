@@ -45,6 +45,7 @@ func BenchmarkStormReachability5000(b *testing.B) {
 // goroutine.
 func BenchmarkStormFlow(b *testing.B) {
 	g, sc := benchScenario(b, stormScenario)
+	reportCPU(b)
 	for b.Loop() {
 		if _, err := g.Simulate(context.Background(), sc, RunOptions{Samples: 64, Workers: 1}); err != nil {
 			b.Fatal(err)
@@ -59,6 +60,7 @@ func BenchmarkStormFlowReference(b *testing.B) {
 	g, sc := benchScenario(b, stormScenario)
 	referenceFlow = true
 	defer func() { referenceFlow = false }()
+	reportCPU(b)
 	for b.Loop() {
 		if _, err := g.Simulate(context.Background(), sc, RunOptions{Samples: 64, Workers: 1}); err != nil {
 			b.Fatal(err)
@@ -71,6 +73,7 @@ func BenchmarkStormFlowReference(b *testing.B) {
 // the scenario's set-up (the likely outcome's flows) is spread thin.
 func BenchmarkStormFlow1000(b *testing.B) {
 	g, sc := benchScenario(b, stormScenario)
+	reportCPU(b)
 	for b.Loop() {
 		if _, err := g.Simulate(context.Background(), sc, RunOptions{Samples: 1000, Workers: 1}); err != nil {
 			b.Fatal(err)

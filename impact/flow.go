@@ -71,6 +71,9 @@ type workspace struct {
 	epoch   uint32
 	round   uint32
 	pathArc []int32
+	// pathKept is how many of pathArc's first arcs the last path found
+	// shares with the one before (they are in touched already).
+	pathKept int
 }
 
 func (g *Graph) newWorkspace() *workspace {

@@ -124,6 +124,7 @@ type Graph struct {
 	cabNodeLP     [][]int32    // per cable: landing point of each local node, -1 for a branching unit
 	cabSegEnds    [][][2]int32 // per cable: local nodes at the ends of each of its segments
 	cabOffset     []int        // start of each country's slots in circuitScratch.reach
+	cabNodeAt     [][]int      // per cable: each local node's slot in circuitScratch.reach, -1 for none
 	cabCap        []int64      // per cable, Mbit/s
 	hops          [][]hop      // per country
 	hopVia        [][]int32    // per country: the neighbours its hops can carry circuits through

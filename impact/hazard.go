@@ -28,6 +28,7 @@ type plan struct {
 	places          []placePlan     // the named places the scenario asks about (place.go)
 	likelyCut       [][]int32       // per country: a minimum cut of the likely outcome
 	likelyCS        *circuitScratch // the circuits of the likely outcome (likelyState)
+	riskFirst       bool            // likelyPaths finds flows first without the arcs samples may lose (riskStages)
 }
 
 // group is a set of segments that fail together with probability p.

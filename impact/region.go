@@ -165,8 +165,11 @@ type circuitScratch struct {
 	direct []int64  // per country × region
 	out    []int64
 	alive  []bool // per circHop: it joins its country to the neighbour (hopAlive)
-	dirty  []bool // per country, evalCircuitsFrom: its direct circuits differ from the base's
-	redo   []bool // per country, evalCircuitsFrom: its circuits are to be computed again
+	// Per country, for evalCircuitsFrom: the regions where its direct
+	// circuits differ from the base's (dirty), and where one of its hops
+	// joins otherwise than in the base (redo).
+	dirty  []uint64
+	redo   []uint64
 	redone []int32
 }
 
@@ -183,7 +186,7 @@ func (g *Graph) newCircuitScratch() *circuitScratch {
 		comps[k] = own[k]
 	}
 	return &circuitScratch{comps: comps, own: own, reach: make([]uint64, nk), direct: make([]int64, g.nCountry*n), out: make([]int64, g.nCountry*n),
-		alive: make([]bool, len(g.circHops)), dirty: make([]bool, g.nCountry), redo: make([]bool, g.nCountry),
+		alive: make([]bool, len(g.circHops)), dirty: make([]uint64, g.nCountry), redo: make([]uint64, g.nCountry),
 		extra: make([]float64, n), best: make([]float64, n)}
 }
 
@@ -203,7 +206,7 @@ func (g *Graph) segDead(st *state, s int, from, to int32) bool {
 // cableReach fills cs.reach for every country on cable k: the regions its
 // stations on k still reach along k's live segments, none if the country
 // is down or all its stations on k are.
-func (g *Graph) cableReach(st *state, k int, cs *circuitScratch, offsets []int) {
+func (g *Graph) cableReach(st *state, k int, cs *circuitScratch) {
 	nodes := g.cabNodeLP[k]
 	n := len(nodes)
 	nReg := len(g.regions)
@@ -266,15 +269,11 @@ func (g *Graph) cableReach(st *state, k int, cs *circuitScratch, offsets []int) 
 		roots[i] = find(int32(i))
 	}
 	for i, l := range nodes {
-		if l < 0 {
+		at := g.cabNodeAt[k][i]
+		if at < 0 {
 			continue
 		}
 		c := g.lpCountry[l]
-		j := slices.Index(g.countryCabs[c], int32(k))
-		if j < 0 {
-			continue
-		}
-		at := offsets[c] + j
 		if st.lp[l] || st.down[c] {
 			continue
 		}
@@ -300,7 +299,7 @@ func (g *Graph) evalCircuits(st *state, cs *circuitScratch) {
 	for k := range g.atlas.Cables {
 		cs.comps[k] = cs.own[k]
 		if g.cableUsed[k] {
-			g.cableReach(st, k, cs, g.cabOffset)
+			g.cableReach(st, k, cs)
 		}
 	}
 	for i := range g.circHops {
@@ -314,10 +313,10 @@ func (g *Graph) evalCircuits(st *state, cs *circuitScratch) {
 // evalCircuitsFrom is evalCircuits for a state that differs from the one
 // base was computed for only in segments of the cables listed in changed
 // (repeats allowed): the other cables' components, reach and hops are
-// base's. So are the circuits of every country whose direct circuits and
-// hops (cs.alive) are base's and whose neighbours' (hopVia) direct
-// circuits are too: what countryCircuits reads for it is base's, and so
-// is its result.
+// base's. So are a country's circuits to a region where its direct
+// circuits and hops (cs.alive) are base's and its neighbours' (hopVia)
+// direct circuits are too: what countryCircuits reads for that region is
+// base's, and so is its result. Only the other regions are computed again.
 func (g *Graph) evalCircuitsFrom(st *state, cs, base *circuitScratch, changed []int32) {
 	copy(cs.reach, base.reach)
 	copy(cs.comps, base.comps)
@@ -327,47 +326,47 @@ func (g *Graph) evalCircuitsFrom(st *state, cs, base *circuitScratch, changed []
 		if &cs.comps[k][0] == &cs.own[k][0] || !g.cableUsed[k] {
 			continue // done already
 		}
-		for _, l := range g.cabNodeLP[k] {
-			if l >= 0 {
-				c := g.lpCountry[l]
-				if j := slices.Index(g.countryCabs[c], k); j >= 0 {
-					cs.reach[g.cabOffset[c]+j] = 0
-				}
+		for _, at := range g.cabNodeAt[k] {
+			if at >= 0 {
+				cs.reach[at] = 0
 			}
 		}
 		cs.comps[k] = cs.own[k]
-		g.cableReach(st, int(k), cs, g.cabOffset)
+		g.cableReach(st, int(k), cs)
 		cs.redone = append(cs.redone, k)
 	}
 	dirty, redo := cs.dirty, cs.redo
 	clear(dirty)
 	clear(redo)
+	copy(cs.direct, base.direct)
+	nReg := len(g.regions)
 	for _, k := range cs.redone {
 		for _, ck := range g.cableCountries[k] {
-			if at := g.cabOffset[ck[0]] + int(ck[1]); cs.reach[at] != base.reach[at] {
-				dirty[ck[0]] = true
+			c := int(ck[0])
+			// cs.reach is final: directRow once is enough.
+			if at := g.cabOffset[c] + int(ck[1]); cs.reach[at] != base.reach[at] && dirty[c] == 0 {
+				g.directRow(cs, c)
+				for r := range nReg {
+					if cs.direct[c*nReg+r] != base.direct[c*nReg+r] {
+						dirty[c] |= 1 << r
+					}
+				}
 			}
 		}
 		for _, i := range g.cabCircHops[k] {
 			if cs.alive[i] != base.alive[i] {
-				redo[g.circHops[i].c] = true
+				redo[g.circHops[i].c] |= g.circHops[i].want
 			}
-		}
-	}
-	copy(cs.direct, base.direct)
-	for c, d := range dirty {
-		if d {
-			g.directRow(cs, c)
 		}
 	}
 	copy(cs.out, base.out)
 	for c := range g.nCountry {
-		need := redo[c] || dirty[c]
+		need := redo[c] | dirty[c]
 		for _, n := range g.hopVia[c] {
-			need = need || dirty[n]
+			need |= dirty[n]
 		}
-		if need {
-			g.countryCircuits(st, cs, c)
+		if need != 0 {
+			g.countryCircuitsIn(st, cs, c, need)
 		}
 	}
 }
@@ -410,10 +409,18 @@ func (g *Graph) directRow(cs *circuitScratch, c int) {
 // carries circuits in proportion to what the neighbour keeps. Which hops
 // are alive is in cs.alive (cableReach and evalCircuits set it).
 func (g *Graph) countryCircuits(st *state, cs *circuitScratch, c int) {
+	g.countryCircuitsIn(st, cs, c, 1<<len(g.regions)-1)
+}
+
+// countryCircuitsIn is countryCircuits for the regions of regs only: the
+// other regions' circuits in cs.out are left as they are. Each region's
+// sum is made in the same order whichever others are computed with it, so
+// its value is the same to the bit.
+func (g *Graph) countryCircuitsIn(st *state, cs *circuitScratch, c int, regs uint64) {
 	nReg := len(g.regions)
 	if st.down[c] || st.withdrawn[c] {
-		for r := range nReg {
-			cs.out[c*nReg+r] = 0
+		for rm := regs; rm != 0; rm &= rm - 1 {
+			cs.out[c*nReg+bits.TrailingZeros64(rm)] = 0
 		}
 		return
 	}
@@ -439,7 +446,7 @@ func (g *Graph) countryCircuits(st *state, cs *circuitScratch, c int) {
 			continue
 		}
 		n := int(h.via)
-		for m := h.want; m != 0; m &= m - 1 {
+		for m := h.want & regs; m != 0; m &= m - 1 {
 			r := bits.TrailingZeros64(m)
 			share := 1.0
 			if g.regMask[n]&(1<<r) == 0 {
@@ -458,7 +465,8 @@ func (g *Graph) countryCircuits(st *state, cs *circuitScratch, c int) {
 		extra[r] += best[r]
 		best[r] = 0
 	}
-	for r := range nReg {
+	for rm := regs; rm != 0; rm &= rm - 1 {
+		r := bits.TrailingZeros64(rm)
 		cs.out[c*nReg+r] = cs.direct[c*nReg+r]
 		if extra[r] != 0 {
 			cs.out[c*nReg+r] += int64(math.Round(extra[r]))
@@ -522,6 +530,19 @@ func (g *Graph) baselineCircuits() {
 	for c := range g.nCountry {
 		g.cabOffset[c+1] = g.cabOffset[c] + len(g.countryCabs[c])
 	}
+	g.cabNodeAt = make([][]int, len(g.atlas.Cables))
+	for k, nodes := range g.cabNodeLP {
+		g.cabNodeAt[k] = make([]int, len(nodes))
+		for i, l := range nodes {
+			g.cabNodeAt[k][i] = -1
+			if l >= 0 {
+				c := g.lpCountry[l]
+				if j := slices.Index(g.countryCabs[c], int32(k)); j >= 0 {
+					g.cabNodeAt[k][i] = g.cabOffset[c] + j
+				}
+			}
+		}
+	}
 	g.cabCap = make([]int64, len(g.atlas.Cables))
 	for k := range g.atlas.Cables {
 		g.cabCap[k] = capMbps(g.atlas.Cables[k].Capacity.Gbps)
@@ -531,7 +552,7 @@ func (g *Graph) baselineCircuits() {
 	clear(cs.reach)
 	for k := range g.atlas.Cables {
 		if g.cableUsed[k] {
-			g.cableReach(st, k, cs, g.cabOffset)
+			g.cableReach(st, k, cs)
 		}
 	}
 	g.baseReachMask = slices.Clone(cs.reach)

@@ -59,10 +59,10 @@ func (cs *cutShare) reset() {
 }
 
 // learn records that country c's max-flow is f and that its minimum cut's
-// side is the nodes w's last search reached (w.mark seen in w.epoch).
+// side is the nodes w's last search reached (workspace.searched).
 func (cs *cutShare) learn(g *Graph, w *workspace, c int, f int64) {
 	for d := range g.nCountry {
-		if d != c && w.mark[d].seen == w.epoch {
+		if d != c && w.searched(d) {
 			cs.learnOne(c, d, f)
 		}
 	}

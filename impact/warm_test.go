@@ -107,6 +107,11 @@ func TestSimulateFastMatchesReference(t *testing.T) {
 		if fast, slow := run(false, every), run(true, every); fast != slow {
 			t.Errorf("%s: the fast path and the reference differ", sc.Name)
 		}
+		// Enough samples that the likely flows avoid risky arcs first.
+		long := RunOptions{Samples: riskMinSamples, Seed: 8, Workers: 2}
+		if fast, slow := run(false, long), run(true, long); fast != slow {
+			t.Errorf("%s, %d samples: the fast path and the reference differ", sc.Name, riskMinSamples)
+		}
 		// Most samples compute reachability only (reachfast.go).
 		few := RunOptions{Samples: 400, FlowSamples: 3, Seed: 6, Workers: 2}
 		if fast, slow := run(false, few), run(true, few); fast != slow {
@@ -130,6 +135,7 @@ func TestSharedCutsMatchReference(t *testing.T) {
 		t.Fatal(err)
 	}
 	g.prepare(p)
+	p.riskFirst = true // as in a long run
 	likely, likelyCut, likelySide, order := g.likelyPaths(p)
 	ev := g.newEvaluator(p)
 	w, ref, st := ev.w, g.newWorkspace(), ev.st
