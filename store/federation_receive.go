@@ -93,29 +93,19 @@ func newInbox(t *tx, self string, v *federation.Verified) (*inbox, error) {
 		part := list[:min(len(list), 400)]
 		list = list[len(part):]
 		marks := strings.TrimSuffix(strings.Repeat("?, ", len(part)), ", ")
-		args := make([]any, 0, len(part)+3)
+		args := make([]any, 0, 2*len(part)+3)
 		for _, s := range part {
 			args = append(args, s)
 		}
-		rows, err := t.QueryContext(t.ctx, t.db.q(`SELECT DISTINCT subject FROM events WHERE subject IN (`+marks+`) AND type NOT IN (?, ?, ?) AND origin = ''`),
-			append(args, coord.EventReceived, coord.EventChangeProposed, coord.EventChangeDecided)...)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var s string
-			if err := rows.Scan(&s); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			in.local[s] = true
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return nil, err
-		}
-		rows, err = t.QueryContext(t.ctx, t.db.q(`SELECT DISTINCT subject, origin FROM received_items WHERE subject IN (`+marks+`)`), args...)
+		// One query for both: this instance's events about each subject
+		// (origin '') and the received ones, stored once in the log or,
+		// before migration 0015, recorded in received (the view
+		// received_items) — each subject sought once in the log's index
+		// by subject instead of twice.
+		args = append(args, coord.EventReceived, coord.EventChangeProposed, coord.EventChangeDecided)
+		args = append(args, args[:len(part)]...)
+		rows, err := t.QueryContext(t.ctx, t.db.q(`SELECT subject, origin FROM events WHERE subject IN (`+marks+`) AND type NOT IN (?, ?, ?)
+			UNION SELECT subject, origin FROM received WHERE subject IN (`+marks+`) AND subject <> ''`), args...)
 		if err != nil {
 			return nil, err
 		}
@@ -125,7 +115,11 @@ func newInbox(t *tx, self string, v *federation.Verified) (*inbox, error) {
 				rows.Close()
 				return nil, err
 			}
-			in.owners[s] = append(in.owners[s], o)
+			if o == "" {
+				in.local[s] = true
+			} else {
+				in.owners[s] = append(in.owners[s], o)
+			}
 		}
 		err = rows.Err()
 		rows.Close()
@@ -279,7 +273,7 @@ func (in *inbox) flush() error {
 		// arrived.
 		inner := a.ev
 		inner.Seq = seq
-		if err := t.apply(inner); err != nil {
+		if err := t.applyMarked(inner, mks[i]); err != nil {
 			return err
 		}
 		// Its subject is the log's (the view received_items).
