@@ -259,32 +259,66 @@ func (in *inbox) flush() error {
 	if err := insertEvent(t.ctx, t.Tx, t.db, rec, batch, ""); err != nil {
 		return err
 	}
-	// One row at a time, each statement prepared once a transaction
-	// (tx.exec): an INSERT of several rows makes SQLite keep a journal of
-	// the pages it changes, to undo it alone should a later row fail,
-	// which cost more than the rows themselves.
+	// The log's rows, then each event's projection, then the records in
+	// received; the rows many to a statement (insertRows).
+	rows := make([][]any, len(in.pending))
 	for i, a := range in.pending {
-		seq := rec.Seq + 1 + int64(i)
-		if err := t.exec(`INSERT INTO events (seq, hash, body, sig, type, subject, time, marking, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			seq, a.hash, a.entry.Body, a.entry.Sig, a.ev.Type, a.ev.Subject, a.ev.Time.Format(timeFormat), mks[i], a.entry.Origin); err != nil {
-			return err
-		}
+		rows[i] = []any{rec.Seq + 1 + int64(i), a.hash, a.entry.Body, a.entry.Sig, a.ev.Type, a.ev.Subject, a.ev.Time.Format(timeFormat), mks[i], a.entry.Origin}
+	}
+	if err := t.insertRows(`events (seq, hash, body, sig, type, subject, time, marking, origin)`, rows); err != nil {
+		return err
+	}
+	for i, a := range in.pending {
 		// The event applies as its origin wrote it, ordered where it
 		// arrived.
 		inner := a.ev
-		inner.Seq = seq
+		inner.Seq = rec.Seq + 1 + int64(i)
 		if err := t.applyMarked(inner, mks[i]); err != nil {
 			return err
 		}
 		// Its subject is the log's (the view received_items).
-		if err := t.exec(`INSERT INTO received (origin, seq, hash, prev, subject, local_seq) VALUES (?, ?, ?, ?, '', ?)`,
-			a.entry.Origin, a.ev.Seq, a.hash, a.ev.Prev, seq); err != nil {
-			return err
-		}
+		rows[i] = []any{a.entry.Origin, a.ev.Seq, a.hash, a.ev.Prev, "", inner.Seq}
+	}
+	if err := t.insertRows(`received (origin, seq, hash, prev, subject, local_seq)`, rows); err != nil {
+		return err
 	}
 	// The head: the last position, and the hash of the batch event, which
 	// the next event of this instance names as its previous.
 	t.head = &ledger.Record{Seq: rec.Seq + int64(len(in.pending)), Hash: rec.Hash}
 	in.pending = in.pending[:0]
+	return nil
+}
+
+// rowsPerInsert is how many rows one INSERT of insertRows takes.
+const rowsPerInsert = 64
+
+// insertRows inserts rows into table (its name and columns, as an INSERT
+// names them), rowsPerInsert at a time: one statement for many rows spares
+// the driver's and the database's cost per statement (a received batch's
+// transaction a fifth of its time, on SQLite). There the statement is
+// INSERT OR FAIL: one that may stop after some of its rows with the
+// default ABORT makes SQLite copy every page it changes to a statement
+// journal first, to undo that statement alone; FAIL keeps the rows before
+// a failing one, which is no different here, since a failure fails the
+// write and its transaction or savepoint is rolled back whole. (A row
+// that gives its INTEGER PRIMARY KEY, as the log's do, still takes a
+// statement journal: store/sqlite keeps it in memory.)
+func (t *tx) insertRows(table string, rows [][]any) error {
+	verb := "INSERT INTO "
+	if t.db.dialect.Name == "sqlite" {
+		verb = "INSERT OR FAIL INTO "
+	}
+	for len(rows) > 0 {
+		part := rows[:min(len(rows), rowsPerInsert)]
+		rows = rows[len(part):]
+		one := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(part[0])), ", ") + ")"
+		args := make([]any, 0, len(part)*len(part[0]))
+		for _, r := range part {
+			args = append(args, r...)
+		}
+		if err := t.exec(verb+table+" VALUES "+strings.TrimSuffix(strings.Repeat(one+", ", len(part)), ", "), args...); err != nil {
+			return err
+		}
+	}
 	return nil
 }
