@@ -338,6 +338,23 @@ func keepPrepared(query string) bool {
 	return false
 }
 
+// queryPrepared runs a query prepared once a transaction, as exec does
+// for writes: for a query run again and again in one transaction.
+func (t *tx) queryPrepared(query string, args ...any) (*sql.Rows, error) {
+	if t.stmts == nil {
+		return t.QueryContext(t.ctx, t.db.q(query), args...)
+	}
+	st, ok := t.stmts[query]
+	if !ok {
+		var err error
+		if st, err = t.PrepareContext(t.ctx, t.db.q(query)); err != nil {
+			return nil, err
+		}
+		t.stmts[query] = st
+	}
+	return st.QueryContext(t.ctx, args...)
+}
+
 func (t *tx) queryRow(query string, args ...any) *sql.Row {
 	return t.QueryRowContext(t.ctx, t.db.q(query), args...)
 }
