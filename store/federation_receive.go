@@ -268,12 +268,27 @@ func (in *inbox) flush() error {
 	}
 	// The log's rows, then each event's projection, then the records in
 	// received; the rows many to a statement (insertRows).
+	// On SQLite, the log's rows take the rowids after the batch event's,
+	// checked after: a statement of several rows that gives an INTEGER
+	// PRIMARY KEY keeps a statement journal whatever its conflict clause.
+	rowid := t.db.dialect.Name == "sqlite"
 	rows := make([][]any, len(in.pending))
 	for i, a := range in.pending {
 		rows[i] = []any{rec.Seq + 1 + int64(i), a.hash, a.entry.Body, a.entry.Sig, a.ev.Type, a.ev.Subject, a.ev.Time.Format(timeFormat), mks[i], a.entry.Origin}
+		if rowid {
+			rows[i] = rows[i][1:]
+		}
 	}
-	if err := t.insertRows(`events (seq, hash, body, sig, type, subject, time, marking, origin)`, rows); err != nil {
+	cols := `events (seq, hash, body, sig, type, subject, time, marking, origin)`
+	if rowid {
+		cols = `events (hash, body, sig, type, subject, time, marking, origin)`
+	}
+	last, err := t.insertRows(cols, rows)
+	if err != nil {
 		return err
+	}
+	if want := rec.Seq + int64(len(rows)); rowid && last != want {
+		return fmt.Errorf("the received events were written at positions up to %d, not %d", last, want)
 	}
 	for i, a := range in.pending {
 		// The event applies as its origin wrote it, ordered where it
@@ -286,7 +301,7 @@ func (in *inbox) flush() error {
 		// Its subject is the log's (the view received_items).
 		rows[i] = []any{a.entry.Origin, a.ev.Seq, a.hash, a.ev.Prev, "", inner.Seq}
 	}
-	if err := t.insertRows(`received (origin, seq, hash, prev, subject, local_seq)`, rows); err != nil {
+	if _, err := t.insertRows(`received (origin, seq, hash, prev, subject, local_seq)`, rows); err != nil {
 		return err
 	}
 	// The head: the last position, and the hash of the batch event, which
@@ -307,14 +322,18 @@ const rowsPerInsert = 64
 // default ABORT makes SQLite copy every page it changes to a statement
 // journal first, to undo that statement alone; FAIL keeps the rows before
 // a failing one, which is no different here, since a failure fails the
-// write and its transaction or savepoint is rolled back whole. (A row
-// that gives its INTEGER PRIMARY KEY, as the log's do, still takes a
-// statement journal: store/sqlite keeps it in memory.)
-func (t *tx) insertRows(table string, rows [][]any) error {
+// write and its transaction or savepoint is rolled back whole. (Rows that
+// give their INTEGER PRIMARY KEY still take a statement journal, which is
+// why flush leaves the log's positions to SQLite's rowids.)
+//
+// It returns the rowid of the last row, where the database tells it
+// (SQLite).
+func (t *tx) insertRows(table string, rows [][]any) (int64, error) {
 	verb := "INSERT INTO "
 	if t.db.dialect.Name == "sqlite" {
 		verb = "INSERT OR FAIL INTO "
 	}
+	var last int64
 	for len(rows) > 0 {
 		part := rows[:min(len(rows), rowsPerInsert)]
 		rows = rows[len(part):]
@@ -323,9 +342,11 @@ func (t *tx) insertRows(table string, rows [][]any) error {
 		for _, r := range part {
 			args = append(args, r...)
 		}
-		if err := t.exec(verb+table+" VALUES "+strings.TrimSuffix(strings.Repeat(one+", ", len(part)), ", "), args...); err != nil {
-			return err
+		res, err := t.execResult(verb+table+" VALUES "+strings.TrimSuffix(strings.Repeat(one+", ", len(part)), ", "), args...)
+		if err != nil {
+			return 0, err
 		}
+		last, _ = res.LastInsertId()
 	}
-	return nil
+	return last, nil
 }

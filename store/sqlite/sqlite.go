@@ -82,11 +82,6 @@ func Open(ctx context.Context, path string) (*store.DB, error) {
 			// one transaction: with the default cache of 2 MB, SQLite
 			// spills pages to the write-ahead log before the commit.
 			q.Add("_pragma", "cache_size(-32768)")
-			// A statement of several rows that may fail after some
-			// (the log's rows of a received batch, 64 to an INSERT)
-			// copies the pages it changes to a statement journal, in a
-			// temporary file unless temporary storage is in memory.
-			q.Add("_pragma", "temp_store(MEMORY)")
 		}
 		// The name is a URI: escape what would end its path.
 		name := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
