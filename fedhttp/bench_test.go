@@ -2,7 +2,9 @@ package fedhttp_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"fmt"
+	"io"
 	"os"
 	"runtime/pprof"
 	"slices"
@@ -11,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	kgzip "github.com/klauspost/compress/gzip"
 
 	"lifeline/coord"
 	"lifeline/federation"
@@ -139,5 +143,37 @@ func BenchmarkFederation(b *testing.B) {
 		}
 		_, _, _, _, events, _ := federation.Summary(wire)
 		b.ReportMetric(float64(buf.Len())/float64(events)*10000/1e6, "bundle-MB/10k-events")
+	}
+}
+
+// BenchmarkGzipPage compresses one page of 1,000 events as the server
+// does (klauspost/compress) and as the standard library would, at their
+// default levels: time per page, and bytes on the wire.
+func BenchmarkGzipPage(b *testing.B) {
+	a, r := newNode(b, "A"), newNode(b, "B")
+	a.peer(b, r)
+	fill(b, a, 1000)
+	wire, _, err := a.db.Outgoing(ctx, r.fp, 0, 1000)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		new  func(io.Writer) io.WriteCloser
+	}{
+		{"klauspost", func(w io.Writer) io.WriteCloser { return kgzip.NewWriter(w) }},
+		{"stdlib", func(w io.Writer) io.WriteCloser { return gzip.NewWriter(w) }},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			var buf bytes.Buffer
+			for b.Loop() {
+				buf.Reset()
+				zw := c.new(&buf)
+				zw.Write(wire)
+				zw.Close()
+			}
+			b.ReportMetric(float64(buf.Len()), "bytes/page")
+			b.ReportMetric(float64(len(wire)), "wire-bytes/page")
+		})
 	}
 }
