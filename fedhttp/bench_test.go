@@ -9,6 +9,7 @@ import (
 	"runtime/pprof"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -71,6 +72,26 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
+// written returns the write system calls this process has made and the
+// bytes they wrote, files and sockets, from /proc/self/io (Linux only).
+func written() (calls, bytes int64, ok bool) {
+	b, err := os.ReadFile("/proc/self/io")
+	if err != nil {
+		return 0, 0, false
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		k, v, _ := strings.Cut(l, ": ")
+		n, _ := strconv.ParseInt(v, 10, 64)
+		switch k {
+		case "syscw":
+			calls = n
+		case "wchar":
+			bytes = n
+		}
+	}
+	return calls, bytes, true
+}
+
 // syncProfile writes a CPU profile of the initial sync alone (not of the
 // filling of A's log) to the file LIFELINE_BENCH_SYNC_PROFILE names, if
 // set; it returns the function that stops it.
@@ -106,9 +127,17 @@ func BenchmarkFederation(b *testing.B) {
 		a.peer(b, bn)
 		bn.peer(b, a)
 		stop := syncProfile(b)
+		w0, wb0, _ := written()
 		start, cpu0 := time.Now(), cpuTime()
 		got := bn.pull(b, a)
 		el, cpu := time.Since(start), cpuTime()-cpu0
+		if w1, wb1, ok := written(); ok {
+			// SQLite writes its write-ahead log a page at a time, in
+			// two system calls each: what the kernel's share of the
+			// sync's processor time follows.
+			b.ReportMetric(float64(w1-w0), "sync-write-syscalls")
+			b.ReportMetric(float64(wb1-wb0)/1e6, "sync-written-MB")
+		}
 		stop()
 		if got < n {
 			b.Fatalf("B received %d events, want at least %d", got, n)
