@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -220,4 +221,38 @@ func TestEncodeBatch(t *testing.T) {
 			t.Errorf("encodeBatch:\n got %s\nwant %s", got, want)
 		}
 	}
+}
+
+// FuzzDecodeBatch: a batch's line reads as encoding/json's Decoder read
+// it, an unknown field refused — the reference every peer's batch was
+// opened with before. It may refuse more only of bytes that are not one
+// JSON value.
+func FuzzDecodeBatch(f *testing.F) {
+	a, b := newInstance(f, 1), newInstance(f, 2)
+	wire, _, _ := Seal(a.key, batchOf(a, b, events(f, a, 2), 0))
+	_, rest, _ := bytes.Cut(wire, []byte("\n"))
+	line, _, _ := bytes.Cut(rest, []byte("\n"))
+	f.Add(line)
+	f.Add([]byte(`{"format":"lifeline-batch","VERSION":1,"events":[{"pos":1,"body":"AA==","sig":null}]}`))
+	f.Add([]byte(`{"since":1,"other":2}`))
+	f.Add([]byte(`{"created":"2026-01-02T03:04:05+01:00","keys":[{"fingerprint":"x","key":"AAEC\r\nAw=="}]}`))
+	f.Add([]byte(`{"since":1}{}`))
+	f.Add([]byte(`{"since":1,"SINCE":2,"events":null,"directory":[{"member":"m","org":"o","Org":"p"}]}`))
+	f.Add([]byte("{\"sender\":\"a\xffb\",\"until\":1e3} "))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, err := decodeBatch(data)
+		var want Batch
+		d := json.NewDecoder(bytes.NewReader(data))
+		d.DisallowUnknownFields()
+		werr := d.Decode(&want)
+		if werr == nil && d.More() {
+			werr = fmt.Errorf("trailing data")
+		}
+		if err == nil && werr != nil || err != nil && werr == nil && json.Valid(data) {
+			t.Fatalf("decodeBatch(%q) = %v, encoding/json says %v", data, err, werr)
+		}
+		if err == nil && !reflect.DeepEqual(got, want) {
+			t.Fatalf("decodeBatch(%q) = %+v, encoding/json reads %+v", data, got, want)
+		}
+	})
 }

@@ -2,15 +2,20 @@ package fedhttp_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"fmt"
+	"io"
 	"os"
 	"runtime/pprof"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	kgzip "github.com/klauspost/compress/gzip"
 
 	"lifeline/coord"
 	"lifeline/federation"
@@ -67,6 +72,26 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
+// written returns the write system calls this process has made and the
+// bytes they wrote, files and sockets, from /proc/self/io (Linux only).
+func written() (calls, bytes int64, ok bool) {
+	b, err := os.ReadFile("/proc/self/io")
+	if err != nil {
+		return 0, 0, false
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		k, v, _ := strings.Cut(l, ": ")
+		n, _ := strconv.ParseInt(v, 10, 64)
+		switch k {
+		case "syscw":
+			calls = n
+		case "wchar":
+			bytes = n
+		}
+	}
+	return calls, bytes, true
+}
+
 // syncProfile writes a CPU profile of the initial sync alone (not of the
 // filling of A's log) to the file LIFELINE_BENCH_SYNC_PROFILE names, if
 // set; it returns the function that stops it.
@@ -102,9 +127,17 @@ func BenchmarkFederation(b *testing.B) {
 		a.peer(b, bn)
 		bn.peer(b, a)
 		stop := syncProfile(b)
+		w0, wb0, _ := written()
 		start, cpu0 := time.Now(), cpuTime()
 		got := bn.pull(b, a)
 		el, cpu := time.Since(start), cpuTime()-cpu0
+		if w1, wb1, ok := written(); ok {
+			// SQLite writes its write-ahead log a page at a time, in
+			// two system calls each: what the kernel's share of the
+			// sync's processor time follows.
+			b.ReportMetric(float64(w1-w0), "sync-write-syscalls")
+			b.ReportMetric(float64(wb1-wb0)/1e6, "sync-written-MB")
+		}
 		stop()
 		if got < n {
 			b.Fatalf("B received %d events, want at least %d", got, n)
@@ -139,5 +172,37 @@ func BenchmarkFederation(b *testing.B) {
 		}
 		_, _, _, _, events, _ := federation.Summary(wire)
 		b.ReportMetric(float64(buf.Len())/float64(events)*10000/1e6, "bundle-MB/10k-events")
+	}
+}
+
+// BenchmarkGzipPage compresses one page of 1,000 events as the server
+// does (klauspost/compress) and as the standard library would, at their
+// default levels: time per page, and bytes on the wire.
+func BenchmarkGzipPage(b *testing.B) {
+	a, r := newNode(b, "A"), newNode(b, "B")
+	a.peer(b, r)
+	fill(b, a, 1000)
+	wire, _, err := a.db.Outgoing(ctx, r.fp, 0, 1000)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		new  func(io.Writer) io.WriteCloser
+	}{
+		{"klauspost", func(w io.Writer) io.WriteCloser { return kgzip.NewWriter(w) }},
+		{"stdlib", func(w io.Writer) io.WriteCloser { return gzip.NewWriter(w) }},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			var buf bytes.Buffer
+			for b.Loop() {
+				buf.Reset()
+				zw := c.new(&buf)
+				zw.Write(wire)
+				zw.Close()
+			}
+			b.ReportMetric(float64(buf.Len()), "bytes/page")
+			b.ReportMetric(float64(len(wire)), "wire-bytes/page")
+		})
 	}
 }

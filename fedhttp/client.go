@@ -2,7 +2,6 @@ package fedhttp
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"crypto/ed25519"
 	"encoding/json"
@@ -15,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/klauspost/compress/gzip"
 
 	"lifeline"
 	"lifeline/coord"

@@ -10,7 +10,6 @@ package fedhttp
 
 import (
 	"bytes"
-	"compress/gzip"
 	"crypto/ed25519"
 	"encoding/json"
 	"errors"
@@ -20,7 +19,10 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
+
+	"github.com/klauspost/compress/gzip"
 
 	"lifeline"
 	"lifeline/federation"
@@ -143,13 +145,22 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") && len(wire) > 1024 {
 		w.Header().Set("Content-Encoding", "gzip")
-		zw := gzip.NewWriter(w)
+		zw := gzipWriters.Get().(*gzip.Writer)
+		zw.Reset(w)
 		zw.Write(wire)
 		zw.Close()
+		gzipWriters.Put(zw)
 		return
 	}
 	w.Write(wire)
 }
+
+// gzipWriters keeps the compressors of answers between requests: each
+// holds some megabytes of tables, which a new one allocated and cleared
+// for every page of a pull. The gzip is klauspost/compress's, the same
+// format as the standard library's at its default level, in some two
+// thirds of the time for 0.3 % more bytes (docs/performance.md).
+var gzipWriters = sync.Pool{New: func() any { return gzip.NewWriter(nil) }}
 
 // Notice is the body of POST /federation/v1/notify: the sender's newest
 // position.

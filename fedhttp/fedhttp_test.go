@@ -1,6 +1,7 @@
 package fedhttp_test
 
 import (
+	"compress/gzip"
 	"context"
 	"crypto/ed25519"
 	"encoding/json"
@@ -300,5 +301,49 @@ func TestPullInPages(t *testing.T) {
 	}
 	if _, err := b.db.Verify(ctx); err != nil {
 		t.Errorf("verify after the pull: %v", err)
+	}
+}
+
+// TestEventsGzip: a page asked for with gzip comes compressed, and the
+// standard library's reader — what any other implementation has — reads
+// it back to a batch that applies.
+func TestEventsGzip(t *testing.T) {
+	a, b := newNode(t, "A"), newNode(t, "B")
+	a.peer(t, b)
+	b.peer(t, a)
+	for i := range 5 {
+		in := &coord.Incident{Title: "Cut " + strconv.Itoa(i), Kind: coord.KindCableCut, Countries: []string{"SD"}}
+		in.TLP = coord.TLPClear
+		if err := a.db.CreateIncident(ctx, a.author, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 2 { // the second answer from a compressor used before
+		url := a.srv.URL + "/federation/v1/events?since=0"
+		req, _ := http.NewRequest("GET", url, nil)
+		req.Header.Set("Accept-Encoding", "gzip")
+		if err := federation.SignRequest(b.key, federation.Request{Method: "GET", TargetURI: url, Header: req.Header}, nil, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.StatusCode != 200 || res.Header.Get("Content-Encoding") != "gzip" {
+			t.Fatalf("%d, Content-Encoding %q; want 200 and gzip", res.StatusCode, res.Header.Get("Content-Encoding"))
+		}
+		zr, err := gzip.NewReader(res.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wire, err := io.ReadAll(zr)
+		res.Body.Close()
+		if err != nil {
+			t.Fatalf("the standard library's gzip reader: %v", err)
+		}
+		r, err := b.db.Receive(ctx, wire)
+		if err != nil || r.Applied+r.Skipped < 5 || r.Until < 5 {
+			t.Fatalf("the decompressed page: %+v, %v; want A's incidents", r, err)
+		}
 	}
 }

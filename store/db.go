@@ -312,20 +312,24 @@ type tx struct {
 // transaction and run again from there: parsing it was a tenth of the
 // cost of applying a received event.
 func (t *tx) exec(query string, args ...any) error {
+	_, err := t.execResult(query, args...)
+	return err
+}
+
+// execResult is exec returning the statement's result.
+func (t *tx) execResult(query string, args ...any) (sql.Result, error) {
 	if t.stmts == nil || !keepPrepared(query) {
-		_, err := t.ExecContext(t.ctx, t.db.q(query), args...)
-		return err
+		return t.ExecContext(t.ctx, t.db.q(query), args...)
 	}
 	st, ok := t.stmts[query]
 	if !ok {
 		var err error
 		if st, err = t.PrepareContext(t.ctx, t.db.q(query)); err != nil {
-			return err
+			return nil, err
 		}
 		t.stmts[query] = st
 	}
-	_, err := st.ExecContext(t.ctx, args...)
-	return err
+	return st.ExecContext(t.ctx, args...)
 }
 
 // keepPrepared reports whether exec keeps query prepared.
@@ -336,6 +340,23 @@ func keepPrepared(query string) bool {
 		}
 	}
 	return false
+}
+
+// queryPrepared runs a query prepared once a transaction, as exec does
+// for writes: for a query run again and again in one transaction.
+func (t *tx) queryPrepared(query string, args ...any) (*sql.Rows, error) {
+	if t.stmts == nil {
+		return t.QueryContext(t.ctx, t.db.q(query), args...)
+	}
+	st, ok := t.stmts[query]
+	if !ok {
+		var err error
+		if st, err = t.PrepareContext(t.ctx, t.db.q(query)); err != nil {
+			return nil, err
+		}
+		t.stmts[query] = st
+	}
+	return st.QueryContext(t.ctx, args...)
 }
 
 func (t *tx) queryRow(query string, args ...any) *sql.Row {

@@ -33,13 +33,18 @@ var projections = []string{"orgs", "members", "incidents", "needs", "offers", "m
 // apply projects one event onto the state tables. It reads nothing but
 // the event, so a replay of the log gives the same state.
 func (t *tx) apply(e ledger.Event) error {
-	exec := t.exec
-	doc := string(e.Payload)
 	mk, err := json.Marshal(e.Marking)
 	if err != nil {
 		return err
 	}
-	marking := string(mk)
+	return t.applyMarked(e, string(mk))
+}
+
+// applyMarked is apply with the event's marking already encoded (as the
+// log's column marking holds it).
+func (t *tx) applyMarked(e ledger.Event, marking string) error {
+	exec := t.exec
+	doc := string(e.Payload)
 	switch e.Type {
 	case coord.EventInstanceCreated, coord.EventBatchReceived:
 		return nil

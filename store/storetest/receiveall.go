@@ -153,3 +153,73 @@ func testReceiveAll(t *testing.T, open Opener) {
 		t.Errorf("verify after a refusal among pages received together: %s", lifeline.Trace(err))
 	}
 }
+
+// testReceiveMany: a batch of more events than one statement inserts
+// (the store inserts a received batch's rows many to a statement) is
+// received whole: every event at its position, each projected, each
+// recorded as received (a second copy is skipped), and the log verifies.
+func testReceiveMany(t *testing.T, open Opener) {
+	a := newFedInstance(t, open, "A", "a-src")
+	b := newFedInstance(t, open, "B", "b-org")
+	a.peer(t, b, true)
+	b.peer(t, a, true)
+	const n = 150
+	ids := map[string]bool{}
+	for i := range n {
+		in := &coord.Incident{Title: "Cut " + string(rune('A'+i%26)) + strings.Repeat("x", i%7), Kind: coord.KindCableCut, Countries: []string{"YE"}}
+		in.TLP = coord.TLPClear
+		if err := a.db.CreateIncident(ctx, a.members["a-src"], in); err != nil {
+			t.Fatal(err)
+		}
+		ids[in.ID] = true
+	}
+	wire, _, err := a.db.Outgoing(ctx, b.fp, 0, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := countEvents(t, b.db)
+	r, err := b.db.Receive(ctx, wire)
+	if err != nil {
+		t.Fatalf("Receive: %s", lifeline.Trace(err))
+	}
+	if r.Applied < n || countEvents(t, b.db) != before+1+r.Applied {
+		t.Fatalf("received %+v: %d events in B's log after %d; want the %d incidents and one batch event", r, countEvents(t, b.db), before, n)
+	}
+	var got int
+	for after := ""; ; {
+		page, err := b.db.FindIncidents(ctx, b.members["b-org"], coord.ListFilter{Limit: 100, After: after})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, in := range page.Items {
+			if ids[in.ID] {
+				got++
+				if o, ok, err := b.db.OriginOf(ctx, in.ID); err != nil || !ok || o.Fingerprint != a.fp {
+					t.Fatalf("the origin of %s at B: %+v, %v, %v", in.ID, o, ok, err)
+				}
+			}
+		}
+		if page.Next == "" {
+			break
+		}
+		after = page.Next
+	}
+	if got != n {
+		t.Errorf("B lists %d of A's %d incidents", got, n)
+	}
+	var recorded int
+	if err := b.db.SQL().QueryRow(rebind(b.db, `SELECT COUNT(*) FROM received WHERE origin = ?`), a.fp).Scan(&recorded); err != nil || recorded != r.Applied {
+		t.Errorf("%d events of A recorded as received (%v), want %d", recorded, err, r.Applied)
+	}
+	// The same events again, in a batch made anew: each a second copy.
+	again, _, err := a.db.Outgoing(ctx, b.fp, 0, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r2, err := b.db.Receive(ctx, again); err != nil || r2.Applied != 0 || r2.Skipped != r.Applied {
+		t.Errorf("the same events again: %+v, %v; want all %d skipped", r2, err, r.Applied)
+	}
+	if _, err := b.db.Verify(ctx); err != nil {
+		t.Errorf("Verify: %v", err)
+	}
+}

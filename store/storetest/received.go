@@ -276,8 +276,31 @@ func testReceivedOnce(t *testing.T, open Opener) {
 	}
 	// B writes after what it received: its chain goes on from the batch
 	// event.
-	if err := b.db.CreateIncident(ctx, b.members["b-named"], newFedIncident("Written at B")); err != nil {
+	atB := newFedIncident("Written at B")
+	if err := b.db.CreateIncident(ctx, b.members["b-named"], atB); err != nil {
 		t.Fatal(err)
+	}
+	// And an event of a peer that changes an item B wrote is refused.
+	forged, err = ledger.Seal(cKey, &ledger.Record{Seq: 40, Hash: strings.Repeat("0", 64)}, ledger.Event{Time: in.Created, Type: coord.EventIncidentUpdated,
+		Author: c.members["c-org"].MemberID, Org: c.orgs["c-org"], Subject: atB.ID,
+		Marking: coord.Marking{TLP: coord.TLPClear, Org: c.orgs["c-org"], Author: c.members["c-org"].MemberID}, Payload: []byte(`{"id":"` + atB.ID + `"}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fwire, _, err = federation.Seal(cKey, federation.Batch{Recipient: b.fp, Since: 0, Until: 1,
+		Keys:   []federation.OriginKey{{Fingerprint: c.fp, Key: cPub}},
+		Events: []federation.Entry{{Pos: 1, Origin: c.fp, Body: forged.Body, Sig: forged.Sig}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before = countEvents(t, b.db)
+	_, err = b.db.Receive(ctx, fwire)
+	wantCode(t, err, lifeline.EINVALID, "C changing an incident B wrote")
+	if !strings.Contains(lifeline.ErrorMessage(err), "which this instance wrote") {
+		t.Errorf("the refusal does not say that this instance wrote the item: %s", lifeline.Trace(err))
+	}
+	if countEvents(t, b.db) != before {
+		t.Error("a refused batch appended to the log")
 	}
 
 	// Verify, the tail check, rebuild and a backup read it.

@@ -65,6 +65,7 @@ func Run(t *testing.T, open Opener) {
 		{"Federation", testFederation},
 		{"ReceivedOnce", testReceivedOnce},
 		{"ReceiveAll", testReceiveAll},
+		{"ReceiveMany", testReceiveMany},
 		{"ChangesFromElsewhere", testChangesFromElsewhere},
 		{"CoverageTravels", testCoverageTravels},
 		{"CoverageRecordedLate", testCoverageRecordedLate},
