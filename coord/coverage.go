@@ -138,12 +138,19 @@ func (r *CoverageRecord) Validate(subject string) error {
 	if r.Need == "" || r.Need != subject {
 		return lifeline.Errorf(lifeline.EINVALID, op, "need: expected the need the event is about, %q, found %q", truncate(subject, 40), truncate(r.Need, 40))
 	}
-	if !(0 <= r.Delivered && r.Delivered <= r.Dispatched && r.Dispatched <= r.Covered && r.Covered <= r.Held && r.Held <= MaxQuantity) {
+	return checkRecordFigures(op, r.Held, r.Covered, r.Dispatched, r.Delivered, r.Version)
+}
+
+// checkRecordFigures checks the figures every record of coverage carries,
+// a need's or an offer's: quantities that nest within MaxQuantity, and the
+// recorder's position, 1 or more.
+func checkRecordFigures(op string, held, covered, dispatched, delivered, version int64) error {
+	if !(0 <= delivered && delivered <= dispatched && dispatched <= covered && covered <= held && held <= MaxQuantity) {
 		return lifeline.Errorf(lifeline.EINVALID, op, "quantities: expected 0 ≤ delivered ≤ dispatched ≤ covered ≤ held ≤ %d, found %d, %d, %d, %d",
-			int64(MaxQuantity), r.Delivered, r.Dispatched, r.Covered, r.Held)
+			int64(MaxQuantity), delivered, dispatched, covered, held)
 	}
-	if r.Version < 1 {
-		return lifeline.Errorf(lifeline.EINVALID, op, "version: expected a position of 1 or more, found %d", r.Version)
+	if version < 1 {
+		return lifeline.Errorf(lifeline.EINVALID, op, "version: expected a position of 1 or more, found %d", version)
 	}
 	return nil
 }

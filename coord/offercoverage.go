@@ -65,14 +65,7 @@ func (r *OfferCoverageRecord) Validate(subject string) error {
 	if !strings.HasPrefix(r.Offer, "offer_") || len(r.Offer) > 64 {
 		return lifeline.Errorf(lifeline.EINVALID, op, "offer: expected the id of an offer, found %q", truncate(r.Offer, 40))
 	}
-	if !(0 <= r.Delivered && r.Delivered <= r.Dispatched && r.Dispatched <= r.Covered && r.Covered <= r.Held && r.Held <= MaxQuantity) {
-		return lifeline.Errorf(lifeline.EINVALID, op, "quantities: expected 0 ≤ delivered ≤ dispatched ≤ covered ≤ held ≤ %d, found %d, %d, %d, %d",
-			int64(MaxQuantity), r.Delivered, r.Dispatched, r.Covered, r.Held)
-	}
-	if r.Version < 1 {
-		return lifeline.Errorf(lifeline.EINVALID, op, "version: expected a position of 1 or more, found %d", r.Version)
-	}
-	return nil
+	return checkRecordFigures(op, r.Held, r.Covered, r.Dispatched, r.Delivered, r.Version)
 }
 
 // HeldOfferRecord is a record of an offer's coverage as an instance holds

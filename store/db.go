@@ -321,15 +321,25 @@ func (t *tx) execResult(query string, args ...any) (sql.Result, error) {
 	if t.stmts == nil || !keepPrepared(query) {
 		return t.ExecContext(t.ctx, t.db.q(query), args...)
 	}
-	st, ok := t.stmts[query]
-	if !ok {
-		var err error
-		if st, err = t.PrepareContext(t.ctx, t.db.q(query)); err != nil {
-			return nil, err
-		}
-		t.stmts[query] = st
+	st, err := t.prepared(query)
+	if err != nil {
+		return nil, err
 	}
 	return st.ExecContext(t.ctx, args...)
+}
+
+// prepared returns query prepared in the transaction, preparing it the
+// first time it is asked for.
+func (t *tx) prepared(query string) (*sql.Stmt, error) {
+	if st, ok := t.stmts[query]; ok {
+		return st, nil
+	}
+	st, err := t.PrepareContext(t.ctx, t.db.q(query))
+	if err != nil {
+		return nil, err
+	}
+	t.stmts[query] = st
+	return st, nil
 }
 
 // keepPrepared reports whether exec keeps query prepared.
@@ -348,13 +358,9 @@ func (t *tx) queryPrepared(query string, args ...any) (*sql.Rows, error) {
 	if t.stmts == nil {
 		return t.QueryContext(t.ctx, t.db.q(query), args...)
 	}
-	st, ok := t.stmts[query]
-	if !ok {
-		var err error
-		if st, err = t.PrepareContext(t.ctx, t.db.q(query)); err != nil {
-			return nil, err
-		}
-		t.stmts[query] = st
+	st, err := t.prepared(query)
+	if err != nil {
+		return nil, err
 	}
 	return st.QueryContext(t.ctx, args...)
 }
