@@ -140,9 +140,9 @@ func (c *Change) Decode() (any, error) {
 	return into, nil
 }
 
-// What says in words what the change does, e.g. "change the status of
-// this need".
-func (c *Change) What() string {
+// FieldNames lists the fields the change's request sets, as words (the
+// API's names with spaces for underscores), sorted.
+func (c *Change) FieldNames() []string {
 	var fields map[string]json.RawMessage
 	_ = json.Unmarshal(c.Request, &fields)
 	names := make([]string, 0, len(fields))
@@ -150,6 +150,13 @@ func (c *Change) What() string {
 		names = append(names, strings.ReplaceAll(k, "_", " "))
 	}
 	slices.Sort(names)
+	return names
+}
+
+// What says in words what the change does, e.g. "change the status of
+// this need".
+func (c *Change) What() string {
+	names := c.FieldNames()
 	item := strings.SplitN(c.Kind, ".", 2)[0]
 	switch c.Kind {
 	case ChangeMatchCreate:

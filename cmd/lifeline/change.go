@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -179,13 +178,7 @@ func changeStatus(pr *i18n.Printer, s string) string {
 // English, in the printer's language: the element, the statuses and the
 // request's field names stay as the API spells them.
 func changeWhat(pr *i18n.Printer, c *coord.Change) string {
-	var fields map[string]json.RawMessage
-	_ = json.Unmarshal(c.Request, &fields)
-	names := make([]string, 0, len(fields))
-	for k := range fields {
-		names = append(names, strings.ReplaceAll(k, "_", " "))
-	}
-	slices.Sort(names)
+	names := c.FieldNames()
 	switch c.Kind {
 	case coord.ChangeMatchCreate:
 		return pr.T("change.what.match.create")
