@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -74,35 +75,24 @@ type coverageRecord struct {
 // of the needs ids, by need; a need without one is absent.
 func (db *DB) coverageRecords(ctx context.Context, ids []string) (map[string]*coverageRecord, error) {
 	out := map[string]*coverageRecord{}
-	for len(ids) > 0 {
-		batch := ids[:min(len(ids), 64)]
-		ids = ids[len(batch):]
-		in, args := paddedIn(batch)
-		rows, err := db.readRows(ctx, `SELECT id, doc, marking FROM coverage WHERE id IN `+in, args...)
+	err := queryIn(db.readRowsIn(ctx), `SELECT id, doc, marking FROM coverage WHERE id IN `, ``, ids, func(rows *sql.Rows) error {
+		var id, doc, mk string
+		r := new(coverageRecord)
+		err := rows.Scan(&id, &doc, &mk)
+		if err == nil {
+			err = json.Unmarshal([]byte(doc), &r.CoverageRecord)
+		}
+		if err == nil {
+			err = json.Unmarshal([]byte(mk), &r.marking)
+		}
 		if err != nil {
-			return nil, err
+			return err
 		}
-		for rows.Next() {
-			var id, doc, mk string
-			r := new(coverageRecord)
-			err := rows.Scan(&id, &doc, &mk)
-			if err == nil {
-				err = json.Unmarshal([]byte(doc), &r.CoverageRecord)
-			}
-			if err == nil {
-				err = json.Unmarshal([]byte(mk), &r.marking)
-			}
-			if err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out[id] = r
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return nil, err
-		}
+		out[id] = r
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

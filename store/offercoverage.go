@@ -247,28 +247,17 @@ func (db *DB) offersHeld(ctx context.Context, rows rowsFunc, v coord.Viewer, off
 			plain = append(plain, o.ID)
 		}
 	}
-	for len(plain) > 0 {
-		batch := plain[:min(len(plain), 64)]
-		plain = plain[len(batch):]
-		in, args := paddedIn(batch)
-		rs, err := rows(`SELECT offer_id, CAST(SUM(quantity) AS BIGINT) FROM matches WHERE active AND offer_id IN `+in+` GROUP BY offer_id`, args...)
-		if err != nil {
-			return nil, err
+	err = queryIn(rows, `SELECT offer_id, CAST(SUM(quantity) AS BIGINT) FROM matches WHERE active AND offer_id IN `, ` GROUP BY offer_id`, plain, func(rs *sql.Rows) error {
+		var id string
+		var n int64
+		if err := rs.Scan(&id, &n); err != nil {
+			return err
 		}
-		for rs.Next() {
-			var id string
-			var n int64
-			if err := rs.Scan(&id, &n); err != nil {
-				rs.Close()
-				return nil, err
-			}
-			out[id] = n
-		}
-		err = rs.Err()
-		rs.Close()
-		if err != nil {
-			return nil, err
-		}
+		out[id] = n
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if err := db.offerCoverage(ctx, rows, v, full...); err != nil {
 		return nil, err
@@ -285,32 +274,21 @@ func (db *DB) offersHeld(ctx context.Context, rows rowsFunc, v coord.Viewer, off
 // offers ids, by offer.
 func offerRecords(rows rowsFunc, ids []string) (map[string][]coord.HeldOfferRecord, error) {
 	out := map[string][]coord.HeldOfferRecord{}
-	for len(ids) > 0 {
-		batch := ids[:min(len(ids), 64)]
-		ids = ids[len(batch):]
-		in, args := paddedIn(batch)
-		rs, err := rows(`SELECT DISTINCT id, offer, doc, marking FROM offer_coverage WHERE offer IN `+in, args...)
+	err := queryIn(rows, `SELECT DISTINCT id, offer, doc, marking FROM offer_coverage WHERE offer IN `, ``, ids, func(rs *sql.Rows) error {
+		var id, offer, doc, mk string
+		var r coord.HeldOfferRecord
+		err := rs.Scan(&id, &offer, &doc, &mk)
+		if err == nil {
+			err = errors.Join(json.Unmarshal([]byte(doc), &r.Record), json.Unmarshal([]byte(mk), &r.Marking))
+		}
 		if err != nil {
-			return nil, err
+			return fmt.Errorf("the record %s of the coverage of offer %s: %w", id, offer, err)
 		}
-		for rs.Next() {
-			var id, offer, doc, mk string
-			var r coord.HeldOfferRecord
-			err := rs.Scan(&id, &offer, &doc, &mk)
-			if err == nil {
-				err = errors.Join(json.Unmarshal([]byte(doc), &r.Record), json.Unmarshal([]byte(mk), &r.Marking))
-			}
-			if err != nil {
-				rs.Close()
-				return nil, fmt.Errorf("the record %s of the coverage of offer %s: %w", id, offer, err)
-			}
-			out[offer] = append(out[offer], r)
-		}
-		err = rs.Err()
-		rs.Close()
-		if err != nil {
-			return nil, err
-		}
+		out[offer] = append(out[offer], r)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -319,27 +297,16 @@ func offerRecords(rows rowsFunc, ids []string) (map[string][]coord.HeldOfferReco
 // received from another, by id; an item written here is absent.
 func originsThrough(rows rowsFunc, ids []string) (map[string]string, error) {
 	out := map[string]string{}
-	for len(ids) > 0 {
-		batch := ids[:min(len(ids), 64)]
-		ids = ids[len(batch):]
-		in, args := paddedIn(batch)
-		rs, err := rows(`SELECT DISTINCT subject, origin FROM received_items WHERE subject IN `+in, args...)
-		if err != nil {
-			return nil, err
+	err := queryIn(rows, `SELECT DISTINCT subject, origin FROM received_items WHERE subject IN `, ``, ids, func(rs *sql.Rows) error {
+		var s, o string
+		if err := rs.Scan(&s, &o); err != nil {
+			return err
 		}
-		for rs.Next() {
-			var s, o string
-			if err := rs.Scan(&s, &o); err != nil {
-				rs.Close()
-				return nil, err
-			}
-			out[s] = o
-		}
-		err = rs.Err()
-		rs.Close()
-		if err != nil {
-			return nil, err
-		}
+		out[s] = o
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

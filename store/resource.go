@@ -83,38 +83,52 @@ func (db *DB) readRowsIn(ctx context.Context) rowsFunc {
 // matchesThrough is matchesOf through rows.
 func matchesThrough(rows rowsFunc, column string, ids []string) (map[string][]*coord.Match, error) {
 	out := map[string][]*coord.Match{}
+	err := queryIn(rows, `SELECT doc FROM matches WHERE `+column+` IN `, ` ORDER BY ord`, ids, func(rs *sql.Rows) error {
+		var doc string
+		m := new(coord.Match)
+		if err := rs.Scan(&doc); err != nil {
+			return err
+		}
+		if err := json.Unmarshal([]byte(doc), m); err != nil {
+			return err
+		}
+		key := m.NeedID
+		if column == "offer_id" {
+			key = m.OfferID
+		}
+		out[key] = append(out[key], m)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// queryIn runs before+"(?, …)"+after for the ids, 64 at a time (the list
+// padded by paddedIn), and calls scan for every row it returns.
+func queryIn(rows rowsFunc, before, after string, ids []string, scan func(*sql.Rows) error) error {
 	for len(ids) > 0 {
 		batch := ids[:min(len(ids), 64)]
 		ids = ids[len(batch):]
 		in, args := paddedIn(batch)
-		rs, err := rows(`SELECT doc FROM matches WHERE `+column+` IN `+in+` ORDER BY ord`, args...)
+		rs, err := rows(before+in+after, args...)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for rs.Next() {
-			var doc string
-			m := new(coord.Match)
-			err := rs.Scan(&doc)
-			if err == nil {
-				err = json.Unmarshal([]byte(doc), m)
-			}
-			if err != nil {
+			if err := scan(rs); err != nil {
 				rs.Close()
-				return nil, err
+				return err
 			}
-			key := m.NeedID
-			if column == "offer_id" {
-				key = m.OfferID
-			}
-			out[key] = append(out[key], m)
 		}
 		err = rs.Err()
 		rs.Close()
 		if err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // paddedIn returns the list "(?, ?, …)" of an IN clause for a batch of
