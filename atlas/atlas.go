@@ -13,8 +13,9 @@
 //
 // Published facts are embedded beside the model, each row with its source:
 // cable capacities (capacity.csv), land borders (borders.csv), crossings,
-// retirements, national gateways (gateways.csv) and countries' used
-// international bandwidth (demand.csv, read with DemandAsOf).
+// retirements, the legs of rings the dataset draws as chains (legs.csv),
+// national gateways (gateways.csv) and countries' used international
+// bandwidth (demand.csv, read with DemandAsOf).
 //
 // An Atlas is immutable once compiled and safe for concurrent readers.
 package atlas

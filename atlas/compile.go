@@ -49,6 +49,7 @@ type options struct {
 	name      string
 	overrides []Override
 	asOf      int
+	legs      []Leg // nil: the embedded legs.csv
 }
 
 // WithAsOf compiles the atlas as it stood at the end of the year: cables
@@ -196,9 +197,13 @@ func Compile(doc *Document, opts ...Option) (*Atlas, error) {
 		a.lpIdx[a.LandingPoints[i].ID] = i
 	}
 
+	legs := o.legs
+	if legs == nil {
+		legs = embeddedLegs()
+	}
 	for i := range a.Cables {
 		c := &a.Cables[i]
-		segs, length := buildSegments(a, c)
+		segs, length := buildSegments(a, c, legsOf(legs, c))
 		for _, s := range segs {
 			c.Segments = append(c.Segments, len(a.Segments))
 			a.Segments = append(a.Segments, s)

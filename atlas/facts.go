@@ -13,7 +13,8 @@ import (
 
 // Published facts behind the capacity model, embedded: capacity.csv holds
 // design and upgrade figures of submarine cable systems, borders.csv what
-// is known of the fibre across land borders. Every row cites its source;
+// is known of the fibre across land borders, legs.csv the stretches of
+// cable systems the dataset does not draw. Every row cites its source;
 // docs/atlas.md lists them.
 var (
 	//go:embed capacity.csv
@@ -28,6 +29,8 @@ var (
 	retiredJSON string
 	//go:embed gateways.csv
 	gatewaysCSV string
+	//go:embed legs.csv
+	legsCSV string
 )
 
 // Crossing is a terrestrial crossing between countries without a land
@@ -190,6 +193,9 @@ var facts = sync.OnceValues(func() (*factTables, error) {
 	if t.gateways, err = parseGateways(strings.NewReader(gatewaysCSV), "gateways.csv"); err != nil {
 		return nil, err
 	}
+	if t.legs, err = parseLegs(strings.NewReader(legsCSV), "legs.csv"); err != nil {
+		return nil, err
+	}
 	return t, nil
 })
 
@@ -202,6 +208,7 @@ type factTables struct {
 	retiredList []Retirement
 	crossings   []Crossing
 	gateways    []Gateway
+	legs        []Leg
 }
 
 // retiredBy returns the year a cable of the datasets was retired, 0 if not.

@@ -101,13 +101,14 @@ func (g *routeGraph) closeGaps() {
 }
 
 // buildSegments splits a cable into segments and returns them with the
-// cable's length along them.
-func buildSegments(a *Atlas, c *Cable) ([]Segment, float64) {
+// cable's length along them. legs are stretches the route does not draw
+// (legs.csv), between two of the cable's landing points.
+func buildSegments(a *Atlas, c *Cable, legs []Leg) ([]Segment, float64) {
 	if len(c.LandingPoints) < 2 {
 		return nil, routeLength(c.Route) // a planned cable with sites still to be decided
 	}
 	if len(c.Route) == 0 {
-		return chainSegments(a, c)
+		return chainSegments(a, c, legs)
 	}
 	g := &routeGraph{key: map[[2]int64]int32{}}
 	for _, line := range c.Route {
@@ -121,7 +122,7 @@ func buildSegments(a *Atlas, c *Cable) ([]Segment, float64) {
 		}
 	}
 	if len(g.pts) < 2 {
-		return chainSegments(a, c)
+		return chainSegments(a, c, legs)
 	}
 	g.closeGaps()
 
@@ -139,6 +140,13 @@ func buildSegments(a *Atlas, c *Cable) ([]Segment, float64) {
 		}
 		lpVertex[i] = bv
 		landing[bv] = append(landing[bv], id)
+	}
+	if len(legs) > 0 {
+		lpIndex := make(map[string]int, len(c.LandingPoints))
+		for i, id := range c.LandingPoints {
+			lpIndex[id] = i
+		}
+		g.addLegs(legs, lpIndex, lpVertex)
 	}
 
 	// Prune stubs: line ends with no landing point, repeatedly.
@@ -262,8 +270,8 @@ func buildSegments(a *Atlas, c *Cable) ([]Segment, float64) {
 }
 
 // chainSegments models a cable without a drawn route as a chain through its
-// landing points in the listed order.
-func chainSegments(a *Atlas, c *Cable) ([]Segment, float64) {
+// landing points in the listed order, and its legs after the chain.
+func chainSegments(a *Atlas, c *Cable, legs []Leg) ([]Segment, float64) {
 	var segs []Segment
 	var total float64
 	for i := 1; i < len(c.LandingPoints); i++ {
@@ -275,7 +283,14 @@ func chainSegments(a *Atlas, c *Cable) ([]Segment, float64) {
 			From: p.ID, To: q.ID, LengthKm: math.Round(d*10) / 10,
 			Path: [][2]float64{{p.Lon, p.Lat}, {q.Lon, q.Lat}}})
 	}
-	return segs, total
+	extra, km := legSegments(a, c, legs)
+	for _, s := range extra {
+		s.Cable, s.Index = c.ID, len(segs)
+		s.ID = fmt.Sprintf("%s/%d", c.ID, s.Index)
+		s.LengthKm = math.Round(s.LengthKm*10) / 10
+		segs = append(segs, s)
+	}
+	return segs, total + km
 }
 
 // routeLength is the length of a drawn route, in km.

@@ -96,3 +96,35 @@ func TestAsOf(t *testing.T) {
 		}
 	}
 }
+
+// Every leg of legs.csv closes a ring of the open cable map dataset: its
+// cable is there (now, or in a year it served), with a segment between
+// the leg's two landing points, so no published leg is silently unused.
+func TestLegsApply(t *testing.T) {
+	now, err := opencable.Load(shareddata.Path(t, "cables"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, err := opencable.Load(shareddata.Path(t, "cables"), atlas.WithAsOf(2011))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range atlas.Legs() {
+		found := false
+		for _, a := range []*atlas.Atlas{now, old} {
+			c, ok := a.Cable(l.Cable)
+			if !ok {
+				continue
+			}
+			for _, i := range c.Segments {
+				s := a.Segments[i]
+				if (s.From == l.From && s.To == l.To) || (s.From == l.To && s.To == l.From) {
+					found = true
+				}
+			}
+		}
+		if !found {
+			t.Errorf("legs.csv: %s between %s and %s adds no segment to the dataset", l.Cable, l.From, l.To)
+		}
+	}
+}
