@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"os"
 	"strings"
 	"testing"
 
@@ -218,5 +219,37 @@ func TestLegsCloseRings(t *testing.T) {
 	// The document is not modified: its route is drawn as it was.
 	if got := doc.Cables[0].Route; len(got) != 2 || len(got[0]) != 3 || len(got[1]) != 4 {
 		t.Errorf("the document's route became %v", got)
+	}
+}
+
+// The example and the error of docs/atlas.md are what the reader takes
+// and says.
+func TestLegsDoc(t *testing.T) {
+	b, err := os.ReadFile("../docs/atlas.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	_, block, ok := strings.Cut(doc, "```csv\ncable,from,to,source\n")
+	if !ok {
+		t.Fatal("docs/atlas.md: no csv example of legs.csv")
+	}
+	block, _, _ = strings.Cut(block, "```")
+	ls, err := parseLegs(strings.NewReader("cable,from,to,source\n"+block), "legs.csv")
+	if err != nil || len(ls) != 1 {
+		t.Fatalf("the example: %d legs, error %v", len(ls), err)
+	}
+	// The documented error: line 13 of the embedded file with its "from"
+	// made its "to".
+	lines := strings.Split(legsCSV, "\n")
+	f := strings.SplitN(lines[12], ",", 4)
+	lines[12] = strings.Join([]string{f[0], f[2], f[2], f[3]}, ",")
+	_, err = parseLegs(strings.NewReader(strings.Join(lines, "\n")), "legs.csv")
+	if err == nil {
+		t.Fatal("no error for a leg from a landing point to itself")
+	}
+	flat := strings.Join(strings.Fields(doc), " ")
+	if !strings.Contains(flat, "`"+err.Error()+"`") {
+		t.Errorf("docs/atlas.md does not give the error as the reader says it: %s", err)
 	}
 }
