@@ -547,7 +547,7 @@ func (g *Graph) baselineCircuits() {
 	for k := range g.atlas.Cables {
 		g.cabCap[k] = capMbps(g.atlas.Cables[k].Capacity.Gbps)
 	}
-	st := g.newState()
+	st := g.beforeState() // the standing faults, if any (standing.go)
 	cs := g.newCircuitScratch()
 	clear(cs.reach)
 	for k := range g.atlas.Cables {
@@ -736,7 +736,7 @@ func (g *Graph) circuitBase(p *plan) []int64 {
 	if !slices.Contains(p.fixed.withdrawn, true) {
 		return g.baseCircuits
 	}
-	st := g.newState()
+	st := g.beforeState()
 	copy(st.withdrawn, p.fixed.withdrawn)
 	cs := g.newCircuitScratch()
 	g.evalCircuits(st, cs)

@@ -1042,4 +1042,13 @@ var ru = Messages{
 	"err.names.member":         "Получатели: участника %q нет ни на этом экземпляре, ни у его партнёров; ожидался идентификатор участника, например «mem_…»",
 	"err.sub.limit":            "У организации не более %d вебхуков; сначала удалите один",
 	"err.org.admin":            "Добавить организацию может только администратор платформы",
+	// standing faults of scenarios (impact)
+	"err.scenario.standing.nokind":   "имеющийся сбой %d: нужен один из типов: %s",
+	"err.scenario.standing.kinds":    "имеющийся сбой %d: указано %s; у сбоя должен быть ровно один тип",
+	"err.scenario.standing.type":     "имеющийся сбой %d (%s): уже имеющийся сбой достоверен и относится к инфраструктуре; нужен один из типов: %s",
+	"err.scenario.standing.field":    "имеющийся сбой %d (%s), поле %s: %s",
+	"err.scenario.standing.event":    "%s: имеющийся сбой %d (%s): %s",
+	"err.scenario.line.standing":     "имеющийся сбой %d (%s), строка %d",
+	"err.scenario.line.standing.nth": "имеющийся сбой %d, строка %d",
+	"err.scenario.notlist":           "строка %d: %s: нужен список, найдено %s",
 }
