@@ -608,7 +608,8 @@ func (g *Graph) baselineCircuits() {
 			}
 		}
 	}
-	g.handoverExits() // exit.go
+	g.dropStandingHops(st, cs) // standing.go
+	g.handoverExits()          // exit.go
 	g.hopVia = make([][]int32, g.nCountry)
 	g.circHops = g.circHops[:0]
 	g.circHopStart = make([]int32, g.nCountry+1)

@@ -32,3 +32,45 @@ func (g *Graph) withStanding(st *state) *Graph {
 	h.baselineCircuits()
 	return &h
 }
+
+// dropStandingHops clears the regions of every hop that the standing
+// faults have broken: it carries no circuits before the events, and no
+// circuits are handed over at it (handoverExits), as none were bought
+// over it while it was down. cs holds every cable's components under st
+// (cableReach). Without standing faults every hop stands.
+func (g *Graph) dropStandingHops(st *state, cs *circuitScratch) {
+	if g.standing == nil {
+		return
+	}
+	for c := range g.hops {
+		for i := range g.hops[c] {
+			if h := &g.hops[c][i]; !g.hopStands(st, cs, int32(c), h) {
+				h.want = 0
+			}
+		}
+	}
+}
+
+// hopStands reports whether the hop joins country c to its neighbour in
+// the state: the two countries up, and the border up or, for a cable, a
+// live station of each in one component (as hopAlive).
+func (g *Graph) hopStands(st *state, cs *circuitScratch, c int32, h *hop) bool {
+	if st.down[c] || st.down[h.via] {
+		return false
+	}
+	if h.cable < 0 {
+		return !st.link[h.link]
+	}
+	roots, nodes := cs.own[h.cable], g.cabNodeLP[h.cable]
+	for _, a := range h.from {
+		if st.lp[nodes[a]] {
+			continue
+		}
+		for _, b := range h.to {
+			if !st.lp[nodes[b]] && roots[a] == roots[b] {
+				return true
+			}
+		}
+	}
+	return false
+}
