@@ -1069,4 +1069,5 @@ var en = Messages{
 	"err.scenario.line.standing":     "standing fault %d (%s), line %d",
 	"err.scenario.line.standing.nth": "standing fault %d, line %d",
 	"err.scenario.notlist":           "line %d: %s: want a list, found %s",
+	"sim.standing":                   "Already down before the events, as the scenario says: cables %[1]d, segments %[2]d, landing points %[3]d, land links %[4]d, countries %[5]d. The losses below are measured from the network they left.",
 }

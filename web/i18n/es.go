@@ -1051,4 +1051,5 @@ var es = Messages{
 	"err.scenario.line.standing":     "avería preexistente %d (%s), línea %d",
 	"err.scenario.line.standing.nth": "avería preexistente %d, línea %d",
 	"err.scenario.notlist":           "línea %d: %s: se espera una lista, se encontró %s",
+	"sim.standing":                   "Ya fallaban antes de los eventos, según el escenario: cables %[1]d, segmentos %[2]d, estaciones de amarre %[3]d, enlaces terrestres %[4]d, países %[5]d. Las pérdidas de abajo se miden desde la red que dejaron.",
 }

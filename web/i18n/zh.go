@@ -1051,4 +1051,5 @@ var zh = Messages{
 	"err.scenario.line.standing":     "既有故障 %d（%s），第 %d 行",
 	"err.scenario.line.standing.nth": "既有故障 %d，第 %d 行",
 	"err.scenario.notlist":           "第 %d 行：%s：应为列表，实际为 %s",
+	"sim.standing":                   "按情景所述，事件发生前已失效：光缆 %[1]d 条，段 %[2]d 个，登陆站 %[3]d 个，陆地链路 %[4]d 条，国家 %[5]d 个。以下损失以它们留下的网络为基准计算。",
 }
