@@ -382,5 +382,6 @@ var msgFR = i18n.Messages{
 	"serve.coverage.offers.err":    "impossible d’enregistrer la couverture des offres dont des engagements tenus ici datent d’avant l’enregistrement de la couverture des offres : %s ; les pairs n’affichent de ces engagements que ce qu’ils détiennent jusqu’au prochain changement de l’un d’eux",
 	"admin.verify.coverage.offers": i18n.Plural{Arg: 1, One: " ; %d offre a des engagements tenus ici mais aucun enregistrement à jour de ceux-ci, et les pairs n’en affichent que ce qu’ils détiennent : lifeline serve l’enregistre au démarrage", Other: " ; %d offres ont des engagements tenus ici mais aucun enregistrement à jour de ceux-ci, et les pairs n’en affichent que ce qu’ils détiennent : lifeline serve les enregistre au démarrage"},
 	// standing faults of scenarios (simulate)
-	"sim.standing": "déjà hors service avant les événements (docs/scenarios.md) : %[1]d câble(s), %[2]d segment(s), %[3]d point(s) d’atterrissement, %[4]d lien(s) terrestre(s), %[5]d pays coupé(s) par les autorités ; les pertes ci-dessous sont mesurées à partir du réseau qu’ils ont laissé",
+	"sim.standing":    "déjà hors service avant les événements (docs/scenarios.md) : %[1]d câble(s), %[2]d segment(s), %[3]d point(s) d’atterrissement, %[4]d lien(s) terrestre(s), %[5]d pays coupé(s) par les autorités ; les pertes ci-dessous sont mesurées à partir du réseau qu’ils ont laissé",
+	"sim.standing.as": "simulate : la panne préexistante %d (%s) ne s’applique qu’aux câbles et aux frontières ; le niveau des AS ne voit que les événements",
 }

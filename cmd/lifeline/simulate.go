@@ -145,6 +145,13 @@ level sees the events only (docs/scenarios.md, "Faults already standing").`,
 					}
 				}
 			}
+			if asrelFile != "" {
+				for i, e := range sc.Standing {
+					if e.Shutdown != nil || e.Isolation != nil || e.Gateways != nil {
+						fmt.Fprintln(cmd.ErrOrStderr(), pr.T("sim.standing.as", i+1, e.Type()))
+					}
+				}
+			}
 			if asrelFile != "" && len(asCountry) == 0 {
 				for i, e := range sc.Events {
 					if e.Shutdown != nil || e.Isolation != nil {

@@ -61,4 +61,13 @@ func TestSimulateStanding(t *testing.T) {
 	if !strings.Contains(help, "standing faults") || !strings.Contains(help, "east-africa-2024-after-red-sea.yaml") {
 		t.Errorf("--help does not explain standing faults:\n%s", help)
 	}
+
+	// The AS level does not apply the standing faults, and says so.
+	rel := shareddata.Path(t, "asrel/20161101.as-rel.txt.bz2")
+	shut := t.TempDir() + "/shut.yaml"
+	writeFile(t, shut, "name: Egypt after Ethiopia\nstanding:\n  - shutdown: {country: Ethiopia}\nevents:\n  - shutdown: {country: Egypt}\n")
+	_, stderr, code = runCLI(t, "simulate", "--atlas", data, "--json", "--asrel", rel, "--as-country", "../../impact/testdata/delegated-as-country-extended", shut)
+	if code != 0 || !strings.Contains(stderr, "standing fault 1 (shutdown) is applied to the cables and borders only") {
+		t.Errorf("code %d, stderr %s", code, stderr)
+	}
 }
