@@ -32,6 +32,15 @@
 // (demand.go): the capacity left to the core against the country's
 // published use of international bandwidth, enough, short or unknown.
 //
+// # Faults already standing
+//
+// A scenario's standing faults (Scenario.Standing) are what was already
+// down when its events happened. Simulate computes the baselines of the
+// network they left on a graph of its own (standing.go), sharing the
+// compiled network and leaving the Graph unchanged: every "before" —
+// capacity, reachability, circuits and their hand-over — is that
+// network's, and the events' losses are measured against it.
+//
 // # The AS level
 //
 // SimulateAS runs a scenario's shutdown and ases events on the graph of

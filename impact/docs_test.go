@@ -45,6 +45,9 @@ func TestScenarioDocExamples(t *testing.T) {
 				t.Errorf("example %d (%s) fails nothing at the AS level", i+1, sc.Name)
 			}
 		}
+		if len(sc.Standing) > 0 && (r.Standing == nil || len(r.Standing.Segments)+len(r.Standing.LandingPoints)+len(r.Standing.Links)+len(r.Standing.Countries) == 0) {
+			t.Errorf("example %d (%s) has standing faults, and the result lists none", i+1, sc.Name)
+		}
 		if len(sc.Events) > 0 && len(r.Failed.Segments)+len(r.Failed.LandingPoints)+len(r.Failed.Links)+len(r.Failed.Countries) == 0 && !onlyAS {
 			t.Errorf("example %d (%s) fails nothing", i+1, sc.Name)
 		}

@@ -135,6 +135,11 @@ type Graph struct {
 	baseDirect    []int64 // per country × region
 	baseCircuits  []int64 // per country × region
 	baseRegReach  []bool  // per country × region
+
+	// standing is the state of the faults already standing before a
+	// scenario's events (standing.go), nil for none: every baseline above
+	// is computed with it.
+	standing *state
 }
 
 // NewGraph compiles the atlas.
@@ -379,13 +384,18 @@ func capMbps(gbps float64) int64 {
 }
 
 // baseline computes every country's reachability and max-flow to the core
-// with nothing failed.
+// with nothing failed but the standing faults.
 func (g *Graph) baseline() {
 	w := g.newWorkspace()
-	st := g.newState()
+	st := g.beforeState()
 	w.load(g, st)
 	w.reach(g)
 	g.baseReach = slices.Clone(w.reached[:g.nCountry])
+	for c := range g.nCountry {
+		if st.down[c] || st.withdrawn[c] {
+			g.baseReach[c] = false // cut off already, by a standing fault
+		}
+	}
 	g.baseFlow = make([]int64, g.nCountry)
 	g.baseUse = make([][]uint64, g.nCountry)
 	g.basePaths = make([]flowPaths, g.nCountry)

@@ -19,6 +19,7 @@ type plan struct {
 
 	// Filled in by prepare: what the certain failures do to cables.
 	fixedCab        []bool          // per cable: a segment fails in every sample
+	standCab        []bool          // per cable: a segment had failed before the events (standing.go)
 	stationsDown    [][]bool        // per country, parallel to Graph.countryCabs: all its stations there are down
 	fixedCabsFailed []int32         // per country: its cables failed by the certain failures, or with all its stations down
 	reach           *reachPlan      // fast reachability (reachfast.go)
@@ -53,10 +54,21 @@ func (g *Graph) prepare(p *plan) {
 			p.stationsDown[c][k] = g.allDownIn(p.fixed, int(cb), int32(c))
 		}
 	}
+	// A cable already down before the events (standing.go) is not counted
+	// among those they fail.
+	p.standCab = make([]bool, len(g.atlas.Cables))
+	if g.standing != nil {
+		for s, f := range g.standing.seg {
+			if f && g.segUsed[s] {
+				p.standCab[g.segCab[s]] = true
+			}
+		}
+	}
 	p.fixedCabsFailed = make([]int32, g.nCountry)
 	for c := range g.nCountry {
 		for k, cb := range g.countryCabs[c] {
-			if p.fixedCab[cb] || p.stationsDown[c][k] {
+			before := p.standCab[cb] || g.standing != nil && g.allDownIn(g.standing, int(cb), int32(c))
+			if (p.fixedCab[cb] || p.stationsDown[c][k]) && !before {
 				p.fixedCabsFailed[c]++
 			}
 		}
@@ -99,22 +111,54 @@ func QuakeRadiusKm(magnitude float64) float64 { return math.Pow(10, 0.5*magnitud
 // Errors: ENOTFOUND naming the event and listing the closest names for an
 // unknown cable, landing point or country; EINVALID for a cut too far from
 // its cable.
+//
+// The plan starts from the graph's standing faults (withStanding), which
+// hold in every sample.
 func (g *Graph) compile(sc *Scenario) (*plan, error) {
+	p := &plan{fixed: g.beforeState()}
+	if err := g.compileEvents(sc, sc.Events, false, p); err != nil {
+		return nil, err
+	}
+	g.failGateways(p.fixed)
+	return p, nil
+}
+
+// compileStanding applies the scenario's standing faults to a state of
+// their own: the network before the events.
+//
+// Errors: those of compile, naming the standing fault.
+func (g *Graph) compileStanding(sc *Scenario) (*state, error) {
+	p := &plan{fixed: g.newState()}
+	if err := g.compileEvents(sc, sc.Standing, true, p); err != nil {
+		return nil, err
+	}
+	if len(p.groups) > 0 { // Validate refuses the events of chance
+		return nil, lifeline.Errorf(lifeline.EINTERNAL, "impact.Simulate", "%s: a standing fault was drawn by chance", sc.Name)
+	}
+	g.failGateways(p.fixed)
+	return p.fixed, nil
+}
+
+// compileEvents applies a list of events, the scenario's or its standing
+// faults, to the plan.
+func (g *Graph) compileEvents(sc *Scenario, events []Event, standing bool, p *plan) error {
 	const op = "impact.Simulate"
 	a := g.atlas
-	p := &plan{fixed: g.newState()}
 	fail := func(i int, e *Event, err error) error {
 		code := lifeline.ErrorCode(err)
+		if standing {
+			return lifeline.Errork(code, op, "err.scenario.standing.event", "%s: standing fault %d (%s): %s", sc.Name, i+1, e.Type(), phraseOf(err))
+		}
 		return lifeline.Errork(code, op, "err.scenario.event", "%s: event %d (%s): %s", sc.Name, i+1, e.Type(), phraseOf(err))
 	}
-	for i := range sc.Events {
-		e := &sc.Events[i]
+	for i := range events {
+		e := &events[i]
 		switch {
 		case e.CutCables != nil:
 			for _, q := range e.CutCables {
 				c, err := a.FindCable(q)
 				if err != nil {
-					return nil, fail(i, e, err)
+					return fail(i, e, err)
 				}
 				for _, s := range c.Segments {
 					p.fixed.seg[s] = true
@@ -123,7 +167,7 @@ func (g *Graph) compile(sc *Scenario) (*plan, error) {
 		case e.Cut != nil:
 			c, err := a.FindCable(e.Cut.Cable)
 			if err != nil {
-				return nil, fail(i, e, err)
+				return fail(i, e, err)
 			}
 			at := geo.Point{Lon: e.Cut.At[0], Lat: e.Cut.At[1]}
 			best, bs := math.Inf(1), -1
@@ -133,7 +177,7 @@ func (g *Graph) compile(sc *Scenario) (*plan, error) {
 				}
 			}
 			if bs < 0 || best > maxCutKm {
-				return nil, fail(i, e, lifeline.Errork(lifeline.EINVALID, op, "err.scenario.cut.far",
+				return fail(i, e, lifeline.Errork(lifeline.EINVALID, op, "err.scenario.cut.far",
 					"at: [%v, %v] is %.0f km from cable %s; want a place within %d km of its route", at.Lon, at.Lat, best, c.ID, maxCutKm))
 			}
 			p.fixed.seg[bs] = true
@@ -159,7 +203,7 @@ func (g *Graph) compile(sc *Scenario) (*plan, error) {
 			for _, q := range e.LandingPoints {
 				lp, err := a.FindLandingPoint(q)
 				if err != nil {
-					return nil, fail(i, e, err)
+					return fail(i, e, err)
 				}
 				p.fixed.lp[g.lpIndex(lp.ID)] = true
 			}
@@ -175,14 +219,14 @@ func (g *Graph) compile(sc *Scenario) (*plan, error) {
 					if cl := atlas.Closest(q, ids, 5); len(cl) > 0 {
 						closest = lifeline.P("err.scenario.closest", "; closest: %s", joinCodes(cl))
 					}
-					return nil, fail(i, e, lifeline.Errork(lifeline.ENOTFOUND, op, "err.scenario.nolink", "terrestrial link %q not found%s", q, closest))
+					return fail(i, e, lifeline.Errork(lifeline.ENOTFOUND, op, "err.scenario.nolink", "terrestrial link %q not found%s", q, closest))
 				}
 				p.fixed.link[k] = true
 			}
 		case e.Shutdown != nil:
 			c, err := a.FindCountry(e.Shutdown.Country)
 			if err != nil {
-				return nil, fail(i, e, err)
+				return fail(i, e, err)
 			}
 			if e.Shutdown.KeepsTransit() {
 				p.fixed.withdrawn[g.countryIndex(c.Code)] = true
@@ -192,17 +236,17 @@ func (g *Graph) compile(sc *Scenario) (*plan, error) {
 		case e.Isolation != nil:
 			c, err := a.FindCountry(e.Isolation.Country)
 			if err != nil {
-				return nil, fail(i, e, err)
+				return fail(i, e, err)
 			}
 			p.fixed.down[g.countryIndex(c.Code)] = true
 		case e.Gateways != nil:
 			for _, q := range e.Gateways {
 				c, err := a.FindCountry(q)
 				if err != nil {
-					return nil, fail(i, e, err)
+					return fail(i, e, err)
 				}
 				if !slices.ContainsFunc(a.Gateways, func(gw atlas.Gateway) bool { return gw.Country == c.Code }) {
-					return nil, fail(i, e, lifeline.Errork(lifeline.ENOTFOUND, op, "err.scenario.nogateway",
+					return fail(i, e, lifeline.Errork(lifeline.ENOTFOUND, op, "err.scenario.nogateway",
 						"%s (%s) has no national gateway in this atlas for its year; the countries with one: %s", c.Name, c.Code, gatewayCountries(a)))
 				}
 				p.fixed.withdrawn[g.countryIndex(c.Code)] = true
@@ -243,8 +287,7 @@ func (g *Graph) compile(sc *Scenario) (*plan, error) {
 			}
 		}
 	}
-	g.failGateways(p.fixed)
-	return p, nil
+	return nil
 }
 
 // failGateways withdraws the networks of every country whose national

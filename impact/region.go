@@ -547,7 +547,7 @@ func (g *Graph) baselineCircuits() {
 	for k := range g.atlas.Cables {
 		g.cabCap[k] = capMbps(g.atlas.Cables[k].Capacity.Gbps)
 	}
-	st := g.newState()
+	st := g.beforeState() // the standing faults, if any (standing.go)
 	cs := g.newCircuitScratch()
 	clear(cs.reach)
 	for k := range g.atlas.Cables {
@@ -608,7 +608,8 @@ func (g *Graph) baselineCircuits() {
 			}
 		}
 	}
-	g.handoverExits() // exit.go
+	g.dropStandingHops(st, cs) // standing.go
+	g.handoverExits()          // exit.go
 	g.hopVia = make([][]int32, g.nCountry)
 	g.circHops = g.circHops[:0]
 	g.circHopStart = make([]int32, g.nCountry+1)
@@ -736,7 +737,7 @@ func (g *Graph) circuitBase(p *plan) []int64 {
 	if !slices.Contains(p.fixed.withdrawn, true) {
 		return g.baseCircuits
 	}
-	st := g.newState()
+	st := g.beforeState()
 	copy(st.withdrawn, p.fixed.withdrawn)
 	cs := g.newCircuitScratch()
 	g.evalCircuits(st, cs)

@@ -24,6 +24,14 @@ type Scenario struct {
 	Description string   `yaml:"description,omitempty"`
 	Sources     []string `yaml:"sources,omitempty"` // where the facts behind it come from
 	Events      []Event  `yaml:"events"`
+	// Standing lists the faults already standing when the events happen:
+	// cuts not yet repaired, a shutdown still in force. They are applied
+	// to the network before the events, and every "before" of the result
+	// (capacity, circuits and their hand-over, reachability) is that
+	// network's; the events' losses are measured against it. A standing
+	// fault is an event of a certain type: not solar_storm, earthquake
+	// (chance) or ases (the AS level).
+	Standing []Event `yaml:"standing,omitempty"`
 	// Places names sub-national places to report on (atlas.Place ids or
 	// names: shetland, canary-islands, …).
 	Places []string `yaml:"places,omitempty"`
@@ -218,7 +226,10 @@ func ParseScenario(r io.Reader, name string) (*Scenario, error) {
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return nil, lifeline.Errork(lifeline.EINVALID, op, "err.scenario.yaml", "%s: %s", name, yamlMessage(err))
 	}
-	lines := eventLines(&root)
+	if err := checkLists(&root); err.English != "" {
+		return nil, lifeline.Errork(lifeline.EINVALID, op, "err.scenario.in", "%s: %s", name, err)
+	}
+	lines := itemLines(&root)
 	var sc Scenario
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
@@ -234,22 +245,48 @@ func ParseScenario(r io.Reader, name string) (*Scenario, error) {
 	return &sc, nil
 }
 
-// eventLines returns the first line of each event in the document.
-func eventLines(root *yaml.Node) []int {
+// checkLists says which of the lists of events and standing faults is
+// not a list, a phrase with no text when both are (or are absent).
+func checkLists(root *yaml.Node) lifeline.Phrase {
+	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
+		return lifeline.Phrase{}
+	}
+	m := root.Content[0]
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := m.Content[i], m.Content[i+1]
+		list := v.Kind == yaml.SequenceNode || v.Kind == yaml.AliasNode && v.Alias != nil && v.Alias.Kind == yaml.SequenceNode
+		if (k.Value == "events" || k.Value == "standing") && !list && v.Tag != "!!null" {
+			return lifeline.P("err.scenario.notlist", "line %d: %s: want a list, found %s", v.Line, k.Value, describeNode(v))
+		}
+	}
+	return lifeline.Phrase{}
+}
+
+// itemLine is where an event or a standing fault starts in the document.
+type itemLine struct {
+	line     int
+	n        int // its index in its list
+	standing bool
+}
+
+// itemLines returns the first line of each event and standing fault in
+// the document, in the order of their lines.
+func itemLines(root *yaml.Node) []itemLine {
 	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
 		return nil
 	}
 	m := root.Content[0]
+	var out []itemLine
 	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == "events" && m.Content[i+1].Kind == yaml.SequenceNode {
-			var out []int
-			for _, ev := range m.Content[i+1].Content {
-				out = append(out, ev.Line)
+		key := m.Content[i].Value
+		if (key == "events" || key == "standing") && m.Content[i+1].Kind == yaml.SequenceNode {
+			for j, ev := range m.Content[i+1].Content {
+				out = append(out, itemLine{line: ev.Line, n: j, standing: key == "standing"})
 			}
-			return out
 		}
 	}
-	return nil
+	slices.SortStableFunc(out, func(a, b itemLine) int { return a.line - b.line })
+	return out
 }
 
 var (
@@ -260,7 +297,7 @@ var (
 
 // knownFields lists each type's fields, for messages about unknown ones.
 var knownFields = map[string]string{
-	"Scenario":    "name, description, sources, events",
+	"Scenario":    "name, description, sources, standing, events, places",
 	"Event":       "cut_cables, cut, region, landing_points, links, shutdown, isolation, gateways, solar_storm, earthquake, power_outage, ases, note",
 	"Cut":         "cable, at",
 	"Region":      "kind, polygon, circle",
@@ -275,7 +312,7 @@ var knownFields = map[string]string{
 // describeDecodeError rewrites yaml's messages so that each names the event
 // it is in and, for an unknown field, the fields that are known. The
 // decoder's own text stays as it wrote it.
-func describeDecodeError(err error, lines []int, sc *Scenario) lifeline.Phrase {
+func describeDecodeError(err error, lines []itemLine, sc *Scenario) lifeline.Phrase {
 	var te *yaml.TypeError
 	if !errors.As(err, &te) {
 		return lifeline.Phrase{English: yamlMessage(err)}
@@ -296,8 +333,8 @@ func describeDecodeError(err error, lines []int, sc *Scenario) lifeline.Phrase {
 }
 
 // describeLine says one of the decoder's messages, "line N: text", with
-// the event it is in.
-func describeLine(m []string, lines []int, sc *Scenario) lifeline.Phrase {
+// the event or standing fault it is in.
+func describeLine(m []string, lines []itemLine, sc *Scenario) lifeline.Phrase {
 	line, _ := strconv.Atoi(m[1])
 	text := lifeline.Phrase{English: m[2]}
 	if u := unknownRe.FindStringSubmatch(m[2]); u != nil {
@@ -312,28 +349,40 @@ func describeLine(m []string, lines []int, sc *Scenario) lifeline.Phrase {
 		text.English = strings.ReplaceAll(s, "[]impact.ASN", "a list of AS numbers")
 	}
 	where := lifeline.P("err.scenario.line", "line %d", line)
-	if i := eventAt(lines, line); i >= 0 {
-		t := ""
-		if i < len(sc.Events) {
-			t = sc.Events[i].Type()
+	if it, ok := itemAt(lines, line); ok {
+		list := sc.Events
+		if it.standing {
+			list = sc.Standing
 		}
-		if t != "" {
-			where = lifeline.P("err.scenario.line.event", "event %d (%s), line %d", i+1, t, line)
-		} else {
-			where = lifeline.P("err.scenario.line.nth", "event %d, line %d", i+1, line)
+		t := ""
+		if it.n < len(list) {
+			t = list[it.n].Type()
+		}
+		switch {
+		case it.standing && t != "":
+			where = lifeline.P("err.scenario.line.standing", "standing fault %d (%s), line %d", it.n+1, t, line)
+		case it.standing:
+			where = lifeline.P("err.scenario.line.standing.nth", "standing fault %d, line %d", it.n+1, line)
+		case t != "":
+			where = lifeline.P("err.scenario.line.event", "event %d (%s), line %d", it.n+1, t, line)
+		default:
+			where = lifeline.P("err.scenario.line.nth", "event %d, line %d", it.n+1, line)
 		}
 	}
 	return lifeline.P("err.scenario.at", "%s: %s", where, text)
 }
 
-func eventAt(lines []int, line int) int {
-	idx := -1
-	for i, l := range lines {
-		if l <= line {
-			idx = i
+// itemAt returns the event or standing fault that the line is in: the
+// last one to start at or before it.
+func itemAt(lines []itemLine, line int) (itemLine, bool) {
+	var it itemLine
+	ok := false
+	for _, l := range lines {
+		if l.line <= line {
+			it, ok = l, true
 		}
 	}
-	return idx
+	return it, ok
 }
 
 func yamlMessage(err error) string {
@@ -351,25 +400,40 @@ func (s *Scenario) Validate() error {
 	if strings.TrimSpace(s.Name) == "" {
 		return lifeline.Errork(lifeline.EINVALID, "impact.Validate", "err.scenario.name", "name: want a non-empty name")
 	}
+	for i := range s.Standing {
+		if err := s.Standing[i].validate(i+1, true); err != nil {
+			return err
+		}
+	}
 	for i := range s.Events {
-		if err := s.Events[i].validate(i + 1); err != nil {
+		if err := s.Events[i].validate(i+1, false); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (e *Event) validate(n int) error {
+// validate checks event n (from 1) of the events, or of the standing
+// faults when standing is set.
+func (e *Event) validate(n int, standing bool) error {
 	const op = "impact.Validate"
 	t := e.types()
-	switch len(t) {
-	case 0:
+	switch {
+	case len(t) == 0 && standing:
+		return lifeline.Errork(lifeline.EINVALID, op, "err.scenario.standing.nokind", "standing fault %d: want one of %s", n, standingKinds)
+	case len(t) == 0:
 		return lifeline.Errork(lifeline.EINVALID, op, "err.scenario.nokind", "event %d: want one of %s", n, eventKinds)
-	case 1:
-	default:
+	case len(t) > 1 && standing:
+		return lifeline.Errork(lifeline.EINVALID, op, "err.scenario.standing.kinds", "standing fault %d: has %s; want exactly one type per fault", n, strings.Join(t, " and "))
+	case len(t) > 1:
 		return lifeline.Errork(lifeline.EINVALID, op, "err.scenario.kinds", "event %d: has %s; want exactly one type per event", n, strings.Join(t, " and "))
+	case standing && !slices.Contains(strings.Split(standingKinds, ", "), t[0]):
+		return lifeline.Errork(lifeline.EINVALID, op, "err.scenario.standing.type", "standing fault %d (%s): a fault already standing is certain and in the infrastructure; want one of %s", n, t[0], standingKinds)
 	}
 	bad := func(field string, why lifeline.Phrase) error {
+		if standing {
+			return lifeline.Errork(lifeline.EINVALID, op, "err.scenario.standing.field", "standing fault %d (%s): %s: %s", n, t[0], field, why)
+		}
 		return lifeline.Errork(lifeline.EINVALID, op, "err.scenario.field", "event %d (%s): %s: %s", n, t[0], field, why)
 	}
 	switch {
@@ -483,6 +547,12 @@ func (e *Event) validate(n int) error {
 
 // eventKinds lists the types an event may have, as the language writes them.
 const eventKinds = "cut_cables, cut, region, landing_points, links, shutdown, isolation, gateways, solar_storm, earthquake, power_outage, ases"
+
+// standingKinds lists the types a standing fault may have: the certain
+// events of the infrastructure. A fault drawn by chance would make the
+// network before the events differ from sample to sample, and the AS
+// level (ases) does not see the infrastructure's faults.
+const standingKinds = "cut_cables, cut, region, landing_points, links, shutdown, isolation, gateways, power_outage"
 
 // validate checks the area and returns the faulty field and why, or "".
 func (r *Region) validate() (string, lifeline.Phrase) {

@@ -108,6 +108,9 @@ func FuzzParseScenario(f *testing.F) {
 	f.Add("name: x\nevents:\n  - ases: [1, AS2]\n  - shutdown: {country: EG}\n")
 	f.Add("name: x\nevents:\n  - gateways: [YE, \"\"]\n  - gateways: []\n")
 	f.Add("name: [\n")
+	f.Add("name: x\nstanding:\n  - cut: {cable: a, at: [1, 2]}\n  - shutdown: {country: EG}\nevents:\n  - cut_cables: [b]\n")
+	f.Add("name: x\nstanding:\n  - earthquake: {center: [1, 2], magnitude: 7}\n  - ases: [1]\n")
+	f.Add("name: x\nstanding: {cut_cables: [a]}\nevents: &e [{links: [MR-SN]}]\nplaces: *e\n")
 	f.Fuzz(func(t *testing.T, doc string) {
 		sc, err := ParseScenario(strings.NewReader(doc), "fuzz.yaml")
 		if err != nil {
@@ -122,6 +125,11 @@ func FuzzParseScenario(f *testing.F) {
 		for i := range sc.Events {
 			if len(sc.Events[i].types()) != 1 {
 				t.Fatalf("event %d has types %v", i+1, sc.Events[i].types())
+			}
+		}
+		for i := range sc.Standing {
+			if ts := sc.Standing[i].types(); len(ts) != 1 || !strings.Contains(", "+standingKinds+",", ", "+ts[0]+",") {
+				t.Fatalf("standing fault %d has types %v", i+1, ts)
 			}
 		}
 	})

@@ -63,7 +63,11 @@ type Result struct {
 	Seed        uint64          `json:"seed"`
 	Core        []string        `json:"core"`
 	Countries   []CountryImpact `json:"countries"` // most affected first
-	Failed      Failed          `json:"failed"`
+	// Failed is what the events failed, beyond the standing faults.
+	Failed Failed `json:"failed"`
+	// Standing is what had failed before the events (Scenario.Standing),
+	// nil for a scenario without standing faults.
+	Standing *Failed `json:"standing,omitempty"`
 	// Places is what happens to the named places the scenario asks
 	// about, computed in the samples that compute capacity loss.
 	Places []PlaceImpact `json:"places,omitempty"`
@@ -125,7 +129,10 @@ type Failed struct {
 	Countries     []string `json:"countries"` // shut down
 }
 
-// Simulate runs a scenario on the graph.
+// Simulate runs a scenario on the graph. The scenario's standing faults,
+// if any, are applied before everything else: every figure "before" is
+// that of the network with them, and the events' losses are measured
+// against it (standing.go).
 //
 // Errors: ENOTFOUND for an unknown cable, landing point or country (the
 // message names the event and the closest names); EINVALID for a scenario
@@ -134,6 +141,13 @@ type Failed struct {
 func (g *Graph) Simulate(ctx context.Context, sc *Scenario, opt RunOptions) (*Result, error) {
 	if err := sc.Validate(); err != nil {
 		return nil, lifeline.Errork(lifeline.EINVALID, "impact.Simulate", "err.scenario.in", "%s: %s", sc.Name, phraseOf(err))
+	}
+	if len(sc.Standing) > 0 {
+		st, err := g.compileStanding(sc)
+		if err != nil {
+			return nil, err
+		}
+		g = g.withStanding(st)
 	}
 	p, err := g.compile(sc)
 	if err != nil {
@@ -466,7 +480,7 @@ func (ev *evaluator) evaluate(flow bool) {
 		ev.placeUnreach[i] = !g.placeReachable(st, ev.cs, ev.unreach, pp)
 		n := int32(0)
 		for _, k := range pp.cables {
-			if ev.cabFailed[k] {
+			if ev.cabFailed[k] && !p.standCab[k] {
 				n++
 			}
 		}
@@ -597,8 +611,7 @@ func (g *Graph) allDownIn(st *state, cb int, c int32) bool {
 // result turns the totals into the report.
 func (g *Graph) result(sc *Scenario, p *plan, seed uint64, samples, flowSamples int, t *totals, loss, loss2 []float64) *Result {
 	a := g.atlas
-	r := &Result{Scenario: sc.Name, Samples: samples, FlowSamples: flowSamples, Seed: seed, Core: g.Core(),
-		Failed: Failed{Cables: []string{}, Segments: []string{}, LandingPoints: []string{}, Links: []string{}, Countries: []string{}}}
+	r := &Result{Scenario: sc.Name, Samples: samples, FlowSamples: flowSamples, Seed: seed, Core: g.Core()}
 	n := float64(samples)
 	fn := float64(flowSamples)
 	for c := range g.nCountry {
@@ -641,35 +654,52 @@ func (g *Graph) result(sc *Scenario, p *plan, seed uint64, samples, flowSamples 
 			}
 		}
 	}
+	r.Failed = g.listFailed(seg, p.fixed, g.standing)
+	if g.standing != nil {
+		st := g.listFailed(g.standing.seg, g.standing, nil)
+		r.Standing = &st
+	}
+	return r
+}
+
+// listFailed lists the elements failed in seg and st (a state whose
+// segments may be more than its own, seg), leaving out those failed in
+// before already (nil for none).
+func (g *Graph) listFailed(seg []bool, st, before *state) Failed {
+	a := g.atlas
+	out := Failed{Cables: []string{}, Segments: []string{}, LandingPoints: []string{}, Links: []string{}, Countries: []string{}}
 	cabs := map[string]bool{}
 	for s, f := range seg {
-		if f && g.segUsed[s] {
-			r.Failed.Segments = append(r.Failed.Segments, a.Segments[s].ID)
+		if f && g.segUsed[s] && (before == nil || !before.seg[s]) {
+			out.Segments = append(out.Segments, a.Segments[s].ID)
 			cabs[a.Segments[s].Cable] = true
 		}
 	}
 	for i := range a.Cables {
 		if cabs[a.Cables[i].ID] {
-			r.Failed.Cables = append(r.Failed.Cables, a.Cables[i].ID)
+			out.Cables = append(out.Cables, a.Cables[i].ID)
 		}
 	}
-	for l, f := range p.fixed.lp {
-		if f {
-			r.Failed.LandingPoints = append(r.Failed.LandingPoints, a.LandingPoints[l].ID)
+	for l, f := range st.lp {
+		if f && (before == nil || !before.lp[l]) {
+			out.LandingPoints = append(out.LandingPoints, a.LandingPoints[l].ID)
 		}
 	}
-	for l, f := range p.fixed.link {
+	linkDown := func(s *state, l int) bool {
 		e := g.linkEdge[l]
-		if f || p.fixed.down[g.eU[e]] || p.fixed.down[g.eV[e]] {
-			r.Failed.Links = append(r.Failed.Links, a.Links[l].ID)
+		return s.link[l] || s.down[g.eU[e]] || s.down[g.eV[e]]
+	}
+	for l := range st.link {
+		if linkDown(st, l) && (before == nil || !linkDown(before, l)) {
+			out.Links = append(out.Links, a.Links[l].ID)
 		}
 	}
-	for c, d := range p.fixed.down {
-		if d || p.fixed.withdrawn[c] {
-			r.Failed.Countries = append(r.Failed.Countries, a.Countries[c].Code)
+	for c, d := range st.down {
+		if (d || st.withdrawn[c]) && (before == nil || !before.down[c] && !before.withdrawn[c]) {
+			out.Countries = append(out.Countries, a.Countries[c].Code)
 		}
 	}
-	return r
+	return out
 }
 
 // wilson is the 95% Wilson score interval for k successes in n trials.

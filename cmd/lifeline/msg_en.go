@@ -382,4 +382,7 @@ var msgEN = i18n.Messages{
 	"serve.coverage.offers":        i18n.Plural{Arg: 1, One: "coverage recorded for %d offer whose matches kept here were made before offer coverage was recorded; peers show its figures once they pull", Other: "coverage recorded for %d offers whose matches kept here were made before offer coverage was recorded; peers show their figures once they pull"},
 	"serve.coverage.offers.err":    "cannot record the coverage of offers whose matches kept here were made before offer coverage was recorded: %s; peers show what they hold of those matches until one of them changes",
 	"admin.verify.coverage.offers": i18n.Plural{Arg: 1, One: "; %d offer has matches kept here but no current record of them, so peers show only what they hold of them: lifeline serve records it when it starts", Other: "; %d offers have matches kept here but no current record of them, so peers show only what they hold of them: lifeline serve records them when it starts"},
+	// standing faults of scenarios (simulate)
+	"sim.standing":    "standing before the events (docs/scenarios.md): %[1]d cable(s), %[2]d segment(s), %[3]d landing point(s), %[4]d land link(s), %[5]d country(ies) shut down; the losses below are measured from the network they left",
+	"sim.standing.as": "simulate: standing fault %d (%s) is applied to the cables and borders only; the AS level sees the events only",
 }

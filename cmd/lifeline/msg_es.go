@@ -380,4 +380,7 @@ var msgES = i18n.Messages{
 	"serve.coverage.offers":        i18n.Plural{Arg: 1, One: "cobertura registrada para %d oferta con compromisos guardados aquí anteriores al registro de la cobertura de las ofertas; los pares muestran sus cifras en cuanto reciben", Other: "cobertura registrada para %d ofertas con compromisos guardados aquí anteriores al registro de la cobertura de las ofertas; los pares muestran sus cifras en cuanto reciben"},
 	"serve.coverage.offers.err":    "no se puede registrar la cobertura de las ofertas con compromisos guardados aquí anteriores al registro de la cobertura de las ofertas: %s; los pares muestran solo lo que tienen de esos compromisos hasta que cambie uno de ellos",
 	"admin.verify.coverage.offers": i18n.Plural{Arg: 1, One: "; %d oferta tiene compromisos guardados aquí pero ningún registro actual de ellos, y los pares muestran solo lo que tienen: lifeline serve los registra al arrancar", Other: "; %d ofertas tienen compromisos guardados aquí pero ningún registro actual de ellos, y los pares muestran solo lo que tienen: lifeline serve los registra al arrancar"},
+	// standing faults of scenarios (simulate)
+	"sim.standing":    "ya fuera de servicio antes de los eventos (docs/scenarios.md): %[1]d cable(s), %[2]d segmento(s), %[3]d punto(s) de amarre, %[4]d enlace(s) terrestre(s), %[5]d país(es) con apagón; las pérdidas de abajo se miden desde la red que dejaron",
+	"sim.standing.as": "simulate: la avería preexistente %d (%s) se aplica solo a los cables y las fronteras; el nivel de los AS solo ve los eventos",
 }

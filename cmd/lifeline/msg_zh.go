@@ -380,4 +380,7 @@ var msgZH = i18n.Messages{
 	"serve.coverage.offers":        i18n.Plural{Arg: 1, Other: "已为 %d 个供给记录覆盖情况：其保存在本实例的承诺早于供给覆盖情况的记录；对等实例下次接收后即显示这些数字"},
 	"serve.coverage.offers.err":    "无法为保存在本实例的承诺早于供给覆盖情况记录的供给记录覆盖情况：%s；在其中某项承诺发生变化之前，对等实例只显示其自身持有的部分",
 	"admin.verify.coverage.offers": i18n.Plural{Arg: 1, Other: "；%d 个供给有保存在本实例的承诺，但没有这些承诺的最新记录，对等实例只显示其自身持有的部分：lifeline serve 会在启动时记录"},
+	// standing faults of scenarios (simulate)
+	"sim.standing":    "事件发生前已失效（docs/scenarios.md）：海缆 %[1]d 条，区段 %[2]d 个，登陆点 %[3]d 个，陆地链路 %[4]d 条，断网国家 %[5]d 个；以下损失以它们留下的网络为基准计算",
+	"sim.standing.as": "simulate：既有故障 %d（%s）只作用于海缆和边境；AS 层级只看到事件",
 }

@@ -101,10 +101,19 @@ systems, and the output says which networks lose valley-free paths to which
 others: per country and per network, and the networks whose own paths
 crossed the failed ones. Shutdowns need --as-country: the RIRs'
 delegated-extended files (or a directory of them) that say where each AS is
-registered. docs/impact.md, "The AS level", explains the figures.`,
+registered. docs/impact.md, "The AS level", explains the figures.
+
+A scenario's standing faults (a top-level standing: list, events of the
+same types as events:) are what was already down when the events happened:
+cuts not yet repaired, a shutdown in force. Every figure "before" is that
+of the network they left, and the losses are the events' own, measured
+against it: "given what is already down, what does this new cut do?". The
+output lists the standing faults apart from what the events failed; the AS
+level sees the events only (docs/scenarios.md, "Faults already standing").`,
 		Example: `  lifeline simulate impact/testdata/events/tonga-2022.yaml
   lifeline simulate --json --atlas ../shared/data/cables storm.yaml
   lifeline simulate --samples 100000 --seed 7 storm.yaml
+  lifeline simulate impact/testdata/events/east-africa-2024-after-red-sea.yaml
   lifeline simulate --geojson scenario.yaml > failed.geojson
   lifeline simulate --asrel 20240101.as-rel.txt.bz2 --as-country delegated/ shutdown.yaml`,
 		Args: cobra.ExactArgs(1),
@@ -133,6 +142,13 @@ registered. docs/impact.md, "The AS level", explains the figures.`,
 				for i, e := range sc.Events {
 					if e.ASes != nil {
 						fmt.Fprintln(cmd.ErrOrStderr(), pr.T("sim.ases.only", i+1))
+					}
+				}
+			}
+			if asrelFile != "" {
+				for i, e := range sc.Standing {
+					if e.Shutdown != nil || e.Isolation != nil || e.Gateways != nil {
+						fmt.Fprintln(cmd.ErrOrStderr(), pr.T("sim.standing.as", i+1, e.Type()))
 					}
 				}
 			}
@@ -307,6 +323,9 @@ func writeImpactTable(w io.Writer, pr *i18n.Printer, r *impact.Result, top int) 
 		fmt.Fprintln(w, pr.T("sim.samples.all", r.Samples, fmt.Sprint(r.Seed)))
 	case r.Samples > 1:
 		fmt.Fprintln(w, pr.T("sim.samples", r.Samples, fmt.Sprint(r.Seed), r.FlowSamples))
+	}
+	if sf := r.Standing; sf != nil {
+		fmt.Fprintln(w, pr.T("sim.standing", len(sf.Cables), len(sf.Segments), len(sf.LandingPoints), len(sf.Links), len(sf.Countries)))
 	}
 	f := r.Failed
 	fmt.Fprintf(w, "%s\n\n", pr.T("sim.failed", len(f.Cables), len(f.Segments), len(f.LandingPoints), len(f.Links), len(f.Countries)))

@@ -1044,4 +1044,14 @@ var ar = Messages{
 	"err.names.member":         "المستلمون: لا يوجد عضو %q في هذه النسخة ولا لدى نظرائها؛ المتوقع معرّف عضو مثل «mem_…»",
 	"err.sub.limit":            "للمنظمة %d من خطافات الويب على الأكثر؛ احذف واحدًا أولًا",
 	"err.org.admin":            "إضافة منظمة تتطلب مسؤول المنصة",
+	// standing faults of scenarios (impact)
+	"err.scenario.standing.nokind":   "العطل القائم %d: المطلوب نوع من: %s",
+	"err.scenario.standing.kinds":    "العطل القائم %d: فيه %s؛ المطلوب نوع واحد فقط لكل عطل",
+	"err.scenario.standing.type":     "العطل القائم %d (%s): العطل القائم من قبل مؤكد ويقع في البنية التحتية؛ المطلوب نوع من: %s",
+	"err.scenario.standing.field":    "العطل القائم %d (%s)، الحقل %s: %s",
+	"err.scenario.standing.event":    "%s: العطل القائم %d (%s): %s",
+	"err.scenario.line.standing":     "العطل القائم %d (%s)، السطر %d",
+	"err.scenario.line.standing.nth": "العطل القائم %d، السطر %d",
+	"err.scenario.notlist":           "السطر %d: %s: المطلوب قائمة، والموجود %s",
+	"sim.standing":                   "المتعطّل قبل الأحداث كما يذكر السيناريو: كابلات %[1]d، مقاطع %[2]d، محطات إنزال %[3]d، وصلات برية %[4]d، دول %[5]d. وتُقاس الخسائر أدناه انطلاقًا من الشبكة التي خلّفتها.",
 }

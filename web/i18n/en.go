@@ -1060,4 +1060,14 @@ var en = Messages{
 	"err.names.member":         "recipients: no member %q on this instance or its peers; expected the id of a member, such as \"mem_…\"",
 	"err.sub.limit":            "an organisation has at most %d webhooks; remove one first",
 	"err.org.admin":            "adding an organisation needs an instance admin",
+	// standing faults of scenarios (impact)
+	"err.scenario.standing.nokind":   "standing fault %d: want one of %s",
+	"err.scenario.standing.kinds":    "standing fault %d: has %s; want exactly one type per fault",
+	"err.scenario.standing.type":     "standing fault %d (%s): a fault already standing is certain and in the infrastructure; want one of %s",
+	"err.scenario.standing.field":    "standing fault %d (%s): %s: %s",
+	"err.scenario.standing.event":    "%s: standing fault %d (%s): %s",
+	"err.scenario.line.standing":     "standing fault %d (%s), line %d",
+	"err.scenario.line.standing.nth": "standing fault %d, line %d",
+	"err.scenario.notlist":           "line %d: %s: want a list, found %s",
+	"sim.standing":                   "Already down before the events, as the scenario says: cables %[1]d, segments %[2]d, landing points %[3]d, land links %[4]d, countries %[5]d. The losses below are measured from the network they left.",
 }

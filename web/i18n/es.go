@@ -1042,4 +1042,14 @@ var es = Messages{
 	"err.names.member":         "Destinatarios: no hay ningún miembro %q en esta instancia ni en sus pares; se esperaba el identificador de un miembro, como «mem_…»",
 	"err.sub.limit":            "Una organización tiene como máximo %d webhooks; quite uno primero",
 	"err.org.admin":            "Añadir una organización requiere un administrador de la instancia",
+	// standing faults of scenarios (impact)
+	"err.scenario.standing.nokind":   "avería preexistente %d: se espera uno de los tipos %s",
+	"err.scenario.standing.kinds":    "avería preexistente %d: tiene %s; cada avería debe tener exactamente un tipo",
+	"err.scenario.standing.type":     "avería preexistente %d (%s): una avería ya presente es cierta y de la infraestructura; se espera uno de los tipos %s",
+	"err.scenario.standing.field":    "avería preexistente %d (%s), campo %s: %s",
+	"err.scenario.standing.event":    "%s: avería preexistente %d (%s): %s",
+	"err.scenario.line.standing":     "avería preexistente %d (%s), línea %d",
+	"err.scenario.line.standing.nth": "avería preexistente %d, línea %d",
+	"err.scenario.notlist":           "línea %d: %s: se espera una lista, se encontró %s",
+	"sim.standing":                   "Ya fallaban antes de los eventos, según el escenario: cables %[1]d, segmentos %[2]d, estaciones de amarre %[3]d, enlaces terrestres %[4]d, países %[5]d. Las pérdidas de abajo se miden desde la red que dejaron.",
 }

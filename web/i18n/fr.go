@@ -1041,4 +1041,14 @@ var fr = Messages{
 	"err.names.member":         "Destinataires : aucun membre %q sur cette instance ni chez ses pairs ; attendu l’identifiant d’un membre, comme « mem_… »",
 	"err.sub.limit":            "Une organisation a au plus %d webhooks ; retirez-en un d’abord",
 	"err.org.admin":            "Ajouter une organisation demande un administrateur de l’instance",
+	// standing faults of scenarios (impact)
+	"err.scenario.standing.nokind":   "panne préexistante %d : attendu l’un des types %s",
+	"err.scenario.standing.kinds":    "panne préexistante %d : %s à la fois ; une panne n’a qu’un seul type",
+	"err.scenario.standing.type":     "panne préexistante %d (%s) : une panne déjà là est certaine et touche l’infrastructure ; attendu l’un des types %s",
+	"err.scenario.standing.field":    "panne préexistante %d (%s), champ %s : %s",
+	"err.scenario.standing.event":    "%s : panne préexistante %d (%s) : %s",
+	"err.scenario.line.standing":     "panne préexistante %d (%s), ligne %d",
+	"err.scenario.line.standing.nth": "panne préexistante %d, ligne %d",
+	"err.scenario.notlist":           "ligne %d : %s : attendu une liste, trouvé %s",
+	"sim.standing":                   "Déjà en panne avant les événements, selon le scénario : câbles %[1]d, segments %[2]d, stations d’atterrissement %[3]d, liaisons terrestres %[4]d, pays %[5]d. Les pertes ci-dessous sont mesurées à partir du réseau qu’elles ont laissé.",
 }

@@ -1042,4 +1042,14 @@ var zh = Messages{
 	"err.names.member":         "接收者：本实例及其对等实例上都没有成员 %q；应为成员标识，如“mem_…”",
 	"err.sub.limit":            "一个组织最多有 %d 个 Webhook；请先移除一个",
 	"err.org.admin":            "添加组织需要平台管理员",
+	// standing faults of scenarios (impact)
+	"err.scenario.standing.nokind":   "既有故障 %d：应为以下类型之一：%s",
+	"err.scenario.standing.kinds":    "既有故障 %d：同时含有 %s；每个故障只能有一种类型",
+	"err.scenario.standing.type":     "既有故障 %d（%s）：既有故障必须是确定的基础设施故障；应为以下类型之一：%s",
+	"err.scenario.standing.field":    "既有故障 %d（%s），字段 %s：%s",
+	"err.scenario.standing.event":    "%s：既有故障 %d（%s）：%s",
+	"err.scenario.line.standing":     "既有故障 %d（%s），第 %d 行",
+	"err.scenario.line.standing.nth": "既有故障 %d，第 %d 行",
+	"err.scenario.notlist":           "第 %d 行：%s：应为列表，实际为 %s",
+	"sim.standing":                   "按情景所述，事件发生前已失效：光缆 %[1]d 条，段 %[2]d 个，登陆站 %[3]d 个，陆地链路 %[4]d 条，国家 %[5]d 个。以下损失以它们留下的网络为基准计算。",
 }
