@@ -55,9 +55,10 @@ type LandingPoint struct {
 type Cable struct {
 	ID            string         `json:"id"`
 	Name          string         `json:"name"`
-	RFSYear       int            `json:"rfs_year,omitempty"` // ready for service; 0 if unknown
-	LengthKm      float64        `json:"length_km"`          // reported, or computed from the route
-	LengthFrom    string         `json:"length_from"`        // "reported" or "route"
+	RFSYear       int            `json:"rfs_year,omitempty"`  // ready for service; 0 if unknown
+	RFSMonth      int            `json:"rfs_month,omitempty"` // month of RFSYear it was ready, 1–12 (the last of a quarter); 0 if unknown
+	LengthKm      float64        `json:"length_km"`           // reported, or computed from the route
+	LengthFrom    string         `json:"length_from"`         // "reported" or "route"
 	Planned       bool           `json:"planned"`
 	Owners        []string       `json:"owners,omitempty"`
 	LandingPoints []string       `json:"landing_points"` // landing point ids
@@ -124,6 +125,9 @@ type Atlas struct {
 	Gateways []Gateway
 	// AsOf is the year the atlas stands as of (atlas.WithAsOf), 0 for now.
 	AsOf int
+	// AsOfMonth is the month of AsOf it stands as of (atlas.WithAsOfMonth),
+	// 0 for the end of the year.
+	AsOfMonth int
 
 	countryIdx map[string]int
 	lpIdx      map[string]int

@@ -50,12 +50,23 @@ type options struct {
 	overrides []Override
 	asOf      int
 	legs      []Leg // nil: the embedded legs.csv
+	asOfMonth int   // 1–12 with asOf: the end of that month instead of the year's
 }
 
 // WithAsOf compiles the atlas as it stood at the end of the year: cables
 // ready for service later are left out, and capacities are those of that
 // year (docs/atlas.md). 0, the default, means now.
-func WithAsOf(year int) Option { return func(o *options) { o.asOf = year } }
+func WithAsOf(year int) Option { return func(o *options) { o.asOf, o.asOfMonth = year, 0 } }
+
+// WithAsOfMonth compiles the atlas as it stood at the end of a month of a
+// year: as WithAsOf, and cables whose ready-for-service month of that year
+// is known and later are left out too. An event of June 2005 then runs
+// without the systems that entered service in December 2005; a cable whose
+// month is not known counts as ready in its year, as with WithAsOf.
+// Capacities are those of the year. month 0 is WithAsOf.
+func WithAsOfMonth(year, month int) Option {
+	return func(o *options) { o.asOf, o.asOfMonth = year, month }
+}
 
 // WithName sets the name (a path or description) that prefixes errors and
 // becomes the atlas's Source when the document has none.
@@ -208,7 +219,7 @@ func Compile(doc *Document, opts ...Option) (*Atlas, error) {
 			c.Segments = append(c.Segments, len(a.Segments))
 			a.Segments = append(a.Segments, s)
 		}
-		if o.asOf > 0 && c.RFSYear > o.asOf {
+		if o.asOf > 0 && (c.RFSYear > o.asOf || (c.RFSYear == o.asOf && o.asOfMonth > 0 && c.RFSMonth > o.asOfMonth)) {
 			c.Planned = true // not yet in service in that year
 		}
 		if c.LengthKm == 0 {
@@ -222,7 +233,7 @@ func Compile(doc *Document, opts ...Option) (*Atlas, error) {
 	}
 	buildCountries(a, o.asOf)
 	a.Gateways = gatewaysAsOf(a, o.asOf)
-	a.AsOf = o.asOf
+	a.AsOf, a.AsOfMonth = o.asOf, o.asOfMonth
 	if err := applyOverrides(a, o.overrides); err != nil {
 		return nil, err
 	}
@@ -250,6 +261,9 @@ func compileCable(a *Atlas, dc *DocumentCable, i int, v *ValidationError, bad ma
 	}
 	if dc.RFSYear != 0 && (dc.RFSYear < 1850 || dc.RFSYear > 2100) {
 		v.addf("%s: rfs_year: want a year between 1850 and 2100, found %d", where, dc.RFSYear)
+	}
+	if dc.RFSMonth < 0 || dc.RFSMonth > 12 || (dc.RFSMonth != 0 && dc.RFSYear == 0) {
+		v.addf("%s: rfs_month: want a month from 1 to 12 of a known rfs_year, found %d", where, dc.RFSMonth)
 		ok = false
 	}
 	if dc.LengthKm < 0 || math.IsNaN(dc.LengthKm) || dc.LengthKm > 100000 {
@@ -305,7 +319,7 @@ func compileCable(a *Atlas, dc *DocumentCable, i int, v *ValidationError, bad ma
 	if dc.LengthFrom == "route" {
 		length = 0 // computed when the file was written: compute it again
 	}
-	c := Cable{ID: dc.ID, Name: dc.Name, RFSYear: dc.RFSYear, LengthKm: length, LengthFrom: "reported",
+	c := Cable{ID: dc.ID, Name: dc.Name, RFSYear: dc.RFSYear, RFSMonth: dc.RFSMonth, LengthKm: length, LengthFrom: "reported",
 		Planned: dc.Planned, Owners: dc.Owners, LandingPoints: lps, Countries: sortedKeys(countries),
 		URL: dc.URL, Source: dc.Source, Route: dc.Route}
 	if dc.CapacityGbps > 0 {

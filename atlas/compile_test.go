@@ -323,3 +323,38 @@ func TestFindSuggestsClosest(t *testing.T) {
 		t.Errorf("FindLandingPoint(Lisbon) = %v, %v", lp, err)
 	}
 }
+
+// TestAsOfMonth: a cable ready in a known month of the as-of year is in
+// service at the end of that month and after, not before; a cable whose
+// month is unknown counts as ready in its year; a month out of range, or
+// without a year, is refused with the field named.
+func TestAsOfMonth(t *testing.T) {
+	d := baseDocument()
+	d.Cables[0].RFSYear, d.Cables[0].RFSMonth = 2010, 9
+	d.Cables[1].RFSYear, d.Cables[1].RFSMonth = 2010, 0
+	for _, tc := range []struct {
+		year, month  int
+		chain, forkd bool // in service
+	}{
+		{2010, 8, false, true}, {2010, 9, true, true}, {2010, 0, true, true}, {2009, 12, false, false}, {2011, 1, true, true},
+	} {
+		a, err := atlas.Compile(d, atlas.WithAsOfMonth(tc.year, tc.month))
+		if err != nil {
+			t.Fatal(err)
+		}
+		chain, _ := a.Cable("chain")
+		forked, _ := a.Cable("forked")
+		if chain.Planned == tc.chain || forked.Planned == tc.forkd {
+			t.Errorf("as of %d-%d: chain planned %v, forked planned %v; want in service %v, %v",
+				tc.year, tc.month, chain.Planned, forked.Planned, tc.chain, tc.forkd)
+		}
+	}
+	for _, bad := range []struct{ year, month int }{{2010, 13}, {2010, -1}, {0, 5}} {
+		d := baseDocument()
+		d.Cables[0].RFSYear, d.Cables[0].RFSMonth = bad.year, bad.month
+		_, err := atlas.Compile(d, atlas.WithName("test.json"))
+		if err == nil || !strings.Contains(err.Error(), "rfs_month") || !strings.Contains(err.Error(), "chain") {
+			t.Errorf("rfs %d-%d: %v; want an error naming rfs_month and the cable", bad.year, bad.month, err)
+		}
+	}
+}

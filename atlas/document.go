@@ -33,6 +33,7 @@ type DocumentCable struct {
 	ID             string         `json:"id"`
 	Name           string         `json:"name"`
 	RFSYear        int            `json:"rfs_year,omitempty"`
+	RFSMonth       int            `json:"rfs_month,omitempty"`
 	LengthKm       float64        `json:"length_km,omitempty"`
 	Planned        bool           `json:"planned"`
 	Owners         []string       `json:"owners,omitempty"`
@@ -144,7 +145,7 @@ func (a *Atlas) Document() *Document {
 		LandingPoints: append([]LandingPoint(nil), a.LandingPoints...)}
 	for i := range a.Cables {
 		c := &a.Cables[i]
-		dc := DocumentCable{ID: c.ID, Name: c.Name, RFSYear: c.RFSYear, LengthKm: c.LengthKm, Planned: c.Planned,
+		dc := DocumentCable{ID: c.ID, Name: c.Name, RFSYear: c.RFSYear, RFSMonth: c.RFSMonth, LengthKm: c.LengthKm, Planned: c.Planned,
 			Owners: c.Owners, LandingPoints: c.LandingPoints, Route: c.Route, URL: c.URL, Source: c.Source,
 			Countries: c.Countries, LengthFrom: c.LengthFrom}
 		capacity := c.Capacity

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"gopkg.in/yaml.v3"
 
@@ -138,17 +139,25 @@ func isShutdownEvent(sc *Scenario) bool {
 
 var validationAtlases struct {
 	sync.Mutex
-	graphs map[int]*Graph
+	graphs map[[2]int]*Graph
 }
 
+// graphAsOf is the graph of the full dataset as it stood at the end of the year.
 func graphAsOf(t *testing.T, year int) *Graph {
+	t.Helper()
+	return graphAsOfMonth(t, year, 0)
+}
+
+// graphAsOfMonth is the graph of the full dataset as it stood at the end of
+// the month of the year (0: of the year).
+func graphAsOfMonth(t *testing.T, year, month int) *Graph {
 	t.Helper()
 	validationAtlases.Lock()
 	defer validationAtlases.Unlock()
-	if g := validationAtlases.graphs[year]; g != nil {
+	if g := validationAtlases.graphs[[2]int{year, month}]; g != nil {
 		return g
 	}
-	a, err := opencable.Load(shareddata.Path(t, "cables"), atlas.WithAsOf(year))
+	a, err := opencable.Load(shareddata.Path(t, "cables"), atlas.WithAsOfMonth(year, month))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,9 +166,9 @@ func graphAsOf(t *testing.T, year int) *Graph {
 		t.Fatal(err)
 	}
 	if validationAtlases.graphs == nil {
-		validationAtlases.graphs = map[int]*Graph{}
+		validationAtlases.graphs = map[[2]int]*Graph{}
 	}
-	validationAtlases.graphs[year] = g
+	validationAtlases.graphs[[2]int{year, month}] = g
 	return g
 }
 
@@ -207,7 +216,7 @@ func TestValidation(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r, err := graphAsOf(t, ev.AsOf).Simulate(context.Background(), sc, RunOptions{Seed: 1})
+		r, err := graphAsOfMonth(t, ev.AsOf, ev.month()).Simulate(context.Background(), sc, RunOptions{Seed: 1})
 		if err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}
@@ -257,4 +266,16 @@ func TestValidation(t *testing.T) {
 	} else if !bytes.Equal(cur, next) {
 		t.Errorf("%s: the table differs from this run; rerun with -update-validation and review the change", doc)
 	}
+}
+
+// month is the month of the event's date when its as_of is the date's
+// year: the network is the one at the end of that month, without the
+// systems that entered service later in the year (atlas.WithAsOfMonth).
+// 0 when as_of is another year or the date has no month.
+func (ev validationEvent) month() int {
+	d, err := time.Parse("2006-01-02", ev.Date)
+	if err != nil || d.Year() != ev.AsOf {
+		return 0
+	}
+	return int(d.Month())
 }

@@ -29,6 +29,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"lifeline"
 	"lifeline/atlas"
@@ -75,6 +76,7 @@ type cableFile struct {
 	LandingPoints []cableLanding `json:"landing_points"`
 	Owners        *string        `json:"owners"`
 	RFSYear       *int           `json:"rfs_year"`
+	RFS           *string        `json:"rfs"`
 	IsPlanned     *bool          `json:"is_planned"`
 	URL           *string        `json:"url"`
 }
@@ -209,6 +211,9 @@ func Read(fsys fs.FS, name string) (*atlas.Document, error) {
 		}
 		if cf.RFSYear != nil {
 			dc.RFSYear = *cf.RFSYear
+			if cf.RFS != nil {
+				dc.RFSMonth = rfsMonth(*cf.RFS, dc.RFSYear)
+			}
 		}
 		if cf.IsPlanned != nil {
 			dc.Planned = *cf.IsPlanned
@@ -407,4 +412,24 @@ func unwrapPathError(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// rfsMonth reads the month from the dataset's ready-for-service text, "2005
+// December" or "2013 Q4" (the last month of the quarter), when its year is
+// year; 0 when the text gives no month or another year, which is not an
+// error: the month only narrows an as-of date (atlas.WithAsOfMonth).
+func rfsMonth(rfs string, year int) int {
+	f := strings.Fields(rfs)
+	if len(f) != 2 || f[0] != strconv.Itoa(year) {
+		return 0
+	}
+	if q, ok := strings.CutPrefix(f[1], "Q"); ok && len(q) == 1 && q[0] >= '1' && q[0] <= '4' {
+		return 3 * int(q[0]-'0')
+	}
+	for m := time.January; m <= time.December; m++ {
+		if strings.EqualFold(f[1], m.String()) {
+			return int(m)
+		}
+	}
+	return 0
 }

@@ -333,3 +333,39 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+// TestRFSMonth reads the month of the dataset's "rfs" text, in the forms
+// the open cable map uses ("2005 December", "2013 Q4", "2006"), into the
+// atlas, and an as-of month leaves out a cable ready later that year.
+func TestRFSMonth(t *testing.T) {
+	for _, tc := range []struct {
+		rfs  string
+		want int
+	}{
+		{`"2001 December"`, 12}, {`"2001 june"`, 6}, {`"2001 Q1"`, 3}, {`"2001 Q4"`, 12},
+		{`"2001"`, 0}, {`null`, 0}, {`"2002 March"`, 0}, {`"2001 Q5"`, 0}, {`"2001 Spring"`, 0}, {`"December 2001"`, 0},
+	} {
+		files := tinyDataset()
+		files["cable/alpha.json"] = strings.Replace(files["cable/alpha.json"], `"rfs_year":2001`, `"rfs_year":2001,"rfs":`+tc.rfs, 1)
+		dir := writeDataset(t, files)
+		a, err := opencable.Load(dir)
+		if err != nil {
+			t.Fatalf("rfs %s: %v", tc.rfs, err)
+		}
+		c, _ := a.Cable("alpha")
+		if c.RFSMonth != tc.want {
+			t.Errorf("rfs %s: month %d, want %d", tc.rfs, c.RFSMonth, tc.want)
+		}
+		june, err := opencable.Load(dir, atlas.WithAsOfMonth(2001, 6))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, _ = june.Cable("alpha")
+		if later := tc.want > 6; c.Planned != later {
+			t.Errorf("rfs %s, as of June 2001: planned %v, want %v", tc.rfs, c.Planned, later)
+		}
+		if june.AsOf != 2001 || june.AsOfMonth != 6 {
+			t.Errorf("as of %d-%d, want 2001-6", june.AsOf, june.AsOfMonth)
+		}
+	}
+}

@@ -26,7 +26,7 @@ var msgAR = i18n.Messages{
 	"sim.err.country":     "\u200e--as-country يخدم مستوى الأنظمة المستقلة: أضف \u200e--asrel FILE أيضًا",
 	"sim.err.geojson":     "\u200e--geojson يعرض مستوى الكابلات فقط: احذف \u200e--asrel أو استخدم \u200e--json",
 	"sim.err.asrel":       "\u200e--asrel: الحدث %[1]d \u200f(%[2]s) يحتاج إلى \u200e--as-country FILE لمعرفة شبكات البلد",
-	"err.asof":            "\u200e--as-of: المطلوب سنة مثل ٢٠٠٨، والموجود %s",
+	"err.asof":            "\u200e--as-of: المطلوب سنة مثل ٢٠٠٨ أو شهر مثل ٢٠٠٨-١٢، والموجود %s",
 	"assess.err.rank":     "\u200e--rank لا يقبل بلدانًا",
 
 	"assess.profile":     "%[1]s \u200f(%[2]s)  الدرجة %[3]d/١٠٠  [N-1 %[4]s، N-2 %[5]s، السعة %[6]s، المواقع %[7]s]",

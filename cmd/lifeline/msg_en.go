@@ -25,7 +25,7 @@ var msgEN = i18n.Messages{
 	"sim.err.country":     "--as-country serves the AS level: give --asrel FILE too",
 	"sim.err.geojson":     "--geojson shows the cable level only: drop --asrel, or use --json",
 	"sim.err.asrel":       "--asrel: event %[1]d (%[2]s) needs --as-country FILE to know the country's networks",
-	"err.asof":            "--as-of: want a year such as 2008, found %s",
+	"err.asof":            "--as-of: want a year such as 2008 or a month such as 2008-12, found %s",
 	"assess.err.rank":     "--rank takes no countries",
 
 	// assess

@@ -24,7 +24,7 @@ var msgES = i18n.Messages{
 	"sim.err.country":     "--as-country sirve al nivel de AS: añada también --asrel ARCHIVO",
 	"sim.err.geojson":     "--geojson muestra solo el nivel de cables: quite --asrel o use --json",
 	"sim.err.asrel":       "--asrel: el evento %[1]d (%[2]s) necesita --as-country ARCHIVO para conocer las redes del país",
-	"err.asof":            "--as-of: se espera un año como 2008, se encontró %s",
+	"err.asof":            "--as-of: se espera un año como 2008 o un mes como 2008-12, se encontró %s",
 	"assess.err.rank":     "--rank no admite países",
 
 	"assess.profile":     "%[1]s (%[2]s)  puntuación %[3]d/100  [N-1 %[4]s, N-2 %[5]s, capacidad %[6]s, sitios %[7]s]",

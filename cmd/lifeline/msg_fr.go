@@ -25,7 +25,7 @@ var msgFR = i18n.Messages{
 	"sim.err.country":     "--as-country sert au niveau des AS : ajoutez aussi --asrel FICHIER",
 	"sim.err.geojson":     "--geojson ne montre que le niveau des câbles : retirez --asrel, ou utilisez --json",
 	"sim.err.asrel":       "--asrel : l’événement %[1]d (%[2]s) a besoin de --as-country FICHIER pour connaître les réseaux du pays",
-	"err.asof":            "--as-of : une année telle que 2008 est attendue, trouvé %s",
+	"err.asof":            "--as-of : une année telle que 2008 ou un mois tel que 2008-12 est attendu, trouvé %s",
 	"assess.err.rank":     "--rank ne prend aucun pays",
 
 	"assess.profile":     "%[1]s (%[2]s)  note %[3]d/100  [N-1 %[4]s, N-2 %[5]s, capacité %[6]s, sites %[7]s]",

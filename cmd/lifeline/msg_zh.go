@@ -24,7 +24,7 @@ var msgZH = i18n.Messages{
 	"sim.err.country":     "--as-country 用于 AS 层面：请同时提供 --asrel 文件",
 	"sim.err.geojson":     "--geojson 只显示海缆层面：请去掉 --asrel，或使用 --json",
 	"sim.err.asrel":       "--asrel：事件 %[1]d（%[2]s）需要 --as-country 文件才能知道该国的网络",
-	"err.asof":            "--as-of：应为年份，例如 2008，实际为 %s",
+	"err.asof":            "--as-of：应为年份（例如 2008）或月份（例如 2008-12），实际为 %s",
 	"assess.err.rank":     "--rank 不接受国家参数",
 
 	"assess.profile":     "%[1]s（%[2]s）  评分 %[3]d/100  [N-1 %[4]s，N-2 %[5]s，容量 %[6]s，站点 %[7]s]",

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -21,7 +22,7 @@ import (
 
 // graphFlags are the flags that shape the compiled graph.
 type graphFlags struct {
-	asOf       int
+	asOf       string
 	regions    string
 	core       string
 	planned    bool
@@ -31,7 +32,7 @@ type graphFlags struct {
 func (f *graphFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.core, "core", strings.Join(impact.DefaultCore, ","), "hub countries that stand for the global core, comma-separated (see docs/impact.md)")
 	cmd.Flags().BoolVar(&f.planned, "planned", false, "include planned cables")
-	cmd.Flags().IntVar(&f.asOf, "as-of", 0, "the network as it stood at the end of that year: cables in service then, their capacities then, retired systems back (see docs/atlas.md)")
+	cmd.Flags().StringVar(&f.asOf, "as-of", "", "the network as it stood at the end of a year (2008) or of a month (2008-12): cables in service then,\ntheir capacities of that year, retired systems back (see docs/atlas.md)")
 	cmd.Flags().StringVar(&f.regions, "regions", "", "regions to report loss towards, as Name=CC,CC;Name=CC (default: Europe, North America, Asia, Middle East, Africa, South America, Oceania; see docs/impact.md)")
 	cmd.Flags().Float64Var(&f.borderGbps, "border-gbps", 0, fmt.Sprintf("capacity of land borders with no published figure, in Gbit/s, to test how outcomes depend on it\n(default: %d, see docs/atlas.md)", atlas.DefaultBorderGbps))
 }
@@ -54,10 +55,11 @@ func (f *graphFlags) options() (impact.Options, error) {
 // stderr which one, in the printer's language) and compiles the graph the
 // flags shape: the start of simulate, assess and attribute.
 func (f *graphFlags) graph(cmd *cobra.Command, pr *i18n.Printer, af *atlasFlags) (*atlas.Atlas, *impact.Graph, error) {
-	if f.asOf != 0 && (f.asOf < 1850 || f.asOf > 2100) {
-		return nil, nil, &usageError{errors.New(pr.T("err.asof", fmt.Sprint(f.asOf)))}
+	year, month, ok := parseAsOf(f.asOf)
+	if !ok {
+		return nil, nil, &usageError{errors.New(pr.T("err.asof", strconv.Quote(f.asOf)))}
 	}
-	a, err := af.loadIn(cmd, pr, atlas.WithAsOf(f.asOf))
+	a, err := af.loadIn(cmd, pr, atlas.WithAsOfMonth(year, month))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -409,4 +411,25 @@ func clipName(s string, n int) string {
 		return s
 	}
 	return string(r[:n-1]) + "…"
+}
+
+// parseAsOf reads --as-of: empty for now, a year from 1850 to 2100, or a
+// year and a month as YYYY-MM. ok is false for anything else.
+func parseAsOf(s string) (year, month int, ok bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, 0, true
+	}
+	y, m, hasMonth := strings.Cut(s, "-")
+	year, err := strconv.Atoi(y)
+	if err != nil || len(y) != 4 || year < 1850 || year > 2100 {
+		return 0, 0, false
+	}
+	if hasMonth {
+		month, err = strconv.Atoi(m)
+		if err != nil || len(m) != 2 || month < 1 || month > 12 {
+			return 0, 0, false
+		}
+	}
+	return year, month, true
 }

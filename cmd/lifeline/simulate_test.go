@@ -247,3 +247,51 @@ func TestSimulateASLevelErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestSimulateAsOfMonth: --as-of takes a year or a year and a month; a
+// month leaves out the systems that entered service later that year, so
+// Pakistan, whose only cable failed off Karachi in June 2005, is cut off
+// on the network of June 2005 and not on that of December 2005, when
+// SEA-ME-WE 4 had entered service. Anything else is refused with the
+// accepted forms named.
+func TestSimulateAsOfMonth(t *testing.T) {
+	isolate(t)
+	data := shareddata.Path(t, "cables")
+	sc := t.TempDir() + "/karachi.yaml"
+	writeFile(t, sc, "name: Karachi\nevents:\n  - cut: {cable: seamewe-3, at: [67.0, 24.54]}\n")
+	reachable := func(asOf string) bool {
+		t.Helper()
+		out, stderr, code := runCLI(t, "simulate", "--atlas", data, "--as-of", asOf, "--json", sc)
+		if code != 0 {
+			t.Fatalf("--as-of %s: code %d, stderr %q", asOf, code, stderr)
+		}
+		var r struct {
+			Countries []struct {
+				Country   string `json:"country"`
+				Reachable bool   `json:"reachable"`
+			} `json:"countries"`
+		}
+		if err := json.Unmarshal([]byte(out), &r); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range r.Countries {
+			if c.Country == "PK" {
+				return c.Reachable
+			}
+		}
+		t.Fatalf("--as-of %s: no PK in the result", asOf)
+		return false
+	}
+	if reachable("2005-06") {
+		t.Error("as of June 2005, PK reachable; want cut off with its only cable")
+	}
+	if !reachable("2005-12") || !reachable("2005") {
+		t.Error("as of December 2005, PK unreachable; want reachable over SEA-ME-WE 4")
+	}
+	for _, bad := range []string{"2005-13", "2005-6", "05-06", "2005-06-01", "soon"} {
+		_, stderr, code := runCLI(t, "simulate", "--atlas", data, "--as-of", bad, sc)
+		if code != 2 || !strings.Contains(stderr, "2008-12") || !strings.Contains(stderr, bad) {
+			t.Errorf("--as-of %s: code %d, stderr %q", bad, code, stderr)
+		}
+	}
+}
