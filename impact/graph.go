@@ -135,6 +135,12 @@ type Graph struct {
 	baseDirect    []int64 // per country × region
 	baseCircuits  []int64 // per country × region
 	baseRegReach  []bool  // per country × region
+
+	// Where direct circuits end (exit.go, directHubs): per slot of
+	// circuitScratch.reach, the country's local nodes on the cable; per
+	// slot × region, the local nodes of the region's hub, nil for none.
+	slotNodes [][]int32
+	hubNodes  [][]int32
 }
 
 // NewGraph compiles the atlas.

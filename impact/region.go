@@ -286,6 +286,9 @@ func (g *Graph) cableReach(st *state, k int, cs *circuitScratch) {
 		}
 		cs.reach[at] |= m
 	}
+	if g.hubNodes != nil {
+		g.endAtHubs(st, k, cs, roots) // exit.go
+	}
 	if g.cabCircHops != nil {
 		for _, i := range g.cabCircHops[k] {
 			cs.alive[i] = g.hopAlive(st, cs, &g.circHops[i])
@@ -566,6 +569,7 @@ func (g *Graph) baselineCircuits() {
 			}
 		}
 	}
+	g.directHubs(cs) // exit.go
 	g.hops = make([][]hop, g.nCountry)
 	for c := range g.nCountry {
 		for j, k := range g.countryCabs[c] {
