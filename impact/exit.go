@@ -77,8 +77,11 @@ func (g *Graph) handoverExits() {
 // only while its hub is joined (endAtHubs).
 func (g *Graph) directHubs(cs *circuitScratch) {
 	nReg := len(g.regions)
-	g.slotNodes = make([][]int32, g.cabOffset[g.nCountry])
-	g.hubNodes = make([][]int32, g.cabOffset[g.nCountry]*nReg)
+	nSlot := g.cabOffset[g.nCountry]
+	g.slotNodes = make([][]int32, nSlot)
+	g.hubMask = make([]uint64, nSlot)
+	g.hubAt = make([]int32, nSlot)
+	hubs := make([]hubEnd, nSlot*nReg) // per slot × region, by region
 	byCountry := map[int32][]int32{}
 	var order []int32
 	for k, nodes := range g.cabNodeLP {
@@ -119,11 +122,26 @@ func (g *Graph) directHubs(cs *circuitScratch) {
 					}
 				}
 				if hub >= 0 {
-					g.hubNodes[at*nReg+r] = byCountry[hub]
+					g.hubMask[at] |= 1 << r
+					hubs[at*nReg+r] = hubEnd{country: hub, nodes: byCountry[hub]}
 				}
 			}
 		}
 	}
+	g.hubList = g.hubList[:0]
+	for at := range nSlot {
+		g.hubAt[at] = int32(len(g.hubList))
+		for m := g.hubMask[at]; m != 0; m &= m - 1 {
+			g.hubList = append(g.hubList, hubs[at*nReg+bits.TrailingZeros64(m)])
+		}
+	}
+}
+
+// hubEnd is where a slot's circuits to one region end: the hub country
+// and its local nodes on the cable.
+type hubEnd struct {
+	country int32
+	nodes   []int32
 }
 
 // joined reports whether a node of from and a node of to share a root.
@@ -143,19 +161,15 @@ func joined(roots, from, to []int32) bool {
 // segments to one of the country's live stations. roots are the cable's
 // components in the state (cableReach).
 func (g *Graph) endAtHubs(st *state, k int, cs *circuitScratch, roots []int32) {
-	nReg := len(g.regions)
 	nodes := g.cabNodeLP[k]
 	for _, ck := range g.cableCountries[k] {
-		c := ck[0]
-		at := g.cabOffset[c] + int(ck[1])
-		for m := cs.reach[at] & g.regMask[c]; m != 0; m &= m - 1 {
-			r := bits.TrailingZeros64(m)
-			hub := g.hubNodes[at*nReg+r]
-			if hub == nil {
-				continue
-			}
-			if st.down[g.lpCountry[nodes[hub[0]]]] || !liveJoined(st, nodes, roots, g.slotNodes[at], hub) {
-				cs.reach[at] &^= 1 << r
+		at := g.cabOffset[ck[0]] + int(ck[1])
+		hm := g.hubMask[at]
+		for m := cs.reach[at] & hm; m != 0; m &= m - 1 {
+			bit := m & -m
+			h := &g.hubList[int(g.hubAt[at])+bits.OnesCount64(hm&(bit-1))]
+			if st.down[h.country] || !liveJoined(st, nodes, roots, g.slotNodes[at], h.nodes) {
+				cs.reach[at] &^= bit
 			}
 		}
 	}

@@ -3,6 +3,7 @@ package impact
 import (
 	"encoding/json"
 	"math"
+	"math/bits"
 	"slices"
 	"testing"
 )
@@ -88,18 +89,18 @@ func TestCircuitLossWeighed(t *testing.T) {
 // end at (directHubs), "" for none.
 func hubOf(t *testing.T, g *Graph, code, id, region string) string {
 	t.Helper()
-	nReg := len(g.regions)
 	r := slices.IndexFunc(g.regions, func(w WorldRegion) bool { return w.Name == region })
 	c := g.countryIndex(code)
 	for j, k := range g.countryCabs[c] {
 		if g.atlas.Cables[k].ID != id {
 			continue
 		}
-		hub := g.hubNodes[(g.cabOffset[c]+j)*nReg+r]
-		if hub == nil {
+		at := g.cabOffset[c] + j
+		bit := uint64(1) << r
+		if g.hubMask[at]&bit == 0 {
 			return ""
 		}
-		return g.atlas.Countries[g.lpCountry[g.cabNodeLP[k][hub[0]]]].Code
+		return g.atlas.Countries[g.hubList[int(g.hubAt[at])+bits.OnesCount64(g.hubMask[at]&(bit-1))].country].Code
 	}
 	t.Fatalf("%s is not on %s", code, id)
 	return ""

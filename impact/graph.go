@@ -136,11 +136,14 @@ type Graph struct {
 	baseCircuits  []int64 // per country × region
 	baseRegReach  []bool  // per country × region
 
-	// Where direct circuits end (exit.go, directHubs): per slot of
-	// circuitScratch.reach, the country's local nodes on the cable; per
-	// slot × region, the local nodes of the region's hub, nil for none.
+	// Where direct circuits end (exit.go, directHubs), per slot of
+	// circuitScratch.reach: the country's local nodes on the cable, the
+	// regions whose circuits end at a hub, and where those hubs start in
+	// hubList (one a region, in the order of the regions' bits).
 	slotNodes [][]int32
-	hubNodes  [][]int32
+	hubMask   []uint64
+	hubAt     []int32
+	hubList   []hubEnd
 }
 
 // NewGraph compiles the atlas.

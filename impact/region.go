@@ -286,7 +286,7 @@ func (g *Graph) cableReach(st *state, k int, cs *circuitScratch) {
 		}
 		cs.reach[at] |= m
 	}
-	if g.hubNodes != nil {
+	if g.hubMask != nil {
 		g.endAtHubs(st, k, cs, roots) // exit.go
 	}
 	if g.cabCircHops != nil {
