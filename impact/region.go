@@ -205,7 +205,8 @@ func (g *Graph) segDead(st *state, s int, from, to int32) bool {
 
 // cableReach fills cs.reach for every country on cable k: the regions its
 // stations on k still reach along k's live segments, none if the country
-// is down or all its stations on k are.
+// is down or all its stations on k are; its own region only while k joins
+// it to the region's hub on k (endAtHubs, exit.go).
 func (g *Graph) cableReach(st *state, k int, cs *circuitScratch) {
 	nodes := g.cabNodeLP[k]
 	n := len(nodes)
