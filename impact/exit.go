@@ -1,6 +1,9 @@
 package impact
 
-import "math/bits"
+import (
+	"math"
+	"math/bits"
+)
 
 // handoverExits keeps, for each country's cable and each region the cable
 // does not reach itself, one exit: the neighbour on the cable with the most
@@ -51,4 +54,139 @@ func (g *Graph) handoverExits() {
 			i = j
 		}
 	}
+}
+
+// directHubs fixes, for each country's cable that reaches the country's
+// own region (another country of it), the landing its circuits to the
+// region end at: the region's hub on the cable (docs/impact.md, "Loss per
+// region"). It is the country of the region on the cable, other than the
+// country itself and among those the intact cable joins it to, with the
+// most capacity of its own: a hub of the core first (it is the core), then
+// the largest max-flow to the core with nothing failed
+// (capacity_before_gbps), then the most circuits of its own to the region
+// (direct_before_gbps), then the first met on the cable — Singapore for
+// Bangladesh's circuits to Asia on SEA-ME-WE 4 and 5, France for Italy's
+// to Europe. Like the hand-over (handoverExits), the landing is fixed
+// before the failure: the circuits are lost when the cable no longer joins
+// the country to it, and not moved to another landing of the region that
+// survives. Circuits to a region the country is not part of still count
+// while the cable joins it to any landing of that region.
+//
+// It reads the intact state's components in cs (cableReach run on every
+// cable), g.baseFlow and g.baseDirect; cableReach then keeps a region's bit
+// only while its hub is joined (endAtHubs).
+func (g *Graph) directHubs(cs *circuitScratch) {
+	nReg := len(g.regions)
+	nSlot := g.cabOffset[g.nCountry]
+	g.slotNodes = make([][]int32, nSlot)
+	g.hubMask = make([]uint64, nSlot)
+	g.hubAt = make([]int32, nSlot)
+	hubs := make([]hubEnd, nSlot*nReg) // per slot × region, by region
+	byCountry := map[int32][]int32{}
+	var order []int32
+	for k, nodes := range g.cabNodeLP {
+		if !g.cableUsed[k] {
+			continue
+		}
+		clear(byCountry)
+		order = order[:0]
+		for i, l := range nodes {
+			if l < 0 {
+				continue
+			}
+			n := g.lpCountry[l]
+			if _, ok := byCountry[n]; !ok {
+				order = append(order, n)
+			}
+			byCountry[n] = append(byCountry[n], int32(i))
+		}
+		roots := cs.own[k]
+		for _, ck := range g.cableCountries[k] {
+			c := ck[0]
+			at := g.cabOffset[c] + int(ck[1])
+			g.slotNodes[at] = byCountry[c]
+			for m := g.baseReachMask[at] & g.regMask[c]; m != 0; m &= m - 1 {
+				r := bits.TrailingZeros64(m)
+				var best [2]int64
+				hub := int32(-1)
+				for _, n := range order {
+					if n == c || g.regMask[n]&(1<<r) == 0 || !joined(roots, byCountry[c], byCountry[n]) {
+						continue
+					}
+					own := [2]int64{g.baseFlow[n], g.baseDirect[int(n)*nReg+r]}
+					if g.isHub[n] {
+						own[0] = math.MaxInt64
+					}
+					if hub < 0 || own[0] > best[0] || own[0] == best[0] && own[1] > best[1] {
+						best, hub = own, n
+					}
+				}
+				if hub >= 0 {
+					g.hubMask[at] |= 1 << r
+					hubs[at*nReg+r] = hubEnd{country: hub, nodes: byCountry[hub]}
+				}
+			}
+		}
+	}
+	g.hubList = g.hubList[:0]
+	for at := range nSlot {
+		g.hubAt[at] = int32(len(g.hubList))
+		for m := g.hubMask[at]; m != 0; m &= m - 1 {
+			g.hubList = append(g.hubList, hubs[at*nReg+bits.TrailingZeros64(m)])
+		}
+	}
+}
+
+// hubEnd is where a slot's circuits to one region end: the hub country
+// and its local nodes on the cable.
+type hubEnd struct {
+	country int32
+	nodes   []int32
+}
+
+// joined reports whether a node of from and a node of to share a root.
+func joined(roots, from, to []int32) bool {
+	for _, a := range from {
+		for _, b := range to {
+			if roots[a] == roots[b] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// endAtHubs clears, in cs.reach for the countries on cable k, each region
+// whose hub (directHubs) is down or no longer joined by the cable's live
+// segments to one of the country's live stations. roots are the cable's
+// components in the state (cableReach).
+func (g *Graph) endAtHubs(st *state, k int, cs *circuitScratch, roots []int32) {
+	nodes := g.cabNodeLP[k]
+	for _, ck := range g.cableCountries[k] {
+		at := g.cabOffset[ck[0]] + int(ck[1])
+		hm := g.hubMask[at]
+		for m := cs.reach[at] & hm; m != 0; m &= m - 1 {
+			bit := m & -m
+			h := &g.hubList[int(g.hubAt[at])+bits.OnesCount64(hm&(bit-1))]
+			if st.down[h.country] || !liveJoined(st, nodes, roots, g.slotNodes[at], h.nodes) {
+				cs.reach[at] &^= bit
+			}
+		}
+	}
+}
+
+// liveJoined reports whether a live station of from and a live station of
+// to share a root.
+func liveJoined(st *state, nodes, roots, from, to []int32) bool {
+	for _, a := range from {
+		if st.lp[nodes[a]] {
+			continue
+		}
+		for _, b := range to {
+			if !st.lp[nodes[b]] && roots[a] == roots[b] {
+				return true
+			}
+		}
+	}
+	return false
 }

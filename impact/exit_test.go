@@ -1,7 +1,10 @@
 package impact
 
 import (
+	"encoding/json"
 	"math"
+	"math/bits"
+	"slices"
 	"testing"
 )
 
@@ -79,5 +82,121 @@ func TestCircuitLossWeighed(t *testing.T) {
 	m := byCountry(simulate(t, g, sc, RunOptions{}))
 	if m["NG"].CircuitLoss != 1 {
 		t.Errorf("NG shut down: circuit loss %v; want 1", m["NG"].CircuitLoss)
+	}
+}
+
+// hubOf names the hub that country code's circuits to region on cable id
+// end at (directHubs), "" for none.
+func hubOf(t *testing.T, g *Graph, code, id, region string) string {
+	t.Helper()
+	r := slices.IndexFunc(g.regions, func(w WorldRegion) bool { return w.Name == region })
+	c := g.countryIndex(code)
+	for j, k := range g.countryCabs[c] {
+		if g.atlas.Cables[k].ID != id {
+			continue
+		}
+		at := g.cabOffset[c] + j
+		bit := uint64(1) << r
+		if g.hubMask[at]&bit == 0 {
+			return ""
+		}
+		return g.atlas.Countries[g.hubList[int(g.hubAt[at])+bits.OnesCount64(g.hubMask[at]&(bit-1))].country].Code
+	}
+	t.Fatalf("%s is not on %s", code, id)
+	return ""
+}
+
+// A cable's circuits to the country's own region end at the region's hub
+// on the cable, fixed before the failure (exit.go, directHubs): in June
+// 2012 SEA-ME-WE 4, Bangladesh's only cable, was cut 60 km off Singapore,
+// and Bangladesh was slowed for a week, while the cable still joined it to
+// India, Sri Lanka, Thailand and Malaysia, all in Asia. Its circuits to
+// Europe, a region it is not part of, count while the cable joins it to
+// any European landing, and that cut leaves them whole.
+func TestDirectCircuitsEndAtHub(t *testing.T) {
+	g := graphAsOf(t, 2012)
+	for _, w := range []struct{ code, cable, region, hub string }{
+		{"BD", "seamewe-4", "Asia", "SG"}, // a hub of the core
+		{"IN", "seamewe-4", "Asia", "SG"},
+		{"SG", "seamewe-4", "Asia", "MY"},   // not itself: the next
+		{"IT", "seamewe-4", "Europe", "FR"}, // a hub of the core
+		{"FR", "seamewe-4", "Europe", "IT"},
+		{"BD", "seamewe-4", "Europe", ""}, // not its region
+		{"EG", "seamewe-4", "Europe", ""}, // in no region
+	} {
+		if got := hubOf(t, g, w.code, w.cable, w.region); got != w.hub {
+			t.Errorf("%s on %s to %s: hub %q; want %q", w.code, w.cable, w.region, got, w.hub)
+		}
+	}
+	intact := byCountry(simulate(t, g, "name: none\nevents:\n  - links: [FR-ES]\n", RunOptions{}))
+	m := byCountry(simulate(t, g, "name: bd\nevents:\n  - cut: {cable: seamewe-4, at: [103.45, 1.45]}\n", RunOptions{}))
+	asia, before := regionOf(t, m["BD"], "Asia"), regionOf(t, intact["BD"], "Asia")
+	if asia.DirectBeforeGbps == 0 || asia.DirectBeforeGbps != before.DirectBeforeGbps {
+		t.Fatalf("BD to Asia: direct circuits %v, intact %v; want the same, more than none", asia.DirectBeforeGbps, before.DirectBeforeGbps)
+	}
+	if asia.CircuitLoss < 0.9 {
+		t.Errorf("BD to Asia with SEA-ME-WE 4 cut off Singapore: loss %v; want its SEA-ME-WE 4 circuits, which end in Singapore, lost", asia.CircuitLoss)
+	}
+	if eu := regionOf(t, m["BD"], "Europe"); eu.CircuitLoss != 0 {
+		t.Errorf("BD to Europe with SEA-ME-WE 4 cut off Singapore: loss %v; want none, the cable still joins it to France and Italy", eu.CircuitLoss)
+	}
+	// The hub isolated: the circuits that end there are lost; under a
+	// routing shutdown it still passes them on to the region.
+	iso := byCountry(simulate(t, g, "name: sg\nevents:\n  - isolation: {country: SG}\n", RunOptions{}))
+	if l := regionOf(t, iso["BD"], "Asia").CircuitLoss; l < 0.9 {
+		t.Errorf("BD to Asia with Singapore isolated: loss %v; want its circuits that end there lost", l)
+	}
+	shut := byCountry(simulate(t, g, "name: sg\nevents:\n  - shutdown: {country: SG}\n", RunOptions{}))
+	if l := regionOf(t, shut["BD"], "Asia").CircuitLoss; l != 0 {
+		t.Errorf("BD to Asia with Singapore's routing shut down: loss %v; want none, transit keeps working", l)
+	}
+}
+
+// Cutting more never makes a country's circuits to a region larger when
+// they end at hubs, and the same seed gives the same output whatever the
+// number of workers, on cuts that fall between countries and their hubs.
+func TestHubsMonotoneAndDeterministic(t *testing.T) {
+	g := graphAsOf(t, 2024)
+	steps := []string{
+		"  - cut: {cable: seamewe-5, at: [100.2, 3.4]}\n",
+		"  - cut: {cable: seamewe-4, at: [103.45, 1.45]}\n",
+		"  - cut: {cable: asia-africa-europe-1-aae-1, at: [32.5, 30.0]}\n",
+		"  - isolation: {country: SG}\n",
+	}
+	sc := "name: more\nevents:\n"
+	prev := map[string]float64{}
+	moved := 0
+	for i, st := range steps {
+		sc += st
+		for _, c := range simulate(t, g, sc, RunOptions{}).Countries {
+			for _, r := range c.Regions {
+				k := c.Country + "/" + r.Region
+				if p, ok := prev[k]; ok && r.CircuitLoss < p-1e-9 {
+					t.Errorf("step %d: %s circuit loss fell from %v to %v", i+1, k, p, r.CircuitLoss)
+				} else if ok && r.CircuitLoss > p+1e-9 {
+					moved++
+				}
+				prev[k] = r.CircuitLoss
+			}
+		}
+	}
+	if prev["BD/Asia"] < 0.9 || moved == 0 {
+		t.Fatalf("BD to Asia: loss %v, %d losses grew; the steps do not reach the hubs", prev["BD/Asia"], moved)
+	}
+	const quake = "name: quake\nevents:\n  - earthquake: {center: [103.6, 1.2], magnitude: 7.4}\n  - earthquake: {center: [32.4, 31.3], magnitude: 7.0}\n"
+	var outs []string
+	for _, workers := range []int{1, 2, 3} {
+		r := simulate(t, g, quake, RunOptions{Samples: 200, Seed: 5, Workers: workers, FlowSamples: 40})
+		if workers == 1 && regionOf(t, byCountry(r)["BD"], "Asia").CircuitLoss == 0 {
+			t.Error("BD to Asia loses nothing in the earthquakes; the test does not reach the hubs")
+		}
+		b, err := json.Marshal(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		outs = append(outs, string(b))
+	}
+	if outs[0] != outs[1] || outs[0] != outs[2] {
+		t.Error("outputs differ between 1, 2 and 3 workers")
 	}
 }

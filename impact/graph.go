@@ -140,6 +140,14 @@ type Graph struct {
 	// scenario's events (standing.go), nil for none: every baseline above
 	// is computed with it.
 	standing *state
+	// Where direct circuits end (exit.go, directHubs), per slot of
+	// circuitScratch.reach: the country's local nodes on the cable, the
+	// regions whose circuits end at a hub, and where those hubs start in
+	// hubList (one a region, in the order of the regions' bits).
+	slotNodes [][]int32
+	hubMask   []uint64
+	hubAt     []int32
+	hubList   []hubEnd
 }
 
 // NewGraph compiles the atlas.

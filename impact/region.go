@@ -205,7 +205,8 @@ func (g *Graph) segDead(st *state, s int, from, to int32) bool {
 
 // cableReach fills cs.reach for every country on cable k: the regions its
 // stations on k still reach along k's live segments, none if the country
-// is down or all its stations on k are.
+// is down or all its stations on k are; its own region only while k joins
+// it to the region's hub on k (endAtHubs, exit.go).
 func (g *Graph) cableReach(st *state, k int, cs *circuitScratch) {
 	nodes := g.cabNodeLP[k]
 	n := len(nodes)
@@ -285,6 +286,9 @@ func (g *Graph) cableReach(st *state, k int, cs *circuitScratch) {
 			}
 		}
 		cs.reach[at] |= m
+	}
+	if g.hubMask != nil {
+		g.endAtHubs(st, k, cs, roots) // exit.go
 	}
 	if g.cabCircHops != nil {
 		for _, i := range g.cabCircHops[k] {
@@ -566,6 +570,7 @@ func (g *Graph) baselineCircuits() {
 			}
 		}
 	}
+	g.directHubs(cs) // exit.go
 	g.hops = make([][]hop, g.nCountry)
 	for c := range g.nCountry {
 		for j, k := range g.countryCabs[c] {
