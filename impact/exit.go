@@ -128,7 +128,7 @@ func (g *Graph) directHubs(cs *circuitScratch) {
 			}
 		}
 	}
-	g.hubList = g.hubList[:0]
+	g.hubList = nil // never g's array: a graph with standing faults is a copy of g that builds its own
 	for at := range nSlot {
 		g.hubAt[at] = int32(len(g.hubList))
 		for m := g.hubMask[at]; m != 0; m &= m - 1 {
