@@ -382,7 +382,7 @@ func (db *DB) Outgoing(ctx context.Context, to string, since int64, limit int) (
 	if err := take(); err != nil {
 		return nil, 0, internal(op, err)
 	}
-	wire, _, err := federation.Seal(key, b)
+	wire, err := federation.SealWire(key, b)
 	if err != nil {
 		return nil, 0, err
 	}
