@@ -3,6 +3,9 @@ package federation
 import (
 	"bytes"
 	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -213,13 +216,40 @@ func TestEncodeBatch(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := encodeBatch(bt)
+		got, err := encodeBatch(bt, 3, 5)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !bytes.Equal(got, want) {
-			t.Errorf("encodeBatch:\n got %s\nwant %s", got, want)
+		if len(got) < 3 || !bytes.Equal(got[3:], want) || cap(got) < len(got)+5 {
+			t.Errorf("encodeBatch after 3 bytes, with room for 5 more:\n got %q (capacity %d)\nwant %s", got, cap(got), want)
 		}
+	}
+}
+
+// TestSealWire: the wire form is the header line, the batch's JSON as
+// encoding/json writes it, and the Ed25519 signature of the signing
+// prefix and that line (deterministic, so computed here apart), in
+// base64; Seal's content address is its SHA-256.
+func TestSealWire(t *testing.T) {
+	a, b := newInstance(t, 1), newInstance(t, 2)
+	batch := batchOf(a, b, events(t, a, 5), 0)
+	wire, id, err := Seal(a.key, batch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	batch.Format, batch.Version, batch.Sender = BatchFormat, BatchVersion, Fingerprint(a.key.Public().(ed25519.PublicKey))
+	batch.Directory = []Listing{} // Seal writes none as an empty list
+	line, err := json.Marshal(batch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sig := ed25519.Sign(a.key, append([]byte(BatchSigningPrefix), line...))
+	want := BatchHeader + "\n" + string(line) + "\n" + base64.StdEncoding.EncodeToString(sig) + "\n"
+	if string(wire) != want {
+		t.Errorf("Seal:\n got %q\nwant %q", wire, want)
+	}
+	if sum := sha256.Sum256([]byte(want)); id != hex.EncodeToString(sum[:]) {
+		t.Errorf("Seal's content address %s, want the SHA-256 of the wire form", id)
 	}
 }
 

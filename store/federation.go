@@ -382,7 +382,7 @@ func (db *DB) Outgoing(ctx context.Context, to string, since int64, limit int) (
 	if err := take(); err != nil {
 		return nil, 0, internal(op, err)
 	}
-	wire, _, err := federation.Seal(key, b)
+	wire, err := federation.SealWire(key, b)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -503,7 +503,9 @@ const maxAhead = 8
 // the same key, neither removed nor suspended. A batch that does not
 // verify is not kept; Receive says why.
 func (db *DB) VerifyAhead(ctx context.Context, wire []byte) {
-	v, key, err := db.open(ctx, wire)
+	// Not db.open: the bytes are not sought among those kept (hashing a
+	// page of a megabyte or more again for it).
+	v, key, err := db.verify(ctx, wire)
 	if err != nil {
 		return
 	}
@@ -537,6 +539,12 @@ func (db *DB) open(ctx context.Context, wire []byte) (*federation.Verified, ed25
 			return a.v, a.key, nil
 		}
 	}
+	return db.verify(ctx, wire)
+}
+
+// verify verifies a batch whole (federation.Open) and returns its
+// sender's key.
+func (db *DB) verify(ctx context.Context, wire []byte) (*federation.Verified, ed25519.PublicKey, error) {
 	_, self, err := db.Self(ctx)
 	if err != nil {
 		return nil, nil, err
