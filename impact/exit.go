@@ -84,22 +84,11 @@ func (g *Graph) directHubs(cs *circuitScratch) {
 	hubs := make([]hubEnd, nSlot*nReg) // per slot × region, by region
 	byCountry := map[int32][]int32{}
 	var order []int32
-	for k, nodes := range g.cabNodeLP {
+	for k := range g.cabNodeLP {
 		if !g.cableUsed[k] {
 			continue
 		}
-		clear(byCountry)
-		order = order[:0]
-		for i, l := range nodes {
-			if l < 0 {
-				continue
-			}
-			n := g.lpCountry[l]
-			if _, ok := byCountry[n]; !ok {
-				order = append(order, n)
-			}
-			byCountry[n] = append(byCountry[n], int32(i))
-		}
+		order = g.cableNodesByCountry(k, byCountry, order)
 		roots := cs.own[k]
 		for _, ck := range g.cableCountries[k] {
 			c := ck[0]
@@ -189,4 +178,23 @@ func liveJoined(st *state, nodes, roots, from, to []int32) bool {
 		}
 	}
 	return false
+}
+
+// cableNodesByCountry fills by, cleared first, with the indexes of cable
+// k's nodes (g.cabNodeLP[k]) that are landing points, per country, and
+// returns the countries in the order the cable meets them, in order[:0].
+func (g *Graph) cableNodesByCountry(k int, by map[int32][]int32, order []int32) []int32 {
+	clear(by)
+	order = order[:0]
+	for i, l := range g.cabNodeLP[k] {
+		if l < 0 {
+			continue
+		}
+		n := g.lpCountry[l]
+		if _, ok := by[n]; !ok {
+			order = append(order, n)
+		}
+		by[n] = append(by[n], int32(i))
+	}
+	return order
 }

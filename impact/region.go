@@ -513,18 +513,7 @@ func (g *Graph) hopAlive(st *state, cs *circuitScratch, h *circHop) bool {
 	if h.cable < 0 {
 		return !st.link[h.link]
 	}
-	roots, nodes := cs.comps[h.cable], g.cabNodeLP[h.cable]
-	for _, a := range h.from {
-		if st.lp[nodes[a]] {
-			continue
-		}
-		for _, b := range h.to {
-			if !st.lp[nodes[b]] && roots[a] == roots[b] {
-				return true
-			}
-		}
-	}
-	return false
+	return liveJoined(st, g.cabNodeLP[h.cable], cs.comps[h.cable], h.from, h.to)
 }
 
 // baselineCircuits computes the intact circuits and the hops.
@@ -575,17 +564,7 @@ func (g *Graph) baselineCircuits() {
 	for c := range g.nCountry {
 		for j, k := range g.countryCabs[c] {
 			byCountry := map[int32][]int32{}
-			var order []int32
-			for i, l := range g.cabNodeLP[k] {
-				if l < 0 {
-					continue
-				}
-				n := g.lpCountry[l]
-				if _, ok := byCountry[n]; !ok {
-					order = append(order, n)
-				}
-				byCountry[n] = append(byCountry[n], int32(i))
-			}
+			order := g.cableNodesByCountry(int(k), byCountry, nil)
 			for _, n := range order {
 				if n == int32(c) {
 					continue

@@ -61,16 +61,5 @@ func (g *Graph) hopStands(st *state, cs *circuitScratch, c int32, h *hop) bool {
 	if h.cable < 0 {
 		return !st.link[h.link]
 	}
-	roots, nodes := cs.own[h.cable], g.cabNodeLP[h.cable]
-	for _, a := range h.from {
-		if st.lp[nodes[a]] {
-			continue
-		}
-		for _, b := range h.to {
-			if !st.lp[nodes[b]] && roots[a] == roots[b] {
-				return true
-			}
-		}
-	}
-	return false
+	return liveJoined(st, g.cabNodeLP[h.cable], cs.own[h.cable], h.from, h.to)
 }
