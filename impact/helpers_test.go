@@ -2,6 +2,8 @@ package impact
 
 import (
 	"context"
+	"encoding/json"
+	"lifeline"
 	"strings"
 	"sync"
 	"testing"
@@ -56,4 +58,49 @@ func byCountry(r *Result) map[string]CountryImpact {
 		m[c.Country] = c
 	}
 	return m
+}
+
+// sameForWorkers runs the scenario with 1, 2 and 3 workers and fails the
+// test unless the three outputs are the same byte for byte; it returns
+// the run with one worker and its JSON.
+func sameForWorkers(tb testing.TB, g *Graph, yaml string, opt RunOptions) (*Result, string) {
+	tb.Helper()
+	var first *Result
+	var outs []string
+	for _, workers := range []int{1, 2, 3} {
+		opt.Workers = workers
+		r := simulate(tb, g, yaml, opt)
+		b, err := json.Marshal(r)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if first == nil {
+			first = r
+		}
+		outs = append(outs, string(b))
+	}
+	if outs[0] != outs[1] || outs[0] != outs[2] {
+		tb.Error("outputs differ between 1, 2 and 3 workers")
+	}
+	return first, outs[0]
+}
+
+// simulateErrs runs each scenario and checks that it is refused with an
+// error that contains want and has the code of a name not found or of an
+// invalid scenario.
+func simulateErrs(t *testing.T, g *Graph, tests []struct{ doc, want string }) {
+	t.Helper()
+	for _, tt := range tests {
+		sc, err := ParseScenario(strings.NewReader(tt.doc), "x.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = g.Simulate(context.Background(), sc, RunOptions{})
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("error %v, want it to contain %q", err, tt.want)
+		}
+		if c := lifeline.ErrorCode(err); c != lifeline.ENOTFOUND && c != lifeline.EINVALID {
+			t.Errorf("code %q", c)
+		}
+	}
 }

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"lifeline"
 	"lifeline/internal/depcheck"
 )
 
@@ -148,20 +147,9 @@ func connected(g *Graph, w *workspace, x, y int32) bool {
 func TestSameSeedSameOutput(t *testing.T) {
 	g := realGraph(t)
 	const storm = "name: storm\nevents:\n  - solar_storm: {spacing_km: 150, p: [0.1, 0.01, 0.001]}\n  - earthquake: {center: [120.5, 21.9], magnitude: 7.1}\n"
-	var outs []string
-	for _, workers := range []int{1, 2, 3} {
-		r := simulate(t, g, storm, RunOptions{Samples: 300, Seed: 42, Workers: workers, FlowSamples: 70})
-		b, err := json.Marshal(r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		outs = append(outs, string(b))
-	}
-	if outs[0] != outs[1] || outs[0] != outs[2] {
-		t.Error("outputs differ between 1, 2 and 3 workers")
-	}
+	_, out := sameForWorkers(t, g, storm, RunOptions{Samples: 300, Seed: 42, FlowSamples: 70})
 	other := simulate(t, g, storm, RunOptions{Samples: 300, Seed: 43, FlowSamples: 70})
-	if b, _ := json.Marshal(other); string(b) == outs[0] {
+	if b, _ := json.Marshal(other); string(b) == out {
 		t.Error("seeds 42 and 43 give the same output")
 	}
 }
@@ -245,19 +233,7 @@ func TestUnknownNamesListClosest(t *testing.T) {
 		{"name: x\nevents:\n  - links: [MR-SM]\n", `event 1 (links): terrestrial link "MR-SM" not found; closest: MR-SN`},
 		{"name: x\nevents:\n  - shutdown: {country: Atlantis}\n", `event 1 (shutdown): country "Atlantis" not found`},
 	}
-	for _, tt := range tests {
-		sc, err := ParseScenario(strings.NewReader(tt.doc), "x.yaml")
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, err = g.Simulate(context.Background(), sc, RunOptions{})
-		if err == nil || !strings.Contains(err.Error(), tt.want) {
-			t.Errorf("error %v, want it to contain %q", err, tt.want)
-		}
-		if c := lifeline.ErrorCode(err); c != lifeline.ENOTFOUND && c != lifeline.EINVALID {
-			t.Errorf("code %q", c)
-		}
-	}
+	simulateErrs(t, g, tests)
 }
 
 func TestCancel(t *testing.T) {

@@ -1,8 +1,6 @@
 package impact
 
 import (
-	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -81,19 +79,7 @@ func TestStandingUnknownNames(t *testing.T) {
 		{"name: x\nstanding:\n  - gateways: [Senegal]\n", `standing fault 1 (gateways): Senegal (SN) has no national gateway`},
 		{"name: x\nstanding:\n  - cut_cables: [tonga-cable]\nevents:\n  - shutdown: {country: Atlantis}\n", `event 1 (shutdown): country "Atlantis" not found`},
 	}
-	for _, tt := range tests {
-		sc, err := ParseScenario(strings.NewReader(tt.doc), "x.yaml")
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, err = g.Simulate(context.Background(), sc, RunOptions{})
-		if err == nil || !strings.Contains(err.Error(), tt.want) {
-			t.Errorf("error %v, want it to contain %q", err, tt.want)
-		}
-		if c := lifeline.ErrorCode(err); c != lifeline.ENOTFOUND && c != lifeline.EINVALID {
-			t.Errorf("code %q", c)
-		}
-	}
+	simulateErrs(t, g, tests)
 }
 
 // The Red Sea cuts of February 2024 and the cuts off KwaZulu-Natal of May
@@ -255,19 +241,8 @@ func TestStandingMoreCutsNeverReachMore(t *testing.T) {
 func TestStandingSameSeedSameOutput(t *testing.T) {
 	g := realGraph(t)
 	sc := "name: quake after the Red Sea\nstanding:\n" + redSea2024 + "events:\n  - earthquake: {center: [120.5, 21.9], magnitude: 7.1}\n"
-	var outs []string
-	for _, workers := range []int{1, 2, 3} {
-		r := simulate(t, g, sc, RunOptions{Samples: 200, Seed: 7, Workers: workers, FlowSamples: 40})
-		b, err := json.Marshal(r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		outs = append(outs, string(b))
-	}
-	if outs[0] != outs[1] || outs[0] != outs[2] {
-		t.Error("outputs differ between 1, 2 and 3 workers")
-	}
-	if !strings.Contains(outs[0], `"standing":{"cables":["asia-africa-europe-1-aae-1"`) {
-		t.Errorf("the output does not say which faults were standing: %.300s…", outs[0][strings.Index(outs[0], `"failed"`):])
+	_, out := sameForWorkers(t, g, sc, RunOptions{Samples: 200, Seed: 7, FlowSamples: 40})
+	if !strings.Contains(out, `"standing":{"cables":["asia-africa-europe-1-aae-1"`) {
+		t.Errorf("the output does not say which faults were standing: %.300s…", out[strings.Index(out, `"failed"`):])
 	}
 }
