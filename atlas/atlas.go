@@ -49,6 +49,9 @@ type LandingPoint struct {
 	Country string  `json:"country"` // ISO 3166-1 alpha-2
 	Lon     float64 `json:"lon"`
 	Lat     float64 `json:"lat"`
+	// Offshore is set for an offshore installation, a platform at the end
+	// of its cable rather than a station on land (offshore.csv).
+	Offshore bool `json:"offshore,omitempty"`
 }
 
 // Cable is a submarine cable system.

@@ -179,6 +179,7 @@ func Compile(doc *Document, opts ...Option) (*Atlas, error) {
 			bad[lp.ID] = true
 			continue
 		}
+		lp.Offshore = lp.Offshore || isOffshore(lp.ID)
 		a.lpIdx[lp.ID] = len(a.LandingPoints)
 		a.LandingPoints = append(a.LandingPoints, lp)
 	}

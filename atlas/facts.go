@@ -31,6 +31,8 @@ var (
 	gatewaysCSV string
 	//go:embed legs.csv
 	legsCSV string
+	//go:embed offshore.csv
+	offshoreCSV string
 )
 
 // Crossing is a terrestrial crossing between countries without a land
@@ -196,6 +198,9 @@ var facts = sync.OnceValues(func() (*factTables, error) {
 	if t.legs, err = parseLegs(strings.NewReader(legsCSV), "legs.csv"); err != nil {
 		return nil, err
 	}
+	if t.offshore, err = parseOffshore(strings.NewReader(offshoreCSV), "offshore.csv"); err != nil {
+		return nil, err
+	}
 	return t, nil
 })
 
@@ -209,6 +214,7 @@ type factTables struct {
 	crossings   []Crossing
 	gateways    []Gateway
 	legs        []Leg
+	offshore    []Offshore
 }
 
 // retiredBy returns the year a cable of the datasets was retired, 0 if not.

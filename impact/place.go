@@ -59,6 +59,8 @@ func (g *Graph) compilePlaces(sc *Scenario) ([]placePlan, error) {
 			for i, l := range g.cabNodeLP[k] {
 				switch {
 				case l < 0:
+				case g.atlas.LandingPoints[l].Offshore:
+					// a platform ends its cable: not a way out of the place
 				case inPlace[l]:
 					in = append(in, int32(i))
 				default:

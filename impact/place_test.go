@@ -58,3 +58,26 @@ func TestPlaces(t *testing.T) {
 		t.Errorf("unknown place: %v", err)
 	}
 }
+
+// SHEFA-2 leaves Shetland north to the Faroe Islands, past a branching
+// unit to two oil platforms, and south to Orkney. Broken to the south
+// only, Shetland keeps its way out through the Faroe Islands; broken on
+// both sides, it is cut off, although its stations still reach the
+// platforms, which the dataset files as landing points of the United
+// Kingdom (atlas/offshore.csv): a platform is not a way out.
+func TestPlaceOffshorePlatforms(t *testing.T) {
+	g := realGraph(t)
+	run := func(events string) PlaceImpact {
+		t.Helper()
+		r := simulate(t, g, "name: shetland\nplaces: [shetland]\nevents:\n"+events, RunOptions{})
+		return r.Places[0]
+	}
+	const south = "  - cut: {cable: shefa-2, at: [-2.2, 59.2]}\n"
+	const north = "  - cut: {cable: shefa-2, at: [-6.0, 61.8]}\n"
+	if p := run(south); !p.Reachable {
+		t.Errorf("SHEFA-2 cut south of Shetland: %+v; want reachable through the Faroe Islands", p)
+	}
+	if p := run(south + north); p.Reachable {
+		t.Errorf("SHEFA-2 cut on both sides of Shetland: %+v; want cut off, the platforms being no way out", p)
+	}
+}

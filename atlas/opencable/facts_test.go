@@ -128,3 +128,31 @@ func TestLegsApply(t *testing.T) {
 		}
 	}
 }
+
+// Every row of offshore.csv names a landing point of the open cable map
+// dataset, which the atlas marks offshore, so no listed platform is
+// silently unused.
+func TestOffshoreApply(t *testing.T) {
+	now, err := opencable.Load(shareddata.Path(t, "cables"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, err := opencable.Load(shareddata.Path(t, "cables"), atlas.WithAsOf(2008))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range atlas.OffshoreInstallations() {
+		found := false
+		for _, a := range []*atlas.Atlas{now, old} {
+			if lp, ok := a.LandingPoint(o.LandingPoint); ok {
+				found = true
+				if !lp.Offshore {
+					t.Errorf("%s: in the atlas, not marked offshore", o.LandingPoint)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("offshore.csv: %s is not a landing point of the dataset", o.LandingPoint)
+		}
+	}
+}
