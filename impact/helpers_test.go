@@ -104,3 +104,28 @@ func simulateErrs(t *testing.T, g *Graph, tests []struct{ doc, want string }) {
 		}
 	}
 }
+
+// parseErrs parses each scenario and checks that it is refused as invalid
+// with an error that contains every string of want.
+func parseErrs(t *testing.T, tests []struct {
+	name, doc string
+	want      []string
+}) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseScenario(strings.NewReader(tt.doc), "bad.yaml")
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if lifeline.ErrorCode(err) != lifeline.EINVALID {
+				t.Errorf("code %q, want %q", lifeline.ErrorCode(err), lifeline.EINVALID)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not contain %q", err, w)
+				}
+			}
+		})
+	}
+}

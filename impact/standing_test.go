@@ -7,8 +7,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"lifeline"
 )
 
 func TestParseStanding(t *testing.T) {
@@ -52,22 +50,7 @@ func TestParseStandingErrors(t *testing.T) {
 		{"empty list", "name: x\nstanding:\n  - landing_points: []\n", []string{"standing fault 1 (landing_points)", "at least one"}},
 		{"link id", "name: x\nstanding:\n  - links: [Senegal]\n", []string{"standing fault 1 (links)", "links[0]", "MR-SN"}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := ParseScenario(strings.NewReader(tt.doc), "bad.yaml")
-			if err == nil {
-				t.Fatal("no error")
-			}
-			if lifeline.ErrorCode(err) != lifeline.EINVALID {
-				t.Errorf("code %q, want %q", lifeline.ErrorCode(err), lifeline.EINVALID)
-			}
-			for _, w := range tt.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error %q does not contain %q", err, w)
-				}
-			}
-		})
-	}
+	parseErrs(t, tests)
 }
 
 func TestStandingUnknownNames(t *testing.T) {

@@ -14,15 +14,7 @@ import (
 // is not in the atlas. In English the message is the one the command line
 // and the API give.
 func TestSimulatorScenarioErrorsInReaderLanguage(t *testing.T) {
-	ts := publicServer(t)
-	jar, _ := cookiejar.New(nil)
-	b := &browser{t: t, c: noRedirect(jar), url: ts.URL}
-	send := func(lang, yaml string) (int, string) {
-		t.Helper()
-		b.get("/simulate?lang=" + lang)
-		resp, body := b.post("/simulate", "/simulate/upload", url.Values{"yaml": {yaml}})
-		return resp.StatusCode, html.UnescapeString(body)
-	}
+	send := simulatorSender(t)
 	// In Arabic the names and numbers written left to right are isolated
 	// (U+2068 … U+2069); the words are compared without the isolates,
 	// which must never show as escapes inside quotes.
@@ -127,5 +119,20 @@ func TestI18nQuotedArgumentNotIsolated(t *testing.T) {
 	}
 	if got, want := ar.T("err.scenario.nocable", `"x"`, ""), "لم يُعثر على الكابل \u2068\"x\"\u2069"; got != want {
 		t.Errorf("%%s: %q, want %q", got, want)
+	}
+}
+
+// simulatorSender returns a function that sends a scenario to the public
+// simulator in a language, as a reader of that language's page does, and
+// gives the status and the page's text.
+func simulatorSender(t *testing.T) func(lang, yaml string) (int, string) {
+	ts := publicServer(t)
+	jar, _ := cookiejar.New(nil)
+	b := &browser{t: t, c: noRedirect(jar), url: ts.URL}
+	return func(lang, yaml string) (int, string) {
+		t.Helper()
+		b.get("/simulate?lang=" + lang)
+		resp, body := b.post("/simulate", "/simulate/upload", url.Values{"yaml": {yaml}})
+		return resp.StatusCode, html.UnescapeString(body)
 	}
 }

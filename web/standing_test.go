@@ -1,9 +1,6 @@
 package web
 
 import (
-	"html"
-	"net/http/cookiejar"
-	"net/url"
 	"strings"
 	"testing"
 )
@@ -13,15 +10,7 @@ import (
 // they failed, and keeps the standing faults in the scenario it shows; a
 // mistake in a standing fault is named in the reader's language.
 func TestSimulatorStandingFaults(t *testing.T) {
-	ts := publicServer(t)
-	jar, _ := cookiejar.New(nil)
-	b := &browser{t: t, c: noRedirect(jar), url: ts.URL}
-	send := func(lang, yaml string) (int, string) {
-		t.Helper()
-		b.get("/simulate?lang=" + lang)
-		resp, body := b.post("/simulate", "/simulate/upload", url.Values{"yaml": {yaml}})
-		return resp.StatusCode, html.UnescapeString(body)
-	}
+	send := simulatorSender(t)
 	const sc = "name: EASSy after the Red Sea\nstanding:\n  - cut_cables: [aae-1, seacom]\nevents:\n  - cut_cables: [eassy]\n"
 	status, body := send("en", sc)
 	if status != 200 {

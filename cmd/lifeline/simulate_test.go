@@ -265,12 +265,7 @@ func TestSimulateAsOfMonth(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("--as-of %s: code %d, stderr %q", asOf, code, stderr)
 		}
-		var r struct {
-			Countries []struct {
-				Country   string `json:"country"`
-				Reachable bool   `json:"reachable"`
-			} `json:"countries"`
-		}
+		var r impact.Result
 		if err := json.Unmarshal([]byte(out), &r); err != nil {
 			t.Fatal(err)
 		}
