@@ -17,17 +17,7 @@ import (
 // and B's need page and dashboard never name who covered it.
 func TestCoverageSameOnPeer(t *testing.T) {
 	ctx := context.Background()
-	a, b := newInstance(t), newInstance(t)
-	for _, pair := range [][2]*instance{{a, b}, {b, a}} {
-		key, _, err := pair[1].db.Self(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p := &federation.Peer{Name: "peer", Key: key, Orgs: []string{pair[1].orgA, pair[1].orgB}, Community: true}
-		if err := pair[0].db.AddPeer(ctx, pair[0].admin, p); err != nil {
-			t.Fatal(err)
-		}
-	}
+	a, b := newPeeredPair(t)
 	requester, _ := a.db.Authenticate(ctx, a.tokA)
 	supplier, _ := a.db.Authenticate(ctx, a.tokB)
 	need := &coord.Need{Resource: coord.Resource{Title: "Generators for the Kassala exchange", Category: "power",
@@ -50,17 +40,7 @@ func TestCoverageSameOnPeer(t *testing.T) {
 			t.Fatalf("move the match to %s: %v", st, err)
 		}
 	}
-	_, bfp, err := b.db.Self(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	wire, _, err := a.db.Outgoing(ctx, bfp, 0, 1000)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := b.db.Receive(ctx, wire); err != nil {
-		t.Fatalf("Receive: %s", lifeline.Trace(err))
-	}
+	sendAll(t, a, b)
 	if _, err := b.db.FindMatchByID(ctx, b.admin, m.ID); lifeline.ErrorCode(err) != lifeline.ENOTFOUND {
 		t.Fatalf("the commitment marked for A's organisations reached B: %v", err)
 	}
@@ -93,5 +73,42 @@ func TestCoverageSameOnPeer(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// newPeeredPair makes two instances that are each other's peers, each
+// hosting the other's two organisations and sharing TLP:GREEN.
+func newPeeredPair(t *testing.T) (a, b *instance) {
+	t.Helper()
+	ctx := context.Background()
+	a, b = newInstance(t), newInstance(t)
+	for _, pair := range [][2]*instance{{a, b}, {b, a}} {
+		key, _, err := pair[1].db.Self(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := &federation.Peer{Name: "peer", Key: key, Orgs: []string{pair[1].orgA, pair[1].orgB}, Community: true}
+		if err := pair[0].db.AddPeer(ctx, pair[0].admin, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return a, b
+}
+
+// sendAll sends everything from holds for to's instance, from the start
+// of its log, and has to receive it.
+func sendAll(t *testing.T, from, to *instance) {
+	t.Helper()
+	ctx := context.Background()
+	_, fp, err := to.db.Self(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wire, _, err := from.db.Outgoing(ctx, fp, 0, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := to.db.Receive(ctx, wire); err != nil {
+		t.Fatalf("Receive: %s", lifeline.Trace(err))
 	}
 }

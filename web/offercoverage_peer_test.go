@@ -5,9 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"lifeline"
 	"lifeline/coord"
-	"lifeline/federation"
 )
 
 // TestOfferCoverageSameOnPeer: an offer of A shared with everyone is
@@ -18,30 +16,7 @@ import (
 // neither page names the match the other instance keeps.
 func TestOfferCoverageSameOnPeer(t *testing.T) {
 	ctx := context.Background()
-	a, b := newInstance(t), newInstance(t)
-	for _, pair := range [][2]*instance{{a, b}, {b, a}} {
-		key, _, err := pair[1].db.Self(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p := &federation.Peer{Name: "peer", Key: key, Orgs: []string{pair[1].orgA, pair[1].orgB}, Community: true}
-		if err := pair[0].db.AddPeer(ctx, pair[0].admin, p); err != nil {
-			t.Fatal(err)
-		}
-	}
-	_, afp, _ := a.db.Self(ctx)
-	_, bfp, _ := b.db.Self(ctx)
-	send := func(from, to *instance, fp string, since int64) int64 {
-		t.Helper()
-		wire, until, err := from.db.Outgoing(ctx, fp, since, 1000)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := to.db.Receive(ctx, wire); err != nil {
-			t.Fatalf("Receive: %s", lifeline.Trace(err))
-		}
-		return until
-	}
+	a, b := newPeeredPair(t)
 	requester, _ := a.db.Authenticate(ctx, a.tokA)
 	supplier, _ := a.db.Authenticate(ctx, a.tokB)
 	elsewhere, _ := b.db.Authenticate(ctx, b.tokA)
@@ -68,12 +43,12 @@ func TestOfferCoverageSameOnPeer(t *testing.T) {
 			t.Fatalf("move the match to %s: %v", st, err)
 		}
 	}
-	send(a, b, bfp, 0)
+	sendAll(t, a, b)
 	mB, err := b.db.CreateMatch(ctx, elsewhere, coord.MatchCreate{NeedID: newNeed(b, elsewhere, "Generators for the Atbara exchange").ID, OfferID: offer.ID, Quantity: 1, TLP: coord.TLPRed})
 	if err != nil {
 		t.Fatal(err)
 	}
-	send(b, a, afp, 0)
+	sendAll(t, b, a)
 
 	for _, side := range []struct {
 		name   string

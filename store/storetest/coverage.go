@@ -168,11 +168,7 @@ func testCoverageTravels(t *testing.T, open Opener) {
 	syncTo(t, a, b)
 	want("widened", narrow, 3, 0, 0)
 
-	for _, f := range []*fedInstance{a, b} {
-		if diff, err := f.db.VerifyState(ctx); err != nil || diff != "" {
-			t.Errorf("the state differs from a replay of the log: %q, %v", diff, err)
-		}
-	}
+	wantReplays(t, a, b)
 }
 
 // testCoverageRecordedLate restores on A a log written before
@@ -346,11 +342,7 @@ func testCoverageRecordedLate(t *testing.T, open Opener) {
 		t.Fatalf("B, which keeps no need, recorded %v (%v)", ids, err)
 	}
 
-	for _, f := range []*fedInstance{a, b} {
-		if diff, err := f.db.VerifyState(ctx); err != nil || diff != "" {
-			t.Errorf("the state differs from a replay of the log: %q, %v", diff, err)
-		}
-	}
+	wantReplays(t, a, b)
 }
 
 // restoreWithout returns a new store holding f's log without the events

@@ -312,3 +312,14 @@ func testPeers(t *testing.T, open Opener) {
 		t.Errorf("peers after removal: %v, %v", peers, err)
 	}
 }
+
+// wantReplays checks that each instance's state is what a replay of its
+// log gives.
+func wantReplays(t *testing.T, fs ...*fedInstance) {
+	t.Helper()
+	for i, f := range fs {
+		if diff, err := f.db.VerifyState(ctx); err != nil || diff != "" {
+			t.Errorf("instance %d: the state differs from a replay of the log: %q, %v", i+1, diff, err)
+		}
+	}
+}

@@ -258,11 +258,7 @@ func testOfferCoverageTravels(t *testing.T, open Opener) {
 	}
 	want("after the forgeries", offer, 5, 3, side{"A", a, supplier})
 
-	for _, f := range []*fedInstance{a, b} {
-		if diff, err := f.db.VerifyState(ctx); err != nil || diff != "" {
-			t.Errorf("the state differs from a replay of the log: %q, %v", diff, err)
-		}
-	}
+	wantReplays(t, a, b)
 }
 
 // testOfferCoverageRecordedLate restores on A a log written before
@@ -325,11 +321,7 @@ func testOfferCoverageRecordedLate(t *testing.T, open Opener) {
 	}
 	syncTo(t, a, b)
 	held("after the record", 5)
-	for _, f := range []*fedInstance{a, b} {
-		if diff, err := f.db.VerifyState(ctx); err != nil || diff != "" {
-			t.Errorf("the state differs from a replay of the log: %q, %v", diff, err)
-		}
-	}
+	wantReplays(t, a, b)
 }
 
 // allEvents returns every event of f's log its administrator reads.
