@@ -226,7 +226,15 @@ func (g *Graph) secondHops(st *state, cs *circuitScratch) {
 			}
 		}
 	}
+	// Each neighbour behind a second hop has cables of its own (the hop
+	// carries to a region outside it only where they reach it), so its
+	// circuits are those of one hop, computed before.
 	g.directCircuits(cs)
+	for c := range g.nCountry {
+		if way[c] {
+			g.countryCircuits(st, cs, c)
+		}
+	}
 	out, best := make([]float64, nReg), make([]float64, nReg)
 	for i := range g.circHops {
 		h := &g.circHops[i]
@@ -234,8 +242,13 @@ func (g *Graph) secondHops(st *state, cs *circuitScratch) {
 			continue
 		}
 		outside := h.want &^ g.regMask[h.via]
-		g.passedOn(st, cs, int(h.via), h.c, outside, out, best)
-		h.base = make([]float64, nReg)
+		for j := g.circHopStart[h.via]; j < g.circHopStart[h.via+1]; j++ {
+			if b := &g.circHops[j]; b.via == h.c {
+				h.back |= b.want & outside
+			}
+		}
+		h.base = make([]float64, nReg) // marks it second, for passedOn below
+		g.passedOn(st, cs, h, outside, out, best)
 		for m := outside; m != 0; m &= m - 1 {
 			r := bits.TrailingZeros64(m)
 			// Never 0 where want is set: the neighbour's own cables

@@ -385,15 +385,19 @@ func (g *Graph) evalCircuitsFrom(st *state, cs, base *circuitScratch, changed []
 		}
 	}
 	copy(cs.out, base.out)
-	for c := range g.nCountry {
-		m := need[c]
-		for i := g.circHopStart[c]; i < g.circHopStart[c+1]; i++ {
-			if h := &g.circHops[i]; h.base != nil {
+	for _, second := range [2]bool{false, true} {
+		for c := range g.nCountry {
+			if g.secondFirst(c) != second {
+				continue
+			}
+			m := need[c]
+			for i := g.circHopStart[c]; second && i < g.circHopStart[c+1]; i++ {
+				h := &g.circHops[i]
 				m |= need[h.via] & h.want
 			}
-		}
-		if m != 0 {
-			g.countryCircuitsIn(st, cs, c, m)
+			if m != 0 {
+				g.countryCircuitsIn(st, cs, c, m)
+			}
 		}
 	}
 }
@@ -402,8 +406,12 @@ func (g *Graph) evalCircuitsFrom(st *state, cs, base *circuitScratch, changed []
 // circuits to every region.
 func (g *Graph) sumCircuits(st *state, cs *circuitScratch) {
 	g.directCircuits(cs)
-	for c := range g.nCountry {
-		g.countryCircuits(st, cs, c)
+	for _, second := range [2]bool{false, true} {
+		for c := range g.nCountry {
+			if g.secondFirst(c) == second {
+				g.countryCircuits(st, cs, c)
+			}
+		}
 	}
 }
 
@@ -474,7 +482,9 @@ func (g *Graph) countryCircuitsIn(st *state, cs *circuitScratch, c int, regs uin
 // them: no hop is second, and c's hops to skip are left out.
 func (g *Graph) hopSum(st *state, cs *circuitScratch, c int, regs uint64, skip int32, extra, best []float64) {
 	nReg := len(g.regions)
-	clear(extra)
+	for m := regs; m != 0; m &= m - 1 {
+		extra[bits.TrailingZeros64(m)] = 0
+	}
 	clear(best)
 	cur := int32(-2)
 	var set uint64 // the regions where best is not zero
@@ -497,9 +507,7 @@ func (g *Graph) hopSum(st *state, cs *circuitScratch, c int, regs uint64, skip i
 		n := int(h.via)
 		second := h.base != nil && skip < 0
 		if second {
-			if m := h.want & regs &^ g.regMask[n]; m != 0 {
-				g.passedOn(st, cs, n, int32(c), m, cs.pass[:nReg], cs.passBest[:nReg])
-			}
+			g.passedOn(st, cs, h, h.want&regs&^g.regMask[n], cs.pass[:nReg], cs.passBest[:nReg])
 		}
 		for m := h.want & regs; m != 0; m &= m - 1 {
 			r := bits.TrailingZeros64(m)
@@ -526,23 +534,56 @@ func (g *Graph) hopSum(st *state, cs *circuitScratch, c int, regs uint64, skip i
 	}
 }
 
-// passedOn sets out[r], for the regions of regs, to what neighbour n
-// passes on to country c towards r, in Mbit/s: n's circuits of the first
-// order there (its direct circuits and what its own hops carry on their
-// neighbours' direct circuits), less those through c itself. best is
-// scratch. It reads cs.direct and cs.alive only, so that it can be called
-// while any country's circuits are being summed; it never grows when more
-// fails, each of its terms never growing.
-func (g *Graph) passedOn(st *state, cs *circuitScratch, n int, c int32, regs uint64, out, best []float64) {
+// passedOn sets out[r], for the regions of regs, to what second hop h's
+// neighbour passes on to its country towards r, in Mbit/s: the
+// neighbour's circuits there (its direct circuits and what its own hops
+// carry on their neighbours' direct circuits: one hop, as it has cables of
+// its own), less those through the country itself. These are the
+// neighbour's circuits in cs.out, which must be computed, except where it
+// has hops back to the country (h.back) or is under a routing shutdown
+// (its circuits in cs.out are then 0, while it still passes circuits
+// on): there they are summed again, in the same way, reading cs.direct
+// and cs.alive only. best is scratch. It never grows when more fails.
+func (g *Graph) passedOn(st *state, cs *circuitScratch, h *circHop, regs uint64, out, best []float64) {
 	nReg := len(g.regions)
-	if st.down[n] {
-		clear(out)
+	n := int(h.via)
+	again := regs & h.back
+	if st.withdrawn[n] {
+		again = regs
+	}
+	for m := regs &^ again; m != 0; m &= m - 1 {
+		r := bits.TrailingZeros64(m)
+		out[r] = float64(cs.out[n*nReg+r])
+	}
+	if again == 0 {
 		return
 	}
-	g.hopSum(st, cs, n, regs, c, out, best)
-	for m := regs; m != 0; m &= m - 1 {
+	g.hopSum(st, cs, n, again, h.c, out, best)
+	for m := again; m != 0; m &= m - 1 {
 		r := bits.TrailingZeros64(m)
-		out[r] += float64(cs.direct[n*nReg+r])
+		out[r] = float64(cs.direct[n*nReg+r] + int64(math.Round(out[r])))
+	}
+}
+
+// secondFirst is whether country c's hops are second hops (secondHops):
+// its circuits read its neighbours', which are computed before.
+func (g *Graph) secondFirst(c int) bool {
+	i := g.circHopStart[c]
+	return i < g.circHopStart[c+1] && g.circHops[i].base != nil
+}
+
+// circuitsBehind computes, in cs.out, the circuits of the neighbours that
+// the second hops of the countries of idx read (passedOn), for a caller
+// that computes the circuits of those countries only (the attribution's
+// predictor). cs.direct and cs.alive must hold the state.
+func (g *Graph) circuitsBehind(st *state, cs *circuitScratch, idx []int) {
+	for _, c := range idx {
+		if !g.secondFirst(c) {
+			continue
+		}
+		for _, n := range g.hopVia[c] {
+			g.countryCircuits(st, cs, int(n))
+		}
 	}
 }
 
@@ -570,9 +611,12 @@ type circHop struct {
 	want                uint64
 	cap                 float64 // Mbit/s
 	from, to            []int32
-	// base is, for a second hop (hopSecond), per region, what its
+	// base is, for a second hop (secondHops), per region, what its
 	// neighbour passes on with nothing failed (passedOn); nil otherwise.
 	base []float64
+	// back is, for a second hop, the regions outside its neighbour's
+	// where the neighbour has hops back to the country (passedOn).
+	back uint64
 }
 
 // hopAlive reports whether the hop still joins the country to the
