@@ -387,13 +387,13 @@ func (g *Graph) evalCircuitsFrom(st *state, cs, base *circuitScratch, changed []
 	copy(cs.out, base.out)
 	for _, second := range [2]bool{false, true} {
 		for c := range g.nCountry {
-			if g.secondFirst(c) != second {
+			if g.hasSecondHops(c) != second {
 				continue
 			}
 			m := need[c]
 			for i := g.circHopStart[c]; second && i < g.circHopStart[c+1]; i++ {
 				h := &g.circHops[i]
-				m |= need[h.via] & h.want
+				m |= need[h.via] & h.want &^ g.regMask[h.via]
 			}
 			if m != 0 {
 				g.countryCircuitsIn(st, cs, c, m)
@@ -408,7 +408,7 @@ func (g *Graph) sumCircuits(st *state, cs *circuitScratch) {
 	g.directCircuits(cs)
 	for _, second := range [2]bool{false, true} {
 		for c := range g.nCountry {
-			if g.secondFirst(c) == second {
+			if g.hasSecondHops(c) == second {
 				g.countryCircuits(st, cs, c)
 			}
 		}
@@ -476,7 +476,7 @@ func (g *Graph) countryCircuitsIn(st *state, cs *circuitScratch, c int, regs uin
 // hops carry to r (best is scratch). With skip < 0 these are c's
 // circuits through its neighbours: a hop to a neighbour in the region
 // carries its capacity, a hop to one outside it the share its neighbour
-// keeps of its direct circuits there, or, for a second hop (hopSecond),
+// keeps of its direct circuits there, or, for a second hop (secondHops),
 // the share the neighbour keeps of what it passes on (passedOn). With
 // skip ≥ 0 they are c's circuits of the first order, as passedOn reads
 // them: no hop is second, and c's hops to skip are left out.
@@ -565,9 +565,9 @@ func (g *Graph) passedOn(st *state, cs *circuitScratch, h *circHop, regs uint64,
 	}
 }
 
-// secondFirst is whether country c's hops are second hops (secondHops):
-// its circuits read its neighbours', which are computed before.
-func (g *Graph) secondFirst(c int) bool {
+// hasSecondHops reports whether country c's hops are second hops
+// (secondHops): its circuits read its neighbours', computed before.
+func (g *Graph) hasSecondHops(c int) bool {
 	i := g.circHopStart[c]
 	return i < g.circHopStart[c+1] && g.circHops[i].base != nil
 }
@@ -578,7 +578,7 @@ func (g *Graph) secondFirst(c int) bool {
 // predictor). cs.direct and cs.alive must hold the state.
 func (g *Graph) circuitsBehind(st *state, cs *circuitScratch, idx []int) {
 	for _, c := range idx {
-		if !g.secondFirst(c) {
+		if !g.hasSecondHops(c) {
 			continue
 		}
 		for _, n := range g.hopVia[c] {
