@@ -371,6 +371,7 @@ func (pr *predictor) predict(f failure, idx []int) []float64 {
 	w.reach(g)
 	pr.recable()
 	g.directCircuits(cs)
+	g.circuitsBehind(st, cs, idx) // what second hops read (region.go)
 	nReg := len(g.regions)
 	out := make([]float64, len(idx))
 	for i, c := range idx {

@@ -98,6 +98,7 @@ func BenchmarkStormCircuits(b *testing.B) {
 			}
 		}
 	}
+	reportCPU(b)
 	for b.Loop() {
 		for i := range n {
 			g.evalCircuitsFrom(states[i], ev.cs, base, changed[i])

@@ -198,3 +198,64 @@ func (g *Graph) cableNodesByCountry(k int, by map[int32][]int32, order []int32) 
 	}
 	return order
 }
+
+// secondHops marks the second hops (circHop.base) and sets what their
+// neighbours pass on with nothing failed (docs/impact.md, "Loss per
+// region", "A second hop"). A country with no cable of its own that joins
+// it to another country before the events — a landlocked one, or one whose
+// cables the standing faults broke — has no way out but its neighbours:
+// its operators buy transit from theirs, who pass on what they in turn
+// lose. Each of its hops to a neighbour outside a region loses the share
+// that the neighbour loses of what it passes on there (passedOn): its
+// circuits of the first order, on its own cables and through its own
+// neighbours, not back through the country. A coastal country's hops are
+// a fallback beside its own cables and keep one hop. cs holds the state's
+// reach and hops (circuitState).
+func (g *Graph) secondHops(st *state, cs *circuitScratch) {
+	nReg := len(g.regions)
+	way := make([]bool, g.nCountry)
+	for c := range g.nCountry {
+		for j := range g.countryCabs[c] {
+			if g.baseReachMask[g.cabOffset[c]+j] != 0 {
+				way[c] = true
+			}
+		}
+		for i := g.circHopStart[c]; i < g.circHopStart[c+1]; i++ {
+			if g.circHops[i].cable >= 0 {
+				way[c] = true
+			}
+		}
+	}
+	// Each neighbour behind a second hop has cables of its own (the hop
+	// carries to a region outside it only where they reach it), so its
+	// circuits are those of one hop, computed before.
+	g.directCircuits(cs)
+	for c := range g.nCountry {
+		if way[c] {
+			g.countryCircuits(st, cs, c)
+		}
+	}
+	out, best := make([]float64, nReg), make([]float64, nReg)
+	for i := range g.circHops {
+		h := &g.circHops[i]
+		if way[h.c] {
+			continue
+		}
+		outside := h.want &^ g.regMask[h.via]
+		for j := g.circHopStart[h.via]; j < g.circHopStart[h.via+1]; j++ {
+			if b := &g.circHops[j]; b.via == h.c {
+				h.back |= b.want & outside
+			}
+		}
+		h.base = make([]float64, nReg) // marks it second, for passedOn below
+		g.passedOn(st, cs, h, outside, out, best)
+		for m := outside; m != 0; m &= m - 1 {
+			r := bits.TrailingZeros64(m)
+			// Never 0 where want is set: the neighbour's own cables
+			// reach r, and their circuits are passed on.
+			if h.base[r] = out[r]; out[r] <= 0 {
+				h.want &^= 1 << r
+			}
+		}
+	}
+}

@@ -188,3 +188,62 @@ func TestHubsMonotoneAndDeterministic(t *testing.T) {
 		t.Error("BD to Asia loses nothing in the earthquakes; the test does not reach the hubs")
 	}
 }
+
+// A country with no cable of its own loses the share its neighbour loses
+// of all it passes on, its circuits through its own neighbours too (a
+// second hop, secondHops). TEAMS cut off Mombasa in February 2012 took
+// Kenya's circuits to the Middle East, where Tanzania's EASSy circuits
+// there are handed over; Tanzania's own cables stayed whole, and with one
+// hop Rwanda and Burundi, behind it, lost nothing.
+func TestSecondHop(t *testing.T) {
+	g := graphAsOf(t, 2012)
+	const teams = "name: teams\nevents:\n  - cut: {cable: the-east-african-marine-system-teams, at: [39.72, -4.07]}\n"
+	r, _ := sameForWorkers(t, g, teams, RunOptions{})
+	m := byCountry(r)
+	tz := regionOf(t, m["TZ"], "Middle East")
+	if tz.CircuitLoss <= 0 {
+		t.Fatalf("TZ to the Middle East with TEAMS cut: %+v; want its circuits handed over in Kenya lost", tz)
+	}
+	for _, code := range []string{"RW", "BI"} {
+		rg := regionOf(t, m[code], "Middle East")
+		if rg.DirectBeforeGbps != 0 || rg.CircuitsBeforeGbps <= 0 {
+			t.Fatalf("%s to the Middle East: %+v; want circuits through neighbours only", code, rg)
+		}
+		// Its circuits there run through Tanzania alone.
+		if rg.CircuitLoss <= 0 || math.Abs(rg.CircuitLoss-tz.CircuitLoss) > 1e-3 {
+			t.Errorf("%s to the Middle East: loss %v; want Tanzania's, %v", code, rg.CircuitLoss, tz.CircuitLoss)
+		}
+	}
+	// Failing more never loses fewer circuits or makes a region reachable
+	// again, where circuits go two hops.
+	sc := "name: more\nevents:\n"
+	prev := map[string]RegionImpact{}
+	for i, step := range []string{
+		"  - cut_cables: [the-east-african-marine-system-teams]\n",
+		"  - cut_cables: [eastern-africa-submarine-system-eassy]\n",
+		"  - links: [KE-UG]\n",
+		"  - cut_cables: [seacomtata-tgn-eurasia]\n",
+		"  - shutdown: {country: TZ}\n",
+	} {
+		sc += step
+		for _, c := range simulate(t, g, sc, RunOptions{}).Countries {
+			for _, rg := range c.Regions {
+				k := c.Country + "/" + rg.Region
+				if p, ok := prev[k]; ok {
+					if rg.CircuitLoss < p.CircuitLoss-1e-9 {
+						t.Errorf("step %d: %s circuit loss fell from %v to %v", i+1, k, p.CircuitLoss, rg.CircuitLoss)
+					}
+					if rg.Reachable && !p.Reachable {
+						t.Errorf("step %d: %s reachable again", i+1, k)
+					}
+				}
+				prev[k] = rg
+			}
+		}
+	}
+	// The same, drawn: an earthquake off Mombasa, whatever the workers.
+	q, _ := sameForWorkers(t, g, "name: quake\nevents:\n  - earthquake: {center: [40.0, -4.5], magnitude: 7.2}\n", RunOptions{Samples: 200, Seed: 3, FlowSamples: 40})
+	if l := regionOf(t, byCountry(q)["RW"], "Middle East").CircuitLoss; l == 0 {
+		t.Error("RW to the Middle East loses nothing in the earthquake; the test does not reach the second hops")
+	}
+}

@@ -171,6 +171,11 @@ type circuitScratch struct {
 	dirty  []uint64
 	redo   []uint64
 	redone []int32
+	// need is, per country, the regions where its circuits of the first
+	// order may differ from the base's (evalCircuitsFrom).
+	need []uint64
+	// Per region, for passedOn while a country's circuits are summed.
+	pass, passBest []float64
 }
 
 func (g *Graph) newCircuitScratch() *circuitScratch {
@@ -186,8 +191,8 @@ func (g *Graph) newCircuitScratch() *circuitScratch {
 		comps[k] = own[k]
 	}
 	return &circuitScratch{comps: comps, own: own, reach: make([]uint64, nk), direct: make([]int64, g.nCountry*n), out: make([]int64, g.nCountry*n),
-		alive: make([]bool, len(g.circHops)), dirty: make([]uint64, g.nCountry), redo: make([]uint64, g.nCountry),
-		extra: make([]float64, n), best: make([]float64, n)}
+		alive: make([]bool, len(g.circHops)), dirty: make([]uint64, g.nCountry), redo: make([]uint64, g.nCountry), need: make([]uint64, g.nCountry),
+		extra: make([]float64, n), best: make([]float64, n), pass: make([]float64, n), passBest: make([]float64, n)}
 }
 
 // segDead reports whether segment s of cable k is down in the state.
@@ -299,6 +304,13 @@ func (g *Graph) cableReach(st *state, k int, cs *circuitScratch) {
 
 // evalCircuits computes every country's circuits to every region.
 func (g *Graph) evalCircuits(st *state, cs *circuitScratch) {
+	g.circuitState(st, cs)
+	g.sumCircuits(st, cs)
+}
+
+// circuitState sets, for the state, the regions each country's cables
+// reach (cs.reach) and which hops join (cs.alive).
+func (g *Graph) circuitState(st *state, cs *circuitScratch) {
 	clear(cs.reach)
 	for k := range g.atlas.Cables {
 		cs.comps[k] = cs.own[k]
@@ -311,7 +323,6 @@ func (g *Graph) evalCircuits(st *state, cs *circuitScratch) {
 			cs.alive[i] = g.hopAlive(st, cs, h)
 		}
 	}
-	g.sumCircuits(st, cs)
 }
 
 // evalCircuitsFrom is evalCircuits for a state that differs from the one
@@ -363,14 +374,30 @@ func (g *Graph) evalCircuitsFrom(st *state, cs, base *circuitScratch, changed []
 			}
 		}
 	}
-	copy(cs.out, base.out)
+	// A country's circuits of the first order read its direct circuits,
+	// its hops and its neighbours' direct circuits; a second hop reads its
+	// neighbour's circuits of the first order (passedOn).
+	need := cs.need
 	for c := range g.nCountry {
-		need := redo[c] | dirty[c]
+		need[c] = redo[c] | dirty[c]
 		for _, n := range g.hopVia[c] {
-			need |= dirty[n]
+			need[c] |= dirty[n]
 		}
-		if need != 0 {
-			g.countryCircuitsIn(st, cs, c, need)
+	}
+	copy(cs.out, base.out)
+	for _, second := range [2]bool{false, true} {
+		for c := range g.nCountry {
+			if g.hasSecondHops(c) != second {
+				continue
+			}
+			m := need[c]
+			for i := g.circHopStart[c]; second && i < g.circHopStart[c+1]; i++ {
+				h := &g.circHops[i]
+				m |= need[h.via] & h.want &^ g.regMask[h.via]
+			}
+			if m != 0 {
+				g.countryCircuitsIn(st, cs, c, m)
+			}
 		}
 	}
 }
@@ -379,8 +406,12 @@ func (g *Graph) evalCircuitsFrom(st *state, cs, base *circuitScratch, changed []
 // circuits to every region.
 func (g *Graph) sumCircuits(st *state, cs *circuitScratch) {
 	g.directCircuits(cs)
-	for c := range g.nCountry {
-		g.countryCircuits(st, cs, c)
+	for _, second := range [2]bool{false, true} {
+		for c := range g.nCountry {
+			if g.hasSecondHops(c) == second {
+				g.countryCircuits(st, cs, c)
+			}
+		}
 	}
 }
 
@@ -410,8 +441,10 @@ func (g *Graph) directRow(cs *circuitScratch, c int) {
 // countryCircuits sets country c's circuits to every region in cs.out:
 // its direct circuits (directCircuits, which must have run), plus one hop
 // — a cable or a border to a neighbour whose own cables reach the region
-// carries circuits in proportion to what the neighbour keeps. Which hops
-// are alive is in cs.alive (cableReach and evalCircuits set it).
+// carries circuits in proportion to what the neighbour keeps: of its
+// direct circuits there, or, for a country with no cable of its own, of
+// all it passes on (a second hop, secondHops). Which hops are alive is in
+// cs.alive (cableReach and evalCircuits set it).
 func (g *Graph) countryCircuits(st *state, cs *circuitScratch, c int) {
 	g.countryCircuitsIn(st, cs, c, 1<<len(g.regions)-1)
 }
@@ -428,8 +461,30 @@ func (g *Graph) countryCircuitsIn(st *state, cs *circuitScratch, c int, regs uin
 		}
 		return
 	}
-	extra, best := cs.extra[:nReg], cs.best[:nReg]
-	clear(extra)
+	extra := cs.extra[:nReg]
+	g.hopSum(st, cs, c, regs, -1, extra, cs.best[:nReg])
+	for rm := regs; rm != 0; rm &= rm - 1 {
+		r := bits.TrailingZeros64(rm)
+		cs.out[c*nReg+r] = cs.direct[c*nReg+r]
+		if extra[r] != 0 {
+			cs.out[c*nReg+r] += int64(math.Round(extra[r]))
+		}
+	}
+}
+
+// hopSum sets extra[r], for the regions of regs, to what country c's live
+// hops carry to r (best is scratch). With skip < 0 these are c's
+// circuits through its neighbours: a hop to a neighbour in the region
+// carries its capacity, a hop to one outside it the share its neighbour
+// keeps of its direct circuits there, or, for a second hop (secondHops),
+// the share the neighbour keeps of what it passes on (passedOn). With
+// skip ≥ 0 they are c's circuits of the first order, as passedOn reads
+// them: no hop is second, and c's hops to skip are left out.
+func (g *Graph) hopSum(st *state, cs *circuitScratch, c int, regs uint64, skip int32, extra, best []float64) {
+	nReg := len(g.regions)
+	for m := regs; m != 0; m &= m - 1 {
+		extra[bits.TrailingZeros64(m)] = 0
+	}
 	clear(best)
 	cur := int32(-2)
 	var set uint64 // the regions where best is not zero
@@ -446,15 +501,23 @@ func (g *Graph) countryCircuitsIn(st *state, cs *circuitScratch, c int, regs uin
 			}
 			cur = h.cable
 		}
-		if !cs.alive[i] {
+		if !cs.alive[i] || h.via == skip {
 			continue
 		}
 		n := int(h.via)
+		second := h.base != nil && skip < 0
+		if second {
+			g.passedOn(st, cs, h, h.want&regs&^g.regMask[n], cs.pass[:nReg], cs.passBest[:nReg])
+		}
 		for m := h.want & regs; m != 0; m &= m - 1 {
 			r := bits.TrailingZeros64(m)
 			share := 1.0
 			if g.regMask[n]&(1<<r) == 0 {
-				share = float64(cs.direct[n*nReg+r]) / float64(g.baseDirect[n*nReg+r])
+				if second {
+					share = cs.pass[r] / h.base[r]
+				} else {
+					share = float64(cs.direct[n*nReg+r]) / float64(g.baseDirect[n*nReg+r])
+				}
 			}
 			if h.cable < 0 {
 				extra[r] += h.cap * share // each border counts
@@ -469,11 +532,57 @@ func (g *Graph) countryCircuitsIn(st *state, cs *circuitScratch, c int, regs uin
 		extra[r] += best[r]
 		best[r] = 0
 	}
-	for rm := regs; rm != 0; rm &= rm - 1 {
-		r := bits.TrailingZeros64(rm)
-		cs.out[c*nReg+r] = cs.direct[c*nReg+r]
-		if extra[r] != 0 {
-			cs.out[c*nReg+r] += int64(math.Round(extra[r]))
+}
+
+// passedOn sets out[r], for the regions of regs, to what second hop h's
+// neighbour passes on to its country towards r, in Mbit/s: the
+// neighbour's circuits there (its direct circuits and what its own hops
+// carry on their neighbours' direct circuits: one hop, as it has cables of
+// its own), less those through the country itself. These are the
+// neighbour's circuits in cs.out, which must be computed, except where it
+// has hops back to the country (h.back) or is under a routing shutdown
+// (its circuits in cs.out are then 0, while it still passes circuits
+// on): there they are summed again, in the same way, reading cs.direct
+// and cs.alive only. best is scratch. It never grows when more fails.
+func (g *Graph) passedOn(st *state, cs *circuitScratch, h *circHop, regs uint64, out, best []float64) {
+	nReg := len(g.regions)
+	n := int(h.via)
+	again := regs & h.back
+	if st.withdrawn[n] {
+		again = regs
+	}
+	for m := regs &^ again; m != 0; m &= m - 1 {
+		r := bits.TrailingZeros64(m)
+		out[r] = float64(cs.out[n*nReg+r])
+	}
+	if again == 0 {
+		return
+	}
+	g.hopSum(st, cs, n, again, h.c, out, best)
+	for m := again; m != 0; m &= m - 1 {
+		r := bits.TrailingZeros64(m)
+		out[r] = float64(cs.direct[n*nReg+r] + int64(math.Round(out[r])))
+	}
+}
+
+// hasSecondHops reports whether country c's hops are second hops
+// (secondHops): its circuits read its neighbours', computed before.
+func (g *Graph) hasSecondHops(c int) bool {
+	i := g.circHopStart[c]
+	return i < g.circHopStart[c+1] && g.circHops[i].base != nil
+}
+
+// circuitsBehind computes, in cs.out, the circuits of the neighbours that
+// the second hops of the countries of idx read (passedOn), for a caller
+// that computes the circuits of those countries only (the attribution's
+// predictor). cs.direct and cs.alive must hold the state.
+func (g *Graph) circuitsBehind(st *state, cs *circuitScratch, idx []int) {
+	for _, c := range idx {
+		if !g.hasSecondHops(c) {
+			continue
+		}
+		for _, n := range g.hopVia[c] {
+			g.countryCircuits(st, cs, int(n))
 		}
 	}
 }
@@ -502,6 +611,12 @@ type circHop struct {
 	want                uint64
 	cap                 float64 // Mbit/s
 	from, to            []int32
+	// base is, for a second hop (secondHops), per region, what its
+	// neighbour passes on with nothing failed (passedOn); nil otherwise.
+	base []float64
+	// back is, for a second hop, the regions outside its neighbour's
+	// where the neighbour has hops back to the country (passedOn).
+	back uint64
 }
 
 // hopAlive reports whether the hop still joins the country to the
@@ -615,7 +730,9 @@ func (g *Graph) baselineCircuits() {
 		g.circHopStart[c+1] = int32(len(g.circHops))
 	}
 	cs = g.newCircuitScratch() // with the hops
-	g.evalCircuits(st, cs)
+	g.circuitState(st, cs)
+	g.secondHops(st, cs) // exit.go
+	g.sumCircuits(st, cs)
 	g.baseCircuits = slices.Clone(cs.out)
 	w := g.newWorkspace()
 	w.load(g, st)

@@ -51,10 +51,25 @@ func TestRegionCircuits(t *testing.T) {
 	if r := regionOf(t, to, "Oceania"); r.Reachable || r.CircuitLoss != 1 {
 		t.Errorf("TO to Oceania with its cable cut: %+v; want unreachable, all circuits lost", r)
 	}
-	// Nothing failed: nothing lost, every region reachable as before.
+	// One border down: France, Spain and Andorra lose circuits over it, and
+	// a country with no cable of its own behind France or Spain (a second
+	// hop, Switzerland and Luxembourg) the small share of what its
+	// neighbour passes on that ran over it; no other country loses anything.
+	behind := map[string]bool{}
+	for _, h := range g.circHops {
+		if v := g.atlas.Countries[h.via].Code; h.base != nil && (v == "FR" || v == "ES") {
+			behind[g.atlas.Countries[h.c].Code] = true
+		}
+	}
+	if !behind["CH"] {
+		t.Errorf("no second hop of Switzerland through France or Spain: %v", behind)
+	}
 	for _, c := range simulate(t, g, "name: none\nevents:\n  - links: [FR-ES]\n", RunOptions{}).Countries {
 		for _, r := range c.Regions {
-			if c.Country != "ES" && c.Country != "FR" && c.Country != "AD" && r.CircuitLoss != 0 {
+			if c.Country == "ES" || c.Country == "FR" || c.Country == "AD" || r.CircuitLoss == 0 {
+				continue
+			}
+			if !behind[c.Country] || r.CircuitLoss > 0.005 {
 				t.Errorf("%s to %s: loss %v with only FR-ES down", c.Country, r.Region, r.CircuitLoss)
 			}
 		}
